@@ -1,0 +1,113 @@
+#include "common/uint256.hpp"
+#include "common/hex.hpp"
+#include "crypto/keccak.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace polyvm;
+
+namespace {
+uint256 U(const char* s) { return *uint256::from_string(s); }
+}
+
+TEST(Uint256, AddSubWrap) {
+    EXPECT_EQ(uint256::max() + 1, uint256{});
+    EXPECT_EQ(uint256{} - 1, uint256::max());
+    EXPECT_EQ(U("0xffffffffffffffff") + 1, U("0x10000000000000000"));
+}
+
+TEST(Uint256, Mul) {
+    EXPECT_EQ(U("0xffffffffffffffff") * U("0xffffffffffffffff"), U("0xfffffffffffffffe0000000000000001"));
+    EXPECT_EQ(uint256::max() * uint256::max(), uint256{1});
+}
+
+TEST(Uint256, DivMod) {
+    EXPECT_EQ(uint256{7} / uint256{0}, uint256{});
+    EXPECT_EQ(uint256{7} % uint256{0}, uint256{});
+    EXPECT_EQ(uint256::max() / uint256{1}, uint256::max());
+    EXPECT_EQ(uint256::max() / uint256::max(), uint256{1});
+    const auto a = U("0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef");
+    const auto b = U("0xfedcba0987654321fedcba09");
+    const auto qr = udivrem(a, b);
+    EXPECT_EQ(qr.quotient * b + qr.remainder, a);
+    EXPECT_LT(qr.remainder, b);
+    // Divisor with a top limb that forces the qhat correction path.
+    const auto c = U("0x8000000000000000000000000000000000000000000000000000000000000001");
+    const auto d = U("0x8000000000000000000000000000000000000000000000000000000000000000");
+    EXPECT_EQ(c / d, uint256{1});
+    EXPECT_EQ(c % d, uint256{1});
+    const auto e = U("0xffffffffffffffffffffffffffffffff00000000000000000000000000000000");
+    const auto f = U("0xffffffffffffffff0000000000000001");
+    const auto qr2 = udivrem(e, f);
+    EXPECT_EQ(qr2.quotient * f + qr2.remainder, e);
+    EXPECT_LT(qr2.remainder, f);
+}
+
+TEST(Uint256, Signed) {
+    const uint256 int_min = uint256{1} << 255;
+    const uint256 minus_one = uint256::max();
+    EXPECT_EQ(sdiv(int_min, minus_one), int_min);
+    EXPECT_EQ(sdiv(uint256{7}, uint256{0}), uint256{});
+    EXPECT_EQ(sdiv(-uint256{7}, uint256{2}), -uint256{3});
+    EXPECT_EQ(smod(-uint256{7}, uint256{2}), -uint256{1});
+    EXPECT_EQ(smod(uint256{7}, -uint256{2}), uint256{1});
+    EXPECT_EQ(smod(int_min, minus_one), uint256{});
+    EXPECT_TRUE(slt(minus_one, uint256{0}));
+    EXPECT_FALSE(slt(uint256{0}, minus_one));
+}
+
+TEST(Uint256, AddMulMod) {
+    const uint256 m = uint256::max();
+    EXPECT_EQ(addmod(m, m, m), uint256{});
+    EXPECT_EQ(addmod(m, uint256{1}, uint256{10}), uint256{6});  // 2^256 mod 10 = 6
+    EXPECT_EQ(addmod(uint256{1}, uint256{2}, uint256{0}), uint256{});
+    EXPECT_EQ(mulmod(m, m, m - 1), uint256{1});  // (n+1)^2 mod n = 1 with n = 2^256 - 2
+    EXPECT_EQ(mulmod(m, m, uint256{12}), uint256{9});  // (2^256-1) mod 12 = 3, 3^2 = 9
+    EXPECT_EQ(mulmod(uint256{5}, uint256{6}, uint256{0}), uint256{});
+}
+
+TEST(Uint256, ExpShifts) {
+    EXPECT_EQ(exp(uint256{2}, uint256{255}), uint256{1} << 255);
+    EXPECT_EQ(exp(uint256{2}, uint256{256}), uint256{});
+    EXPECT_EQ(exp(uint256{0}, uint256{0}), uint256{1});
+    EXPECT_EQ(exp(uint256{3}, uint256{5}), uint256{243});
+    EXPECT_EQ(uint256{1} << 256, uint256{});
+    EXPECT_EQ(shl(U("0x10000000000000000"), uint256{1}), uint256{});
+    EXPECT_EQ(uint256::max() >> 255, uint256{1});
+    EXPECT_EQ(sar(uint256{255}, uint256::max()), uint256::max());
+    EXPECT_EQ(sar(uint256{300}, uint256{1} << 255), uint256::max());
+    EXPECT_EQ(sar(uint256{300}, uint256{5}), uint256{});
+    EXPECT_EQ(sar(uint256{4}, (uint256{1} << 255)), U("0xf800000000000000000000000000000000000000000000000000000000000000"));
+}
+
+TEST(Uint256, SignextendByte) {
+    EXPECT_EQ(signextend(uint256{0}, uint256{0xff}), uint256::max());
+    EXPECT_EQ(signextend(uint256{0}, uint256{0x7f}), uint256{0x7f});
+    EXPECT_EQ(signextend(uint256{31}, uint256{0x80}), uint256{0x80});
+    EXPECT_EQ(signextend(U("0x10000000000000000"), uint256{0xff}), uint256{0xff});
+    EXPECT_EQ(byte_at(uint256{31}, uint256{0xab}), uint256{0xab});
+    EXPECT_EQ(byte_at(uint256{0}, uint256{1} << 248), uint256{1});
+    EXPECT_EQ(byte_at(uint256{32}, uint256::max()), uint256{});
+}
+
+TEST(Uint256, Strings) {
+    EXPECT_EQ(U("1234567890123456789012345678901234567890").to_decimal(), "1234567890123456789012345678901234567890");
+    EXPECT_EQ(U("0xabc").to_hex(), "0xabc");
+    EXPECT_FALSE(uint256::from_string("0x1" + std::string(64, '0')));
+    EXPECT_FALSE(uint256::from_string("0xzz"));
+    EXPECT_FALSE(uint256::from_string("115792089237316195423570985008687907853269984665640564039457584007913129639936"));
+    EXPECT_TRUE(uint256::from_string("115792089237316195423570985008687907853269984665640564039457584007913129639935"));
+    uint8_t buf[32];
+    U("0x0102").store_be(buf);
+    EXPECT_EQ(buf[30], 1);
+    EXPECT_EQ(buf[31], 2);
+    EXPECT_EQ(uint256::load_be(buf), uint256{0x102});
+}
+
+TEST(Keccak, KnownVectors) {
+    EXPECT_EQ(to_hex(keccak256(std::string_view(""))), "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+    EXPECT_EQ(to_hex(keccak256(std::string_view("abc"))), "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+    const std::string long_input(200, 'a');  // crosses the 136-byte rate
+    const std::string exact(136, 'b');
+    EXPECT_NE(keccak256(std::string_view(long_input)), keccak256(std::string_view(exact)));
+}
