@@ -1,2 +1,32 @@
-#include <cstdio>
-int main() { std::puts("polyvm"); return 0; }
+// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`.
+#include "tools/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"polyvm: a C++20 Ethereum execution engine (EVM interpreter and state-test runner)"};
+    app.require_subcommand(1, 1);
+    app.footer("Run 'polyvm <command> --help' for a command's options.\n" + polyvm::tools::fork_names_help());
+    const polyvm::tools::Command commands[] = {
+        polyvm::tools::add_statetest_command(app),
+        polyvm::tools::add_run_command(app),
+    };
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help is a "parse error" with exit code 0; every real usage error exits 2.
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    try {
+        for (const auto& c : commands)
+            if (c.app->parsed()) return c.run();
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    }
+    return 2;
+}

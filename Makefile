@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make run   installs missing Debian packages, builds Release, runs the bundled example
+#   make test  the same, then every test suite (unit, state tests, sanitizer build)
+BUILD_DIR ?= build
+ASAN_DIR  ?= build-asan
+JOBS      ?= $(shell nproc)
+POLYVM_FIXTURES ?= $(abspath $(CURDIR)/../shared/fixtures)
+export POLYVM_FIXTURES
+
+.PHONY: all deps build run test test-release test-sanitize clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@echo "polyvm run: examples/sum_1_to_100.hex (sums 1..100 in a loop, returns the result)"
+	@$(BUILD_DIR)/polyvm run --code $$(cat examples/sum_1_to_100.hex)
+
+test: build test-release test-sanitize
+
+test-release:
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j 1
+
+# AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests and a sample of the state tests
+# (the slow-by-design folders are left out, see tests/state/sanitizer_sample.txt).
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_SANITIZE=ON -DPOLYVM_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	@cd $(ASAN_DIR) && ctest --output-on-failure -j 1 -L unit
+	@tests/state/run_sanitizer_sample.sh $(ASAN_DIR)/polyvm
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages polyvm needs, skipping those already present.
+# Only Debian's apt repositories are used (see DEVELOPERS.md: nothing else is downloaded).
+set -euo pipefail
+
+packages=(
+  cmake g++ ninja-build pkg-config ccache
+  libsecp256k1-dev libgmp-dev libssl-dev
+  nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

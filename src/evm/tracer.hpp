@@ -1,0 +1,54 @@
+// Tracing hooks (EIP-3155). The interpreter has a second, traced instantiation of its loop; the
+// untraced one contains no tracing code at all.
+#pragma once
+
+#include "evm/host.hpp"
+
+#include <iosfwd>
+#include <span>
+
+namespace polyvm {
+
+/// The machine state just before one instruction runs.
+struct TraceStep {
+    uint32_t pc;
+    uint8_t opcode;
+    int64_t gas_left;          // before the instruction is charged
+    int64_t gas_cost;          // the instruction's base gas in this revision (dynamic parts not included)
+    std::span<const uint256> stack;  // bottom .. top
+    bytes_view memory;
+    int32_t depth;             // Message::depth: 0 for the transaction's frame (EIP-3155 prints depth + 1)
+    int64_t refund;            // this frame's refund counter so far
+    bytes_view return_data;    // output of the last nested call
+};
+
+class Tracer {
+public:
+    virtual ~Tracer() = default;
+    /// A frame starts running `code` (not called for precompiles or empty code the host skips).
+    virtual void on_frame_start(const Message& msg, Revision rev, bytes_view code) = 0;
+    /// Before each instruction. Not called for the implicit STOP past the end of the code.
+    virtual void on_step(const TraceStep& step) = 0;
+    /// The frame has ended.
+    virtual void on_frame_end(const Message& msg, const ExecutionResult& result) = 0;
+};
+
+/// Writes EIP-3155 JSON lines: one per instruction, and for the outermost frame (depth 0) a
+/// summary line {"output":"<hex>","gasUsed":"0x..","error":"<status>"} ("error" only on failure).
+/// gasUsed is the frame's (msg.gas - gas left), not the transaction's.
+class Eip3155Tracer : public Tracer {
+public:
+    explicit Eip3155Tracer(std::ostream& out, bool with_memory = false, bool with_return_data = false) noexcept
+        : out_(out), with_memory_(with_memory), with_return_data_(with_return_data) {}
+
+    void on_frame_start(const Message& msg, Revision rev, bytes_view code) override;
+    void on_step(const TraceStep& step) override;
+    void on_frame_end(const Message& msg, const ExecutionResult& result) override;
+
+private:
+    std::ostream& out_;
+    bool with_memory_;
+    bool with_return_data_;
+};
+
+}  // namespace polyvm

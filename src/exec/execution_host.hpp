@@ -1,0 +1,65 @@
+// The Host the interpreter sees during a transaction: state access over the journaled State,
+// nested message calls and contract creation, precompiles, logs.
+#pragma once
+
+#include "common/revision.hpp"
+#include "evm/analysis.hpp"
+#include "evm/host.hpp"
+#include "exec/block_info.hpp"
+#include "exec/transaction_execution.hpp"
+#include "state/state.hpp"
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace polyvm {
+
+class Tracer;
+
+class ExecutionHost final : public Host {
+public:
+    ExecutionHost(State& state, Revision rev, const TxContext& tx_context, Tracer* tracer)
+        : state_(state), rev_(rev), tx_context_(tx_context), tracer_(tracer) {}
+
+    bool account_exists(const Address& addr) override;
+    uint256 get_storage(const Address& addr, const uint256& key) override;
+    StorageStatus set_storage(const Address& addr, const uint256& key, const uint256& value) override;
+    uint256 get_balance(const Address& addr) override;
+    size_t get_code_size(const Address& addr) override;
+    Hash32 get_code_hash(const Address& addr) override;
+    size_t copy_code(const Address& addr, size_t offset, std::span<uint8_t> out) override;
+    bool selfdestruct(const Address& addr, const Address& beneficiary) override;
+    ExecutionResult call(const Message& msg) override;
+    const TxContext& get_tx_context() override { return tx_context_; }
+    Hash32 get_block_hash(int64_t number) override;
+    void emit_log(const Address& addr, bytes_view data, const Hash32* topics, size_t topics_count) override;
+    AccessStatus access_account(const Address& addr) override;
+    AccessStatus access_storage(const Address& addr, const uint256& key) override;
+    uint256 get_transient_storage(const Address& addr, const uint256& key) override;
+    void set_transient_storage(const Address& addr, const uint256& key, const uint256& value) override;
+
+    std::vector<Log>& logs() noexcept { return logs_; }
+    bool used_unsupported_precompile() const noexcept { return used_unsupported_precompile_; }
+
+private:
+    ExecutionResult execute_message_call(const Message& msg);
+    ExecutionResult create(const Message& msg);
+    ExecutionResult run_code(const Message& msg, const Account& code_owner);
+    void revert_to(size_t state_snapshot, size_t logs_size);
+
+    State& state_;
+    Revision rev_;
+    TxContext tx_context_;
+    Tracer* tracer_;
+    std::vector<Log> logs_;
+    bool used_unsupported_precompile_ = false;
+    // Jump-destination analysis done once per distinct code within the transaction.
+    std::unordered_map<Hash32, std::shared_ptr<const CodeAnalysis>> analyses_;
+};
+
+/// Address of a contract created by `sender` with `nonce` (CREATE) or with a salt (CREATE2, EIP-1014).
+Address create_address(const Address& sender, uint64_t nonce);
+Address create2_address(const Address& sender, const Hash32& salt, bytes_view initcode);
+
+}  // namespace polyvm

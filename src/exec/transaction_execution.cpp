@@ -1,0 +1,220 @@
+#include "exec/transaction_execution.hpp"
+
+#include "common/rlp.hpp"
+#include "crypto/keccak.hpp"
+#include "exec/execution_host.hpp"
+#include "precompiles/precompiles.hpp"
+
+namespace polyvm {
+namespace {
+constexpr uint8_t kPrecompileCount = 10;  // 0x01..0x0a: the highest ever active through Cancun
+
+TransactionError reject(std::string rule, std::string detail) { return {std::move(rule), std::move(detail)}; }
+
+/// a * b, or nullopt when the product does not fit 256 bits.
+std::optional<uint256> checked_mul(const uint256& a, const uint256& b) {
+    uint64_t p[8];
+    umul_full(a, b, p);
+    if (p[4] | p[5] | p[6] | p[7]) return std::nullopt;
+    return uint256{p[0], p[1], p[2], p[3]};
+}
+
+std::optional<uint256> checked_add(const uint256& a, const uint256& b) {
+    const uint256 s = a + b;
+    if (s < a) return std::nullopt;
+    return s;
+}
+
+BlobSchedule default_blob_schedule(Revision) { return BlobSchedule{}; }
+
+/// Validation that needs the state and the block (the stateless part lives in the tx layer).
+std::optional<TransactionError> validate(const State& state, const BlockInfo& block, const Transaction& tx,
+                                         Revision rev, const uint256& chain_id, const uint256& blob_fee) {
+    TxValidationContext context;
+    context.chain_id = chain_id;
+    if (block.blob_schedule) context.max_blobs_per_block = block.blob_schedule->max;
+    if (auto err = validate_transaction_static(tx, rev, context)) return err;
+    if (tx.gas_limit > static_cast<uint64_t>(block.gas_limit))
+        return reject("GAS_ALLOWANCE_EXCEEDED", "transaction gas limit exceeds the block gas limit");
+    if (rev >= Revision::London && tx.max_fee_per_gas < block.base_fee)  // EIP-1559
+        return reject("INSUFFICIENT_MAX_FEE_PER_GAS", "max fee per gas below the block base fee");
+    if (tx.type == TransactionType::Blob) {
+        if (tx.max_fee_per_blob_gas < blob_fee)
+            return reject("INSUFFICIENT_MAX_FEE_PER_BLOB_GAS", "max fee per blob gas below the blob base fee");
+    }
+
+    const Account* sender = state.find(tx.sender);
+    const uint64_t sender_nonce = sender ? sender->nonce : 0;
+    // EIP-3607: transactions from accounts with code are invalid.
+    if (sender && sender->code_size() != 0)
+        return reject("SENDER_NOT_EOA", "sender has deployed code");
+    if (sender_nonce == UINT64_MAX) return reject("NONCE_IS_MAX", "sender nonce is 2^64-1 (EIP-2681)");
+    if (tx.nonce < sender_nonce) return reject("NONCE_MISMATCH_TOO_LOW", "transaction nonce below the sender's");
+    if (tx.nonce > sender_nonce) return reject("NONCE_MISMATCH_TOO_HIGH", "transaction nonce above the sender's");
+
+    // The sender must afford the worst case: all gas at the fee cap, the value, all blob gas.
+    const uint256 fee_cap = rev >= Revision::London ? tx.max_fee_per_gas : tx.gas_price;
+    auto max_cost = checked_mul(uint256{tx.gas_limit}, fee_cap);
+    if (max_cost) max_cost = checked_add(*max_cost, tx.value);
+    if (max_cost && tx.type == TransactionType::Blob) {
+        const uint256 blob_gas = uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()};
+        const auto blob_cost = checked_mul(blob_gas, tx.max_fee_per_blob_gas);
+        max_cost = blob_cost ? checked_add(*max_cost, *blob_cost) : std::nullopt;
+    }
+    const uint256 balance = sender ? sender->balance : uint256{};
+    if (!max_cost || balance < *max_cost)
+        return reject("INSUFFICIENT_ACCOUNT_FUNDS", "sender balance below gas * fee cap + value");
+    return std::nullopt;
+}
+}  // namespace
+
+uint256 blob_base_fee(uint64_t excess_blob_gas, uint64_t update_fraction) {
+    // EIP-4844 fake_exponential(MIN_BASE_FEE_PER_BLOB_GAS = 1, excess, fraction): a Taylor series
+    // in integers, exactly as specified (the result must match bit for bit).
+    const uint256 factor = 1, numerator = excess_blob_gas, denominator = update_fraction;
+    uint256 output = 0;
+    uint256 accum = factor * denominator;
+    for (uint64_t i = 1; !accum.is_zero(); ++i) {
+        output += accum;
+        accum = (accum * numerator) / (denominator * uint256{i});
+    }
+    return output / denominator;
+}
+
+Hash32 logs_hash(const std::vector<Log>& logs) {
+    rlp::ListBuilder list;
+    for (const auto& log : logs) {
+        rlp::ListBuilder topics;
+        for (const auto& t : log.topics) topics.add(t);
+        list.add_raw(rlp::ListBuilder{}.add(log.address).add_raw(topics.finish()).add(log.data).finish());
+    }
+    return keccak256(list.finish());
+}
+
+TransactionOutcome execute_transaction(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
+                                       const uint256& chain_id, const ExecutionOptions& options) {
+    TransactionOutcome outcome;
+    const auto schedule = block.blob_schedule.value_or(default_blob_schedule(rev));
+    const uint256 blob_fee =
+        rev >= Revision::Cancun ? blob_base_fee(block.excess_blob_gas, schedule.base_fee_update_fraction) : uint256{};
+    if (auto err = validate(state, block, tx, rev, chain_id, blob_fee)) {
+        outcome.rejection = std::move(err);
+        return outcome;
+    }
+
+    // EIP-1559 effective gas price: the fee cap, or base fee plus tip if that is lower.
+    uint256 effective_gas_price = tx.gas_price;
+    if (rev >= Revision::London) {
+        const uint256 tip_cap = tx.max_fee_per_gas - block.base_fee;
+        const uint256 tip = tx.max_priority_fee_per_gas < tip_cap ? tx.max_priority_fee_per_gas : tip_cap;
+        effective_gas_price = block.base_fee + tip;
+    }
+    const uint256 blob_gas = uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()};
+
+    // Buy the gas and bump the nonce; from here on the transaction is included.
+    state.sub_balance(tx.sender, uint256{tx.gas_limit} * effective_gas_price + blob_gas * blob_fee);
+    state.bump_nonce(tx.sender);
+
+    TxContext ctx;
+    ctx.gas_price = effective_gas_price;
+    ctx.origin = tx.sender;
+    ctx.coinbase = block.coinbase;
+    ctx.block_number = block.number;
+    ctx.timestamp = block.timestamp;
+    ctx.block_gas_limit = block.gas_limit;
+    ctx.prev_randao = rev >= Revision::Paris && block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
+    ctx.chain_id = chain_id;
+    ctx.base_fee = block.base_fee;
+    ctx.blob_base_fee = blob_fee;
+    ctx.blob_hashes = tx.blob_versioned_hashes.data();
+    ctx.blob_hashes_count = tx.blob_versioned_hashes.size();
+
+    ExecutionHost host(state, rev, ctx, options.tracer);
+
+    // EIP-2929/2930: the sender, the recipient, the precompiles and the access list start warm;
+    // EIP-3651 (Shanghai) adds the coinbase.
+    if (rev >= Revision::Berlin) {
+        state.mark_warm(tx.sender);
+        if (tx.to) state.mark_warm(*tx.to);
+        for (uint8_t i = 1; i <= kPrecompileCount; ++i) {
+            Address p;
+            p[19] = i;
+            if (is_precompile(p, rev)) state.mark_warm(p);
+        }
+        for (const auto& entry : tx.access_list) {
+            state.mark_warm(entry.address);
+            for (const auto& key : entry.storage_keys) state.mark_storage_warm(entry.address, uint256::from_hash(key));
+        }
+        if (rev >= Revision::Shanghai) state.mark_warm(block.coinbase);
+    }
+
+    const int64_t intrinsic = intrinsic_gas(tx, rev);
+    Message msg;
+    msg.kind = tx.to ? CallKind::Call : CallKind::Create;
+    msg.depth = 0;
+    msg.gas = static_cast<int64_t>(tx.gas_limit) - intrinsic;
+    msg.sender = tx.sender;
+    msg.recipient = tx.to.value_or(Address{});
+    msg.code_address = msg.recipient;
+    msg.input = tx.data;
+    msg.value = tx.value;
+
+    ExecutionResult result = host.call(msg);
+
+    int64_t gas_used = static_cast<int64_t>(tx.gas_limit) - result.gas_left;
+    // Refunds are capped at half (a fifth from London, EIP-3529) of the gas used.
+    const int64_t refund_cap = gas_used / (rev >= Revision::London ? 5 : 2);
+    const int64_t refund = result.status == Status::Success ? std::min(std::max<int64_t>(result.gas_refund, 0), refund_cap) : 0;
+    gas_used -= refund;
+
+    state.add_balance(tx.sender, uint256{static_cast<uint64_t>(static_cast<int64_t>(tx.gas_limit) - gas_used)} * effective_gas_price);
+    // The coinbase gets the tip only; the base fee and the blob fee are burnt (EIP-1559, EIP-4844).
+    const uint256 priority_fee = rev >= Revision::London ? effective_gas_price - block.base_fee : effective_gas_price;
+    state.add_balance(block.coinbase, uint256{static_cast<uint64_t>(gas_used)} * priority_fee);
+
+    state.finalize_transaction(rev >= Revision::SpuriousDragon);
+
+    outcome.status = result.status;
+    outcome.gas_used = gas_used;
+    outcome.output = std::move(result.output);
+    outcome.logs = std::move(host.logs());
+    if (result.status == Status::Success && !tx.to) outcome.created_address = result.create_address;
+    outcome.used_unsupported_precompile = host.used_unsupported_precompile();
+    return outcome;
+}
+
+CallOutcome execute_code(State& state, const BlockInfo& block, Revision rev, const Address& caller,
+                         const Address& recipient, bytes_view code, bytes_view input, int64_t gas,
+                         const uint256& value, const ExecutionOptions& options) {
+    Account& acc = state.get_or_create(recipient);
+    state.set_code(acc, bytes(code.begin(), code.end()));
+    if (!value.is_zero()) state.add_balance(caller, value);
+
+    TxContext ctx;
+    ctx.origin = caller;
+    ctx.coinbase = block.coinbase;
+    ctx.block_number = block.number;
+    ctx.timestamp = block.timestamp;
+    ctx.block_gas_limit = block.gas_limit;
+    ctx.prev_randao = block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
+    ctx.chain_id = 1;
+    ctx.base_fee = block.base_fee;
+    ExecutionHost host(state, rev, ctx, options.tracer);
+    if (rev >= Revision::Berlin) {
+        state.mark_warm(caller);
+        state.mark_warm(recipient);
+    }
+
+    Message msg;
+    msg.kind = CallKind::Call;
+    msg.gas = gas;
+    msg.sender = caller;
+    msg.recipient = recipient;
+    msg.code_address = recipient;
+    msg.input = input;
+    msg.value = value;
+    ExecutionResult result = host.call(msg);
+    return CallOutcome{result.status, gas - result.gas_left, std::move(result.output), std::move(host.logs())};
+}
+
+}  // namespace polyvm

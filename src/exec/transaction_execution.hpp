@@ -1,0 +1,58 @@
+// Executes one transaction against a State: validation, gas purchase, the top-level message,
+// refunds, fees, and end-of-transaction cleanup.
+#pragma once
+
+#include "common/revision.hpp"
+#include "evm/host.hpp"
+#include "exec/block_info.hpp"
+#include "state/state.hpp"
+#include "tx/transaction.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace polyvm {
+
+class Tracer;
+
+struct Log {
+    Address address;
+    std::vector<Hash32> topics;
+    bytes data;
+};
+
+struct TransactionOutcome {
+    std::optional<TransactionError> rejection;  // set: the transaction is invalid and the state untouched
+    Status status = Status::Success;            // of the top-level message
+    int64_t gas_used = 0;                       // after refunds
+    bytes output;
+    std::vector<Log> logs;
+    std::optional<Address> created_address;
+    bool used_unsupported_precompile = false;   // a not-yet-implemented precompile was called
+};
+
+struct ExecutionOptions {
+    Tracer* tracer = nullptr;
+};
+
+/// Validates and executes `tx` (tx.sender must be set) in `block` under `rev`. On rejection the
+/// state is left exactly as it was.
+TransactionOutcome execute_transaction(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
+                                       const uint256& chain_id, const ExecutionOptions& options = {});
+
+/// keccak256(rlp(logs)): the `logs` field of state tests.
+Hash32 logs_hash(const std::vector<Log>& logs);
+
+/// Executes raw code as a bare message call from `caller` to `recipient` (no transaction, no
+/// intrinsic gas): `polyvm run` and the benchmarks.
+struct CallOutcome {
+    Status status;
+    int64_t gas_used;
+    bytes output;
+    std::vector<Log> logs;
+};
+CallOutcome execute_code(State& state, const BlockInfo& block, Revision rev, const Address& caller,
+                         const Address& recipient, bytes_view code, bytes_view input, int64_t gas,
+                         const uint256& value, const ExecutionOptions& options = {});
+
+}  // namespace polyvm

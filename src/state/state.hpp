@@ -1,0 +1,112 @@
+// The world state of one execution: accounts with their storage, a journal of every change so
+// nested calls can be reverted, and the Merkle-Patricia root of the result.
+#pragma once
+
+#include "common/types.hpp"
+#include "common/uint256.hpp"
+
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace polyvm {
+
+struct StorageSlot {
+    uint256 current;
+    uint256 original;  // value at the start of the transaction (EIP-1283/2200 net metering)
+};
+
+struct Account {
+    uint64_t nonce = 0;
+    uint256 balance;
+    std::shared_ptr<const bytes> code;  // shared: many accounts and snapshots hold the same code
+    Hash32 code_hash;                   // keccak256(code); of empty code for accounts without code
+    std::unordered_map<uint256, StorageSlot> storage;
+    std::unordered_map<uint256, uint256> transient_storage;  // EIP-1153, cleared after each transaction
+
+    bool touched = false;          // EIP-158: empty touched accounts are deleted at the end
+    bool destructed = false;       // SELFDESTRUCT executed in this transaction
+    bool created_in_tx = false;    // EIP-6780: SELFDESTRUCT deletes only accounts created in the same transaction
+    bool storage_cleared = false;  // storage wiped (account re-created): the pre-state storage does not count
+
+    bool is_empty() const noexcept { return nonce == 0 && balance.is_zero() && code_size() == 0; }
+    size_t code_size() const noexcept { return code ? code->size() : 0; }
+    bytes_view code_view() const noexcept { return code ? bytes_view{*code} : bytes_view{}; }
+};
+
+extern const Hash32 kEmptyCodeHash;  // keccak256("")
+
+class State {
+public:
+    /// Pre-state loading (no journal): creates or replaces an account.
+    Account& put_account(const Address& addr, Account account);
+    void set_code(Account& account, bytes code);
+
+    /// Returns the account or nullptr if it does not exist.
+    Account* find(const Address& addr) noexcept;
+    const Account* find(const Address& addr) const noexcept;
+    /// Returns the account, creating an empty one (journaled) if missing.
+    Account& get_or_create(const Address& addr);
+
+    // Journaled modifications.
+    void add_balance(const Address& addr, const uint256& amount);  // also touches
+    void sub_balance(const Address& addr, const uint256& amount);  // caller checked the balance
+    void bump_nonce(const Address& addr);
+    void set_storage(const Address& addr, const uint256& key, const uint256& value);
+    void set_transient_storage(const Address& addr, const uint256& key, const uint256& value);
+    void touch(const Address& addr);
+    /// EIP-2929 accessed addresses (kept apart from accounts: a non-existent address can be warm).
+    void mark_warm(const Address& addr);
+    bool is_warm(const Address& addr) const noexcept;
+    /// Marks an EIP-2929 accessed storage key; returns whether it was already warm.
+    bool mark_storage_warm(const Address& addr, const uint256& key);
+    void mark_destructed(const Address& addr);
+    /// Creates (or re-creates over a balance-only account) a contract account for CREATE.
+    void create_contract(const Address& addr, uint64_t initial_nonce);
+    void set_code_journaled(const Address& addr, bytes code);
+
+    /// Current storage value (zero if absent); loads the slot entry lazily.
+    StorageSlot& storage_slot(const Address& addr, const uint256& key);
+
+    size_t snapshot() const noexcept { return journal_.size(); }
+    void revert(size_t snapshot);
+
+    /// End of a transaction: delete self-destructed accounts, delete touched empty accounts when
+    /// `delete_empty` (EIP-158), clear transient storage and warm flags, make current values original.
+    void finalize_transaction(bool delete_empty);
+
+    /// Merkle-Patricia state root (secure trie of accounts, each with its storage root).
+    Hash32 root() const;
+
+    const std::unordered_map<Address, Account>& accounts() const noexcept { return accounts_; }
+
+private:
+    struct JournalEntry {
+        enum Kind : uint8_t {
+            Created, Balance, Nonce, Storage, TransientStorage, Touched, Warm, StorageWarm, Destructed, Code, Recreated
+        } kind = Created;
+        Address addr;
+        uint256 key;
+        uint256 previous;  // previous balance / storage value
+        uint64_t previous_nonce = 0;
+        std::shared_ptr<Account> previous_account;  // for Recreated
+        std::shared_ptr<const bytes> previous_code;
+        Hash32 previous_code_hash;
+    };
+
+    static JournalEntry entry(typename JournalEntry::Kind kind, const Address& addr, const uint256& key = {},
+                              const uint256& previous = {});
+
+    std::unordered_map<Address, Account> accounts_;
+    std::vector<JournalEntry> journal_;
+    std::unordered_set<Address> warm_addresses_;
+    struct SlotKeyHash {
+        size_t operator()(const std::pair<Address, uint256>& k) const noexcept {
+            return std::hash<Address>{}(k.first) ^ std::hash<uint256>{}(k.second);
+        }
+    };
+    std::unordered_set<std::pair<Address, uint256>, SlotKeyHash> warm_slots_;
+};
+
+}  // namespace polyvm

@@ -1,0 +1,22 @@
+// Executing one state-test case against the execution layer and judging it (shared/README.md,
+// "How a case is judged").
+#pragma once
+
+#include "exec/transaction_execution.hpp"
+#include "state/state.hpp"
+#include "tools/state_test.hpp"
+#include "tools/statetest_driver.hpp"
+
+#include <vector>
+
+namespace polyvm::tools {
+
+/// The `pre` accounts as a State (storage slots with current == original).
+State build_pre_state(const std::vector<PreAccount>& pre);
+
+/// Runs the case on a fresh State. Pass iff the state root and logs hash match and the transaction
+/// was rejected exactly when an exception is expected; cases calling a precompile this build lacks
+/// are skipped. A txbytes/fields disagreement is a failure too (a decoder or loader bug).
+CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options = {});
+
+}  // namespace polyvm::tools
