@@ -27,6 +27,7 @@ struct uint256 {
     /// Reads 32 big-endian bytes.
     static uint256 load_be(const uint8_t* p) noexcept {
         uint256 r;
+        #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) {
             uint64_t v;
             std::memcpy(&v, p + 8 * (3 - i), 8);
@@ -44,6 +45,7 @@ struct uint256 {
     static uint256 from_hash(const Hash32& h) noexcept { return load_be(h.data()); }
 
     void store_be(uint8_t* p) const noexcept {
+        #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) {
             const uint64_t v = __builtin_bswap64(w[i]);
             std::memcpy(p + 8 * (3 - i), &v, 8);
@@ -82,6 +84,7 @@ struct uint256 {
     friend constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
         // Borrow of a - b tells a < b without branches.
         uint64_t borrow = 0;
+        #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) {
             const u128 d = static_cast<u128>(a.w[i]) - b.w[i] - borrow;
             borrow = static_cast<uint64_t>(d >> 64) & 1;
@@ -95,6 +98,7 @@ struct uint256 {
     friend constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
         uint256 r;
         u128 c = 0;
+        #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) {
             c += static_cast<u128>(a.w[i]) + b.w[i];
             r.w[i] = static_cast<uint64_t>(c);
@@ -105,6 +109,7 @@ struct uint256 {
     friend constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
         uint256 r;
         uint64_t borrow = 0;
+        #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) {
             const u128 d = static_cast<u128>(a.w[i]) - b.w[i] - borrow;
             r.w[i] = static_cast<uint64_t>(d);
@@ -116,6 +121,7 @@ struct uint256 {
     friend constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
         // Schoolbook product truncated to 256 bits.
         uint256 r;
+        #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) {
             u128 carry = 0;
             for (int j = 0; i + j < 4; ++j) {

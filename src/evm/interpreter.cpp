@@ -52,6 +52,7 @@ struct Registers {
     const uint8_t* pc;
     uint256* sp;
     int64_t gas;
+    uint256* const stack_base;  // a copy of ExecutionState::stack_base the compiler can keep in a register
 };
 
 /// Instruction bodies with the uniform signature, by opcode; control flow and out-of-line
@@ -158,7 +159,7 @@ template <uint8_t Op>
     } else {
         constexpr int kInputs = info.inputs;
         constexpr int kGrowth = info.outputs - info.inputs;
-        const auto height = r.sp - st.stack_base;
+        const auto height = r.sp - r.stack_base;
         if constexpr (kInputs > 0) {
             if (height < kInputs) [[unlikely]] {
                 status = Status::StackUnderflow;
@@ -294,7 +295,7 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer) noexcept {
 
     const DispatchTable& dispatch = kTables.by_revision[static_cast<int>(st.rev)];
     const int16_t* const costs = gas_table(st.rev).data();
-    Registers r{st.code.padded_code.data(), st.stack_base, st.msg.gas};
+    Registers r{st.code.padded_code.data(), st.stack_base, st.msg.gas, st.stack_base};
     Status status = Status::Success;
 
 #define POLYVM_TRACE()                                                   \

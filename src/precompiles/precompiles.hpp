@@ -24,7 +24,9 @@ bool is_precompile(const Address& addr, Revision rev) noexcept;
 /// spec says fails -> {Status::PrecompileFailure, 0, {}}.
 /// 0x06, 0x07, 0x08 (alt_bn128), 0x0a (KZG) and the Prague/Osaka additions are not implemented
 /// yet: they return {Status::UnsupportedPrecompile, 0, {}} (the state-test runner skips such cases).
-/// An address that is not a precompile in rev gives {Status::Failure, 0, {}}.
+/// An address that is not a precompile in rev gives {Status::Failure, 0, {}}, and so does a modexp
+/// whose operands pass the gas check but exceed 4 GiB (a resource limit, not a consensus rule: it
+/// takes billions of gas to get there).
 PrecompileResult run_precompile(const Address& addr, bytes_view input, int64_t gas, Revision rev);
 
 }  // namespace polyvm
