@@ -9,7 +9,11 @@
 #include <deque>
 #include <map>
 #include <mutex>
+// GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <regex>
+#pragma GCC diagnostic pop
 #include <set>
 #include <thread>
 
@@ -129,7 +133,8 @@ private:
 
     void load(FileSlot& slot) {
         try {
-            slot.tests = load_state_test_file(slot.file.path, slot.file.relative);
+            // Errors name the file as the user can find it (PATH argument + relative path).
+            slot.tests = load_state_test_file(slot.file.path, slot.file.path.string());
         } catch (const std::exception& e) {
             slot.error = e.what();
             return;
@@ -290,7 +295,7 @@ int run_state_tests(const StateTestOptions& options, const CaseRunner& runner, s
         }
         out << "\n";
     }
-    if (file_errors > 0) out << file_errors << " files could not be loaded (see the errors above)\n";
+    if (file_errors > 0) out << file_errors << " file(s) could not be loaded (see the errors on stderr)\n";
     out << passed << " passed, " << failed << " failed, " << skipped << " skipped" << std::endl;
 
     if (file_errors > 0) return kExitUsage;
