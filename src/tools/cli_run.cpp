@@ -1,3 +1,4 @@
+#include "common/large_stack_thread.hpp"
 #include "common/hex.hpp"
 #include "exec/transaction_execution.hpp"
 #include "tools/cli.hpp"
@@ -117,11 +118,18 @@ Command add_run_command(CLI::App& parent) {
         ExecutionOptions options;
         options.tracer = tracer.get();
         CallOutcome outcome;
-        try {
-            outcome = execute_code(state, block, rev, kCaller, kRecipient, *code, *input, static_cast<int64_t>(gas),
-                                   uint256{}, options);
-        } catch (const std::exception& e) {
-            std::cerr << "error: execution failed: " << e.what() << "\n";
+        std::string failure;
+        // Deep CALL recursion (up to 1024 frames) runs on a thread with a large stack.
+        run_with_large_stack([&] {
+            try {
+                outcome = execute_code(state, block, rev, kCaller, kRecipient, *code, *input,
+                                       static_cast<int64_t>(gas), uint256{}, options);
+            } catch (const std::exception& e) {
+                failure = e.what();
+            }
+        });
+        if (!failure.empty()) {
+            std::cerr << "error: execution failed: " << failure << "\n";
             return kExitInternal;
         }
         std::cerr.flush();

@@ -17,6 +17,8 @@
 #include <set>
 #include <thread>
 
+#include "common/large_stack_thread.hpp"
+
 namespace polyvm::tools {
 namespace fs = std::filesystem;
 
@@ -173,7 +175,7 @@ private:
     std::deque<std::pair<size_t, size_t>> queue_;
     size_t next_file_ = 0;
     size_t loaded_ = 0;
-    std::vector<std::thread> threads_;
+    std::vector<LargeStackThread> threads_;
 };
 
 }  // namespace
