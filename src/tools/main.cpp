@@ -1,4 +1,4 @@
-// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`.
+// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`, `polyvm bench ...`.
 #include "tools/cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     const polyvm::tools::Command commands[] = {
         polyvm::tools::add_statetest_command(app),
         polyvm::tools::add_run_command(app),
+        polyvm::tools::add_bench_command(app),
     };
     try {
         app.parse(argc, argv);

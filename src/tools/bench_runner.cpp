@@ -1,0 +1,230 @@
+#include "tools/bench_runner.hpp"
+
+#include "common/large_stack_thread.hpp"
+#include "evm/analysis.hpp"
+#include "evm/interpreter.hpp"
+#include "exec/execution_host.hpp"
+#include "precompiles/precompiles.hpp"
+#include "tools/state_runner.hpp"
+#include "tools/statetest_driver.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+
+namespace polyvm::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/// `_info.labels[<data index>]` of every test in the file (benchmark inputs are named there).
+std::map<std::string, std::map<size_t, std::string>> read_labels(const std::filesystem::path& path) {
+    std::map<std::string, std::map<size_t, std::string>> labels;
+    std::ifstream in(path);
+    const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) return labels;
+    for (const auto& [test_name, test] : doc.items()) {
+        const auto info = test.find("_info");
+        if (info == test.end() || !info->is_object()) continue;
+        const auto l = info->find("labels");
+        if (l == info->end() || !l->is_object()) continue;
+        for (const auto& [index, label] : l->items())
+            if (label.is_string()) labels[test_name][std::stoul(index)] = label.get<std::string>();
+    }
+    return labels;
+}
+
+/// The context a transaction would give its code (the benchmarks do not depend on gas price).
+TxContext context_for(const BlockInfo& block, const Transaction& tx, Revision rev, const uint256& chain_id) {
+    TxContext ctx;
+    ctx.gas_price = rev >= Revision::London ? block.base_fee + std::min(tx.max_priority_fee_per_gas,
+                                                                       tx.max_fee_per_gas - block.base_fee)
+                                            : tx.gas_price;
+    ctx.origin = tx.sender;
+    ctx.coinbase = block.coinbase;
+    ctx.block_number = block.number;
+    ctx.timestamp = block.timestamp;
+    ctx.block_gas_limit = block.gas_limit;
+    ctx.prev_randao = rev >= Revision::Paris && block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
+    ctx.chain_id = chain_id;
+    ctx.base_fee = block.base_fee;
+    return ctx;
+}
+
+/// The warm set a transaction starts with (EIP-2929), so gas matches the transaction's call.
+void warm_up(State& state, const Transaction& tx, Revision rev) {
+    if (rev < Revision::Berlin) return;
+    state.mark_warm(tx.sender);
+    if (tx.to) state.mark_warm(*tx.to);
+    for (uint8_t i = 1; i <= 0x11; ++i) {
+        Address p;
+        p[19] = i;
+        if (is_precompile(p, rev)) state.mark_warm(p);
+    }
+}
+
+BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions) {
+    BenchResult r;
+    r.name = name;
+    if (!c.tx || !c.tx->to) {
+        r.error = "not a call transaction";
+        return r;
+    }
+    const CaseVerdict verdict = run_state_test_case(test, c);
+    r.correct = verdict.result == CaseResult::Pass;
+    if (!r.correct) r.error = verdict.reason;
+
+    const Transaction& tx = *c.tx;
+    const BlockInfo block = block_for(test, c.revision);
+    const State pre = build_pre_state(test.pre);
+    const Account* target = pre.find(*tx.to);
+    if (!target || target->code_size() == 0) {
+        r.error = "the called account has no code";
+        return r;
+    }
+    const bytes_view code = target->code_view();
+
+    // Analysis, timed on its own.
+    std::vector<double> analysis_samples;
+    CodeAnalysis analysis;
+    for (unsigned i = 0; i < std::max(3u, repetitions); ++i) {
+        const auto t0 = Clock::now();
+        analysis = analyze(code);
+        analysis_samples.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
+    }
+    r.analysis_ns = median(analysis_samples);
+
+    Message msg;
+    msg.kind = CallKind::Call;
+    msg.gas = static_cast<int64_t>(tx.gas_limit) - intrinsic_gas(tx, c.revision);
+    msg.sender = tx.sender;
+    msg.recipient = *tx.to;
+    msg.code_address = *tx.to;
+    msg.input = tx.data;
+    msg.value = tx.value;
+    const TxContext ctx = context_for(block, tx, c.revision, test.chain_id);
+
+    // One untimed run decides the batch size: short benchmarks are timed over several executions
+    // (each on its own fresh state) so the clock's resolution does not dominate.
+    auto execute_batch = [&](size_t batch, int64_t& gas_used) {
+        std::vector<State> states(batch, pre);
+        std::vector<std::unique_ptr<ExecutionHost>> hosts;
+        hosts.reserve(batch);
+        for (auto& s : states) {
+            warm_up(s, tx, c.revision);
+            hosts.push_back(std::make_unique<ExecutionHost>(s, c.revision, ctx, nullptr));
+        }
+        const auto t0 = Clock::now();
+        int64_t gas_left = 0;
+        for (size_t i = 0; i < batch; ++i) gas_left = execute(*hosts[i], c.revision, msg, analysis).gas_left;
+        const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+        gas_used = msg.gas - gas_left;
+        return ns / static_cast<double>(batch);
+    };
+    int64_t gas_used = 0;
+    const double first = execute_batch(1, gas_used);
+    const size_t batch = std::clamp<size_t>(static_cast<size_t>(200'000.0 / std::max(first, 1.0)), 1, 1000);
+    std::vector<double> samples;
+    for (unsigned i = 0; i < repetitions; ++i) samples.push_back(execute_batch(batch, gas_used));
+    r.gas_used = gas_used;
+    r.median_ns = median(samples);
+    return r;
+}
+
+std::string format_time(double ns) {
+    char buf[32];
+    if (ns >= 1e6) std::snprintf(buf, sizeof(buf), "%.2f ms", ns / 1e6);
+    else if (ns >= 1e3) std::snprintf(buf, sizeof(buf), "%.2f us", ns / 1e3);
+    else std::snprintf(buf, sizeof(buf), "%.0f ns", ns);
+    return buf;
+}
+
+}  // namespace
+
+int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream& err) {
+    std::vector<FixtureFile> files;
+    std::optional<std::regex> filter;
+    try {
+        files = collect_fixture_files(options.paths);
+        if (!options.filter.empty()) filter.emplace(options.filter, std::regex::ECMAScript);
+    } catch (const FixtureError& e) {
+        err << "error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::regex_error& e) {
+        err << "error: --filter: invalid regular expression: " << e.what() << "\n";
+        return 2;
+    }
+    if (options.repetitions == 0) {
+        err << "error: --repetitions must be at least 1\n";
+        return 2;
+    }
+
+    if (!options.json) {
+        char header[160];
+        std::snprintf(header, sizeof(header), "%-44s %14s %12s %10s %12s", "benchmark", "gas used", "median", "Mgas/s",
+                      "analysis");
+        out << header << "\n";
+    }
+    int exit_code = 0;
+    for (const auto& file : files) {
+        std::vector<StateTest> tests;
+        try {
+            tests = load_state_test_file(file.path, file.relative);
+        } catch (const FixtureError& e) {
+            err << "error: " << e.what() << "\n";
+            return 2;
+        }
+        const auto labels = read_labels(file.path);
+        const std::string folder = file.path.parent_path().filename().string();
+        const std::string stem = file.path.stem().string();
+        for (const auto& test : tests) {
+            // One benchmark per input: the newest implemented fork listed for it.
+            std::map<size_t, const StateTestCase*> by_input;
+            for (const auto& c : test.cases) {
+                if (!revision_implemented(c.revision)) continue;
+                auto& slot = by_input[c.indexes.data];
+                if (!slot || slot->revision < c.revision) slot = &c;
+            }
+            for (const auto& [data_index, c] : by_input) {
+                std::string label = "d" + std::to_string(data_index);
+                if (auto t = labels.find(test.name); t != labels.end())
+                    if (auto l = t->second.find(data_index); l != t->second.end()) label = l->second;
+                const std::string name = folder + "/" + stem + "/" + label;
+                if (filter && !std::regex_search(name, *filter)) continue;
+                BenchResult r;
+                run_with_large_stack([&] { r = run_one(test, *c, name, options.repetitions); });
+                if (!r.correct) exit_code = 1;
+                const double mgas = r.median_ns > 0 ? static_cast<double>(r.gas_used) / r.median_ns * 1e3 : 0;
+                if (options.json) {
+                    nlohmann::json j{{"name", r.name},          {"gas_used", r.gas_used},
+                                     {"median_ns", r.median_ns}, {"analysis_ns", r.analysis_ns},
+                                     {"mgas_per_s", mgas},       {"correct", r.correct}};
+                    if (!r.error.empty()) j["error"] = r.error;
+                    out << j.dump() << std::endl;
+                } else {
+                    char line[200];
+                    std::snprintf(line, sizeof(line), "%-44s %14lld %12s %10.1f %12s%s", r.name.c_str(),
+                                  static_cast<long long>(r.gas_used), format_time(r.median_ns).c_str(), mgas,
+                                  format_time(r.analysis_ns).c_str(), r.correct ? "" : "  WRONG RESULT");
+                    out << line << std::endl;
+                    if (!r.error.empty()) err << r.name << ": " << r.error << "\n";
+                }
+            }
+        }
+    }
+    return exit_code;
+}
+
+}  // namespace polyvm::tools
