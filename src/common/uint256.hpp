@@ -9,11 +9,48 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace polyvm {
 
 using u128 = unsigned __int128;
+
+namespace uint256_detail {
+// Add-with-carry and subtract-with-borrow on 64-bit limbs. GCC 12 turns the portable
+// `unsigned __int128` formulation of a carry chain into several instructions per limb (it
+// materialises each carry in a register); the x86-64 builtins compile to one ADC/SBB per limb,
+// which halves ADD, SUB and the comparisons. The portable form stays for constant evaluation
+// and other targets.
+
+/// a + b + carry; carry (0 or 1) is updated.
+[[gnu::always_inline]] constexpr uint64_t addc(uint64_t a, uint64_t b, uint8_t& carry) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        unsigned long long r;
+        carry = __builtin_ia32_addcarryx_u64(carry, a, b, &r);
+        return r;
+    }
+#endif
+    const u128 t = static_cast<u128>(a) + b + carry;
+    carry = static_cast<uint8_t>(t >> 64);
+    return static_cast<uint64_t>(t);
+}
+
+/// a - b - borrow; borrow (0 or 1) is updated.
+[[gnu::always_inline]] constexpr uint64_t subb(uint64_t a, uint64_t b, uint8_t& borrow) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        unsigned long long r;
+        borrow = __builtin_ia32_sbb_u64(borrow, a, b, &r);
+        return r;
+    }
+#endif
+    const u128 t = static_cast<u128>(a) - b - borrow;
+    borrow = static_cast<uint8_t>((t >> 64) & 1);
+    return static_cast<uint64_t>(t);
+}
+}  // namespace uint256_detail
 
 struct uint256 {
     uint64_t w[4];  // w[0] is the least significant limb
@@ -83,12 +120,9 @@ struct uint256 {
     }
     friend constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
         // Borrow of a - b tells a < b without branches.
-        uint64_t borrow = 0;
+        uint8_t borrow = 0;
         #pragma GCC unroll 4
-        for (int i = 0; i < 4; ++i) {
-            const u128 d = static_cast<u128>(a.w[i]) - b.w[i] - borrow;
-            borrow = static_cast<uint64_t>(d >> 64) & 1;
-        }
+        for (int i = 0; i < 4; ++i) uint256_detail::subb(a.w[i], b.w[i], borrow);
         return borrow != 0;
     }
     friend constexpr bool operator>(const uint256& a, const uint256& b) noexcept { return b < a; }
@@ -97,24 +131,16 @@ struct uint256 {
 
     friend constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
         uint256 r;
-        u128 c = 0;
+        uint8_t carry = 0;
         #pragma GCC unroll 4
-        for (int i = 0; i < 4; ++i) {
-            c += static_cast<u128>(a.w[i]) + b.w[i];
-            r.w[i] = static_cast<uint64_t>(c);
-            c >>= 64;
-        }
+        for (int i = 0; i < 4; ++i) r.w[i] = uint256_detail::addc(a.w[i], b.w[i], carry);
         return r;
     }
     friend constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
         uint256 r;
-        uint64_t borrow = 0;
+        uint8_t borrow = 0;
         #pragma GCC unroll 4
-        for (int i = 0; i < 4; ++i) {
-            const u128 d = static_cast<u128>(a.w[i]) - b.w[i] - borrow;
-            r.w[i] = static_cast<uint64_t>(d);
-            borrow = static_cast<uint64_t>(d >> 64) & 1;
-        }
+        for (int i = 0; i < 4; ++i) r.w[i] = uint256_detail::subb(a.w[i], b.w[i], borrow);
         return r;
     }
     constexpr uint256 operator-() const noexcept { return uint256{} - *this; }
@@ -178,43 +204,76 @@ struct uint256 {
     std::string to_decimal() const;  // base 10
 };
 
-namespace intx_detail {
-/// Knuth's algorithm D over 64-bit limbs: u (m limbs) / v (n limbs, top limb non-zero), m >= n.
-/// Writes the quotient (m - n + 1 limbs) to q (may be null) and the remainder (n limbs) to r.
-inline void divmod_limbs(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
-    if (n == 1) {
-        u128 rem = 0;
-        for (int i = m - 1; i >= 0; --i) {
-            const u128 cur = (rem << 64) | u[i];
-            if (q) q[i] = static_cast<uint64_t>(cur / v[0]);
-            rem = cur % v[0];
-        }
-        r[0] = static_cast<uint64_t>(rem);
-        return;
+namespace uint256_detail {
+/// (hi·2^64 + lo) / d for hi < d, so that the quotient fits one limb; the remainder goes to rem.
+[[gnu::always_inline]] inline uint64_t div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t& rem) noexcept {
+#if defined(__x86_64__)
+    // One DIV instruction. The portable u128 division calls libgcc's __udivti3, which cannot
+    // know that the quotient fits a limb and so branches and normalises first.
+    uint64_t q;
+    __asm__("divq %[d]" : "=a"(q), "=d"(rem) : "a"(lo), "d"(hi), [d] "r"(d));
+    return q;
+#else
+    const u128 n = (static_cast<u128>(hi) << 64) | lo;
+    rem = static_cast<uint64_t>(n % d);
+    return static_cast<uint64_t>(n / d);
+#endif
+}
+
+/// u (m limbs) / d (non-zero): the quotient (m limbs) to q (may be null); returns the remainder.
+/// Schoolbook long division, one limb per step: the running remainder stays below d, which is
+/// exactly div_2by1's precondition, so no normalisation is needed.
+[[gnu::always_inline]] inline uint64_t divmod_by_limb(const uint64_t* u, int m, uint64_t d, uint64_t* q) noexcept {
+    uint64_t rem = 0;
+    for (int i = m - 1; i >= 0; --i) {
+        const uint64_t qi = div_2by1(rem, u[i], d, rem);
+        if (q) q[i] = qi;
     }
+    return rem;
+}
+
+/// Knuth's algorithm D (TAOCP vol. 2, 4.3.1): u (m limbs) / v (n >= 2 limbs, top limb non-zero),
+/// m >= n. Writes the quotient (m - n + 1 limbs) to q (may be null) and the remainder (n limbs)
+/// to r.
+inline void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
+    // D1: normalise so that v's top bit is set; each quotient-limb estimate is then at most 2 too large.
     const int s = std::countl_zero(v[n - 1]);
+    // x >> (64 - s) without the undefined shift by 64 when s == 0.
+    auto carry_bits = [s](uint64_t x) { return (x >> 1) >> (63 - s); };
     uint64_t vn[4];
-    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (s ? v[i - 1] >> (64 - s) : 0);
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | carry_bits(v[i - 1]);
     vn[0] = v[0] << s;
     uint64_t un[9];
-    un[m] = s ? u[m - 1] >> (64 - s) : 0;
-    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (s ? u[i - 1] >> (64 - s) : 0);
+    un[m] = carry_bits(u[m - 1]);
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | carry_bits(u[i - 1]);
     un[0] = u[0] << s;
 
+    const uint64_t v_top = vn[n - 1], v_next = vn[n - 2];
     for (int j = m - n; j >= 0; --j) {
-        const u128 num = (static_cast<u128>(un[j + n]) << 64) | un[j + n - 1];
-        u128 qhat = num / vn[n - 1];
-        u128 rhat = num % vn[n - 1];
-        while ((qhat >> 64) != 0 || qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
-            --qhat;
-            rhat += vn[n - 1];
-            if ((rhat >> 64) != 0) break;
+        // D3: estimate the quotient limb from the top two limbs of the running remainder.
+        uint64_t qhat, rhat;
+        bool rhat_fits;  // rhat < 2^64: only then can the refinement below still apply
+        if (un[j + n] >= v_top) {
+            // The remainder's top limb equals v_top: the estimate would not fit a limb, so it is
+            // capped at 2^64 - 1 and rhat = (top·2^64 + mid) - (2^64 - 1)·v_top = mid + v_top.
+            qhat = ~uint64_t{0};
+            rhat = un[j + n - 1] + v_top;
+            rhat_fits = rhat >= v_top;
+        } else {
+            qhat = div_2by1(un[j + n], un[j + n - 1], v_top, rhat);
+            rhat_fits = true;
         }
-        // un[j..j+n] -= qhat * vn
+        // Refine with the second divisor limb (at most two corrections).
+        while (rhat_fits && static_cast<u128>(qhat) * v_next > ((static_cast<u128>(rhat) << 64) | un[j + n - 2])) {
+            --qhat;
+            rhat += v_top;
+            rhat_fits = rhat >= v_top;
+        }
+        // D4: un[j..j+n] -= qhat · vn.
         uint64_t borrow = 0;
         u128 carry = 0;
         for (int i = 0; i < n; ++i) {
-            const u128 p = qhat * vn[i] + carry;
+            const u128 p = static_cast<u128>(qhat) * vn[i] + carry;
             carry = p >> 64;
             const uint64_t plo = static_cast<uint64_t>(p);
             const uint64_t t = un[i + j] - plo;
@@ -225,26 +284,33 @@ inline void divmod_limbs(const uint64_t* u, int m, const uint64_t* v, int n, uin
         const u128 sub = carry + borrow;
         const bool negative = static_cast<u128>(un[j + n]) < sub;
         un[j + n] = static_cast<uint64_t>(un[j + n] - sub);
-        if (negative) {
+        // D6: the estimate was one too large (rare, probability ~2/2^64): add v back.
+        if (negative) [[unlikely]] {
             --qhat;
-            u128 c = 0;
-            for (int i = 0; i < n; ++i) {
-                c += static_cast<u128>(un[i + j]) + vn[i];
-                un[i + j] = static_cast<uint64_t>(c);
-                c >>= 64;
-            }
-            un[j + n] += static_cast<uint64_t>(c);
+            uint8_t c = 0;
+            for (int i = 0; i < n; ++i) un[i + j] = addc(un[i + j], vn[i], c);
+            un[j + n] += c;
         }
-        if (q) q[j] = static_cast<uint64_t>(qhat);
+        if (q) q[j] = qhat;
     }
-    for (int i = 0; i < n; ++i) r[i] = (un[i] >> s) | (s && i + 1 <= n ? un[i + 1] << (64 - s) : 0);
+    // D8: unnormalise the remainder.
+    for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
+    r[n - 1] = un[n - 1] >> s;
+}
+
+/// u (m limbs) / v (n limbs, top limb non-zero), m >= n.
+inline void divmod_limbs(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
+    if (n == 1)
+        r[0] = divmod_by_limb(u, m, v[0], q);
+    else
+        divmod_knuth(u, m, v, n, q, r);
 }
 
 inline int significant_limbs(const uint64_t* x, int n) noexcept {
     while (n > 0 && x[n - 1] == 0) --n;
     return n;
 }
-}  // namespace intx_detail
+}  // namespace uint256_detail
 
 struct DivResult {
     uint256 quotient;
@@ -254,9 +320,9 @@ struct DivResult {
 /// Unsigned division with remainder. Division by zero gives {0, 0} (the EVM's rule).
 inline DivResult udivrem(const uint256& u, const uint256& v) noexcept {
     DivResult res;
-    const int n = intx_detail::significant_limbs(v.w, 4);
+    const int n = uint256_detail::significant_limbs(v.w, 4);
     if (n == 0) return res;
-    const int m = intx_detail::significant_limbs(u.w, 4);
+    const int m = uint256_detail::significant_limbs(u.w, 4);
     if (m < n || u < v) {
         res.remainder = u;
         return res;
@@ -266,7 +332,7 @@ inline DivResult udivrem(const uint256& u, const uint256& v) noexcept {
         res.remainder = u.w[0] % v.w[0];
         return res;
     }
-    intx_detail::divmod_limbs(u.w, m, v.w, n, res.quotient.w, res.remainder.w);
+    uint256_detail::divmod_limbs(u.w, m, v.w, n, res.quotient.w, res.remainder.w);
     return res;
 }
 
@@ -294,20 +360,26 @@ inline bool slt(const uint256& a, const uint256& b) noexcept {
 
 /// (a + b) mod m with a 257-bit intermediate; m = 0 gives 0.
 inline uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
+    using namespace uint256_detail;
     if (m.is_zero()) return {};
-    uint64_t s[5];
-    u128 c = 0;
-    for (int i = 0; i < 4; ++i) {
-        c += static_cast<u128>(a.w[i]) + b.w[i];
-        s[i] = static_cast<uint64_t>(c);
-        c >>= 64;
+    uint256 sum;
+    uint8_t carry = 0;
+    for (int i = 0; i < 4; ++i) sum.w[i] = addc(a.w[i], b.w[i], carry);
+    if (a < m && b < m) {
+        // Both operands already reduced (the usual case in modular-arithmetic code): the sum is
+        // below 2m, so one conditional subtraction reduces it. It is >= m exactly when the 257-bit
+        // sum carried out or subtracting m does not borrow.
+        uint256 diff;
+        uint8_t borrow = 0;
+        for (int i = 0; i < 4; ++i) diff.w[i] = subb(sum.w[i], m.w[i], borrow);
+        return (carry || !borrow) ? diff : sum;
     }
-    s[4] = static_cast<uint64_t>(c);
-    const int n = intx_detail::significant_limbs(m.w, 4);
-    const int sl = intx_detail::significant_limbs(s, 5);
-    if (sl < n) return {s[0], s[1], s[2], s[3]};
+    const uint64_t s[5] = {sum.w[0], sum.w[1], sum.w[2], sum.w[3], carry};
+    const int n = significant_limbs(m.w, 4);
+    const int sl = significant_limbs(s, 5);
+    if (sl < n) return sum;
     uint256 r;
-    intx_detail::divmod_limbs(s, sl, m.w, n, nullptr, r.w);
+    divmod_limbs(s, sl, m.w, n, nullptr, r.w);
     return r;
 }
 
@@ -330,11 +402,11 @@ inline uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noex
     if (m.is_zero()) return {};
     uint64_t p[8];
     umul_full(a, b, p);
-    const int n = intx_detail::significant_limbs(m.w, 4);
-    const int pl = intx_detail::significant_limbs(p, 8);
+    const int n = uint256_detail::significant_limbs(m.w, 4);
+    const int pl = uint256_detail::significant_limbs(p, 8);
     if (pl < n) return {p[0], p[1], p[2], p[3]};
     uint256 r;
-    intx_detail::divmod_limbs(p, pl, m.w, n, nullptr, r.w);
+    uint256_detail::divmod_limbs(p, pl, m.w, n, nullptr, r.w);
     return r;
 }
 

@@ -5,6 +5,9 @@
 #include "common/revision.hpp"
 #include "common/types.hpp"
 #include "common/uint256.hpp"
+#include "evm/delegation.hpp"
+
+#include <optional>
 
 namespace polyvm {
 
@@ -117,6 +120,16 @@ public:
     /// EIP-1153 transient storage.
     virtual uint256 get_transient_storage(const Address& addr, const uint256& key) = 0;
     virtual void set_transient_storage(const Address& addr, const uint256& key, const uint256& value) = 0;
+
+    /// EIP-7702 (Prague): the delegate of `addr` if its code is a delegation designator. The CALL
+    /// family charges the access to the delegate; the host then runs the delegate's code. The
+    /// default reads the code through the interface above; hosts may answer faster.
+    virtual std::optional<Address> get_delegation(const Address& addr) {
+        if (get_code_size(addr) != kDelegationCodeSize) return std::nullopt;
+        uint8_t code[kDelegationCodeSize];
+        if (copy_code(addr, 0, code) != kDelegationCodeSize) return std::nullopt;
+        return parse_delegation(bytes_view{code, kDelegationCodeSize});
+    }
 };
 
 }  // namespace polyvm

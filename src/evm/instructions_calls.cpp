@@ -29,6 +29,12 @@ OpResult call(uint256* sp, int64_t gas, ExecutionState& st) {
     int64_t extra = 0;
     if (st.rev >= Revision::Berlin && st.host.access_account(target) == AccessStatus::Cold)
         extra += gas::kColdAccountAccess - gas::kWarmAccess;  // EIP-2929; warm 100 is the base gas
+    // EIP-7702 (Prague): a call to a delegated account runs the delegate's code, and loading that
+    // code is one more account access: warm 100 or cold 2600 on top of the target's own.
+    if (st.rev >= Revision::Prague) {
+        if (const auto delegate = st.host.get_delegation(target))
+            extra += st.host.access_account(*delegate) == AccessStatus::Cold ? gas::kColdAccountAccess : gas::kWarmAccess;
+    }
     if (transfers_value) extra += gas::kCallValue;
     if constexpr (Op == OP_CALL) {
         // EIP-158 (Spurious Dragon): only a value transfer to a dead account creates it.

@@ -12,7 +12,7 @@
 
 namespace polyvm {
 
-inline constexpr int kNumRevisions = static_cast<int>(Revision::Osaka) + 1;
+// kNumRevisions comes from the fork table (common/revision.hpp).
 
 /// Opcode byte values.
 enum Opcode : uint8_t {

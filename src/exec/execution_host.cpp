@@ -158,6 +158,11 @@ void ExecutionHost::set_transient_storage(const Address& addr, const uint256& ke
     state_.set_transient_storage(addr, key, value);
 }
 
+std::optional<Address> ExecutionHost::get_delegation(const Address& addr) {
+    const Account* acc = state_.find(addr);
+    return acc ? parse_delegation(acc->code_view()) : std::nullopt;
+}
+
 void ExecutionHost::revert_to(size_t state_snapshot, size_t logs_size) {
     state_.revert(state_snapshot);
     logs_.resize(logs_size);
@@ -199,6 +204,12 @@ ExecutionResult ExecutionHost::execute_message_call(const Message& msg) {
         result.output = std::move(pre.output);
     } else {
         const Account* code_owner = state_.find(msg.code_address);
+        // EIP-7702 (Prague): a delegation designator runs its delegate's code (one level only: a
+        // delegate that is itself delegated runs the designator bytes, which start with the
+        // invalid 0xef). A delegate that is a precompile runs as plain, usually empty, code.
+        if (rev_ >= Revision::Prague && code_owner) {
+            if (const auto delegate = parse_delegation(code_owner->code_view())) code_owner = state_.find(*delegate);
+        }
         if (!code_owner || code_owner->code_size() == 0) return ExecutionResult{Status::Success, msg.gas, 0, {}, {}};
         result = run_code(msg, *code_owner);
     }

@@ -38,6 +38,7 @@ public:
     AccessStatus access_storage(const Address& addr, const uint256& key) override;
     uint256 get_transient_storage(const Address& addr, const uint256& key) override;
     void set_transient_storage(const Address& addr, const uint256& key, const uint256& value) override;
+    std::optional<Address> get_delegation(const Address& addr) override;
 
     std::vector<Log>& logs() noexcept { return logs_; }
     bool used_unsupported_precompile() const noexcept { return used_unsupported_precompile_; }

@@ -2,12 +2,20 @@
 
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
+#include "evm/delegation.hpp"
 #include "exec/execution_host.hpp"
 #include "precompiles/precompiles.hpp"
 
 namespace polyvm {
 namespace {
-constexpr uint8_t kPrecompileCount = 10;  // 0x01..0x0a: the highest ever active through Cancun
+// Every address ever assigned to a precompile: 0x01-0x0a (Frontier to Cancun), 0x0b-0x11
+// (EIP-2537, Prague), 0x100 (EIP-7951, Osaka). is_precompile() says which are active in a fork.
+constexpr uint16_t kPrecompileCandidates[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+                                              0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x100};
+
+// EIP-7702 gas constants.
+constexpr int64_t kPerEmptyAccountCost = 25000;
+constexpr int64_t kPerAuthBaseCost = 12500;
 
 TransactionError reject(std::string rule, std::string detail) { return {std::move(rule), std::move(detail)}; }
 
@@ -25,14 +33,12 @@ std::optional<uint256> checked_add(const uint256& a, const uint256& b) {
     return s;
 }
 
-BlobSchedule default_blob_schedule(Revision) { return BlobSchedule{}; }
-
 /// Validation that needs the state and the block (the stateless part lives in the tx layer).
 std::optional<TransactionError> validate(const State& state, const BlockInfo& block, const Transaction& tx,
                                          Revision rev, const uint256& chain_id, const uint256& blob_fee) {
     TxValidationContext context;
     context.chain_id = chain_id;
-    if (block.blob_schedule) context.max_blobs_per_block = block.blob_schedule->max;
+    if (const auto schedule = blob_schedule_for(block, rev)) context.max_blobs_per_block = schedule->max;
     if (auto err = validate_transaction_static(tx, rev, context)) return err;
     if (tx.gas_limit > static_cast<uint64_t>(block.gas_limit))
         return reject("GAS_ALLOWANCE_EXCEEDED", "transaction gas limit exceeds the block gas limit");
@@ -45,8 +51,9 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
 
     const Account* sender = state.find(tx.sender);
     const uint64_t sender_nonce = sender ? sender->nonce : 0;
-    // EIP-3607: transactions from accounts with code are invalid.
-    if (sender && sender->code_size() != 0)
+    // EIP-3607: transactions from accounts with code are invalid; EIP-7702 (Prague) exempts
+    // code that is a delegation designator (the account is still an EOA with a key).
+    if (sender && sender->code_size() != 0 && !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
         return reject("SENDER_NOT_EOA", "sender has deployed code");
     if (sender_nonce == UINT64_MAX) return reject("NONCE_IS_MAX", "sender nonce is 2^64-1 (EIP-2681)");
     if (tx.nonce < sender_nonce) return reject("NONCE_MISMATCH_TOO_LOW", "transaction nonce below the sender's");
@@ -66,20 +73,37 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
         return reject("INSUFFICIENT_ACCOUNT_FUNDS", "sender balance below gas * fee cap + value");
     return std::nullopt;
 }
-}  // namespace
 
-uint256 blob_base_fee(uint64_t excess_blob_gas, uint64_t update_fraction) {
-    // EIP-4844 fake_exponential(MIN_BASE_FEE_PER_BLOB_GAS = 1, excess, fraction): a Taylor series
-    // in integers, exactly as specified (the result must match bit for bit).
-    const uint256 factor = 1, numerator = excess_blob_gas, denominator = update_fraction;
-    uint256 output = 0;
-    uint256 accum = factor * denominator;
-    for (uint64_t i = 1; !accum.is_zero(); ++i) {
-        output += accum;
-        accum = (accum * numerator) / (denominator * uint256{i});
+/// EIP-7702: processes the authorization list in order and returns the refund it earned. A
+/// tuple that fails any check is skipped; the transaction stays valid.
+int64_t apply_authorizations(State& state, const Transaction& tx, const uint256& chain_id) {
+    int64_t refund = 0;
+    for (const Authorization& auth : tx.authorization_list) {
+        // 1. Signed for this chain, or for every chain (0).
+        if (!auth.chain_id.is_zero() && auth.chain_id != chain_id) continue;
+        // 2. The authority's nonce is bumped below, so it must not be at the EIP-2681 maximum.
+        if (auth.nonce == UINT64_MAX) continue;
+        // 3. A valid, low-s signature that recovers a key.
+        const auto authority = recover_authority(auth);
+        if (!authority) continue;
+        // 4. The authority is accessed (warm) from here on, even if a later check fails.
+        state.mark_warm(*authority);
+        // 5. Only EOAs: empty code or an existing delegation (which is replaced).
+        const Account* acc = state.find(*authority);
+        if (acc && acc->code_size() != 0 && !parse_delegation(acc->code_view())) continue;
+        // 6. The tuple's nonce is the authority's current one (the sender's is already bumped).
+        if ((acc ? acc->nonce : 0) != auth.nonce) continue;
+        // 7. The intrinsic gas charged PER_EMPTY_ACCOUNT_COST assuming a new account; an account
+        //    already in the state gets the difference back.
+        if (acc) refund += kPerEmptyAccountCost - kPerAuthBaseCost;
+        // 8. Delegate, or (address 0) clear the delegation and restore a plain EOA.
+        state.set_code_journaled(*authority, auth.address.is_zero() ? bytes{} : make_delegation(auth.address));
+        // 9. Each authorization consumes one nonce of the authority.
+        state.bump_nonce(*authority);
     }
-    return output / denominator;
+    return refund;
 }
+}  // namespace
 
 Hash32 logs_hash(const std::vector<Log>& logs) {
     rlp::ListBuilder list;
@@ -94,9 +118,8 @@ Hash32 logs_hash(const std::vector<Log>& logs) {
 TransactionOutcome execute_transaction(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
                                        const uint256& chain_id, const ExecutionOptions& options) {
     TransactionOutcome outcome;
-    const auto schedule = block.blob_schedule.value_or(default_blob_schedule(rev));
-    const uint256 blob_fee =
-        rev >= Revision::Cancun ? blob_base_fee(block.excess_blob_gas, schedule.base_fee_update_fraction) : uint256{};
+    const auto schedule = blob_schedule_for(block, rev);
+    const uint256 blob_fee = schedule ? blob_base_fee(block.excess_blob_gas, schedule->base_fee_update_fraction) : uint256{};
     if (auto err = validate(state, block, tx, rev, chain_id, blob_fee)) {
         outcome.rejection = std::move(err);
         return outcome;
@@ -136,9 +159,10 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     if (rev >= Revision::Berlin) {
         state.mark_warm(tx.sender);
         if (tx.to) state.mark_warm(*tx.to);
-        for (uint8_t i = 1; i <= kPrecompileCount; ++i) {
+        for (const uint16_t n : kPrecompileCandidates) {
             Address p;
-            p[19] = i;
+            p[18] = static_cast<uint8_t>(n >> 8);
+            p[19] = static_cast<uint8_t>(n);
             if (is_precompile(p, rev)) state.mark_warm(p);
         }
         for (const auto& entry : tx.access_list) {
@@ -146,6 +170,17 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
             for (const auto& key : entry.storage_keys) state.mark_storage_warm(entry.address, uint256::from_hash(key));
         }
         if (rev >= Revision::Shanghai) state.mark_warm(block.coinbase);
+    }
+
+    // EIP-7702: authorizations are applied in order before the call, outside its snapshot: they
+    // stay even if the call fails. Their refunds likewise survive a failed call.
+    int64_t authorization_refund = 0;
+    if (tx.type == TransactionType::SetCode) authorization_refund = apply_authorizations(state, tx, chain_id);
+    // The top-level call follows a delegation like the CALL family does. Like the recipient, the
+    // delegate then starts warm at no charge: the transaction's own call pays no access cost.
+    if (rev >= Revision::Prague && tx.to) {
+        if (const Account* target = state.find(*tx.to))
+            if (const auto delegate = parse_delegation(target->code_view())) state.mark_warm(*delegate);
     }
 
     const int64_t intrinsic = intrinsic_gas(tx, rev);
@@ -162,10 +197,15 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     ExecutionResult result = host.call(msg);
 
     int64_t gas_used = static_cast<int64_t>(tx.gas_limit) - result.gas_left;
-    // Refunds are capped at half (a fifth from London, EIP-3529) of the gas used.
+    // Refunds are capped at half (a fifth from London, EIP-3529) of the gas used. The frame's
+    // refund counts only when it succeeded; EIP-7702's authorization refund always counts.
     const int64_t refund_cap = gas_used / (rev >= Revision::London ? 5 : 2);
-    const int64_t refund = result.status == Status::Success ? std::min(std::max<int64_t>(result.gas_refund, 0), refund_cap) : 0;
+    const int64_t frame_refund = result.status == Status::Success ? std::max<int64_t>(result.gas_refund, 0) : 0;
+    const int64_t refund = std::min(frame_refund + authorization_refund, refund_cap);
     gas_used -= refund;
+    // EIP-7623 (Prague): a transaction pays at least the calldata floor (validation made sure
+    // the gas limit covers it).
+    gas_used = std::max(gas_used, calldata_floor_gas(tx, rev));
 
     state.add_balance(tx.sender, uint256{static_cast<uint64_t>(static_cast<int64_t>(tx.gas_limit) - gas_used)} * effective_gas_price);
     // The coinbase gets the tip only; the base fee and the blob fee are burnt (EIP-1559, EIP-4844).

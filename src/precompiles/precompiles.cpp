@@ -2,8 +2,11 @@
 
 #include "common/uint256.hpp"
 #include "crypto/blake2f.hpp"
+#include "crypto/bn254.hpp"
 #include "crypto/hashes.hpp"
+#include "crypto/kzg.hpp"
 #include "crypto/modexp.hpp"
+#include "crypto/p256.hpp"
 #include "crypto/secp256k1.hpp"
 
 #include <algorithm>
@@ -168,8 +171,27 @@ uint64_t modexp_gas_eip2565(const ModExpLengths& len, const uint256& head) noexc
     return std::max<uint64_t>(200, clamp_u64(mul_saturating(words * words, iterations) / 3));
 }
 
+/// EIP-7823 (Osaka): every operand length is at most 1024 bytes; a longer one fails the call.
+constexpr uint64_t kModExpMaxLength = 1024;
+
+/// EIP-7883 (Osaka): multiplication complexity 16 up to 32-byte operands, 2 * words^2 above;
+/// 16 iterations per exponent byte past 32 (was 8); no division by 3; a minimum of 500.
+uint64_t modexp_gas_eip7883(const ModExpLengths& len, const uint256& head) noexcept {
+    const uint256 max_len = std::max(len.base, len.mod);
+    // Only reached after the EIP-7823 bound; saturate anyway rather than trust the caller.
+    if (max_len > kModExpMaxLength || len.exp > kModExpMaxLength) return kUnaffordable;
+    const u128 x = max_len.low64();
+    const u128 words = (x + 7) / 8;
+    const u128 complexity = x > 32 ? 2 * words * words : 16;
+    const unsigned bits = head.bit_length();
+    const u128 head_index = bits == 0 ? 0 : bits - 1;
+    const uint64_t exp_len = len.exp.low64();
+    const u128 iterations = std::max<u128>(exp_len <= 32 ? head_index : 16 * u128{exp_len - 32} + head_index, 1);
+    return std::max<uint64_t>(500, clamp_u64(complexity * iterations));
+}
+
 uint64_t modexp_gas(const ModExpLengths& len, const uint256& head, Revision rev) noexcept {
-    // Osaka's EIP-7883 (new complexity and minimum) and EIP-7823 (1024-byte operand limit) go here.
+    if (rev >= Revision::Osaka) return modexp_gas_eip7883(len, head);
     if (rev >= Revision::Berlin) return modexp_gas_eip2565(len, head);
     return modexp_gas_eip198(len, head);
 }
@@ -187,6 +209,11 @@ PrecompileResult run_modexp(bytes_view in, int64_t gas, Revision rev) {
     const uint64_t mod_start = add_saturating(exp_start, exp_len);
     const PaddedBigEndian exp = operand(in, exp_start, exp_len);
 
+    // EIP-7823 (Osaka): over-long operands fail like any precompile failure (all gas consumed).
+    if (rev >= Revision::Osaka &&
+        (len.base > kModExpMaxLength || len.exp > kModExpMaxLength || len.mod > kModExpMaxLength))
+        return failure();
+
     // Nothing is allocated before this check: the lengths may be anything up to 2^256 - 1.
     const uint64_t cost = modexp_gas(len, exponent_head(exp, exp_len), rev);
     if (!affordable(cost, gas)) return out_of_gas();
@@ -200,6 +227,59 @@ PrecompileResult run_modexp(bytes_view in, int64_t gas, Revision rev) {
 
     bytes out(static_cast<size_t>(mod_len));
     modexp(operand(in, 96, base_len), exp, operand(in, mod_start, mod_len), out);
+    return {Status::Success, gas_left, std::move(out)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0x06 ECADD, 0x07 ECMUL, 0x08 ECPAIRING on alt_bn128 (EIP-196, EIP-197; repriced by EIP-1108)
+
+/// Gas is charged before any decoding: invalid input costs all the gas anyway, and a caller
+/// without enough gas must not get the work done first.
+template <class F>
+PrecompileResult charged(uint64_t cost, int64_t gas, F&& run) {
+    if (!affordable(cost, gas)) return out_of_gas();
+    std::optional<bytes> out = run();
+    if (!out) return failure();
+    return {Status::Success, gas - static_cast<int64_t>(cost), std::move(*out)};
+}
+
+PrecompileResult run_ecadd(bytes_view in, int64_t gas, Revision rev) {
+    const uint64_t cost = rev >= Revision::Istanbul ? 150 : 500;  // EIP-1108 : EIP-196
+    return charged(cost, gas, [&] { return bn254::bn254_add(in); });
+}
+
+PrecompileResult run_ecmul(bytes_view in, int64_t gas, Revision rev) {
+    const uint64_t cost = rev >= Revision::Istanbul ? 6000 : 40000;  // EIP-1108 : EIP-196
+    return charged(cost, gas, [&] { return bn254::bn254_mul(in); });
+}
+
+PrecompileResult run_ecpairing(bytes_view in, int64_t gas, Revision rev) {
+    // EIP-197: 100000 + 80000 k; EIP-1108 (Istanbul): 45000 + 34000 k, k = len / 192 rounded
+    // down (a length that is not a multiple of 192 is charged, then fails).
+    const bool istanbul = rev >= Revision::Istanbul;
+    const u128 k = in.size() / 192;
+    const uint64_t cost = clamp_u64(u128{istanbul ? 45000u : 100000u} + u128{istanbul ? 34000u : 80000u} * k);
+    return charged(cost, gas, [&] { return bn254::bn254_pairing_check(in); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0x0a point evaluation (EIP-4844): flat 50000 gas; any invalid input fails with all gas consumed.
+
+PrecompileResult run_point_evaluation(bytes_view in, int64_t gas) {
+    return charged(kzg::kPointEvaluationGas, gas, [&] { return kzg::point_evaluation(in); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0x100 P256VERIFY (EIP-7951): flat 6900 gas; an invalid signature or malformed input is not a
+// failure, it returns empty output (a valid one returns the 32-byte word 1).
+
+PrecompileResult run_p256verify(bytes_view in, int64_t gas) {
+    constexpr uint64_t kCost = 6900;
+    if (!affordable(kCost, gas)) return out_of_gas();
+    const int64_t gas_left = gas - static_cast<int64_t>(kCost);
+    if (!p256_verify(in)) return {Status::Success, gas_left, {}};
+    bytes out(32, 0);
+    out[31] = 1;
     return {Status::Success, gas_left, std::move(out)};
 }
 
@@ -265,10 +345,20 @@ PrecompileResult run_precompile(const Address& addr, bytes_view input, int64_t g
         return run_identity(input, gas);
     case 0x05:
         return run_modexp(input, gas, rev);
+    case 0x06:
+        return run_ecadd(input, gas, rev);
+    case 0x07:
+        return run_ecmul(input, gas, rev);
+    case 0x08:
+        return run_ecpairing(input, gas, rev);
     case 0x09:
         return run_blake2f(input, gas);
+    case 0x0a:
+        return run_point_evaluation(input, gas);
+    case 0x100:
+        return run_p256verify(input, gas);
     default:
-        return unsupported();  // alt_bn128 (0x06-0x08), KZG (0x0a), BLS12-381, P256VERIFY
+        return unsupported();  // BLS12-381 (EIP-2537)
     }
 }
 

@@ -516,3 +516,35 @@ bool sign_transaction(Transaction& tx, const Hash32& secret_key) {
 std::string_view transaction_type_name(TransactionType type) noexcept { return type_name(type); }
 
 }  // namespace polyvm
+
+namespace polyvm {
+
+Hash32 authorization_signing_hash(const Authorization& auth) {
+    // EIP-7702: MAGIC 0x05 keeps tuple signatures apart from every transaction type's.
+    const bytes list = rlp::ListBuilder{}.add(auth.chain_id).add(auth.address).add(auth.nonce).finish();
+    bytes preimage;
+    preimage.reserve(list.size() + 1);
+    preimage.push_back(0x05);
+    preimage.insert(preimage.end(), list.begin(), list.end());
+    return keccak256(preimage);
+}
+
+std::optional<Address> recover_authority(const Authorization& auth) {
+    // EIP-7702: y_parity must be 0 or 1 and s must be in the lower half of the order (EIP-2),
+    // so that a tuple has exactly one valid signature; r and s must be non-zero and below n.
+    if (auth.y_parity > 1) return std::nullopt;
+    if (auth.r.is_zero() || auth.r >= kSecp256k1N) return std::nullopt;
+    if (auth.s.is_zero() || auth.s > kSecp256k1HalfN) return std::nullopt;
+    return ecrecover(authorization_signing_hash(auth), auth.r, auth.s, auth.y_parity);
+}
+
+bool sign_authorization(Authorization& auth, const Hash32& secret_key) {
+    const auto sig = sign_hash(authorization_signing_hash(auth), secret_key);
+    if (!sig) return false;
+    auth.r = sig->r;
+    auth.s = sig->s;
+    auth.y_parity = static_cast<uint8_t>(sig->recovery_id);
+    return true;
+}
+
+}  // namespace polyvm

@@ -18,7 +18,7 @@ enum class TransactionType : uint8_t {
     AccessList = 1,  // EIP-2930
     DynamicFee = 2,  // EIP-1559
     Blob = 3,        // EIP-4844
-    SetCode = 4,     // EIP-7702 (Prague; decoded, not executed yet)
+    SetCode = 4,     // EIP-7702 (Prague)
 };
 
 struct AccessListEntry {
@@ -105,8 +105,8 @@ std::optional<TransactionError> validate_transaction_static(const Transaction& t
 struct TxValidationContext {
     /// The chain's id: a transaction carrying another one is "INVALID_CHAINID" (EIP-155/EIP-2930).
     uint256 chain_id = 1;
-    /// Blob limit per block (EIP-4844, EIP-7691 schedule); nullopt: the fork's default
-    /// (Cancun 6, Prague and Osaka 9). A transaction alone over it cannot be included.
+    /// Blob limit per block (EIP-4844, EIP-7691 schedule); nullopt: the fork's default from the
+    /// fork table (default_blob_schedule). A transaction alone over it cannot be included.
     std::optional<uint64_t> max_blobs_per_block;
 };
 /// validate_transaction_static plus the chain id and the per-block blob limit.
@@ -121,8 +121,17 @@ std::optional<TransactionError> validate_chain_id(const Transaction& tx, Revisio
 /// bytes. The gas limit must cover it, and a transaction is charged at least this much.
 int64_t calldata_floor_gas(const Transaction& tx, Revision rev);
 
-/// Default maximum blobs per block for a fork (0 before Cancun).
+/// Default maximum blobs per block for a fork: the fork table's schedule (0 before Cancun).
 uint64_t default_max_blobs_per_block(Revision rev) noexcept;
+
+/// EIP-7702: the hash an authorization tuple signs, keccak256(MAGIC ‖ rlp([chain_id, address,
+/// nonce])) with MAGIC = 0x05.
+Hash32 authorization_signing_hash(const Authorization& auth);
+/// EIP-7702: the authority (signer) of a tuple, or nullopt when the signature is unusable:
+/// y_parity not 0/1, r not in [1, n), s not in [1, n/2] (EIP-2 low s), or no key recovers.
+std::optional<Address> recover_authority(const Authorization& auth);
+/// Signs a tuple with a secret key (tests, dev tooling): fills y_parity, r and s.
+bool sign_authorization(Authorization& auth, const Hash32& secret_key);
 
 /// "legacy", "type 2 (EIP-1559)", ... for messages.
 std::string_view transaction_type_name(TransactionType type) noexcept;

@@ -30,9 +30,9 @@ DataCounts count_data(const bytes& data) noexcept {
 }  // namespace
 
 uint64_t default_max_blobs_per_block(Revision rev) noexcept {
-    if (rev >= Revision::Prague) return 9;  // EIP-7691
-    if (rev >= Revision::Cancun) return 6;  // EIP-4844: MAX_BLOB_GAS_PER_BLOCK / GAS_PER_BLOB
-    return 0;
+    // EIP-4844 / EIP-7691 / EIP-7892: the per-fork schedule lives in the fork table.
+    const auto schedule = default_blob_schedule(rev);
+    return schedule ? schedule->max : 0;
 }
 
 int64_t intrinsic_gas(const Transaction& tx, Revision rev) {

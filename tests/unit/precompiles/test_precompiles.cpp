@@ -76,12 +76,7 @@ TEST(Precompiles, ActivationPerRevision) {
 }
 
 TEST(Precompiles, UnsupportedAndInactive) {
-    for (unsigned n : {6u, 7u, 8u}) {
-        const auto r = run_precompile(A(n), {}, kLots, Revision::Cancun);
-        EXPECT_EQ(r.status, Status::UnsupportedPrecompile);
-        EXPECT_EQ(r.gas_left, 0);
-    }
-    EXPECT_EQ(run_precompile(A(10), {}, kLots, Revision::Cancun).status, Status::UnsupportedPrecompile);
+    // 0x06-0x08 (alt_bn128) are covered by test_bn254_precompiles.cpp, 0x0a by test_point_evaluation.cpp.
     EXPECT_EQ(run_precompile(A(0x0b), {}, kLots, Revision::Prague).status, Status::UnsupportedPrecompile);
     // Not a precompile before its fork.
     EXPECT_EQ(run_precompile(A(9), {}, kLots, Revision::Petersburg).status, Status::Failure);
