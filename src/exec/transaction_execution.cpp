@@ -115,6 +115,57 @@ Hash32 logs_hash(const std::vector<Log>& logs) {
     return keccak256(list.finish());
 }
 
+uint256 effective_gas_price(const Transaction& tx, const BlockInfo& block, Revision rev) {
+    if (rev < Revision::London) return tx.gas_price;
+    // EIP-1559: the fee cap, or base fee plus tip if that is lower (validation ensured cap >= base fee).
+    const uint256 tip_cap = tx.max_fee_per_gas - block.base_fee;
+    const uint256 tip = tx.max_priority_fee_per_gas < tip_cap ? tx.max_priority_fee_per_gas : tip_cap;
+    return block.base_fee + tip;
+}
+
+TxContext block_context(const BlockInfo& block, Revision rev, const uint256& chain_id) {
+    TxContext ctx;
+    ctx.coinbase = block.coinbase;
+    ctx.block_number = block.number;
+    ctx.timestamp = block.timestamp;
+    ctx.block_gas_limit = block.gas_limit;
+    // The DIFFICULTY opcode became PREVRANDAO at the Merge (EIP-4399).
+    ctx.prev_randao = rev >= Revision::Paris && block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
+    ctx.chain_id = chain_id;
+    ctx.base_fee = block.base_fee;
+    return ctx;
+}
+
+TxContext transaction_context(const BlockInfo& block, const Transaction& tx, Revision rev, const uint256& chain_id,
+                              const uint256& blob_fee) {
+    TxContext ctx = block_context(block, rev, chain_id);
+    ctx.gas_price = effective_gas_price(tx, block, rev);
+    ctx.origin = tx.sender;
+    ctx.blob_base_fee = blob_fee;
+    ctx.blob_hashes = tx.blob_versioned_hashes.data();
+    ctx.blob_hashes_count = tx.blob_versioned_hashes.size();
+    return ctx;
+}
+
+void warm_transaction_accounts(State& state, const BlockInfo& block, const Transaction& tx, Revision rev) {
+    // EIP-2929/2930: the sender, the recipient, the precompiles and the access list start warm;
+    // EIP-3651 (Shanghai) adds the coinbase.
+    if (rev < Revision::Berlin) return;
+    state.mark_warm(tx.sender);
+    if (tx.to) state.mark_warm(*tx.to);
+    for (const uint16_t n : kPrecompileCandidates) {
+        Address p;
+        p[18] = static_cast<uint8_t>(n >> 8);
+        p[19] = static_cast<uint8_t>(n);
+        if (is_precompile(p, rev)) state.mark_warm(p);
+    }
+    for (const auto& entry : tx.access_list) {
+        state.mark_warm(entry.address);
+        for (const auto& key : entry.storage_keys) state.mark_storage_warm(entry.address, uint256::from_hash(key));
+    }
+    if (rev >= Revision::Shanghai) state.mark_warm(block.coinbase);
+}
+
 TransactionOutcome execute_transaction(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
                                        const uint256& chain_id, const ExecutionOptions& options) {
     TransactionOutcome outcome;
@@ -125,52 +176,15 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
         return outcome;
     }
 
-    // EIP-1559 effective gas price: the fee cap, or base fee plus tip if that is lower.
-    uint256 effective_gas_price = tx.gas_price;
-    if (rev >= Revision::London) {
-        const uint256 tip_cap = tx.max_fee_per_gas - block.base_fee;
-        const uint256 tip = tx.max_priority_fee_per_gas < tip_cap ? tx.max_priority_fee_per_gas : tip_cap;
-        effective_gas_price = block.base_fee + tip;
-    }
+    const uint256 gas_price = effective_gas_price(tx, block, rev);
     const uint256 blob_gas = uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()};
 
     // Buy the gas and bump the nonce; from here on the transaction is included.
-    state.sub_balance(tx.sender, uint256{tx.gas_limit} * effective_gas_price + blob_gas * blob_fee);
+    state.sub_balance(tx.sender, uint256{tx.gas_limit} * gas_price + blob_gas * blob_fee);
     state.bump_nonce(tx.sender);
 
-    TxContext ctx;
-    ctx.gas_price = effective_gas_price;
-    ctx.origin = tx.sender;
-    ctx.coinbase = block.coinbase;
-    ctx.block_number = block.number;
-    ctx.timestamp = block.timestamp;
-    ctx.block_gas_limit = block.gas_limit;
-    ctx.prev_randao = rev >= Revision::Paris && block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
-    ctx.chain_id = chain_id;
-    ctx.base_fee = block.base_fee;
-    ctx.blob_base_fee = blob_fee;
-    ctx.blob_hashes = tx.blob_versioned_hashes.data();
-    ctx.blob_hashes_count = tx.blob_versioned_hashes.size();
-
-    ExecutionHost host(state, rev, ctx, options.tracer);
-
-    // EIP-2929/2930: the sender, the recipient, the precompiles and the access list start warm;
-    // EIP-3651 (Shanghai) adds the coinbase.
-    if (rev >= Revision::Berlin) {
-        state.mark_warm(tx.sender);
-        if (tx.to) state.mark_warm(*tx.to);
-        for (const uint16_t n : kPrecompileCandidates) {
-            Address p;
-            p[18] = static_cast<uint8_t>(n >> 8);
-            p[19] = static_cast<uint8_t>(n);
-            if (is_precompile(p, rev)) state.mark_warm(p);
-        }
-        for (const auto& entry : tx.access_list) {
-            state.mark_warm(entry.address);
-            for (const auto& key : entry.storage_keys) state.mark_storage_warm(entry.address, uint256::from_hash(key));
-        }
-        if (rev >= Revision::Shanghai) state.mark_warm(block.coinbase);
-    }
+    ExecutionHost host(state, rev, transaction_context(block, tx, rev, chain_id, blob_fee), options.tracer);
+    warm_transaction_accounts(state, block, tx, rev);
 
     // EIP-7702: authorizations are applied in order before the call, outside its snapshot: they
     // stay even if the call fails. Their refunds likewise survive a failed call.
@@ -207,9 +221,9 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     // the gas limit covers it).
     gas_used = std::max(gas_used, calldata_floor_gas(tx, rev));
 
-    state.add_balance(tx.sender, uint256{static_cast<uint64_t>(static_cast<int64_t>(tx.gas_limit) - gas_used)} * effective_gas_price);
+    state.add_balance(tx.sender, uint256{static_cast<uint64_t>(static_cast<int64_t>(tx.gas_limit) - gas_used)} * gas_price);
     // The coinbase gets the tip only; the base fee and the blob fee are burnt (EIP-1559, EIP-4844).
-    const uint256 priority_fee = rev >= Revision::London ? effective_gas_price - block.base_fee : effective_gas_price;
+    const uint256 priority_fee = rev >= Revision::London ? gas_price - block.base_fee : gas_price;
     state.add_balance(block.coinbase, uint256{static_cast<uint64_t>(gas_used)} * priority_fee);
 
     state.finalize_transaction(rev >= Revision::SpuriousDragon);
@@ -230,15 +244,8 @@ CallOutcome execute_code(State& state, const BlockInfo& block, Revision rev, con
     state.set_code(acc, bytes(code.begin(), code.end()));
     if (!value.is_zero()) state.add_balance(caller, value);
 
-    TxContext ctx;
+    TxContext ctx = block_context(block, rev, 1);
     ctx.origin = caller;
-    ctx.coinbase = block.coinbase;
-    ctx.block_number = block.number;
-    ctx.timestamp = block.timestamp;
-    ctx.block_gas_limit = block.gas_limit;
-    ctx.prev_randao = block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
-    ctx.chain_id = 1;
-    ctx.base_fee = block.base_fee;
     ExecutionHost host(state, rev, ctx, options.tracer);
     if (rev >= Revision::Berlin) {
         state.mark_warm(caller);

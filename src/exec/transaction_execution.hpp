@@ -40,6 +40,16 @@ struct ExecutionOptions {
 TransactionOutcome execute_transaction(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
                                        const uint256& chain_id, const ExecutionOptions& options = {});
 
+/// EIP-1559 effective gas price (the transaction's gas price before London).
+uint256 effective_gas_price(const Transaction& tx, const BlockInfo& block, Revision rev);
+/// What the code of a block sees (COINBASE, NUMBER, PREVRANDAO, BASEFEE, CHAINID, ...).
+TxContext block_context(const BlockInfo& block, Revision rev, const uint256& chain_id);
+/// block_context plus the transaction's part (ORIGIN, GASPRICE, BLOBHASH, BLOBBASEFEE).
+TxContext transaction_context(const BlockInfo& block, const Transaction& tx, Revision rev, const uint256& chain_id,
+                              const uint256& blob_fee);
+/// The accounts and slots a transaction starts with warm (EIP-2929, EIP-2930, EIP-3651).
+void warm_transaction_accounts(State& state, const BlockInfo& block, const Transaction& tx, Revision rev);
+
 /// keccak256(rlp(logs)): the `logs` field of state tests.
 Hash32 logs_hash(const std::vector<Log>& logs);
 

@@ -4,7 +4,6 @@
 #include "evm/analysis.hpp"
 #include "evm/interpreter.hpp"
 #include "exec/execution_host.hpp"
-#include "precompiles/precompiles.hpp"
 #include "tools/state_runner.hpp"
 #include "tools/statetest_driver.hpp"
 
@@ -46,35 +45,6 @@ std::map<std::string, std::map<size_t, std::string>> read_labels(const std::file
     return labels;
 }
 
-/// The context a transaction would give its code (the benchmarks do not depend on gas price).
-TxContext context_for(const BlockInfo& block, const Transaction& tx, Revision rev, const uint256& chain_id) {
-    TxContext ctx;
-    ctx.gas_price = rev >= Revision::London ? block.base_fee + std::min(tx.max_priority_fee_per_gas,
-                                                                       tx.max_fee_per_gas - block.base_fee)
-                                            : tx.gas_price;
-    ctx.origin = tx.sender;
-    ctx.coinbase = block.coinbase;
-    ctx.block_number = block.number;
-    ctx.timestamp = block.timestamp;
-    ctx.block_gas_limit = block.gas_limit;
-    ctx.prev_randao = rev >= Revision::Paris && block.prev_randao ? uint256::from_hash(*block.prev_randao) : block.difficulty;
-    ctx.chain_id = chain_id;
-    ctx.base_fee = block.base_fee;
-    return ctx;
-}
-
-/// The warm set a transaction starts with (EIP-2929), so gas matches the transaction's call.
-void warm_up(State& state, const Transaction& tx, Revision rev) {
-    if (rev < Revision::Berlin) return;
-    state.mark_warm(tx.sender);
-    if (tx.to) state.mark_warm(*tx.to);
-    for (uint8_t i = 1; i <= 0x11; ++i) {
-        Address p;
-        p[19] = i;
-        if (is_precompile(p, rev)) state.mark_warm(p);
-    }
-}
-
 BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions) {
     BenchResult r;
     r.name = name;
@@ -114,7 +84,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
     msg.code_address = *tx.to;
     msg.input = tx.data;
     msg.value = tx.value;
-    const TxContext ctx = context_for(block, tx, c.revision, test.chain_id);
+    const TxContext ctx = transaction_context(block, tx, c.revision, test.chain_id, uint256{});
 
     // One untimed run decides the batch size: short benchmarks are timed over several executions
     // (each on its own fresh state) so the clock's resolution does not dominate.
@@ -123,7 +93,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
         std::vector<std::unique_ptr<ExecutionHost>> hosts;
         hosts.reserve(batch);
         for (auto& s : states) {
-            warm_up(s, tx, c.revision);
+            warm_transaction_accounts(s, block, tx, c.revision);
             hosts.push_back(std::make_unique<ExecutionHost>(s, c.revision, ctx, nullptr));
         }
         const auto t0 = Clock::now();
