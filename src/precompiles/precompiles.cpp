@@ -1,6 +1,7 @@
 #include "precompiles/precompiles.hpp"
 
 #include "common/uint256.hpp"
+#include "precompiles/bls12_381_precompiles.hpp"
 #include "crypto/blake2f.hpp"
 #include "crypto/bn254.hpp"
 #include "crypto/hashes.hpp"
@@ -355,10 +356,26 @@ PrecompileResult run_precompile(const Address& addr, bytes_view input, int64_t g
         return run_blake2f(input, gas);
     case 0x0a:
         return run_point_evaluation(input, gas);
+    // EIP-2537 BLS12-381 (Prague): gas charged before any decoding; any invalid input fails
+    // with all gas consumed.
+    case 0x0b:
+        return charged(eip2537::kG1AddGas, gas, [&] { return eip2537::g1_add(input); });
+    case 0x0c:
+        return charged(eip2537::g1_msm_gas(input.size()), gas, [&] { return eip2537::g1_msm(input); });
+    case 0x0d:
+        return charged(eip2537::kG2AddGas, gas, [&] { return eip2537::g2_add(input); });
+    case 0x0e:
+        return charged(eip2537::g2_msm_gas(input.size()), gas, [&] { return eip2537::g2_msm(input); });
+    case 0x0f:
+        return charged(eip2537::pairing_gas(input.size()), gas, [&] { return eip2537::pairing_check(input); });
+    case 0x10:
+        return charged(eip2537::kMapFpToG1Gas, gas, [&] { return eip2537::map_fp_to_g1(input); });
+    case 0x11:
+        return charged(eip2537::kMapFp2ToG2Gas, gas, [&] { return eip2537::map_fp2_to_g2(input); });
     case 0x100:
         return run_p256verify(input, gas);
     default:
-        return unsupported();  // BLS12-381 (EIP-2537)
+        return unsupported();  // unreachable: is_precompile() admits only the numbers above
     }
 }
 

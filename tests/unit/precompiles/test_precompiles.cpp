@@ -77,7 +77,8 @@ TEST(Precompiles, ActivationPerRevision) {
 
 TEST(Precompiles, UnsupportedAndInactive) {
     // 0x06-0x08 (alt_bn128) are covered by test_bn254_precompiles.cpp, 0x0a by test_point_evaluation.cpp.
-    EXPECT_EQ(run_precompile(A(0x0b), {}, kLots, Revision::Prague).status, Status::UnsupportedPrecompile);
+    // 0x0b-0x11 (EIP-2537) are covered by test_bls12_381_precompiles.cpp; an empty G1ADD input fails.
+    EXPECT_EQ(run_precompile(A(0x0b), {}, kLots, Revision::Prague).status, Status::PrecompileFailure);
     // Not a precompile before its fork.
     EXPECT_EQ(run_precompile(A(9), {}, kLots, Revision::Petersburg).status, Status::Failure);
 }
