@@ -4,6 +4,190 @@
 
 namespace polyvm {
 
+namespace {
+using namespace uint256_detail;
+
+/// (hi·2^64 + lo) / d for hi < d, so that the quotient fits one limb; the remainder goes to rem.
+[[gnu::always_inline]] inline uint64_t div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t& rem) noexcept {
+#if defined(__x86_64__)
+    // One DIV instruction. The portable u128 division calls libgcc's __udivti3, which cannot
+    // know that the quotient fits a limb and so branches and normalises first.
+    uint64_t q;
+    __asm__("divq %[d]" : "=a"(q), "=d"(rem) : "a"(lo), "d"(hi), [d] "r"(d));
+    return q;
+#else
+    const u128 n = (static_cast<u128>(hi) << 64) | lo;
+    rem = static_cast<uint64_t>(n % d);
+    return static_cast<uint64_t>(n / d);
+#endif
+}
+
+/// u (m limbs) / d (non-zero): the quotient (m limbs) to q (may be null); returns the remainder.
+/// Schoolbook long division, one limb per step: the running remainder stays below d, which is
+/// exactly div_2by1's precondition, so no normalisation is needed.
+[[gnu::always_inline]] inline uint64_t divmod_by_limb(const uint64_t* u, int m, uint64_t d, uint64_t* q) noexcept {
+    uint64_t rem = 0;
+    for (int i = m - 1; i >= 0; --i) {
+        const uint64_t qi = div_2by1(rem, u[i], d, rem);
+        if (q) q[i] = qi;
+    }
+    return rem;
+}
+
+/// Knuth's algorithm D (TAOCP vol. 2, 4.3.1): u (m limbs) / v (n >= 2 limbs, top limb non-zero),
+/// m >= n. Writes the quotient (m - n + 1 limbs) to q (may be null) and the remainder (n limbs)
+/// to r.
+void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
+    // D1: normalise so that v's top bit is set; each quotient-limb estimate is then at most 2 too large.
+    const int s = std::countl_zero(v[n - 1]);
+    // x >> (64 - s) without the undefined shift by 64 when s == 0.
+    auto carry_bits = [s](uint64_t x) { return (x >> 1) >> (63 - s); };
+    uint64_t vn[4];
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | carry_bits(v[i - 1]);
+    vn[0] = v[0] << s;
+    uint64_t un[9];
+    un[m] = carry_bits(u[m - 1]);
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | carry_bits(u[i - 1]);
+    un[0] = u[0] << s;
+
+    const uint64_t v_top = vn[n - 1], v_next = vn[n - 2];
+    for (int j = m - n; j >= 0; --j) {
+        // D3: estimate the quotient limb from the top two limbs of the running remainder.
+        uint64_t qhat, rhat;
+        bool rhat_fits;  // rhat < 2^64: only then can the refinement below still apply
+        if (un[j + n] >= v_top) {
+            // The remainder's top limb equals v_top: the estimate would not fit a limb, so it is
+            // capped at 2^64 - 1 and rhat = (top·2^64 + mid) - (2^64 - 1)·v_top = mid + v_top.
+            qhat = ~uint64_t{0};
+            rhat = un[j + n - 1] + v_top;
+            rhat_fits = rhat >= v_top;
+        } else {
+            qhat = div_2by1(un[j + n], un[j + n - 1], v_top, rhat);
+            rhat_fits = true;
+        }
+        // Refine with the second divisor limb (at most two corrections).
+        while (rhat_fits && static_cast<u128>(qhat) * v_next > ((static_cast<u128>(rhat) << 64) | un[j + n - 2])) {
+            --qhat;
+            rhat += v_top;
+            rhat_fits = rhat >= v_top;
+        }
+        // D4: un[j..j+n] -= qhat · vn.
+        uint64_t borrow = 0;
+        u128 carry = 0;
+        for (int i = 0; i < n; ++i) {
+            const u128 p = static_cast<u128>(qhat) * vn[i] + carry;
+            carry = p >> 64;
+            const uint64_t plo = static_cast<uint64_t>(p);
+            const uint64_t t = un[i + j] - plo;
+            const uint64_t b1 = un[i + j] < plo;
+            un[i + j] = t - borrow;
+            borrow = b1 + (t < borrow);
+        }
+        const u128 sub = carry + borrow;
+        const bool negative = static_cast<u128>(un[j + n]) < sub;
+        un[j + n] = static_cast<uint64_t>(un[j + n] - sub);
+        // D6: the estimate was one too large (rare, probability ~2/2^64): add v back.
+        if (negative) [[unlikely]] {
+            --qhat;
+            uint8_t c = 0;
+            for (int i = 0; i < n; ++i) un[i + j] = addc(un[i + j], vn[i], c);
+            un[j + n] += c;
+        }
+        if (q) q[j] = qhat;
+    }
+    // D8: unnormalise the remainder.
+    for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
+    r[n - 1] = un[n - 1] >> s;
+}
+
+/// u (m limbs) / v (n limbs, top limb non-zero), m >= n.
+void divmod_limbs(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
+    if (n == 1)
+        r[0] = divmod_by_limb(u, m, v[0], q);
+    else
+        divmod_knuth(u, m, v, n, q, r);
+}
+
+/// The number of limbs of x (n of them) up to the highest non-zero one.
+int significant_limbs(const uint64_t* x, int n) noexcept {
+    while (n > 0 && x[n - 1] == 0) --n;
+    return n;
+}
+}  // namespace
+
+/// Unsigned division with remainder. Division by zero gives {0, 0} (the EVM's rule).
+DivResult udivrem(const uint256& u, const uint256& v) noexcept {
+    DivResult res;
+    if (v.fits_u64()) {  // the common case (e.g. fixed-point scaling): one DIV per dividend limb
+        const uint64_t d = v.w[0];
+        if (d == 0) return res;
+        if (u.fits_u64()) {
+            res.quotient = u.w[0] / d;
+            res.remainder = u.w[0] % d;
+            return res;
+        }
+        res.remainder = divmod_by_limb(u.w, significant_limbs(u.w, 4), d, res.quotient.w);
+        return res;
+    }
+    if (u < v) {
+        res.remainder = u;
+        return res;
+    }
+    divmod_knuth(u.w, significant_limbs(u.w, 4), v.w, significant_limbs(v.w, 4), res.quotient.w, res.remainder.w);
+    return res;
+}
+
+/// (a + b) mod m with a 257-bit intermediate; m = 0 gives 0.
+uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
+    if (m.is_zero()) return {};
+    uint256 sum;
+    uint8_t carry = 0;
+    #pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) sum.w[i] = addc(a.w[i], b.w[i], carry);
+    if (a < m && b < m) {
+        // Both operands already reduced (the usual case in modular-arithmetic code): the sum is
+        // below 2m, so one conditional subtraction reduces it. It is >= m exactly when the 257-bit
+        // sum carried out or subtracting m does not borrow.
+        uint256 diff;
+        uint8_t borrow = 0;
+        #pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) diff.w[i] = subb(sum.w[i], m.w[i], borrow);
+        return (carry || !borrow) ? diff : sum;
+    }
+    const uint64_t s[5] = {sum.w[0], sum.w[1], sum.w[2], sum.w[3], carry};
+    const int n = significant_limbs(m.w, 4);
+    const int sl = significant_limbs(s, 5);
+    if (sl < n) return sum;
+    uint256 r;
+    divmod_limbs(s, sl, m.w, n, nullptr, r.w);
+    return r;
+}
+
+/// (a * b) mod m with a 512-bit intermediate; m = 0 gives 0.
+uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
+    if (m.is_zero()) return {};
+    uint64_t p[8];
+    umul_full(a, b, p);
+    const int n = significant_limbs(m.w, 4);
+    const int pl = significant_limbs(p, 8);
+    if (pl < n) return {p[0], p[1], p[2], p[3]};
+    uint256 r;
+    divmod_limbs(p, pl, m.w, n, nullptr, r.w);
+    return r;
+}
+
+/// base ** exponent mod 2^256.
+uint256 exp(uint256 base, const uint256& exponent) noexcept {
+    uint256 result = 1;
+    const unsigned bits = exponent.bit_length();
+    for (unsigned i = 0; i < bits; ++i) {
+        if ((exponent.w[i / 64] >> (i % 64)) & 1) result *= base;
+        base *= base;
+    }
+    return result;
+}
+
+
 std::optional<uint256> uint256::from_string(std::string_view s) noexcept {
     if (s.empty()) return std::nullopt;
     uint256 r;

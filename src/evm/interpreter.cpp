@@ -7,8 +7,16 @@
 
 #include "evm/instructions.hpp"
 
+#include <bit>
+#include <cstring>
 #include <memory>
 #include <vector>
+
+// GCC 12's default region-based register allocation tends to spill one of the loop's hot values
+// (stack pointer, stack base or table pointer) in every handler of this single huge function,
+// depending on unrelated code changes. Allocating the function as one region keeps them all in
+// registers (checked in the generated code; see docs/performance.md).
+#pragma GCC optimize("ira-region=one")
 
 namespace polyvm {
 namespace {
@@ -45,6 +53,15 @@ private:
 };
 
 // ---- per-opcode step -----------------------------------------------------------------------
+
+/// Everything the loop looks up per instruction for one revision: where each opcode's code is
+/// and its base gas. Side by side, one pointer (one register) serves both lookups.
+/// (costs first: at offset 0 GCC addresses both through the one pointer instead of keeping a
+/// second pointer for the costs live, which pushed another value out of the registers.)
+struct RevisionTable {
+    GasTable costs;
+    std::array<const void*, 256> labels;  // undefined opcodes lead to `undefined`
+};
 
 /// The registers of the loop, kept in locals (the compiler promotes them to machine registers
 /// because only always-inline functions see their address).
@@ -134,24 +151,28 @@ template <uint8_t Op>
     }
 }
 
-/// Reads the N-byte big-endian immediate of PUSHN. Code is padded, so this never reads past
-/// the buffer.
+/// Reads the N-byte big-endian immediate of PUSHN. The code is padded (CodeAnalysis::kPadding),
+/// so whole 8-byte words may be loaded even where the immediate is shorter or reaches the end:
+/// each limb is one unaligned load, a byte swap and a shift instead of a byte loop.
 template <int N>
 [[gnu::always_inline]] inline uint256 read_push_data(const uint8_t* data) noexcept {
-    if constexpr (N <= 8) {
-        uint64_t v = 0;
-        for (int i = 0; i < N; ++i) v = (v << 8) | data[i];
-        return v;
-    } else {
-        uint8_t buf[32] = {};
-        std::memcpy(buf + 32 - N, data, N);
-        return uint256::load_be(buf);
-    }
+    auto load_word = [](const uint8_t* p) {
+        uint64_t v;
+        std::memcpy(&v, p, 8);
+        return __builtin_bswap64(v);  // big-endian
+    };
+    uint256 r;
+    // Limb i holds immediate bytes [N - 8(i+1), N - 8i); the top limb may be partial (H bytes).
+    constexpr int kFullLimbs = N / 8, H = N % 8;
+    #pragma GCC unroll 4
+    for (int i = 0; i < kFullLimbs; ++i) r.w[i] = load_word(data + N - 8 * (i + 1));
+    if constexpr (H != 0) r.w[kFullLimbs] = load_word(data) >> (64 - 8 * H);
+    return r;
 }
 
 /// Executes the instruction at r.pc. Returns false when the frame halts (status set).
-template <uint8_t Op>
-[[gnu::always_inline]] inline bool step(Registers& r, ExecutionState& st, const int16_t* costs, Status& status) noexcept {
+template <uint8_t Op, bool Traced>
+[[gnu::always_inline]] inline bool step(Registers& r, ExecutionState& st, const RevisionTable& table, Status& status) noexcept {
     constexpr OpcodeInfo info = kOpcodeTable[Op];
     if constexpr (!info.defined) {
         status = Status::UndefinedInstruction;
@@ -159,20 +180,30 @@ template <uint8_t Op>
     } else {
         constexpr int kInputs = info.inputs;
         constexpr int kGrowth = info.outputs - info.inputs;
-        const auto height = r.sp - r.stack_base;
-        if constexpr (kInputs > 0) {
-            if (height < kInputs) [[unlikely]] {
+        // Stack bounds as pointer comparisons against constant offsets from the base (no height
+        // computation). Instructions that need both checks (DUPn) share one unsigned range test.
+        if constexpr (kInputs > 0 && kGrowth > 0) {
+            constexpr auto kSlack = static_cast<uintptr_t>(gas::kStackLimit - kGrowth - kInputs) * sizeof(uint256);
+            if (reinterpret_cast<uintptr_t>(r.sp) - reinterpret_cast<uintptr_t>(r.stack_base + kInputs) > kSlack)
+                [[unlikely]] {
+                status = r.sp < r.stack_base + kInputs ? Status::StackUnderflow : Status::StackOverflow;
+                return false;
+            }
+        } else if constexpr (kInputs > 0) {
+            if (r.sp < r.stack_base + kInputs) [[unlikely]] {
                 status = Status::StackUnderflow;
                 return false;
             }
-        }
-        if constexpr (kGrowth > 0) {
-            if (height > gas::kStackLimit - kGrowth) [[unlikely]] {
+        } else if constexpr (kGrowth > 0) {
+            if (r.sp > r.stack_base + (gas::kStackLimit - kGrowth)) [[unlikely]] {
                 status = Status::StackOverflow;
                 return false;
             }
         }
-        r.gas -= costs[Op];
+        // The revision's table even where the cost is the same in every revision: making such
+        // costs immediates saves a load but made GCC 12 spill the stack pointer out of its
+        // register in every handler (measured: ~300 more stack reloads).
+        r.gas -= table.costs[Op];
         if (r.gas < 0) [[unlikely]] {
             status = Status::OutOfGas;
             return false;
@@ -205,6 +236,33 @@ template <uint8_t Op>
                 r.pc = st.code.padded_code.data() + dest.low64();
             }
             r.sp -= kInputs;
+            return true;
+        } else if constexpr (Op == OP_JUMPDEST && !Traced) {
+            // A run of JUMPDESTs (no-ops) is charged at once, found 8 bytes at a time. Exact:
+            // running out of gas part-way through the run or at its end halts the same way (all
+            // gas consumed). A tracer sees every step, so traced runs take them one by one.
+            if (r.pc[1] != OP_JUMPDEST) [[likely]] {  // the usual lone JUMPDEST at a block start
+                r.pc += 1;
+                return true;
+            }
+            static_assert(std::endian::native == std::endian::little);  // byte i = bits 8i..8i+7
+            constexpr uint64_t kAllJumpdests = 0x0101010101010101ULL * OP_JUMPDEST;
+            const uint8_t* p = r.pc + 1;
+            for (;;) {  // stops in the zero padding at the latest
+                uint64_t word;
+                std::memcpy(&word, p, 8);
+                if (const uint64_t others = word ^ kAllJumpdests) {  // non-zero bytes: not JUMPDEST
+                    p += std::countr_zero(others) / 8;
+                    break;
+                }
+                p += 8;
+            }
+            r.gas -= (p - (r.pc + 1)) * table.costs[Op];
+            r.pc = p;
+            if (r.gas < 0) [[unlikely]] {
+                status = Status::OutOfGas;
+                return false;
+            }
             return true;
         } else if constexpr (Op >= OP_PUSH1 && Op <= OP_PUSH32) {
             constexpr int N = Op - OP_PUSH1 + 1;
@@ -246,16 +304,15 @@ template <uint8_t Op>
 
 // ---- dispatch tables -----------------------------------------------------------------------
 
-using DispatchTable = std::array<const void*, 256>;
-struct DispatchTables {
-    std::array<DispatchTable, kNumRevisions> by_revision;
-};
+using RevisionTables = std::array<RevisionTable, kNumRevisions>;
 
-DispatchTables make_dispatch_tables(const void* const* labels, const void* undefined) {
-    DispatchTables t;
-    for (int r = 0; r < kNumRevisions; ++r)
+RevisionTables make_revision_tables(const void* const* labels, const void* undefined) {
+    RevisionTables t;
+    for (int r = 0; r < kNumRevisions; ++r) {
+        t[r].costs = kGasTables[r];
         for (int op = 0; op < 256; ++op)
-            t.by_revision[r][op] = is_defined(static_cast<uint8_t>(op), static_cast<Revision>(r)) ? labels[op] : undefined;
+            t[r].labels[op] = is_defined(static_cast<uint8_t>(op), static_cast<Revision>(r)) ? labels[op] : undefined;
+    }
     return t;
 }
 
@@ -291,10 +348,10 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer) noexcept {
 #define POLYVM_LABEL_ADDRESS(n) &&op_##n,
     static const void* const kLabels[256] = {POLYVM_X256(POLYVM_LABEL_ADDRESS)};
 #undef POLYVM_LABEL_ADDRESS
-    static const DispatchTables kTables = make_dispatch_tables(kLabels, &&undefined);
+    static const RevisionTables kTables = make_revision_tables(kLabels, &&undefined);
 
-    const DispatchTable& dispatch = kTables.by_revision[static_cast<int>(st.rev)];
-    const int16_t* const costs = gas_table(st.rev).data();
+    const RevisionTable& table = kTables[static_cast<int>(st.rev)];
+    const int16_t* const costs = table.costs.data();
     Registers r{st.code.padded_code.data(), st.stack_base, st.msg.gas, st.stack_base};
     Status status = Status::Success;
 
@@ -305,14 +362,14 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer) noexcept {
 #define POLYVM_DISPATCH()        \
     do {                         \
         POLYVM_TRACE();          \
-        goto* dispatch[*r.pc];   \
+        goto* table.labels[*r.pc]; \
     } while (0)
 
     POLYVM_DISPATCH();
 
 #define POLYVM_CASE(n)                            \
     op_##n:                                       \
-    if (step<n>(r, st, costs, status)) [[likely]] \
+    if (step<n, Traced>(r, st, table, status)) [[likely]] \
         POLYVM_DISPATCH();                        \
     goto halt;
     POLYVM_X256(POLYVM_CASE)

@@ -25,29 +25,28 @@ constexpr size_t kMaxPooled = 64;
 
 Memory::~Memory() {
     if (!data_) return;
-    if (pool.free.size() < kMaxPooled && capacity_ <= (size_t{1} << 24))
+    if (pool.free.size() < kMaxPooled && capacity_ <= (size_t{1} << 24)) {
+        std::memset(data_, 0, size_);  // pooled buffers are all zero (the class invariant)
         pool.free.push_back({data_, capacity_});
-    else
+    } else {
         std::free(data_);
+    }
 }
 
-void Memory::grow(size_t new_size) {
-    if (new_size > capacity_) {
-        if (!data_ && !pool.free.empty() && pool.free.back().capacity >= new_size) {
-            data_ = pool.free.back().data;
-            capacity_ = pool.free.back().capacity;
-            pool.free.pop_back();
-        } else {
-            size_t cap = capacity_ ? capacity_ : kInitialCapacity;
-            while (cap < new_size) cap *= 2;
-            auto* p = static_cast<uint8_t*>(std::realloc(data_, cap));
-            if (!p) throw std::bad_alloc();  // host resource exhaustion, not attacker input
-            data_ = p;
-            capacity_ = cap;
-        }
+void Memory::reserve(size_t new_size) {
+    if (!data_ && !pool.free.empty() && pool.free.back().capacity >= new_size) {
+        data_ = pool.free.back().data;
+        capacity_ = pool.free.back().capacity;
+        pool.free.pop_back();
+        return;
     }
-    std::memset(data_ + size_, 0, new_size - size_);
-    size_ = new_size;
+    size_t cap = capacity_ ? capacity_ : kInitialCapacity;
+    while (cap < new_size) cap *= 2;
+    auto* p = static_cast<uint8_t*>(std::realloc(data_, cap));
+    if (!p) throw std::bad_alloc();  // host resource exhaustion, not attacker input
+    std::memset(p + capacity_, 0, cap - capacity_);
+    data_ = p;
+    capacity_ = cap;
 }
 
 int64_t grow_memory(int64_t gas_left, Memory& memory, uint64_t end) {

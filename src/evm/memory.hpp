@@ -10,6 +10,9 @@
 
 namespace polyvm {
 
+/// Invariant: the bytes past size() up to the capacity are zero. Growing (which Solidity code
+/// does a word at a time, constantly) is then just a size update; the cost of zeroing moves to
+/// allocation and to the release of a buffer into the per-thread pool (which clears the part used).
 class Memory {
 public:
     /// Regions reaching beyond this many bytes cost more gas than any block holds (C_mem of
@@ -25,10 +28,16 @@ public:
     const uint8_t* data() const noexcept { return data_; }
     size_t size() const noexcept { return size_; }
 
-    /// Grows to `new_size` bytes (a multiple of 32, larger than size()), zero-filling the new part.
-    void grow(size_t new_size);
+    /// Grows to `new_size` bytes (a multiple of 32, larger than size()); the new part reads as zero.
+    void grow(size_t new_size) {
+        if (new_size > capacity_) reserve(new_size);
+        size_ = new_size;  // [size_, capacity_) is kept zeroed, so there is nothing to clear here
+    }
 
 private:
+    /// Makes capacity_ >= new_size, zeroing the added capacity.
+    void reserve(size_t new_size);
+
     uint8_t* data_ = nullptr;
     size_t size_ = 0;
     size_t capacity_ = 0;
