@@ -116,7 +116,10 @@ void State::mark_warm(const Address& addr) {
 bool State::is_warm(const Address& addr) const noexcept { return warm_addresses_.contains(addr); }
 
 bool State::mark_storage_warm(const Address& addr, const uint256& key) {
-    if (!warm_slots_.emplace(addr, key).second) return true;
+    // Look up before inserting: emplace would allocate a node even for an already-warm slot.
+    const std::pair<Address, uint256> slot_key{addr, key};
+    if (warm_slots_.contains(slot_key)) return true;
+    warm_slots_.insert(slot_key);
     journal_.push_back(entry(JournalEntry::StorageWarm, addr, key));
     return false;
 }
