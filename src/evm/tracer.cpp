@@ -24,15 +24,43 @@ std::string op_name(uint8_t op) {
 }
 }  // namespace
 
-void Eip3155Tracer::on_frame_start(const Message&, Revision, bytes_view) {}
+Eip3155Tracer::PendingLine& Eip3155Tracer::pending_at(int32_t depth) {
+    const size_t i = depth < 0 ? 0 : static_cast<size_t>(depth);
+    if (pending_.size() <= i) pending_.resize(i + 1);
+    return pending_[i];
+}
+
+void Eip3155Tracer::flush(PendingLine& p, int64_t cost) {
+    if (!p.present) return;
+    out_ << p.head << hex_number(cost) << p.tail;
+    p.present = false;
+}
+
+void Eip3155Tracer::on_frame_start(const Message& msg, Revision, bytes_view) {
+    // The parent's CALL/CREATE line must precede the child's lines: write it now, base cost.
+    if (msg.depth > 0) {
+        PendingLine& parent = pending_at(msg.depth - 1);
+        flush(parent, parent.base_cost);
+    }
+}
 
 void Eip3155Tracer::on_step(const TraceStep& s) {
+    PendingLine& previous = pending_at(s.depth);
+    if (previous.present) {
+        const int64_t cost = previous.gas_left - s.gas_left;
+        flush(previous, cost >= 0 ? cost : previous.base_cost);
+    }
     std::string line;
     line.reserve(128 + s.stack.size() * 24);
     line += "{\"pc\":" + std::to_string(s.pc);
     line += ",\"op\":" + std::to_string(s.opcode);
     line += ",\"gas\":\"" + hex_number(s.gas_left);
-    line += "\",\"gasCost\":\"" + hex_number(s.gas_cost);
+    line += "\",\"gasCost\":\"";
+    PendingLine& next = pending_at(s.depth);
+    next.head = std::move(line);
+    next.gas_left = s.gas_left;
+    next.base_cost = s.gas_cost;
+    line.clear();
     line += "\",\"memSize\":" + std::to_string(s.memory.size());
     if (with_memory_) line += ",\"memory\":\"" + to_hex_prefixed(s.memory) + "\"";
     line += ",\"stack\":[";
@@ -44,10 +72,19 @@ void Eip3155Tracer::on_step(const TraceStep& s) {
     line += ",\"refund\":" + std::to_string(s.refund);
     if (with_return_data_) line += ",\"returnData\":\"" + to_hex_prefixed(s.return_data) + "\"";
     line += ",\"opName\":\"" + op_name(s.opcode) + "\"}\n";
-    out_ << line;
+    next.tail = std::move(line);
+    next.present = true;
 }
 
 void Eip3155Tracer::on_frame_end(const Message& msg, const ExecutionResult& r) {
+    // The frame's last instruction (STOP, RETURN, REVERT, ...) costs what the frame had left
+    // before it minus what it returns; an exceptional halt is shown with the base cost.
+    PendingLine& last = pending_at(msg.depth);
+    if (last.present) {
+        const bool normal = r.status == Status::Success || r.status == Status::Revert;
+        const int64_t cost = last.gas_left - r.gas_left;
+        flush(last, normal && cost >= 0 ? cost : last.base_cost);
+    }
     if (msg.depth != 0) return;
     std::string line = "{\"output\":\"" + to_hex(r.output) + "\",\"gasUsed\":\"" + hex_number(msg.gas - r.gas_left) + "\"";
     if (r.status != Status::Success) line += std::string(",\"error\":\"") + status_name(r.status) + "\"";

@@ -2,6 +2,9 @@
 // untraced one contains no tracing code at all.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "evm/host.hpp"
 
 #include <iosfwd>
@@ -36,6 +39,10 @@ public:
 /// Writes EIP-3155 JSON lines: one per instruction, and for the outermost frame (depth 0) a
 /// summary line {"output":"<hex>","gasUsed":"0x..","error":"<status>"} ("error" only on failure).
 /// gasUsed is the frame's (msg.gas - gas left), not the transaction's.
+/// gasCost is the instruction's full cost (memory expansion, copies, cold access included): each
+/// line is held until the gas after the instruction is known, from the frame's next step or its
+/// end. An instruction that starts a nested frame (CALL family, CREATE) is written when the child
+/// starts, with its base cost, so the lines stay in execution order.
 class Eip3155Tracer : public Tracer {
 public:
     explicit Eip3155Tracer(std::ostream& out, bool with_memory = false, bool with_return_data = false) noexcept
@@ -46,9 +53,20 @@ public:
     void on_frame_end(const Message& msg, const ExecutionResult& result) override;
 
 private:
+    struct PendingLine {
+        bool present = false;
+        std::string head;  // up to the gasCost value
+        std::string tail;  // after it
+        int64_t gas_left = 0;
+        int64_t base_cost = 0;
+    };
+    void flush(PendingLine& line, int64_t cost);
+    PendingLine& pending_at(int32_t depth);
+
     std::ostream& out_;
     bool with_memory_;
     bool with_return_data_;
+    std::vector<PendingLine> pending_;  // by frame depth
 };
 
 }  // namespace polyvm

@@ -102,3 +102,22 @@ TEST(EvmStatus, Names) {
     EXPECT_STREQ(status_name(Status::Success), "success");
     EXPECT_STREQ(status_name(Status::OutOfGas), "out of gas");
 }
+
+TEST(EvmTracer, GasCostIncludesDynamicParts) {
+    // PUSH1 1, PUSH1 0, MSTORE (3 + 3 for the first memory word), PUSH1 1, PUSH1 0, SSTORE
+    // (cold slot 2100 + set 20000 under Cancun), STOP.
+    MockHost host;
+    std::ostringstream out;
+    Eip3155Tracer tracer(out);
+    const bytes code = code_from_hex("600160005260016000550000");
+    const auto r = run_code(host, Revision::Cancun, code, 100000, {}, &tracer);
+    ASSERT_EQ(r.status, Status::Success);
+    const std::string trace = out.str();
+    EXPECT_NE(trace.find("\"gasCost\":\"0x6\",\"memSize\":0,\"stack\":[\"0x1\",\"0x0\"],\"depth\":1,\"refund\":0,"
+                         "\"opName\":\"MSTORE\""),
+              std::string::npos)
+        << trace;
+    EXPECT_NE(trace.find("\"gasCost\":\"0x5654\""), std::string::npos) << trace;  // 22100
+    // The frame's last instruction is costed from the gas the frame returns.
+    EXPECT_NE(trace.find("\"pc\":10,\"op\":0,\"gas\":\"0x1303a\",\"gasCost\":\"0x0\""), std::string::npos) << trace;
+}
