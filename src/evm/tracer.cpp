@@ -15,7 +15,8 @@ std::string hex_number(int64_t v) {
     return buf;
 }
 
-std::string op_name(uint8_t op) {
+std::string op_name(uint8_t op, Revision rev) {
+    if (op == 0x44 && rev < Revision::Paris) return "DIFFICULTY";  // PREVRANDAO from the Merge (EIP-4399)
     const std::string_view name = opcode_name(op);
     if (!name.empty()) return std::string(name);
     char buf[32];
@@ -36,7 +37,8 @@ void Eip3155Tracer::flush(PendingLine& p, int64_t cost) {
     p.present = false;
 }
 
-void Eip3155Tracer::on_frame_start(const Message& msg, Revision, bytes_view) {
+void Eip3155Tracer::on_frame_start(const Message& msg, Revision rev, bytes_view) {
+    revision_ = rev;
     // The parent's CALL/CREATE line must precede the child's lines: write it now, base cost.
     if (msg.depth > 0) {
         PendingLine& parent = pending_at(msg.depth - 1);
@@ -71,7 +73,7 @@ void Eip3155Tracer::on_step(const TraceStep& s) {
     line += "],\"depth\":" + std::to_string(s.depth + 1);
     line += ",\"refund\":" + std::to_string(s.refund);
     if (with_return_data_) line += ",\"returnData\":\"" + to_hex_prefixed(s.return_data) + "\"";
-    line += ",\"opName\":\"" + op_name(s.opcode) + "\"}\n";
+    line += ",\"opName\":\"" + op_name(s.opcode, revision_) + "\"}\n";
     next.tail = std::move(line);
     next.present = true;
 }

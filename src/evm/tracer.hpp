@@ -2,13 +2,12 @@
 // untraced one contains no tracing code at all.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "evm/host.hpp"
 
 #include <iosfwd>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace polyvm {
 
@@ -67,6 +66,7 @@ private:
     bool with_memory_;
     bool with_return_data_;
     std::vector<PendingLine> pending_;  // by frame depth
+    Revision revision_ = Revision::Cancun;
 };
 
 }  // namespace polyvm
