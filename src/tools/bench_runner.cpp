@@ -14,7 +14,11 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+// GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <regex>
+#pragma GCC diagnostic pop
 #include <sstream>
 
 namespace polyvm::tools {
