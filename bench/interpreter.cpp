@@ -6,13 +6,10 @@
 // of `valgrind --tool=callgrind --toggle-collect='polyvm::execute(*'` is one steady-state
 // execution (one-time costs such as the first allocation of the stack and memory cancel out);
 // see docs/performance.md. Codes come from $POLYVM_FIXTURES/bench or shared/ beside the checkout.
-#include "common/hex.hpp"
 #include "common/large_stack_thread.hpp"
-#include "evm/analysis.hpp"
 #include "evm/interpreter.hpp"
 #include "exec/execution_host.hpp"
-#include "exec/transaction_execution.hpp"
-#include "tools/state_runner.hpp"
+#include "tools/bench_runner.hpp"
 #include "tools/state_test.hpp"
 
 #include <benchmark/benchmark.h>
@@ -39,25 +36,18 @@ struct Case {
 };
 
 void run_case(benchmark::State& state, const std::shared_ptr<Case>& bc) {
-    const tools::StateTestCase& c = *bc->c;
-    const Transaction& tx = *c.tx;
-    const BlockInfo block = tools::block_for(bc->test, c.revision);
-    const State pre = tools::build_pre_state(bc->test.pre);
-    const CodeAnalysis analysis = analyze(pre.find(*tx.to)->code_view());
-    Message msg;
-    msg.kind = CallKind::Call;
-    msg.gas = static_cast<int64_t>(tx.gas_limit) - intrinsic_gas(tx, c.revision);
-    msg.sender = tx.sender;
-    msg.recipient = *tx.to;
-    msg.code_address = *tx.to;
-    msg.input = tx.data;
-    msg.value = tx.value;
-    const TxContext ctx = transaction_context(block, tx, c.revision, bc->test.chain_id, uint256{});  // London: no blobs
+    std::string error;
+    const std::optional<tools::BenchmarkCall> call = tools::prepare_benchmark_call(bc->test, *bc->c, error);
+    if (!call) {
+        state.SkipWithError(error.c_str());
+        return;
+    }
+    const Message msg = call->message();
+    const TxContext ctx = call->context();
     auto execute_once = [&] {
-        State s = pre;
-        warm_transaction_accounts(s, block, tx, c.revision);
-        ExecutionHost host(s, c.revision, ctx, nullptr);
-        return execute(host, c.revision, msg, analysis);
+        State s = call->fresh_state();
+        ExecutionHost host(s, call->revision, ctx, nullptr);
+        return execute(host, call->revision, msg, call->analysis);
     };
     // Deep call stacks need the large stack the CLI runs on too.
     run_with_large_stack([&] {

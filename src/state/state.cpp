@@ -147,7 +147,6 @@ void State::create_contract(const Address& addr, uint64_t initial_nonce) {
     journal_.push_back(std::move(e));
     Account& acc = it->second;
     const uint256 balance = acc.balance;
-    const bool was_touched = acc.touched;
     acc = Account{};
     acc.code_hash = kEmptyCodeHash;
     acc.balance = balance;
@@ -155,7 +154,6 @@ void State::create_contract(const Address& addr, uint64_t initial_nonce) {
     acc.created_in_tx = true;
     acc.storage_cleared = true;
     acc.touched = true;
-    (void)was_touched;
 }
 
 void State::set_code_journaled(const Address& addr, bytes code) {

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 // GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
 #pragma GCC diagnostic push
@@ -32,77 +31,86 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/// `_info.labels[<data index>]` of every test in the file (benchmark inputs are named there).
-std::map<std::string, std::map<size_t, std::string>> read_labels(const std::filesystem::path& path) {
-    std::map<std::string, std::map<size_t, std::string>> labels;
-    std::ifstream in(path);
-    const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_object()) return labels;
-    for (const auto& [test_name, test] : doc.items()) {
-        const auto info = test.find("_info");
-        if (info == test.end() || !info->is_object()) continue;
-        const auto l = info->find("labels");
-        if (l == info->end() || !l->is_object()) continue;
-        for (const auto& [index, label] : l->items())
-            if (label.is_string()) labels[test_name][std::stoul(index)] = label.get<std::string>();
-    }
-    return labels;
-}
+}  // namespace
 
-BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions) {
-    BenchResult r;
-    r.name = name;
-    if (!c.tx || !c.tx->to) {
-        r.error = "not a call transaction";
-        return r;
-    }
-    const CaseVerdict verdict = run_state_test_case(test, c);
-    r.correct = verdict.result == CaseResult::Pass;
-    if (!r.correct) r.error = verdict.reason;
-
-    const Transaction& tx = *c.tx;
-    const BlockInfo block = block_for(test, c.revision);
-    const State pre = build_pre_state(test.pre);
-    const Account* target = pre.find(*tx.to);
-    if (!target || target->code_size() == 0) {
-        r.error = "the called account has no code";
-        return r;
-    }
-    const bytes_view code = target->code_view();
-
-    // Analysis, timed on its own.
-    std::vector<double> analysis_samples;
-    CodeAnalysis analysis;
-    for (unsigned i = 0; i < std::max(3u, repetitions); ++i) {
-        const auto t0 = Clock::now();
-        analysis = analyze(code);
-        analysis_samples.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
-    }
-    r.analysis_ns = median(analysis_samples);
-
+Message BenchmarkCall::message() const {
     Message msg;
     msg.kind = CallKind::Call;
-    msg.gas = static_cast<int64_t>(tx.gas_limit) - intrinsic_gas(tx, c.revision);
+    msg.gas = static_cast<int64_t>(tx.gas_limit) - intrinsic_gas(tx, revision);
     msg.sender = tx.sender;
     msg.recipient = *tx.to;
     msg.code_address = *tx.to;
     msg.input = tx.data;
     msg.value = tx.value;
-    const TxContext ctx = transaction_context(block, tx, c.revision, test.chain_id, uint256{});
+    return msg;
+}
+
+TxContext BenchmarkCall::context() const { return transaction_context(block, tx, revision, chain_id, uint256{}); }
+
+State BenchmarkCall::fresh_state() const {
+    State s = pre;
+    warm_transaction_accounts(s, block, tx, revision);
+    return s;
+}
+
+std::optional<BenchmarkCall> prepare_benchmark_call(const StateTest& test, const StateTestCase& c, std::string& error) {
+    if (!c.tx || !c.tx->to) {
+        error = "not a call transaction";
+        return std::nullopt;
+    }
+    BenchmarkCall call;
+    call.revision = c.revision;
+    call.block = block_for(test, c.revision);
+    call.chain_id = test.chain_id;
+    call.tx = *c.tx;
+    call.pre = build_pre_state(test.pre);
+    const Account* target = call.pre.find(*call.tx.to);
+    if (!target || target->code_size() == 0) {
+        error = "the called account has no code";
+        return std::nullopt;
+    }
+    call.analysis = analyze(target->code_view());
+    return call;
+}
+
+namespace {
+
+BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions) {
+    BenchResult r;
+    r.name = name;
+    const CaseVerdict verdict = run_state_test_case(test, c);
+    r.correct = verdict.result == CaseResult::Pass;
+    if (!r.correct) r.error = verdict.reason;
+
+    std::optional<BenchmarkCall> call = prepare_benchmark_call(test, c, r.error);
+    if (!call) return r;
+
+    // Analysis, timed on its own (prepare_benchmark_call's copy is the one executed).
+    std::vector<double> analysis_samples;
+    for (unsigned i = 0; i < std::max(3u, repetitions); ++i) {
+        const auto t0 = Clock::now();
+        const CodeAnalysis analysis = analyze(call->analysis.code());
+        analysis_samples.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
+    }
+    r.analysis_ns = median(analysis_samples);
+
+    const Message msg = call->message();
+    const TxContext ctx = call->context();
 
     // One untimed run decides the batch size: short benchmarks are timed over several executions
     // (each on its own fresh state) so the clock's resolution does not dominate.
     auto execute_batch = [&](size_t batch, int64_t& gas_used) {
-        std::vector<State> states(batch, pre);
+        std::vector<State> states;
+        states.reserve(batch);
         std::vector<std::unique_ptr<ExecutionHost>> hosts;
         hosts.reserve(batch);
-        for (auto& s : states) {
-            warm_transaction_accounts(s, block, tx, c.revision);
-            hosts.push_back(std::make_unique<ExecutionHost>(s, c.revision, ctx, nullptr));
+        for (size_t i = 0; i < batch; ++i) {
+            states.push_back(call->fresh_state());
+            hosts.push_back(std::make_unique<ExecutionHost>(states.back(), call->revision, ctx, nullptr));
         }
         const auto t0 = Clock::now();
         int64_t gas_left = 0;
-        for (size_t i = 0; i < batch; ++i) gas_left = execute(*hosts[i], c.revision, msg, analysis).gas_left;
+        for (size_t i = 0; i < batch; ++i) gas_left = execute(*hosts[i], call->revision, msg, call->analysis).gas_left;
         const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
         gas_used = msg.gas - gas_left;
         return ns / static_cast<double>(batch);
@@ -160,7 +168,6 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
             err << "error: " << e.what() << "\n";
             return 2;
         }
-        const auto labels = read_labels(file.path);
         const std::string folder = file.path.parent_path().filename().string();
         const std::string stem = file.path.stem().string();
         for (const auto& test : tests) {
@@ -172,9 +179,8 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
                 if (!slot || slot->revision < c.revision) slot = &c;
             }
             for (const auto& [data_index, c] : by_input) {
-                std::string label = "d" + std::to_string(data_index);
-                if (auto t = labels.find(test.name); t != labels.end())
-                    if (auto l = t->second.find(data_index); l != t->second.end()) label = l->second;
+                const auto l = test.labels.find(data_index);
+                const std::string label = l != test.labels.end() ? l->second : "d" + std::to_string(data_index);
                 const std::string name = folder + "/" + stem + "/" + label;
                 if (filter && !std::regex_search(name, *filter)) continue;
                 BenchResult r;

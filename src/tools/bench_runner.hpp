@@ -4,8 +4,16 @@
 // a correctness run.
 #pragma once
 
+#include "evm/analysis.hpp"
+#include "evm/host.hpp"
+#include "exec/block_info.hpp"
+#include "state/state.hpp"
+#include "tools/state_test.hpp"
+#include "tx/transaction.hpp"
+
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +34,25 @@ struct BenchResult {
     bool correct = false;    // the transaction's post-state matched the fixture
     std::string error;
 };
+
+/// The timed region of one benchmark case, set up once: the top-level call of the transaction's
+/// recipient code (no intrinsic gas, no transaction processing), on copies of the pre-state.
+/// `polyvm bench` and bench/interpreter.cpp (callgrind counts) both time exactly this.
+struct BenchmarkCall {
+    Revision revision = Revision::London;
+    BlockInfo block;
+    uint256 chain_id;
+    Transaction tx;
+    State pre;
+    CodeAnalysis analysis;
+
+    Message message() const;     // views into `tx`: valid while this object lives
+    TxContext context() const;   // likewise
+    /// A copy of the pre-state, warmed as the transaction's own start would warm it (EIP-2929).
+    State fresh_state() const;
+};
+/// Nullopt (with `error` set) when the case is not a call of an account with code.
+std::optional<BenchmarkCall> prepare_benchmark_call(const StateTest& test, const StateTestCase& c, std::string& error);
 
 /// Runs every benchmark under `options.paths`; prints a table (or JSON lines) to `out`.
 /// Returns 0, 1 if a benchmark's result did not match its fixture, 2 for bad input.

@@ -110,10 +110,7 @@ Command add_run_command(CLI::App& parent) {
         block.gas_limit = 30'000'000;
         if (rev >= Revision::Paris) block.prev_randao = Hash32{};
 
-        State state;
-        // The code also lives in the recipient's account, so CODESIZE and EXTCODE*(ADDRESS) agree.
-        Account& account = state.put_account(kRecipient, Account{});
-        if (!code->empty()) state.set_code(account, *code);
+        State state;  // execute_code installs the code in the recipient's account
 
         ExecutionOptions options;
         options.tracer = tracer.get();

@@ -388,6 +388,12 @@ StateTest read_test(const std::string& name, const json& t) {
     read_pre(member(t, "pre", name), name + ".pre", test);
     const TxTemplate tx = read_transaction(member(t, "transaction", name), name + ".transaction");
     read_post(member(t, "post", name), name + ".post", tx, test);
+    // Optional and informative only: a malformed label is ignored, not a file error.
+    if (const json* info = find_member(t, "_info", name); info && info->is_object())
+        if (const auto l = info->find("labels"); l != info->end() && l->is_object())
+            for (const auto& [index, label] : l->items())
+                if (label.is_string() && !index.empty() && index.find_first_not_of("0123456789") == std::string::npos)
+                    test.labels[std::stoul(index)] = label.get<std::string>();
     return test;
 }
 

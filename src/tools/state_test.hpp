@@ -56,6 +56,7 @@ struct StateTest {
     uint256 chain_id = 1;                 // config.chainid
     std::vector<PreAccount> pre;
     std::vector<StateTestCase> cases;
+    std::map<size_t, std::string> labels;  // _info.labels: data index -> input name (benchmarks)
 };
 
 /// Parses the text of a fixture file. `file_label` prefixes every error message.
