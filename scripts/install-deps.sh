@@ -8,6 +8,7 @@ packages=(
   libsecp256k1-dev libgmp-dev libssl-dev
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  liblmdb-dev
 )
 
 missing=()
