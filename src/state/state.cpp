@@ -8,8 +8,6 @@
 
 namespace polyvm {
 
-const Hash32 kEmptyCodeHash = keccak256(bytes_view{});
-
 namespace {
 // The RIPEMD-160 precompile keeps its "touched" mark when the touching call is reverted: a
 // historical consensus quirk of mainnet (block 2675119) kept by every client since EIP-158.

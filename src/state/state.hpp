@@ -4,6 +4,7 @@
 
 #include "common/types.hpp"
 #include "common/uint256.hpp"
+#include "state/database.hpp"
 
 #include <memory>
 #include <unordered_map>
@@ -35,7 +36,6 @@ struct Account {
     bytes_view code_view() const noexcept { return code ? bytes_view{*code} : bytes_view{}; }
 };
 
-extern const Hash32 kEmptyCodeHash;  // keccak256("")
 
 class State {
 public:
