@@ -54,15 +54,36 @@ using Address = FixedBytes<20>;
 using Hash32 = FixedBytes<32>;
 using Bloom = FixedBytes<256>;
 
+/// Per-process random key of the hash functions below, drawn at start-up. Hash maps are keyed by
+/// attacker-chosen data (storage keys, addresses): with a fixed function, keys chosen to collide
+/// turn every lookup into a list walk. Iteration order never reaches consensus results.
+extern uint64_t g_hash_key[5];
+
+/// The 128-bit product of a and b folded to 64 bits: a strong, fast mixer of two words.
+inline uint64_t hash_mix(uint64_t a, uint64_t b) noexcept {
+    const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+    return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+}
+
+/// Keyed hash of four 64-bit words (a uint256, a hash, an address padded with zeros).
+inline uint64_t hash_words(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) noexcept {
+    const uint64_t h = hash_mix(w0 ^ g_hash_key[0], w1 ^ g_hash_key[1]) ^ hash_mix(w2 ^ g_hash_key[2], w3 ^ g_hash_key[3]);
+    return hash_mix(h, g_hash_key[4] | 1);
+}
+
 struct FixedBytesHasher {
     template <size_t N>
     size_t operator()(const FixedBytes<N>& v) const noexcept {
-        // Addresses and hashes are (close to) uniformly random: a few bytes make a good hash.
-        uint64_t h = 0;
-        std::memcpy(&h, v.data() + (N - 8), 8);
-        uint64_t g = 0;
-        std::memcpy(&g, v.data(), 8);
-        return static_cast<size_t>(h * 0x9E3779B97F4A7C15ULL ^ g);
+        uint64_t w[4] = {0, 0, 0, 0};
+        std::memcpy(w, v.data(), N < 32 ? N : 32);
+        if constexpr (N > 32) {
+            for (size_t i = 32; i + 8 <= N; i += 8) {
+                uint64_t extra;
+                std::memcpy(&extra, v.data() + i, 8);
+                w[(i / 8) % 4] ^= extra;
+            }
+        }
+        return static_cast<size_t>(hash_words(w[0], w[1], w[2], w[3]));
     }
 };
 

@@ -306,6 +306,6 @@ inline uint256 shr(const uint256& shift, const uint256& x) noexcept {
 template <>
 struct std::hash<polyvm::uint256> {
     size_t operator()(const polyvm::uint256& v) const noexcept {
-        return static_cast<size_t>((v.w[0] ^ v.w[2]) * 0x9E3779B97F4A7C15ULL ^ (v.w[1] + v.w[3]));
+        return static_cast<size_t>(polyvm::hash_words(v.w[0], v.w[1], v.w[2], v.w[3]));
     }
 };

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <unordered_set>
+
 using namespace polyvm;
 
 namespace {
@@ -110,4 +113,19 @@ TEST(Keccak, KnownVectors) {
     const std::string long_input(200, 'a');  // crosses the 136-byte rate
     const std::string exact(136, 'b');
     EXPECT_NE(keccak256(std::string_view(long_input)), keccak256(std::string_view(exact)));
+}
+
+// Issue 8: keys chosen to collide under an unkeyed XOR hash (i | i << 128) must spread out.
+TEST(Uint256Hash, ChosenKeysDoNotCollide) {
+    std::unordered_set<size_t> hashes;
+    for (uint64_t i = 1; i <= 7000; ++i) hashes.insert(std::hash<uint256>{}(uint256{i} | (uint256{i} << 128)));
+    EXPECT_GE(hashes.size(), 6990u);
+    std::unordered_set<size_t> address_hashes;
+    for (uint64_t i = 1; i <= 7000; ++i) {
+        Address a;
+        std::memcpy(a.data(), &i, 8);
+        std::memcpy(a.data() + 12, &i, 8);
+        address_hashes.insert(std::hash<Address>{}(a));
+    }
+    EXPECT_GE(address_hashes.size(), 6990u);
 }
