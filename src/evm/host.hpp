@@ -83,9 +83,9 @@ struct TxContext {
     uint256 gas_price;
     Address origin;
     Address coinbase;
-    int64_t block_number = 0;
-    int64_t timestamp = 0;
-    int64_t block_gas_limit = 0;
+    uint64_t block_number = 0;
+    uint64_t timestamp = 0;
+    uint64_t block_gas_limit = 0;
     uint256 prev_randao;  // DIFFICULTY before the Merge, PREVRANDAO after
     uint256 chain_id;
     uint256 base_fee;
@@ -112,7 +112,8 @@ public:
     /// Runs a nested message (CALL family, CREATE, CREATE2): value transfer, snapshot, precompiles.
     virtual ExecutionResult call(const Message& msg) = 0;
     virtual const TxContext& get_tx_context() = 0;
-    virtual Hash32 get_block_hash(int64_t number) = 0;
+    /// BLOCKHASH of an ancestor in the 256-block window (the interpreter checked the window).
+    virtual Hash32 get_block_hash(uint64_t number) = 0;
     virtual void emit_log(const Address& addr, bytes_view data, const Hash32* topics, size_t topics_count) = 0;
     /// EIP-2929: marks warm and returns the status before the access.
     virtual AccessStatus access_account(const Address& addr) = 0;

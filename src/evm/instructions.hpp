@@ -188,20 +188,20 @@ POLYVM_OP(op_extcodehash) {  // EIP-1052
 
 POLYVM_OP(op_blockhash) {
     const uint256& n = sp[-1];
-    const int64_t current = st.tx().block_number;
+    const uint64_t current = st.tx().block_number;
     // Only the 256 most recent complete blocks are visible.
-    const int64_t lowest = current > 256 ? current - 256 : 0;
-    if (n.fits_u64() && n.low64() < static_cast<uint64_t>(current) && n.low64() >= static_cast<uint64_t>(lowest))
-        sp[-1] = uint256::from_hash(st.host.get_block_hash(static_cast<int64_t>(n.low64())));
+    const uint64_t lowest = current > 256 ? current - 256 : 0;
+    if (n.fits_u64() && n.low64() < current && n.low64() >= lowest)
+        sp[-1] = uint256::from_hash(st.host.get_block_hash(n.low64()));
     else
         sp[-1] = 0;
     return Status::Success;
 }
 POLYVM_OP(op_coinbase) { sp[0] = uint256::from_address(st.tx().coinbase); return Status::Success; }
-POLYVM_OP(op_timestamp) { sp[0] = static_cast<uint64_t>(st.tx().timestamp); return Status::Success; }
-POLYVM_OP(op_number) { sp[0] = static_cast<uint64_t>(st.tx().block_number); return Status::Success; }
+POLYVM_OP(op_timestamp) { sp[0] = st.tx().timestamp; return Status::Success; }
+POLYVM_OP(op_number) { sp[0] = st.tx().block_number; return Status::Success; }
 POLYVM_OP(op_prevrandao) { sp[0] = st.tx().prev_randao; return Status::Success; }  // EIP-4399
-POLYVM_OP(op_gaslimit) { sp[0] = static_cast<uint64_t>(st.tx().block_gas_limit); return Status::Success; }
+POLYVM_OP(op_gaslimit) { sp[0] = st.tx().block_gas_limit; return Status::Success; }
 POLYVM_OP(op_chainid) { sp[0] = st.tx().chain_id; return Status::Success; }  // EIP-1344
 POLYVM_OP(op_selfbalance) { sp[0] = st.host.get_balance(st.msg.recipient); return Status::Success; }  // EIP-1884
 POLYVM_OP(op_basefee) { sp[0] = st.tx().base_fee; return Status::Success; }  // EIP-3198

@@ -11,9 +11,10 @@
 namespace polyvm {
 
 struct BlockInfo {
-    int64_t number = 0;
-    int64_t timestamp = 0;
-    int64_t gas_limit = 0;
+    // Header fields take their full 64-bit range (a header may carry any uint64 value).
+    uint64_t number = 0;
+    uint64_t timestamp = 0;
+    uint64_t gas_limit = 0;
     Address coinbase;
     uint256 difficulty;
     std::optional<Hash32> prev_randao;  // present after the Merge

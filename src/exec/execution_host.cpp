@@ -12,11 +12,6 @@ namespace {
 constexpr size_t kMaxCodeSize = 24576;   // EIP-170
 constexpr int64_t kCodeDepositGasPerByte = 200;
 
-bool has_nonzero_storage(const Account& acc) {
-    for (const auto& [key, slot] : acc.storage)
-        if (!slot.original.is_zero() || !slot.current.is_zero()) return true;
-    return false;
-}
 }  // namespace
 
 Address create_address(const Address& sender, uint64_t nonce) {
@@ -42,12 +37,7 @@ bool ExecutionHost::account_exists(const Address& addr) {
     return rev_ < Revision::SpuriousDragon || !acc->is_empty();
 }
 
-uint256 ExecutionHost::get_storage(const Address& addr, const uint256& key) {
-    const Account* acc = state_.find(addr);
-    if (!acc) return {};
-    const auto it = acc->storage.find(key);
-    return it == acc->storage.end() ? uint256{} : it->second.current;
-}
+uint256 ExecutionHost::get_storage(const Address& addr, const uint256& key) { return state_.storage_value(addr, key); }
 
 StorageStatus ExecutionHost::set_storage(const Address& addr, const uint256& key, const uint256& value) {
     StorageSlot& slot = state_.storage_slot(addr, key);
@@ -126,11 +116,11 @@ bool ExecutionHost::selfdestruct(const Address& addr, const Address& beneficiary
     return first;
 }
 
-Hash32 ExecutionHost::get_block_hash(int64_t number) {
-    const int64_t current = tx_context_.block_number;
-    if (number < 0 || number >= current || number < current - 256) return {};
-    // State-test convention: the hash of block n is keccak256 of n's decimal string.
-    return keccak256(std::to_string(number));
+Hash32 ExecutionHost::get_block_hash(uint64_t number) {
+    const uint64_t current = tx_context_.block_number;
+    // Only the 256 most recent ancestors are visible; the reader supplies their hashes.
+    if (number >= current || number + 256 < current) return {};
+    return state_.block_hash(number).value_or(Hash32{});
 }
 
 void ExecutionHost::emit_log(const Address& addr, bytes_view data, const Hash32* topics, size_t topics_count) {
@@ -238,7 +228,7 @@ ExecutionResult ExecutionHost::create(const Message& msg) {
 
     if (const Account* existing = state_.find(addr)) {
         // Collision (EIP-684, EIP-7610): nonce, code or storage already there. All gas is consumed.
-        if (existing->nonce != 0 || existing->code_size() != 0 || has_nonzero_storage(*existing))
+        if (existing->nonce != 0 || existing->code_size() != 0 || state_.has_nonzero_storage(addr))
             return ExecutionResult{Status::CreateCollision, 0, 0, {}, {}};
     }
 

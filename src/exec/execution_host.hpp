@@ -32,7 +32,7 @@ public:
     bool selfdestruct(const Address& addr, const Address& beneficiary) override;
     ExecutionResult call(const Message& msg) override;
     const TxContext& get_tx_context() override { return tx_context_; }
-    Hash32 get_block_hash(int64_t number) override;
+    Hash32 get_block_hash(uint64_t number) override;
     void emit_log(const Address& addr, bytes_view data, const Hash32* topics, size_t topics_count) override;
     AccessStatus access_account(const Address& addr) override;
     AccessStatus access_storage(const Address& addr, const uint256& key) override;

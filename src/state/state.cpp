@@ -4,6 +4,9 @@
 #include "crypto/keccak.hpp"
 #include "state/trie.hpp"
 
+#include "common/hex.hpp"
+
+#include <algorithm>
 #include <cassert>
 
 namespace polyvm {
@@ -40,23 +43,47 @@ void State::set_code(Account& account, bytes code) {
     account.code = std::make_shared<const bytes>(std::move(code));
 }
 
-Account* State::find(const Address& addr) noexcept {
-    const auto it = accounts_.find(addr);
-    return it == accounts_.end() ? nullptr : &it->second;
+Account* State::load(const Address& addr) const {
+    if (!reader_ || deleted_.contains(addr) || absent_in_db_.contains(addr)) return nullptr;
+    const auto info = reader_->read_account(addr);
+    if (!info) {
+        absent_in_db_.insert(addr);
+        return nullptr;
+    }
+    Account acc;
+    acc.nonce = info->nonce;
+    acc.balance = info->balance;
+    acc.code_hash = info->code_hash;
+    if (info->code_hash != kEmptyCodeHash) {
+        acc.code = reader_->read_code(info->code_hash);
+        // A database that lost code it refers to is corrupt; fail loudly rather than run "no code".
+        if (!acc.code) throw DatabaseError("code " + to_hex_prefixed(info->code_hash) + " of an account is missing");
+    }
+    acc.has_db_storage = info->has_storage;
+    return &accounts_.emplace(addr, std::move(acc)).first->second;
 }
 
-const Account* State::find(const Address& addr) const noexcept {
+Account* State::find(const Address& addr) {
     const auto it = accounts_.find(addr);
-    return it == accounts_.end() ? nullptr : &it->second;
+    if (it != accounts_.end()) return &it->second;
+    return load(addr);
+}
+
+const Account* State::find(const Address& addr) const {
+    const auto it = accounts_.find(addr);
+    if (it != accounts_.end()) return &it->second;
+    return load(addr);
 }
 
 Account& State::get_or_create(const Address& addr) {
-    const auto [it, inserted] = accounts_.try_emplace(addr);
-    if (inserted) {
-        it->second.code_hash = kEmptyCodeHash;
-        journal_.push_back(entry(JournalEntry::Created, addr));
-    }
-    return it->second;
+    if (Account* existing = find(addr)) return *existing;
+    Account& acc = accounts_[addr];
+    acc.code_hash = kEmptyCodeHash;
+    acc.dirty = true;
+    // Re-created after a deletion earlier in the block: the database's old storage must go.
+    acc.storage_wiped = deleted_.contains(addr);
+    journal_.push_back(entry(JournalEntry::Created, addr));
+    return acc;
 }
 
 void State::touch(const Address& addr) {
@@ -69,15 +96,21 @@ void State::touch(const Address& addr) {
 
 void State::add_balance(const Address& addr, const uint256& amount) {
     auto& acc = get_or_create(addr);
-    journal_.push_back(entry(JournalEntry::Balance, addr, {}, acc.balance));
-    acc.balance += amount;
+    if (!amount.is_zero()) {  // a zero credit (zero-value CALL) only touches: nothing to journal
+        journal_.push_back(entry(JournalEntry::Balance, addr, {}, acc.balance));
+        acc.balance += amount;
+        acc.dirty = true;
+    }
     touch(addr);
 }
 
 void State::sub_balance(const Address& addr, const uint256& amount) {
     auto& acc = get_or_create(addr);
-    journal_.push_back(entry(JournalEntry::Balance, addr, {}, acc.balance));
-    acc.balance -= amount;
+    if (!amount.is_zero()) {
+        journal_.push_back(entry(JournalEntry::Balance, addr, {}, acc.balance));
+        acc.balance -= amount;
+        acc.dirty = true;
+    }
     touch(addr);
 }
 
@@ -87,17 +120,46 @@ void State::bump_nonce(const Address& addr) {
     e.previous_nonce = acc.nonce;
     journal_.push_back(std::move(e));
     ++acc.nonce;
+    acc.dirty = true;
 }
 
 StorageSlot& State::storage_slot(const Address& addr, const uint256& key) {
     auto& acc = get_or_create(addr);
-    return acc.storage[key];  // a missing slot reads as zero, original zero
+    const auto [it, inserted] = acc.storage.try_emplace(key);
+    if (inserted && acc.has_db_storage && reader_) {
+        const uint256 stored = reader_->read_storage(addr, key);
+        it->second.current = stored;
+        it->second.original = stored;
+    }
+    return it->second;  // a slot in neither the cache nor the database reads as zero
+}
+
+uint256 State::storage_value(const Address& addr, const uint256& key) {
+    Account* acc = find(addr);
+    if (!acc) return {};
+    if (const auto it = acc->storage.find(key); it != acc->storage.end()) return it->second.current;
+    if (!acc->has_db_storage || !reader_) return {};
+    return storage_slot(addr, key).current;
+}
+
+bool State::has_nonzero_storage(const Address& addr) {
+    const Account* acc = find(addr);
+    if (!acc) return false;
+    if (acc->has_db_storage) return true;
+    for (const auto& [key, slot] : acc->storage)
+        if (!slot.original.is_zero() || !slot.current.is_zero()) return true;
+    return false;
+}
+
+std::optional<Hash32> State::block_hash(uint64_t number) const {
+    return reader_ ? reader_->read_block_hash(number) : std::nullopt;
 }
 
 void State::set_storage(const Address& addr, const uint256& key, const uint256& value) {
     auto& slot = storage_slot(addr, key);
     journal_.push_back(entry(JournalEntry::Storage, addr, key, slot.current));
     slot.current = value;
+    slot.dirty = true;
 }
 
 void State::set_transient_storage(const Address& addr, const uint256& key, const uint256& value) {
@@ -131,8 +193,7 @@ void State::mark_destructed(const Address& addr) {
 }
 
 void State::create_contract(const Address& addr, uint64_t initial_nonce) {
-    const auto it = accounts_.find(addr);
-    if (it == accounts_.end()) {
+    if (!find(addr)) {
         auto& acc = get_or_create(addr);
         acc.nonce = initial_nonce;
         acc.created_in_tx = true;
@@ -141,9 +202,9 @@ void State::create_contract(const Address& addr, uint64_t initial_nonce) {
     }
     // Re-creation over an account that holds only a balance: remember it whole for revert.
     JournalEntry e = entry(JournalEntry::Recreated, addr);
-    e.previous_account = std::make_shared<Account>(it->second);
+    e.previous_account = std::make_shared<Account>(accounts_.find(addr)->second);
     journal_.push_back(std::move(e));
-    Account& acc = it->second;
+    Account& acc = accounts_.find(addr)->second;
     const uint256 balance = acc.balance;
     acc = Account{};
     acc.code_hash = kEmptyCodeHash;
@@ -151,6 +212,8 @@ void State::create_contract(const Address& addr, uint64_t initial_nonce) {
     acc.nonce = initial_nonce;
     acc.created_in_tx = true;
     acc.storage_cleared = true;
+    acc.storage_wiped = true;  // the database's slots of the old account are gone
+    acc.dirty = true;
     acc.touched = true;
 }
 
@@ -161,6 +224,8 @@ void State::set_code_journaled(const Address& addr, bytes code) {
     e.previous_code_hash = acc.code_hash;
     journal_.push_back(std::move(e));
     set_code(acc, std::move(code));
+    acc.dirty = true;
+    new_codes_.emplace_back(acc.code_hash, acc.code);
 }
 
 void State::revert(size_t snapshot) {
@@ -184,7 +249,10 @@ void State::revert(size_t snapshot) {
             accounts_[e.addr].transient_storage[e.key] = e.previous;
             break;
         case JournalEntry::Touched:
-            if (e.addr != kRipemdAddress) accounts_[e.addr].touched = false;
+            if (e.addr != kRipemdAddress)
+                accounts_[e.addr].touched = false;
+            else
+                ripemd_touch_kept_ = true;  // finalize_transaction must still look at it
             break;
         case JournalEntry::Warm:
             warm_addresses_.erase(e.addr);
@@ -207,30 +275,67 @@ void State::revert(size_t snapshot) {
     }
 }
 
-void State::finalize_transaction(bool delete_empty) {
-    for (auto it = accounts_.begin(); it != accounts_.end();) {
-        Account& acc = it->second;
-        if (acc.destructed || (delete_empty && acc.touched && acc.is_empty())) {
-            it = accounts_.erase(it);
-            continue;
-        }
-        acc.touched = false;
-        acc.created_in_tx = false;
-        acc.storage_cleared = false;
-        acc.transient_storage.clear();
-        for (auto sit = acc.storage.begin(); sit != acc.storage.end();) {
-            if (sit->second.current.is_zero()) {
-                sit = acc.storage.erase(sit);  // a zero slot is absent from the trie
-                continue;
-            }
-            sit->second.original = sit->second.current;
-            ++sit;
-        }
-        ++it;
+void State::finalize_account(const Address& addr, bool delete_empty) {
+    const auto it = accounts_.find(addr);
+    if (it == accounts_.end()) return;
+    Account& acc = it->second;
+    if (acc.destructed || (delete_empty && acc.touched && acc.is_empty())) {
+        deleted_.insert(addr);
+        accounts_.erase(it);
+        return;
     }
+    acc.touched = false;
+    acc.created_in_tx = false;
+    acc.storage_cleared = false;
+    acc.transient_storage.clear();
+}
+
+void State::finalize_transaction(bool delete_empty) {
+    // Only the accounts in the journal can have changed: visit each once (the journal is the
+    // transaction's size, the cache the block's).
+    std::unordered_set<Address> seen;
+    for (const JournalEntry& e : journal_) {
+        if (e.kind == JournalEntry::Storage) {
+            if (const auto it = accounts_.find(e.addr); it != accounts_.end())
+                if (const auto slot = it->second.storage.find(e.key); slot != it->second.storage.end())
+                    slot->second.original = slot->second.current;
+        }
+        if (e.kind == JournalEntry::Warm || e.kind == JournalEntry::StorageWarm) continue;
+        if (seen.insert(e.addr).second) finalize_account(e.addr, delete_empty);
+    }
+    if (ripemd_touch_kept_ && seen.insert(kRipemdAddress).second) finalize_account(kRipemdAddress, delete_empty);
+    ripemd_touch_kept_ = false;
     warm_addresses_.clear();
     warm_slots_.clear();
     journal_.clear();
+}
+
+ChangeSet State::changes() const {
+    ChangeSet out;
+    for (const auto& [addr, acc] : accounts_) {
+        bool any_slot = false;
+        for (const auto& [key, slot] : acc.storage) any_slot |= slot.dirty;
+        if (!acc.dirty && !acc.storage_wiped && !any_slot) continue;
+        AccountChange change;
+        change.address = addr;
+        change.account = AccountInfo{acc.nonce, acc.balance, acc.code_hash, false};
+        change.storage_wiped = acc.storage_wiped;
+        for (const auto& [key, slot] : acc.storage)
+            if (slot.dirty || (acc.storage_wiped && !slot.current.is_zero())) change.storage.emplace_back(key, slot.current);
+        std::sort(change.storage.begin(), change.storage.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        out.accounts.push_back(std::move(change));
+    }
+    for (const Address& addr : deleted_) {
+        if (accounts_.contains(addr) || absent_in_db_.contains(addr)) continue;  // re-created, or never stored
+        AccountChange change;
+        change.address = addr;
+        out.accounts.push_back(std::move(change));
+    }
+    std::sort(out.accounts.begin(), out.accounts.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
+    for (const auto& [hash, code] : new_codes_)
+        if (code && !code->empty()) out.codes.emplace_back(hash, code);
+    return out;
 }
 
 Hash32 State::root() const {

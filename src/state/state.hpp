@@ -1,5 +1,7 @@
-// The world state of one execution: accounts with their storage, a journal of every change so
-// nested calls can be reverted, and the Merkle-Patricia root of the result.
+// The world state of one block's execution: a cache over a StateReader (state/database.hpp) that
+// loads each account and slot on first use, a journal of every change so nested calls can be
+// reverted, and at the end of the block the ChangeSet to commit. Without a reader the State is
+// self-contained (unit tests, benchmarks) and can compute its own root.
 #pragma once
 
 #include "common/types.hpp"
@@ -15,7 +17,8 @@ namespace polyvm {
 
 struct StorageSlot {
     uint256 current;
-    uint256 original;  // value at the start of the transaction (EIP-1283/2200 net metering)
+    uint256 original;    // value at the start of the transaction (EIP-1283/2200 net metering)
+    bool dirty = false;  // written during the block (possibly back to its old value)
 };
 
 struct Account {
@@ -31,6 +34,11 @@ struct Account {
     bool created_in_tx = false;    // EIP-6780: SELFDESTRUCT deletes only accounts created in the same transaction
     bool storage_cleared = false;  // storage wiped (account re-created): the pre-state storage does not count
 
+    // Block-level bookkeeping of the cache (not journaled: over-approximations are harmless).
+    bool has_db_storage = false;  // slots missing from `storage` are read from the database
+    bool storage_wiped = false;   // the database's storage of this address must be dropped at commit
+    bool dirty = false;           // nonce, balance or code may differ from the database
+
     bool is_empty() const noexcept { return nonce == 0 && balance.is_zero() && code_size() == 0; }
     size_t code_size() const noexcept { return code ? code->size() : 0; }
     bytes_view code_view() const noexcept { return code ? bytes_view{*code} : bytes_view{}; }
@@ -39,13 +47,18 @@ struct Account {
 
 class State {
 public:
+    /// A self-contained state (no database behind it).
+    State() = default;
+    /// A cache over `reader`, which must outlive the State.
+    explicit State(StateReader* reader) : reader_(reader) {}
+
     /// Pre-state loading (no journal): creates or replaces an account.
     Account& put_account(const Address& addr, Account account);
     void set_code(Account& account, bytes code);
 
     /// Returns the account or nullptr if it does not exist.
-    Account* find(const Address& addr) noexcept;
-    const Account* find(const Address& addr) const noexcept;
+    Account* find(const Address& addr);
+    const Account* find(const Address& addr) const;
     /// Returns the account, creating an empty one (journaled) if missing.
     Account& get_or_create(const Address& addr);
 
@@ -68,6 +81,13 @@ public:
 
     /// Current storage value (zero if absent); loads the slot entry lazily.
     StorageSlot& storage_slot(const Address& addr, const uint256& key);
+    /// SLOAD: the current value, zero for a missing account (which is not created).
+    uint256 storage_value(const Address& addr, const uint256& key);
+    /// Whether the account has a non-zero slot now or at the start of the transaction, or in the
+    /// database (EIP-7610 creation collisions).
+    bool has_nonzero_storage(const Address& addr);
+    /// BLOCKHASH: the reader's answer (nullopt without a reader).
+    std::optional<Hash32> block_hash(uint64_t number) const;
 
     size_t snapshot() const noexcept { return journal_.size(); }
     void revert(size_t snapshot);
@@ -76,10 +96,13 @@ public:
     /// `delete_empty` (EIP-158), clear transient storage and warm flags, make current values original.
     void finalize_transaction(bool delete_empty);
 
-    /// Merkle-Patricia state root (secure trie of accounts, each with its storage root).
+    /// Merkle-Patricia state root of a self-contained State (no reader: with one, commit the
+    /// changes and ask the database).
     Hash32 root() const;
 
-    const std::unordered_map<Address, Account>& accounts() const noexcept { return accounts_; }
+    /// Everything the block changed, for StateDatabase::commit: accounts sorted by address, slots
+    /// by key. Call between transactions (after finalize_transaction).
+    ChangeSet changes() const;
 
 private:
     struct JournalEntry {
@@ -98,7 +121,17 @@ private:
     static JournalEntry entry(typename JournalEntry::Kind kind, const Address& addr, const uint256& key = {},
                               const uint256& previous = {});
 
-    std::unordered_map<Address, Account> accounts_;
+    /// Loads `addr` from the reader into the cache; nullptr when absent.
+    Account* load(const Address& addr) const;
+    /// The account after finalize_transaction decided it survives or not.
+    void finalize_account(const Address& addr, bool delete_empty);
+
+    StateReader* reader_ = nullptr;
+    mutable std::unordered_map<Address, Account> accounts_;
+    mutable std::unordered_set<Address> absent_in_db_;  // asked the reader: no such account
+    std::unordered_set<Address> deleted_;              // deleted during the block (the reader still has them)
+    std::vector<std::pair<Hash32, std::shared_ptr<const bytes>>> new_codes_;
+    bool ripemd_touch_kept_ = false;                   // see the RIPEMD quirk in revert()
     std::vector<JournalEntry> journal_;
     std::unordered_set<Address> warm_addresses_;
     struct SlotKeyHash {

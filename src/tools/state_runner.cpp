@@ -1,6 +1,7 @@
 #include "tools/state_runner.hpp"
 
 #include "common/hex.hpp"
+#include "crypto/keccak.hpp"
 #include "exec/transaction_execution.hpp"
 
 #include <variant>
@@ -18,6 +19,19 @@ State build_pre_state(const std::vector<PreAccount>& pre) {
         if (!a.code.empty()) state.set_code(stored, a.code);
     }
     return state;
+}
+
+MemoryDatabase build_pre_database(const std::vector<PreAccount>& pre, uint64_t number) {
+    MemoryDatabase db;
+    for (const PreAccount& a : pre) {
+        AccountInfo info;
+        info.nonce = a.nonce;
+        info.balance = a.balance;
+        db.put_account(a.address, info, a.code, a.storage);
+    }
+    for (uint64_t n = number > 256 ? number - 256 : 0; n < number; ++n)
+        db.set_block_hash(n, keccak256(std::to_string(n)));
+    return db;
 }
 
 namespace {
@@ -47,7 +61,9 @@ std::optional<std::string> check_txbytes(const StateTestCase& c) {
 }  // namespace
 
 CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options) {
-    State state = build_pre_state(test.pre);
+    const BlockInfo block = block_for(test, c.revision);
+    MemoryDatabase db = build_pre_database(test.pre, block.number);
+    State state(&db);
     std::optional<std::string> rejection;  // "RULE (detail)"
     std::vector<Log> logs;
     if (!c.tx) {
@@ -55,7 +71,7 @@ CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, c
         rejection = "VALUE_OVERFLOW (" + c.tx_invalid_reason + ")";
     } else {
         const TransactionOutcome outcome =
-            execute_transaction(state, block_for(test, c.revision), *c.tx, c.revision, test.chain_id, options);
+            execute_transaction(state, block, *c.tx, c.revision, test.chain_id, options);
         if (outcome.used_unsupported_precompile) return {CaseResult::Skip, "calls unimplemented precompile"};
         if (outcome.rejection)
             rejection = outcome.rejection->rule +
@@ -66,7 +82,8 @@ CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, c
     std::vector<std::string> problems;
     if (rejection && !c.expect_exception) problems.push_back("unexpected rejection: " + *rejection);
     if (!rejection && c.expect_exception) problems.push_back("missing rejection (expected " + *c.expect_exception + ")");
-    const Hash32 root = state.root();
+    db.commit(state.changes());
+    const Hash32 root = db.state_root();
     if (root != c.expected_state_root)
         problems.push_back("state root mismatch: got " + to_hex_prefixed(root) + ", expected " +
                            to_hex_prefixed(c.expected_state_root));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "exec/transaction_execution.hpp"
+#include "state/memory_database.hpp"
 #include "state/state.hpp"
 #include "tools/state_test.hpp"
 #include "tools/statetest_driver.hpp"
@@ -11,8 +12,11 @@
 
 namespace polyvm::tools {
 
-/// The `pre` accounts as a State (storage slots with current == original).
+/// The `pre` accounts as a self-contained State (storage slots with current == original).
 State build_pre_state(const std::vector<PreAccount>& pre);
+/// The `pre` accounts as a database, with the state-test BLOCKHASH convention for the 256
+/// ancestors of block `number`: the hash of block n is keccak256 of n's decimal string.
+MemoryDatabase build_pre_database(const std::vector<PreAccount>& pre, uint64_t number);
 
 /// Runs the case on a fresh State. Pass iff the state root and logs hash match and the transaction
 /// was rejected exactly when an exception is expected; cases calling a precompile this build lacks

@@ -283,9 +283,9 @@ void read_env(const json& env, const std::string& path, StateTest& test) {
     auto field = [&](const char* key) { return path + "." + key; };
     BlockInfo& b = test.block;
     b.coinbase = require_address(text("currentCoinbase"), field("currentCoinbase"));
-    b.number = require_i64(text("currentNumber"), field("currentNumber"));
-    b.timestamp = require_i64(text("currentTimestamp"), field("currentTimestamp"));
-    b.gas_limit = require_i64(text("currentGasLimit"), field("currentGasLimit"));
+    b.number = require_u64(text("currentNumber"), field("currentNumber"));
+    b.timestamp = require_u64(text("currentTimestamp"), field("currentTimestamp"));
+    b.gas_limit = require_u64(text("currentGasLimit"), field("currentGasLimit"));
     if (find_member(env, "currentDifficulty", path))
         b.difficulty = require_uint256(text("currentDifficulty"), field("currentDifficulty"));
     if (find_member(env, "currentRandom", path))

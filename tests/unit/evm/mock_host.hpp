@@ -123,7 +123,7 @@ public:
         return r;
     }
     const TxContext& get_tx_context() override { return tx; }
-    Hash32 get_block_hash(int64_t number) override { return keccak256(std::to_string(number)); }
+    Hash32 get_block_hash(uint64_t number) override { return keccak256(std::to_string(number)); }
     void emit_log(const Address& addr, bytes_view data, const Hash32* topics, size_t n) override {
         logs.push_back({addr, bytes(data.begin(), data.end()), std::vector<Hash32>(topics, topics + n)});
     }
