@@ -30,6 +30,10 @@ constexpr RevisionInfo kRevisions[] = {
     {Revision::Osaka, "Osaka", "Fusaka", true, kPragueBlobs},
     {Revision::BPO1, "BPO1", "", true, kBpo1Blobs},
     {Revision::BPO2, "BPO2", "", true, kBpo2Blobs},
+    // Without a configured schedule, a later blob-parameter-only fork keeps the last known one.
+    {Revision::BPO3, "BPO3", "", true, kBpo2Blobs},
+    {Revision::BPO4, "BPO4", "", true, kBpo2Blobs},
+    {Revision::BPO5, "BPO5", "", true, kBpo2Blobs},
 };
 
 // The table is indexed by the enumerator: rows must stay in order and complete.

@@ -30,10 +30,13 @@ enum class Revision : int {
     Osaka = 14,
     BPO1 = 15,  // blob-parameter-only fork (EIP-7892): Osaka's rules, a larger blob schedule
     BPO2 = 16,  // ditto
+    BPO3 = 17,  // ditto; BPO3-5 have no mainnet schedule: chains configure theirs
+    BPO4 = 18,
+    BPO5 = 19,
 };
 
 /// The newest fork in the table; arrays indexed by revision are sized from it.
-inline constexpr Revision kLatestRevision = Revision::BPO2;
+inline constexpr Revision kLatestRevision = Revision::BPO5;
 inline constexpr int kNumRevisions = static_cast<int>(kLatestRevision) + 1;
 
 /// EIP-4844 blob parameters of a fork (EIP-7691 raised them in Prague, EIP-7892 makes them

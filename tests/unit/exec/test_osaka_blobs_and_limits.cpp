@@ -77,11 +77,12 @@ TEST(OsakaForkTable, NamesAndOrder) {
     EXPECT_EQ(parse_revision("BPO2"), Revision::BPO2);
     EXPECT_EQ(parse_revision("fusaka"), Revision::Osaka);
     EXPECT_EQ(parse_revision("PRAGUE"), Revision::Prague);
-    EXPECT_FALSE(parse_revision("BPO3"));
+    EXPECT_EQ(parse_revision("BPO3"), Revision::BPO3);
+    EXPECT_FALSE(parse_revision("BPO6"));
     EXPECT_NE(known_revision_names().find("BPO2"), std::string::npos);
     EXPECT_EQ(revision_name(Revision::BPO1), "BPO1");
     EXPECT_TRUE(Revision::BPO1 > Revision::Osaka);  // BPO forks keep every Osaka rule
-    EXPECT_EQ(kLatestRevision, Revision::BPO2);
+    EXPECT_EQ(kLatestRevision, Revision::BPO5);
     const auto table = revision_table();
     ASSERT_EQ(table.size(), static_cast<size_t>(kNumRevisions));
     for (size_t i = 0; i < table.size(); ++i) EXPECT_EQ(static_cast<size_t>(table[i].revision), i);
