@@ -1,0 +1,120 @@
+#include "chain/block_executor.hpp"
+
+#include "exec/system_contracts.hpp"
+
+namespace polyvm {
+
+BlockEnvironment block_environment(const BlockHeader& header, const ChainConfig& config) {
+    BlockEnvironment env;
+    env.revision = config.revision_at(header.timestamp);
+    BlockInfo& info = env.info;
+    info.number = header.number;
+    info.timestamp = header.timestamp;
+    info.gas_limit = header.gas_limit;
+    info.coinbase = header.coinbase;
+    info.difficulty = header.difficulty;
+    if (env.revision >= Revision::Paris) info.prev_randao = header.mix_hash;  // EIP-4399
+    info.base_fee = header.base_fee_per_gas.value_or(uint256{});
+    info.excess_blob_gas = header.excess_blob_gas.value_or(0);
+    info.blob_schedule = config.blob_schedule(env.revision);
+    env.parent_hash = header.parent_hash;
+    env.parent_beacon_block_root = header.parent_beacon_block_root;
+    return env;
+}
+
+namespace {
+/// The checks a block adds to a transaction's own (execution-specs `check_transaction`): run
+/// after the stateless ones and before the sender's, in the specification's order.
+std::optional<TransactionError> check_block_budget(const Transaction& tx, const ExecutedBlock& block,
+                                                   const BlockEnvironment& env) {
+    if (tx.gas_limit > env.info.gas_limit - block.gas_used)
+        return TransactionError{"GAS_ALLOWANCE_EXCEEDED", "transaction gas limit above the gas left in the block"};
+    if (const auto schedule = env.info.blob_schedule) {
+        const uint64_t blob_gas = kGasPerBlob * tx.blob_versioned_hashes.size();
+        if (block.blob_gas_used + blob_gas > schedule->max * kGasPerBlob)
+            return TransactionError{"TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED", "blob gas above the block's maximum"};
+    }
+    return std::nullopt;
+}
+}  // namespace
+
+BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironment& env,
+                                              std::vector<Transaction>& transactions, const ChainConfig& config,
+                                              const BlockExecutionOptions& options) {
+    const Revision rev = env.revision;
+    ExecutedBlock out;
+
+    apply_block_start_system_calls(state, env.info, rev, env.parent_beacon_block_root.value_or(Hash32{}),
+                                   env.parent_hash, config.chain_id);
+
+    std::vector<Log> block_logs;
+    for (size_t i = 0; i < transactions.size(); ++i) {
+        Transaction& tx = transactions[i];
+        auto reject = [&](const TransactionError& e) -> std::optional<BlockError> {
+            if (options.skip_invalid_transactions) {
+                out.rejected.push_back({i, e.rule, e.detail});
+                return std::nullopt;
+            }
+            return transaction_error(e.rule, "transaction " + std::to_string(i) + ": " + e.detail);
+        };
+        auto sender = recover_sender(tx, rev);
+        if (auto* e = std::get_if<TransactionError>(&sender)) {
+            if (auto err = reject(*e)) return *err;
+            continue;
+        }
+        TxValidationContext context;
+        context.chain_id = config.chain_id;
+        if (env.info.blob_schedule) context.max_blobs_per_block = env.info.blob_schedule->max;
+        std::optional<TransactionError> error = validate_transaction_static(tx, rev, context);
+        if (!error) error = check_block_budget(tx, out, env);
+        TransactionOutcome outcome;
+        if (!error) {
+            ExecutionOptions exec_options;
+            if (options.tracer_for) exec_options.tracer = options.tracer_for(i, tx);
+            outcome = execute_transaction(state, env.info, tx, rev, config.chain_id, exec_options);
+            error = outcome.rejection;
+        }
+        if (error) {
+            if (auto err = reject(*error)) return *err;
+            continue;
+        }
+        out.gas_used += static_cast<uint64_t>(outcome.gas_used);
+        out.blob_gas_used += kGasPerBlob * tx.blob_versioned_hashes.size();
+        Receipt receipt;
+        receipt.type = tx.type;
+        receipt.success = outcome.status == Status::Success;
+        if (rev < Revision::Byzantium && options.intermediate_root) receipt.post_state_root = options.intermediate_root(state);
+        receipt.cumulative_gas_used = out.gas_used;
+        receipt.logs = outcome.logs;
+        receipt.logs_bloom = logs_bloom(receipt.logs);
+        merge_bloom(out.logs_bloom, receipt.logs_bloom);
+        block_logs.insert(block_logs.end(), outcome.logs.begin(), outcome.logs.end());
+        out.receipts.push_back(std::move(receipt));
+        out.included.push_back(i);
+        out.outcomes.push_back(std::move(outcome));
+    }
+
+    // EIP-4895: withdrawals credit Gwei amounts without gas; an account left empty is removed.
+    if (env.withdrawals && rev >= Revision::Shanghai) {
+        static const uint256 kWeiPerGwei{1'000'000'000};
+        for (const Withdrawal& w : *env.withdrawals) state.add_balance(w.address, uint256{w.amount_gwei} * kWeiPerGwei);
+        state.finalize_transaction(true);
+    }
+
+    if (rev >= Revision::Prague) {
+        BlockRequests requests =
+            collect_block_requests(state, env.info, rev, block_logs, config.chain_id, config.deposit_contract);
+        if (requests.error) {
+            const bool deposit = requests.error->find("deposit") != std::string::npos;
+            const bool empty = requests.error->find("no code") != std::string::npos;
+            return block_error(deposit ? "INVALID_DEPOSIT_EVENT_LAYOUT"
+                               : empty ? "SYSTEM_CONTRACT_EMPTY"
+                                       : "SYSTEM_CONTRACT_CALL_FAILED",
+                               *requests.error);
+        }
+        out.requests = std::move(requests.requests);
+    }
+    return out;
+}
+
+}  // namespace polyvm

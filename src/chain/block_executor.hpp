@@ -1,0 +1,65 @@
+// Executes the body of one block on a State: the start-of-block system calls (EIP-4788,
+// EIP-2935), the transactions with the block's gas and blob-gas budgets, the withdrawals
+// (EIP-4895) and the requests (EIP-6110, 7002, 7251). Used by block import and by t8n, which
+// differ only in what an invalid transaction does (it invalidates a block; t8n skips it).
+#pragma once
+
+#include "chain/block.hpp"
+#include "chain/chain_config.hpp"
+#include "chain/receipt.hpp"
+#include "exec/block_info.hpp"
+#include "state/state.hpp"
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace polyvm {
+
+class Tracer;
+
+/// Everything of a block that its execution needs besides the transactions.
+struct BlockEnvironment {
+    BlockInfo info;      // what the code sees and the block's limits
+    Revision revision = Revision::Cancun;
+    Hash32 parent_hash;  // EIP-2935
+    std::optional<Hash32> parent_beacon_block_root;  // EIP-4788
+    const std::vector<Withdrawal>* withdrawals = nullptr;  // nullptr before Shanghai
+};
+
+/// The environment a header implies under `config`.
+BlockEnvironment block_environment(const BlockHeader& header, const ChainConfig& config);
+
+struct RejectedTransaction {
+    size_t index = 0;
+    std::string rule;  // execution-spec-tests name, without the class prefix
+    std::string detail;
+};
+
+struct ExecutedBlock {
+    std::vector<Receipt> receipts;  // one per included transaction
+    std::vector<size_t> included;   // indices of the included transactions
+    std::vector<RejectedTransaction> rejected;  // only with skip_invalid_transactions
+    uint64_t gas_used = 0;
+    uint64_t blob_gas_used = 0;
+    Bloom logs_bloom;
+    std::vector<bytes> requests;    // EIP-7685, Prague on
+    std::vector<TransactionOutcome> outcomes;  // of the included transactions
+};
+
+struct BlockExecutionOptions {
+    /// t8n: an invalid transaction is reported and skipped; otherwise it invalidates the block.
+    bool skip_invalid_transactions = false;
+    /// A tracer for the transaction at this index (EIP-3155), or nullptr.
+    std::function<Tracer*(size_t index, const Transaction& tx)> tracer_for;
+    /// Before Byzantium a receipt holds the state root after its transaction: the caller
+    /// computes it (the State alone cannot).
+    std::function<Hash32(State& state)> intermediate_root;
+};
+
+/// Recovers the senders, then runs the block. Transactions keep their senders afterwards.
+BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironment& env,
+                                              std::vector<Transaction>& transactions, const ChainConfig& config,
+                                              const BlockExecutionOptions& options = {});
+
+}  // namespace polyvm

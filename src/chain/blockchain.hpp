@@ -1,0 +1,72 @@
+// A chain over a StateDatabase: the genesis, a tree of imported blocks, a head that is a choice
+// (the last accepted block by default, or one the caller names, as a consensus client's
+// forkchoice does), and reorgs that unwind the database to the common ancestor with the reverse
+// change set kept per block and replay the other branch with its forward change sets.
+//
+// Every accepted block commits in one database commit: its state changes with its header, body,
+// receipts, change sets, canonical hash and the new head. A crash leaves the database at a
+// committed block, never in between.
+#pragma once
+
+#include "chain/block.hpp"
+#include "chain/block_executor.hpp"
+#include "chain/chain_config.hpp"
+#include "state/database.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace polyvm {
+
+/// Record tables of the chain (besides kCanonicalHashTable).
+namespace chain_tables {
+inline constexpr std::string_view kHeaders = "header";        // hash -> rlp(header)
+inline constexpr std::string_view kBodies = "block";          // hash -> rlp(block)
+inline constexpr std::string_view kReceipts = "receipts";     // hash -> rlp([receipt...])
+inline constexpr std::string_view kUndo = "undo";             // hash -> reverse change set
+inline constexpr std::string_view kRedo = "redo";             // hash -> forward change set
+inline constexpr std::string_view kTransactionIndex = "tx";   // tx hash -> block hash ‖ 8-byte index
+inline constexpr std::string_view kMeta = "meta";             // "head" -> hash, "config" -> network
+}  // namespace chain_tables
+
+/// The alloc of a genesis: accounts with code and storage.
+struct GenesisAccount {
+    Address address;
+    AccountInfo info;
+    bytes code;
+    std::vector<std::pair<uint256, uint256>> storage;
+};
+
+class Blockchain {
+public:
+    /// Opens the chain stored in `db`; call initialize() once on an empty database.
+    Blockchain(StateDatabase& db, ChainConfig config);
+
+    /// Writes the genesis state and block. Fails (and writes nothing) when the alloc's root differs
+    /// from the header's state root.
+    std::optional<BlockError> initialize(const BlockHeader& genesis, const std::vector<GenesisAccount>& alloc);
+    bool initialized();
+
+    /// Validates, executes and stores the block; on success it becomes the head. An invalid
+    /// block leaves no trace (and the head where it was).
+    BlockResult<Hash32> import_block(bytes_view encoded);
+    BlockResult<Hash32> import_block(Block block, size_t encoded_size);
+
+    /// Moves the head to a stored block, unwinding and replaying the database as needed.
+    std::optional<BlockError> set_head(const Hash32& hash);
+
+    Hash32 head_hash();
+    BlockHeader head_header();
+    std::optional<BlockHeader> header(const Hash32& hash);
+    StateDatabase& database() noexcept { return db_; }
+    const ChainConfig& config() const noexcept { return config_; }
+
+private:
+    std::optional<BlockError> unwind_one();
+    std::optional<BlockError> replay_one(const Hash32& hash);
+
+    StateDatabase& db_;
+    ChainConfig config_;
+};
+
+}  // namespace polyvm
