@@ -100,8 +100,24 @@ struct DatabaseError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The outcome of StateDatabase::commit_if_root.
+struct CheckedCommit {
+    bool committed = false;
+    Hash32 root;         // the root the changes lead to (committed or not)
+    ChangeSet reverse;   // when committed
+};
+
 class StateDatabase : public StateReader {
 public:
+    /// Commits `changes` and `records` only if the resulting state root is `expected_root` (a
+    /// block's header); otherwise the database stays as it was. When `reverse_record` is given,
+    /// the encoded reverse change set is stored under its table and key in the same commit.
+    /// The default applies, checks and undoes; persistent backends override it with one
+    /// transaction so that no crash can leave an unchecked state behind.
+    virtual CheckedCommit commit_if_root(const ChangeSet& changes, std::span<const RecordWrite> records,
+                                         const Hash32& expected_root,
+                                         std::optional<RecordWrite> reverse_record = std::nullopt);
+
     /// Applies `changes` and `records` in one atomic step and returns the reverse change set,
     /// which applied afterwards restores the previous state exactly. Throws DatabaseError when
     /// nothing could be written (the database is then unchanged).

@@ -14,6 +14,26 @@ bytes block_number_key(uint64_t number) {
     return key;
 }
 
+CheckedCommit StateDatabase::commit_if_root(const ChangeSet& changes, std::span<const RecordWrite> records,
+                                           const Hash32& expected_root, std::optional<RecordWrite> reverse_record) {
+    CheckedCommit out;
+    ChangeSet reverse = commit(changes);
+    out.root = state_root();
+    if (out.root != expected_root) {
+        commit(reverse);
+        return out;
+    }
+    std::vector<RecordWrite> all(records.begin(), records.end());
+    if (reverse_record) {
+        reverse_record->value = encode_change_set(reverse);
+        all.push_back(std::move(*reverse_record));
+    }
+    commit(ChangeSet{}, all);
+    out.committed = true;
+    out.reverse = std::move(reverse);
+    return out;
+}
+
 Hash32 storage_root(const std::vector<std::pair<uint256, uint256>>& slots) {
     std::vector<std::pair<bytes, bytes>> entries;
     entries.reserve(slots.size());

@@ -22,6 +22,7 @@ struct Command {
 Command add_statetest_command(CLI::App& parent);
 Command add_run_command(CLI::App& parent);
 Command add_bench_command(CLI::App& parent);
+Command add_blocktest_command(CLI::App& parent);
 
 /// Resolves a --fork argument (case-insensitive, aliases accepted). On failure returns nullopt and
 /// sets `error` to a message listing the known names.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_statetest_command(app),
         polyvm::tools::add_run_command(app),
         polyvm::tools::add_bench_command(app),
+        polyvm::tools::add_blocktest_command(app),
     };
     try {
         app.parse(argc, argv);

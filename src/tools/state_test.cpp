@@ -1,4 +1,5 @@
 #include "tools/state_test.hpp"
+#include "tools/fixture_json.hpp"
 
 #include "common/hex.hpp"
 #include "crypto/secp256k1.hpp"
@@ -489,6 +490,28 @@ std::optional<std::string> compare_transactions(const Transaction& a, const Tran
             return "authorization " + std::to_string(i) + " differs";
     }
     return std::nullopt;
+}
+
+}  // namespace polyvm::tools
+
+namespace polyvm::tools {
+
+std::vector<PreAccount> read_accounts(const nlohmann::json& accounts, const std::string& path) {
+    StateTest holder;
+    read_pre(accounts, path, holder);
+    return std::move(holder.pre);
+}
+
+std::map<Revision, BlobSchedule> read_blob_schedules(const nlohmann::json& config, const std::string& path) {
+    StateTest holder;
+    read_config(config, path, holder);
+    return std::move(holder.blob_schedules);
+}
+
+uint256 read_chain_id(const nlohmann::json& config, const std::string& path) {
+    StateTest holder;
+    read_config(config, path, holder);
+    return holder.chain_id;
 }
 
 }  // namespace polyvm::tools
