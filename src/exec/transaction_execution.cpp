@@ -55,7 +55,8 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
     // code that is a delegation designator (the account is still an EOA with a key).
     if (sender && sender->code_size() != 0 && !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
         return reject("SENDER_NOT_EOA", "sender has deployed code");
-    if (sender_nonce == UINT64_MAX) return reject("NONCE_IS_MAX", "sender nonce is 2^64-1 (EIP-2681)");
+    // A sender at the EIP-2681 maximum needs no rule of its own: a transaction with that nonce is
+    // NONCE_IS_MAX in the static checks, any lower one is simply too low (execution-specs).
     if (tx.nonce < sender_nonce) return reject("NONCE_MISMATCH_TOO_LOW", "transaction nonce below the sender's");
     if (tx.nonce > sender_nonce) return reject("NONCE_MISMATCH_TOO_HIGH", "transaction nonce above the sender's");
 
