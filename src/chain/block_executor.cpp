@@ -47,6 +47,9 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
     apply_block_start_system_calls(state, env.info, rev, env.parent_beacon_block_root.value_or(Hash32{}),
                                    env.parent_hash, config.chain_id);
 
+    const uint256 blob_fee = env.info.blob_schedule ? blob_base_fee(env.info.excess_blob_gas,
+                                                                    env.info.blob_schedule->base_fee_update_fraction)
+                                                    : uint256{};
     std::vector<Log> block_logs;
     for (size_t i = 0; i < transactions.size(); ++i) {
         Transaction& tx = transactions[i];
@@ -65,8 +68,17 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         TxValidationContext context;
         context.chain_id = config.chain_id;
         if (env.info.blob_schedule) context.max_blobs_per_block = env.info.blob_schedule->max;
-        std::optional<TransactionError> error = validate_transaction_static(tx, rev, context);
-        if (!error) error = check_block_budget(tx, out, env);
+        // The specification's order: up to Cancun the block's budget and the checks against the
+        // state come before the transaction's own (intrinsic gas, ...); from Prague on after them.
+        std::optional<TransactionError> error;
+        if (rev < Revision::Prague) {
+            error = check_block_budget(tx, out, env);
+            if (!error) error = validate_transaction_against_state(state, env.info, tx, rev, blob_fee);
+            if (!error) error = validate_transaction_static(tx, rev, context);
+        } else {
+            error = validate_transaction_static(tx, rev, context);
+            if (!error) error = check_block_budget(tx, out, env);
+        }
         TransactionOutcome outcome;
         if (!error) {
             ExecutionOptions exec_options;

@@ -34,12 +34,11 @@ std::optional<uint256> checked_add(const uint256& a, const uint256& b) {
 }
 
 /// Validation that needs the state and the block (the stateless part lives in the tx layer).
-std::optional<TransactionError> validate(const State& state, const BlockInfo& block, const Transaction& tx,
-                                         Revision rev, const uint256& chain_id, const uint256& blob_fee) {
-    TxValidationContext context;
-    context.chain_id = chain_id;
-    if (const auto schedule = blob_schedule_for(block, rev)) context.max_blobs_per_block = schedule->max;
-    if (auto err = validate_transaction_static(tx, rev, context)) return err;
+}  // namespace
+
+std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
+                                                                   const Transaction& tx, Revision rev,
+                                                                   const uint256& blob_fee) {
     if (tx.gas_limit > static_cast<uint64_t>(block.gas_limit))
         return reject("GAS_ALLOWANCE_EXCEEDED", "transaction gas limit exceeds the block gas limit");
     if (rev >= Revision::London && tx.max_fee_per_gas < block.base_fee)  // EIP-1559
@@ -55,7 +54,8 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
     // code that is a delegation designator (the account is still an EOA with a key).
     if (sender && sender->code_size() != 0 && !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
         return reject("SENDER_NOT_EOA", "sender has deployed code");
-    if (sender_nonce == UINT64_MAX) return reject("NONCE_IS_MAX", "sender nonce is 2^64-1 (EIP-2681)");
+    // A sender at the EIP-2681 maximum needs no rule of its own: a transaction with that nonce is
+    // NONCE_IS_MAX in the static checks, any lower one is simply too low (execution-specs).
     if (tx.nonce < sender_nonce) return reject("NONCE_MISMATCH_TOO_LOW", "transaction nonce below the sender's");
     if (tx.nonce > sender_nonce) return reject("NONCE_MISMATCH_TOO_HIGH", "transaction nonce above the sender's");
 
@@ -72,6 +72,16 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
     if (!max_cost || balance < *max_cost)
         return reject("INSUFFICIENT_ACCOUNT_FUNDS", "sender balance below gas * fee cap + value");
     return std::nullopt;
+}
+
+namespace {
+std::optional<TransactionError> validate(const State& state, const BlockInfo& block, const Transaction& tx,
+                                         Revision rev, const uint256& chain_id, const uint256& blob_fee) {
+    TxValidationContext context;
+    context.chain_id = chain_id;
+    if (const auto schedule = blob_schedule_for(block, rev)) context.max_blobs_per_block = schedule->max;
+    if (auto err = validate_transaction_static(tx, rev, context)) return err;
+    return validate_transaction_against_state(state, block, tx, rev, blob_fee);
 }
 
 /// EIP-7702: processes the authorization list in order and returns the refund it earned. A

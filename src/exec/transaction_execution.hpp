@@ -40,6 +40,12 @@ struct ExecutionOptions {
 TransactionOutcome execute_transaction(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
                                        const uint256& chain_id, const ExecutionOptions& options = {});
 
+/// The checks that need the state and the block (gas limit, fee caps against the base fees,
+/// sender code, nonce, balance), without the stateless ones of validate_transaction_static.
+std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
+                                                                   const Transaction& tx, Revision rev,
+                                                                   const uint256& blob_fee);
+
 /// EIP-1559 effective gas price (the transaction's gas price before London).
 uint256 effective_gas_price(const Transaction& tx, const BlockInfo& block, Revision rev);
 /// What the code of a block sees (COINBASE, NUMBER, PREVRANDAO, BASEFEE, CHAINID, ...).

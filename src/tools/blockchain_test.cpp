@@ -4,6 +4,7 @@
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
 #include "state/memory_database.hpp"
+#include "tools/exception_match.hpp"
 #include "tools/fixture_json.hpp"
 
 #include <fstream>
@@ -110,21 +111,6 @@ std::optional<std::string> first_difference(StateDatabase& db, const std::vector
     return std::nullopt;
 }
 }  // namespace
-
-bool exception_matches(std::string_view expected, std::string_view actual_rule) {
-    auto strip = [](std::string_view s) {
-        if (const auto dot = s.find('.'); dot != std::string_view::npos) s.remove_prefix(dot + 1);
-        return s;
-    };
-    const std::string_view actual = strip(actual_rule);
-    while (!expected.empty()) {
-        const auto bar = expected.find('|');
-        if (strip(expected.substr(0, bar)) == actual) return true;
-        if (bar == std::string_view::npos) break;
-        expected.remove_prefix(bar + 1);
-    }
-    return false;
-}
 
 std::vector<BlockchainTest> parse_blockchain_tests(std::string_view json_text, const std::string& file_label) {
     json doc;

@@ -36,10 +36,6 @@ struct BlockchainTest {
 std::vector<BlockchainTest> parse_blockchain_tests(std::string_view json_text, const std::string& file_label);
 std::vector<BlockchainTest> load_blockchain_test_file(const std::filesystem::path& path, const std::string& file_label);
 
-/// Whether a rejection's rule is one `expected` allows: `A|B` alternatives, each with or without
-/// its class prefix (`TransactionException.`, `BlockException.`).
-bool exception_matches(std::string_view expected, std::string_view actual_rule);
-
 /// Makes the database a case runs on (a fresh one per case).
 using DatabaseFactory = std::function<std::unique_ptr<StateDatabase>()>;
 

@@ -5,10 +5,31 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 namespace polyvm::tools {
+namespace {
+
+/// CI=true, the convention of CI services (and of .ci/run): there an empty run is a mistake.
+bool running_in_ci() {
+    const char* ci = std::getenv("CI");
+    return ci && std::string_view(ci) == "true";
+}
+
+/// Accepts decimal digits only: CLI11 would read "-1" into a size_t as 2^64 - 1.
+CLI::Validator whole_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return {};
+            return "expected a whole number >= 0, got \"" + text + "\"";
+        },
+        "");
+}
+
+}  // namespace
 
 Command add_statetest_command(CLI::App& parent) {
     struct Args {
@@ -16,6 +37,7 @@ Command add_statetest_command(CLI::App& parent) {
         std::string fork, filter, known_failures;
         bool json = false, trace = false;
         unsigned jobs = 1;
+        size_t min_cases = 0;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("statetest", "Run Ethereum state tests (GeneralStateTest JSON fixtures)");
@@ -29,7 +51,10 @@ Command add_statetest_command(CLI::App& parent) {
         "Known-failures list: one case per line in the FAIL line's format, '# reason' after it;\n"
         "blank and '#' lines are ignored. Listed failures print KNOWN and do not count as failed;\n"
         "listed cases that pass print FIXED and count as failed until removed from the list.\n"
-        "Exit status: 0 nothing failed, 1 a case failed, 2 bad usage or an unreadable/malformed file.\n" +
+        "With --min-cases N, fewer than N cases run (skipped ones do not count) is a failure; under\n"
+        "the environment variable CI=true, so is a run that selects no case at all.\n"
+        "Exit status: 0 nothing failed, 1 a case failed or too few cases ran, 2 bad usage or an\n"
+        "unreadable/malformed file.\n" +
         fork_names_help());
     cmd->add_option("PATH", args->paths, "Fixture files or folders")->required();
     cmd->add_option("--fork", args->fork, "Run only the cases of this fork")->type_name("NAME");
@@ -41,6 +66,11 @@ Command add_statetest_command(CLI::App& parent) {
         ->type_name("N")
         ->capture_default_str();
     cmd->add_option("--known-failures", args->known_failures, "List of cases known to fail")->type_name("FILE");
+    cmd->add_option("--min-cases", args->min_cases,
+                    "Fail (exit 1) when fewer than N cases ran: guards a CI check against a fixture folder "
+                    "that lost files or a filter that selects too little")
+        ->check(whole_number())
+        ->type_name("N");
     cmd->add_flag("--trace", args->trace,
                   "Write an EIP-3155 trace of every case run to stderr (implies --jobs 1; select one case with "
                   "--filter and --fork)");
@@ -62,6 +92,8 @@ Command add_statetest_command(CLI::App& parent) {
         options.json = args->json;
         options.jobs = args->jobs;
         if (!args->known_failures.empty()) options.known_failures = args->known_failures;
+        options.min_cases = args->min_cases;
+        options.fail_when_empty = running_in_ci();
         std::shared_ptr<Tracer> tracer;
         ExecutionOptions exec_options;
         if (args->trace) {

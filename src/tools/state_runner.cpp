@@ -3,6 +3,7 @@
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
 #include "exec/transaction_execution.hpp"
+#include "tools/exception_match.hpp"
 
 #include <variant>
 
@@ -36,16 +37,24 @@ MemoryDatabase build_pre_database(const std::vector<PreAccount>& pre, uint64_t n
 
 namespace {
 
+/// "RULE (detail)" for messages.
+std::string describe(const TransactionError& e) { return e.rule + (e.detail.empty() ? "" : " (" + e.detail + ")"); }
+
 /// Checks txbytes against the JSON fields: decoding must give the same transaction, and (when the
 /// transaction is meant to be valid) the signature must recover the `sender`. Returns a problem.
 std::optional<std::string> check_txbytes(const StateTestCase& c) {
-    if (!c.txbytes || !c.tx) return std::nullopt;
+    if (!c.txbytes) return std::nullopt;
     TxResult<Transaction> decoded = decode_transaction(*c.txbytes);
     if (auto* error = std::get_if<TransactionError>(&decoded)) {
-        // Invalid encodings are how some cases express their expected exception.
-        if (c.expect_exception) return std::nullopt;
-        return "txbytes do not decode: " + error->rule + (error->detail.empty() ? "" : " (" + error->detail + ")");
+        if (!c.expect_exception) return "txbytes do not decode: " + describe(*error);
+        // An invalid encoding is how some cases express their expected exception: the decoder
+        // must then reject it for that reason too.
+        if (!exception_matches(*c.expect_exception, error->rule))
+            return "txbytes rejected for another rule: got " + describe(*error) + ", expected " + *c.expect_exception;
+        return std::nullopt;
     }
+    // Fields that do not fit their type cannot be what txbytes decoded to.
+    if (!c.tx) return "txbytes decode, but the transaction fields do not fit their types: " + c.tx_invalid_reason;
     Transaction& tx = std::get<Transaction>(decoded);
     if (auto diff = compare_transactions(*c.tx, tx)) return "txbytes differ from the transaction fields: " + *diff;
     if (c.expect_exception) return std::nullopt;
@@ -58,30 +67,38 @@ std::optional<std::string> check_txbytes(const StateTestCase& c) {
     return std::nullopt;
 }
 
+/// Whether the transaction was rejected as the case expects; returns the problem if not.
+std::optional<std::string> judge_rejection(const std::optional<TransactionError>& rejection,
+                                           const std::optional<std::string>& expected) {
+    if (rejection && !expected) return "unexpected rejection: " + describe(*rejection);
+    if (!rejection && expected) return "missing rejection (expected " + *expected + ")";
+    // The kind of rejection decides too: a transaction refused for another rule than the one the
+    // case is about would hide a missing or misplaced check.
+    if (rejection && !exception_matches(*expected, rejection->rule))
+        return "wrong rejection: got " + describe(*rejection) + ", expected " + *expected;
+    return std::nullopt;
+}
+
 }  // namespace
 
 CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options) {
     const BlockInfo block = block_for(test, c.revision);
     MemoryDatabase db = build_pre_database(test.pre, block.number);
     State state(&db);
-    std::optional<std::string> rejection;  // "RULE (detail)"
+    std::optional<TransactionError> rejection;
     std::vector<Log> logs;
     if (!c.tx) {
         // A value that does not fit its type: no such transaction can exist, so it is invalid.
-        rejection = "VALUE_OVERFLOW (" + c.tx_invalid_reason + ")";
+        rejection = TransactionError{c.tx_invalid_rule, c.tx_invalid_reason};
     } else {
-        const TransactionOutcome outcome =
-            execute_transaction(state, block, *c.tx, c.revision, test.chain_id, options);
+        TransactionOutcome outcome = execute_transaction(state, block, *c.tx, c.revision, test.chain_id, options);
         if (outcome.used_unsupported_precompile) return {CaseResult::Skip, "calls unimplemented precompile"};
-        if (outcome.rejection)
-            rejection = outcome.rejection->rule +
-                        (outcome.rejection->detail.empty() ? "" : " (" + outcome.rejection->detail + ")");
-        logs = outcome.logs;
+        rejection = std::move(outcome.rejection);
+        logs = std::move(outcome.logs);
     }
 
     std::vector<std::string> problems;
-    if (rejection && !c.expect_exception) problems.push_back("unexpected rejection: " + *rejection);
-    if (!rejection && c.expect_exception) problems.push_back("missing rejection (expected " + *c.expect_exception + ")");
+    if (auto problem = judge_rejection(rejection, c.expect_exception)) problems.push_back(*problem);
     db.commit(state.changes());
     const Hash32 root = db.state_root();
     if (root != c.expected_state_root)

@@ -19,8 +19,10 @@ State build_pre_state(const std::vector<PreAccount>& pre);
 MemoryDatabase build_pre_database(const std::vector<PreAccount>& pre, uint64_t number);
 
 /// Runs the case on a fresh State. Pass iff the state root and logs hash match and the transaction
-/// was rejected exactly when an exception is expected; cases calling a precompile this build lacks
-/// are skipped. A txbytes/fields disagreement is a failure too (a decoder or loader bug).
+/// was rejected exactly when an exception is expected, for a rule that expectException names
+/// ("wrong rejection: got X, expected Y" otherwise); cases calling a precompile this build lacks
+/// are skipped. A txbytes/fields disagreement is a failure too (a decoder or loader bug), and so
+/// are txbytes that the decoder rejects for a rule the case does not expect.
 CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options = {});
 
 }  // namespace polyvm::tools

@@ -51,23 +51,41 @@ std::string at(const std::string& path, size_t i) { return path + "[" + std::to_
 
 // ---- transaction values that may legitimately not fit ----------------------------------------
 
-/// A value of the `transaction` section. `overflow` is set (and `value` meaningless) when the
+/// Why a transaction value cannot be used: the rule a rejection reports (the name the decoder
+/// gives the same too-wide integer in txbytes) and which field it was.
+struct Overflow {
+    std::string rule;    // empty: the value fits
+    std::string detail;  // "<path> = <text> does not fit 256 bits"
+};
+
+// The rules for too-wide fields, per execution-spec-tests' TransactionException. The value's is
+// the name the state and blockchain fixtures use (stTransactionTest/ValueOverflowParis.json);
+// the decoder reports the same encodings under the same names.
+constexpr const char* kNonceOverflow = "NONCE_OVERFLOW";
+constexpr const char* kGasLimitOverflow = "GASLIMIT_OVERFLOW";
+constexpr const char* kGasPriceOverflow = "GASPRICE_OVERFLOW";  // also max fee and max blob fee
+constexpr const char* kPriorityOverflow = "PRIORITY_OVERFLOW";
+constexpr const char* kValueOverflow = "RLP_INVALID_VALUE";
+constexpr const char* kAuthorizationOverflow = "TYPE_4_INVALID_AUTHORIZATION_FORMAT";
+
+/// A value of the `transaction` section. `overflow.rule` is set (and `value` meaningless) when the
 /// number is well-formed but too wide: that makes the cases using it invalid, not the file.
 template <typename T>
 struct Checked {
     T value{};
-    std::string overflow;
+    Overflow overflow;
 };
 
 template <typename T>
-Checked<T> read_checked(const json& v, const std::string& path, const char* type_name) {
+Checked<T> read_checked(const json& v, const std::string& path, const char* type_name, const char* rule) {
     const std::string s = text_of(v, path);
     Checked<T> c;
     switch (parse_number(s, c.value)) {
         case NumberStatus::Ok:
             break;
         case NumberStatus::Overflow:
-            c.overflow = path + " = " + (s.size() > 70 ? s.substr(0, 70) + "..." : s) + " does not fit " + type_name;
+            c.overflow.rule = rule;
+            c.overflow.detail = path + " = " + (s.size() > 70 ? s.substr(0, 70) + "..." : s) + " does not fit " + type_name;
             break;
         case NumberStatus::Malformed:
             throw FixtureError(path + ": not a number: \"" + s.substr(0, 80) + "\"");
@@ -75,16 +93,16 @@ Checked<T> read_checked(const json& v, const std::string& path, const char* type
     return c;
 }
 
-Checked<uint256> read_u256_checked(const json& v, const std::string& path) {
-    return read_checked<uint256>(v, path, "256 bits");
+Checked<uint256> read_u256_checked(const json& v, const std::string& path, const char* rule) {
+    return read_checked<uint256>(v, path, "256 bits", rule);
 }
-Checked<uint64_t> read_u64_checked(const json& v, const std::string& path) {
-    return read_checked<uint64_t>(v, path, "64 bits");
+Checked<uint64_t> read_u64_checked(const json& v, const std::string& path, const char* rule) {
+    return read_checked<uint64_t>(v, path, "64 bits", rule);
 }
 
 struct AuthorizationTemplate {
     Authorization auth;
-    std::string overflow;  // first field of this tuple that does not fit its type
+    Overflow overflow;  // first field of this tuple that does not fit its type
 };
 
 /// The `transaction` section, parsed once per test; cases pick their data/gas/value entries.
@@ -123,25 +141,27 @@ AccessList read_access_list(const json& v, const std::string& path) {
 
 AuthorizationTemplate read_authorization(const json& v, const std::string& p) {
     AuthorizationTemplate t;
-    auto note = [&](const std::string& overflow) {
-        if (t.overflow.empty()) t.overflow = overflow;
+    auto note = [&](const Overflow& overflow) {
+        if (t.overflow.rule.empty()) t.overflow = overflow;
     };
-    const auto chain_id = read_u256_checked(member(v, "chainId", p), p + ".chainId");
+    // A tuple field out of range is a malformed tuple, whichever field it is (EIP-7702 decoding).
+    const char* rule = kAuthorizationOverflow;
+    const auto chain_id = read_u256_checked(member(v, "chainId", p), p + ".chainId", rule);
     note(chain_id.overflow);
     t.auth.chain_id = chain_id.value;
     t.auth.address = require_address(text_of(member(v, "address", p), p + ".address"), p + ".address");
-    const auto nonce = read_u64_checked(member(v, "nonce", p), p + ".nonce");
+    const auto nonce = read_u64_checked(member(v, "nonce", p), p + ".nonce", rule);
     note(nonce.overflow);
     t.auth.nonce = nonce.value;
     // Newer fixtures write both `v` and `yParity` (equal); older ones only `v`.
     const char* parity_key = find_member(v, "yParity", p) ? "yParity" : "v";
-    const auto parity = read_u256_checked(member(v, parity_key, p), p + "." + parity_key);
+    const auto parity = read_u256_checked(member(v, parity_key, p), p + "." + parity_key, rule);
     note(parity.overflow);
-    if (parity.overflow.empty() && parity.value > uint256{255})
-        note(p + "." + parity_key + " = " + parity.value.to_hex() + " does not fit 8 bits");
+    if (parity.overflow.rule.empty() && parity.value > uint256{255})
+        note({rule, p + "." + parity_key + " = " + parity.value.to_hex() + " does not fit 8 bits"});
     t.auth.y_parity = static_cast<uint8_t>(parity.value.low64());
-    const auto r = read_u256_checked(member(v, "r", p), p + ".r");
-    const auto s = read_u256_checked(member(v, "s", p), p + ".s");
+    const auto r = read_u256_checked(member(v, "r", p), p + ".r", rule);
+    const auto s = read_u256_checked(member(v, "s", p), p + ".s", rule);
     note(r.overflow);
     note(s.overflow);
     t.auth.r = r.value;
@@ -152,16 +172,16 @@ AuthorizationTemplate read_authorization(const json& v, const std::string& p) {
 TxTemplate read_transaction(const json& tx, const std::string& path) {
     TxTemplate t;
     auto field = [&](const char* key) { return path + "." + key; };
-    auto optional_u256 = [&](const char* key) -> std::optional<Checked<uint256>> {
-        if (const json* v = find_member(tx, key, path)) return read_u256_checked(*v, field(key));
+    auto optional_u256 = [&](const char* key, const char* rule) -> std::optional<Checked<uint256>> {
+        if (const json* v = find_member(tx, key, path)) return read_u256_checked(*v, field(key), rule);
         return std::nullopt;
     };
 
-    t.nonce = read_u64_checked(member(tx, "nonce", path), field("nonce"));
-    t.gas_price = optional_u256("gasPrice");
-    t.max_fee_per_gas = optional_u256("maxFeePerGas");
-    t.max_priority_fee_per_gas = optional_u256("maxPriorityFeePerGas");
-    t.max_fee_per_blob_gas = optional_u256("maxFeePerBlobGas");
+    t.nonce = read_u64_checked(member(tx, "nonce", path), field("nonce"), kNonceOverflow);
+    t.gas_price = optional_u256("gasPrice", kGasPriceOverflow);
+    t.max_fee_per_gas = optional_u256("maxFeePerGas", kGasPriceOverflow);
+    t.max_priority_fee_per_gas = optional_u256("maxPriorityFeePerGas", kPriorityOverflow);
+    t.max_fee_per_blob_gas = optional_u256("maxFeePerBlobGas", kGasPriceOverflow);
     if (t.max_fee_per_gas && !t.max_priority_fee_per_gas)
         throw FixtureError(field("maxPriorityFeePerGas") + ": missing (maxFeePerGas is given)");
     if (!t.max_fee_per_gas && !t.gas_price) throw FixtureError(field("gasPrice") + ": missing");
@@ -183,9 +203,11 @@ TxTemplate read_transaction(const json& tx, const std::string& path) {
     for (size_t i = 0; i < data.size(); ++i)
         t.data.push_back(require_bytes(text_of(data[i], at(field("data"), i)), at(field("data"), i)));
     const json& gas = array_of(member(tx, "gasLimit", path), field("gasLimit"));
-    for (size_t i = 0; i < gas.size(); ++i) t.gas_limits.push_back(read_u64_checked(gas[i], at(field("gasLimit"), i)));
+    for (size_t i = 0; i < gas.size(); ++i)
+        t.gas_limits.push_back(read_u64_checked(gas[i], at(field("gasLimit"), i), kGasLimitOverflow));
     const json& value = array_of(member(tx, "value", path), field("value"));
-    for (size_t i = 0; i < value.size(); ++i) t.values.push_back(read_u256_checked(value[i], at(field("value"), i)));
+    for (size_t i = 0; i < value.size(); ++i)
+        t.values.push_back(read_u256_checked(value[i], at(field("value"), i), kValueOverflow));
 
     if (const json* lists = find_member(tx, "accessLists", path)) {
         t.has_access_lists = true;
@@ -223,9 +245,9 @@ TxTemplate read_transaction(const json& tx, const std::string& path) {
 
 /// Builds the transaction of one case; sets `invalid` instead when a value it uses does not fit.
 std::optional<Transaction> build_transaction(const TxTemplate& t, const CaseIndexes& ix, const uint256& chain_id,
-                                             std::string& invalid) {
-    auto use = [&](const std::string& overflow) {
-        if (invalid.empty() && !overflow.empty()) invalid = overflow;
+                                             Overflow& invalid) {
+    auto use = [&](const Overflow& overflow) {
+        if (invalid.rule.empty() && !overflow.rule.empty()) invalid = overflow;
     };
     Transaction tx;
     const std::optional<AccessList>* access_list =
@@ -273,7 +295,7 @@ std::optional<Transaction> build_transaction(const TxTemplate& t, const CaseInde
             tx.authorization_list.push_back(a.auth);
         }
     }
-    if (!invalid.empty()) return std::nullopt;
+    if (!invalid.rule.empty()) return std::nullopt;
     return tx;
 }
 
@@ -374,7 +396,10 @@ void read_post(const json& post, const std::string& path, const TxTemplate& tx, 
             sc.expected_logs_hash = require_hash(text_of(member(c, "logs", cp), cp + ".logs"), cp + ".logs");
             if (const json* e = find_member(c, "expectException", cp)) sc.expect_exception = text_of(*e, cp + ".expectException");
             if (const json* b = find_member(c, "txbytes", cp)) sc.txbytes = require_bytes(text_of(*b, cp + ".txbytes"), cp + ".txbytes");
-            sc.tx = build_transaction(tx, sc.indexes, test.chain_id, sc.tx_invalid_reason);
+            Overflow invalid;
+            sc.tx = build_transaction(tx, sc.indexes, test.chain_id, invalid);
+            sc.tx_invalid_rule = std::move(invalid.rule);
+            sc.tx_invalid_reason = std::move(invalid.detail);
             test.cases.push_back(std::move(sc));
         }
     }

@@ -41,7 +41,11 @@ struct StateTestCase {
     /// The transaction built from the JSON fields; nullopt when a value does not fit its type,
     /// which makes the transaction invalid (a rejection), not the file.
     std::optional<Transaction> tx;
-    std::string tx_invalid_reason;  // set when tx is nullopt
+    /// Set when tx is nullopt: the rule of that rejection, under the name the decoder gives the
+    /// same too-wide field in txbytes (RLP_INVALID_VALUE, NONCE_OVERFLOW, GASLIMIT_OVERFLOW, ...),
+    /// and which field it was.
+    std::string tx_invalid_rule;
+    std::string tx_invalid_reason;
     Hash32 expected_state_root;
     Hash32 expected_logs_hash;
     std::optional<std::string> expect_exception;

@@ -178,6 +178,17 @@ private:
     std::vector<LargeStackThread> threads_;
 };
 
+/// Why the run covered too little to count, or nullopt. `selected` counts every case the paths,
+/// filter and fork picked; `ran` those that were executed (not skipped).
+std::optional<std::string> coverage_problem(const StateTestOptions& options, size_t selected, size_t ran) {
+    if (options.fail_when_empty && selected == 0)
+        return "no case selected (CI=true: an empty run is a failure; check the paths, --filter and --fork)";
+    if (ran < options.min_cases)
+        return std::to_string(ran) + " cases ran, fewer than --min-cases " + std::to_string(options.min_cases) +
+               " (a fixture folder with missing files, or a --filter/--fork that selects too little?)";
+    return std::nullopt;
+}
+
 }  // namespace
 
 int run_state_tests(const StateTestOptions& options, const CaseRunner& runner, std::ostream& out, std::ostream& err) {
@@ -301,6 +312,11 @@ int run_state_tests(const StateTestOptions& options, const CaseRunner& runner, s
     out << passed << " passed, " << failed << " failed, " << skipped << " skipped" << std::endl;
 
     if (file_errors > 0) return kExitUsage;
+    const size_t ran = passed + failed + known_failed;
+    if (auto problem = coverage_problem(options, ran + skipped, ran)) {
+        err << "error: " << *problem << "\n";
+        return kExitFailed;
+    }
     return failed > 0 ? kExitFailed : kExitOk;
 }
 

@@ -32,6 +32,12 @@ struct StateTestOptions {
     bool json = false;
     unsigned jobs = 1;
     std::optional<std::filesystem::path> known_failures;
+    /// Fewer cases run (passed, failed or known to fail; skipped ones did not run) is a failure:
+    /// a check that meant to cover a fixture folder must not pass on a folder that lost its files.
+    size_t min_cases = 0;
+    /// A run that selects no case at all is a failure (the CLI sets it under CI=true, where an
+    /// empty run means a wrong path, filter or fork rather than nothing to do).
+    bool fail_when_empty = false;
 };
 
 struct FixtureFile {
@@ -50,7 +56,8 @@ inline constexpr int kExitUsage = 2;
 
 /// Runs and reports everything; returns the exit code. Output: one line per failing (or, with
 /// json, per every) case in file/test/fork/case order whatever `jobs` is, summary lines, and the
-/// last line "N passed, M failed, K skipped". Errors go to `err`.
+/// last line "N passed, M failed, K skipped". Errors go to `err`, among them a run with fewer
+/// cases than `min_cases` or (with `fail_when_empty`) none at all, which exits kExitFailed.
 int run_state_tests(const StateTestOptions& options, const CaseRunner& runner, std::ostream& out, std::ostream& err);
 
 }  // namespace polyvm::tools

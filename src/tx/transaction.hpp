@@ -61,8 +61,10 @@ struct Transaction {
     const uint256& tip_cap() const noexcept { return max_priority_fee_per_gas; }
 };
 
-/// A decoding or validation failure: `rule` is a short stable name in the style of
-/// execution-spec-tests (e.g. "INTRINSIC_GAS_TOO_LOW", "RLP_INVALID"), `detail` explains.
+/// A decoding or validation failure: `rule` is a short stable name, the name of the
+/// execution-spec-tests TransactionException that fixtures expect for it (without the class
+/// prefix, e.g. "INTRINSIC_GAS_TOO_LOW", "TYPE_3_TX_PRE_FORK") or, for the few rules EEST does
+/// not name, a descriptive one in the same style; `detail` explains.
 struct TransactionError {
     std::string rule;
     std::string detail;

@@ -1,23 +1,10 @@
 #!/bin/sh
-# Runs `polyvm statetest` over a fixture folder for CTest.
+# Runs `polyvm statetest` over a fixture folder for CTest (see tests/run_fixture_suite.sh).
 # usage: run_statetests.sh <polyvm> <fixture-folder> [statetest options...]
-# The fixtures live outside the repository (../shared/fixtures or $POLYVM_FIXTURES). Where they are
-# missing, CI (CI=true) must fail loudly rather than pass vacuously; a developer's machine without
-# them gets a notice and a pass, so `ctest` stays usable there.
-set -u
 if [ "$#" -lt 2 ]; then
     echo "usage: $0 <polyvm> <fixture-folder> [statetest options...]" >&2
     exit 2
 fi
 polyvm=$1
-fixtures=$2
-shift 2
-if [ ! -d "$fixtures" ]; then
-    if [ "${CI:-}" = "true" ]; then
-        echo "error: state-test fixture folder missing: $fixtures (CI=true: this is a failure; set POLYVM_FIXTURES)" >&2
-        exit 1
-    fi
-    echo "NOTICE: state-test fixture folder missing: $fixtures -- state tests NOT run (set POLYVM_FIXTURES to run them)"
-    exit 0
-fi
-exec "$polyvm" statetest "$@" "$fixtures"
+shift
+exec sh "$(dirname "$0")/../run_fixture_suite.sh" "$polyvm" statetest "$@"

@@ -95,8 +95,9 @@ TEST(OsakaForkTable, ConfigOverridesTheDefault) {
     EXPECT_EQ(blob_schedule_for(b, Revision::BPO1)->max, 2u);
     EXPECT_FALSE(blob_schedule_for(b, Revision::Shanghai));
     // The per-block maximum is enforced from the schedule in force.
-    EXPECT_EQ(rejection(blob_tx(3), Revision::Prague, b), "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED");
+    EXPECT_EQ(rejection(blob_tx(3), Revision::Prague, b), "TYPE_3_TX_BLOB_COUNT_EXCEEDED");
     EXPECT_EQ(rejection(blob_tx(2), Revision::Prague, b), "");
+    EXPECT_EQ(rejection(blob_tx(3), Revision::BPO1, b), "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED");
 }
 
 TEST(OsakaBlobs, PerTransactionLimitIsSix) {
@@ -104,10 +105,12 @@ TEST(OsakaBlobs, PerTransactionLimitIsSix) {
     EXPECT_EQ(rejection(blob_tx(6), Revision::Osaka), "");
     EXPECT_EQ(rejection(blob_tx(7), Revision::Osaka), "TYPE_3_TX_BLOB_COUNT_EXCEEDED");
     EXPECT_EQ(rejection(blob_tx(7), Revision::BPO2), "TYPE_3_TX_BLOB_COUNT_EXCEEDED");
-    // Prague only has the block limit (9).
+    // Over the block's limit (9) too: execution-specs checks the block's blob gas allowance first.
+    EXPECT_EQ(rejection(blob_tx(10), Revision::Osaka), "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED");
+    // Prague only has the block limit (9), and one transaction over it has too many blobs.
     EXPECT_EQ(rejection(blob_tx(7), Revision::Prague), "");
-    EXPECT_EQ(rejection(blob_tx(10), Revision::Prague), "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED");
-    EXPECT_EQ(rejection(blob_tx(7), Revision::Cancun), "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED");
+    EXPECT_EQ(rejection(blob_tx(10), Revision::Prague), "TYPE_3_TX_BLOB_COUNT_EXCEEDED");
+    EXPECT_EQ(rejection(blob_tx(7), Revision::Cancun), "TYPE_3_TX_BLOB_COUNT_EXCEEDED");
 }
 
 TEST(OsakaBlobs, BlobFeeUsesTheForkFraction) {

@@ -70,7 +70,7 @@ TEST(PragueEip7623, GasLimitMustCoverTheFloor) {
     State s = pre();
     auto out = execute_transaction(s, block(), data_tx(100, 24'999), Revision::Prague, 1);
     ASSERT_TRUE(out.rejection);
-    EXPECT_EQ(out.rejection->rule, "INTRINSIC_GAS_BELOW_FLOOR_GAS_COST");
+    EXPECT_EQ(out.rejection->rule, "INTRINSIC_GAS_TOO_LOW");
     EXPECT_EQ(s.find(kSender)->nonce, 0u);
     out = execute_transaction(s, block(), data_tx(100, 25'000), Revision::Prague, 1);
     EXPECT_FALSE(out.rejection);

@@ -248,7 +248,7 @@ TEST(PragueEip7702, TransactionLevelValidity) {
 
     out = execute_transaction(s, block(), set_code_tx({authorization(kDelegate, 0)}, addr(0x77)), Revision::Cancun, 1);
     ASSERT_TRUE(out.rejection);
-    EXPECT_EQ(out.rejection->rule, "TYPE_NOT_SUPPORTED");
+    EXPECT_EQ(out.rejection->rule, "TYPE_4_TX_PRE_FORK");
     EXPECT_EQ(s.find(kSender)->nonce, 0u);  // nothing of the rejected transactions was applied
 }
 

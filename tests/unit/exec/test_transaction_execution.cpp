@@ -96,6 +96,21 @@ TEST(TransactionExecution, RejectionLeavesStateUntouched) {
     }
 }
 
+TEST(TransactionExecution, SenderAtTheMaximumNonce) {  // EIP-2681
+    // The transaction's nonce decides: the maximum itself is NONCE_IS_MAX, anything lower is too
+    // low, as for any other sender (execution-specs: validate_transaction, check_transaction).
+    State s = funded_state();
+    s.find(kSender)->nonce = UINT64_MAX;
+    const Hash32 before = s.root();
+    auto out = execute_transaction(s, block(), transfer(addr(1), 1, UINT64_MAX), Revision::Cancun, 1);
+    ASSERT_TRUE(out.rejection);
+    EXPECT_EQ(out.rejection->rule, "NONCE_IS_MAX");
+    out = execute_transaction(s, block(), transfer(addr(1), 1, 5), Revision::Cancun, 1);
+    ASSERT_TRUE(out.rejection);
+    EXPECT_EQ(out.rejection->rule, "NONCE_MISMATCH_TOO_LOW");
+    EXPECT_EQ(s.root(), before);
+}
+
 TEST(TransactionExecution, SenderWithCodeIsRejected) {  // EIP-3607
     State s = funded_state();
     s.set_code(*s.find(kSender), bytes{0x00});

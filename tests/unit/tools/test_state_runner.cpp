@@ -67,14 +67,52 @@ TEST(StateRunner, Add11PassesAndWrongExpectationsFail) {
     v = run_state_test_case(t, rejected);
     EXPECT_EQ(v.result, CaseResult::Pass) << v.reason;
 
-    // A value that did not fit its type is a rejection too.
+    // The rule decides too: a rejection for another rule than the expected one fails the case.
+    StateTestCase wrong_rule = rejected;
+    wrong_rule.expect_exception = "TransactionException.NONCE_MISMATCH_TOO_LOW";
+    v = run_state_test_case(t, wrong_rule);
+    EXPECT_EQ(v.result, CaseResult::Fail);
+    EXPECT_EQ(v.reason.rfind("wrong rejection: got INTRINSIC_GAS_TOO_LOW (intrinsic gas 21000 > gas limit 20000), "
+                             "expected TransactionException.NONCE_MISMATCH_TOO_LOW",
+                             0),
+              0u)
+        << v.reason;
+    // ... and any of "A|B" will do.
+    wrong_rule.expect_exception =
+        "TransactionException.NONCE_MISMATCH_TOO_LOW|TransactionException.INTRINSIC_GAS_TOO_LOW";
+    v = run_state_test_case(t, wrong_rule);
+    EXPECT_EQ(v.result, CaseResult::Pass) << v.reason;
+
+    // A value that did not fit its type is a rejection too, under the rule the loader gave it.
     StateTestCase overflow = rejected;
     overflow.tx.reset();
+    overflow.tx_invalid_rule = "RLP_INVALID_VALUE";
     overflow.tx_invalid_reason = "t.transaction.value[0] does not fit 256 bits";
+    v = run_state_test_case(t, overflow);
+    EXPECT_EQ(v.reason.rfind("wrong rejection: got RLP_INVALID_VALUE (t.transaction.value[0]", 0), 0u) << v.reason;
+    overflow.expect_exception = "TransactionException.RLP_INVALID_VALUE";
     EXPECT_EQ(run_state_test_case(t, overflow).result, CaseResult::Pass);
     overflow.expect_exception.reset();
     v = run_state_test_case(t, overflow);
-    EXPECT_EQ(v.reason.rfind("unexpected rejection: VALUE_OVERFLOW (t.transaction.value[0]", 0), 0u) << v.reason;
+    EXPECT_EQ(v.reason.rfind("unexpected rejection: RLP_INVALID_VALUE (t.transaction.value[0]", 0), 0u) << v.reason;
+    // txbytes that decode cannot stand for fields that do not fit.
+    overflow.expect_exception = "TransactionException.RLP_INVALID_VALUE";
+    overflow.txbytes = c.txbytes;
+    v = run_state_test_case(t, overflow);
+    EXPECT_NE(v.reason.find("txbytes decode, but the transaction fields do not fit their types"), std::string::npos)
+        << v.reason;
+
+    // txbytes that do not decode must be rejected for the expected rule as well: type 5 is no
+    // transaction type at all.
+    StateTestCase bad_bytes = rejected;
+    bad_bytes.txbytes = bytes{0x05, 0xc0};
+    v = run_state_test_case(t, bad_bytes);
+    EXPECT_EQ(v.result, CaseResult::Fail);
+    EXPECT_NE(v.reason.find("txbytes rejected for another rule: got TYPE_NOT_SUPPORTED"), std::string::npos)
+        << v.reason;
+    bad_bytes.expect_exception = "TransactionException.INTRINSIC_GAS_TOO_LOW|TransactionException.TYPE_NOT_SUPPORTED";
+    v = run_state_test_case(t, bad_bytes);
+    EXPECT_EQ(v.result, CaseResult::Pass) << v.reason;
 
     // txbytes that encode another transaction than the fields describe.
     ASSERT_TRUE(c.txbytes.has_value());
@@ -82,4 +120,23 @@ TEST(StateRunner, Add11PassesAndWrongExpectationsFail) {
     mismatch.tx->data.push_back(0x01);
     v = run_state_test_case(t, mismatch);
     EXPECT_NE(v.reason.find("txbytes differ from the transaction fields: data"), std::string::npos) << v.reason;
+}
+
+TEST(StateRunner, ValueOverflowIsRejectedUnderTheFixturesName) {
+    // The value is wider than 256 bits both in the fields and in txbytes; the fixture expects
+    // RLP_INVALID_VALUE, which the loader and the decoder must both report.
+    POLYVM_REQUIRE_FIXTURES(dir, "state/cancun/stTransactionTest");
+    const auto tests = load_state_test_file(dir / "ValueOverflowParis.json", "ValueOverflowParis.json");
+    ASSERT_EQ(tests.size(), 1u);
+    ASSERT_FALSE(tests[0].cases.empty());
+    for (const StateTestCase& c : tests[0].cases) {
+        ASSERT_FALSE(c.tx.has_value());
+        EXPECT_EQ(c.tx_invalid_rule, "RLP_INVALID_VALUE");
+        ASSERT_TRUE(c.txbytes.has_value());
+        const auto decoded = decode_transaction(*c.txbytes);
+        ASSERT_TRUE(std::holds_alternative<TransactionError>(decoded));
+        EXPECT_EQ(std::get<TransactionError>(decoded).rule, "RLP_INVALID_VALUE");
+        const CaseVerdict v = run_state_test_case(tests[0], c);
+        EXPECT_EQ(v.result, CaseResult::Pass) << v.reason;
+    }
 }

@@ -126,10 +126,14 @@ TEST(StateTestLoader, OverflowMakesOnlyThatCaseInvalid) {
     EXPECT_FALSE(tests[0].cases[1].tx.has_value());  // value > 2^256
     EXPECT_NE(tests[0].cases[1].tx_invalid_reason.find("transaction.value[1]"), std::string::npos)
         << tests[0].cases[1].tx_invalid_reason;
+    // The rule names the field, as the decoder names the same field of txbytes.
+    EXPECT_EQ(tests[0].cases[1].tx_invalid_rule, "RLP_INVALID_VALUE");
     EXPECT_EQ(tests[0].cases[1].expect_exception, "TransactionException.X");
     EXPECT_FALSE(tests[0].cases[2].tx.has_value());  // gas limit >= 2^64
     EXPECT_NE(tests[0].cases[2].tx_invalid_reason.find("transaction.gasLimit[1]"), std::string::npos);
     EXPECT_NE(tests[0].cases[2].tx_invalid_reason.find("64 bits"), std::string::npos);
+    EXPECT_EQ(tests[0].cases[2].tx_invalid_rule, "GASLIMIT_OVERFLOW");
+    EXPECT_TRUE(tests[0].cases[0].tx_invalid_rule.empty());
 }
 
 TEST(StateTestLoader, NonceOverflowIsInvalidTransaction) {
@@ -138,6 +142,7 @@ TEST(StateTestLoader, NonceOverflowIsInvalidTransaction) {
     const StateTestCase c = only_case(parse_state_tests(fixture(fields), "f.json"));
     EXPECT_FALSE(c.tx.has_value());
     EXPECT_NE(c.tx_invalid_reason.find("transaction.nonce"), std::string::npos);
+    EXPECT_EQ(c.tx_invalid_rule, "NONCE_OVERFLOW");
 }
 
 TEST(StateTestLoader, TypeDetection) {
@@ -207,6 +212,7 @@ TEST(StateTestLoader, TypeDetection) {
         const StateTestCase c = only_case(parse_state_tests(fixture(auth, post_case("Prague", 0, 0, 0)), "f.json"));
         EXPECT_FALSE(c.tx.has_value());
         EXPECT_NE(c.tx_invalid_reason.find("authorizationList[0].nonce"), std::string::npos) << c.tx_invalid_reason;
+        EXPECT_EQ(c.tx_invalid_rule, "TYPE_4_INVALID_AUTHORIZATION_FORMAT");
     }
 }
 

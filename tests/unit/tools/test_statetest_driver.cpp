@@ -221,6 +221,55 @@ TEST_F(DriverTest, FilterAndFork) {
     EXPECT_EQ(none.lines().back(), "0 passed, 0 failed, 0 skipped");
 }
 
+TEST_F(DriverTest, EmptyRunFailsOnlyWhenAskedTo) {
+    StateTestOptions o;
+    o.fork = Revision::Berlin;  // no case of the fixtures
+    o.fail_when_empty = true;
+    const Run none = run(o, odd_fails);
+    EXPECT_EQ(none.rc, kExitFailed);
+    EXPECT_EQ(none.lines().back(), "0 passed, 0 failed, 0 skipped");
+    EXPECT_NE(none.err.find("error: no case selected (CI=true"), std::string::npos) << none.err;
+    // An empty folder selects nothing either.
+    fs::create_directories(root_ / "empty");
+    o.fork.reset();
+    o.paths = {root_ / "empty"};
+    EXPECT_EQ(run(o, odd_fails).rc, kExitFailed);
+    // Cases that were selected but skipped are not an empty selection.
+    o.paths = {root_ / "stB"};
+    const Run skipped = run(o, [](const StateTest&, const StateTestCase&) {
+        return CaseVerdict{CaseResult::Skip, "calls unimplemented precompile"};
+    });
+    EXPECT_EQ(skipped.rc, kExitOk) << skipped.err;
+    EXPECT_TRUE(skipped.err.empty()) << skipped.err;
+}
+
+TEST_F(DriverTest, MinimumCaseCount) {
+    auto pass = [](const StateTest&, const StateTestCase&) { return CaseVerdict{CaseResult::Pass, {}}; };
+    StateTestOptions o;
+    o.min_cases = 18;  // exactly the 18 cases of the fixtures
+    Run r = run(o, pass);
+    EXPECT_EQ(r.rc, kExitOk) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    o.min_cases = 19;
+    r = run(o, pass);
+    EXPECT_EQ(r.rc, kExitFailed);
+    EXPECT_EQ(r.lines().back(), "18 passed, 0 failed, 0 skipped");
+    EXPECT_NE(r.err.find("error: 18 cases ran, fewer than --min-cases 19"), std::string::npos) << r.err;
+    // Failed and known-failing cases ran; skipped ones did not.
+    o.min_cases = 18;
+    EXPECT_EQ(run(o, odd_fails).err.find("--min-cases"), std::string::npos);
+    write("known.txt", "stA/a.json aTest1 Cancun d=1 g=0 v=0\n");
+    o.known_failures = root_ / "known.txt";
+    EXPECT_EQ(run(o, odd_fails).err.find("--min-cases"), std::string::npos);
+    o.known_failures.reset();
+    const Run skips = run(o, [](const StateTest&, const StateTestCase& c) {
+        return c.indexes.data == 0 ? CaseVerdict{CaseResult::Skip, "calls unimplemented precompile"}
+                                   : CaseVerdict{CaseResult::Pass, {}};
+    });
+    EXPECT_EQ(skips.rc, kExitFailed);
+    EXPECT_NE(skips.err.find("error: 12 cases ran, fewer than --min-cases 18"), std::string::npos) << skips.err;
+}
+
 TEST_F(DriverTest, SkipsAndExceptionsFromTheRunner) {
     auto runner = [](const StateTest&, const StateTestCase& c) -> CaseVerdict {
         if (c.indexes.data == 0) return {CaseResult::Skip, "calls unimplemented precompile"};
