@@ -122,6 +122,9 @@ public:
     /// which applied afterwards restores the previous state exactly. Throws DatabaseError when
     /// nothing could be written (the database is then unchanged).
     virtual ChangeSet commit(const ChangeSet& changes, std::span<const RecordWrite> records = {}) = 0;
+    /// The state root `changes` would lead to, leaving the database as it is (block building).
+    /// The default applies and undoes; persistent backends compute it inside an aborted transaction.
+    virtual Hash32 preview_root(const ChangeSet& changes);
     /// A record written by commit(), or nullopt.
     virtual std::optional<bytes> read_record(std::string_view table, bytes_view key) = 0;
     /// The Merkle-Patricia root of the whole state (secure trie of RLP [nonce, balance,

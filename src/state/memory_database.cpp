@@ -34,6 +34,13 @@ CheckedCommit StateDatabase::commit_if_root(const ChangeSet& changes, std::span<
     return out;
 }
 
+Hash32 StateDatabase::preview_root(const ChangeSet& changes) {
+    const ChangeSet reverse = commit(changes);
+    const Hash32 root = state_root();
+    commit(reverse);
+    return root;
+}
+
 Hash32 storage_root(const std::vector<std::pair<uint256, uint256>>& slots) {
     std::vector<std::pair<bytes, bytes>> entries;
     entries.reserve(slots.size());
