@@ -31,7 +31,8 @@ Blockchain::Blockchain(StateDatabase& db, ChainConfig config) : db_(db), config_
 
 bool Blockchain::initialized() { return db_.read_record(chain_tables::kMeta, key_of("head")).has_value(); }
 
-std::optional<BlockError> Blockchain::initialize(const BlockHeader& genesis, const std::vector<GenesisAccount>& alloc) {
+std::optional<BlockError> Blockchain::initialize(const BlockHeader& genesis, const std::vector<GenesisAccount>& alloc,
+                                               std::vector<RecordWrite> extra_records) {
     ChangeSet changes;
     for (const GenesisAccount& a : alloc) {
         AccountChange c;
@@ -45,11 +46,10 @@ std::optional<BlockError> Blockchain::initialize(const BlockHeader& genesis, con
     std::sort(changes.accounts.begin(), changes.accounts.end(),
               [](const auto& x, const auto& y) { return x.address < y.address; });
     const Hash32 hash = header_hash(genesis);
-    const std::vector<RecordWrite> records = {
-        put(chain_tables::kHeaders, key_of(hash), encode_header(genesis)),
-        put(kCanonicalHashTable, block_number_key(genesis.number), value_of(hash)),
-        put(chain_tables::kMeta, key_of("head"), value_of(hash)),
-    };
+    std::vector<RecordWrite> records = std::move(extra_records);
+    records.push_back(put(chain_tables::kHeaders, key_of(hash), encode_header(genesis)));
+    records.push_back(put(kCanonicalHashTable, block_number_key(genesis.number), value_of(hash)));
+    records.push_back(put(chain_tables::kMeta, key_of("head"), value_of(hash)));
     const CheckedCommit result = db_.commit_if_root(changes, records, genesis.state_root);
     if (!result.committed)
         return block_error("INVALID_STATE_ROOT", "genesis alloc has root " + to_hex_prefixed(result.root) +

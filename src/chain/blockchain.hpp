@@ -44,7 +44,9 @@ public:
 
     /// Writes the genesis state and block. Fails (and writes nothing) when the alloc's root differs
     /// from the header's state root.
-    std::optional<BlockError> initialize(const BlockHeader& genesis, const std::vector<GenesisAccount>& alloc);
+    /// `extra_records` are committed with it (a tool's own metadata, e.g. the genesis file).
+    std::optional<BlockError> initialize(const BlockHeader& genesis, const std::vector<GenesisAccount>& alloc,
+                                         std::vector<RecordWrite> extra_records = {});
     bool initialized();
 
     /// Validates, executes and stores the block; on success it becomes the head. An invalid

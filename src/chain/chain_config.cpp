@@ -9,9 +9,13 @@ namespace polyvm {
 
 ChainConfig::ChainConfig() : deposit_contract(kMainnetDepositContractAddress) {}
 
+ChainConfig::ChainConfig(Revision from_genesis) : ChainConfig() { forks = {{from_genesis, 0}}; }
+
 Revision ChainConfig::revision_at(uint64_t timestamp) const noexcept {
-    if (next_revision && timestamp >= transition_timestamp) return *next_revision;
-    return revision;
+    Revision rev = forks.empty() ? Revision::Frontier : forks.front().revision;
+    for (const ForkActivation& f : forks)
+        if (timestamp >= f.timestamp) rev = f.revision;
+    return rev;
 }
 
 std::optional<BlobSchedule> ChainConfig::blob_schedule(Revision rev) const noexcept {
@@ -21,11 +25,7 @@ std::optional<BlobSchedule> ChainConfig::blob_schedule(Revision rev) const noexc
 }
 
 std::optional<ChainConfig> parse_network(std::string_view network) {
-    ChainConfig config;
-    if (const auto single = parse_revision(network)) {
-        config.revision = *single;
-        return config;
-    }
+    if (const auto single = parse_revision(network)) return ChainConfig(*single);
     // XToYAtTime<N>k
     const auto to = network.find("To");
     const auto at = network.find("AtTime");
@@ -38,9 +38,8 @@ std::optional<ChainConfig> parse_network(std::string_view network) {
     const auto [end, ec] = std::from_chars(thousands.data(), thousands.data() + thousands.size(), n);
     if (!from_rev || !to_rev || ec != std::errc{} || end != thousands.data() + thousands.size() || *to_rev <= *from_rev)
         return std::nullopt;
-    config.revision = *from_rev;
-    config.next_revision = *to_rev;
-    config.transition_timestamp = n * 1000;
+    ChainConfig config(*from_rev);
+    config.forks.push_back({*to_rev, n * 1000});
     return config;
 }
 

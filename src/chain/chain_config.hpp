@@ -10,18 +10,25 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace polyvm {
 
+/// A fork that takes effect at a block timestamp (every fork after the Merge is scheduled by time).
+struct ForkActivation {
+    Revision revision;
+    uint64_t timestamp = 0;
+};
+
 struct ChainConfig {
     uint256 chain_id{1};
-    Revision revision = Revision::Cancun;        // from genesis on
-    std::optional<Revision> next_revision;       // from `transition_timestamp` on
-    uint64_t transition_timestamp = 0;
+    /// The fork schedule, oldest first; the first entry applies from genesis (its timestamp is 0).
+    std::vector<ForkActivation> forks{{Revision::Cancun, 0}};
     std::map<Revision, BlobSchedule> blob_schedules;  // overrides of the fork table's defaults
     Address deposit_contract;                    // EIP-6110
 
     ChainConfig();
+    explicit ChainConfig(Revision from_genesis);
     /// The fork whose rules apply to a block with this timestamp.
     Revision revision_at(uint64_t timestamp) const noexcept;
     /// The blob schedule in force under `rev`: the configured one, else the fork table's.

@@ -12,3 +12,10 @@ DatabaseFactory database_factory(const std::string& kind) {
 }
 
 }  // namespace polyvm::tools
+
+namespace polyvm::tools {
+std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path&, bool) {
+    throw DatabaseError("this build has no persistent database yet");
+}
+void flush_to_disk(StateDatabase&) {}
+}  // namespace polyvm::tools

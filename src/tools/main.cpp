@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
         polyvm::tools::add_run_command(app),
         polyvm::tools::add_bench_command(app),
         polyvm::tools::add_blocktest_command(app),
+        polyvm::tools::add_import_command(app),
+        polyvm::tools::add_dump_command(app),
+        polyvm::tools::add_makechain_command(app),
     };
     try {
         app.parse(argc, argv);
