@@ -7,6 +7,7 @@
 #include "tools/cli.hpp"
 #include "tools/database_factory.hpp"
 #include "tools/genesis.hpp"
+#include "state/memory_database.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -223,6 +224,42 @@ Command add_dump(CLI::App& parent) {
     return c;
 }
 
+Command add_checkdb(CLI::App& parent) {
+    auto data_dir = std::make_shared<std::string>();
+    CLI::App* cmd = parent.add_subcommand("checkdb", "Check a chain database: the head's state root recomputed in full");
+    cmd->footer(
+        "Recomputes the state root from the flat account and storage tables (not the stored trie) and\n"
+        "compares it with the head block's header and the incrementally maintained root. Prints\n"
+        "\"ok #<number> <hash> <root>\" and exits 0 when all three agree, 1 otherwise.\n");
+    cmd->add_option("--data-dir", *data_dir, "The chain's database folder")->required();
+    Command c;
+    c.app = cmd;
+    c.run = [data_dir]() -> int {
+        try {
+            OpenChain open = open_chain(*data_dir, true, "", true);
+            const BlockHeader head = open.chain->head_header();
+            MemoryDatabase full;
+            for (const auto& a : open.db->dump())
+                full.put_account(a.address, a.info, a.code ? bytes_view{*a.code} : bytes_view{}, a.storage);
+            const Hash32 recomputed = full.state_root();
+            const Hash32 stored = open.db->state_root();
+            if (recomputed != head.state_root || stored != head.state_root) {
+                std::cerr << "error: head #" << head.number << " header root " << to_hex_prefixed(head.state_root)
+                          << ", recomputed " << to_hex_prefixed(recomputed) << ", stored " << to_hex_prefixed(stored)
+                          << "\n";
+                return kExitError;
+            }
+            std::cout << "ok #" << head.number << " " << to_hex_prefixed(open.chain->head_hash()) << " "
+                      << to_hex_prefixed(recomputed) << "\n";
+        } catch (const std::exception& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            return kExitError;
+        }
+        return kExitOk;
+    };
+    return c;
+}
+
 Command add_makechain(CLI::App& parent) {
     struct Args {
         std::string out, workload = "transfers", fork = "Prague";
@@ -278,5 +315,6 @@ Command add_makechain(CLI::App& parent) {
 Command add_import_command(CLI::App& parent) { return add_import(parent); }
 Command add_dump_command(CLI::App& parent) { return add_dump(parent); }
 Command add_makechain_command(CLI::App& parent) { return add_makechain(parent); }
+Command add_checkdb_command(CLI::App& parent) { return add_checkdb(parent); }
 
 }  // namespace polyvm::tools

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_import_command(app),
         polyvm::tools::add_dump_command(app),
         polyvm::tools::add_makechain_command(app),
+        polyvm::tools::add_checkdb_command(app),
     };
     try {
         app.parse(argc, argv);
