@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -59,7 +60,9 @@ void expect_same_dump(const std::vector<StateDatabase::DumpedAccount>& expected,
         EXPECT_TRUE(expected[i].info == actual[i].info);
         EXPECT_EQ(expected[i].storage, actual[i].storage);
         ASSERT_EQ(expected[i].code == nullptr, actual[i].code == nullptr);
-        if (expected[i].code) EXPECT_EQ(*expected[i].code, *actual[i].code);
+        if (expected[i].code) {
+            EXPECT_EQ(*expected[i].code, *actual[i].code);
+        }
     }
 }
 
