@@ -1,0 +1,680 @@
+#include "db/lmdb_database.hpp"
+
+#include "common/rlp.hpp"
+#include "crypto/keccak.hpp"
+#include "db/merkle_trie.hpp"
+#include "state/memory_database.hpp"
+#include "state/trie.hpp"
+
+#include <lmdb.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace polyvm {
+
+namespace {
+
+constexpr size_t kPageSize = 4096;
+constexpr size_t kMinMapSize = 16 * kPageSize;  // room for the empty tables and a few commits
+constexpr size_t kMaxTableNameSize = 255;       // the records key stores the length in one byte
+constexpr size_t kMaxIdleReaders = 32;          // each idle reader keeps a reader-table slot (126)
+constexpr std::string_view kSchemaVersionKey = "schema_version";
+constexpr std::string_view kStateRootKey = "state_root";
+
+/// Thrown inside a commit when the map is full: the commit is retried on a larger map.
+struct MapFull {};
+
+[[noreturn]] void fail(const std::string& what, int rc) {
+    throw DatabaseError("LMDB " + what + ": " + mdb_strerror(rc));
+}
+
+void check(int rc, const char* what) {
+    if (rc != 0) fail(what, rc);
+}
+
+/// For the calls that allocate pages: a full map is retried after growing it, not reported.
+void check_write(int rc, const char* what) {
+    if (rc == MDB_MAP_FULL) throw MapFull{};
+    if (rc == MDB_TXN_FULL) throw DatabaseError("database full: one commit would dirty more pages than an LMDB transaction holds");
+    check(rc, what);
+}
+
+/// LMDB takes non-const pointers but does not write through a key or a value passed to it.
+MDB_val to_val(bytes_view b) { return {b.size(), const_cast<uint8_t*>(b.data())}; }
+bytes_view view_of(const MDB_val& v) { return {static_cast<const uint8_t*>(v.mv_data), v.mv_size}; }
+
+size_t round_up_to_page(size_t size) { return (size + kPageSize - 1) / kPageSize * kPageSize; }
+
+// ---------------------------------------------------------------------------------------------
+// Keys and values
+
+using StorageKey = std::array<uint8_t, 20 + 32>;
+
+StorageKey storage_key(const Address& address, const uint256& key) {
+    StorageKey out;
+    std::memcpy(out.data(), address.data(), 20);
+    key.store_be(out.data() + 20);
+    return out;
+}
+
+/// A slot value without its leading zero bytes (values are never zero, so never empty).
+bytes minimal_be(const uint256& value) {
+    const Hash32 full = value.to_hash();
+    size_t skip = 0;
+    while (skip < 32 && full[skip] == 0) ++skip;
+    return bytes(full.bytes.begin() + static_cast<ptrdiff_t>(skip), full.bytes.end());
+}
+
+/// records key: the table name's length first, so no table name is a prefix of another's keys.
+bytes record_key(std::string_view table, bytes_view key) {
+    bytes out;
+    out.reserve(1 + table.size() + key.size());
+    out.push_back(static_cast<uint8_t>(table.size()));
+    out.insert(out.end(), table.begin(), table.end());
+    out.insert(out.end(), key.begin(), key.end());
+    return out;
+}
+
+struct StoredAccount {
+    AccountInfo info;
+    Hash32 storage_root;
+};
+
+bytes encode_stored_account(const AccountInfo& info, const Hash32& storage_root) {
+    return rlp::ListBuilder{}.add(info.nonce).add(info.balance).add(info.code_hash).add(storage_root).finish();
+}
+
+StoredAccount decode_stored_account(bytes_view encoded) {
+    const auto corrupt = [] { return DatabaseError("corrupt account record in the accounts table"); };
+    const auto top = rlp::decode_item(encoded);
+    if (!top || !top->is_list) throw corrupt();
+    const auto fields = rlp::list_items(*top);
+    if (!fields || fields->size() != 4) throw corrupt();
+    const auto nonce = rlp::to_u64((*fields)[0]);
+    const auto balance = rlp::to_uint256((*fields)[1]);
+    const auto code_hash = rlp::to_fixed<32>((*fields)[2]);
+    const auto storage_root = rlp::to_fixed<32>((*fields)[3]);
+    if (!nonce || !balance || !code_hash || !storage_root) throw corrupt();
+    StoredAccount out;
+    out.info.nonce = *nonce;
+    out.info.balance = *balance;
+    out.info.code_hash = *code_hash;
+    out.storage_root = *storage_root;
+    out.info.has_storage = *storage_root != kEmptyTrieRoot;
+    return out;
+}
+
+uint256 decode_slot_value(bytes_view stored) {
+    if (stored.empty() || stored.size() > 32) throw DatabaseError("corrupt slot value in the storage table");
+    return uint256::from_be(stored);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table access inside a transaction
+
+std::optional<bytes_view> get(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
+    MDB_val k = to_val(key);
+    MDB_val v;
+    const int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) return std::nullopt;
+    check(rc, "read");
+    return view_of(v);
+}
+
+void put(MDB_txn* txn, MDB_dbi dbi, bytes_view key, bytes_view value) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    check_write(mdb_put(txn, dbi, &k, &v, 0), "write");
+}
+
+void put_if_absent(MDB_txn* txn, MDB_dbi dbi, bytes_view key, bytes_view value) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    const int rc = mdb_put(txn, dbi, &k, &v, MDB_NOOVERWRITE);
+    if (rc != MDB_KEYEXIST) check_write(rc, "write");
+}
+
+void erase(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
+    MDB_val k = to_val(key);
+    const int rc = mdb_del(txn, dbi, &k, nullptr);
+    if (rc != MDB_NOTFOUND) check_write(rc, "delete");
+}
+
+class Cursor {
+public:
+    Cursor(MDB_txn* txn, MDB_dbi dbi) { check(mdb_cursor_open(txn, dbi, &cursor_), "open cursor"); }
+    ~Cursor() { mdb_cursor_close(cursor_); }
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+
+    /// The first entry whose key starts with `prefix` and is >= `from` (`from` starts with
+    /// `prefix`), or false.
+    bool seek_in_prefix(bytes_view prefix, bytes_view from) { return position(from, MDB_SET_RANGE) && key_has(prefix); }
+    bool next_in_prefix(bytes_view prefix) { return position({}, MDB_NEXT) && key_has(prefix); }
+    bool first() { return position({}, MDB_FIRST); }
+    bool next() { return position({}, MDB_NEXT); }
+    bytes_view key() const { return view_of(key_); }
+    bytes_view value() const { return view_of(value_); }
+    void erase_current() { check_write(mdb_cursor_del(cursor_, 0), "delete"); }
+
+private:
+    bool position(bytes_view key, MDB_cursor_op op) {
+        key_ = to_val(key);
+        const int rc = mdb_cursor_get(cursor_, &key_, &value_, op);
+        if (rc == MDB_NOTFOUND) return false;
+        check(rc, "cursor");
+        return true;
+    }
+    bool key_has(bytes_view prefix) const {
+        return key_.mv_size >= prefix.size() && std::memcmp(key_.mv_data, prefix.data(), prefix.size()) == 0;
+    }
+
+    MDB_cursor* cursor_ = nullptr;
+    MDB_val key_{};
+    MDB_val value_{};
+};
+
+/// Deletes every key that starts with `prefix` (an account's slots or storage-trie nodes).
+void erase_prefix(MDB_txn* txn, MDB_dbi dbi, bytes_view prefix) {
+    Cursor cursor(txn, dbi);
+    // Seek again after each delete: simpler than reasoning about a cursor's position after
+    // mdb_cursor_del, and each seek is one B-tree descent.
+    while (cursor.seek_in_prefix(prefix, prefix)) cursor.erase_current();
+}
+
+/// One trie's nodes in an LMDB table, under a key prefix (empty for the account trie, the
+/// address for a storage trie).
+class LmdbTrieNodeStore final : public mpt::TrieNodeStore {
+public:
+    LmdbTrieNodeStore(MDB_txn* txn, MDB_dbi dbi, bytes_view prefix)
+        : txn_(txn), dbi_(dbi), key_(prefix.begin(), prefix.end()), prefix_size_(prefix.size()) {}
+
+    std::optional<bytes> load(mpt::NibblePath path) override {
+        const auto value = get(txn_, dbi_, key_for(path));
+        if (!value) return std::nullopt;
+        return bytes(value->begin(), value->end());  // valid only until the next write: copy
+    }
+    void store(mpt::NibblePath path, bytes_view encoded_node) override { put(txn_, dbi_, key_for(path), encoded_node); }
+    void remove(mpt::NibblePath path) override { erase(txn_, dbi_, key_for(path)); }
+
+private:
+    const bytes& key_for(mpt::NibblePath path) {
+        key_.resize(prefix_size_);
+        mpt::append_packed_path(key_, path);
+        return key_;
+    }
+
+    MDB_txn* txn_;
+    MDB_dbi dbi_;
+    bytes key_;  // reused: the prefix, then the path of the latest call
+    size_t prefix_size_;
+};
+
+/// Directories opened by an LmdbDatabase of this process: LMDB forbids a second open.
+std::mutex open_directories_mutex;
+std::set<std::string> open_directories;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+struct LmdbDatabase::Impl {
+    MDB_env* env = nullptr;
+    std::string registered_directory;
+    size_t max_map_size = 0;
+    size_t max_key_size = 0;
+
+    MDB_dbi accounts = 0, storage = 0, code = 0, account_trie = 0, storage_trie = 0, records = 0, metadata = 0;
+
+    class ReadTxn;
+    class WriteTxn;
+
+    /// One writer at a time in this process (LMDB's writer lock is per process); taken before
+    /// map_mutex when both are needed.
+    std::mutex commit_mutex;
+    /// Held shared while a read transaction is in use and exclusively while the map is resized:
+    /// resizing remaps the file, which readers' pointers into the map would not survive.
+    std::shared_mutex map_mutex;
+    std::mutex idle_readers_mutex;
+    std::vector<MDB_txn*> idle_readers;  // reset read transactions, renewed for the next read
+
+    ~Impl() {
+        for (MDB_txn* txn : idle_readers) mdb_txn_abort(txn);
+        if (env) mdb_env_close(env);
+        if (!registered_directory.empty()) {
+            std::lock_guard lock(open_directories_mutex);
+            open_directories.erase(registered_directory);
+        }
+    }
+
+    void open(const std::filesystem::path& dir, const LmdbOptions& options);
+    void open_tables(const std::filesystem::path& dir);
+
+    /// Called with the map exclusively locked.
+    void drop_idle_readers() {
+        std::lock_guard lock(idle_readers_mutex);
+        for (MDB_txn* txn : idle_readers) mdb_txn_abort(txn);
+        idle_readers.clear();
+    }
+
+    /// Another process grew the map: adopt its size. The caller holds commit_mutex (LMDB cannot
+    /// resize while a write transaction of this process is open).
+    void adopt_map_size() {
+        std::unique_lock lock(map_mutex);
+        drop_idle_readers();
+        check(mdb_env_set_mapsize(env, 0), "adopt map size");
+    }
+
+    size_t current_map_size() {
+        MDB_envinfo info;
+        check(mdb_env_info(env, &info), "env info");
+        return info.me_mapsize;
+    }
+
+    /// Doubles the map (up to the maximum) after a commit found it full.
+    void grow_map() {
+        std::unique_lock lock(map_mutex);
+        const size_t current = current_map_size();
+        if (current >= max_map_size)
+            throw DatabaseError("database full: the commit does not fit in the maximum map size of " +
+                                std::to_string(max_map_size) + " bytes (LmdbOptions::max_map_size); nothing was written");
+        const size_t next = current > max_map_size / 2 ? max_map_size : current * 2;
+        drop_idle_readers();
+        check(mdb_env_set_mapsize(env, next), "grow map");
+    }
+
+    ChangeSet apply(MDB_txn* txn, const ChangeSet& changes, std::span<const RecordWrite> writes);
+    std::optional<StoredAccount> load_account(MDB_txn* txn, const Address& address);
+    uint256 load_slot(MDB_txn* txn, const Address& address, const uint256& key);
+    std::vector<std::pair<uint256, uint256>> load_slots(MDB_txn* txn, const Address& address);
+    void drop_storage(MDB_txn* txn, const Address& address);
+    Hash32 write_storage(MDB_txn* txn, const Address& address, const std::vector<std::pair<uint256, uint256>>& slots);
+};
+
+/// A read transaction from the pool of reset ones, for the duration of one read call.
+class LmdbDatabase::Impl::ReadTxn {
+public:
+    explicit ReadTxn(Impl& db) : db_(db), map_lock_(db.map_mutex) {
+        for (bool adopted = false;; adopted = true) {
+            MDB_txn* txn = nullptr;
+            {
+                std::lock_guard lock(db_.idle_readers_mutex);
+                if (!db_.idle_readers.empty()) {
+                    txn = db_.idle_readers.back();
+                    db_.idle_readers.pop_back();
+                }
+            }
+            int rc;
+            if (txn) {
+                rc = mdb_txn_renew(txn);
+                if (rc != 0) mdb_txn_abort(txn);
+            } else {
+                rc = mdb_txn_begin(db_.env, nullptr, MDB_RDONLY, &txn);
+            }
+            if (rc == 0) {
+                txn_ = txn;
+                return;
+            }
+            if (rc != MDB_MAP_RESIZED || adopted) fail("begin read transaction", rc);
+            map_lock_.unlock();
+            {
+                std::lock_guard commit_lock(db_.commit_mutex);
+                db_.adopt_map_size();
+            }
+            map_lock_.lock();
+        }
+    }
+    ~ReadTxn() {
+        mdb_txn_reset(txn_);
+        std::lock_guard lock(db_.idle_readers_mutex);
+        if (db_.idle_readers.size() < kMaxIdleReaders)
+            db_.idle_readers.push_back(txn_);
+        else
+            mdb_txn_abort(txn_);
+    }
+    ReadTxn(const ReadTxn&) = delete;
+    ReadTxn& operator=(const ReadTxn&) = delete;
+
+    MDB_txn* get() const noexcept { return txn_; }
+
+private:
+    Impl& db_;
+    std::shared_lock<std::shared_mutex> map_lock_;
+    MDB_txn* txn_ = nullptr;
+};
+
+/// The write transaction of one commit attempt: aborted unless committed. The caller holds
+/// commit_mutex.
+class LmdbDatabase::Impl::WriteTxn {
+public:
+    explicit WriteTxn(Impl& db) {
+        int rc = mdb_txn_begin(db.env, nullptr, 0, &txn_);
+        if (rc == MDB_MAP_RESIZED) {
+            db.adopt_map_size();
+            rc = mdb_txn_begin(db.env, nullptr, 0, &txn_);
+        }
+        if (rc != 0) {
+            txn_ = nullptr;
+            fail("begin write transaction", rc);
+        }
+    }
+    ~WriteTxn() {
+        if (txn_) mdb_txn_abort(txn_);
+    }
+    WriteTxn(const WriteTxn&) = delete;
+    WriteTxn& operator=(const WriteTxn&) = delete;
+
+    MDB_txn* get() const noexcept { return txn_; }
+    void commit() {
+        MDB_txn* txn = std::exchange(txn_, nullptr);  // freed by mdb_txn_commit even on failure
+        check_write(mdb_txn_commit(txn), "commit");
+    }
+
+private:
+    MDB_txn* txn_ = nullptr;
+};
+
+void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOptions& options) {
+    const std::string name = dir.string();
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec)) {
+        if (!std::filesystem::is_directory(dir, ec)) throw DatabaseError(name + " is not a directory");
+        if (!std::filesystem::exists(dir / "data.mdb", ec) && !std::filesystem::is_empty(dir, ec))
+            throw DatabaseError(name + " is not an LMDB database (no data.mdb) and is not empty: refusing to create one there");
+    } else if (!std::filesystem::create_directories(dir, ec) && ec) {
+        throw DatabaseError("cannot create " + name + ": " + ec.message());
+    }
+
+    const std::string canonical = std::filesystem::canonical(dir, ec).string();
+    if (ec) throw DatabaseError("cannot resolve " + name + ": " + ec.message());
+    {
+        std::lock_guard lock(open_directories_mutex);
+        if (!open_directories.insert(canonical).second)
+            throw DatabaseError(name + " is already open in this process (LMDB allows one open per process)");
+    }
+    registered_directory = canonical;
+
+    max_map_size = std::max(kMinMapSize, options.max_map_size / kPageSize * kPageSize);
+    const size_t initial = std::min(max_map_size, std::max(kMinMapSize, round_up_to_page(options.initial_map_size)));
+    check(mdb_env_create(&env), "create environment");
+    check(mdb_env_set_maxdbs(env, 8), "set max tables");
+    check(mdb_env_set_mapsize(env, initial), "set map size");
+    // MDB_NOTLS: read transactions belong to their handle, not their thread, so the pool of
+    // reset transactions can serve any thread.
+    const unsigned flags = MDB_NOTLS | (options.sync_every_commit ? 0u : unsigned{MDB_NOMETASYNC});
+    const int rc = mdb_env_open(env, name.c_str(), flags, 0644);
+    if (rc == MDB_INVALID) throw DatabaseError(name + " is not an LMDB database (data.mdb has no valid LMDB header)");
+    if (rc == MDB_VERSION_MISMATCH)
+        throw DatabaseError(name + " was written by an LMDB version whose file format this build cannot read");
+    if (rc != 0) fail("open " + name, rc);
+    int dead_readers = 0;
+    check(mdb_reader_check(env, &dead_readers), "clear stale readers");  // slots of crashed processes
+    max_key_size = static_cast<size_t>(mdb_env_get_maxkeysize(env));
+    open_tables(dir);
+}
+
+void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
+    const std::string name = dir.string();
+    std::lock_guard commit_lock(commit_mutex);
+    WriteTxn txn(*this);
+    int rc = mdb_dbi_open(txn.get(), "metadata", 0, &metadata);
+    const bool fresh = rc == MDB_NOTFOUND;
+    if (fresh) {
+        // No metadata: a new, empty environment, or someone else's LMDB database.
+        MDB_dbi main_table;
+        check(mdb_dbi_open(txn.get(), nullptr, 0, &main_table), "open main table");
+        MDB_stat stat;
+        check(mdb_stat(txn.get(), main_table, &stat), "stat main table");
+        if (stat.ms_entries != 0) throw DatabaseError(name + " holds an LMDB database that is not a polyvm state database (no metadata table)");
+        check(mdb_dbi_open(txn.get(), "metadata", MDB_CREATE, &metadata), "create metadata table");
+    } else if (rc == MDB_INCOMPATIBLE) {
+        throw DatabaseError(name + " holds an LMDB database that is not a polyvm state database (\"metadata\" is not a table)");
+    } else {
+        check(rc, "open metadata table");
+        const auto version = get(txn.get(), metadata, as_view(kSchemaVersionKey));
+        if (!version || version->size() != 4) throw DatabaseError(name + " is not a polyvm state database (no schema version in its metadata)");
+        const uint32_t found = (uint32_t{(*version)[0]} << 24) | (uint32_t{(*version)[1]} << 16) |
+                               (uint32_t{(*version)[2]} << 8) | uint32_t{(*version)[3]};
+        if (found != kSchemaVersion)
+            throw DatabaseError(name + " has database schema version " + std::to_string(found) + ", but this build reads schema version " +
+                                std::to_string(kSchemaVersion) + " only");
+    }
+    const std::pair<const char*, MDB_dbi*> tables[] = {
+        {"accounts", &accounts},         {"storage", &storage}, {"code", &code},       {"account_trie", &account_trie},
+        {"storage_trie", &storage_trie}, {"records", &records},
+    };
+    for (const auto& [table, handle] : tables) {
+        rc = mdb_dbi_open(txn.get(), table, fresh ? MDB_CREATE : 0, handle);
+        if (rc == MDB_NOTFOUND) throw DatabaseError(name + " is a damaged polyvm state database: table " + table + " is missing");
+        check(rc, "open table");
+    }
+    if (fresh) {
+        const uint8_t version[4] = {static_cast<uint8_t>(kSchemaVersion >> 24), static_cast<uint8_t>(kSchemaVersion >> 16),
+                                    static_cast<uint8_t>(kSchemaVersion >> 8), static_cast<uint8_t>(kSchemaVersion)};
+        try {
+            put(txn.get(), metadata, as_view(kSchemaVersionKey), version);
+            put(txn.get(), metadata, as_view(kStateRootKey), kEmptyTrieRoot);
+            txn.commit();
+        } catch (const MapFull&) {
+            throw DatabaseError("database full: the maximum map size is too small to create the database");
+        }
+    } else {
+        txn.commit();  // table handles opened in a transaction outlive it only once it commits
+    }
+}
+
+std::optional<StoredAccount> LmdbDatabase::Impl::load_account(MDB_txn* txn, const Address& address) {
+    const auto record = get(txn, accounts, address);
+    if (!record) return std::nullopt;
+    return decode_stored_account(*record);
+}
+
+uint256 LmdbDatabase::Impl::load_slot(MDB_txn* txn, const Address& address, const uint256& key) {
+    const auto value = get(txn, storage, storage_key(address, key));
+    return value ? decode_slot_value(*value) : uint256{};
+}
+
+std::vector<std::pair<uint256, uint256>> LmdbDatabase::Impl::load_slots(MDB_txn* txn, const Address& address) {
+    std::vector<std::pair<uint256, uint256>> slots;
+    Cursor cursor(txn, storage);
+    for (bool found = cursor.seek_in_prefix(address, address); found; found = cursor.next_in_prefix(address)) {
+        if (cursor.key().size() != 52) throw DatabaseError("corrupt key in the storage table");
+        slots.emplace_back(uint256::from_be(cursor.key().subspan(20)), decode_slot_value(cursor.value()));
+    }
+    return slots;
+}
+
+void LmdbDatabase::Impl::drop_storage(MDB_txn* txn, const Address& address) {
+    erase_prefix(txn, storage, address);
+    erase_prefix(txn, storage_trie, address);
+}
+
+Hash32 LmdbDatabase::Impl::write_storage(MDB_txn* txn, const Address& address,
+                                         const std::vector<std::pair<uint256, uint256>>& slots) {
+    std::vector<mpt::TrieWrite> trie_writes;
+    trie_writes.reserve(slots.size());
+    for (const auto& [key, value] : slots) {
+        const StorageKey slot = storage_key(address, key);
+        const Hash32 hashed_key = keccak256(key.to_hash());
+        mpt::TrieWrite& write = trie_writes.emplace_back();
+        write.key.assign(hashed_key.bytes.begin(), hashed_key.bytes.end());
+        if (value.is_zero()) {
+            erase(txn, storage, slot);  // an empty trie value deletes as well
+        } else {
+            put(txn, storage, slot, minimal_be(value));
+            write.value = rlp::encode(value);
+        }
+    }
+    LmdbTrieNodeStore nodes(txn, storage_trie, address);
+    return mpt::update_trie(nodes, trie_writes);
+}
+
+ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std::span<const RecordWrite> writes) {
+    for (const auto& [hash, bytecode] : changes.codes)
+        if (bytecode) put_if_absent(txn, code, hash, *bytecode);  // content-addressed: never replaced
+
+    // Accounts are applied one after the other (a change set may name an address twice); the
+    // account trie takes all of them in one batch at the end, where the last write of a key wins.
+    ChangeSet reverse;
+    reverse.accounts.reserve(changes.accounts.size());
+    std::vector<mpt::TrieWrite> account_writes;
+    account_writes.reserve(changes.accounts.size());
+    for (const AccountChange& change : changes.accounts) {
+        const std::optional<StoredAccount> before = load_account(txn, change.address);
+
+        // The reverse entry, exactly as MemoryDatabase builds it.
+        AccountChange& undo = reverse.accounts.emplace_back();
+        undo.address = change.address;
+        if (before) {
+            undo.account = before->info;
+            if (change.storage_wiped || !change.account) {
+                undo.storage_wiped = true;
+                undo.storage = load_slots(txn, change.address);
+            } else {
+                undo.storage.reserve(change.storage.size());
+                for (const auto& [key, value] : change.storage) undo.storage.emplace_back(key, load_slot(txn, change.address, key));
+            }
+        } else {
+            undo.storage_wiped = true;
+        }
+
+        const Hash32 hashed_address = keccak256(change.address);
+        mpt::TrieWrite trie_write;
+        trie_write.key.assign(hashed_address.bytes.begin(), hashed_address.bytes.end());
+        if (!change.account) {
+            if (before) {
+                erase(txn, accounts, change.address);
+                drop_storage(txn, change.address);
+                account_writes.push_back(std::move(trie_write));  // empty value: delete
+            }
+            continue;
+        }
+        Hash32 storage_root = before ? before->storage_root : kEmptyTrieRoot;
+        if (before && change.storage_wiped) {
+            drop_storage(txn, change.address);
+            storage_root = kEmptyTrieRoot;
+        }
+        if (!change.storage.empty()) storage_root = write_storage(txn, change.address, change.storage);
+        AccountInfo info = *change.account;
+        info.has_storage = storage_root != kEmptyTrieRoot;
+        put(txn, accounts, change.address, encode_stored_account(info, storage_root));
+        trie_write.value = encode_account(info, storage_root);
+        account_writes.push_back(std::move(trie_write));
+    }
+
+    for (const RecordWrite& write : writes) {
+        const bytes key = record_key(write.table, write.key);
+        if (write.value)
+            put(txn, records, key, *write.value);
+        else
+            erase(txn, records, key);
+    }
+
+    LmdbTrieNodeStore account_nodes(txn, account_trie, {});
+    const Hash32 root = mpt::update_trie(account_nodes, account_writes);
+    put(txn, metadata, as_view(kStateRootKey), root);
+    return reverse;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+LmdbDatabase::LmdbDatabase(const std::filesystem::path& dir, LmdbOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->open(dir, options);
+}
+
+LmdbDatabase::~LmdbDatabase() = default;
+
+std::optional<AccountInfo> LmdbDatabase::read_account(const Address& address) {
+    Impl::ReadTxn txn(*impl_);
+    const auto account = impl_->load_account(txn.get(), address);
+    if (!account) return std::nullopt;
+    return account->info;
+}
+
+uint256 LmdbDatabase::read_storage(const Address& address, const uint256& key) {
+    Impl::ReadTxn txn(*impl_);
+    return impl_->load_slot(txn.get(), address, key);
+}
+
+std::shared_ptr<const bytes> LmdbDatabase::read_code(const Hash32& code_hash) {
+    Impl::ReadTxn txn(*impl_);
+    const auto stored = get(txn.get(), impl_->code, code_hash);
+    if (!stored) return nullptr;
+    return std::make_shared<const bytes>(stored->begin(), stored->end());
+}
+
+std::optional<Hash32> LmdbDatabase::read_block_hash(uint64_t number) {
+    const auto record = read_record(kCanonicalHashTable, block_number_key(number));
+    if (!record || record->size() != 32) return std::nullopt;
+    return Hash32::from(*record);
+}
+
+ChangeSet LmdbDatabase::commit(const ChangeSet& changes, std::span<const RecordWrite> records) {
+    for (const RecordWrite& write : records) {
+        if (write.table.size() > kMaxTableNameSize)
+            throw DatabaseError("record table name longer than " + std::to_string(kMaxTableNameSize) + " bytes; nothing was written");
+        if (1 + write.table.size() + write.key.size() > impl_->max_key_size)
+            throw DatabaseError("record key too long for table " + write.table + " (LMDB keys hold at most " +
+                                std::to_string(impl_->max_key_size) + " bytes with the table name); nothing was written");
+    }
+    std::lock_guard lock(impl_->commit_mutex);
+    for (;;) {
+        {
+            Impl::WriteTxn txn(*impl_);
+            try {
+                ChangeSet reverse = impl_->apply(txn.get(), changes, records);
+                txn.commit();
+                return reverse;
+            } catch (const MapFull&) {
+                // The transaction is aborted at the end of this scope; then the map grows.
+            }
+        }
+        impl_->grow_map();
+    }
+}
+
+std::optional<bytes> LmdbDatabase::read_record(std::string_view table, bytes_view key) {
+    if (table.size() > kMaxTableNameSize || 1 + table.size() + key.size() > impl_->max_key_size) return std::nullopt;  // never stored
+    Impl::ReadTxn txn(*impl_);
+    const auto value = get(txn.get(), impl_->records, record_key(table, key));
+    if (!value) return std::nullopt;
+    return bytes(value->begin(), value->end());
+}
+
+Hash32 LmdbDatabase::state_root() {
+    Impl::ReadTxn txn(*impl_);
+    const auto root = get(txn.get(), impl_->metadata, as_view(kStateRootKey));
+    if (!root || root->size() != 32) throw DatabaseError("corrupt metadata: no state root");
+    return Hash32::from(*root);
+}
+
+std::vector<StateDatabase::DumpedAccount> LmdbDatabase::dump() {
+    std::vector<DumpedAccount> out;
+    Impl::ReadTxn txn(*impl_);
+    Cursor cursor(txn.get(), impl_->accounts);
+    for (bool found = cursor.first(); found; found = cursor.next()) {
+        if (cursor.key().size() != 20) throw DatabaseError("corrupt key in the accounts table");
+        DumpedAccount& account = out.emplace_back();
+        account.address = Address::from(cursor.key());
+        account.info = decode_stored_account(cursor.value()).info;
+        if (const auto stored = get(txn.get(), impl_->code, account.info.code_hash))
+            account.code = std::make_shared<const bytes>(stored->begin(), stored->end());
+        account.storage = impl_->load_slots(txn.get(), account.address);
+    }
+    return out;
+}
+
+size_t LmdbDatabase::map_size() const {
+    std::shared_lock lock(impl_->map_mutex);
+    return impl_->current_map_size();
+}
+
+}  // namespace polyvm

@@ -1,0 +1,88 @@
+// The persistent StateDatabase: LMDB (one memory-mapped B+tree file, copy-on-write pages,
+// single writer, readers that never block), with the Merkle-Patricia trie nodes kept in it so
+// that a commit re-hashes only the paths it touches (db/merkle_trie.hpp) and the state root is
+// read, not computed.
+//
+// It reproduces MemoryDatabase exactly: the same change sets give the same state roots, dumps,
+// records and reverse change sets (tests/unit/db checks this on random histories).
+//
+// On-disk schema (version LmdbDatabase::kSchemaVersion), one named LMDB database each:
+//   accounts      address (20)                          -> RLP [nonce, balance, code hash, storage root]
+//   storage       address (20) || slot key (32, BE)     -> value, big-endian without leading zeros
+//                                                          (non-zero slots only: an account's slots
+//                                                          are one key range, a wipe a range delete)
+//   code          code hash (32)                        -> code
+//   account_trie  packed nibble path                    -> RLP node of the account trie
+//   storage_trie  address (20) || packed nibble path    -> RLP node of that account's storage trie
+//   records       table length (1) || table || key      -> value (commit's RecordWrite tables)
+//   metadata      "schema_version"                      -> 4-byte big-endian version
+//                 "state_root"                          -> 32-byte root of the account trie
+// Packed nibble paths: see mpt::append_packed_path. Storage-trie nodes are prefixed with the
+// address, like the slots, so deleting or wiping an account drops both with range deletes.
+//
+// One LmdbDatabase per directory per process (LMDB forbids opening an environment twice in one
+// process; a second open in the same process is refused). Several processes may open the same
+// directory; LMDB serialises their writers. All member functions are thread-safe.
+#pragma once
+
+#include "state/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+namespace polyvm {
+
+struct LmdbOptions {
+    /// true: a commit is on disk when it returns (data pages and meta page flushed).
+    /// false: MDB_NOMETASYNC, the meta page is not flushed at commit (one flush instead of two).
+    /// A power loss or an OS crash may then roll the database back to an earlier commit, the
+    /// last ones being lost; a crash of the process loses nothing (the written pages are already
+    /// in the OS's cache); the database is never corrupted either way.
+    bool sync_every_commit = true;
+    /// Size of the memory map when the database is opened (rounded up to 4 KiB; at least the
+    /// size of the data already stored). The map doubles when a commit needs more room.
+    size_t initial_map_size = size_t{64} << 20;
+    /// The map never grows beyond this: a commit that does not fit throws
+    /// DatabaseError("database full: ...") and leaves the database unchanged.
+    size_t max_map_size = size_t{1} << 40;
+};
+
+class LmdbDatabase final : public StateDatabase {
+public:
+    /// Layout version of the stored data (see above). A database of another version is refused.
+    static constexpr uint32_t kSchemaVersion = 1;
+
+    /// Opens the database in `dir`, creating the directory and an empty database when `dir` does
+    /// not exist or is empty. Throws DatabaseError when `dir` is not a directory, holds other
+    /// files but no database, holds an LMDB file that is not a polyvm database or is damaged,
+    /// holds a database of another schema version, or is already open in this process.
+    explicit LmdbDatabase(const std::filesystem::path& dir, LmdbOptions options = {});
+    ~LmdbDatabase() override;
+    LmdbDatabase(const LmdbDatabase&) = delete;
+    LmdbDatabase& operator=(const LmdbDatabase&) = delete;
+
+    std::optional<AccountInfo> read_account(const Address& address) override;
+    uint256 read_storage(const Address& address, const uint256& key) override;
+    std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override;
+    std::optional<Hash32> read_block_hash(uint64_t number) override;
+
+    /// One LMDB write transaction: everything or nothing. Besides MemoryDatabase's rules, a
+    /// record whose table name is over 255 bytes, or whose table and key together exceed LMDB's
+    /// key limit (about 500 bytes), is refused with DatabaseError (nothing written).
+    ChangeSet commit(const ChangeSet& changes, std::span<const RecordWrite> records = {}) override;
+    std::optional<bytes> read_record(std::string_view table, bytes_view key) override;
+    /// The stored root: O(1).
+    Hash32 state_root() override;
+    std::vector<DumpedAccount> dump() override;
+
+    /// The current size of the memory map (grows with the data; see LmdbOptions).
+    size_t map_size() const;
+
+private:
+    struct Impl;  // keeps lmdb.h out of this header
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace polyvm

@@ -1,0 +1,430 @@
+#include "db/merkle_trie.hpp"
+
+#include "common/rlp.hpp"
+#include "crypto/keccak.hpp"
+#include "state/database.hpp"
+#include "state/trie.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+namespace polyvm::mpt {
+
+namespace {
+
+using Nibbles = std::vector<uint8_t>;
+
+/// A decoded node. Child references are kept as the RLP items the parent's encoding holds
+/// (an embedded node's encoding, or the 33-byte encoding of a hash), so re-encoding a node
+/// needs nothing but the node itself.
+struct Node {
+    enum class Kind : uint8_t { Leaf, Extension, Branch };
+    Kind kind = Kind::Branch;
+    Nibbles path;                    // Leaf: the key's remaining nibbles; Extension: the shared ones
+    bytes value;                     // Leaf: the value; Branch: the value of a key ending here, or empty
+    bytes child;                     // Extension: reference to the branch below
+    std::array<bytes, 16> children;  // Branch: references by next nibble (empty: no child)
+};
+
+/// One write, its key split into nibbles; an empty value deletes.
+struct Op {
+    Nibbles key;
+    bytes_view value;
+};
+using Ops = std::span<const Op* const>;
+
+[[noreturn]] void corrupt(NibblePath path, const std::string& what) {
+    std::string hex;
+    for (uint8_t n : path) hex.push_back("0123456789abcdef"[n & 0x0f]);
+    throw DatabaseError("corrupt trie node at path [" + hex + "]: " + what);
+}
+
+Nibbles to_nibbles(bytes_view key) {
+    Nibbles out(key.size() * 2);
+    for (size_t i = 0; i < key.size(); ++i) {
+        out[2 * i] = key[i] >> 4;
+        out[2 * i + 1] = key[i] & 0x0f;
+    }
+    return out;
+}
+
+/// Hex-prefix encoding (Yellow Paper, appendix C): the first nibble carries "odd length" (1)
+/// and "leaf" (2), so the path's length and the node's kind survive the packing into bytes.
+bytes hex_prefix(const Nibbles& path, bool leaf) {
+    bytes out;
+    out.reserve(path.size() / 2 + 1);
+    const unsigned flag = leaf ? 2 : 0;
+    size_t i = 0;
+    if (path.size() % 2 == 1) {
+        out.push_back(static_cast<uint8_t>(((flag + 1) << 4) | path[0]));
+        i = 1;
+    } else {
+        out.push_back(static_cast<uint8_t>(flag << 4));
+    }
+    for (; i < path.size(); i += 2) out.push_back(static_cast<uint8_t>((path[i] << 4) | path[i + 1]));
+    return out;
+}
+
+bytes encode(const Node& node) {
+    rlp::ListBuilder list;
+    switch (node.kind) {
+    case Node::Kind::Leaf:
+        list.add(hex_prefix(node.path, true)).add(node.value);
+        break;
+    case Node::Kind::Extension:
+        list.add(hex_prefix(node.path, false)).add_raw(node.child);
+        break;
+    case Node::Kind::Branch:
+        for (const bytes& child : node.children) {
+            if (child.empty())
+                list.add(bytes_view{});
+            else
+                list.add_raw(child);
+        }
+        list.add(node.value);
+        break;
+    }
+    return list.finish();
+}
+
+/// How a parent refers to a node (Yellow Paper, appendix D, c(J, i)): short encodings in place,
+/// others by hash.
+bytes reference(bytes encoded) {
+    if (encoded.size() < 32) return encoded;
+    return rlp::encode(keccak256(encoded));
+}
+
+/// A child reference as stored in a branch or an extension: an embedded node (a list) or a hash.
+bool valid_reference(const rlp::Item& item) {
+    return item.is_list ? item.encoded.size() < 32 : item.payload.size() == 32;
+}
+
+Node decode(NibblePath path, bytes_view encoded) {
+    const auto top = rlp::decode_item(encoded);
+    if (!top || !top->is_list) corrupt(path, "not an RLP list");
+    const auto items = rlp::list_items(*top);
+    if (!items) corrupt(path, "bad RLP list");
+    Node node;
+    if (items->size() == 17) {
+        node.kind = Node::Kind::Branch;
+        size_t children = 0;
+        for (size_t i = 0; i < 16; ++i) {
+            const rlp::Item& item = (*items)[i];
+            if (!item.is_list && item.payload.empty()) continue;
+            if (!valid_reference(item)) corrupt(path, "bad child reference");
+            node.children[i].assign(item.encoded.begin(), item.encoded.end());
+            ++children;
+        }
+        const rlp::Item& value = (*items)[16];
+        if (value.is_list) corrupt(path, "branch value is a list");
+        node.value.assign(value.payload.begin(), value.payload.end());
+        if (children + (node.value.empty() ? 0 : 1) < 2) corrupt(path, "branch with fewer than two entries");
+        return node;
+    }
+    if (items->size() != 2) corrupt(path, "a node has 2 or 17 items");
+    const rlp::Item& prefix = (*items)[0];
+    if (prefix.is_list || prefix.payload.empty()) corrupt(path, "bad hex-prefix path");
+    const unsigned flags = prefix.payload[0] >> 4;
+    if (flags > 3 || ((flags & 1) == 0 && (prefix.payload[0] & 0x0f) != 0)) corrupt(path, "bad hex-prefix flags");
+    if (flags & 1) node.path.push_back(prefix.payload[0] & 0x0f);
+    for (size_t i = 1; i < prefix.payload.size(); ++i) {
+        node.path.push_back(prefix.payload[i] >> 4);
+        node.path.push_back(prefix.payload[i] & 0x0f);
+    }
+    const rlp::Item& second = (*items)[1];
+    if (flags & 2) {
+        node.kind = Node::Kind::Leaf;
+        if (second.is_list || second.payload.empty()) corrupt(path, "bad leaf value");
+        node.value.assign(second.payload.begin(), second.payload.end());
+    } else {
+        node.kind = Node::Kind::Extension;
+        if (node.path.empty() || !valid_reference(second)) corrupt(path, "bad extension");
+        node.child.assign(second.encoded.begin(), second.encoded.end());
+    }
+    return node;
+}
+
+/// Applies one sorted batch to the subtree at `path_`. Each step gets the node that is at the
+/// current path (or nullopt) and the writes below it, and returns the node that is there
+/// afterwards; the caller stores that node (or removes the path). Every node below the current
+/// path is stored or removed before the step returns. A node that its parent absorbs while
+/// staying canonical (a leaf or extension under a collapsing branch or an extension) changes
+/// path: the parent removes it from its old one.
+class Updater {
+public:
+    explicit Updater(TrieNodeStore& store) : store_(store) {}
+
+    std::optional<Node> apply(std::optional<Node> existing, Ops ops) {
+        if (ops.empty()) return existing;
+        if (!existing) return build(ops);
+        switch (existing->kind) {
+        case Node::Kind::Leaf:
+            return apply_to_leaf(std::move(*existing), ops);
+        case Node::Kind::Extension:
+            return apply_to_extension(std::move(*existing), ops);
+        case Node::Kind::Branch:
+            return apply_to_branch(std::move(*existing), ops);
+        }
+        return existing;
+    }
+
+    std::optional<Node> load_node() {
+        const auto encoded = store_.load(path_);
+        if (!encoded) return std::nullopt;
+        return decode(path_, *encoded);
+    }
+
+    Node load_existing_node() {
+        auto node = load_node();
+        if (!node) corrupt(path_, "missing node");
+        return std::move(*node);
+    }
+
+    /// Stores `node` at the current path; returns how its parent refers to it.
+    bytes save(const Node& node) {
+        bytes encoded = encode(node);
+        store_.store(path_, encoded);
+        return reference(std::move(encoded));
+    }
+
+private:
+    /// A leaf holds one entry: merge it into the writes (which win for the same key) and build.
+    std::optional<Node> apply_to_leaf(Node leaf, Ops ops) {
+        Op entry;
+        entry.key = path_;
+        entry.key.insert(entry.key.end(), leaf.path.begin(), leaf.path.end());
+        entry.value = leaf.value;
+        std::vector<const Op*> merged;
+        merged.reserve(ops.size() + 1);
+        bool placed = false;
+        for (const Op* op : ops) {
+            if (!placed && entry.key <= op->key) {
+                if (entry.key < op->key) merged.push_back(&entry);
+                placed = true;  // equal keys: the write replaces the entry
+            }
+            merged.push_back(op);
+        }
+        if (!placed) merged.push_back(&entry);
+        return build(merged);
+    }
+
+    std::optional<Node> apply_to_extension(Node extension, Ops ops) {
+        const size_t depth = path_.size();
+        const Nibbles& shared = extension.path;
+        const auto below = [&](const Op* op) {
+            return op->key.size() >= depth + shared.size() &&
+                   std::equal(shared.begin(), shared.end(), op->key.begin() + static_cast<ptrdiff_t>(depth));
+        };
+        // Sorted keys: the keys under a prefix form an interval, so the ends decide for all.
+        if (!below(ops.front()) || !below(ops.back())) {
+            // Some key leaves the shared path: continue as the equivalent branch, whose one child
+            // is the rest of the extension (stored at its new path) or the branch below it.
+            Node branch;
+            branch.kind = Node::Kind::Branch;
+            const uint8_t first = shared[0];
+            if (shared.size() == 1) {
+                branch.children[first] = std::move(extension.child);
+            } else {
+                Node rest;
+                rest.kind = Node::Kind::Extension;
+                rest.path.assign(shared.begin() + 1, shared.end());
+                rest.child = std::move(extension.child);
+                path_.push_back(first);
+                branch.children[first] = save(rest);
+                path_.pop_back();
+            }
+            return apply_to_branch(std::move(branch), ops);
+        }
+        path_.insert(path_.end(), shared.begin(), shared.end());
+        std::optional<Node> child = apply(load_existing_node(), ops);
+        std::optional<Node> result;
+        if (!child) {
+            store_.remove(path_);
+        } else if (child->kind == Node::Kind::Branch) {
+            extension.child = save(*child);
+            result = std::move(extension);
+        } else {
+            // A leaf or an extension below an extension merges into it.
+            store_.remove(path_);
+            child->path.insert(child->path.begin(), shared.begin(), shared.end());
+            result = std::move(child);
+        }
+        path_.resize(depth);
+        return result;
+    }
+
+    std::optional<Node> apply_to_branch(Node branch, Ops ops) {
+        const size_t depth = path_.size();
+        size_t i = 0;
+        if (ops[0]->key.size() == depth) {  // sorted: only the first key can end here
+            branch.value.assign(ops[0]->value.begin(), ops[0]->value.end());
+            i = 1;
+        }
+        while (i < ops.size()) {
+            const uint8_t nibble = ops[i]->key[depth];
+            size_t j = i + 1;
+            while (j < ops.size() && ops[j]->key[depth] == nibble) ++j;
+            path_.push_back(nibble);
+            bytes& child_ref = branch.children[nibble];
+            std::optional<Node> existing_child;
+            if (!child_ref.empty()) existing_child = load_existing_node();
+            std::optional<Node> child = apply(std::move(existing_child), ops.subspan(i, j - i));
+            if (child) {
+                child_ref = save(*child);
+            } else if (!child_ref.empty()) {
+                store_.remove(path_);
+                child_ref.clear();
+            }
+            path_.pop_back();
+            i = j;
+        }
+        return canonical_branch(std::move(branch));
+    }
+
+    /// A branch left with fewer than two entries becomes a leaf or an extension.
+    std::optional<Node> canonical_branch(Node branch) {
+        size_t count = 0;
+        uint8_t only = 0;
+        for (uint8_t n = 0; n < 16; ++n) {
+            if (!branch.children[n].empty()) {
+                ++count;
+                only = n;
+            }
+        }
+        if (count == 0) {
+            if (branch.value.empty()) return std::nullopt;
+            Node leaf;
+            leaf.kind = Node::Kind::Leaf;
+            leaf.value = std::move(branch.value);
+            return leaf;
+        }
+        if (count > 1 || !branch.value.empty()) return branch;
+        path_.push_back(only);
+        Node child = load_existing_node();
+        if (child.kind == Node::Kind::Branch) {
+            path_.pop_back();
+            Node extension;
+            extension.kind = Node::Kind::Extension;
+            extension.path = {only};
+            extension.child = std::move(branch.children[only]);
+            return extension;
+        }
+        store_.remove(path_);  // the leaf or extension moves up to this path
+        path_.pop_back();
+        child.path.insert(child.path.begin(), only);
+        return child;
+    }
+
+    /// The subtree holding exactly the non-deleting writes (nothing is stored below yet).
+    std::optional<Node> build(Ops ops) {
+        std::vector<const Op*> entries;
+        entries.reserve(ops.size());
+        for (const Op* op : ops)
+            if (!op->value.empty()) entries.push_back(op);
+        return build_entries(entries);
+    }
+
+    std::optional<Node> build_entries(Ops entries) {
+        if (entries.empty()) return std::nullopt;
+        const size_t depth = path_.size();
+        const Nibbles& first = entries.front()->key;
+        if (entries.size() == 1) {
+            Node leaf;
+            leaf.kind = Node::Kind::Leaf;
+            leaf.path.assign(first.begin() + static_cast<ptrdiff_t>(depth), first.end());
+            leaf.value.assign(entries.front()->value.begin(), entries.front()->value.end());
+            return leaf;
+        }
+        // Sorted keys: the prefix the first and last keys share is shared by all.
+        const Nibbles& last = entries.back()->key;
+        const size_t limit = std::min(first.size(), last.size());
+        size_t common = depth;
+        while (common < limit && first[common] == last[common]) ++common;
+        if (common > depth) {
+            Node extension;
+            extension.kind = Node::Kind::Extension;
+            extension.path.assign(first.begin() + static_cast<ptrdiff_t>(depth), first.begin() + static_cast<ptrdiff_t>(common));
+            path_.insert(path_.end(), extension.path.begin(), extension.path.end());
+            extension.child = save(*build_entries(entries));  // keys diverge here: a branch
+            path_.resize(depth);
+            return extension;
+        }
+        Node branch;
+        branch.kind = Node::Kind::Branch;
+        size_t i = 0;
+        if (first.size() == depth) {
+            branch.value.assign(entries.front()->value.begin(), entries.front()->value.end());
+            i = 1;
+        }
+        while (i < entries.size()) {
+            const uint8_t nibble = entries[i]->key[depth];
+            size_t j = i + 1;
+            while (j < entries.size() && entries[j]->key[depth] == nibble) ++j;
+            path_.push_back(nibble);
+            branch.children[nibble] = save(*build_entries(entries.subspan(i, j - i)));
+            path_.pop_back();
+            i = j;
+        }
+        return branch;
+    }
+
+    TrieNodeStore& store_;
+    Nibbles path_;
+};
+
+}  // namespace
+
+std::optional<bytes> MemoryTrieNodeStore::load(NibblePath path) {
+    const auto it = nodes_.find(bytes(path.begin(), path.end()));
+    if (it == nodes_.end()) return std::nullopt;
+    return it->second;
+}
+
+void MemoryTrieNodeStore::store(NibblePath path, bytes_view encoded_node) {
+    nodes_.insert_or_assign(bytes(path.begin(), path.end()), bytes(encoded_node.begin(), encoded_node.end()));
+}
+
+void MemoryTrieNodeStore::remove(NibblePath path) { nodes_.erase(bytes(path.begin(), path.end())); }
+
+Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
+    if (writes.empty()) return stored_trie_root(store);
+    std::vector<Op> ops(writes.size());
+    for (size_t i = 0; i < writes.size(); ++i) {
+        ops[i].key = to_nibbles(writes[i].key);
+        ops[i].value = writes[i].value;
+    }
+    // Stable: among equal keys the last write stays last, and only it is kept.
+    std::vector<const Op*> sorted(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i) sorted[i] = &ops[i];
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Op* a, const Op* b) { return a->key < b->key; });
+    std::vector<const Op*> unique;
+    unique.reserve(sorted.size());
+    for (size_t i = 0; i < sorted.size(); ++i)
+        if (i + 1 == sorted.size() || sorted[i + 1]->key != sorted[i]->key) unique.push_back(sorted[i]);
+
+    Updater updater(store);
+    const std::optional<Node> root = updater.apply(updater.load_node(), unique);
+    if (!root) {
+        store.remove({});
+        return kEmptyTrieRoot;
+    }
+    const bytes encoded = encode(*root);
+    store.store({}, encoded);
+    return keccak256(encoded);  // the root is referenced by hash even when short
+}
+
+Hash32 stored_trie_root(TrieNodeStore& store) {
+    const auto root = store.load({});
+    return root ? keccak256(*root) : kEmptyTrieRoot;
+}
+
+void append_packed_path(bytes& out, NibblePath path) {
+    if (path.size() > 255) throw DatabaseError("trie path longer than 255 nibbles");
+    for (size_t i = 0; i < path.size(); i += 2)
+        out.push_back(static_cast<uint8_t>((path[i] << 4) | (i + 1 < path.size() ? path[i + 1] : 0)));
+    out.push_back(static_cast<uint8_t>(path.size()));
+}
+
+}  // namespace polyvm::mpt

@@ -1,0 +1,527 @@
+// LmdbDatabase against MemoryDatabase: the same random histories must give the same roots,
+// dumps, records and reverse change sets, unwind step by step, and survive a reopen. Plus the
+// failure modes: a full map, a foreign or damaged directory, another schema version.
+#include "crypto/keccak.hpp"
+#include "db/lmdb_database.hpp"
+#include "state/memory_database.hpp"
+#include "state/trie.hpp"
+
+#include <gtest/gtest.h>
+#include <lmdb.h>
+
+#include <atomic>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+using namespace polyvm;
+
+namespace {
+
+/// A fresh directory under the system's temporary folder, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        static std::atomic<int> counter{0};
+        path_ = std::filesystem::temp_directory_path() /
+                ("polyvm_db_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        std::filesystem::remove_all(path_);
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+LmdbOptions fast_options() {
+    LmdbOptions options;
+    options.sync_every_commit = false;  // tests do not need durability against power loss
+    options.initial_map_size = size_t{1} << 20;
+    return options;
+}
+
+std::string describe(const StateDatabase::DumpedAccount& a) {
+    std::string s = "account ";
+    for (uint8_t b : a.address.bytes) s += "0123456789abcdef"[b >> 4], s += "0123456789abcdef"[b & 15];
+    s += " nonce " + std::to_string(a.info.nonce) + " slots " + std::to_string(a.storage.size());
+    return s;
+}
+
+void expect_same_dump(const std::vector<StateDatabase::DumpedAccount>& expected,
+                      const std::vector<StateDatabase::DumpedAccount>& actual) {
+    ASSERT_EQ(expected.size(), actual.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+        SCOPED_TRACE(describe(expected[i]));
+        EXPECT_EQ(expected[i].address, actual[i].address);
+        EXPECT_TRUE(expected[i].info == actual[i].info);
+        EXPECT_EQ(expected[i].storage, actual[i].storage);
+        ASSERT_EQ(expected[i].code == nullptr, actual[i].code == nullptr);
+        if (expected[i].code) {
+            EXPECT_EQ(*expected[i].code, *actual[i].code);
+        }
+    }
+}
+
+void expect_same_state(MemoryDatabase& expected, LmdbDatabase& actual) {
+    EXPECT_EQ(expected.state_root(), actual.state_root());
+    expect_same_dump(expected.dump(), actual.dump());
+}
+
+bool same_change_set(const ChangeSet& a, const ChangeSet& b) {
+    if (a.accounts != b.accounts || a.codes.size() != b.codes.size()) return false;
+    for (size_t i = 0; i < a.codes.size(); ++i) {
+        if (a.codes[i].first != b.codes[i].first) return false;
+        if ((a.codes[i].second == nullptr) != (b.codes[i].second == nullptr)) return false;
+        if (a.codes[i].second && *a.codes[i].second != *b.codes[i].second) return false;
+    }
+    return true;
+}
+
+/// Random change sets over a small world, so that accounts and slots are revisited often.
+class ChangeGenerator {
+public:
+    explicit ChangeGenerator(uint64_t seed) : rng_(seed) {
+        for (int i = 0; i < 40; ++i) {
+            Address a;
+            for (auto& b : a.bytes) b = static_cast<uint8_t>(rng_());
+            if (i < 4) {  // neighbours in key order
+                a.bytes.fill(0);
+                a.bytes[19] = static_cast<uint8_t>(i);
+            }
+            addresses_.push_back(a);
+        }
+        for (int i = 0; i < 12; ++i) slot_keys_.push_back(i < 6 ? uint256{uint64_t(i)} : random_word());
+        codes_.push_back(std::make_shared<const bytes>());  // empty code, under kEmptyCodeHash
+        for (int i = 0; i < 4; ++i) {
+            bytes code(1 + rng_() % 100);
+            for (auto& b : code) b = static_cast<uint8_t>(rng_());
+            codes_.push_back(std::make_shared<const bytes>(std::move(code)));
+        }
+    }
+
+    /// `canonical`: addresses sorted and unique, slot keys sorted and unique (the contract of
+    /// ChangeSet, and what makes the reverse change set exact). Otherwise anything goes.
+    ChangeSet next(bool canonical) {
+        ChangeSet set;
+        const size_t count = rng_() % 9 == 0 ? 25 : 1 + rng_() % 6;
+        std::vector<Address> chosen;
+        for (size_t i = 0; i < count; ++i) chosen.push_back(addresses_[rng_() % addresses_.size()]);
+        if (canonical) {
+            std::sort(chosen.begin(), chosen.end());
+            chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+        }
+        for (const Address& address : chosen) {
+            AccountChange change;
+            change.address = address;
+            const unsigned kind = rng_() % 10;
+            if (kind != 0) {
+                AccountInfo info;
+                info.nonce = rng_() % 4;
+                info.balance = rng_() % 3 == 0 ? uint256{} : random_word();
+                info.has_storage = rng_() % 2 == 0;  // garbage: the database recomputes it
+                if (rng_() % 3 == 0) {
+                    const auto& code = codes_[rng_() % codes_.size()];
+                    info.code_hash = keccak256(*code);
+                    set.codes.emplace_back(info.code_hash, code);
+                }
+                change.account = info;
+            }
+            change.storage_wiped = rng_() % 7 == 0;
+            // Slots also on deletions: they must be ignored.
+            const size_t slots = rng_() % 5;
+            std::map<uint256, uint256> sorted;
+            for (size_t i = 0; i < slots; ++i) {
+                const uint256 key = slot_keys_[rng_() % slot_keys_.size()];
+                const uint256 value = rng_() % 3 == 0 ? uint256{} : (rng_() % 2 ? uint256{rng_() % 1000 + 1} : random_word());
+                if (canonical)
+                    sorted[key] = value;
+                else
+                    change.storage.emplace_back(key, value);
+            }
+            if (canonical) change.storage.assign(sorted.begin(), sorted.end());
+            set.accounts.push_back(std::move(change));
+        }
+        if (rng_() % 8 == 0) set.codes.emplace_back(random_word().to_hash(), nullptr);  // ignored
+        return set;
+    }
+
+    std::vector<RecordWrite> next_records() {
+        static const char* const tables[] = {"canonical_hash", "headers", "x", ""};
+        std::vector<RecordWrite> writes(rng_() % 4);
+        for (RecordWrite& w : writes) {
+            w.table = tables[rng_() % 4];
+            w.key.resize(rng_() % 3);  // few distinct keys: overwrites and deletes hit
+            for (auto& b : w.key) b = static_cast<uint8_t>(rng_() % 3);
+            if (rng_() % 4 != 0) {
+                w.value.emplace(rng_() % 20);
+                for (auto& b : *w.value) b = static_cast<uint8_t>(rng_());
+            }
+        }
+        return writes;
+    }
+
+private:
+    uint256 random_word() { return uint256{rng_(), rng_(), rng_(), rng_()}; }
+
+    std::mt19937_64 rng_;
+    std::vector<Address> addresses_;
+    std::vector<uint256> slot_keys_;
+    std::vector<std::shared_ptr<const bytes>> codes_;
+};
+
+ChangeSet many_accounts(size_t count, uint64_t seed, size_t slots_each) {
+    std::mt19937_64 rng(seed);
+    ChangeSet set;
+    for (size_t i = 0; i < count; ++i) {
+        AccountChange change;
+        for (auto& b : change.address.bytes) b = static_cast<uint8_t>(rng());
+        change.account = AccountInfo{rng() % 100, uint256{rng()}, kEmptyCodeHash, false};
+        for (size_t s = 0; s < slots_each; ++s) change.storage.emplace_back(uint256{s}, uint256{rng() | 1});
+        set.accounts.push_back(std::move(change));
+    }
+    std::sort(set.accounts.begin(), set.accounts.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
+    return set;
+}
+
+void set_schema_version(const std::filesystem::path& dir, uint32_t version) {
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
+    ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi metadata;
+    ASSERT_EQ(mdb_dbi_open(txn, "metadata", 0, &metadata), 0);
+    const std::string key = "schema_version";
+    uint8_t value[4] = {static_cast<uint8_t>(version >> 24), static_cast<uint8_t>(version >> 16), static_cast<uint8_t>(version >> 8),
+                        static_cast<uint8_t>(version)};
+    MDB_val k{key.size(), const_cast<char*>(key.data())};
+    MDB_val v{4, value};
+    ASSERT_EQ(mdb_put(txn, metadata, &k, &v, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const DatabaseError& e) {
+        return e.what();
+    }
+    return "(no DatabaseError)";
+}
+
+}  // namespace
+
+TEST(LmdbDatabase, EmptyDatabase) {
+    TempDir dir;
+    LmdbDatabase db(dir.path(), fast_options());
+    EXPECT_EQ(db.state_root(), kEmptyTrieRoot);
+    EXPECT_TRUE(db.dump().empty());
+    EXPECT_FALSE(db.read_account(Address{}).has_value());
+    EXPECT_TRUE(db.read_storage(Address{}, 1).is_zero());
+    EXPECT_EQ(db.read_code(kEmptyCodeHash), nullptr);
+    EXPECT_FALSE(db.read_block_hash(0).has_value());
+    EXPECT_FALSE(db.read_record("", {}).has_value());
+    const ChangeSet reverse = db.commit({});
+    EXPECT_TRUE(reverse.empty());
+    EXPECT_EQ(db.state_root(), kEmptyTrieRoot);
+}
+
+// The main differential test: random histories, checked after every commit, then unwound.
+TEST(LmdbDatabase, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
+    TempDir dir;
+    MemoryDatabase memory;
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+    ChangeGenerator generator(2024);
+    std::vector<Hash32> roots{memory.state_root()};
+    std::vector<ChangeSet> reverses;
+    std::set<std::pair<std::string, bytes>> record_keys;
+    for (int step = 0; step < 300; ++step) {
+        SCOPED_TRACE("commit " + std::to_string(step));
+        const ChangeSet changes = generator.next(true);
+        const std::vector<RecordWrite> records = generator.next_records();
+        for (const RecordWrite& w : records) record_keys.emplace(w.table, w.key);
+        const ChangeSet expected_reverse = memory.commit(changes, records);
+        const ChangeSet reverse = db->commit(changes, records);
+        ASSERT_TRUE(same_change_set(expected_reverse, reverse));
+        ASSERT_EQ(memory.state_root(), db->state_root());
+        ASSERT_NO_FATAL_FAILURE(expect_same_dump(memory.dump(), db->dump()));
+        for (const auto& [table, key] : record_keys) ASSERT_EQ(memory.read_record(table, key), db->read_record(table, key));
+        for (const AccountChange& c : changes.accounts) {
+            ASSERT_EQ(memory.read_account(c.address), db->read_account(c.address));
+            for (const auto& [key, value] : c.storage) ASSERT_EQ(memory.read_storage(c.address, key), db->read_storage(c.address, key));
+        }
+        roots.push_back(db->state_root());
+        reverses.push_back(reverse);
+        if (step == 150) {  // half way: the history continues on the reopened database
+            db.reset();
+            db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+            ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+        }
+    }
+    EXPECT_NE(roots.front(), roots.back());
+
+    db.reset();
+    db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+    for (const auto& [table, key] : record_keys) EXPECT_EQ(memory.read_record(table, key), db->read_record(table, key));
+
+    // Unwinding: each reverse set, newest first, restores the root before its commit.
+    for (size_t i = reverses.size(); i-- > 0;) {
+        SCOPED_TRACE("unwinding commit " + std::to_string(i));
+        const ChangeSet expected = memory.commit(reverses[i]);
+        const ChangeSet actual = db->commit(reverses[i]);
+        ASSERT_TRUE(same_change_set(expected, actual));
+        ASSERT_EQ(db->state_root(), roots[i]);
+        ASSERT_EQ(memory.state_root(), roots[i]);
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+    EXPECT_EQ(db->state_root(), kEmptyTrieRoot);
+    EXPECT_TRUE(db->dump().empty());
+}
+
+// Outside ChangeSet's contract (repeated addresses, unsorted and repeated slots): no crash,
+// and still exactly what MemoryDatabase does.
+TEST(LmdbDatabase, NonCanonicalChangeSetsMatchMemoryDatabase) {
+    TempDir dir;
+    MemoryDatabase memory;
+    LmdbDatabase db(dir.path(), fast_options());
+    ChangeGenerator generator(99);
+    for (int step = 0; step < 150; ++step) {
+        SCOPED_TRACE("commit " + std::to_string(step));
+        const ChangeSet changes = generator.next(false);
+        ASSERT_TRUE(same_change_set(memory.commit(changes), db.commit(changes)));
+        ASSERT_EQ(memory.state_root(), db.state_root());
+        ASSERT_NO_FATAL_FAILURE(expect_same_dump(memory.dump(), db.dump()));
+    }
+}
+
+TEST(LmdbDatabase, LargeStateMatchesAndReopens) {
+    TempDir dir;
+    MemoryDatabase memory;
+    {
+        LmdbDatabase db(dir.path(), fast_options());
+        for (uint64_t batch = 0; batch < 3; ++batch) {
+            const ChangeSet changes = many_accounts(2000, batch, batch);
+            memory.commit(changes);
+            db.commit(changes);
+            ASSERT_EQ(memory.state_root(), db.state_root());
+        }
+        // Delete every other account of the first batch, wipe the storage of some others.
+        ChangeSet changes = many_accounts(2000, 1, 0);
+        for (size_t i = 0; i < changes.accounts.size(); ++i) {
+            if (i % 2 == 0) changes.accounts[i].account.reset();
+            changes.accounts[i].storage_wiped = i % 3 == 0;
+        }
+        memory.commit(changes);
+        db.commit(changes);
+        ASSERT_EQ(memory.state_root(), db.state_root());
+    }
+    LmdbDatabase reopened(dir.path(), fast_options());
+    expect_same_state(memory, reopened);
+}
+
+TEST(LmdbDatabase, MapGrowsAsNeeded) {
+    TempDir dir;
+    LmdbOptions options = fast_options();
+    options.initial_map_size = 64 << 10;
+    LmdbDatabase db(dir.path(), options);
+    const size_t initial = db.map_size();
+    MemoryDatabase memory;
+    const ChangeSet changes = many_accounts(3000, 7, 3);
+    memory.commit(changes);
+    db.commit(changes);
+    EXPECT_GT(db.map_size(), initial);
+    expect_same_state(memory, db);
+}
+
+TEST(LmdbDatabase, FullDatabaseThrowsAndStaysUnchanged) {
+    TempDir dir;
+    LmdbOptions options = fast_options();
+    options.initial_map_size = 64 << 10;
+    options.max_map_size = 256 << 10;
+    MemoryDatabase memory;
+    LmdbDatabase db(dir.path(), options);
+    const ChangeSet small = many_accounts(20, 1, 2);
+    const std::vector<RecordWrite> record{{"headers", bytes{1}, bytes{2}}};
+    memory.commit(small, record);
+    db.commit(small, record);
+    const Hash32 root = db.state_root();
+
+    const ChangeSet big = many_accounts(5000, 2, 4);
+    const std::vector<RecordWrite> overwrite{{"headers", bytes{1}, bytes{3}}};
+    const std::string message = error_of([&] { db.commit(big, overwrite); });
+    EXPECT_NE(message.find("database full"), std::string::npos) << message;
+    EXPECT_EQ(db.state_root(), root);
+    expect_same_state(memory, db);
+    EXPECT_EQ(db.read_record("headers", bytes{1}), bytes{2});
+    EXPECT_LE(db.map_size(), options.max_map_size);
+
+    // Still usable afterwards.
+    const ChangeSet more = many_accounts(10, 3, 1);
+    memory.commit(more);
+    db.commit(more);
+    expect_same_state(memory, db);
+}
+
+TEST(LmdbDatabase, RecordsReadBackAlsoAfterReopen) {
+    TempDir dir;
+    Hash32 hash;
+    hash.bytes.fill(0xab);
+    {
+        LmdbDatabase db(dir.path(), fast_options());
+        const std::vector<RecordWrite> writes{
+            {std::string{kCanonicalHashTable}, block_number_key(7), bytes(hash.bytes.begin(), hash.bytes.end())},
+            {"headers", bytes{1, 2}, bytes{9}},
+            {"headers", bytes{1}, bytes{}},  // an empty value is a value
+            {"head", bytes{1, 2}, bytes{8}},  // "head" + "ers\x01\x02" must not collide with "headers"
+            {"tmp", bytes{5}, bytes{1}},
+            {"tmp", bytes{5}, std::nullopt},
+        };
+        db.commit({}, writes);
+        EXPECT_EQ(db.read_block_hash(7), hash);
+        EXPECT_FALSE(db.read_block_hash(8).has_value());
+    }
+    LmdbDatabase db(dir.path(), fast_options());
+    EXPECT_EQ(db.read_block_hash(7), hash);
+    EXPECT_EQ(db.read_record("headers", bytes{1, 2}), bytes{9});
+    EXPECT_EQ(db.read_record("headers", bytes{1}), bytes{});
+    EXPECT_EQ(db.read_record("head", bytes{1, 2}), bytes{8});
+    EXPECT_FALSE(db.read_record("tmp", bytes{5}).has_value());
+    EXPECT_FALSE(db.read_record("headers", bytes{3}).has_value());
+    EXPECT_FALSE(db.read_record("nothing", bytes{1, 2}).has_value());
+
+    // Keys LMDB cannot hold are refused before anything is written.
+    ChangeSet changes = many_accounts(1, 5, 0);
+    const Hash32 root = db.state_root();
+    EXPECT_THROW(db.commit(changes, std::vector<RecordWrite>{{std::string(300, 't'), bytes{1}, bytes{1}}}), DatabaseError);
+    EXPECT_THROW(db.commit(changes, std::vector<RecordWrite>{{"t", bytes(600, 1), bytes{1}}}), DatabaseError);
+    EXPECT_EQ(db.state_root(), root);
+    EXPECT_FALSE(db.read_record(std::string(300, 't'), bytes{1}).has_value());
+    EXPECT_FALSE(db.read_record("t", bytes(600, 1)).has_value());
+}
+
+TEST(LmdbDatabase, CodeIsContentAddressedAndKeptAfterReopen) {
+    TempDir dir;
+    const auto code = std::make_shared<const bytes>(bytes{0x60, 0x01, 0x00});
+    const Hash32 hash = keccak256(*code);
+    {
+        LmdbDatabase db(dir.path(), fast_options());
+        ChangeSet changes;
+        changes.codes.emplace_back(hash, code);
+        changes.codes.emplace_back(kEmptyCodeHash, std::make_shared<const bytes>());
+        db.commit(changes);
+        ChangeSet again;
+        again.codes.emplace_back(hash, std::make_shared<const bytes>(bytes{0xff}));  // first one stays
+        db.commit(again);
+    }
+    LmdbDatabase db(dir.path(), fast_options());
+    ASSERT_NE(db.read_code(hash), nullptr);
+    EXPECT_EQ(*db.read_code(hash), *code);
+    ASSERT_NE(db.read_code(kEmptyCodeHash), nullptr);
+    EXPECT_TRUE(db.read_code(kEmptyCodeHash)->empty());
+    EXPECT_EQ(db.read_code(Hash32{}), nullptr);
+}
+
+TEST(LmdbDatabase, SchemaVersionMismatchIsRefused) {
+    TempDir dir;
+    { LmdbDatabase db(dir.path(), fast_options()); }
+    set_schema_version(dir.path(), LmdbDatabase::kSchemaVersion + 1);
+    const std::string message = error_of([&] { LmdbDatabase db(dir.path(), fast_options()); });
+    EXPECT_NE(message.find("schema version " + std::to_string(LmdbDatabase::kSchemaVersion + 1)), std::string::npos) << message;
+    EXPECT_NE(message.find("schema version " + std::to_string(LmdbDatabase::kSchemaVersion) + " only"), std::string::npos) << message;
+    set_schema_version(dir.path(), LmdbDatabase::kSchemaVersion);
+    EXPECT_NO_THROW(LmdbDatabase(dir.path(), fast_options()));
+}
+
+TEST(LmdbDatabase, DirectoriesThatAreNotDatabasesAreRefused) {
+    TempDir garbage;
+    std::filesystem::create_directories(garbage.path());
+    {
+        std::ofstream out(garbage.path() / "data.mdb", std::ios::binary);
+        out << std::string(16384, 'x');
+    }
+    std::string message = error_of([&] { LmdbDatabase db(garbage.path(), fast_options()); });
+    EXPECT_NE(message.find("not an LMDB database"), std::string::npos) << message;
+
+    TempDir other_files;
+    std::filesystem::create_directories(other_files.path());
+    std::ofstream(other_files.path() / "notes.txt") << "hello";
+    message = error_of([&] { LmdbDatabase db(other_files.path(), fast_options()); });
+    EXPECT_NE(message.find("not an LMDB database"), std::string::npos) << message;
+    EXPECT_FALSE(std::filesystem::exists(other_files.path() / "data.mdb"));
+
+    TempDir file;
+    std::ofstream(file.path()) << "a file";
+    message = error_of([&] { LmdbDatabase db(file.path(), fast_options()); });
+    EXPECT_NE(message.find("not a directory"), std::string::npos) << message;
+
+    // An LMDB database of someone else: keys in its main table, no metadata.
+    TempDir foreign;
+    std::filesystem::create_directories(foreign.path());
+    {
+        MDB_env* env = nullptr;
+        ASSERT_EQ(mdb_env_create(&env), 0);
+        ASSERT_EQ(mdb_env_open(env, foreign.path().c_str(), 0, 0644), 0);
+        MDB_txn* txn = nullptr;
+        ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+        MDB_dbi main;
+        ASSERT_EQ(mdb_dbi_open(txn, nullptr, 0, &main), 0);
+        char key[] = "k", value[] = "v";
+        MDB_val k{1, key}, v{1, value};
+        ASSERT_EQ(mdb_put(txn, main, &k, &v, 0), 0);
+        ASSERT_EQ(mdb_txn_commit(txn), 0);
+        mdb_env_close(env);
+    }
+    message = error_of([&] { LmdbDatabase db(foreign.path(), fast_options()); });
+    EXPECT_NE(message.find("not a polyvm state database"), std::string::npos) << message;
+}
+
+TEST(LmdbDatabase, SecondOpenInTheSameProcessIsRefused) {
+    TempDir dir;
+    LmdbDatabase db(dir.path(), fast_options());
+    const std::string message = error_of([&] { LmdbDatabase again(dir.path() / ".", fast_options()); });
+    EXPECT_NE(message.find("already open"), std::string::npos) << message;
+}
+
+// Readers on other threads while commits grow the map: every root read is one that was
+// committed, every account read is whole.
+TEST(LmdbDatabase, ConcurrentReadersDuringGrowingCommits) {
+    TempDir dir;
+    LmdbOptions options = fast_options();
+    options.initial_map_size = 64 << 10;
+    LmdbDatabase db(dir.path(), options);
+    std::vector<ChangeSet> sets;
+    for (uint64_t i = 0; i < 12; ++i) sets.push_back(many_accounts(400, 100 + i, 2));
+    // Every root the database may show: before any commit and after each.
+    std::set<Hash32> committed{db.state_root()};
+    MemoryDatabase preview;
+    for (const ChangeSet& set : sets) {
+        preview.commit(set);
+        committed.insert(preview.state_root());
+    }
+    std::atomic<bool> done{false};
+    std::atomic<size_t> bad{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            while (!done) {
+                if (!committed.count(db.state_root())) ++bad;
+                for (const ChangeSet& set : sets) {
+                    const auto account = db.read_account(set.accounts[7].address);
+                    if (account && account->nonce != set.accounts[7].account->nonce) ++bad;
+                }
+            }
+        });
+    }
+    for (const ChangeSet& set : sets) db.commit(set);
+    done = true;
+    for (auto& t : readers) t.join();
+    EXPECT_EQ(bad, 0u);
+    EXPECT_GT(db.map_size(), size_t{64} << 10);
+}

@@ -1,0 +1,202 @@
+// The persistent trie against state/trie.hpp's from-scratch root: official vectors, and random
+// batches of inserts and deletes after which the stored nodes must be exactly those of a trie
+// built at once from the surviving entries (nothing stale, everything canonical).
+#include "common/hex.hpp"
+#include "crypto/keccak.hpp"
+#include "db/merkle_trie.hpp"
+#include "fixtures_path.hpp"
+#include "state/database.hpp"
+#include "state/trie.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <random>
+
+using namespace polyvm;
+using namespace polyvm::mpt;
+using nlohmann::json;
+
+namespace {
+
+bytes fixture_bytes(const std::string& s) {
+    if (s.rfind("0x", 0) == 0) {
+        auto b = from_hex(s);
+        EXPECT_TRUE(b.has_value()) << "bad hex: " << s;
+        return b.value_or(bytes{});
+    }
+    return bytes(s.begin(), s.end());
+}
+
+Hash32 reference_root(const std::map<bytes, bytes>& entries) {
+    return trie_root(std::vector<std::pair<bytes, bytes>>(entries.begin(), entries.end()));
+}
+
+/// The nodes a trie holding exactly `entries` has when built in one batch.
+std::map<bytes, bytes> fresh_nodes(const std::map<bytes, bytes>& entries) {
+    MemoryTrieNodeStore store;
+    std::vector<TrieWrite> writes;
+    for (const auto& [k, v] : entries) writes.push_back({k, v});
+    update_trie(store, writes);
+    return store.nodes();
+}
+
+/// Runs a root-vector file twice: one write per update, and all writes in one batch.
+size_t run_root_file(const std::string& file, bool secure) {
+    std::ifstream in(test::fixtures_root() / "trie" / file);
+    const json j = json::parse(in);
+    size_t cases = 0;
+    for (const auto& [name, tc] : j.items()) {
+        SCOPED_TRACE(file + ":" + name);
+        std::vector<TrieWrite> writes;
+        auto add = [&](const std::string& k, const json& v) {
+            bytes key = fixture_bytes(k);
+            if (secure) {
+                const Hash32 h = keccak256(key);
+                key.assign(h.bytes.begin(), h.bytes.end());
+            }
+            writes.push_back({std::move(key), v.is_null() ? bytes{} : fixture_bytes(v.get<std::string>())});
+        };
+        if (tc["in"].is_array()) {
+            for (const auto& kv : tc["in"]) add(kv[0].get<std::string>(), kv[1]);
+        } else {
+            for (const auto& [k, v] : tc["in"].items()) add(k, v);
+        }
+        const Hash32 expected = *hash_from_hex(tc["root"].get<std::string>());
+
+        MemoryTrieNodeStore one_by_one;
+        for (const TrieWrite& w : writes) update_trie(one_by_one, std::span(&w, 1));
+        EXPECT_EQ(to_hex(stored_trie_root(one_by_one)), to_hex(expected));
+
+        MemoryTrieNodeStore batch;
+        EXPECT_EQ(to_hex(update_trie(batch, writes)), to_hex(expected));
+        EXPECT_EQ(one_by_one.nodes(), batch.nodes());
+        ++cases;
+    }
+    return cases;
+}
+
+}  // namespace
+
+TEST(MerkleTrie, EmptyTrie) {
+    MemoryTrieNodeStore store;
+    EXPECT_EQ(stored_trie_root(store), kEmptyTrieRoot);
+    EXPECT_EQ(update_trie(store, {}), kEmptyTrieRoot);
+    const std::vector<TrieWrite> put{{bytes{1, 2}, bytes{3}}};
+    EXPECT_NE(update_trie(store, put), kEmptyTrieRoot);
+    const std::vector<TrieWrite> erase{{bytes{1, 2}, bytes{}}};
+    EXPECT_EQ(update_trie(store, erase), kEmptyTrieRoot);
+    EXPECT_TRUE(store.nodes().empty());
+    // Deleting an absent key from an empty trie stores nothing.
+    EXPECT_EQ(update_trie(store, erase), kEmptyTrieRoot);
+    EXPECT_TRUE(store.nodes().empty());
+}
+
+TEST(MerkleTrie, LastWriteOfABatchWins) {
+    MemoryTrieNodeStore store;
+    const std::vector<TrieWrite> writes{{bytes{1}, bytes{1}}, {bytes{2}, bytes{2}}, {bytes{1}, bytes{}}, {bytes{2}, bytes{5}}};
+    EXPECT_EQ(update_trie(store, writes), reference_root({{bytes{2}, bytes{5}}}));
+}
+
+TEST(MerkleTrie, RootVectors) {
+    POLYVM_REQUIRE_FIXTURES(dir, "trie");
+    size_t cases = 0;
+    cases += run_root_file("trietest.json", false);
+    cases += run_root_file("trieanyorder.json", false);
+    cases += run_root_file("trietest_secureTrie.json", true);
+    cases += run_root_file("trieanyorder_secureTrie.json", true);
+    cases += run_root_file("hex_encoded_securetrie_test.json", true);
+    EXPECT_EQ(cases, 25u);
+}
+
+// Short keys over a 2-symbol alphabet: many keys are prefixes of others (branch values), paths
+// share long runs (extensions), and deletes collapse branches often.
+TEST(MerkleTrie, RandomBatchesOfPrefixKeys) {
+    std::mt19937_64 rng(11);
+    MemoryTrieNodeStore store;
+    std::map<bytes, bytes> reference;
+    for (int round = 0; round < 400; ++round) {
+        std::vector<TrieWrite> writes;
+        const size_t count = 1 + rng() % (round % 7 == 0 ? 40 : 5);
+        for (size_t i = 0; i < count; ++i) {
+            bytes key(rng() % 5);
+            for (auto& b : key) b = static_cast<uint8_t>(rng() % 2 == 0 ? 0x00 : 0x11 * (rng() % 2 + 1));
+            bytes value;
+            if (rng() % 3 != 0) value.assign(1 + rng() % (rng() % 4 == 0 ? 40 : 3), static_cast<uint8_t>(rng()));
+            if (value.empty())
+                reference.erase(key);
+            else
+                reference[key] = value;
+            writes.push_back({std::move(key), std::move(value)});
+        }
+        SCOPED_TRACE("round " + std::to_string(round));
+        ASSERT_EQ(to_hex(update_trie(store, writes)), to_hex(reference_root(reference)));
+        ASSERT_EQ(store.nodes(), fresh_nodes(reference));
+    }
+}
+
+// Hashed keys as in the state trie, growing to a few thousand entries then shrinking to none.
+TEST(MerkleTrie, RandomBatchesOfHashedKeys) {
+    std::mt19937_64 rng(5);
+    MemoryTrieNodeStore store;
+    std::map<bytes, bytes> reference;
+    std::vector<bytes> keys;
+    for (int i = 0; i < 3000; ++i) {
+        const Hash32 h = keccak256(bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8)});
+        keys.emplace_back(h.bytes.begin(), h.bytes.end());
+    }
+    for (int round = 0; round < 60; ++round) {
+        const bool shrinking = round >= 40;
+        std::vector<TrieWrite> writes;
+        const size_t count = round % 10 == 0 ? 600 : 1 + rng() % 30;
+        for (size_t i = 0; i < count; ++i) {
+            const bytes& key = keys[rng() % keys.size()];
+            bytes value;
+            if (rng() % (shrinking ? 10 : 4) == 0) value.assign(1 + rng() % 80, static_cast<uint8_t>(rng()));
+            if (!shrinking && value.empty()) value.assign(1 + rng() % 80, static_cast<uint8_t>(rng()));
+            if (value.empty())
+                reference.erase(key);
+            else
+                reference[key] = value;
+            writes.push_back({key, std::move(value)});
+        }
+        SCOPED_TRACE("round " + std::to_string(round));
+        ASSERT_EQ(update_trie(store, writes), reference_root(reference));
+    }
+    EXPECT_EQ(store.nodes(), fresh_nodes(reference));
+    std::vector<TrieWrite> erase_all;
+    for (const auto& [k, v] : reference) erase_all.push_back({k, {}});
+    EXPECT_EQ(update_trie(store, erase_all), kEmptyTrieRoot);
+    EXPECT_TRUE(store.nodes().empty());
+}
+
+TEST(MerkleTrie, CorruptNodeIsADatabaseError) {
+    MemoryTrieNodeStore store;
+    const std::vector<TrieWrite> writes{{bytes{0x10}, bytes{1}}, {bytes{0x20}, bytes{2}}};
+    update_trie(store, writes);
+    store.store(std::vector<uint8_t>{1}, bytes{0xc0});  // an empty list is no node
+    const std::vector<TrieWrite> more{{bytes{0x11}, bytes{3}}};
+    EXPECT_THROW(update_trie(store, more), DatabaseError);
+    store.remove(std::vector<uint8_t>{1});  // a branch's child missing
+    EXPECT_THROW(update_trie(store, more), DatabaseError);
+    store.store({}, bytes{0x01, 0x02});
+    EXPECT_THROW(update_trie(store, more), DatabaseError);
+}
+
+TEST(MerkleTrie, PackedPathKeys) {
+    bytes out;
+    append_packed_path(out, std::vector<uint8_t>{});
+    EXPECT_EQ(out, (bytes{0}));
+    out.clear();
+    append_packed_path(out, std::vector<uint8_t>{1});
+    EXPECT_EQ(out, (bytes{0x10, 1}));
+    out.clear();
+    append_packed_path(out, std::vector<uint8_t>{1, 0});
+    EXPECT_EQ(out, (bytes{0x10, 2}));
+    out.clear();
+    append_packed_path(out, std::vector<uint8_t>{0xa, 0xb, 0xc});
+    EXPECT_EQ(out, (bytes{0xab, 0xc0, 3}));
+    EXPECT_THROW(append_packed_path(out, std::vector<uint8_t>(256, 1)), DatabaseError);
+}
