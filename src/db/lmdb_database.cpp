@@ -617,14 +617,20 @@ std::optional<Hash32> LmdbDatabase::read_block_hash(uint64_t number) {
     return Hash32::from(*record);
 }
 
-ChangeSet LmdbDatabase::commit(const ChangeSet& changes, std::span<const RecordWrite> records) {
+namespace {
+void check_record_writes(std::span<const RecordWrite> records, size_t max_key_size) {
     for (const RecordWrite& write : records) {
         if (write.table.size() > kMaxTableNameSize)
             throw DatabaseError("record table name longer than " + std::to_string(kMaxTableNameSize) + " bytes; nothing was written");
-        if (1 + write.table.size() + write.key.size() > impl_->max_key_size)
+        if (1 + write.table.size() + write.key.size() > max_key_size)
             throw DatabaseError("record key too long for table " + write.table + " (LMDB keys hold at most " +
-                                std::to_string(impl_->max_key_size) + " bytes with the table name); nothing was written");
+                                std::to_string(max_key_size) + " bytes with the table name); nothing was written");
     }
+}
+}  // namespace
+
+ChangeSet LmdbDatabase::commit(const ChangeSet& changes, std::span<const RecordWrite> records) {
+    check_record_writes(records, impl_->max_key_size);
     std::lock_guard lock(impl_->commit_mutex);
     for (;;) {
         {
@@ -640,6 +646,52 @@ ChangeSet LmdbDatabase::commit(const ChangeSet& changes, std::span<const RecordW
         impl_->grow_map();
     }
 }
+
+CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<const RecordWrite> records,
+                                           const Hash32& expected_root, std::optional<RecordWrite> reverse_record) {
+    check_record_writes(records, impl_->max_key_size);
+    if (reverse_record) check_record_writes(std::span<const RecordWrite>(&*reverse_record, 1), impl_->max_key_size);
+    std::lock_guard lock(impl_->commit_mutex);
+    for (;;) {
+        {
+            Impl::WriteTxn txn(*impl_);
+            try {
+                CheckedCommit out;
+                ChangeSet reverse = impl_->apply(txn.get(), changes, records);
+                const auto root = get(txn.get(), impl_->metadata, as_view(kStateRootKey));
+                out.root = Hash32::from(*root);
+                if (out.root != expected_root) return out;  // aborted with the transaction
+                if (reverse_record)
+                    put(txn.get(), impl_->records, record_key(reverse_record->table, reverse_record->key),
+                        encode_change_set(reverse));
+                txn.commit();
+                out.committed = true;
+                out.reverse = std::move(reverse);
+                return out;
+            } catch (const MapFull&) {
+            }
+        }
+        impl_->grow_map();
+    }
+}
+
+Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
+    std::lock_guard lock(impl_->commit_mutex);
+    for (;;) {
+        {
+            Impl::WriteTxn txn(*impl_);
+            try {
+                impl_->apply(txn.get(), changes, {});
+                const auto root = get(txn.get(), impl_->metadata, as_view(kStateRootKey));
+                return Hash32::from(*root);  // the transaction is aborted: nothing is written
+            } catch (const MapFull&) {
+            }
+        }
+        impl_->grow_map();
+    }
+}
+
+void LmdbDatabase::sync_to_disk() { check(mdb_env_sync(impl_->env, 1), "sync to disk"); }
 
 std::optional<bytes> LmdbDatabase::read_record(std::string_view table, bytes_view key) {
     if (table.size() > kMaxTableNameSize || 1 + table.size() + key.size() > impl_->max_key_size) return std::nullopt;  // never stored

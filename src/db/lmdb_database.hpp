@@ -72,7 +72,16 @@ public:
     /// record whose table name is over 255 bytes, or whose table and key together exceed LMDB's
     /// key limit (about 500 bytes), is refused with DatabaseError (nothing written).
     ChangeSet commit(const ChangeSet& changes, std::span<const RecordWrite> records = {}) override;
+    /// One write transaction: applied, the root checked, then committed or aborted. No crash
+    /// can leave a block whose root was not checked.
+    CheckedCommit commit_if_root(const ChangeSet& changes, std::span<const RecordWrite> records,
+                                 const Hash32& expected_root,
+                                 std::optional<RecordWrite> reverse_record = std::nullopt) override;
+    /// Applies inside a write transaction that is then aborted.
+    Hash32 preview_root(const ChangeSet& changes) override;
     std::optional<bytes> read_record(std::string_view table, bytes_view key) override;
+    /// Flushes every commit so far to disk (with sync_every_commit false, the end of a batch).
+    void sync_to_disk();
     /// The stored root: O(1).
     Hash32 state_root() override;
     std::vector<DumpedAccount> dump() override;

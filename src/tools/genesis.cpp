@@ -147,8 +147,16 @@ Genesis parse_genesis(std::string_view json_text, const std::string& label) {
 
         const auto alloc = doc.find("alloc");
         if (alloc == doc.end()) throw FixtureError("missing \"alloc\"");
+        // geth leaves out a zero nonce or balance; the fixture reader wants both.
+        json accounts = *alloc;
+        if (accounts.is_object())
+            for (auto& [address, account] : accounts.items())
+                if (account.is_object()) {
+                    if (!account.contains("nonce")) account["nonce"] = "0x0";
+                    if (!account.contains("balance")) account["balance"] = "0x0";
+                }
         MemoryDatabase scratch;
-        for (const PreAccount& a : read_accounts(*alloc, "alloc")) {
+        for (const PreAccount& a : read_accounts(accounts, "alloc")) {
             GenesisAccount account;
             account.address = a.address;
             account.info.nonce = a.nonce;

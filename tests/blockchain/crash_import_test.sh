@@ -10,7 +10,7 @@ kills=${2:-24}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$polyvm" makechain --out "$work/chain" --workload mix --blocks 120 --txs 150 --senders 128 >/dev/null
+"$polyvm" makechain --out "$work/chain" --workload mix --blocks 300 --txs 150 --senders 128 >/dev/null
 last_head=-1
 i=0
 while [ "$i" -lt "$kills" ]; do
@@ -43,6 +43,6 @@ done
 final=$("$polyvm" checkdb --data-dir "$work/db")
 echo "final: $final"
 case "$final" in
-    "ok #120 "*) echo "1 passed, 0 failed" ;;
-    *) echo "FAIL: the resumed import did not reach block 120" >&2; exit 1 ;;
+    "ok #300 "*) echo "1 passed, 0 failed" ;;
+    *) echo "FAIL: the resumed import did not reach block 300" >&2; exit 1 ;;
 esac
