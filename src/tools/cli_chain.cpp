@@ -39,10 +39,11 @@ struct OpenChain {
     std::unique_ptr<Blockchain> chain;
 };
 
-OpenChain open_chain(const std::string& dir, bool sync, const std::string& genesis_path, bool must_exist) {
+OpenChain open_chain(const std::string& dir, bool sync, const std::string& genesis_path, bool must_exist,
+                     size_t max_size = 0) {
     OpenChain c;
     if (must_exist && !std::filesystem::exists(dir)) throw FixtureError("data dir " + dir + " does not exist");
-    c.db = open_data_dir(dir, sync);
+    c.db = open_data_dir(dir, sync, max_size);
     const auto stored = c.db->read_record(chain_tables::kMeta, meta_key(kGenesisKey));
     if (!stored) {
         if (genesis_path.empty())
@@ -75,6 +76,7 @@ Command add_import(CLI::App& parent) {
         std::vector<std::string> files;
         bool sync_every_block = false;
         size_t batch = 256;
+        size_t max_db_size = 0;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("import", "Import RLP-encoded blocks into a chain database (LMDB)");
@@ -88,13 +90,14 @@ Command add_import(CLI::App& parent) {
     cmd->add_option("--genesis", args->genesis, "geth genesis JSON; required to start a new chain")->type_name("FILE");
     cmd->add_flag("--sync-every-block", args->sync_every_block, "Flush every block to disk (slower)");
     cmd->add_option("--batch", args->batch, "Blocks per flush to disk")->capture_default_str()->check(CLI::Range(1u, 1u << 30));
+    cmd->add_option("--max-db-size", args->max_db_size, "Largest database file in bytes (default 1 TiB)")->type_name("BYTES");
     cmd->add_option("FILE", args->files, "RLP block files")->required();
     Command c;
     c.app = cmd;
     c.run = [args]() -> int {
         OpenChain open;
         try {
-            open = open_chain(args->data_dir, args->sync_every_block, args->genesis, false);
+            open = open_chain(args->data_dir, args->sync_every_block, args->genesis, false, args->max_db_size);
         } catch (const std::exception& e) {
             std::cerr << "error: " << e.what() << "\n";
             return kExitUsage;

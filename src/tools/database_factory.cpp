@@ -57,9 +57,14 @@ DatabaseFactory database_factory(const std::string& kind) {
     return [] { return std::make_unique<MemoryDatabase>(); };
 }
 
-std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path& dir, bool sync_every_commit) {
+std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path& dir, bool sync_every_commit,
+                                             size_t max_size) {
     LmdbOptions options;
     options.sync_every_commit = sync_every_commit;
+    if (max_size) {
+        options.max_map_size = max_size;
+        options.initial_map_size = std::min(options.initial_map_size, max_size);
+    }
     return std::make_unique<LmdbDatabase>(dir, options);
 }
 

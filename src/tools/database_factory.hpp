@@ -19,7 +19,10 @@ DatabaseFactory database_factory(const std::string& kind);
 /// Opens (or creates) the persistent database of a data directory. With `sync_every_commit`
 /// false a commit is durable against a process crash but may be lost on a power loss until the
 /// next flush_to_disk(). Throws DatabaseError with a clear message.
-std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path& dir, bool sync_every_commit);
+/// `max_size` bounds the database file (0: no bound but the default of 1 TiB); a commit that does
+/// not fit fails with "database full" and writes nothing.
+std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path& dir, bool sync_every_commit,
+                                             size_t max_size = 0);
 /// Forces every commit so far to disk.
 void flush_to_disk(StateDatabase& db);
 
