@@ -54,3 +54,6 @@ void import_chain(benchmark::State& state, Workload workload, const std::string&
 BENCHMARK_CAPTURE(import_chain, transfers_memory, Workload::Transfers, "memory")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(import_chain, erc20_memory, Workload::Erc20, "memory")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(import_chain, mix_memory, Workload::Mix, "memory")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(import_chain, transfers_lmdb, Workload::Transfers, "lmdb")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(import_chain, erc20_lmdb, Workload::Erc20, "lmdb")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(import_chain, mix_lmdb, Workload::Mix, "lmdb")->Unit(benchmark::kMillisecond)->UseRealTime();
