@@ -23,6 +23,7 @@ Command add_statetest_command(CLI::App& parent);
 Command add_run_command(CLI::App& parent);
 Command add_bench_command(CLI::App& parent);
 Command add_blocktest_command(CLI::App& parent);
+Command add_t8n_command(CLI::App& parent);
 
 /// Resolves a --fork argument (case-insensitive, aliases accepted). On failure returns nullopt and
 /// sets `error` to a message listing the known names.

@@ -1,4 +1,5 @@
-// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`, `polyvm bench ...`.
+// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`, `polyvm bench ...`,
+// `polyvm blocktest ...`, `polyvm t8n ...`.
 #include "tools/cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_run_command(app),
         polyvm::tools::add_bench_command(app),
         polyvm::tools::add_blocktest_command(app),
+        polyvm::tools::add_t8n_command(app),
     };
     try {
         app.parse(argc, argv);
