@@ -115,7 +115,8 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
 
     if (rev >= Revision::Prague) {
         BlockRequests requests =
-            collect_block_requests(state, env.info, rev, block_logs, config.chain_id, config.deposit_contract);
+            collect_block_requests(state, env.info, rev, block_logs, config.chain_id, config.deposit_contract,
+                                   options.allow_missing_request_contracts);
         if (requests.error) {
             const bool deposit = requests.error->find("deposit") != std::string::npos;
             const bool empty = requests.error->find("no code") != std::string::npos;

@@ -121,7 +121,7 @@ std::optional<bytes> parse_deposit_requests(const std::vector<Log>& block_logs, 
 
 BlockRequests collect_block_requests(State& state, const BlockInfo& block, Revision rev,
                                      const std::vector<Log>& block_logs, const uint256& chain_id,
-                                     const Address& deposit_contract) {
+                                     const Address& deposit_contract, bool allow_missing_contracts) {
     BlockRequests out;
     if (rev < Revision::Prague) return out;  // EIP-7685 starts in Prague
     auto add = [&](uint8_t type, const bytes& data) {
@@ -144,6 +144,10 @@ BlockRequests collect_block_requests(State& state, const BlockInfo& block, Revis
     // EIP-7002, then EIP-7251: the call dequeues the pending requests and returns them.
     for (const auto& [address, type] : {std::pair{kWithdrawalRequestAddress, kWithdrawalRequestType},
                                         std::pair{kConsolidationRequestAddress, kConsolidationRequestType}}) {
+        if (allow_missing_contracts) {
+            const Account* contract = state.find(address);
+            if (!contract || contract->code_size() == 0) continue;
+        }
         SystemCallResult r = system_call(state, block, rev, address, {}, true, chain_id);
         if (r.error) {
             out.error = std::move(r.error);

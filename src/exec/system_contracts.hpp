@@ -69,9 +69,12 @@ struct BlockRequests {
 
 /// End of a block (Prague on): deposits from the logs (EIP-6110), then the withdrawal (EIP-7002)
 /// and consolidation (EIP-7251) queues are dequeued through checked system calls.
+/// `allow_missing_contracts` (t8n, as geth's): a queue contract without code yields no requests
+/// instead of invalidating the block, so state-test style pre-states without the predeploys run.
 BlockRequests collect_block_requests(State& state, const BlockInfo& block, Revision rev,
                                      const std::vector<Log>& block_logs, const uint256& chain_id = 1,
-                                     const Address& deposit_contract = kMainnetDepositContractAddress);
+                                     const Address& deposit_contract = kMainnetDepositContractAddress,
+                                     bool allow_missing_contracts = false);
 
 /// EIP-7685: sha256(sha256(r_0) ‖ sha256(r_1) ‖ ...) over the requests that carry data.
 Hash32 requests_hash(const std::vector<bytes>& requests);

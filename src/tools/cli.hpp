@@ -27,6 +27,7 @@ Command add_import_command(CLI::App& parent);
 Command add_dump_command(CLI::App& parent);
 Command add_makechain_command(CLI::App& parent);
 Command add_checkdb_command(CLI::App& parent);
+Command add_t8n_command(CLI::App& parent);
 
 /// Resolves a --fork argument (case-insensitive, aliases accepted). On failure returns nullopt and
 /// sets `error` to a message listing the known names.

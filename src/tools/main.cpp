@@ -1,4 +1,5 @@
-// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`, `polyvm bench ...`.
+// polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`, `polyvm bench ...`,
+// `polyvm blocktest ...`, `polyvm t8n ...`.
 #include "tools/cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_dump_command(app),
         polyvm::tools::add_makechain_command(app),
         polyvm::tools::add_checkdb_command(app),
+        polyvm::tools::add_t8n_command(app),
     };
     try {
         app.parse(argc, argv);
