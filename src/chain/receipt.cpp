@@ -31,16 +31,6 @@ void merge_bloom(Bloom& into, const Bloom& other) {
     for (size_t i = 0; i < Bloom::size(); ++i) into[i] |= other[i];
 }
 
-bytes encode_logs(const std::vector<Log>& logs) {
-    rlp::ListBuilder list;
-    for (const Log& log : logs) {
-        rlp::ListBuilder topics;
-        for (const Hash32& t : log.topics) topics.add(t);
-        list.add_raw(rlp::ListBuilder{}.add(log.address).add_raw(topics.finish()).add(log.data).finish());
-    }
-    return list.finish();
-}
-
 bytes encode_receipt(const Receipt& receipt) {
     rlp::ListBuilder b;
     if (receipt.post_state_root)

@@ -29,8 +29,6 @@ void merge_bloom(Bloom& into, const Bloom& other);
 /// The receipt's consensus encoding: rlp([status, cumulative gas, bloom, logs]), prefixed with
 /// the type byte for typed transactions.
 bytes encode_receipt(const Receipt& receipt);
-/// rlp of the logs list alone ([address, [topics], data] each).
-bytes encode_logs(const std::vector<Log>& logs);
 Hash32 receipts_root(const std::vector<Receipt>& receipts);
 
 }  // namespace polyvm

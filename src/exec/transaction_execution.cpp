@@ -115,15 +115,17 @@ int64_t apply_authorizations(State& state, const Transaction& tx, const uint256&
 }
 }  // namespace
 
-Hash32 logs_hash(const std::vector<Log>& logs) {
+bytes encode_logs(const std::vector<Log>& logs) {
     rlp::ListBuilder list;
     for (const auto& log : logs) {
         rlp::ListBuilder topics;
         for (const auto& t : log.topics) topics.add(t);
         list.add_raw(rlp::ListBuilder{}.add(log.address).add_raw(topics.finish()).add(log.data).finish());
     }
-    return keccak256(list.finish());
+    return list.finish();
 }
+
+Hash32 logs_hash(const std::vector<Log>& logs) { return keccak256(encode_logs(logs)); }
 
 uint256 effective_gas_price(const Transaction& tx, const BlockInfo& block, Revision rev) {
     if (rev < Revision::London) return tx.gas_price;

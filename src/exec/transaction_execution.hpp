@@ -56,6 +56,8 @@ TxContext transaction_context(const BlockInfo& block, const Transaction& tx, Rev
 /// The accounts and slots a transaction starts with warm (EIP-2929, EIP-2930, EIP-3651).
 void warm_transaction_accounts(State& state, const BlockInfo& block, const Transaction& tx, Revision rev);
 
+/// rlp of a list of logs ([address, [topics], data] each), as receipts hold them.
+bytes encode_logs(const std::vector<Log>& logs);
 /// keccak256(rlp(logs)): the `logs` field of state tests.
 Hash32 logs_hash(const std::vector<Log>& logs);
 

@@ -7,8 +7,6 @@
 #include "tools/exception_match.hpp"
 #include "tools/fixture_json.hpp"
 
-#include <fstream>
-#include <sstream>
 
 namespace polyvm::tools {
 namespace {
@@ -62,17 +60,7 @@ BlockchainTest read_test(const std::string& name, const json& t) {
 
 std::vector<GenesisAccount> genesis_alloc(const std::vector<PreAccount>& accounts) {
     std::vector<GenesisAccount> alloc;
-    for (const PreAccount& a : accounts) {
-        GenesisAccount g;
-        g.address = a.address;
-        g.info.nonce = a.nonce;
-        g.info.balance = a.balance;
-        g.info.code_hash = a.code.empty() ? kEmptyCodeHash : keccak256(a.code);
-        g.info.has_storage = !a.storage.empty();
-        g.code = a.code;
-        g.storage = a.storage;
-        alloc.push_back(std::move(g));
-    }
+    for (const PreAccount& a : accounts) alloc.push_back(genesis_account(a));
     return alloc;
 }
 
@@ -113,31 +101,14 @@ std::optional<std::string> first_difference(StateDatabase& db, const std::vector
 }  // namespace
 
 std::vector<BlockchainTest> parse_blockchain_tests(std::string_view json_text, const std::string& file_label) {
-    json doc;
-    try {
-        doc = json::parse(json_text.begin(), json_text.end());
-    } catch (const json::exception& e) {
-        throw FixtureError(file_label + ": malformed JSON: " + e.what());
-    }
-    if (!doc.is_object()) throw FixtureError(file_label + ": expected a JSON object of tests at the top level");
     std::vector<BlockchainTest> tests;
-    try {
-        for (const auto& [name, t] : doc.items()) tests.push_back(read_test(name, t));
-    } catch (const FixtureError& e) {
-        throw FixtureError(file_label + ": " + e.what());
-    } catch (const json::exception& e) {
-        throw FixtureError(file_label + ": " + e.what());
-    }
+    for_each_fixture_test(json_text, file_label,
+                          [&](const std::string& name, const json& t) { tests.push_back(read_test(name, t)); });
     return tests;
 }
 
 std::vector<BlockchainTest> load_blockchain_test_file(const std::filesystem::path& path, const std::string& file_label) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FixtureError(file_label + ": cannot open " + path.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) throw FixtureError(file_label + ": read error on " + path.string());
-    return parse_blockchain_tests(ss.str(), file_label);
+    return parse_blockchain_tests(read_fixture_text(path, file_label), file_label);
 }
 
 CaseVerdict run_blockchain_test(const BlockchainTest& test, const DatabaseFactory& make_database) {

@@ -157,16 +157,8 @@ Genesis parse_genesis(std::string_view json_text, const std::string& label) {
                 }
         MemoryDatabase scratch;
         for (const PreAccount& a : read_accounts(accounts, "alloc")) {
-            GenesisAccount account;
-            account.address = a.address;
-            account.info.nonce = a.nonce;
-            account.info.balance = a.balance;
-            account.info.code_hash = a.code.empty() ? kEmptyCodeHash : keccak256(a.code);
-            account.info.has_storage = !a.storage.empty();
-            account.code = a.code;
-            account.storage = a.storage;
-            scratch.put_account(a.address, account.info, a.code, a.storage);
-            g.alloc.push_back(std::move(account));
+            g.alloc.push_back(genesis_account(a));
+            scratch.put_account(a.address, g.alloc.back().info, a.code, a.storage);
         }
         h.state_root = scratch.state_root();
         return g;

@@ -2,6 +2,7 @@
 #include "tools/fixture_json.hpp"
 
 #include "common/hex.hpp"
+#include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
 
 #include <nlohmann/json.hpp>
@@ -435,32 +436,54 @@ std::string hex_of(const std::optional<uint256>& v) { return v ? v->to_hex() : "
 }  // namespace
 
 std::vector<StateTest> parse_state_tests(std::string_view json_text, const std::string& file_label) {
-    json doc;
-    try {
-        doc = json::parse(json_text.begin(), json_text.end());
-    } catch (const json::exception& e) {
-        throw FixtureError(file_label + ": malformed JSON: " + e.what());
-    }
-    if (!doc.is_object()) throw FixtureError(file_label + ": expected a JSON object of tests at the top level");
     std::vector<StateTest> tests;
-    try {
-        for (const auto& [name, t] : doc.items()) tests.push_back(read_test(name, t));
-    } catch (const FixtureError& e) {
-        throw FixtureError(file_label + ": " + e.what());
-    } catch (const json::exception& e) {
-        // Type errors inside nlohmann (e.g. get<size_t>() of a huge number) still name the file.
-        throw FixtureError(file_label + ": " + e.what());
-    }
+    for_each_fixture_test(json_text, file_label,
+                          [&](const std::string& name, const json& t) { tests.push_back(read_test(name, t)); });
     return tests;
 }
 
 std::vector<StateTest> load_state_test_file(const std::filesystem::path& path, const std::string& file_label) {
+    return parse_state_tests(read_fixture_text(path, file_label), file_label);
+}
+
+std::string read_fixture_text(const std::filesystem::path& path, const std::string& label) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw FixtureError(file_label + ": cannot open " + path.string());
+    if (!in) throw FixtureError(label + ": cannot open " + path.string());
     std::ostringstream ss;
     ss << in.rdbuf();
-    if (in.bad()) throw FixtureError(file_label + ": read error on " + path.string());
-    return parse_state_tests(ss.str(), file_label);
+    if (in.bad()) throw FixtureError(label + ": read error on " + path.string());
+    return ss.str();
+}
+
+void for_each_fixture_test(std::string_view json_text, const std::string& label,
+                           const std::function<void(const std::string&, const json&)>& read) {
+    json doc;
+    try {
+        doc = json::parse(json_text.begin(), json_text.end());
+    } catch (const json::exception& e) {
+        throw FixtureError(label + ": malformed JSON: " + e.what());
+    }
+    if (!doc.is_object()) throw FixtureError(label + ": expected a JSON object of tests at the top level");
+    try {
+        for (const auto& [name, t] : doc.items()) read(name, t);
+    } catch (const FixtureError& e) {
+        throw FixtureError(label + ": " + e.what());
+    } catch (const json::exception& e) {
+        // Type errors inside nlohmann (e.g. get<size_t>() of a huge number) still name the file.
+        throw FixtureError(label + ": " + e.what());
+    }
+}
+
+GenesisAccount genesis_account(const PreAccount& a) {
+    GenesisAccount g;
+    g.address = a.address;
+    g.info.nonce = a.nonce;
+    g.info.balance = a.balance;
+    g.info.code_hash = a.code.empty() ? kEmptyCodeHash : keccak256(a.code);
+    g.info.has_storage = !a.storage.empty();
+    g.code = a.code;
+    g.storage = a.storage;
+    return g;
 }
 
 BlockInfo block_for(const StateTest& test, Revision rev) {

@@ -9,6 +9,8 @@
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
 
+#include "unit/support/test_addresses.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -30,12 +32,7 @@ Address address_of(const Hash32& key) {
     return probe.sender;
 }
 
-Address addr(uint8_t n) {
-    Address a;
-    a[0] = 0xaa;
-    a[19] = n;
-    return a;
-}
+Address addr(uint8_t n) { return test::addr(n, 0xaa); }
 
 /// A Cancun chain with three funded senders and a genesis block.
 struct TestChain {

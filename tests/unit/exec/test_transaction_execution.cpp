@@ -3,16 +3,14 @@
 #include "exec/execution_host.hpp"
 #include "exec/transaction_execution.hpp"
 
+#include "unit/support/test_addresses.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace polyvm;
+using polyvm::test::addr;
 
 namespace {
-Address addr(uint8_t last) {
-    Address a;
-    a[19] = last;
-    return a;
-}
 
 const Address kSender = addr(0xaa);
 const Address kCoinbase = addr(0xcc);

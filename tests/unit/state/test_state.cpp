@@ -3,17 +3,12 @@
 #include "state/state.hpp"
 #include "state/trie.hpp"
 
+#include "unit/support/test_addresses.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace polyvm;
-
-namespace {
-Address addr(uint8_t last) {
-    Address a;
-    a[19] = last;
-    return a;
-}
-}  // namespace
+using polyvm::test::addr;
 
 TEST(State, EmptyStateHasEmptyTrieRoot) {
     State s;

@@ -5,18 +5,16 @@
 #include "state/state.hpp"
 #include "state/trie.hpp"
 
+#include "unit/support/test_addresses.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 using namespace polyvm;
+using polyvm::test::addr;
 
 namespace {
-Address addr(uint8_t last) {
-    Address a;
-    a[19] = last;
-    return a;
-}
 
 /// Applies one random operation to both states, the same way.
 void random_operation(std::mt19937_64& rng, State& a, State& b) {
