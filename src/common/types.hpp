@@ -65,10 +65,11 @@ inline uint64_t hash_mix(uint64_t a, uint64_t b) noexcept {
     return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
 }
 
-/// Keyed hash of four 64-bit words (a uint256, a hash, an address padded with zeros).
+/// Keyed hash of four 64-bit words (a uint256, a hash, an address padded with zeros): two
+/// keyed multiplications, so no family of inputs collides without knowing the key. The maps
+/// that use it reduce modulo a prime bucket count, which needs no final mixing.
 inline uint64_t hash_words(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) noexcept {
-    const uint64_t h = hash_mix(w0 ^ g_hash_key[0], w1 ^ g_hash_key[1]) ^ hash_mix(w2 ^ g_hash_key[2], w3 ^ g_hash_key[3]);
-    return hash_mix(h, g_hash_key[4] | 1);
+    return hash_mix(w0 ^ g_hash_key[0], w1 ^ g_hash_key[1]) + hash_mix(w2 ^ g_hash_key[2], w3 ^ g_hash_key[3]);
 }
 
 struct FixedBytesHasher {

@@ -309,3 +309,11 @@ struct std::hash<polyvm::uint256> {
         return static_cast<size_t>(polyvm::hash_words(v.w[0], v.w[1], v.w[2], v.w[3]));
     }
 };
+// libstdc++ recomputes a node's hash on every step of a bucket walk unless the hasher is
+// declared slow, which makes it store each hash in its node: with keyed hashes that is cheaper.
+template <>
+struct std::__is_fast_hash<std::hash<polyvm::uint256>> : std::false_type {};
+template <>
+struct std::__is_fast_hash<std::hash<polyvm::FixedBytes<20>>> : std::false_type {};
+template <>
+struct std::__is_fast_hash<std::hash<polyvm::FixedBytes<32>>> : std::false_type {};

@@ -63,18 +63,6 @@ Account* State::load(const Address& addr) const {
     return &accounts_.emplace(addr, std::move(acc)).first->second;
 }
 
-Account* State::find(const Address& addr) {
-    const auto it = accounts_.find(addr);
-    if (it != accounts_.end()) return &it->second;
-    return load(addr);
-}
-
-const Account* State::find(const Address& addr) const {
-    const auto it = accounts_.find(addr);
-    if (it != accounts_.end()) return &it->second;
-    return load(addr);
-}
-
 Account& State::get_or_create(const Address& addr) {
     if (Account* existing = find(addr)) return *existing;
     Account& acc = accounts_[addr];
@@ -134,11 +122,8 @@ StorageSlot& State::storage_slot(const Address& addr, const uint256& key) {
     return it->second;  // a slot in neither the cache nor the database reads as zero
 }
 
-uint256 State::storage_value(const Address& addr, const uint256& key) {
-    Account* acc = find(addr);
-    if (!acc) return {};
-    if (const auto it = acc->storage.find(key); it != acc->storage.end()) return it->second.current;
-    if (!acc->has_db_storage || !reader_) return {};
+uint256 State::load_storage_value(const Address& addr, Account& acc, const uint256& key) {
+    if (!acc.has_db_storage || !reader_) return {};
     return storage_slot(addr, key).current;
 }
 

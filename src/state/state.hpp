@@ -45,6 +45,27 @@ struct Account {
 };
 
 
+/// Hash of an (address, storage key) pair: one keyed hash of the key with the address folded in.
+/// The key is what an attacker chooses freely (the address is a contract's), and hash_words
+/// resists chosen words.
+struct WarmSlotHash {
+    size_t operator()(const std::pair<Address, uint256>& k) const noexcept {
+        uint64_t a[3] = {0, 0, 0};
+        std::memcpy(a, k.first.data(), 20);
+        return static_cast<size_t>(
+            hash_words(k.second.w[0] ^ a[0], k.second.w[1] ^ a[1], k.second.w[2] ^ a[2], k.second.w[3]));
+    }
+};
+
+}  // namespace polyvm
+
+// libstdc++ recomputes a node's hash on every step of a bucket walk unless the hasher is
+// declared slow, which makes it store each hash in its node: with keyed hashes that is cheaper.
+template <>
+struct std::__is_fast_hash<polyvm::WarmSlotHash> : std::false_type {};
+
+namespace polyvm {
+
 class State {
 public:
     /// A self-contained state (no database behind it).
@@ -57,8 +78,19 @@ public:
     void set_code(Account& account, bytes code);
 
     /// Returns the account or nullptr if it does not exist.
-    Account* find(const Address& addr);
-    const Account* find(const Address& addr) const;
+    /// Inline: the cache hit is the interpreter's hot path (BALANCE, SLOAD, CALL, ...).
+    Account* find(const Address& addr) {
+        const auto it = accounts_.find(addr);
+        if (it != accounts_.end()) [[likely]]
+            return &it->second;
+        return load(addr);
+    }
+    const Account* find(const Address& addr) const {
+        const auto it = accounts_.find(addr);
+        if (it != accounts_.end()) [[likely]]
+            return &it->second;
+        return load(addr);
+    }
     /// Returns the account, creating an empty one (journaled) if missing.
     Account& get_or_create(const Address& addr);
 
@@ -82,7 +114,13 @@ public:
     /// Current storage value (zero if absent); loads the slot entry lazily.
     StorageSlot& storage_slot(const Address& addr, const uint256& key);
     /// SLOAD: the current value, zero for a missing account (which is not created).
-    uint256 storage_value(const Address& addr, const uint256& key);
+    uint256 storage_value(const Address& addr, const uint256& key) {
+        Account* acc = find(addr);
+        if (!acc) return {};
+        if (const auto it = acc->storage.find(key); it != acc->storage.end()) [[likely]]
+            return it->second.current;
+        return load_storage_value(addr, *acc, key);
+    }
     /// Whether the account has a non-zero slot now or at the start of the transaction, or in the
     /// database (EIP-7610 creation collisions).
     bool has_nonzero_storage(const Address& addr);
@@ -123,6 +161,8 @@ private:
 
     /// Loads `addr` from the reader into the cache; nullptr when absent.
     Account* load(const Address& addr) const;
+    /// storage_value's miss: the database's value, cached from then on.
+    uint256 load_storage_value(const Address& addr, Account& acc, const uint256& key);
     /// The account after finalize_transaction decided it survives or not.
     void finalize_account(const Address& addr, bool delete_empty);
 
@@ -134,12 +174,7 @@ private:
     bool ripemd_touch_kept_ = false;                   // see the RIPEMD quirk in revert()
     std::vector<JournalEntry> journal_;
     std::unordered_set<Address> warm_addresses_;
-    struct SlotKeyHash {
-        size_t operator()(const std::pair<Address, uint256>& k) const noexcept {
-            return std::hash<Address>{}(k.first) ^ std::hash<uint256>{}(k.second);
-        }
-    };
-    std::unordered_set<std::pair<Address, uint256>, SlotKeyHash> warm_slots_;
+    std::unordered_set<std::pair<Address, uint256>, WarmSlotHash> warm_slots_;
 };
 
 }  // namespace polyvm
