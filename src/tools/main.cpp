@@ -8,7 +8,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    CLI::App app{"polyvm: a C++20 Ethereum execution engine (EVM interpreter and state-test runner)"};
+    CLI::App app{"polyvm: a C++20 Ethereum execution engine (EVM, blocks and a chain database; conformance and benchmark tools)"};
     app.require_subcommand(1, 1);
     app.footer("Run 'polyvm <command> --help' for a command's options.\n" + polyvm::tools::fork_names_help());
     const polyvm::tools::Command commands[] = {
