@@ -16,6 +16,7 @@
 #include <shared_mutex>
 #include <string>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 namespace polyvm {
@@ -28,6 +29,14 @@ constexpr size_t kMaxTableNameSize = 255;       // the records key stores the le
 constexpr size_t kMaxIdleReaders = 32;          // each idle reader keeps a reader-table slot (126)
 constexpr std::string_view kSchemaVersionKey = "schema_version";
 constexpr std::string_view kStateRootKey = "state_root";
+/// Account-trie nodes above this depth (the root and the levels below it, 273 nodes once full,
+/// most of them rewritten by every commit) are kept in a table of their own, packed together
+/// instead of each on a page of leaves: a commit rewrites fewer pages. (Depth 4 puts the next
+/// level's 4,096 nodes there too, which every commit rewrites only in part: more pages.)
+constexpr size_t kTopDepth = 3;
+/// The first byte of an account's leaf record (a node's RLP encoding starts with 0xc0 or more).
+constexpr uint8_t kLeafRecordTag = 0x00;
+constexpr size_t kLeafRecordHeader = 1 + 20;  // the tag, the address
 
 /// Thrown inside a commit when the map is full: the commit is retried on a larger map.
 struct MapFull {};
@@ -88,27 +97,88 @@ struct StoredAccount {
     Hash32 storage_root;
 };
 
-bytes encode_stored_account(const AccountInfo& info, const Hash32& storage_root) {
-    return rlp::ListBuilder{}.add(info.nonce).add(info.balance).add(info.code_hash).add(storage_root).finish();
+DatabaseError corrupt_account() { return DatabaseError("corrupt account record in the account trie"); }
+
+/// The fields of a stored account: RLP [nonce, balance, storage root, code hash], the account's
+/// value in the trie (encode_account), or RLP [nonce, balance] for an account without code and
+/// storage (compact_account).
+std::vector<rlp::Item> stored_account_fields(bytes_view stored) {
+    const auto top = rlp::decode_item(stored);
+    if (!top || !top->is_list) throw corrupt_account();
+    auto fields = rlp::list_items(*top);
+    if (!fields || (fields->size() != 4 && fields->size() != 2)) throw corrupt_account();
+    return std::move(*fields);
 }
 
-StoredAccount decode_stored_account(bytes_view encoded) {
-    const auto corrupt = [] { return DatabaseError("corrupt account record in the accounts table"); };
-    const auto top = rlp::decode_item(encoded);
-    if (!top || !top->is_list) throw corrupt();
-    const auto fields = rlp::list_items(*top);
-    if (!fields || fields->size() != 4) throw corrupt();
-    const auto nonce = rlp::to_u64((*fields)[0]);
-    const auto balance = rlp::to_uint256((*fields)[1]);
-    const auto code_hash = rlp::to_fixed<32>((*fields)[2]);
-    const auto storage_root = rlp::to_fixed<32>((*fields)[3]);
-    if (!nonce || !balance || !code_hash || !storage_root) throw corrupt();
+/// An account's value in the trie as stored: without the empty storage root and code hash of an
+/// account that has neither (most accounts), which makes its record 66 bytes shorter.
+bytes compact_account(bytes_view trie_value) {
+    const auto fields = stored_account_fields(trie_value);
+    const auto is = [](bytes_view field, const Hash32& hash) {
+        return field.size() == 32 && std::equal(field.begin(), field.end(), hash.bytes.begin());
+    };
+    if (fields.size() == 4 && is(fields[2].payload, kEmptyTrieRoot) && is(fields[3].payload, kEmptyCodeHash)) {
+        bytes payload(fields[0].encoded.begin(), fields[0].encoded.end());
+        payload.insert(payload.end(), fields[1].encoded.begin(), fields[1].encoded.end());
+        return rlp::wrap_list(payload);
+    }
+    return bytes(trie_value.begin(), trie_value.end());
+}
+
+/// The account's value in the trie from its stored form.
+bytes full_account(bytes_view stored) {
+    const auto fields = stored_account_fields(stored);
+    if (fields.size() == 4) return bytes(stored.begin(), stored.end());
+    return rlp::ListBuilder{}.add_raw(fields[0].encoded).add_raw(fields[1].encoded).add(kEmptyTrieRoot).add(kEmptyCodeHash).finish();
+}
+
+StoredAccount decode_stored_account(bytes_view stored) {
+    const auto fields = stored_account_fields(stored);
+    const auto nonce = rlp::to_u64(fields[0]);
+    const auto balance = rlp::to_uint256(fields[1]);
+    if (!nonce || !balance) throw corrupt_account();
     StoredAccount out;
     out.info.nonce = *nonce;
     out.info.balance = *balance;
-    out.info.code_hash = *code_hash;
-    out.storage_root = *storage_root;
-    out.info.has_storage = *storage_root != kEmptyTrieRoot;
+    out.info.code_hash = kEmptyCodeHash;
+    out.storage_root = kEmptyTrieRoot;
+    if (fields.size() == 4) {
+        const auto storage_root = rlp::to_fixed<32>(fields[2]);
+        const auto code_hash = rlp::to_fixed<32>(fields[3]);
+        if (!code_hash || !storage_root) throw corrupt_account();
+        out.info.code_hash = *code_hash;
+        out.storage_root = *storage_root;
+    }
+    out.info.has_storage = out.storage_root != kEmptyTrieRoot;
+    return out;
+}
+
+/// An account's leaf record: the tag, the address, the account's value in the trie.
+bool is_leaf_record(bytes_view stored) { return !stored.empty() && stored[0] == kLeafRecordTag; }
+
+bytes leaf_record(bytes_view address, bytes_view value) {
+    if (address.size() != 20) throw DatabaseError("an account-trie leaf needs its address (20 bytes) as extra bytes");
+    bytes out;
+    out.reserve(kLeafRecordHeader + value.size());
+    out.push_back(kLeafRecordTag);
+    out.insert(out.end(), address.begin(), address.end());
+    const bytes stored = compact_account(value);
+    out.insert(out.end(), stored.begin(), stored.end());
+    return out;
+}
+
+Address leaf_record_address(bytes_view record) {
+    if (record.size() <= kLeafRecordHeader) throw DatabaseError("corrupt account record in the account trie");
+    return Address::from(record.subspan(1, 20));
+}
+
+/// The 64 nibbles of keccak256(address): the account's key in the state trie.
+std::array<uint8_t, 64> key_nibbles(const Hash32& hash) {
+    std::array<uint8_t, 64> out;
+    for (size_t i = 0; i < 32; ++i) {
+        out[2 * i] = hash[i] >> 4;
+        out[2 * i + 1] = hash[i] & 0x0f;
+    }
     return out;
 }
 
@@ -197,12 +267,17 @@ public:
     LmdbTrieNodeStore(MDB_txn* txn, MDB_dbi dbi, bytes_view prefix)
         : txn_(txn), dbi_(dbi), key_(prefix.begin(), prefix.end()), prefix_size_(prefix.size()) {}
 
-    std::optional<bytes> load(mpt::NibblePath path) override {
+    std::optional<mpt::StoredNode> load(mpt::NibblePath path) override {
         const auto value = get(txn_, dbi_, key_for(path));
         if (!value) return std::nullopt;
-        return bytes(value->begin(), value->end());  // valid only until the next write: copy
+        mpt::StoredNode node;
+        node.encoded.assign(value->begin(), value->end());  // valid only until the next write: copy
+        return node;
     }
-    void store(mpt::NibblePath path, bytes_view encoded_node) override { put(txn_, dbi_, key_for(path), encoded_node); }
+    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { put(txn_, dbi_, key_for(path), encoded_node); }
+    void store_leaf(mpt::NibblePath path, mpt::NibblePath, bytes_view, bytes_view, bytes_view encoded_node) override {
+        put(txn_, dbi_, key_for(path), encoded_node);  // storage tries keep no extra bytes
+    }
     void remove(mpt::NibblePath path) override { erase(txn_, dbi_, key_for(path)); }
 
 private:
@@ -218,6 +293,103 @@ private:
     size_t prefix_size_;
 };
 
+// ---------------------------------------------------------------------------------------------
+// The account trie
+//
+// Every node under its nibble path, one byte per nibble: the nodes above depth kTopDepth in the
+// top table (after a 0 byte: LMDB keys cannot be empty), the others in the account_trie table.
+// A leaf is kept as its account's leaf record (tag, address, compact account), the rest of its
+// key rebuilt from the address. A path sorts just before the paths below it, and nothing is
+// stored below a leaf, so the leaf of a key is the entry at or just before the key
+// (entry_on_path): accounts are read by their key without walking the trie.
+
+/// The entry with the greatest key <= `key` if its key is a prefix of `key` (key, value; valid
+/// until the transaction's next write), or nullopt.
+std::optional<std::pair<bytes_view, bytes_view>> entry_on_path(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
+    MDB_cursor* cursor = nullptr;
+    check(mdb_cursor_open(txn, dbi, &cursor), "open cursor");
+    MDB_val k = to_val(key);
+    MDB_val v;
+    int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+    if (rc == 0) {
+        const bytes_view found = view_of(k);
+        if (found.size() != key.size() || !std::equal(found.begin(), found.end(), key.begin()))
+            rc = mdb_cursor_get(cursor, &k, &v, MDB_PREV);
+    } else if (rc == MDB_NOTFOUND) {
+        rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST);
+    }
+    mdb_cursor_close(cursor);
+    if (rc == MDB_NOTFOUND) return std::nullopt;
+    check(rc, "cursor");
+    const bytes_view found = view_of(k);
+    if (found.size() > key.size() || !std::equal(found.begin(), found.end(), key.begin())) return std::nullopt;
+    return std::pair{found, view_of(v)};
+}
+
+/// The account trie's nodes, for one batch.
+class AccountTrieStore final : public mpt::TrieNodeStore {
+public:
+    /// `hashed_keys`: keccak256 of addresses already known (the batch's), to save hashing.
+    AccountTrieStore(MDB_txn* txn, MDB_dbi top, MDB_dbi deep, const std::unordered_map<Address, Hash32>& hashed_keys)
+        : txn_(txn), top_(top), deep_(deep), hashed_keys_(hashed_keys) {}
+
+    std::optional<mpt::StoredNode> load(mpt::NibblePath path) override {
+        const auto value = get(txn_, table(path), key_for(path));
+        if (!value) return std::nullopt;
+        mpt::StoredNode node;
+        if (!is_leaf_record(*value)) {
+            node.encoded.assign(value->begin(), value->end());  // valid only until the next write: copy
+            return node;
+        }
+        const Address address = leaf_record_address(*value);
+        const auto known = hashed_keys_.find(address);
+        const auto key = key_nibbles(known != hashed_keys_.end() ? known->second : keccak256(address));
+        if (path.size() > key.size() || !std::equal(path.begin(), path.end(), key.begin()))
+            throw DatabaseError("corrupt account trie: a leaf record is not on its key's path");
+        node.rest.assign(key.begin() + static_cast<ptrdiff_t>(path.size()), key.end());
+        node.value = full_account(value->subspan(kLeafRecordHeader));
+        node.extra.assign(address.bytes.begin(), address.bytes.end());
+        return node;
+    }
+    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { put(txn_, table(path), key_for(path), encoded_node); }
+    void store_leaf(mpt::NibblePath path, mpt::NibblePath, bytes_view value, bytes_view extra, bytes_view) override {
+        put(txn_, table(path), key_for(path), leaf_record(extra, value));
+    }
+    void remove(mpt::NibblePath path) override { erase(txn_, table(path), key_for(path)); }
+
+private:
+    MDB_dbi table(mpt::NibblePath path) const { return path.size() < kTopDepth ? top_ : deep_; }
+    const bytes& key_for(mpt::NibblePath path) {
+        key_.clear();
+        if (path.size() < kTopDepth) key_.push_back(0);
+        key_.insert(key_.end(), path.begin(), path.end());
+        return key_;
+    }
+
+    MDB_txn* txn_;
+    MDB_dbi top_, deep_;
+    const std::unordered_map<Address, Hash32>& hashed_keys_;
+    bytes key_;  // reused: the key of the latest call
+};
+
+/// The leaf record of `address` (whose key in the trie is `hashed_key`), or nullopt. Valid until
+/// the transaction's next write.
+std::optional<bytes_view> find_account_leaf(MDB_txn* txn, MDB_dbi top, MDB_dbi deep, const Address& address, const Hash32& hashed_key) {
+    std::array<uint8_t, 1 + 64> key;  // the top table's prefix, then the key's nibbles
+    key[0] = 0;
+    const auto nibbles = key_nibbles(hashed_key);
+    std::copy(nibbles.begin(), nibbles.end(), key.begin() + 1);
+    const auto is_it = [&](const auto& entry) {
+        return entry && is_leaf_record(entry->second) && leaf_record_address(entry->second) == address;
+    };
+    // Below the top levels first: there are all leaves but those of a small trie. A node there
+    // on the key's path means that the key's leaf, if any, is there too.
+    if (const auto entry = entry_on_path(txn, deep, bytes_view{key}.subspan(1)))
+        return is_it(entry) ? std::optional{entry->second} : std::nullopt;
+    if (const auto entry = entry_on_path(txn, top, key); is_it(entry)) return entry->second;
+    return std::nullopt;
+}
+
 /// Directories opened by an LmdbDatabase of this process: LMDB forbids a second open.
 std::mutex open_directories_mutex;
 std::set<std::string> open_directories;
@@ -232,7 +404,7 @@ struct LmdbDatabase::Impl {
     size_t max_map_size = 0;
     size_t max_key_size = 0;
 
-    MDB_dbi accounts = 0, storage = 0, code = 0, account_trie = 0, storage_trie = 0, records = 0, metadata = 0;
+    MDB_dbi account_trie_top = 0, account_trie = 0, storage = 0, code = 0, storage_trie = 0, records = 0, metadata = 0;
 
     class ReadTxn;
     class WriteTxn;
@@ -292,7 +464,8 @@ struct LmdbDatabase::Impl {
     }
 
     ChangeSet apply(MDB_txn* txn, const ChangeSet& changes, std::span<const RecordWrite> writes);
-    std::optional<StoredAccount> load_account(MDB_txn* txn, const Address& address);
+    /// `hashed_key`: keccak256(address).
+    std::optional<StoredAccount> load_account(MDB_txn* txn, const Address& address, const Hash32& hashed_key);
     uint256 load_slot(MDB_txn* txn, const Address& address, const uint256& key);
     std::vector<std::pair<uint256, uint256>> load_slots(MDB_txn* txn, const Address& address);
     void drop_storage(MDB_txn* txn, const Address& address);
@@ -448,8 +621,8 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
                                 std::to_string(kSchemaVersion) + " only");
     }
     const std::pair<const char*, MDB_dbi*> tables[] = {
-        {"accounts", &accounts},         {"storage", &storage}, {"code", &code},       {"account_trie", &account_trie},
-        {"storage_trie", &storage_trie}, {"records", &records},
+        {"account_trie_top", &account_trie_top}, {"account_trie", &account_trie}, {"storage", &storage},
+        {"code", &code},                         {"storage_trie", &storage_trie}, {"records", &records},
     };
     for (const auto& [table, handle] : tables) {
         rc = mdb_dbi_open(txn.get(), table, fresh ? MDB_CREATE : 0, handle);
@@ -471,10 +644,10 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
     }
 }
 
-std::optional<StoredAccount> LmdbDatabase::Impl::load_account(MDB_txn* txn, const Address& address) {
-    const auto record = get(txn, accounts, address);
+std::optional<StoredAccount> LmdbDatabase::Impl::load_account(MDB_txn* txn, const Address& address, const Hash32& hashed_key) {
+    const auto record = find_account_leaf(txn, account_trie_top, account_trie, address, hashed_key);
     if (!record) return std::nullopt;
-    return decode_stored_account(*record);
+    return decode_stored_account(record->subspan(kLeafRecordHeader));
 }
 
 uint256 LmdbDatabase::Impl::load_slot(MDB_txn* txn, const Address& address, const uint256& key) {
@@ -527,8 +700,18 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
     reverse.accounts.reserve(changes.accounts.size());
     std::vector<mpt::TrieWrite> account_writes;
     account_writes.reserve(changes.accounts.size());
+    // The accounts live in the trie's leaves, written at the end: an address named again reads
+    // what its earlier change wrote from here.
+    std::unordered_map<Address, std::optional<StoredAccount>> written;
+    std::unordered_map<Address, Hash32> hashed_keys;  // the accounts' keys in the trie
+    hashed_keys.reserve(changes.accounts.size());
     for (const AccountChange& change : changes.accounts) {
-        const std::optional<StoredAccount> before = load_account(txn, change.address);
+        const auto [known, fresh] = hashed_keys.try_emplace(change.address);
+        if (fresh) known->second = keccak256(change.address);
+        const Hash32& hashed_address = known->second;
+        const auto earlier = written.find(change.address);
+        const std::optional<StoredAccount> before =
+            earlier != written.end() ? earlier->second : load_account(txn, change.address, hashed_address);
 
         // The reverse entry, exactly as MemoryDatabase builds it.
         AccountChange& undo = reverse.accounts.emplace_back();
@@ -546,14 +729,13 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
             undo.storage_wiped = true;
         }
 
-        const Hash32 hashed_address = keccak256(change.address);
         mpt::TrieWrite trie_write;
         trie_write.key.assign(hashed_address.bytes.begin(), hashed_address.bytes.end());
         if (!change.account) {
             if (before) {
-                erase(txn, accounts, change.address);
                 drop_storage(txn, change.address);
                 account_writes.push_back(std::move(trie_write));  // empty value: delete
+                written.insert_or_assign(change.address, std::nullopt);
             }
             continue;
         }
@@ -565,9 +747,10 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
         if (!change.storage.empty()) storage_root = write_storage(txn, change.address, change.storage);
         AccountInfo info = *change.account;
         info.has_storage = storage_root != kEmptyTrieRoot;
-        put(txn, accounts, change.address, encode_stored_account(info, storage_root));
         trie_write.value = encode_account(info, storage_root);
+        trie_write.extra.assign(change.address.bytes.begin(), change.address.bytes.end());  // the leaf record's address
         account_writes.push_back(std::move(trie_write));
+        written.insert_or_assign(change.address, StoredAccount{info, storage_root});
     }
 
     for (const RecordWrite& write : writes) {
@@ -578,7 +761,7 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
             erase(txn, records, key);
     }
 
-    LmdbTrieNodeStore account_nodes(txn, account_trie, {});
+    AccountTrieStore account_nodes(txn, account_trie_top, account_trie, hashed_keys);
     const Hash32 root = mpt::update_trie(account_nodes, account_writes);
     put(txn, metadata, as_view(kStateRootKey), root);
     return reverse;
@@ -594,7 +777,7 @@ LmdbDatabase::~LmdbDatabase() = default;
 
 std::optional<AccountInfo> LmdbDatabase::read_account(const Address& address) {
     Impl::ReadTxn txn(*impl_);
-    const auto account = impl_->load_account(txn.get(), address);
+    const auto account = impl_->load_account(txn.get(), address, keccak256(address));
     if (!account) return std::nullopt;
     return account->info;
 }
@@ -711,12 +894,19 @@ Hash32 LmdbDatabase::state_root() {
 std::vector<StateDatabase::DumpedAccount> LmdbDatabase::dump() {
     std::vector<DumpedAccount> out;
     Impl::ReadTxn txn(*impl_);
-    Cursor cursor(txn.get(), impl_->accounts);
-    for (bool found = cursor.first(); found; found = cursor.next()) {
-        if (cursor.key().size() != 20) throw DatabaseError("corrupt key in the accounts table");
+    // The accounts are the leaf records (in key order): sorted by address once all are read.
+    const auto add = [&](bytes_view data) {
+        if (!is_leaf_record(data)) return;
         DumpedAccount& account = out.emplace_back();
-        account.address = Address::from(cursor.key());
-        account.info = decode_stored_account(cursor.value()).info;
+        account.address = leaf_record_address(data);
+        account.info = decode_stored_account(data.subspan(kLeafRecordHeader)).info;
+    };
+    for (const MDB_dbi table : {impl_->account_trie_top, impl_->account_trie}) {
+        Cursor cursor(txn.get(), table);
+        for (bool found = cursor.first(); found; found = cursor.next()) add(cursor.value());
+    }
+    std::sort(out.begin(), out.end(), [](const DumpedAccount& a, const DumpedAccount& b) { return a.address < b.address; });
+    for (DumpedAccount& account : out) {
         if (const auto stored = get(txn.get(), impl_->code, account.info.code_hash))
             account.code = std::make_shared<const bytes>(stored->begin(), stored->end());
         account.storage = impl_->load_slots(txn.get(), account.address);

@@ -7,17 +7,27 @@
 // records and reverse change sets (tests/unit/db checks this on random histories).
 //
 // On-disk schema (version LmdbDatabase::kSchemaVersion), one named LMDB database each:
-//   accounts      address (20)                          -> RLP [nonce, balance, code hash, storage root]
-//   storage       address (20) || slot key (32, BE)     -> value, big-endian without leading zeros
+//   account_trie_top  0 || nibble path                 -> account-trie node at depth 0..2: its RLP,
+//                                                          or the leaf record of an account (below)
+//   account_trie      nibble path                      -> account-trie node at depth 3 or more: its
+//                                                          RLP, or the leaf record of an account
+//   storage           address (20) || slot key (32, BE) -> value, big-endian without leading zeros
 //                                                          (non-zero slots only: an account's slots
 //                                                          are one key range, a wipe a range delete)
-//   code          code hash (32)                        -> code
-//   account_trie  packed nibble path                    -> RLP node of the account trie
-//   storage_trie  address (20) || packed nibble path    -> RLP node of that account's storage trie
-//   records       table length (1) || table || key      -> value (commit's RecordWrite tables)
-//   metadata      "schema_version"                      -> 4-byte big-endian version
-//                 "state_root"                          -> 32-byte root of the account trie
-// Packed nibble paths: see mpt::append_packed_path. Storage-trie nodes are prefixed with the
+//   code              code hash (32)                   -> code
+//   storage_trie      address (20) || packed path      -> RLP node of that account's storage trie
+//   records           table length (1) || table || key -> value (commit's RecordWrite tables)
+//   metadata          "schema_version"                 -> 4-byte big-endian version
+//                     "state_root"                     -> 32-byte root of the account trie
+// The accounts are the account trie's leaves: a leaf record is 0x00 || address (20) || RLP
+// [nonce, balance, storage root, code hash] (the account's value in the trie), or RLP [nonce,
+// balance] for an account without code and storage. The leaf's node is rebuilt from it (the rest
+// of its key is keccak256(address) past the leaf's path), so an account update writes its leaf
+// once, next to the branches above it. Nibble paths in the account trie are one byte per
+// nibble: a node sorts just before the nodes below it, so an account is read by its key (the
+// entry at or just before keccak256(address)) without walking the trie. The three top levels
+// (273 nodes once full, rewritten by nearly every commit) have a table of their own, packed on
+// few pages. Storage-trie paths are packed (mpt::append_packed_path) and prefixed with the
 // address, like the slots, so deleting or wiping an account drops both with range deletes.
 //
 // One LmdbDatabase per directory per process (LMDB forbids opening an environment twice in one
@@ -52,7 +62,7 @@ struct LmdbOptions {
 class LmdbDatabase final : public StateDatabase {
 public:
     /// Layout version of the stored data (see above). A database of another version is refused.
-    static constexpr uint32_t kSchemaVersion = 1;
+    static constexpr uint32_t kSchemaVersion = 2;
 
     /// Opens the database in `dir`, creating the directory and an empty database when `dir` does
     /// not exist or is empty. Throws DatabaseError when `dir` is not a directory, holds other

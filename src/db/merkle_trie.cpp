@@ -16,6 +16,24 @@ namespace {
 
 using Nibbles = std::vector<uint8_t>;
 
+/// How a parent refers to a child: the child's encoding when under 32 bytes, else the 33-byte
+/// encoding of its hash; kept in place (a branch has 16 of them).
+class Ref {
+public:
+    bool empty() const noexcept { return size_ == 0; }
+    void clear() noexcept { size_ = 0; }
+    void assign(bytes_view encoded) {
+        if (encoded.size() > data_.size()) throw DatabaseError("trie child reference longer than 33 bytes");
+        std::copy(encoded.begin(), encoded.end(), data_.begin());
+        size_ = static_cast<uint8_t>(encoded.size());
+    }
+    operator bytes_view() const noexcept { return {data_.data(), size_}; }  // NOLINT
+
+private:
+    std::array<uint8_t, 33> data_;
+    uint8_t size_ = 0;
+};
+
 /// A decoded node. Child references are kept as the RLP items the parent's encoding holds
 /// (an embedded node's encoding, or the 33-byte encoding of a hash), so re-encoding a node
 /// needs nothing but the node itself.
@@ -24,14 +42,16 @@ struct Node {
     Kind kind = Kind::Branch;
     Nibbles path;                    // Leaf: the key's remaining nibbles; Extension: the shared ones
     bytes value;                     // Leaf: the value; Branch: the value of a key ending here, or empty
-    bytes child;                     // Extension: reference to the branch below
-    std::array<bytes, 16> children;  // Branch: references by next nibble (empty: no child)
+    Ref child;                       // Extension: reference to the branch below
+    std::array<Ref, 16> children;    // Branch: references by next nibble (empty: no child)
+    bytes extra;                     // Leaf: the store's extra bytes (TrieWrite::extra)
 };
 
 /// One write, its key split into nibbles; an empty value deletes.
 struct Op {
     Nibbles key;
     bytes_view value;
+    bytes_view extra;
 };
 using Ops = std::span<const Op* const>;
 
@@ -77,7 +97,7 @@ bytes encode(const Node& node) {
         list.add(hex_prefix(node.path, false)).add_raw(node.child);
         break;
     case Node::Kind::Branch:
-        for (const bytes& child : node.children) {
+        for (const Ref& child : node.children) {
             if (child.empty())
                 list.add(bytes_view{});
             else
@@ -91,9 +111,17 @@ bytes encode(const Node& node) {
 
 /// How a parent refers to a node (Yellow Paper, appendix D, c(J, i)): short encodings in place,
 /// others by hash.
-bytes reference(bytes encoded) {
-    if (encoded.size() < 32) return encoded;
-    return rlp::encode(keccak256(encoded));
+Ref reference(const bytes& encoded) {
+    Ref out;
+    if (encoded.size() < 32) {
+        out.assign(encoded);
+    } else {
+        uint8_t hash_item[33] = {0xa0};
+        const Hash32 hash = keccak256(encoded);
+        std::copy(hash.bytes.begin(), hash.bytes.end(), hash_item + 1);
+        out.assign(bytes_view{hash_item, 33});
+    }
+    return out;
 }
 
 /// A child reference as stored in a branch or an extension: an embedded node (a list) or a hash.
@@ -104,27 +132,33 @@ bool valid_reference(const rlp::Item& item) {
 Node decode(NibblePath path, bytes_view encoded) {
     const auto top = rlp::decode_item(encoded);
     if (!top || !top->is_list) corrupt(path, "not an RLP list");
-    const auto items = rlp::list_items(*top);
-    if (!items) corrupt(path, "bad RLP list");
+    std::array<rlp::Item, 17> items;  // read in place: no allocation per node
+    size_t item_count = 0;
+    for (rlp::ListReader reader(*top); !reader.empty(); ++item_count) {
+        const auto item = reader.next();
+        if (!item) corrupt(path, "bad RLP list");
+        if (item_count == items.size()) corrupt(path, "a node has 2 or 17 items");
+        items[item_count] = *item;
+    }
     Node node;
-    if (items->size() == 17) {
+    if (item_count == 17) {
         node.kind = Node::Kind::Branch;
         size_t children = 0;
         for (size_t i = 0; i < 16; ++i) {
-            const rlp::Item& item = (*items)[i];
+            const rlp::Item& item = items[i];
             if (!item.is_list && item.payload.empty()) continue;
             if (!valid_reference(item)) corrupt(path, "bad child reference");
-            node.children[i].assign(item.encoded.begin(), item.encoded.end());
+            node.children[i].assign(item.encoded);
             ++children;
         }
-        const rlp::Item& value = (*items)[16];
+        const rlp::Item& value = items[16];
         if (value.is_list) corrupt(path, "branch value is a list");
         node.value.assign(value.payload.begin(), value.payload.end());
         if (children + (node.value.empty() ? 0 : 1) < 2) corrupt(path, "branch with fewer than two entries");
         return node;
     }
-    if (items->size() != 2) corrupt(path, "a node has 2 or 17 items");
-    const rlp::Item& prefix = (*items)[0];
+    if (item_count != 2) corrupt(path, "a node has 2 or 17 items");
+    const rlp::Item& prefix = items[0];
     if (prefix.is_list || prefix.payload.empty()) corrupt(path, "bad hex-prefix path");
     const unsigned flags = prefix.payload[0] >> 4;
     if (flags > 3 || ((flags & 1) == 0 && (prefix.payload[0] & 0x0f) != 0)) corrupt(path, "bad hex-prefix flags");
@@ -133,7 +167,7 @@ Node decode(NibblePath path, bytes_view encoded) {
         node.path.push_back(prefix.payload[i] >> 4);
         node.path.push_back(prefix.payload[i] & 0x0f);
     }
-    const rlp::Item& second = (*items)[1];
+    const rlp::Item& second = items[1];
     if (flags & 2) {
         node.kind = Node::Kind::Leaf;
         if (second.is_list || second.payload.empty()) corrupt(path, "bad leaf value");
@@ -141,7 +175,7 @@ Node decode(NibblePath path, bytes_view encoded) {
     } else {
         node.kind = Node::Kind::Extension;
         if (node.path.empty() || !valid_reference(second)) corrupt(path, "bad extension");
-        node.child.assign(second.encoded.begin(), second.encoded.end());
+        node.child.assign(second.encoded);
     }
     return node;
 }
@@ -171,9 +205,20 @@ public:
     }
 
     std::optional<Node> load_node() {
-        const auto encoded = store_.load(path_);
-        if (!encoded) return std::nullopt;
-        return decode(path_, *encoded);
+        std::optional<StoredNode> stored = store_.load(path_);
+        if (!stored) return std::nullopt;
+        if (!stored->encoded.empty()) {
+            Node node = decode(path_, stored->encoded);
+            if (node.kind == Node::Kind::Leaf) node.extra = std::move(stored->extra);
+            return node;
+        }
+        Node leaf;
+        leaf.kind = Node::Kind::Leaf;
+        leaf.path = std::move(stored->rest);
+        leaf.value = std::move(stored->value);
+        leaf.extra = std::move(stored->extra);
+        if (leaf.value.empty()) corrupt(path_, "leaf without a value");
+        return leaf;
     }
 
     Node load_existing_node() {
@@ -183,10 +228,16 @@ public:
     }
 
     /// Stores `node` at the current path; returns how its parent refers to it.
-    bytes save(const Node& node) {
+    Ref save(const Node& node) { return reference(save_encoded(node)); }
+
+    /// Stores `node` at the current path; returns its encoding.
+    bytes save_encoded(const Node& node) {
         bytes encoded = encode(node);
-        store_.store(path_, encoded);
-        return reference(std::move(encoded));
+        if (node.kind == Node::Kind::Leaf)
+            store_.store_leaf(path_, node.path, node.value, node.extra, encoded);
+        else
+            store_.store_node(path_, encoded);
+        return encoded;
     }
 
 private:
@@ -196,6 +247,7 @@ private:
         entry.key = path_;
         entry.key.insert(entry.key.end(), leaf.path.begin(), leaf.path.end());
         entry.value = leaf.value;
+        entry.extra = leaf.extra;
         std::vector<const Op*> merged;
         merged.reserve(ops.size() + 1);
         bool placed = false;
@@ -267,7 +319,7 @@ private:
             size_t j = i + 1;
             while (j < ops.size() && ops[j]->key[depth] == nibble) ++j;
             path_.push_back(nibble);
-            bytes& child_ref = branch.children[nibble];
+            Ref& child_ref = branch.children[nibble];
             std::optional<Node> existing_child;
             if (!child_ref.empty()) existing_child = load_existing_node();
             std::optional<Node> child = apply(std::move(existing_child), ops.subspan(i, j - i));
@@ -335,6 +387,7 @@ private:
             leaf.kind = Node::Kind::Leaf;
             leaf.path.assign(first.begin() + static_cast<ptrdiff_t>(depth), first.end());
             leaf.value.assign(entries.front()->value.begin(), entries.front()->value.end());
+            leaf.extra.assign(entries.front()->extra.begin(), entries.front()->extra.end());
             return leaf;
         }
         // Sorted keys: the prefix the first and last keys share is shared by all.
@@ -376,17 +429,32 @@ private:
 
 }  // namespace
 
-std::optional<bytes> MemoryTrieNodeStore::load(NibblePath path) {
-    const auto it = nodes_.find(bytes(path.begin(), path.end()));
+std::optional<StoredNode> MemoryTrieNodeStore::load(NibblePath path) {
+    const bytes key(path.begin(), path.end());
+    const auto it = nodes_.find(key);
     if (it == nodes_.end()) return std::nullopt;
-    return it->second;
+    StoredNode out;
+    out.encoded = it->second;
+    if (const auto extra = extras_.find(key); extra != extras_.end()) out.extra = extra->second;
+    return out;
+}
+
+void MemoryTrieNodeStore::store_leaf(NibblePath path, NibblePath, bytes_view, bytes_view extra, bytes_view encoded_node) {
+    store(path, encoded_node);
+    if (!extra.empty()) extras_.insert_or_assign(bytes(path.begin(), path.end()), bytes(extra.begin(), extra.end()));
 }
 
 void MemoryTrieNodeStore::store(NibblePath path, bytes_view encoded_node) {
-    nodes_.insert_or_assign(bytes(path.begin(), path.end()), bytes(encoded_node.begin(), encoded_node.end()));
+    const bytes key(path.begin(), path.end());
+    nodes_.insert_or_assign(key, bytes(encoded_node.begin(), encoded_node.end()));
+    extras_.erase(key);
 }
 
-void MemoryTrieNodeStore::remove(NibblePath path) { nodes_.erase(bytes(path.begin(), path.end())); }
+void MemoryTrieNodeStore::remove(NibblePath path) {
+    const bytes key(path.begin(), path.end());
+    nodes_.erase(key);
+    extras_.erase(key);
+}
 
 Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
     if (writes.empty()) return stored_trie_root(store);
@@ -394,6 +462,7 @@ Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
     for (size_t i = 0; i < writes.size(); ++i) {
         ops[i].key = to_nibbles(writes[i].key);
         ops[i].value = writes[i].value;
+        ops[i].extra = writes[i].extra;
     }
     // Stable: among equal keys the last write stays last, and only it is kept.
     std::vector<const Op*> sorted(ops.size());
@@ -410,14 +479,13 @@ Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
         store.remove({});
         return kEmptyTrieRoot;
     }
-    const bytes encoded = encode(*root);
-    store.store({}, encoded);
-    return keccak256(encoded);  // the root is referenced by hash even when short
+    return keccak256(updater.save_encoded(*root));  // the root is referenced by hash even when short
 }
 
 Hash32 stored_trie_root(TrieNodeStore& store) {
-    const auto root = store.load({});
-    return root ? keccak256(*root) : kEmptyTrieRoot;
+    Updater updater(store);
+    const std::optional<Node> root = updater.load_node();
+    return root ? keccak256(encode(*root)) : kEmptyTrieRoot;
 }
 
 void append_packed_path(bytes& out, NibblePath path) {

@@ -4,9 +4,12 @@
 //
 // Every node is stored under its nibble path from the root, the path a lookup walks to reach
 // it. Nodes that their parent embeds (encoding under 32 bytes) are stored too, so the structure
-// can always be walked by path without decoding embedded children. A node is stored as its RLP
-// encoding, which is exactly what its parent hashes; a branch's encoding holds the references of
-// all its children, so updating one child never reads its siblings.
+// can always be walked by path without decoding embedded children. A branch or an extension is
+// stored as its RLP encoding, which is exactly what its parent hashes; a branch's encoding holds
+// the references of all its children, so updating one child never reads its siblings. A leaf is
+// given to the store with its parts too (the rest of its key, its value, and extra bytes the
+// caller attaches to the key, e.g. its preimage): a store may keep it in any form it can give
+// back.
 //
 // The trie is kept canonical after every batch (no branch with a single child and no value, no
 // extension pointing at a leaf or an extension), so its root equals the root state/trie.hpp
@@ -18,42 +21,71 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <vector>
 
 namespace polyvm::mpt {
 
 /// A path in the trie: one nibble (0..15) per element, the high nibble of each key byte first.
 using NibblePath = std::span<const uint8_t>;
 
-/// Where one trie keeps its nodes. A trie owns its store exclusively (for several tries in one
-/// key-value store, prefix the keys per trie).
+/// A node as a store gives it back. A store keeps branches and extensions as their encoding; it
+/// may keep a leaf as its encoding too, or by its parts (a store that keeps a leaf's extra bytes,
+/// or rebuilds the rest of its key from them, as the state database's account trie does).
+struct StoredNode {
+    /// The node's RLP encoding; empty for a leaf given by its parts.
+    bytes encoded;
+    /// A leaf given by its parts: the rest of its key (nibbles after the node's path) and its value.
+    std::vector<uint8_t> rest;
+    bytes value;
+    /// A leaf's extra bytes (see TrieWrite), from either form; empty for other nodes.
+    bytes extra;
+};
+
+/// Where one trie keeps its nodes, one node per path. A trie owns its store exclusively (for
+/// several tries in one key-value store, prefix the keys per trie).
 class TrieNodeStore {
 public:
     virtual ~TrieNodeStore() = default;
-    /// The encoded node at `path`, or nullopt.
-    virtual std::optional<bytes> load(NibblePath path) = 0;
-    virtual void store(NibblePath path, bytes_view encoded_node) = 0;
+    /// The node at `path`, or nullopt.
+    virtual std::optional<StoredNode> load(NibblePath path) = 0;
+    /// Stores a branch or an extension, given by its encoding, at `path` (replacing any node there).
+    virtual void store_node(NibblePath path, bytes_view encoded_node) = 0;
+    /// Stores a leaf at `path` (replacing any node there): the rest of its key, its value, its
+    /// extra bytes, and its encoding (for a store that keeps leaves encoded).
+    virtual void store_leaf(NibblePath path, NibblePath rest, bytes_view value, bytes_view extra, bytes_view encoded_node) = 0;
     /// Removing an absent node is not an error.
     virtual void remove(NibblePath path) = 0;
 };
 
-/// An in-memory node store (tests, tools).
+/// An in-memory node store (tests, tools): every node encoded, leaves' extra bytes beside.
 class MemoryTrieNodeStore final : public TrieNodeStore {
 public:
-    std::optional<bytes> load(NibblePath path) override;
-    void store(NibblePath path, bytes_view encoded_node) override;
+    std::optional<StoredNode> load(NibblePath path) override;
+    void store_node(NibblePath path, bytes_view encoded_node) override { store(path, encoded_node); }
+    void store_leaf(NibblePath path, NibblePath rest, bytes_view value, bytes_view extra, bytes_view encoded_node) override;
     void remove(NibblePath path) override;
 
+    /// Puts `encoded_node` at `path` as it is (tests: a damaged store).
+    void store(NibblePath path, bytes_view encoded_node);
     /// Every stored node by nibble path (one byte per nibble).
     const std::map<bytes, bytes>& nodes() const noexcept { return nodes_; }
+    /// The extra bytes of the leaves that have some, by nibble path.
+    const std::map<bytes, bytes>& extras() const noexcept { return extras_; }
 
 private:
     std::map<bytes, bytes> nodes_;
+    std::map<bytes, bytes> extras_;
 };
 
 /// One write to a trie: an empty value deletes the key (a trie cannot hold an empty value).
+/// `extra`: bytes the store keeps with the key's leaf that are no part of the trie (its hashes
+/// ignore them), such as the preimage of a hashed key. They move with the leaf and are replaced
+/// by the next write of the key. A key that ends at a branch (a key that is a prefix of another)
+/// has no leaf and keeps no extra bytes: give them for tries of keys of one length only.
 struct TrieWrite {
     bytes key;
     bytes value;
+    bytes extra = {};
 };
 
 /// Applies `writes` (the last write of a key wins) to the trie in `store` and returns the new

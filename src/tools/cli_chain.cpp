@@ -231,7 +231,7 @@ Command add_checkdb(CLI::App& parent) {
     auto data_dir = std::make_shared<std::string>();
     CLI::App* cmd = parent.add_subcommand("checkdb", "Check a chain database: the head's state root recomputed in full");
     cmd->footer(
-        "Recomputes the state root from the flat account and storage tables (not the stored trie) and\n"
+        "Recomputes the state root from the accounts and slots alone (not the trie's stored branches) and\n"
         "compares it with the head block's header and the incrementally maintained root. Prints\n"
         "\"ok #<number> <hash> <root>\" and exits 0 when all three agree, 1 otherwise.\n");
     cmd->add_option("--data-dir", *data_dir, "The chain's database folder")->required();

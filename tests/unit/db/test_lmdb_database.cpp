@@ -84,16 +84,20 @@ bool same_change_set(const ChangeSet& a, const ChangeSet& b) {
 /// Random change sets over a small world, so that accounts and slots are revisited often.
 class ChangeGenerator {
 public:
-    explicit ChangeGenerator(uint64_t seed) : rng_(seed) {
-        for (int i = 0; i < 40; ++i) {
+    /// `addresses`: the world (40 random ones, four of them neighbours in key order, if empty).
+    explicit ChangeGenerator(uint64_t seed, std::vector<Address> addresses = {}, size_t max_changes = 25)
+        : rng_(seed), addresses_(std::move(addresses)), max_changes_(max_changes) {
+        std::vector<Address> world;
+        for (int i = 0; addresses_.empty() && i < 40; ++i) {
             Address a;
             for (auto& b : a.bytes) b = static_cast<uint8_t>(rng_());
             if (i < 4) {  // neighbours in key order
                 a.bytes.fill(0);
                 a.bytes[19] = static_cast<uint8_t>(i);
             }
-            addresses_.push_back(a);
+            world.push_back(a);
         }
+        if (addresses_.empty()) addresses_ = std::move(world);
         for (int i = 0; i < 12; ++i) slot_keys_.push_back(i < 6 ? uint256{uint64_t(i)} : random_word());
         codes_.push_back(std::make_shared<const bytes>());  // empty code, under kEmptyCodeHash
         for (int i = 0; i < 4; ++i) {
@@ -107,7 +111,7 @@ public:
     /// ChangeSet, and what makes the reverse change set exact). Otherwise anything goes.
     ChangeSet next(bool canonical) {
         ChangeSet set;
-        const size_t count = rng_() % 9 == 0 ? 25 : 1 + rng_() % 6;
+        const size_t count = rng_() % 9 == 0 ? max_changes_ : 1 + rng_() % 6;
         std::vector<Address> chosen;
         for (size_t i = 0; i < count; ++i) chosen.push_back(addresses_[rng_() % addresses_.size()]);
         if (canonical) {
@@ -169,6 +173,7 @@ private:
 
     std::mt19937_64 rng_;
     std::vector<Address> addresses_;
+    size_t max_changes_;
     std::vector<uint256> slot_keys_;
     std::vector<std::shared_ptr<const bytes>> codes_;
 };
@@ -185,6 +190,30 @@ ChangeSet many_accounts(size_t count, uint64_t seed, size_t slots_each) {
     }
     std::sort(set.accounts.begin(), set.accounts.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
     return set;
+}
+
+/// `count` addresses whose keys in the state trie (keccak256 of the address) start with the
+/// same `shared` nibbles, then `others` random ones: a trie that goes below the top levels,
+/// which the database keeps apart, with few accounts.
+std::vector<Address> clustered_addresses(size_t count, size_t shared, size_t others, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<Address> out;
+    const Hash32 target = keccak256(bytes{static_cast<uint8_t>(seed)});
+    while (out.size() < count) {
+        Address a;
+        for (auto& b : a.bytes) b = static_cast<uint8_t>(rng());
+        const Hash32 key = keccak256(a);
+        bool same = true;
+        const auto nibble = [](const Hash32& h, size_t n) { return (h[n / 2] >> (n % 2 ? 0 : 4)) & 0x0f; };
+        for (size_t n = 0; n < shared && same; ++n) same = nibble(key, n) == nibble(target, n);
+        if (same) out.push_back(a);
+    }
+    for (size_t i = 0; i < others; ++i) {
+        Address a;
+        for (auto& b : a.bytes) b = static_cast<uint8_t>(rng());
+        out.push_back(a);
+    }
+    return out;
 }
 
 void set_schema_version(const std::filesystem::path& dir, uint32_t version) {
@@ -204,6 +233,23 @@ void set_schema_version(const std::filesystem::path& dir, uint32_t version) {
     ASSERT_EQ(mdb_put(txn, metadata, &k, &v, 0), 0);
     ASSERT_EQ(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
+}
+
+/// The number of entries in one of the database's tables (the database closed).
+size_t table_entries(const std::filesystem::path& dir, const char* table) {
+    MDB_env* env = nullptr;
+    size_t entries = 0;
+    if (mdb_env_create(&env) == 0 && mdb_env_set_maxdbs(env, 8) == 0 && mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644) == 0) {
+        MDB_txn* txn = nullptr;
+        MDB_dbi dbi;
+        MDB_stat stat;
+        if (mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0) {
+            if (mdb_dbi_open(txn, table, 0, &dbi) == 0 && mdb_stat(txn, dbi, &stat) == 0) entries = stat.ms_entries;
+            mdb_txn_abort(txn);
+        }
+    }
+    mdb_env_close(env);
+    return entries;
 }
 
 std::string error_of(const std::function<void()>& f) {
@@ -281,6 +327,49 @@ TEST(LmdbDatabase, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
         ASSERT_EQ(memory.state_root(), roots[i]);
     }
     ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+    EXPECT_EQ(db->state_root(), kEmptyTrieRoot);
+    EXPECT_TRUE(db->dump().empty());
+}
+
+// The account trie's nodes below its top levels are kept apart from the top ones, and accounts
+// are read from their leaves: accounts whose keys share their first nibbles make the trie go
+// below the top levels with few accounts.
+TEST(LmdbDatabase, DeepAccountTrieMatchesMemoryDatabase) {
+    const std::vector<Address> addresses = clustered_addresses(160, 3, 40, 5);
+    TempDir dir;
+    MemoryDatabase memory;
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+    ChangeGenerator generator(700, addresses, 120);
+    std::vector<Hash32> roots{memory.state_root()};
+    std::vector<ChangeSet> reverses;
+    for (int step = 0; step < 200; ++step) {
+        SCOPED_TRACE("commit " + std::to_string(step));
+        const ChangeSet changes = generator.next(true);
+        const ChangeSet expected_reverse = memory.commit(changes);
+        const ChangeSet reverse = db->commit(changes);
+        ASSERT_TRUE(same_change_set(expected_reverse, reverse));
+        ASSERT_EQ(memory.state_root(), db->state_root());
+        for (const AccountChange& c : changes.accounts) ASSERT_EQ(memory.read_account(c.address), db->read_account(c.address));
+        if (step % 10 == 0) {
+            ASSERT_NO_FATAL_FAILURE(expect_same_dump(memory.dump(), db->dump()));
+        }
+        roots.push_back(db->state_root());
+        reverses.push_back(reverse);
+        if (step == 100) {
+            db.reset();
+            EXPECT_GE(table_entries(dir.path(), "account_trie"), 100u);  // the clustered accounts' leaves at least
+            db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+            ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+        }
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+    for (const Address& a : addresses) ASSERT_EQ(memory.read_account(a), db->read_account(a));
+    for (size_t i = reverses.size(); i-- > 0;) {
+        SCOPED_TRACE("unwinding commit " + std::to_string(i));
+        ASSERT_TRUE(same_change_set(memory.commit(reverses[i]), db->commit(reverses[i])));
+        ASSERT_EQ(db->state_root(), roots[i]);
+        ASSERT_EQ(memory.state_root(), roots[i]);
+    }
     EXPECT_EQ(db->state_root(), kEmptyTrieRoot);
     EXPECT_TRUE(db->dump().empty());
 }

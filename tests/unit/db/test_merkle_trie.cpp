@@ -172,6 +172,106 @@ TEST(MerkleTrie, RandomBatchesOfHashedKeys) {
     EXPECT_TRUE(store.nodes().empty());
 }
 
+namespace {
+
+/// A store that keeps leaves by their parts, as the state database's account trie does.
+class LeafPartsStore final : public TrieNodeStore {
+public:
+    struct Leaf {
+        std::vector<uint8_t> rest;
+        bytes value, extra;
+    };
+    std::optional<StoredNode> load(NibblePath path) override {
+        const bytes key(path.begin(), path.end());
+        StoredNode out;
+        if (const auto it = nodes.find(key); it != nodes.end()) {
+            out.encoded = it->second;
+            return out;
+        }
+        const auto it = leaves.find(key);
+        if (it == leaves.end()) return std::nullopt;
+        out.rest = it->second.rest;
+        out.value = it->second.value;
+        out.extra = it->second.extra;
+        return out;
+    }
+    void store_node(NibblePath path, bytes_view encoded) override {
+        const bytes key(path.begin(), path.end());
+        leaves.erase(key);
+        nodes[key] = bytes(encoded.begin(), encoded.end());
+    }
+    void store_leaf(NibblePath path, NibblePath rest, bytes_view value, bytes_view extra, bytes_view) override {
+        const bytes key(path.begin(), path.end());
+        nodes.erase(key);
+        leaves[key] = Leaf{{rest.begin(), rest.end()}, bytes(value.begin(), value.end()), bytes(extra.begin(), extra.end())};
+    }
+    void remove(NibblePath path) override {
+        const bytes key(path.begin(), path.end());
+        nodes.erase(key);
+        leaves.erase(key);
+    }
+
+    std::map<bytes, bytes> nodes;  // branches and extensions
+    std::map<bytes, Leaf> leaves;
+};
+
+}  // namespace
+
+// Leaves' extra bytes (here the preimage of the hashed key, and a write counter) stay with their
+// leaves as branches split and collapse around them; a store may keep leaves by their parts.
+TEST(MerkleTrie, ExtraBytesStayWithTheirLeaves) {
+    std::mt19937_64 rng(17);
+    MemoryTrieNodeStore encoded_store;
+    LeafPartsStore parts_store;
+    std::map<bytes, bytes> reference;
+    std::map<bytes, bytes> extras;  // by key
+    std::vector<bytes> preimages;
+    for (int i = 0; i < 300; ++i) preimages.push_back(bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8)});
+    for (int round = 0; round < 200; ++round) {
+        std::vector<TrieWrite> writes;
+        const size_t count = 1 + rng() % (round % 20 == 0 ? 150 : 12);
+        for (size_t i = 0; i < count; ++i) {
+            const bytes& preimage = preimages[rng() % preimages.size()];
+            const Hash32 h = keccak256(preimage);
+            const bytes key(h.bytes.begin(), h.bytes.end());
+            bytes value;
+            if (rng() % 3 != 0) value.assign(1 + rng() % 40, static_cast<uint8_t>(rng()));
+            bytes extra = preimage;
+            extra.push_back(static_cast<uint8_t>(round));
+            if (value.empty()) {
+                reference.erase(key);
+                extras.erase(key);
+            } else {
+                reference[key] = value;
+                extras[key] = extra;
+            }
+            writes.push_back({key, std::move(value), std::move(extra)});
+        }
+        SCOPED_TRACE("round " + std::to_string(round));
+        const Hash32 expected = reference_root(reference);
+        ASSERT_EQ(update_trie(encoded_store, writes), expected);
+        ASSERT_EQ(update_trie(parts_store, writes), expected);
+        ASSERT_EQ(stored_trie_root(parts_store), expected);
+        // One leaf per key, on the key's path, with the key's latest extra bytes.
+        ASSERT_EQ(encoded_store.extras().size(), reference.size());
+        ASSERT_EQ(parts_store.leaves.size(), reference.size());
+        for (const auto& [path, leaf] : parts_store.leaves) {
+            bytes key_nibbles = path;
+            key_nibbles.insert(key_nibbles.end(), leaf.rest.begin(), leaf.rest.end());
+            bytes key;
+            for (size_t n = 0; n + 1 < key_nibbles.size(); n += 2)
+                key.push_back(static_cast<uint8_t>(key_nibbles[n] << 4 | key_nibbles[n + 1]));
+            ASSERT_EQ(reference.at(key), leaf.value);
+            ASSERT_EQ(extras.at(key), leaf.extra);
+            ASSERT_EQ(encoded_store.extras().at(path), leaf.extra);
+        }
+    }
+    std::vector<TrieWrite> erase_all;
+    for (const auto& [k, v] : reference) erase_all.push_back({k, {}});
+    EXPECT_EQ(update_trie(parts_store, erase_all), kEmptyTrieRoot);
+    EXPECT_TRUE(parts_store.nodes.empty() && parts_store.leaves.empty());
+}
+
 TEST(MerkleTrie, CorruptNodeIsADatabaseError) {
     MemoryTrieNodeStore store;
     const std::vector<TrieWrite> writes{{bytes{0x10}, bytes{1}}, {bytes{0x20}, bytes{2}}};
