@@ -106,22 +106,20 @@ std::optional<BlockError> Blockchain::replay_one(const Hash32& hash) {
 std::optional<BlockError> Blockchain::set_head(const Hash32& target) {
     auto target_header = header(target);
     if (!target_header) return block_error("UNKNOWN_PARENT", "no stored block " + to_hex_prefixed(target));
-    // The branch from the target down to the current chain (a stored canonical hash).
+    // The branch from the target down to the current chain. Canonical hashes exist only up to
+    // the head (unwinding erases them), so the first ancestor that is canonical is on the chain.
     std::vector<Hash32> branch;
     Hash32 cursor = target;
     BlockHeader cursor_header = *target_header;
     while (true) {
         const auto canonical = db_.read_block_hash(cursor_header.number);
-        const Hash32 head = head_hash();
-        const uint64_t head_number = head_header().number;
-        if (canonical && *canonical == cursor && cursor_header.number <= head_number) break;
+        if (canonical && *canonical == cursor) break;
         branch.push_back(cursor);
         if (cursor_header.number == 0) return block_error("UNKNOWN_PARENT", "the block is not on this chain's genesis");
         cursor = cursor_header.parent_hash;
         auto parent = header(cursor);
         if (!parent) return block_error("UNKNOWN_PARENT", "missing ancestor " + to_hex_prefixed(cursor));
         cursor_header = std::move(*parent);
-        (void)head;
     }
     // Unwind to the common ancestor, then replay the branch oldest first.
     while (head_hash() != cursor)
