@@ -76,12 +76,36 @@ std::optional<TransactionError> validate_transaction_against_state(const State& 
 
 namespace {
 std::optional<TransactionError> validate(const State& state, const BlockInfo& block, const Transaction& tx,
-                                         Revision rev, const uint256& chain_id, const uint256& blob_fee) {
+                                         Revision rev, const uint256& chain_id, const uint256& blob_fee,
+                                         bool simulation) {
     TxValidationContext context;
     context.chain_id = chain_id;
     if (const auto schedule = blob_schedule_for(block, rev)) context.max_blobs_per_block = schedule->max;
-    if (auto err = validate_transaction_static(tx, rev, context)) return err;
-    return validate_transaction_against_state(state, block, tx, rev, blob_fee);
+    if (auto err = validate_transaction_static(tx, rev, context)) {
+        // A simulation may use more gas than EIP-7825 lets a transaction have (as geth's eth_call).
+        if (!simulation || err->rule != "GAS_LIMIT_EXCEEDS_MAXIMUM") return err;
+        Transaction capped = tx;
+        capped.gas_limit = uint64_t{1} << 24;
+        if (auto other = validate_transaction_static(capped, rev, context)) return other;
+    }
+    auto err = validate_transaction_against_state(state, block, tx, rev, blob_fee);
+    if (err && simulation && (err->rule == "SENDER_NOT_EOA" || err->rule.starts_with("NONCE_MISMATCH"))) {
+        // A simulation runs at the sender's current nonce and from any account: re-check the
+        // rules that follow (the balance) with the nonce the state has.
+        Transaction at_current_nonce = tx;
+        const Account* sender = state.find(tx.sender);
+        at_current_nonce.nonce = sender ? sender->nonce : 0;
+        const bool has_code = sender && sender->code_size() != 0;
+        if (!has_code) return validate_transaction_against_state(state, block, at_current_nonce, rev, blob_fee);
+        // The EIP-3607 check comes before the balance: check the balance alone.
+        const uint256 fee_cap = rev >= Revision::London ? tx.max_fee_per_gas : tx.gas_price;
+        const auto max_cost = checked_mul(uint256{tx.gas_limit}, fee_cap);
+        const auto total = max_cost ? checked_add(*max_cost, tx.value) : std::nullopt;
+        if (!total || sender->balance < *total)
+            return reject("INSUFFICIENT_ACCOUNT_FUNDS", "sender balance below gas * fee cap + value");
+        return std::nullopt;
+    }
+    return err;
 }
 
 /// EIP-7702: processes the authorization list in order and returns the refund it earned. A
@@ -183,7 +207,7 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     TransactionOutcome outcome;
     const auto schedule = blob_schedule_for(block, rev);
     const uint256 blob_fee = schedule ? blob_base_fee(block.excess_blob_gas, schedule->base_fee_update_fraction) : uint256{};
-    if (auto err = validate(state, block, tx, rev, chain_id, blob_fee)) {
+    if (auto err = validate(state, block, tx, rev, chain_id, blob_fee, options.simulation)) {
         outcome.rejection = std::move(err);
         return outcome;
     }

@@ -33,6 +33,9 @@ struct TransactionOutcome {
 
 struct ExecutionOptions {
     Tracer* tracer = nullptr;
+    /// A simulated call (eth_call, eth_estimateGas; geth's SkipNonceChecks and SkipFromEOACheck):
+    /// the nonce and EIP-3607's sender-has-code rule are not checked. Never set for blocks.
+    bool simulation = false;
 };
 
 /// Validates and executes `tx` (tx.sender must be set) in `block` under `rev`. On rejection the
