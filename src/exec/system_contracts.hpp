@@ -3,6 +3,8 @@
 // State tests do not apply these; block execution calls them around its transactions.
 #pragma once
 
+#include <string_view>
+
 #include "common/revision.hpp"
 #include "common/types.hpp"
 #include "exec/block_info.hpp"
@@ -32,6 +34,12 @@ extern const Address kWithdrawalRequestAddress;
 extern const Address kConsolidationRequestAddress;
 /// EIP-6110: the mainnet deposit contract (other chains configure their own).
 extern const Address kMainnetDepositContractAddress;
+
+/// Runtime code of the system contracts (hex, no 0x), for development genesis states.
+extern const std::string_view kBeaconRootsCode;           // EIP-4788
+extern const std::string_view kHistoryStorageCode;        // EIP-2935
+extern const std::string_view kWithdrawalRequestCode;     // EIP-7002
+extern const std::string_view kConsolidationRequestCode;  // EIP-7251
 
 /// EIP-7685 request types.
 inline constexpr uint8_t kDepositRequestType = 0x00;        // EIP-6110
