@@ -582,7 +582,9 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
     check(mdb_env_set_mapsize(env, initial), "set map size");
     // MDB_NOTLS: read transactions belong to their handle, not their thread, so the pool of
     // reset transactions can serve any thread.
-    const unsigned flags = MDB_NOTLS | (options.sync_every_commit ? 0u : unsigned{MDB_NOMETASYNC});
+    const unsigned flags = MDB_NOTLS | (options.defer_flush         ? unsigned{MDB_NOSYNC}
+                                        : options.sync_every_commit ? 0u
+                                                                    : unsigned{MDB_NOMETASYNC});
     const int rc = mdb_env_open(env, name.c_str(), flags, 0644);
     if (rc == MDB_INVALID) throw DatabaseError(name + " is not an LMDB database (data.mdb has no valid LMDB header)");
     if (rc == MDB_VERSION_MISMATCH)
@@ -850,6 +852,28 @@ CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<c
                 txn.commit();
                 out.committed = true;
                 out.reverse = std::move(reverse);
+                return out;
+            } catch (const MapFull&) {
+            }
+        }
+        impl_->grow_map();
+    }
+}
+
+CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) {
+    std::lock_guard lock(impl_->commit_mutex);
+    for (;;) {
+        {
+            Impl::WriteTxn txn(*impl_);
+            try {
+                CheckedCommit out;
+                out.reverse = impl_->apply(txn.get(), changes, {});
+                out.root = Hash32::from(*get(txn.get(), impl_->metadata, as_view(kStateRootKey)));
+                const std::vector<RecordWrite> records = make_records(out.root, out.reverse);
+                check_record_writes(records, impl_->max_key_size);
+                impl_->apply(txn.get(), ChangeSet{}, records);
+                txn.commit();
+                out.committed = true;
                 return out;
             } catch (const MapFull&) {
             }

@@ -51,6 +51,11 @@ struct LmdbOptions {
     /// last ones being lost; a crash of the process loses nothing (the written pages are already
     /// in the OS's cache); the database is never corrupted either way.
     bool sync_every_commit = true;
+    /// true: MDB_NOSYNC, nothing is flushed at commit; the owner flushes with sync_to_disk() (the
+    /// development node: on a timer and at shutdown). A crash of the process still loses nothing;
+    /// an OS crash or power loss loses the commits since the last flush and, on a file system that
+    /// reorders writes, may damage the file (LMDB's documentation): never for chains that matter.
+    bool defer_flush = false;
     /// Size of the memory map when the database is opened (rounded up to 4 KiB; at least the
     /// size of the data already stored). The map doubles when a commit needs more room.
     size_t initial_map_size = size_t{64} << 20;
@@ -87,6 +92,8 @@ public:
     CheckedCommit commit_if_root(const ChangeSet& changes, std::span<const RecordWrite> records,
                                  const Hash32& expected_root,
                                  std::optional<RecordWrite> reverse_record = std::nullopt) override;
+    /// One write transaction: applied, the root read, the records written, committed.
+    CheckedCommit commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) override;
     /// Applies inside a write transaction that is then aborted.
     Hash32 preview_root(const ChangeSet& changes) override;
     std::optional<bytes> read_record(std::string_view table, bytes_view key) override;

@@ -11,6 +11,7 @@
 #include "common/types.hpp"
 #include "common/uint256.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -122,6 +123,12 @@ public:
     /// which applied afterwards restores the previous state exactly. Throws DatabaseError when
     /// nothing could be written (the database is then unchanged).
     virtual ChangeSet commit(const ChangeSet& changes, std::span<const RecordWrite> records = {}) = 0;
+    /// Block building (the development node): commits `changes` together with the records that
+    /// `make_records` returns for the state root they lead to and their reverse change set (a
+    /// header, and so every record keyed by its hash, depends on the root). One atomic step; the
+    /// root is computed once. Returns the root and the reverse change set.
+    using RecordsForRoot = std::function<std::vector<RecordWrite>(const Hash32& root, const ChangeSet& reverse)>;
+    virtual CheckedCommit commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records);
     /// The state root `changes` would lead to, leaving the database as it is (block building).
     /// The default applies and undoes; persistent backends compute it inside an aborted transaction.
     virtual Hash32 preview_root(const ChangeSet& changes);

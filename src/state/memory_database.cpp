@@ -34,6 +34,20 @@ CheckedCommit StateDatabase::commit_if_root(const ChangeSet& changes, std::span<
     return out;
 }
 
+CheckedCommit StateDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) {
+    CheckedCommit out;
+    out.reverse = commit(changes);
+    out.root = state_root();
+    try {
+        commit(ChangeSet{}, make_records(out.root, out.reverse));
+    } catch (...) {
+        commit(out.reverse);  // all or nothing
+        throw;
+    }
+    out.committed = true;
+    return out;
+}
+
 Hash32 StateDatabase::preview_root(const ChangeSet& changes) {
     const ChangeSet reverse = commit(changes);
     const Hash32 root = state_root();
