@@ -4,36 +4,41 @@
 #include "common/hex.hpp"
 #include "exec/block_info.hpp"
 #include "exec/system_contracts.hpp"
+#include "state/overlay.hpp"
 #include "state/state.hpp"
 
 namespace polyvm {
 
-BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& t) {
-    const auto parent = chain.header(t.parent_hash);
-    if (!parent) return block_error("UNKNOWN_PARENT", "parent " + to_hex_prefixed(t.parent_hash) + " is not known");
-    if (chain.head_hash() != t.parent_hash)
-        if (auto e = chain.set_head(t.parent_hash)) return *e;
-    const ChainConfig& config = chain.config();
-    const Revision rev = config.revision_at(t.timestamp);
-
+namespace {
+/// The header fields known before execution.
+BlockHeader start_header(const BlockHeader& parent, const BlockTemplate& t, const ChainConfig& config, Revision rev,
+                         const std::optional<uint256>& base_fee) {
     BlockHeader h;
     h.parent_hash = t.parent_hash;
     h.ommers_hash = kEmptyOmmersHash;
     h.coinbase = t.coinbase;
-    h.number = parent->number + 1;
-    h.gas_limit = t.gas_limit.value_or(parent->gas_limit);
+    h.number = parent.number + 1;
+    h.gas_limit = t.gas_limit.value_or(parent.gas_limit);
     h.timestamp = t.timestamp;
     h.extra_data = t.extra_data;
     h.mix_hash = t.prev_randao;
-    h.base_fee_per_gas = expected_base_fee(*parent);
+    h.base_fee_per_gas = base_fee ? *base_fee : expected_base_fee(parent);
     if (rev >= Revision::Shanghai) h.withdrawals_root = withdrawals_root(t.withdrawals);
     if (rev >= Revision::Cancun) {
-        ParentBlobInfo parent_blobs{parent->excess_blob_gas.value_or(0), parent->blob_gas_used.value_or(0),
-                                    parent->base_fee_per_gas.value_or(uint256{})};
+        ParentBlobInfo parent_blobs{parent.excess_blob_gas.value_or(0), parent.blob_gas_used.value_or(0),
+                                    parent.base_fee_per_gas.value_or(uint256{})};
         h.excess_blob_gas = calc_excess_blob_gas(parent_blobs, *config.blob_schedule(rev), rev);
         h.parent_beacon_block_root = t.parent_beacon_block_root;
     }
+    return h;
+}
 
+/// Executes the template's transactions and fills the header fields that commit to the result
+/// (all but the state root).
+BlockResult<BuiltBlock> execute_template(StateReader& reader, State& state, const BlockHeader& h,
+                                         const BlockTemplate& t, const ChainConfig& config, const MiningOptions& options) {
+    (void)reader;
+    const Revision rev = config.revision_at(t.timestamp);
     BuiltBlock built;
     built.block.header = h;
     std::vector<Transaction> candidates = t.transactions;
@@ -41,14 +46,15 @@ BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& t) {
     BlockEnvironment env = block_environment(h, config);
     if (built.block.withdrawals) env.withdrawals = &*built.block.withdrawals;
 
-    State state(&chain.database());
-    BlockExecutionOptions options;
-    options.skip_invalid_transactions = true;
-    auto executed = execute_block_body(state, env, candidates, config, options);
+    BlockExecutionOptions execution;
+    execution.skip_invalid_transactions = true;
+    execution.tracer_for = options.tracer_for;
+    execution.senders_known = options.senders_known;
+    auto executed = execute_block_body(state, env, candidates, config, execution);
     if (auto* e = std::get_if<BlockError>(&executed)) return *e;
     built.executed = std::move(std::get<ExecutedBlock>(executed));
     built.rejected = built.executed.rejected;
-    for (size_t index : built.executed.included) built.block.transactions.push_back(candidates[index]);
+    for (size_t index : built.executed.included) built.block.transactions.push_back(std::move(candidates[index]));
 
     BlockHeader& out = built.block.header;
     out.gas_used = built.executed.gas_used;
@@ -57,8 +63,54 @@ BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& t) {
     out.transactions_root = transactions_root(built.block.transactions);
     if (rev >= Revision::Cancun) out.blob_gas_used = built.executed.blob_gas_used;
     if (rev >= Revision::Prague) out.requests_hash = requests_hash(built.executed.requests);
-    out.state_root = chain.database().preview_root(state.changes());
     return built;
+}
+}  // namespace
+
+BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& t) {
+    const auto parent = chain.header(t.parent_hash);
+    if (!parent) return block_error("UNKNOWN_PARENT", "parent " + to_hex_prefixed(t.parent_hash) + " is not known");
+    if (chain.head_hash() != t.parent_hash)
+        if (auto e = chain.set_head(t.parent_hash)) return *e;
+    const ChainConfig& config = chain.config();
+    const Revision rev = config.revision_at(t.timestamp);
+    const BlockHeader h = start_header(*parent, t, config, rev, std::nullopt);
+    State state(&chain.database());
+    auto built = execute_template(chain.database(), state, h, t, config, {});
+    if (auto* e = std::get_if<BlockError>(&built)) return *e;
+    BuiltBlock& out = std::get<BuiltBlock>(built);
+    out.block.header.state_root = chain.database().preview_root(state.changes());
+    return built;
+}
+
+BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options) {
+    const auto parent = chain.header(t.parent_hash);
+    if (!parent) return block_error("UNKNOWN_PARENT", "parent " + to_hex_prefixed(t.parent_hash) + " is not known");
+    if (chain.head_hash() != t.parent_hash) return block_error("UNKNOWN_PARENT", "the parent is not the head");
+    const ChainConfig& config = chain.config();
+    const Revision rev = config.revision_at(t.timestamp);
+    const BlockHeader h = start_header(*parent, t, config, rev, options.base_fee);
+    StateReader& reader = options.reader ? *options.reader : chain.database();
+    State state(&reader);
+    auto built = execute_template(reader, state, h, t, config, options);
+    if (auto* e = std::get_if<BlockError>(&built)) return *e;
+    BuiltBlock& b = std::get<BuiltBlock>(built);
+
+    MinedBlock mined;
+    mined.block = std::move(b.block);
+    mined.executed = std::move(b.executed);
+    mined.rejected = std::move(b.rejected);
+    const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, state.changes()) : state.changes();
+    chain.database().commit_sealing(changes, [&](const Hash32& root, const ChangeSet& reverse) {
+        mined.block.header.state_root = root;
+        mined.hash = header_hash(mined.block.header);
+        std::vector<RecordWrite> records = Blockchain::block_records(mined.block, mined.hash, mined.executed.receipts, changes);
+        const Hash32& key = mined.hash;
+        records.push_back(RecordWrite{std::string(chain_tables::kUndo), bytes(key.bytes.begin(), key.bytes.end()),
+                                      encode_change_set(reverse)});
+        return records;
+    });
+    return mined;
 }
 
 }  // namespace polyvm

@@ -5,6 +5,7 @@
 
 #include "chain/blockchain.hpp"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -30,5 +31,26 @@ struct BuiltBlock {
 
 /// Builds (but does not import) the block. The chain's head moves to the parent if needed.
 BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& block_template);
+
+/// What a development chain may set that the block rules would otherwise decide.
+struct MiningOptions {
+    std::optional<uint256> base_fee;       // instead of EIP-1559's from the parent
+    StateReader* reader = nullptr;         // the state to build on (default: the database)
+    const ChangeSet* pending = nullptr;    // changes made between blocks (in `reader`), committed with the block
+    std::function<Tracer*(size_t index, const Transaction& tx)> tracer_for;
+    bool senders_known = false;            // see BlockExecutionOptions
+};
+
+struct MinedBlock {
+    Block block;
+    Hash32 hash;
+    ExecutedBlock executed;
+    std::vector<RejectedTransaction> rejected;
+};
+
+/// Builds the block on the head and commits it as the new head in one step, without the
+/// header rules of import (a development chain sets its own base fee, gas limit and times).
+/// The template's parent must be the head.
+BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& block_template, const MiningOptions& options = {});
 
 }  // namespace polyvm

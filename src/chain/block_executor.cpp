@@ -75,7 +75,9 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
                                                                     env.info.blob_schedule->base_fee_update_fraction)
                                                     : uint256{};
     std::vector<Log> block_logs;
-    const std::vector<std::optional<TransactionError>> sender_errors = recover_senders(transactions, rev);
+    const std::vector<std::optional<TransactionError>> sender_errors =
+        options.senders_known ? std::vector<std::optional<TransactionError>>(transactions.size())
+                              : recover_senders(transactions, rev);
     for (size_t i = 0; i < transactions.size(); ++i) {
         Transaction& tx = transactions[i];
         auto reject = [&](const TransactionError& e) -> std::optional<BlockError> {

@@ -53,6 +53,9 @@ struct BlockExecutionOptions {
     /// t8n: an EIP-7002/7251 queue contract without code yields no requests (geth's t8n) instead
     /// of invalidating the block, so pre-states without the predeploys can run under Prague.
     bool allow_missing_request_contracts = false;
+    /// The transactions carry their senders already (a development node recovers them when they
+    /// arrive, and impersonated ones have no signature): no recovery.
+    bool senders_known = false;
     /// A tracer for the transaction at this index (EIP-3155), or nullptr.
     std::function<Tracer*(size_t index, const Transaction& tx)> tracer_for;
     /// Before Byzantium a receipt holds the state root after its transaction: the caller

@@ -19,13 +19,26 @@ RecordWrite put(std::string_view table, bytes key, bytes value) {
     return RecordWrite{std::string(table), std::move(key), std::move(value)};
 }
 RecordWrite erase(std::string_view table, bytes key) { return RecordWrite{std::string(table), std::move(key), std::nullopt}; }
-
-bytes encode_receipts(const std::vector<Receipt>& receipts) {
-    rlp::ListBuilder list;
-    for (const Receipt& r : receipts) list.add(encode_receipt(r));
-    return list.finish();
-}
 }  // namespace
+
+std::vector<RecordWrite> Blockchain::block_records(const Block& block, const Hash32& hash,
+                                                   const std::vector<Receipt>& receipts, const ChangeSet& changes) {
+    std::vector<RecordWrite> records = {
+        put(chain_tables::kHeaders, key_of(hash), encode_header(block.header)),
+        put(chain_tables::kBodies, key_of(hash), encode_block(block)),
+        put(chain_tables::kReceipts, key_of(hash), encode_receipts(receipts)),
+        put(chain_tables::kRedo, key_of(hash), encode_change_set(changes)),
+        put(kCanonicalHashTable, block_number_key(block.header.number), value_of(hash)),
+        put(chain_tables::kMeta, key_of("head"), value_of(hash)),
+    };
+    for (size_t i = 0; i < block.transactions.size(); ++i) {
+        bytes location = value_of(hash);
+        const bytes index = block_number_key(i);
+        location.insert(location.end(), index.begin(), index.end());
+        records.push_back(put(chain_tables::kTransactionIndex, key_of(transaction_hash(block.transactions[i])), location));
+    }
+    return records;
+}
 
 Blockchain::Blockchain(StateDatabase& db, ChainConfig config) : db_(db), config_(std::move(config)) {}
 
@@ -176,20 +189,7 @@ BlockResult<Hash32> Blockchain::import_block(Block block, size_t encoded_size) {
         return restore(block_error("INVALID_REQUESTS", "requests hash differs"));
 
     const ChangeSet changes = state.changes();
-    std::vector<RecordWrite> records = {
-        put(chain_tables::kHeaders, key_of(hash), encode_header(h)),
-        put(chain_tables::kBodies, key_of(hash), encode_block(block)),
-        put(chain_tables::kReceipts, key_of(hash), encode_receipts(result.receipts)),
-        put(chain_tables::kRedo, key_of(hash), encode_change_set(changes)),
-        put(kCanonicalHashTable, block_number_key(h.number), value_of(hash)),
-        put(chain_tables::kMeta, key_of("head"), value_of(hash)),
-    };
-    for (size_t i = 0; i < block.transactions.size(); ++i) {
-        bytes location = value_of(hash);
-        const bytes index = block_number_key(i);
-        location.insert(location.end(), index.begin(), index.end());
-        records.push_back(put(chain_tables::kTransactionIndex, key_of(transaction_hash(block.transactions[i])), location));
-    }
+    const std::vector<RecordWrite> records = block_records(block, hash, result.receipts, changes);
     // The reverse change set is known only once applied: it is part of the same commit through
     // commit_if_root, which stores it under `undo_table`/`undo_key`.
     const CheckedCommit commit = db_.commit_if_root(changes, records, h.state_root,

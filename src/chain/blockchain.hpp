@@ -57,6 +57,11 @@ public:
     /// Moves the head to a stored block, unwinding and replaying the database as needed.
     std::optional<BlockError> set_head(const Hash32& hash);
 
+    /// The records a block commits with its state changes (header, body, receipts, forward change
+    /// set, canonical hash, head, transaction index); the reverse change set is added by the commit.
+    static std::vector<RecordWrite> block_records(const Block& block, const Hash32& hash,
+                                                  const std::vector<Receipt>& receipts, const ChangeSet& changes);
+
     Hash32 head_hash();
     BlockHeader head_header();
     std::optional<BlockHeader> header(const Hash32& hash);

@@ -51,4 +51,76 @@ Hash32 receipts_root(const std::vector<Receipt>& receipts) {
     return ordered_trie_root(values);
 }
 
+bytes encode_receipts(const std::vector<Receipt>& receipts) {
+    rlp::ListBuilder list;
+    for (const Receipt& r : receipts) list.add(encode_receipt(r));
+    return list.finish();
+}
+
+namespace {
+std::optional<Receipt> decode_receipt(bytes_view encoded) {
+    Receipt receipt;
+    if (encoded.empty()) return std::nullopt;
+    if (encoded[0] < 0x80) {  // EIP-2718 typed envelope
+        if (encoded[0] > 0x7f) return std::nullopt;
+        receipt.type = static_cast<TransactionType>(encoded[0]);
+        encoded = encoded.subspan(1);
+    }
+    const auto item = rlp::decode_item(encoded);
+    if (!item || !item->is_list) return std::nullopt;
+    const auto fields = rlp::list_items(*item);
+    if (!fields || fields->size() != 4) return std::nullopt;
+    const rlp::Item& status = (*fields)[0];
+    if (status.is_list) return std::nullopt;
+    if (status.payload.size() == 32) {
+        receipt.post_state_root = Hash32::from(status.payload);
+    } else {
+        const auto value = rlp::to_u64(status);
+        if (!value || *value > 1) return std::nullopt;
+        receipt.success = *value == 1;
+    }
+    const auto cumulative = rlp::to_u64((*fields)[1]);
+    const auto bloom = rlp::to_fixed<256>((*fields)[2]);
+    if (!cumulative || !bloom || !(*fields)[3].is_list) return std::nullopt;
+    receipt.cumulative_gas_used = *cumulative;
+    receipt.logs_bloom = *bloom;
+    const auto logs = rlp::list_items((*fields)[3]);
+    if (!logs) return std::nullopt;
+    for (const rlp::Item& log_item : *logs) {
+        const auto parts = rlp::list_items(log_item);
+        if (!parts || parts->size() != 3 || !(*parts)[1].is_list) return std::nullopt;
+        Log log;
+        const auto address = rlp::to_fixed<20>((*parts)[0]);
+        const auto topics = rlp::list_items((*parts)[1]);
+        const auto data = rlp::to_bytes((*parts)[2]);
+        if (!address || !topics || !data) return std::nullopt;
+        log.address = *address;
+        for (const rlp::Item& t : *topics) {
+            const auto topic = rlp::to_fixed<32>(t);
+            if (!topic) return std::nullopt;
+            log.topics.push_back(*topic);
+        }
+        log.data = std::move(*data);
+        receipt.logs.push_back(std::move(log));
+    }
+    return receipt;
+}
+}  // namespace
+
+std::optional<std::vector<Receipt>> decode_receipts(bytes_view encoded) {
+    const auto list = rlp::decode_item(encoded);
+    if (!list || !list->is_list) return std::nullopt;
+    const auto items = rlp::list_items(*list);
+    if (!items) return std::nullopt;
+    std::vector<Receipt> out;
+    out.reserve(items->size());
+    for (const rlp::Item& item : *items) {
+        if (item.is_list) return std::nullopt;
+        auto receipt = decode_receipt(item.payload);
+        if (!receipt) return std::nullopt;
+        out.push_back(std::move(*receipt));
+    }
+    return out;
+}
+
 }  // namespace polyvm

@@ -30,5 +30,9 @@ void merge_bloom(Bloom& into, const Bloom& other);
 /// the type byte for typed transactions.
 bytes encode_receipt(const Receipt& receipt);
 Hash32 receipts_root(const std::vector<Receipt>& receipts);
+/// rlp([encode_receipt(r) ...]): how a block's receipts are stored.
+bytes encode_receipts(const std::vector<Receipt>& receipts);
+/// Inverse of encode_receipts; nullopt when malformed.
+std::optional<std::vector<Receipt>> decode_receipts(bytes_view encoded);
 
 }  // namespace polyvm
