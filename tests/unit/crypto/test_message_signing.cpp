@@ -85,3 +85,37 @@ TEST(MessageSignature, MalformedSignaturesRecoverNothing) {
     std::fill(big_s.begin() + 32, big_s.begin() + 64, 0xff);
     EXPECT_FALSE(recover_signer_65(digest, bytes_view{big_s.data(), big_s.size()}).has_value());
 }
+
+TEST(MessageSignature, EthSigUtilPersonalSignVectors) {
+    // @metamask/eth-sig-util personal_sign vectors: key, message bytes, 65-byte signature, signer.
+    struct Vector {
+        const char* key;
+        bytes message;
+        const char* signature;
+        const char* address;
+    };
+    const Vector vectors[] = {
+        {"6969696969696969696969696969696969696969696969696969696969696969", bytes{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'},
+         "ce909e8ea6851bc36c007a0072d0524b07a3ff8d4e623aca4c71ca8e57250c4d0a3fc38fa8fbaaa81ead4b9f6bd03356b6f8bf18bccad167d78891636e1d69561b",
+         "be93f9bacbcffc8ee6663f2647917ed7a20a57bb"},
+        {"6969696969696969696969696969696969696969696969696969696969696969",
+         from_hex("0cc175b9c0f1b6a831c399e26977266192eb5ffee6ae2fec3ad71c777531578f").value(),
+         "9ff8350cc7354b80740a3580d0e0fd4f1f02062040bc06b893d70906f8728bb5163837fd376bf77ce03b55e9bd092b32af60e86abce48f7b8d3539988ee5a9be1c",
+         "be93f9bacbcffc8ee6663f2647917ed7a20a57bb"},
+        {"4545454545454545454545454545454545454545454545454545454545454545",
+         from_hex("0cc175b9c0f1b6a831c399e26977266192eb5ffee6ae2fec3ad71c777531578f").value(),
+         "a2870db1d0c26ef93c7b72d2a0830fa6b841e0593f7186bc6c7cc317af8cf3a42fda03bd589a49949aa05db83300cdb553116274518dbe9d90c65d0213f4af491b",
+         "e0da1edcea030875cd0f199d96eb70f6ab78faf2"},
+    };
+    for (const Vector& v : vectors) {
+        const Hash32 digest = eip191_personal_message_hash(v.message);
+        const auto signature = sign_hash(digest, hash(v.key));
+        ASSERT_TRUE(signature.has_value());
+        const auto wire = signature_bytes(*signature);
+        EXPECT_EQ(to_hex(bytes_view{wire.data(), wire.size()}), v.signature);
+        const bytes published = from_hex(v.signature).value();
+        const auto signer = recover_signer_65(digest, published);
+        ASSERT_TRUE(signer.has_value());
+        EXPECT_EQ(to_hex(*signer), v.address);
+    }
+}
