@@ -54,4 +54,23 @@ std::optional<Signature> sign_hash(const Hash32& message_hash, const Hash32& sec
     return Signature{uint256::load_be(sig64), uint256::load_be(sig64 + 32), static_cast<unsigned>(recid)};
 }
 
+bool is_valid_secret_key(const Hash32& secret) { return secp256k1_ec_seckey_verify(context(), secret.data()) == 1; }
+
+std::optional<std::array<uint8_t, 33>> compressed_public_key(const Hash32& secret) {
+    secp256k1_pubkey pubkey;
+    if (!secp256k1_ec_pubkey_create(context(), &pubkey, secret.data())) return std::nullopt;
+    std::array<uint8_t, 33> out{};
+    size_t len = out.size();
+    secp256k1_ec_pubkey_serialize(context(), out.data(), &len, &pubkey, SECP256K1_EC_COMPRESSED);
+    return out;
+}
+
+std::optional<Hash32> add_secret_keys(const Hash32& secret, const Hash32& tweak) {
+    if (!is_valid_secret_key(secret)) return std::nullopt;
+    Hash32 sum = secret;
+    // Fails exactly when tweak >= n or the sum is 0 mod n.
+    if (!secp256k1_ec_seckey_tweak_add(context(), sum.data(), tweak.data())) return std::nullopt;
+    return sum;
+}
+
 }  // namespace polyvm

@@ -4,6 +4,7 @@
 #include "common/types.hpp"
 #include "common/uint256.hpp"
 
+#include <array>
 #include <optional>
 
 namespace polyvm {
@@ -28,5 +29,15 @@ struct Signature {
     unsigned recovery_id;
 };
 std::optional<Signature> sign_hash(const Hash32& message_hash, const Hash32& secret);
+
+/// True when 0 < secret < n: a usable private key.
+bool is_valid_secret_key(const Hash32& secret);
+
+/// SEC1 compressed public key (0x02/0x03 ‖ x) of a secret key; nullopt for an invalid secret.
+std::optional<std::array<uint8_t, 33>> compressed_public_key(const Hash32& secret);
+
+/// (secret + tweak) mod n, as BIP-32 child derivation needs; nullopt when the tweak is >= n or
+/// the sum is zero (the two cases BIP-32 declares the child key invalid), or the secret is invalid.
+std::optional<Hash32> add_secret_keys(const Hash32& secret, const Hash32& tweak);
 
 }  // namespace polyvm
