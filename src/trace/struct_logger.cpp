@@ -53,9 +53,9 @@ void StructLogger::settle(PendingStep& p, int64_t gas_after) {
     if (is_call(p.opcode)) {
         const int64_t stipend = p.transfers_value ? gas::kCallStipend : 0;
         if (p.child_ran) {
-            // gas_after = before - charged + child's leftover, and the child got charged - static
-            // - dynamic + stipend: geth's cost (charged, forwarded gas included) follows.
-            cost = p.gas_before - gas_after + p.child_gas_left - stipend;
+            // gas_after = before - charged + the child's leftover (its unused stipend included,
+            // the stipend being free): geth's cost is what was charged, forwarded gas included.
+            cost = p.gas_before - gas_after + p.child_gas_left;
         } else {
             // The call could not start (depth, balance): the forwarded gas and the stipend came
             // straight back. Recompute the forwarded gas from what was left (EIP-150).
