@@ -33,6 +33,23 @@ public:
     virtual void on_step(const TraceStep& step) = 0;
     /// The frame has ended.
     virtual void on_frame_end(const Message& msg, const ExecutionResult& result) = 0;
+
+    // Message-level hooks, called by the execution host (only when a tracer is set) for every
+    // message it runs, precompiles and accounts without code included, so that call tracers see
+    // frames the interpreter never starts. Empty by default: step tracers need not care.
+    /// A message is about to run: before its value transfer, snapshot and any frame hooks. For a
+    /// creation msg.recipient is not yet known (the host derives the address after this hook).
+    virtual void on_call_start(const Message& msg) { (void)msg; }
+    /// The message has ended with `result` as its caller sees it (code deposit, reverts applied).
+    virtual void on_call_end(const Message& msg, const ExecutionResult& result) { (void)msg, (void)result; }
+    /// LOG0..LOG4 appended a log (it is dropped again if an enclosing frame reverts).
+    virtual void on_log(const Address& addr, bytes_view data, std::span<const Hash32> topics) {
+        (void)addr, (void)data, (void)topics;
+    }
+    /// SELFDESTRUCT of `addr` in favour of `beneficiary`, moving `balance` (before the transfer).
+    virtual void on_selfdestruct(const Address& addr, const Address& beneficiary, const uint256& balance) {
+        (void)addr, (void)beneficiary, (void)balance;
+    }
 };
 
 /// Writes EIP-3155 JSON lines: one per instruction, and for the outermost frame (depth 0) a

@@ -3,6 +3,7 @@
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "evm/interpreter.hpp"
+#include "evm/tracer.hpp"
 #include "precompiles/precompiles.hpp"
 
 #include <string>
@@ -99,6 +100,8 @@ size_t ExecutionHost::copy_code(const Address& addr, size_t offset, std::span<ui
 bool ExecutionHost::selfdestruct(const Address& addr, const Address& beneficiary) {
     Account* acc = state_.find(addr);
     if (!acc) return false;
+    if (tracer_) [[unlikely]]
+        tracer_->on_selfdestruct(addr, beneficiary, acc->balance);
     const bool first = !acc->destructed;
     const uint256 balance = acc->balance;
     if (rev_ >= Revision::Cancun && !acc->created_in_tx) {
@@ -125,6 +128,8 @@ Hash32 ExecutionHost::get_block_hash(uint64_t number) {
 
 void ExecutionHost::emit_log(const Address& addr, bytes_view data, const Hash32* topics, size_t topics_count) {
     logs_.push_back(Log{addr, std::vector<Hash32>(topics, topics + topics_count), bytes(data.begin(), data.end())});
+    if (tracer_) [[unlikely]]
+        tracer_->on_log(addr, data, std::span<const Hash32>(topics, topics_count));
 }
 
 AccessStatus ExecutionHost::access_account(const Address& addr) {
@@ -159,8 +164,18 @@ void ExecutionHost::revert_to(size_t state_snapshot, size_t logs_size) {
 }
 
 ExecutionResult ExecutionHost::call(const Message& msg) {
+    if (tracer_) [[unlikely]]
+        return traced_call(msg);
     if (msg.kind == CallKind::Create || msg.kind == CallKind::Create2) return create(msg);
     return execute_message_call(msg);
+}
+
+ExecutionResult ExecutionHost::traced_call(const Message& msg) {
+    tracer_->on_call_start(msg);
+    ExecutionResult result =
+        msg.kind == CallKind::Create || msg.kind == CallKind::Create2 ? create(msg) : execute_message_call(msg);
+    tracer_->on_call_end(msg, result);
+    return result;
 }
 
 ExecutionResult ExecutionHost::run_code(const Message& msg, const Account& code_owner) {

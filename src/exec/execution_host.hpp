@@ -44,6 +44,8 @@ public:
     bool used_unsupported_precompile() const noexcept { return used_unsupported_precompile_; }
 
 private:
+    /// call() with the tracer's message hooks around it.
+    ExecutionResult traced_call(const Message& msg);
     ExecutionResult execute_message_call(const Message& msg);
     ExecutionResult create(const Message& msg);
     ExecutionResult run_code(const Message& msg, const Account& code_owner);
