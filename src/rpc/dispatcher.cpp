@@ -1,0 +1,165 @@
+#include "rpc/dispatcher.hpp"
+
+namespace polyvm::rpc {
+namespace {
+
+// Strings from clients or method results may hold invalid UTF-8: replace it rather than throw.
+void append_json(std::string& out, const json& value) {
+    out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void append_error(std::string& out, const json& id, int code, std::string_view message, const json& data) {
+    out += R"({"jsonrpc":"2.0","id":)";
+    append_json(out, id);
+    out += R"(,"error":{"code":)";
+    out += std::to_string(code);
+    out += R"(,"message":)";
+    append_json(out, json(message));
+    if (!data.is_null()) {
+        out += R"(,"data":)";
+        append_json(out, data);
+    }
+    out += "}}";
+}
+
+json error_object(int code, std::string_view message, const json& data) {
+    json error{{"code", code}, {"message", message}};
+    if (!data.is_null()) error["data"] = data;
+    return error;
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] ": keep the readable part.
+std::string parse_error_message(const std::exception& e) {
+    std::string_view what = e.what();
+    if (const auto end = what.find("] "); what.starts_with("[json.exception") && end != std::string_view::npos)
+        what.remove_prefix(end + 2);
+    return std::string(what);
+}
+
+const json kNullId = nullptr;
+const json kEmptyParams = json::array();
+
+}  // namespace
+
+void Dispatcher::add(std::string name, Method method) { methods_.insert_or_assign(std::move(name), std::move(method)); }
+
+bool Dispatcher::has(std::string_view name) const { return methods_.find(name) != methods_.end(); }
+
+void Dispatcher::handle_one(const json& request, const CallContext& context, std::string& out) const {
+    if (!request.is_object()) {
+        append_error(out, kNullId, kInvalidRequest, "invalid request: not a JSON object", nullptr);
+        return;
+    }
+    const auto id_it = request.find("id");
+    const bool is_notification = id_it == request.end();
+    if (!is_notification && !(id_it->is_string() || id_it->is_number() || id_it->is_null())) {
+        append_error(out, kNullId, kInvalidRequest, R"(invalid request: "id" must be a string, a number or null)", nullptr);
+        return;
+    }
+    const json& id = is_notification ? kNullId : *id_it;
+    const auto version = request.find("jsonrpc");
+    if (version == request.end() || !version->is_string() || version->get_ref<const std::string&>() != "2.0") {
+        append_error(out, id, kInvalidRequest, R"(invalid request: "jsonrpc" must be "2.0")", nullptr);
+        return;
+    }
+    const auto method_it = request.find("method");
+    if (method_it == request.end() || !method_it->is_string()) {
+        append_error(out, id, kInvalidRequest, R"(invalid request: "method" must be a string)", nullptr);
+        return;
+    }
+    const auto params_it = request.find("params");
+    const bool no_params = params_it == request.end() || params_it->is_null();
+    if (!no_params && !params_it->is_array() && !params_it->is_object()) {
+        append_error(out, id, kInvalidRequest, R"(invalid request: "params" must be an array or an object)", nullptr);
+        return;
+    }
+    const json& params = no_params ? kEmptyParams : *params_it;
+    const std::string& name = method_it->get_ref<const std::string&>();
+
+    // A failed call records its error here; the response and the log hook both read it.
+    int code = 0;
+    std::string message;
+    json data;
+    json result;
+    const auto method = methods_.find(std::string_view(name));
+    if (method == methods_.end()) {
+        code = kMethodNotFound;
+        message = "the method " + name + " does not exist/is not available";
+    } else {
+        try {
+            result = method->second(params, context);
+        } catch (const RpcError& e) {
+            code = e.code;
+            message = e.what();
+            data = e.data;
+        } catch (const std::exception& e) {
+            code = kInternalError;
+            message = e.what();
+        } catch (...) {
+            code = kInternalError;
+            message = "internal error";
+        }
+    }
+    if (on_call) {
+        try {
+            if (code == 0) {
+                on_call(name, params, nullptr);
+            } else {
+                const json error = error_object(code, message, data);
+                on_call(name, params, &error);
+            }
+        } catch (...) {
+            // A failing log hook must not change the answer.
+        }
+    }
+    if (is_notification) return;
+    if (code != 0) {
+        append_error(out, id, code, message, data);
+        return;
+    }
+    out += R"({"jsonrpc":"2.0","id":)";
+    append_json(out, id);
+    out += R"(,"result":)";
+    append_json(out, result);
+    out += '}';
+}
+
+std::string Dispatcher::handle(std::string_view body, const CallContext& context) const {
+    std::string out;
+    json parsed;
+    try {
+        parsed = json::parse(body);
+    } catch (const std::exception& e) {
+        append_error(out, kNullId, kParseError, "parse error: " + parse_error_message(e), nullptr);
+        return out;
+    }
+    if (!parsed.is_array()) {
+        out.reserve(128);
+        handle_one(parsed, context, out);
+        return out;
+    }
+    if (parsed.empty()) {
+        append_error(out, kNullId, kInvalidRequest, "empty batch", nullptr);
+        return out;
+    }
+    if (parsed.size() > limits.max_batch) {
+        append_error(out, kNullId, kInvalidRequest,
+                     "batch too large (" + std::to_string(parsed.size()) + " requests, limit " +
+                         std::to_string(limits.max_batch) + ")",
+                     nullptr);
+        return out;
+    }
+    out += '[';
+    for (const json& request : parsed) {
+        const size_t before = out.size();
+        if (before > 1) out += ',';
+        const size_t start = out.size();
+        handle_one(request, context, out);
+        if (out.size() == start) out.resize(before);  // a notification: no entry, no comma
+    }
+    if (out.size() == 1) return {};  // only notifications
+    out += ']';
+    return out;
+}
+
+}  // namespace polyvm::rpc

@@ -1,0 +1,209 @@
+// JSON-RPC 2.0 dispatch: the specification's examples (jsonrpc.org/specification, section 7)
+// and every error case of the brief.
+#include "rpc/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <vector>
+
+using namespace polyvm::rpc;
+
+namespace {
+
+class DispatcherTest : public ::testing::Test {
+protected:
+    DispatcherTest() {
+        dispatcher.add("subtract", [](const json& params, const CallContext&) -> json {
+            if (params.is_object()) return params.at("minuend").get<int>() - params.at("subtrahend").get<int>();
+            return params.at(0).get<int>() - params.at(1).get<int>();
+        });
+        dispatcher.add("sum", [](const json& params, const CallContext&) -> json {
+            int total = 0;
+            for (const auto& v : params) total += v.get<int>();
+            return total;
+        });
+        dispatcher.add("params_echo", [](const json& params, const CallContext&) -> json { return params; });
+        dispatcher.add("notify_hello", [this](const json&, const CallContext&) -> json {
+            ++notifications;
+            return nullptr;
+        });
+        dispatcher.add("get_data", [](const json&, const CallContext&) -> json { return json::array({"hello", 5}); });
+        dispatcher.add("revert", [](const json&, const CallContext&) -> json {
+            throw RpcError(kExecutionReverted, "execution reverted", "0x08c379a0");
+        });
+        dispatcher.add("plain_throw", [](const json&, const CallContext&) -> json { throw std::runtime_error("disk on fire"); });
+    }
+
+    json call(std::string_view body) {
+        const std::string text = dispatcher.handle(body, CallContext{});
+        return text.empty() ? json() : json::parse(text);
+    }
+
+    Dispatcher dispatcher;
+    int notifications = 0;
+};
+
+}  // namespace
+
+TEST_F(DispatcherTest, PositionalAndNamedParameters) {
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":1})"),
+              json::parse(R"({"jsonrpc":"2.0","result":19,"id":1})"));
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"subtract","params":[23,42],"id":2})")["result"], -19);
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"subtract","params":{"subtrahend":23,"minuend":42},"id":3})")["result"], 19);
+}
+
+TEST_F(DispatcherTest, IdsAreEchoedVerbatim) {
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":"abc"})")["id"], "abc");
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":18446744073709551615})")["id"],
+              json(18446744073709551615ULL));
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":-7})")["id"], -7);
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":1.5})")["id"], 1.5);
+    const json null_id = call(R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":null})");
+    ASSERT_TRUE(null_id.contains("id"));
+    EXPECT_TRUE(null_id["id"].is_null());
+    EXPECT_EQ(null_id["result"], 1);
+}
+
+TEST_F(DispatcherTest, AbsentOrNullParamsArriveAsEmptyArray) {
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"params_echo","id":1})")["result"], json::array());
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"params_echo","params":null,"id":1})")["result"], json::array());
+}
+
+TEST_F(DispatcherTest, NotificationsGetNoResponse) {
+    EXPECT_EQ(dispatcher.handle(R"({"jsonrpc":"2.0","method":"notify_hello","params":[7]})", {}), "");
+    EXPECT_EQ(notifications, 1);
+    // Unknown methods and failures of notifications stay silent too.
+    EXPECT_EQ(dispatcher.handle(R"({"jsonrpc":"2.0","method":"foobar"})", {}), "");
+    EXPECT_EQ(dispatcher.handle(R"({"jsonrpc":"2.0","method":"plain_throw"})", {}), "");
+    EXPECT_EQ(dispatcher.handle(R"([{"jsonrpc":"2.0","method":"notify_hello","params":[1,2,4]},{"jsonrpc":"2.0","method":"notify_hello","params":[7]}])", {}), "");
+    EXPECT_EQ(notifications, 3);
+}
+
+TEST_F(DispatcherTest, UnknownMethod) {
+    const json r = call(R"({"jsonrpc":"2.0","method":"foobar","id":"1"})");
+    EXPECT_EQ(r["error"]["code"], -32601);
+    EXPECT_EQ(r["error"]["message"], "the method foobar does not exist/is not available");
+    EXPECT_EQ(r["id"], "1");
+    EXPECT_FALSE(r.contains("result"));
+}
+
+TEST_F(DispatcherTest, ParseErrorHasNullId) {
+    const json r = call(R"({"jsonrpc":"2.0","method":"foobar,"params":"bar","baz])");
+    EXPECT_EQ(r["error"]["code"], -32700);
+    EXPECT_TRUE(r["id"].is_null());
+    EXPECT_TRUE(r["error"]["message"].get<std::string>().starts_with("parse error"));
+    EXPECT_EQ(call("")["error"]["code"], -32700);
+    // A broken batch is one parse error, not a batch of them.
+    const json batch = call(R"([{"jsonrpc":"2.0","method":"sum","params":[1,2,4],"id":"1"},{"jsonrpc":"2.0","method")");
+    ASSERT_TRUE(batch.is_object());
+    EXPECT_EQ(batch["error"]["code"], -32700);
+}
+
+TEST_F(DispatcherTest, WrongShapesAreInvalidRequests) {
+    const std::vector<std::string> bodies = {
+        R"({"jsonrpc":"2.0","method":1,"params":"bar"})",            // method not a string
+        R"({"jsonrpc":"2.0","params":[1],"id":4})",                   // method missing
+        R"({"jsonrpc":"1.0","method":"sum","params":[1],"id":4})",    // wrong version
+        R"({"method":"sum","params":[1],"id":4})",                    // version missing
+        R"({"jsonrpc":"2.0","method":"sum","params":"bar","id":4})",  // params a string
+        R"({"jsonrpc":"2.0","method":"sum","params":7,"id":4})",      // params a number
+        R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":{}})",   // id an object
+        R"(1)",
+        R"("sum")",
+    };
+    for (const auto& body : bodies) {
+        const json r = call(body);
+        ASSERT_TRUE(r.is_object()) << body;
+        EXPECT_EQ(r["error"]["code"], -32600) << body;
+        EXPECT_EQ(r["jsonrpc"], "2.0") << body;
+    }
+    // A request with a valid id keeps it in the error.
+    EXPECT_EQ(call(R"({"jsonrpc":"1.0","method":"sum","id":4})")["id"], 4);
+    EXPECT_TRUE(call(R"({"jsonrpc":"2.0","method":"sum","id":[1]})")["id"].is_null());
+}
+
+TEST_F(DispatcherTest, Batch) {
+    // jsonrpc.org example: results in request order, notifications omitted, errors in place.
+    const json r = call(R"([
+        {"jsonrpc":"2.0","method":"sum","params":[1,2,4],"id":"1"},
+        {"jsonrpc":"2.0","method":"notify_hello","params":[7]},
+        {"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":"2"},
+        {"foo":"boo"},
+        {"jsonrpc":"2.0","method":"foo.get","params":{"name":"myself"},"id":"5"},
+        {"jsonrpc":"2.0","method":"get_data","id":"9"}])");
+    ASSERT_TRUE(r.is_array());
+    ASSERT_EQ(r.size(), 5u);
+    EXPECT_EQ(r[0]["id"], "1");
+    EXPECT_EQ(r[0]["result"], 7);
+    EXPECT_EQ(r[1]["id"], "2");
+    EXPECT_EQ(r[1]["result"], 19);
+    EXPECT_EQ(r[2]["error"]["code"], -32600);
+    EXPECT_TRUE(r[2]["id"].is_null());
+    EXPECT_EQ(r[3]["error"]["code"], -32601);
+    EXPECT_EQ(r[3]["id"], "5");
+    EXPECT_EQ(r[4]["result"], json::array({"hello", 5}));
+    EXPECT_EQ(notifications, 1);
+}
+
+TEST_F(DispatcherTest, BatchOfInvalidEntries) {
+    const json r = call("[1,2,3]");
+    ASSERT_TRUE(r.is_array());
+    ASSERT_EQ(r.size(), 3u);
+    for (const auto& e : r) EXPECT_EQ(e["error"]["code"], -32600);
+}
+
+TEST_F(DispatcherTest, EmptyAndOversizedBatches) {
+    const json empty = call("[]");
+    ASSERT_TRUE(empty.is_object());
+    EXPECT_EQ(empty["error"]["code"], -32600);
+    EXPECT_EQ(empty["error"]["message"], "empty batch");
+
+    dispatcher.limits.max_batch = 3;
+    std::string body = "[";
+    for (int i = 0; i < 4; ++i) body += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":)" + std::to_string(i) + "}";
+    body += "]";
+    const json big = call(body);
+    ASSERT_TRUE(big.is_object());
+    EXPECT_EQ(big["error"]["code"], -32600);
+    EXPECT_TRUE(big["error"]["message"].get<std::string>().starts_with("batch too large"));
+    // At the limit it is served.
+    body = "[";
+    for (int i = 0; i < 3; ++i) body += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","method":"sum","params":[1],"id":)" + std::to_string(i) + "}";
+    body += "]";
+    EXPECT_EQ(call(body).size(), 3u);
+}
+
+TEST_F(DispatcherTest, MethodErrors) {
+    const json reverted = call(R"({"jsonrpc":"2.0","method":"revert","id":1})");
+    EXPECT_EQ(reverted["error"]["code"], 3);
+    EXPECT_EQ(reverted["error"]["message"], "execution reverted");
+    EXPECT_EQ(reverted["error"]["data"], "0x08c379a0");
+    const json thrown = call(R"({"jsonrpc":"2.0","method":"plain_throw","id":2})");
+    EXPECT_EQ(thrown["error"]["code"], -32603);
+    EXPECT_EQ(thrown["error"]["message"], "disk on fire");
+    EXPECT_FALSE(thrown["error"].contains("data"));
+    // A library error inside a method (json type error) is an internal error, not a crash.
+    const json bad = call(R"({"jsonrpc":"2.0","method":"subtract","params":["a","b"],"id":3})");
+    EXPECT_EQ(bad["error"]["code"], -32603);
+}
+
+TEST_F(DispatcherTest, HasAndHook) {
+    EXPECT_TRUE(dispatcher.has("sum"));
+    EXPECT_FALSE(dispatcher.has("nope"));
+    std::vector<std::pair<std::string, int>> log;
+    dispatcher.on_call = [&](std::string_view method, const json&, const json* error) {
+        log.emplace_back(std::string(method), error ? (*error)["code"].get<int>() : 0);
+    };
+    call(R"([{"jsonrpc":"2.0","method":"sum","params":[1],"id":1},{"jsonrpc":"2.0","method":"revert","id":2},{"jsonrpc":"2.0","method":"x","id":3}])");
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[0], std::make_pair(std::string("sum"), 0));
+    EXPECT_EQ(log[1], std::make_pair(std::string("revert"), 3));
+    EXPECT_EQ(log[2], std::make_pair(std::string("x"), -32601));
+}
+
+TEST_F(DispatcherTest, InvalidUtf8InResultDoesNotThrow) {
+    dispatcher.add("bad_utf8", [](const json&, const CallContext&) -> json { return std::string("\xff\xfe"); });
+    const json r = call(R"({"jsonrpc":"2.0","method":"bad_utf8","id":1})");
+    EXPECT_TRUE(r.contains("result"));
+}
