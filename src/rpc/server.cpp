@@ -79,6 +79,14 @@ struct Worker {
     }
 };
 
+// Whether a client's header value can be echoed into a response header unchanged.
+bool is_safe_header_value(std::string_view value) {
+    if (value.empty() || value.size() > 1024) return false;
+    for (const char c : value)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    return true;
+}
+
 std::string error_body(int code, std::string_view message) {
     std::string body = R"({"jsonrpc":"2.0","id":null,"error":{"code":)";
     body += std::to_string(code);
@@ -311,8 +319,9 @@ private:
             case http::verb::options:
                 if (cors) {
                     const auto asked = request[http::field::access_control_request_headers];
+                    const std::string_view echoed(asked.data(), asked.size());
                     std::string extra = "Access-Control-Allow-Methods: POST, GET, OPTIONS\r\nAccess-Control-Allow-Headers: ";
-                    extra.append(asked.empty() ? std::string_view("*") : std::string_view(asked.data(), asked.size()));
+                    extra.append(is_safe_header_value(echoed) ? echoed : std::string_view("*"));
                     extra += "\r\nAccess-Control-Max-Age: 86400\r\n";
                     return write_response(204, {}, {}, extra);
                 }

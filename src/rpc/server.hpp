@@ -32,7 +32,8 @@ public:
     /// Response text for one JSON-RPC body; "" when nothing is to be answered.
     virtual std::string handle(std::string_view body, const CallContext& context) = 0;
     /// A WebSocket connection ended (its subscriptions die with it). Called once per WebSocket
-    /// connection, on an I/O thread, also when the server stops.
+    /// connection, on an I/O thread (on the thread calling stop() for connections that stop()
+    /// had to cut short); every connection has reported it by the time stop() returns.
     virtual void on_close(uint64_t /*connection_id*/) {}
 };
 
