@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_makechain_command(app),
         polyvm::tools::add_checkdb_command(app),
         polyvm::tools::add_t8n_command(app),
+        polyvm::tools::add_node_command(app),
     };
     try {
         app.parse(argc, argv);

@@ -1,0 +1,345 @@
+#include "node/dev_chain.hpp"
+
+#include "chain/header_validation.hpp"
+#include "common/hex.hpp"
+#include "common/rlp.hpp"
+#include "crypto/keccak.hpp"
+#include "db/lmdb_database.hpp"
+#include "exec/system_contracts.hpp"
+#include "state/memory_database.hpp"
+#include "state/trie.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace polyvm::node {
+namespace {
+constexpr std::string_view kPendingKey = "node_pending_changes";
+constexpr std::string_view kChainIdKey = "node_chain_id";
+
+bytes as_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
+bytes as_bytes(const Hash32& h) { return bytes(h.bytes.begin(), h.bytes.end()); }
+
+uint64_t now_seconds() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+Address address_of_creation(const Address& sender, uint64_t nonce) {
+    rlp::ListBuilder list;
+    list.add(sender).add(nonce);
+    const Hash32 h = keccak256(list.finish());
+    Address a;
+    std::copy(h.bytes.begin() + 12, h.bytes.end(), a.bytes.begin());
+    return a;
+}
+}  // namespace
+
+std::optional<Hash32> StateView::read_block_hash(uint64_t n) {
+    if (n >= number) return std::nullopt;
+    return overlay_.read_block_hash(n);
+}
+
+BlockHeader genesis_header_for(const ChainConfig& config, const std::vector<GenesisAccount>& alloc, uint64_t gas_limit,
+                               const uint256& base_fee, uint64_t timestamp) {
+    MemoryDatabase memory;
+    for (const GenesisAccount& a : alloc) memory.put_account(a.address, a.info, a.code, a.storage);
+    BlockHeader h;
+    h.ommers_hash = kEmptyOmmersHash;
+    h.state_root = memory.state_root();
+    h.transactions_root = kEmptyTrieRoot;
+    h.receipts_root = kEmptyTrieRoot;
+    h.gas_limit = gas_limit;
+    h.timestamp = timestamp;
+    const Revision rev = config.revision_at(timestamp);
+    if (rev >= Revision::London) h.base_fee_per_gas = base_fee;
+    if (rev >= Revision::Shanghai) h.withdrawals_root = kEmptyTrieRoot;
+    if (rev >= Revision::Cancun) {
+        h.blob_gas_used = 0;
+        h.excess_blob_gas = 0;
+        h.parent_beacon_block_root = Hash32{};
+    }
+    if (rev >= Revision::Prague) h.requests_hash = requests_hash({});
+    return h;
+}
+
+DevGenesis default_dev_genesis(const ChainConfig& config, const std::vector<Address>& funded, const uint256& balance,
+                               uint64_t gas_limit, const uint256& base_fee, uint64_t timestamp) {
+    DevGenesis g;
+    g.config = config;
+    for (const Address& a : funded) {
+        GenesisAccount account;
+        account.address = a;
+        account.info.balance = balance;
+        g.alloc.push_back(std::move(account));
+    }
+    // The system contracts, so that blocks of Cancun and later run their system calls as on
+    // mainnet (EIP-7002/7251 blocks are invalid without them).
+    const std::pair<const Address*, std::string_view> system_contracts[] = {
+        {&kBeaconRootsAddress, kBeaconRootsCode},
+        {&kHistoryStorageAddress, kHistoryStorageCode},
+        {&kWithdrawalRequestAddress, kWithdrawalRequestCode},
+        {&kConsolidationRequestAddress, kConsolidationRequestCode},
+    };
+    for (const auto& [address, code_hex] : system_contracts) {
+        GenesisAccount account;
+        account.address = *address;
+        account.code = from_hex(code_hex).value();
+        account.info.nonce = 1;
+        account.info.code_hash = keccak256(account.code);
+        g.alloc.push_back(std::move(account));
+    }
+    g.header = genesis_header_for(config, g.alloc, gas_limit, base_fee, timestamp);
+    return g;
+}
+
+DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
+    if (storage.in_memory) {
+        db_ = std::make_unique<MemoryDatabase>();
+    } else {
+        LmdbOptions options;
+        options.sync_every_commit = storage.durable;
+        options.defer_flush = !storage.durable;
+        db_ = std::make_unique<LmdbDatabase>(storage.data_dir, options);
+        lmdb_ = true;
+    }
+    chain_ = std::make_unique<Blockchain>(*db_, genesis.config);
+    const std::string chain_id = genesis.config.chain_id.to_hex();
+    if (!chain_->initialized()) {
+        std::vector<RecordWrite> extra = {
+            RecordWrite{std::string(chain_tables::kMeta), as_bytes(kChainIdKey), as_bytes(chain_id)}};
+        if (auto e = chain_->initialize(genesis.header, genesis.alloc, std::move(extra)))
+            throw std::runtime_error("cannot write the genesis: " + e->to_string());
+        created_ = true;
+    } else {
+        const auto stored = db_->read_record(chain_tables::kMeta, as_bytes(kChainIdKey));
+        const std::string stored_id = stored ? std::string(stored->begin(), stored->end()) : "unknown";
+        if (stored_id != chain_id)
+            throw std::runtime_error("the data dir holds a chain with chain id " + stored_id + ", not " + chain_id +
+                                     " (use another --data-dir or the same --chain-id)");
+        if (const auto pending = db_->read_record(chain_tables::kMeta, as_bytes(kPendingKey)))
+            if (auto decoded = decode_change_set(*pending)) pending_ = std::move(*decoded);
+    }
+    set_head_cached();
+    gas_limit = head_.gas_limit;
+}
+
+DevChain::~DevChain() {
+    try {
+        flush();
+    } catch (...) {
+    }
+}
+
+void DevChain::set_head_cached() {
+    head_hash_ = chain_->head_hash();
+    head_ = *chain_->header(head_hash_);
+}
+
+void DevChain::flush() {
+    if (lmdb_) static_cast<LmdbDatabase&>(*db_).sync_to_disk();
+}
+
+BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts) {
+    auto view = std::make_shared<BlockView>();
+    const Revision rev = config().revision_at(block.header.timestamp);
+    view->encoded_size = encode_block(block).size();
+    uint64_t previous_cumulative = 0;
+    uint32_t log_index = 0;
+    for (size_t i = 0; i < block.transactions.size(); ++i) {
+        Transaction& tx = block.transactions[i];
+        if (tx.sender.is_zero()) recover_sender(tx, rev);
+        view->transaction_hashes.push_back(transaction_hash(tx));
+        const uint64_t cumulative = i < receipts.size() ? receipts[i].cumulative_gas_used : previous_cumulative;
+        view->gas_used.push_back(cumulative - previous_cumulative);
+        previous_cumulative = cumulative;
+        view->contract_addresses.push_back(tx.to ? std::nullopt
+                                                 : std::optional<Address>(address_of_creation(tx.sender, tx.nonce)));
+        view->first_log_index.push_back(log_index);
+        if (i < receipts.size()) log_index += static_cast<uint32_t>(receipts[i].logs.size());
+    }
+    view->block = std::move(block);
+    view->hash = hash;
+    view->receipts = std::move(receipts);
+    by_hash_[hash] = view;
+    return view;
+}
+
+BlockPtr DevChain::load_block(const Hash32& hash) {
+    if (const auto it = by_hash_.find(hash); it != by_hash_.end()) return it->second;
+    const auto body = db_->read_record(chain_tables::kBodies, as_bytes(hash));
+    if (!body) {
+        // The genesis is stored as a header only.
+        const auto header = chain_->header(hash);
+        if (!header) return nullptr;
+        Block block;
+        block.header = *header;
+        if (config().revision_at(header->timestamp) >= Revision::Shanghai) block.withdrawals.emplace();
+        return make_view(std::move(block), hash, {});
+    }
+    auto block = decode_block(*body);
+    if (!std::holds_alternative<Block>(block)) return nullptr;
+    std::vector<Receipt> receipts;
+    if (const auto stored = db_->read_record(chain_tables::kReceipts, as_bytes(hash)))
+        if (auto decoded = decode_receipts(*stored)) receipts = std::move(*decoded);
+    return make_view(std::move(std::get<Block>(block)), hash, std::move(receipts));
+}
+
+BlockPtr DevChain::block_by_hash(const Hash32& hash) { return load_block(hash); }
+
+BlockPtr DevChain::block_by_number(uint64_t number) {
+    if (number > head_.number) return nullptr;
+    const auto hash = db_->read_block_hash(number);
+    if (!hash) return nullptr;
+    return load_block(*hash);
+}
+
+std::optional<std::pair<BlockPtr, size_t>> DevChain::find_transaction(const Hash32& tx_hash) {
+    const auto location = db_->read_record(chain_tables::kTransactionIndex, as_bytes(tx_hash));
+    if (!location || location->size() != 40) return std::nullopt;
+    const Hash32 block_hash = Hash32::from(bytes_view(location->data(), 32));
+    uint64_t index = 0;
+    for (size_t i = 32; i < 40; ++i) index = (index << 8) | (*location)[i];
+    // The index keeps entries of blocks that a revert took off the chain: only canonical ones count.
+    BlockPtr block = load_block(block_hash);
+    if (!block || block->block.header.number > head_.number) return std::nullopt;
+    const auto canonical = db_->read_block_hash(block->block.header.number);
+    if (!canonical || *canonical != block_hash || index >= block->block.transactions.size()) return std::nullopt;
+    return std::make_pair(block, static_cast<size_t>(index));
+}
+
+std::unique_ptr<StateView> DevChain::state_at(uint64_t number) {
+    auto view = std::make_unique<StateView>(*db_);
+    view->number = number + 1;
+    if (number >= head_.number) {
+        view->number = head_.number + 1;
+        if (!pending_.empty()) view->overlay().apply(pending_);
+        return view;
+    }
+    // The head's state with the reverse change sets of the blocks above `number` applied, newest first.
+    for (uint64_t n = head_.number; n > number; --n) {
+        const auto hash = db_->read_block_hash(n);
+        if (!hash) throw std::runtime_error("no canonical block " + std::to_string(n));
+        const auto undo = db_->read_record(chain_tables::kUndo, as_bytes(*hash));
+        if (!undo) throw std::runtime_error("no reverse change set for block " + std::to_string(n));
+        auto reverse = decode_change_set(*undo);
+        if (!reverse) throw std::runtime_error("damaged reverse change set for block " + std::to_string(n));
+        view->overlay().apply(*reverse);
+    }
+    return view;
+}
+
+uint64_t DevChain::next_timestamp() const {
+    if (next_timestamp_override) return *next_timestamp_override;
+    const int64_t clock = static_cast<int64_t>(now_seconds()) + time_offset;
+    const uint64_t from_clock = clock > 0 ? static_cast<uint64_t>(clock) : 0;
+    return std::max(from_clock, head_.timestamp + 1);
+}
+
+uint256 DevChain::next_base_fee() const {
+    if (next_base_fee_override) return *next_base_fee_override;
+    if (!head_.base_fee_per_gas) return uint256{};
+    return expected_base_fee(head_);
+}
+
+BlockInfo DevChain::next_block_info() {
+    BlockHeader h;
+    h.number = head_.number + 1;
+    h.timestamp = next_timestamp();
+    h.gas_limit = gas_limit;
+    h.coinbase = coinbase;
+    h.base_fee_per_gas = next_base_fee();
+    const Revision rev = config().revision_at(h.timestamp);
+    if (rev >= Revision::Cancun) {
+        ParentBlobInfo parent{head_.excess_blob_gas.value_or(0), head_.blob_gas_used.value_or(0),
+                              head_.base_fee_per_gas.value_or(uint256{})};
+        h.excess_blob_gas = calc_excess_blob_gas(parent, *config().blob_schedule(rev), rev);
+    }
+    return block_environment(h, config()).info;
+}
+
+BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, NextBlock next,
+                                       std::function<Tracer*(size_t, const Transaction&)> tracer_for) {
+    BlockTemplate t;
+    t.parent_hash = head_hash_;
+    t.timestamp = next.timestamp ? *next.timestamp : next_timestamp();
+    t.coinbase = coinbase;
+    t.gas_limit = gas_limit;
+    // PREVRANDAO: something that changes per block, as a beacon chain's would.
+    t.prev_randao = keccak256(as_bytes(head_hash_));
+    t.transactions = std::move(transactions);
+
+    MiningOptions options;
+    if (head_.base_fee_per_gas) options.base_fee = next_base_fee();
+    std::unique_ptr<StateView> state;
+    if (!pending_.empty()) {
+        state = state_at(head_.number);
+        options.reader = state.get();
+        options.pending = &pending_;
+    }
+    options.tracer_for = std::move(tracer_for);
+    options.senders_known = true;
+    auto mined = mine_block(*chain_, t, options);
+    if (auto* e = std::get_if<BlockError>(&mined)) return *e;
+    MinedBlock& m = std::get<MinedBlock>(mined);
+    if (!pending_.empty()) {
+        pending_ = {};
+        persist_pending();
+    }
+    next_timestamp_override.reset();
+    next_base_fee_override.reset();
+    head_ = m.block.header;
+    head_hash_ = m.hash;
+    make_view(m.block, m.hash, m.executed.receipts);
+    return mined;
+}
+
+void DevChain::persist_pending() {
+    const RecordWrite write{std::string(chain_tables::kMeta), as_bytes(kPendingKey),
+                            pending_.empty() ? std::nullopt : std::optional<bytes>(encode_change_set(pending_))};
+    db_->commit(ChangeSet{}, std::span<const RecordWrite>(&write, 1));
+}
+
+void DevChain::modify(const ChangeSet& changes) {
+    pending_ = merge_change_sets(pending_, changes);
+    persist_pending();
+}
+
+uint64_t DevChain::snapshot() {
+    const uint64_t id = next_snapshot_id_++;
+    snapshots_[id] = Snapshot{head_hash_, pending_, time_offset, next_timestamp_override, gas_limit, coinbase};
+    return id;
+}
+
+bool DevChain::revert(uint64_t id) {
+    const auto it = snapshots_.find(id);
+    if (it == snapshots_.end()) return false;
+    const Snapshot s = it->second;
+    snapshots_.erase(it, snapshots_.end());
+    if (s.head != head_hash_)
+        if (auto e = chain_->set_head(s.head)) throw std::runtime_error("revert failed: " + e->to_string());
+    pending_ = s.pending;
+    persist_pending();
+    time_offset = s.time_offset;
+    next_timestamp_override = s.next_timestamp_override;
+    gas_limit = s.gas_limit;
+    coinbase = s.coinbase;
+    set_head_cached();
+    return true;
+}
+
+void DevChain::reset_to_genesis() {
+    const auto genesis = db_->read_block_hash(0);
+    if (genesis && *genesis != head_hash_)
+        if (auto e = chain_->set_head(*genesis)) throw std::runtime_error("reset failed: " + e->to_string());
+    pending_ = {};
+    persist_pending();
+    snapshots_.clear();
+    time_offset = 0;
+    next_timestamp_override.reset();
+    next_base_fee_override.reset();
+    set_head_cached();
+    gas_limit = head_.gas_limit;
+}
+
+}  // namespace polyvm::node

@@ -1,0 +1,157 @@
+// The development chain behind `polyvm node`: a Blockchain over LMDB (or memory) that mines its
+// own blocks, plus what a development node may do between blocks (anvil_setBalance and friends,
+// time travel, snapshots). Not thread-safe: the node serialises writers and readers (node.hpp).
+#pragma once
+
+#include "chain/block_builder.hpp"
+#include "chain/blockchain.hpp"
+#include "state/overlay.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+namespace polyvm::node {
+
+/// A genesis: configuration, header (state root computed) and alloc.
+struct DevGenesis {
+    ChainConfig config;
+    BlockHeader header;
+    std::vector<GenesisAccount> alloc;
+};
+
+/// A mined block as the RPC methods show it: senders recovered, per-transaction figures derived.
+struct BlockView {
+    Block block;
+    Hash32 hash;
+    size_t encoded_size = 0;
+    std::vector<Receipt> receipts;
+    std::vector<Hash32> transaction_hashes;
+    std::vector<uint64_t> gas_used;                        // per transaction
+    std::vector<std::optional<Address>> contract_addresses;  // creations
+    std::vector<uint32_t> first_log_index;                 // block-wide index of each receipt's first log
+};
+using BlockPtr = std::shared_ptr<const BlockView>;
+
+struct StorageOptions {
+    bool in_memory = false;
+    std::filesystem::path data_dir = ".polyvm/dev";
+    bool durable = false;  // flush every block (default: flush on a timer and at shutdown)
+};
+
+/// The state as of one block, readable through StateReader (the head's includes the changes made
+/// since it was mined, as Anvil's `latest` does).
+class StateView final : public StateReader {
+public:
+    StateView(StateReader& base) : overlay_(base) {}  // NOLINT
+    OverlayReader& overlay() noexcept { return overlay_; }
+    std::optional<AccountInfo> read_account(const Address& a) override { return overlay_.read_account(a); }
+    uint256 read_storage(const Address& a, const uint256& k) override { return overlay_.read_storage(a, k); }
+    std::shared_ptr<const bytes> read_code(const Hash32& h) override { return overlay_.read_code(h); }
+    std::optional<Hash32> read_block_hash(uint64_t n) override;
+    uint64_t number = 0;  // BLOCKHASH sees only the ancestors of this block
+
+private:
+    OverlayReader overlay_;
+};
+
+class DevChain {
+public:
+    /// Opens the chain in storage, or creates it from `genesis` (then `created()` is true).
+    /// A stored chain of another chain id is refused with a message naming both.
+    DevChain(const StorageOptions& storage, const DevGenesis& genesis);
+    ~DevChain();
+    DevChain(const DevChain&) = delete;
+    DevChain& operator=(const DevChain&) = delete;
+
+    bool created() const noexcept { return created_; }
+    const ChainConfig& config() const noexcept { return chain_->config(); }
+    const BlockHeader& head() const noexcept { return head_; }
+    const Hash32& head_hash() const noexcept { return head_hash_; }
+    Revision revision() const noexcept { return config().revision_at(head_.timestamp); }
+
+    BlockPtr block_by_number(uint64_t number);
+    BlockPtr block_by_hash(const Hash32& hash);
+    /// The block holding a transaction and its index, or nullopt.
+    std::optional<std::pair<BlockPtr, size_t>> find_transaction(const Hash32& tx_hash);
+
+    /// The state after block `number` (the head: with the changes made since).
+    std::unique_ptr<StateView> state_at(uint64_t number);
+
+    // ---- mining ----
+    struct NextBlock {
+        std::optional<uint64_t> timestamp;  // exact; otherwise from the clock (and offset)
+    };
+    /// Mines a block with `transactions` (signed, senders set; invalid ones are left out and
+    /// reported in `rejected`) on the head. Throws DatabaseError when the database cannot take it.
+    BlockResult<MinedBlock> mine(std::vector<Transaction> transactions, NextBlock next = {},
+                                 std::function<Tracer*(size_t, const Transaction&)> tracer_for = {});
+    /// The header values the next block will get (what eth_call and pending see).
+    BlockInfo next_block_info();
+    uint64_t next_timestamp() const;
+    uint256 next_base_fee() const;
+
+    // ---- changes between blocks (anvil_set*) ----
+    void modify(const ChangeSet& changes);
+    const ChangeSet& pending_changes() const noexcept { return pending_; }
+
+    // ---- time and block parameters ----
+    int64_t time_offset = 0;                       // evm_increaseTime
+    std::optional<uint64_t> next_timestamp_override;  // evm_setNextBlockTimestamp
+    std::optional<uint256> next_base_fee_override;    // anvil_setNextBlockBaseFeePerGas
+    uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
+    Address coinbase;                              // anvil_setCoinbase
+    uint64_t interval_offset = 0;                  // for `anvil_mine` with an interval
+
+    // ---- snapshots (evm_snapshot / evm_revert) ----
+    uint64_t snapshot();
+    /// Returns false for an unknown id. Reverting drops that snapshot and every later one.
+    bool revert(uint64_t id);
+
+    /// anvil_reset: the head back to the genesis, every snapshot and change since dropped.
+    void reset_to_genesis();
+
+    /// Makes the chain durable now (shutdown, the flush timer).
+    void flush();
+    StateDatabase& database() noexcept { return *db_; }
+
+private:
+    BlockPtr load_block(const Hash32& hash);
+    BlockPtr make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts);
+    void set_head_cached();
+    void persist_pending();
+
+    std::unique_ptr<StateDatabase> db_;
+    std::unique_ptr<Blockchain> chain_;
+    bool created_ = false;
+    bool lmdb_ = false;
+    BlockHeader head_;
+    Hash32 head_hash_;
+    ChangeSet pending_;
+    std::unordered_map<Hash32, BlockPtr> by_hash_;
+    std::map<uint64_t, Hash32> canonical_cache_;
+
+    struct Snapshot {
+        Hash32 head;
+        ChangeSet pending;
+        int64_t time_offset;
+        std::optional<uint64_t> next_timestamp_override;
+        uint64_t gas_limit;
+        Address coinbase;
+    };
+    std::map<uint64_t, Snapshot> snapshots_;
+    uint64_t next_snapshot_id_ = 1;
+};
+
+/// The node's default genesis: the funded accounts, the EIP-4788/2935/7002/7251 system contracts,
+/// every header field of `fork` (Osaka by default).
+DevGenesis default_dev_genesis(const ChainConfig& config, const std::vector<Address>& funded, const uint256& balance,
+                               uint64_t gas_limit, const uint256& base_fee, uint64_t timestamp);
+
+/// Builds the genesis header for an alloc (state root computed in memory).
+BlockHeader genesis_header_for(const ChainConfig& config, const std::vector<GenesisAccount>& alloc, uint64_t gas_limit,
+                               const uint256& base_fee, uint64_t timestamp);
+
+}  // namespace polyvm::node

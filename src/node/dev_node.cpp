@@ -1,0 +1,314 @@
+#include "node/dev_node.hpp"
+
+#include "crypto/bip32.hpp"
+#include "crypto/bip39.hpp"
+#include "crypto/keccak.hpp"
+#include "crypto/secp256k1.hpp"
+#include "node/rpc_format.hpp"
+#include "node/state_file.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace polyvm::node {
+namespace {
+ChainConfig dev_config(const NodeOptions& o) {
+    ChainConfig config(o.fork);
+    config.chain_id = uint256{o.chain_id};
+    return config;
+}
+
+uint64_t clock_seconds() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+}  // namespace
+
+DevNode::DevNode(NodeOptions options) : options_(std::move(options)) {
+    const Seed512 seed = mnemonic_to_seed(options_.mnemonic);
+    for (size_t i = 0; i < options_.accounts; ++i) {
+        DevAccount account;
+        account.secret_key = derive_private_key(bytes_view(seed.data(), seed.size()), "m/44'/60'/0'/0/" + std::to_string(i));
+        account.address = address_from_secret_key(account.secret_key).value();
+        accounts_.push_back(account);
+    }
+    DevGenesis genesis;
+    if (options_.genesis) {
+        genesis = *options_.genesis;
+    } else {
+        std::vector<Address> funded;
+        for (const auto& a : accounts_) funded.push_back(a.address);
+        genesis = default_dev_genesis(dev_config(options_), funded, options_.balance, options_.gas_limit,
+                                      options_.base_fee, clock_seconds());
+    }
+    chain_ = std::make_unique<DevChain>(options_.storage, genesis);
+    if (options_.load_state) load_state_file(*options_.load_state);
+    register_methods();
+}
+
+DevNode::~DevNode() { stop(); }
+
+std::string DevNode::chain_status_line() {
+    std::shared_lock lock(chain_mutex_);
+    const std::string where = options_.storage.in_memory ? std::string("in memory")
+                                                         : "in " + options_.storage.data_dir.string();
+    if (chain_->created()) return "New chain " + where + " (chain id " + std::to_string(options_.chain_id) + ")";
+    return "Continuing the chain " + where + " at block " + std::to_string(chain_->head().number);
+}
+
+void DevNode::register_methods() {
+    register_eth_methods(*this, dispatcher_);
+    register_filter_methods(*this, dispatcher_);
+    register_dev_methods(*this, dispatcher_);
+    register_debug_methods(*this, dispatcher_);
+    if (!options_.quiet) {
+        dispatcher_.on_call = [this](std::string_view method, const json&, const json* error) {
+            // Hot read-only methods would flood the log; Anvil prints them all, we print the
+            // ones that change or inspect something.
+            if (method == "eth_blockNumber" || method == "eth_chainId" || method == "net_version") return;
+            std::string line(method);
+            if (error && error->contains("message")) line += "  error: " + (*error)["message"].get<std::string>();
+            log_line(line);
+        };
+    }
+}
+
+void DevNode::log_line(const std::string& line) {
+    if (options_.quiet) return;
+    std::lock_guard lock(log_mutex_);
+    std::cout << line << '\n' << std::flush;
+}
+
+uint16_t DevNode::start() {
+    server_ = std::make_unique<rpc::Server>(options_.server, *this);
+    const uint16_t port = server_->start();
+    if (options_.block_time) {
+        interval_ms = static_cast<uint64_t>(*options_.block_time * 1000.0);
+        automine = false;
+    }
+    interval_thread_ = std::thread([this] { interval_loop(); });
+    return port;
+}
+
+void DevNode::stop() {
+    {
+        std::lock_guard lock(stop_mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (server_) server_->stop();
+    if (interval_thread_.joinable()) interval_thread_.join();
+    std::unique_lock lock(chain_mutex_);
+    if (options_.dump_state) {
+        try {
+            write_state_file(*options_.dump_state, dump_state_json(*this));
+        } catch (const std::exception& e) {
+            std::cerr << "error: cannot write " << *options_.dump_state << ": " << e.what() << '\n';
+        }
+    }
+    chain_->flush();
+}
+
+void DevNode::interval_loop() {
+    // Interval mining, and the periodic flush of a database that skips the per-block one.
+    auto last_mined = std::chrono::steady_clock::now();
+    auto last_flush = last_mined;
+    std::unique_lock stop_lock(stop_mutex_);
+    while (!stopping_) {
+        stop_cv_.wait_for(stop_lock, std::chrono::milliseconds(100));
+        if (stopping_) break;
+        const auto now = std::chrono::steady_clock::now();
+        const uint64_t interval = interval_ms.load();
+        if (interval > 0 && now - last_mined >= std::chrono::milliseconds(interval)) {
+            last_mined = now;
+            stop_lock.unlock();
+            try {
+                std::unique_lock lock(chain_mutex_);
+                mine_locked(SIZE_MAX, std::nullopt);
+            } catch (const std::exception& e) {
+                log_line(std::string("mining failed: ") + e.what());
+            }
+            stop_lock.lock();
+        }
+        if (now - last_flush >= std::chrono::seconds(1)) {
+            last_flush = now;
+            stop_lock.unlock();
+            {
+                std::shared_lock lock(chain_mutex_);
+                chain_->flush();
+            }
+            stop_lock.lock();
+        }
+    }
+}
+
+std::string DevNode::handle(std::string_view body, const rpc::CallContext& context) {
+    return dispatcher_.handle(body, context);
+}
+
+void DevNode::on_close(uint64_t connection_id) {
+    std::lock_guard lock(filters_mutex_);
+    for (auto it = filters_.begin(); it != filters_.end();)
+        it = it->second.connection == connection_id && it->second.push_to ? filters_.erase(it) : std::next(it);
+}
+
+std::string DevNode::new_filter_id() {
+    const uint64_t n = filter_counter_.fetch_add(1);
+    // 16 bytes, as geth's ids; unique per process and not guessable across restarts.
+    const Hash32 h = keccak256(bytes_view(reinterpret_cast<const uint8_t*>(&n), sizeof n));
+    return rpc::data_hex(bytes_view(h.bytes.data(), 16));
+}
+
+std::optional<Hash32> DevNode::secret_key_of(const Address& address) const {
+    for (const auto& a : accounts_)
+        if (a.address == address) return a.secret_key;
+    return std::nullopt;
+}
+
+bool DevNode::can_send_from(const Address& address) const {
+    return auto_impersonate || impersonated.contains(address) || secret_key_of(address).has_value();
+}
+
+std::optional<uint64_t> DevNode::resolve_block(const rpc::BlockSelector& s, bool must_exist) {
+    using Tag = rpc::BlockSelector::Tag;
+    const uint64_t head = chain_->head().number;
+    switch (s.tag) {
+        case Tag::Latest:
+        case Tag::Pending:
+        case Tag::Safe:
+        case Tag::Finalized:
+            return head;
+        case Tag::Earliest:
+            return 0;
+        case Tag::Number:
+            if (s.number > head) {
+                if (must_exist) throw rpc::RpcError(rpc::kServerError, "header not found");
+                return std::nullopt;
+            }
+            return s.number;
+        case Tag::Hash: {
+            const BlockPtr block = chain_->block_by_hash(s.hash);
+            bool canonical = false;
+            if (block && block->block.header.number <= head) {
+                const auto at = chain_->block_by_number(block->block.header.number);
+                canonical = at && at->hash == s.hash;
+            }
+            if (!block || (s.require_canonical && !canonical)) {
+                if (must_exist)
+                    throw rpc::RpcError(rpc::kServerError,
+                                        !block ? "header for hash not found" : "hash is not currently canonical");
+                return std::nullopt;
+            }
+            if (!canonical) {
+                if (must_exist) throw rpc::RpcError(rpc::kServerError, "block is not on the current chain");
+                return std::nullopt;
+            }
+            return block->block.header.number;
+        }
+    }
+    return head;
+}
+
+Hash32 DevNode::submit_transaction(Transaction tx) {
+    const Hash32 hash = transaction_hash(tx);
+    std::unique_lock lock(chain_mutex_);
+    const Revision rev = chain_->config().revision_at(chain_->next_timestamp());
+    TxValidationContext context;
+    context.chain_id = chain_->config().chain_id;
+    if (auto e = validate_transaction_static(tx, rev, context)) throw rpc::RpcError(rpc::kServerError, geth_rejection_message(*e, tx));
+    auto state = chain_->state_at(chain_->head().number);
+    const auto account = state->read_account(tx.sender);
+    const uint64_t nonce = account ? account->nonce : 0;
+    if (tx.nonce < nonce) throw rpc::RpcError(rpc::kServerError, "nonce too low");
+    // The worst case must be affordable now (geth's pool rule).
+    const uint256 fee_cap = tx.max_fee_per_gas;
+    const uint256 cost = uint256{tx.gas_limit} * fee_cap + tx.value +
+                         uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()} * tx.max_fee_per_blob_gas;
+    if ((account ? account->balance : uint256{}) < cost)
+        throw rpc::RpcError(rpc::kServerError, "insufficient funds for gas * price + value");
+    if (tx.gas_limit > chain_->gas_limit) throw rpc::RpcError(rpc::kServerError, "exceeds block gas limit");
+    if (tx.type <= TransactionType::AccessList && tx.gas_price < min_gas_price)
+        throw rpc::RpcError(rpc::kServerError, "transaction underpriced");
+    if (automine && tx.nonce == nonce && tx.max_fee_per_gas < chain_->next_base_fee())
+        throw rpc::RpcError(rpc::kServerError,
+                            "max fee per gas less than block base fee: address " + rpc::hex(tx.sender) +
+                                ", maxFeePerGas: " + tx.max_fee_per_gas.to_hex() +
+                                ", baseFee: " + chain_->next_base_fee().to_hex());
+    switch (mempool.add(std::move(tx), hash)) {
+        case Mempool::AddResult::Underpriced:
+            throw rpc::RpcError(rpc::kServerError, "replacement transaction underpriced");
+        case Mempool::AddResult::AlreadyKnown:
+            throw rpc::RpcError(rpc::kServerError, "already known");
+        default:
+            break;
+    }
+    notify_pending(hash);
+    if (automine) {
+        // One block per transaction, for every transaction that is now executable.
+        while (mempool.size() > 0)
+            if (!mine_locked(1, std::nullopt)) break;
+    }
+    return hash;
+}
+
+BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp) {
+    auto state = chain_->state_at(chain_->head().number);
+    auto nonce_of = [&](const Address& a) {
+        const auto account = state->read_account(a);
+        return account ? account->nonce : uint64_t{0};
+    };
+    const uint256 base_fee = chain_->next_base_fee();
+    std::vector<Mempool::Entry> ready = mempool.take_ready(nonce_of, max_transactions, base_fee);
+    if (ready.empty() && max_transactions == 1 && !timestamp) return nullptr;  // automine: nothing to do
+    std::vector<Transaction> txs;
+    txs.reserve(ready.size());
+    for (auto& e : ready) txs.push_back(std::move(e.tx));
+    state.reset();
+    DevChain::NextBlock next;
+    next.timestamp = timestamp;
+    auto mined = chain_->mine(std::move(txs), next);
+    if (auto* e = std::get_if<BlockError>(&mined)) throw std::runtime_error("block rejected: " + e->to_string());
+    const MinedBlock& m = std::get<MinedBlock>(mined);
+    BlockPtr view = chain_->block_by_hash(m.hash);
+    if (!options_.quiet) {
+        for (size_t i = 0; i < view->block.transactions.size(); ++i) {
+            const Receipt& r = view->receipts[i];
+            std::string line = "    Transaction: " + rpc::hex(view->transaction_hashes[i]);
+            if (view->contract_addresses[i]) line += "\n    Contract created: " + rpc::hex(*view->contract_addresses[i]);
+            line += "\n    Gas used: " + std::to_string(view->gas_used[i]);
+            if (!r.success) {
+                line += "\n    Error: reverted";
+                if (i < m.executed.outcomes.size())
+                    if (auto reason = decode_revert_reason(m.executed.outcomes[i].output)) line += " with reason: " + *reason;
+            }
+            log_line(line);
+        }
+        log_line("    Block Number: " + std::to_string(view->block.header.number) + "\n    Block Hash: " +
+                 rpc::hex(view->hash) + "\n    Block Time: " + std::to_string(view->block.header.timestamp) + "\n");
+    }
+    for (const auto& rejected : m.rejected) {
+        (void)rejected;  // an invalid pooled transaction is dropped, as geth's pool would
+    }
+    notify_block(view);
+    return view;
+}
+
+void DevNode::mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval) {
+    std::unique_lock lock(chain_mutex_);
+    for (uint64_t i = 0; i < count; ++i) {
+        std::optional<uint64_t> at = timestamp;
+        if (!at && interval > 0 && i > 0) at = chain_->head().timestamp + interval;
+        mine_locked(SIZE_MAX, at);
+    }
+}
+
+BlockInfo call_block_info(DevNode& node, uint64_t number) {
+    DevChain& chain = node.chain();
+    if (number >= chain.head().number) return chain.next_block_info();
+    const BlockPtr block = chain.block_by_number(number);
+    return block_environment(block->block.header, chain.config()).info;
+}
+
+}  // namespace polyvm::node

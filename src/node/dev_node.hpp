@@ -1,0 +1,137 @@
+// `polyvm node`: a local development chain behind Ethereum JSON-RPC (HTTP and WebSocket on one
+// port), as Anvil and Hardhat's node are. The methods live in methods_*.cpp; this class holds
+// what they share: the chain, the unlocked accounts, the mempool, filters and subscriptions.
+//
+// Concurrency: requests arrive on several server threads. Reads take `chain_mutex_` shared,
+// anything that changes the chain (mining, anvil_set*, snapshots) takes it exclusively.
+#pragma once
+
+#include "node/dev_chain.hpp"
+#include "node/mempool.hpp"
+#include "rpc/dispatcher.hpp"
+#include "rpc/params.hpp"
+#include "rpc/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <thread>
+
+namespace polyvm::node {
+
+struct NodeOptions {
+    rpc::ServerOptions server;
+    StorageOptions storage;
+    uint64_t chain_id = 31337;
+    Revision fork = Revision::Osaka;
+    uint64_t gas_limit = 30'000'000;
+    uint256 base_fee = 1'000'000'000;         // of the genesis block; EIP-1559 from there
+    uint256 balance = uint256{10'000} * uint256{1'000'000'000'000'000'000ull};  // wei per account
+    size_t accounts = 10;
+    std::string mnemonic = "test test test test test test test test test test test junk";
+    std::optional<DevGenesis> genesis;        // --genesis (replaces the default accounts' funding)
+    std::optional<double> block_time;         // interval mining (seconds); automine otherwise
+    bool quiet = false;
+    std::optional<std::string> load_state;    // a file written by anvil_dumpState / --dump-state
+    std::optional<std::string> dump_state;    // written on shutdown
+};
+
+struct DevAccount {
+    Address address;
+    Hash32 secret_key;
+};
+
+class DevNode final : public rpc::RequestHandler {
+public:
+    explicit DevNode(NodeOptions options);
+    ~DevNode() override;
+
+    /// Starts the server; returns the bound port.
+    uint16_t start();
+    /// Stops mining and the server, flushes the database, writes --dump-state.
+    void stop();
+
+    std::string handle(std::string_view body, const rpc::CallContext& context) override;
+    void on_close(uint64_t connection_id) override;
+
+    const std::vector<DevAccount>& accounts() const noexcept { return accounts_; }
+    const NodeOptions& options() const noexcept { return options_; }
+    DevChain& chain() noexcept { return *chain_; }
+    /// The line printed at start-up about the chain (created or continued).
+    std::string chain_status_line();
+
+    // ---- shared by the method files ----
+    struct Log;
+    std::shared_mutex chain_mutex_;
+    /// Resolves a block parameter to a number on the current chain (throws for unknown blocks
+    /// only when `must_exist`; returns nullopt for a missing one otherwise).
+    std::optional<uint64_t> resolve_block(const rpc::BlockSelector& selector, bool must_exist = true);
+    /// Adds a signed transaction to the pool (throws RpcError with geth's message) and, when
+    /// automining, mines it. Returns its hash. Takes the write lock.
+    Hash32 submit_transaction(Transaction tx);
+    /// Mines `count` blocks (anvil_mine / evm_mine), with the pool's ready transactions.
+    void mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval);
+    /// The secret key of an unlocked account, or nullopt.
+    std::optional<Hash32> secret_key_of(const Address& address) const;
+    bool can_send_from(const Address& address) const;
+
+    std::atomic<bool> automine{true};
+    std::atomic<uint64_t> interval_ms{0};
+    uint256 min_gas_price;                     // anvil_setMinGasPrice (legacy transactions)
+    std::set<Address> impersonated;
+    bool auto_impersonate = false;
+    Mempool mempool;
+    void log_line(const std::string& line);
+
+    // Filters (eth_newFilter & co.) and WebSocket subscriptions.
+    struct Filter {
+        enum class Kind { Logs, Blocks, PendingTransactions } kind;
+        rpc::json criteria;           // Logs
+        uint64_t next_block = 0;      // first block not yet reported
+        std::vector<Hash32> pending;  // PendingTransactions: hashes since the last poll
+        uint64_t connection = 0;      // subscriptions: the WebSocket connection
+        std::shared_ptr<rpc::Connection> push_to;  // subscriptions only
+        std::string subscription_id;
+    };
+    std::mutex filters_mutex_;
+    std::map<std::string, Filter> filters_;
+    std::string new_filter_id();
+    /// After a block is mined: notifications to subscriptions.
+    void notify_block(const BlockPtr& block);
+    void notify_pending(const Hash32& hash);
+
+private:
+    void register_methods();
+    void interval_loop();
+    /// Mines one block with the pool's ready transactions (automine: one per block). Caller holds the write lock.
+    BlockPtr mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp);
+    void load_state_file(const std::string& path);
+
+    NodeOptions options_;
+    std::vector<DevAccount> accounts_;
+    std::unique_ptr<DevChain> chain_;
+    rpc::Dispatcher dispatcher_;
+    std::unique_ptr<rpc::Server> server_;
+    std::thread interval_thread_;
+    std::thread flush_thread_;
+    std::mutex stop_mutex_;
+    std::condition_variable stop_cv_;
+    bool stopping_ = false;
+    std::mutex log_mutex_;
+    std::atomic<uint64_t> filter_counter_{1};
+    friend void register_eth_methods(DevNode&, rpc::Dispatcher&);
+    friend void register_dev_methods(DevNode&, rpc::Dispatcher&);
+};
+
+void register_eth_methods(DevNode& node, rpc::Dispatcher& dispatcher);
+void register_dev_methods(DevNode& node, rpc::Dispatcher& dispatcher);
+void register_debug_methods(DevNode& node, rpc::Dispatcher& dispatcher);
+void register_filter_methods(DevNode& node, rpc::Dispatcher& dispatcher);
+
+/// The next block's timestamp etc. as a BlockInfo for calls on `pending`/`latest`.
+BlockInfo call_block_info(DevNode& node, uint64_t number);
+
+}  // namespace polyvm::node

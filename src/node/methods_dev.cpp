@@ -1,0 +1,242 @@
+// Development methods under their anvil_* names with the hardhat_* / evm_* aliases Hardhat and
+// Ganache use: state edits, impersonation, mining control, time travel, snapshots, dumps.
+#include "crypto/keccak.hpp"
+#include "node/dev_node.hpp"
+#include "node/rpc_format.hpp"
+#include "node/state_file.hpp"
+
+namespace polyvm::node {
+namespace {
+using rpc::RpcError;
+
+/// One account's change on top of the current state (balance, nonce or code).
+void edit_account(DevNode& node, const Address& address, const std::function<void(AccountInfo&, ChangeSet&)>& edit) {
+    std::unique_lock lock(node.chain_mutex_);
+    DevChain& chain = node.chain();
+    auto view = chain.state_at(chain.head().number);
+    AccountInfo info = view->read_account(address).value_or(AccountInfo{});
+    ChangeSet changes;
+    edit(info, changes);
+    AccountChange change;
+    change.address = address;
+    change.account = info;
+    changes.accounts.push_back(std::move(change));
+    chain.modify(changes);
+}
+}  // namespace
+
+void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
+    DevChain& chain = node.chain();
+    auto alias = [&d](std::initializer_list<const char*> names, rpc::Dispatcher::Method m) {
+        for (const char* n : names) d.add(n, m);
+    };
+
+    alias({"anvil_setBalance", "hardhat_setBalance"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        const uint256 balance = rpc::param_quantity(p, 1);
+        edit_account(node, a, [&](AccountInfo& info, ChangeSet&) { info.balance = balance; });
+        return nullptr;
+    });
+    alias({"anvil_setNonce", "hardhat_setNonce", "evm_setAccountNonce"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        const uint64_t nonce = rpc::param_quantity_u64(p, 1);
+        edit_account(node, a, [&](AccountInfo& info, ChangeSet&) { info.nonce = nonce; });
+        return nullptr;
+    });
+    alias({"anvil_setCode", "hardhat_setCode"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        const bytes code = rpc::param_data(p, 1);
+        edit_account(node, a, [&](AccountInfo& info, ChangeSet& changes) {
+            info.code_hash = code.empty() ? kEmptyCodeHash : keccak256(code);
+            if (!code.empty()) changes.codes.emplace_back(info.code_hash, std::make_shared<const bytes>(code));
+        });
+        return nullptr;
+    });
+    alias({"anvil_setStorageAt", "hardhat_setStorageAt"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        const uint256 slot = rpc::param_quantity(p, 1);
+        const json* value_param = rpc::param_at(p, 2);
+        if (!value_param) throw RpcError(rpc::kInvalidParams, "missing value for required argument 2");
+        uint256 value;
+        try {
+            value = uint256::from_hash(rpc::decode_hash(*value_param));
+        } catch (const rpc::DecodeError&) {
+            value = rpc::param_quantity(p, 2);
+        }
+        std::unique_lock lock(node.chain_mutex_);
+        auto view = node.chain().state_at(node.chain().head().number);
+        ChangeSet changes;
+        AccountChange change;
+        change.address = a;
+        change.account = view->read_account(a).value_or(AccountInfo{});
+        change.storage.emplace_back(slot, value);
+        changes.accounts.push_back(std::move(change));
+        node.chain().modify(changes);
+        return true;
+    });
+    alias({"anvil_impersonateAccount", "hardhat_impersonateAccount"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.impersonated.insert(a);
+        return nullptr;
+    });
+    alias({"anvil_stopImpersonatingAccount", "hardhat_stopImpersonatingAccount"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.impersonated.erase(a);
+        return nullptr;
+    });
+    alias({"anvil_autoImpersonateAccount", "hardhat_autoImpersonateAccount"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const bool on = rpc::param_bool(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.auto_impersonate = on;
+        return nullptr;
+    });
+    alias({"anvil_mine", "hardhat_mine"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t count = rpc::param_optional_quantity_u64(p, 0).value_or(1);
+        const uint64_t interval = rpc::param_optional_quantity_u64(p, 1).value_or(1);
+        if (count > 1'000'000) throw RpcError(rpc::kInvalidParams, "invalid argument 0: at most 1000000 blocks at once");
+        node.mine_blocks(count, std::nullopt, interval);
+        return nullptr;
+    });
+    d.add("evm_mine", [&node](const json& p, const rpc::CallContext&) -> json {
+        std::optional<uint64_t> timestamp;
+        if (const json* t = rpc::param_at(p, 0)) {
+            if (t->is_object()) {
+                // Ganache's {timestamp, blocks}
+                const uint64_t blocks = t->contains("blocks") ? rpc::decode_quantity_u64((*t)["blocks"]) : 1;
+                if (t->contains("timestamp")) timestamp = rpc::decode_quantity_u64((*t)["timestamp"]);
+                node.mine_blocks(blocks, timestamp, 1);
+                return "0x0";
+            }
+            timestamp = rpc::param_quantity_u64(p, 0);
+        }
+        node.mine_blocks(1, timestamp, 0);
+        return "0x0";
+    });
+    alias({"evm_snapshot", "anvil_snapshot"}, [&node](const json&, const rpc::CallContext&) -> json {
+        std::unique_lock lock(node.chain_mutex_);
+        return rpc::quantity(node.chain().snapshot());
+    });
+    alias({"evm_revert", "anvil_revert"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t id = rpc::param_quantity_u64(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        const bool ok = node.chain().revert(id);
+        if (ok) node.mempool.clear();
+        return ok;
+    });
+    alias({"evm_increaseTime", "anvil_increaseTime"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const json* v = rpc::param_at(p, 0);
+        if (!v) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        int64_t seconds = 0;
+        if (v->is_number_integer()) seconds = v->get<int64_t>();
+        else seconds = static_cast<int64_t>(rpc::param_quantity_u64(p, 0));
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().time_offset += seconds;
+        return rpc::quantity(static_cast<uint64_t>(node.chain().time_offset < 0 ? 0 : node.chain().time_offset));
+    });
+    alias({"evm_setNextBlockTimestamp", "anvil_setNextBlockTimestamp"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t t = rpc::param_quantity_u64(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        if (t <= node.chain().head().timestamp)
+            throw RpcError(rpc::kServerError, "Timestamp error: " + std::to_string(t) + " is lower than or equal to previous block's timestamp");
+        node.chain().next_timestamp_override = t;
+        return nullptr;
+    });
+    alias({"anvil_setNextBlockBaseFeePerGas", "hardhat_setNextBlockBaseFeePerGas"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint256 fee = rpc::param_quantity(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().next_base_fee_override = fee;
+        return nullptr;
+    });
+    alias({"anvil_setMinGasPrice", "hardhat_setMinGasPrice"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint256 price = rpc::param_quantity(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.min_gas_price = price;
+        return nullptr;
+    });
+    alias({"anvil_setCoinbase", "hardhat_setCoinbase"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().coinbase = a;
+        return nullptr;
+    });
+    alias({"evm_setAutomine", "anvil_setAutomine"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const bool on = rpc::param_bool(p, 0);
+        node.automine = on;
+        if (on) {
+            std::unique_lock lock(node.chain_mutex_);
+            node.interval_ms = 0;
+        }
+        return nullptr;
+    });
+    alias({"anvil_getAutomine", "hardhat_getAutomine"}, [&node](const json&, const rpc::CallContext&) -> json { return node.automine.load(); });
+    alias({"evm_setIntervalMining", "anvil_setIntervalMining"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t ms = rpc::param_quantity_u64(p, 0);
+        node.interval_ms = ms;  // evm_setIntervalMining takes milliseconds (Hardhat), 0 turns it off
+        if (ms > 0) node.automine = false;
+        return nullptr;
+    });
+    alias({"evm_setBlockGasLimit", "anvil_setBlockGasLimit"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t limit = rpc::param_quantity_u64(p, 0);
+        if (limit < 21000) throw RpcError(rpc::kInvalidParams, "invalid argument 0: block gas limit below 21000");
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().gas_limit = limit;
+        return true;
+    });
+    alias({"anvil_dropTransaction", "hardhat_dropTransaction"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const Hash32 hash = rpc::param_hash(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        return node.mempool.remove(hash) ? json(rpc::hex(hash)) : json(nullptr);
+    });
+    d.add("anvil_dropAllTransactions", [&node](const json&, const rpc::CallContext&) -> json {
+        std::unique_lock lock(node.chain_mutex_);
+        node.mempool.clear();
+        return nullptr;
+    });
+    alias({"anvil_reset", "hardhat_reset"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        if (const json* fork = rpc::param_at(p, 0); fork && fork->is_object() && fork->contains("forking"))
+            throw RpcError(rpc::kInvalidParams, "forking another chain is not supported");
+        std::unique_lock lock(node.chain_mutex_);
+        // Back to the genesis: blocks above it stay stored, off the chain.
+        node.chain().reset_to_genesis();
+        node.mempool.clear();
+        return nullptr;
+    });
+    alias({"anvil_dumpState", "hardhat_dumpState"}, [&node](const json&, const rpc::CallContext&) -> json {
+        std::shared_lock lock(node.chain_mutex_);
+        const std::string text = dump_state_json(node).dump();
+        return rpc::data_hex(bytes_view(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    });
+    alias({"anvil_loadState", "hardhat_loadState"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const bytes data = rpc::param_data(p, 0);
+        json dump;
+        try {
+            dump = json::parse(std::string(data.begin(), data.end()));
+        } catch (const json::exception& e) {
+            throw RpcError(rpc::kInvalidParams, std::string("invalid argument 0: not a state dump: ") + e.what());
+        }
+        std::unique_lock lock(node.chain_mutex_);
+        try {
+            load_state_json(node, dump);
+        } catch (const std::invalid_argument& e) {
+            throw RpcError(rpc::kInvalidParams, std::string("invalid argument 0: ") + e.what());
+        }
+        return true;
+    });
+    alias({"anvil_nodeInfo", "hardhat_metadata", "anvil_metadata"}, [&node, &chain](const json&, const rpc::CallContext&) -> json {
+        std::shared_lock lock(node.chain_mutex_);
+        return {{"clientVersion", "polyvm/v0.1.0"},
+                {"chainId", rpc::quantity(node.options().chain_id)},
+                {"currentBlockNumber", rpc::quantity(chain.head().number)},
+                {"currentBlockHash", rpc::hex(chain.head_hash())},
+                {"currentBlockTimestamp", chain.head().timestamp},
+                {"hardFork", std::string(revision_name(chain.revision()))},
+                {"forkConfig", nullptr},
+                {"environment", {{"baseFee", rpc::quantity(chain.next_base_fee())}, {"chainId", node.options().chain_id},
+                                 {"gasLimit", rpc::quantity(chain.gas_limit)}, {"gasPrice", rpc::quantity(chain.next_base_fee())}}},
+                {"snapshots", json::object()}};
+    });
+}
+
+}  // namespace polyvm::node

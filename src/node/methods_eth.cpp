@@ -1,0 +1,500 @@
+// The standard methods: web3_*, net_*, eth_* (state, blocks, transactions, calls, signing).
+#include "crypto/keccak.hpp"
+#include "crypto/message_signing.hpp"
+#include "crypto/secp256k1.hpp"
+#include "exec/transaction_execution.hpp"
+#include "node/dev_node.hpp"
+#include "node/rpc_format.hpp"
+#include "node/simulation.hpp"
+#include "node/typed_data.hpp"
+
+namespace polyvm::node {
+namespace {
+using rpc::RpcError;
+
+json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) : json(nullptr); }
+
+Transaction decode_raw(const bytes& raw, DevChain& chain) {
+    auto decoded = decode_transaction(raw);
+    if (auto* e = std::get_if<TransactionError>(&decoded))
+        throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
+    Transaction tx = std::move(std::get<Transaction>(decoded));
+    const Revision rev = chain.config().revision_at(chain.next_timestamp());
+    if (auto e = validate_chain_id(tx, rev, chain.config().chain_id)) throw RpcError(rpc::kServerError, "invalid chain id");
+    auto sender = recover_sender(tx, rev);
+    if (auto* e = std::get_if<TransactionError>(&sender))
+        throw RpcError(rpc::kServerError, "invalid sender: " + (e->detail.empty() ? e->rule : e->detail));
+    return tx;
+}
+
+/// The nonce the next transaction of `sender` gets: the state's, after those waiting in the pool.
+uint64_t next_nonce(DevNode& node, const Address& sender) {
+    auto state = node.chain().state_at(node.chain().head().number);
+    const auto account = state->read_account(sender);
+    uint64_t nonce = account ? account->nonce : 0;
+    for (const auto* e : node.mempool.all())
+        if (e->tx.sender == sender && e->tx.nonce == nonce) ++nonce;
+    return nonce;
+}
+
+/// Fills in what eth_sendTransaction leaves to the node (nonce, gas, fees) and signs.
+Transaction prepare_transaction(DevNode& node, const TransactionRequest& request) {
+    if (!request.from) throw RpcError(rpc::kInvalidParams, "missing \"from\" field");
+    const Address from = *request.from;
+    if (!node.can_send_from(from)) throw RpcError(rpc::kServerError, "No Signer available");
+    DevChain& chain = node.chain();
+    uint64_t nonce;
+    uint256 base_fee;
+    {
+        std::shared_lock lock(node.chain_mutex_);
+        nonce = request.nonce ? *request.nonce : next_nonce(node, from);
+        base_fee = chain.next_base_fee();
+    }
+    TransactionRequest filled = request;
+    filled.nonce = nonce;
+    if (!filled.gas_price && !filled.max_fee_per_gas && (!filled.type || *filled.type >= TransactionType::DynamicFee)) {
+        const uint256 tip = filled.max_priority_fee_per_gas.value_or(uint256{1'000'000'000});
+        filled.max_priority_fee_per_gas = tip;
+        filled.max_fee_per_gas = base_fee * uint256{2} + tip;
+    } else if (filled.type && *filled.type <= TransactionType::AccessList && !filled.gas_price) {
+        filled.gas_price = base_fee + uint256{1'000'000'000};
+    }
+    if (!filled.gas) {
+        std::shared_lock lock(node.chain_mutex_);
+        filled.gas = estimate_gas(node, filled, chain.head().number, {});
+    }
+    Transaction tx = transaction_from_request(filled, *filled.gas, nonce, chain.config().chain_id);
+    if (const auto key = node.secret_key_of(from)) {
+        if (!sign_transaction(tx, *key)) throw RpcError(rpc::kServerError, "signing failed");
+    } else {
+        tx.sender = from;  // impersonated: no signature; the hash is that of the unsigned encoding
+    }
+    return tx;
+}
+
+json fee_history(DevNode& node, const json& params) {
+    uint64_t count = rpc::param_quantity_u64(params, 0);
+    const auto newest = node.resolve_block(rpc::param_block(params, 1, rpc::BlockSelector::latest()));
+    std::vector<double> percentiles;
+    if (const json* p = rpc::param_at(params, 2)) {
+        if (!p->is_array()) throw RpcError(rpc::kInvalidParams, "invalid argument 2: expected an array of percentiles");
+        for (const json& v : *p) {
+            if (!v.is_number()) throw RpcError(rpc::kInvalidParams, "invalid argument 2: percentiles must be numbers");
+            percentiles.push_back(v.get<double>());
+        }
+    }
+    count = std::min<uint64_t>(count, 1024);
+    count = std::min<uint64_t>(count, *newest + 1);
+    const uint64_t oldest = *newest + 1 - count;
+    json base_fees = json::array(), ratios = json::array(), blob_fees = json::array(), blob_ratios = json::array(),
+         rewards = json::array();
+    DevChain& chain = node.chain();
+    for (uint64_t n = oldest; n <= *newest && count > 0; ++n) {
+        const BlockPtr b = chain.block_by_number(n);
+        const BlockHeader& h = b->block.header;
+        base_fees.push_back(rpc::quantity(h.base_fee_per_gas.value_or(uint256{})));
+        ratios.push_back(h.gas_limit ? static_cast<double>(h.gas_used) / static_cast<double>(h.gas_limit) : 0.0);
+        blob_fees.push_back(rpc::quantity(uint256{1}));
+        blob_ratios.push_back(0.0);
+        if (!percentiles.empty()) {
+            json row = json::array();
+            std::vector<std::pair<uint256, uint64_t>> tips;
+            const uint256 base = h.base_fee_per_gas.value_or(uint256{});
+            for (size_t i = 0; i < b->block.transactions.size(); ++i) {
+                const Transaction& tx = b->block.transactions[i];
+                const uint256 cap = tx.max_fee_per_gas > base ? tx.max_fee_per_gas - base : uint256{};
+                tips.emplace_back(tx.max_priority_fee_per_gas < cap ? tx.max_priority_fee_per_gas : cap, b->gas_used[i]);
+            }
+            std::sort(tips.begin(), tips.end());
+            for (double p : percentiles) {
+                if (tips.empty()) {
+                    row.push_back("0x0");
+                    continue;
+                }
+                const double threshold = static_cast<double>(h.gas_used) * p / 100.0;
+                double sum = 0;
+                size_t i = 0;
+                for (; i + 1 < tips.size(); ++i) {
+                    sum += static_cast<double>(tips[i].second);
+                    if (sum >= threshold) break;
+                }
+                row.push_back(rpc::quantity(tips[i].first));
+            }
+            rewards.push_back(std::move(row));
+        }
+    }
+    base_fees.push_back(rpc::quantity(*newest == chain.head().number ? chain.next_base_fee()
+                                                                     : chain.block_by_number(*newest + 1)->block.header.base_fee_per_gas.value_or(uint256{})));
+    blob_fees.push_back(rpc::quantity(uint256{1}));
+    json out = {{"oldestBlock", rpc::quantity(oldest)},
+                {"baseFeePerGas", std::move(base_fees)},
+                {"gasUsedRatio", std::move(ratios)},
+                {"baseFeePerBlobGas", std::move(blob_fees)},
+                {"blobGasUsedRatio", std::move(blob_ratios)}};
+    if (!percentiles.empty()) out["reward"] = std::move(rewards);
+    return out;
+}
+
+bool log_matches(const Log& log, const std::vector<Address>& addresses, const std::vector<std::vector<Hash32>>& topics) {
+    if (!addresses.empty() && std::find(addresses.begin(), addresses.end(), log.address) == addresses.end()) return false;
+    if (topics.size() > log.topics.size()) {
+        // A position with alternatives (non-empty) needs a topic there.
+        for (size_t i = log.topics.size(); i < topics.size(); ++i)
+            if (!topics[i].empty()) return false;
+    }
+    for (size_t i = 0; i < topics.size() && i < log.topics.size(); ++i)
+        if (!topics[i].empty() && std::find(topics[i].begin(), topics[i].end(), log.topics[i]) == topics[i].end()) return false;
+    return true;
+}
+}  // namespace
+
+LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index) {
+    if (!criteria.is_object())
+        throw RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(argument_index) + ": expected a filter object");
+    LogFilter f;
+    const auto arg = [&](const std::string& what) {
+        return RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(argument_index) + ": " + what);
+    };
+    try {
+        if (const auto it = criteria.find("address"); it != criteria.end() && !it->is_null()) {
+            if (it->is_array())
+                for (const json& a : *it) f.addresses.push_back(rpc::decode_address(a));
+            else
+                f.addresses.push_back(rpc::decode_address(*it));
+        }
+        if (const auto it = criteria.find("topics"); it != criteria.end() && !it->is_null()) {
+            if (!it->is_array()) throw arg("topics must be an array");
+            if (it->size() > 4) throw arg("exceed max topics");
+            for (const json& t : *it) {
+                std::vector<Hash32> alternatives;
+                if (t.is_array())
+                    for (const json& x : t) alternatives.push_back(rpc::decode_hash(x));
+                else if (!t.is_null())
+                    alternatives.push_back(rpc::decode_hash(t));
+                f.topics.push_back(std::move(alternatives));
+            }
+        }
+        if (const auto it = criteria.find("blockHash"); it != criteria.end() && !it->is_null()) {
+            if (criteria.contains("fromBlock") || criteria.contains("toBlock"))
+                throw arg("cannot specify both BlockHash and FromBlock/Choose");
+            f.block_hash = rpc::decode_hash(*it);
+        }
+        auto bound = [&](const char* name, uint64_t fallback) -> uint64_t {
+            const auto it = criteria.find(name);
+            if (it == criteria.end() || it->is_null()) return fallback;
+            const auto n = node.resolve_block(rpc::decode_block(*it), false);
+            return n ? *n : node.chain().head().number;
+        };
+        f.from = bound("fromBlock", node.chain().head().number);
+        f.to = bound("toBlock", node.chain().head().number);
+    } catch (const rpc::DecodeError& e) {
+        throw arg(e.what());
+    }
+    return f;
+}
+
+json collect_logs(DevNode& node, const LogFilter& f) {
+    json out = json::array();
+    DevChain& chain = node.chain();
+    auto scan = [&](const BlockView& b) {
+        for (size_t t = 0; t < b.receipts.size(); ++t)
+            for (size_t i = 0; i < b.receipts[t].logs.size(); ++i)
+                if (log_matches(b.receipts[t].logs[i], f.addresses, f.topics))
+                    out.push_back(log_json(b.receipts[t].logs[i], b, t, b.first_log_index[t] + static_cast<uint32_t>(i)));
+    };
+    if (f.block_hash) {
+        const BlockPtr b = chain.block_by_hash(*f.block_hash);
+        if (!b) throw RpcError(rpc::kServerError, "unknown block");
+        scan(*b);
+        return out;
+    }
+    if (f.from > f.to) throw RpcError(rpc::kInvalidParams, "invalid block range params");
+    if (f.to - f.from > 100'000) throw RpcError(rpc::kServerError, "query exceeds max block range 100000");
+    for (uint64_t n = f.from; n <= f.to && n <= chain.head().number; ++n) {
+        const BlockPtr b = chain.block_by_number(n);
+        if (!b) continue;
+        // The bloom rules out most blocks without reading their logs.
+        bool any = f.addresses.empty() && f.topics.empty();
+        if (!any) {
+            Bloom probe_all;
+            for (const auto& r : b->receipts) merge_bloom(probe_all, r.logs_bloom);
+            any = true;
+        }
+        if (any) scan(*b);
+    }
+    return out;
+}
+
+void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
+    DevChain& chain = node.chain();
+    auto shared = [&node] { return std::shared_lock(node.chain_mutex_); };
+
+    d.add("web3_clientVersion", [](const json&, const rpc::CallContext&) -> json { return "polyvm/v0.1.0"; });
+    d.add("web3_sha3", [](const json& p, const rpc::CallContext&) -> json {
+        return rpc::hex(keccak256(rpc::param_data(p, 0)));
+    });
+    d.add("net_version", [&node](const json&, const rpc::CallContext&) -> json { return std::to_string(node.options().chain_id); });
+    d.add("net_listening", [](const json&, const rpc::CallContext&) -> json { return true; });
+    d.add("net_peerCount", [](const json&, const rpc::CallContext&) -> json { return "0x0"; });
+    d.add("eth_chainId", [&node](const json&, const rpc::CallContext&) -> json { return rpc::quantity(node.options().chain_id); });
+    d.add("eth_syncing", [](const json&, const rpc::CallContext&) -> json { return false; });
+    d.add("eth_mining", [&node](const json&, const rpc::CallContext&) -> json { return node.automine || node.interval_ms > 0; });
+    d.add("eth_hashrate", [](const json&, const rpc::CallContext&) -> json { return "0x0"; });
+    d.add("eth_coinbase", [&, shared](const json&, const rpc::CallContext&) -> json {
+        auto lock = shared();
+        return rpc::hex(chain.coinbase);
+    });
+    d.add("eth_accounts", [&node](const json&, const rpc::CallContext&) -> json {
+        json out = json::array();
+        for (const auto& a : node.accounts()) out.push_back(rpc::hex(a.address));
+        std::shared_lock lock(node.chain_mutex_);
+        for (const auto& a : node.impersonated)
+            if (!node.secret_key_of(a)) out.push_back(rpc::hex(a));
+        return out;
+    });
+    d.add("eth_blockNumber", [&, shared](const json&, const rpc::CallContext&) -> json {
+        auto lock = shared();
+        return rpc::quantity(chain.head().number);
+    });
+    d.add("eth_gasPrice", [&, shared](const json&, const rpc::CallContext&) -> json {
+        auto lock = shared();
+        // What a legacy transaction should offer: the next base fee plus a 1 gwei tip, as Anvil.
+        return rpc::quantity(chain.next_base_fee() + uint256{1'000'000'000});
+    });
+    d.add("eth_maxPriorityFeePerGas", [](const json&, const rpc::CallContext&) -> json { return rpc::quantity(uint64_t{1'000'000'000}); });
+    d.add("eth_blobBaseFee", [&, shared](const json&, const rpc::CallContext&) -> json {
+        auto lock = shared();
+        const BlockInfo info = chain.next_block_info();
+        const auto schedule = blob_schedule_for(info, chain.config().revision_at(info.timestamp));
+        return rpc::quantity(schedule ? blob_base_fee(info.excess_blob_gas, schedule->base_fee_update_fraction) : uint256{});
+    });
+    d.add("eth_feeHistory", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+        auto lock = shared();
+        return fee_history(node, p);
+    });
+
+    // ---- state ----
+    d.add("eth_getBalance", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const Address a = rpc::param_address(p, 0);
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        const auto account = chain.state_at(*n)->read_account(a);
+        return rpc::quantity(account ? account->balance : uint256{});
+    });
+    d.add("eth_getTransactionCount", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const Address a = rpc::param_address(p, 0);
+        const auto selector = rpc::param_block(p, 1, rpc::BlockSelector::latest());
+        auto lock = shared();
+        if (selector.tag == rpc::BlockSelector::Tag::Pending) return rpc::quantity(next_nonce(node, a));
+        const auto n = node.resolve_block(selector);
+        const auto account = chain.state_at(*n)->read_account(a);
+        return rpc::quantity(account ? account->nonce : 0);
+    });
+    d.add("eth_getCode", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const Address a = rpc::param_address(p, 0);
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        auto view = chain.state_at(*n);
+        const auto account = view->read_account(a);
+        if (!account || account->code_hash == kEmptyCodeHash) return "0x";
+        const auto code = view->read_code(account->code_hash);
+        return rpc::data_hex(code ? bytes_view(*code) : bytes_view{});
+    });
+    d.add("eth_getStorageAt", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 3);
+        const Address a = rpc::param_address(p, 0);
+        const uint256 key = rpc::param_quantity(p, 1);
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
+        return rpc::hex(chain.state_at(*n)->read_storage(a, key).to_hash());
+    });
+
+    // ---- calls ----
+    d.add("eth_call", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 4);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        const TransactionRequest request = parse_transaction_request(*object, 0);
+        CallOverrides overrides;
+        if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
+        if (const json* b = rpc::param_at(p, 3)) overrides.block = b;
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        const SimulationResult result = simulate_call(node, request, *n, overrides);
+        return rpc::data_hex(result.output);
+    });
+    d.add("eth_estimateGas", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 3);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        const TransactionRequest request = parse_transaction_request(*object, 0);
+        CallOverrides overrides;
+        if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        return rpc::quantity(estimate_gas(node, request, *n, overrides));
+    });
+    d.add("eth_createAccessList", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        const TransactionRequest request = parse_transaction_request(*object, 0);
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        return create_access_list(node, request, *n);
+    });
+
+    // ---- sending ----
+    d.add("eth_sendRawTransaction", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const bytes raw = rpc::param_data(p, 0);
+        Transaction tx;
+        {
+            std::shared_lock lock(node.chain_mutex_);
+            tx = decode_raw(raw, chain);
+        }
+        return rpc::hex(node.submit_transaction(std::move(tx)));
+    });
+    d.add("eth_sendTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        return rpc::hex(node.submit_transaction(prepare_transaction(node, parse_transaction_request(*object, 0))));
+    });
+    d.add("eth_signTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        const TransactionRequest request = parse_transaction_request(*object, 0);
+        if (request.from && !node.secret_key_of(*request.from)) throw RpcError(rpc::kServerError, "No Signer available");
+        return rpc::data_hex(encode_transaction(prepare_transaction(node, request)));
+    });
+    auto sign_message = [&node](const Address& signer, const Hash32& hash) -> json {
+        const auto key = node.secret_key_of(signer);
+        if (!key) throw RpcError(rpc::kServerError, "No Signer available");
+        const auto signature = sign_hash(hash, *key);
+        if (!signature) throw RpcError(rpc::kServerError, "signing failed");
+        const auto bytes65 = signature_bytes(*signature);
+        return rpc::data_hex(bytes_view(bytes65.data(), bytes65.size()));
+    };
+    d.add("eth_sign", [sign_message](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        return sign_message(rpc::param_address(p, 0), eip191_personal_message_hash(rpc::param_data(p, 1)));
+    });
+    d.add("personal_sign", [sign_message](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 3);
+        // personal_sign takes (message, address); accept the reversed order some clients send.
+        const json* first = rpc::param_at(p, 0);
+        const json* second = rpc::param_at(p, 1);
+        if (!first || !second) throw RpcError(rpc::kInvalidParams, "missing value for required argument 1");
+        const bool address_first = first->is_string() && first->get<std::string>().size() == 42 &&
+                                   !(second->is_string() && second->get<std::string>().size() == 42);
+        const Address signer = rpc::param_address(p, address_first ? 0 : 1);
+        const bytes message = rpc::param_data(p, address_first ? 1 : 0);
+        return sign_message(signer, eip191_personal_message_hash(message));
+    });
+    auto sign_typed = [sign_message](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const Address signer = rpc::param_address(p, 0);
+        const json* data = rpc::param_at(p, 1);
+        if (!data) throw RpcError(rpc::kInvalidParams, "missing value for required argument 1");
+        Hash32 hash;
+        try {
+            hash = data->is_string() ? typed_data_hash_of_text(data->get<std::string>()) : typed_data_hash(*data);
+        } catch (const std::invalid_argument& e) {
+            throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
+        }
+        return sign_message(signer, hash);
+    };
+    d.add("eth_signTypedData_v4", sign_typed);
+    d.add("eth_signTypedData", sign_typed);
+
+    // ---- blocks ----
+    d.add("eth_getBlockByNumber", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const auto selector = rpc::param_block(p, 0, rpc::BlockSelector::latest());
+        const bool full = rpc::param_optional_bool(p, 1).value_or(false);
+        auto lock = shared();
+        const auto n = node.resolve_block(selector, false);
+        if (!n) return nullptr;
+        return null_or(chain.block_by_number(*n), [&](const BlockView& b) { return block_json(b, full, chain.config()); });
+    });
+    d.add("eth_getBlockByHash", [&chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const Hash32 hash = rpc::param_hash(p, 0);
+        const bool full = rpc::param_optional_bool(p, 1).value_or(false);
+        auto lock = shared();
+        return null_or(chain.block_by_hash(hash), [&](const BlockView& b) { return block_json(b, full, chain.config()); });
+    });
+    auto block_of = [&node, &chain](const json& p, bool by_hash) -> BlockPtr {
+        if (by_hash) return chain.block_by_hash(rpc::param_hash(p, 0));
+        const auto n = node.resolve_block(rpc::param_block(p, 0, rpc::BlockSelector::latest()), false);
+        return n ? chain.block_by_number(*n) : nullptr;
+    };
+    for (const bool by_hash : {false, true}) {
+        const std::string suffix = by_hash ? "ByBlockHash" : "ByBlockNumber";
+        const std::string count_suffix = by_hash ? "ByHash" : "ByNumber";
+        d.add("eth_getBlockTransactionCount" + count_suffix, [block_of, by_hash, shared](const json& p, const rpc::CallContext&) -> json {
+            auto lock = shared();
+            return null_or(block_of(p, by_hash), [](const BlockView& b) { return rpc::quantity(uint64_t{b.block.transactions.size()}); });
+        });
+        d.add("eth_getUncleCount" + suffix, [block_of, by_hash, shared](const json& p, const rpc::CallContext&) -> json {
+            auto lock = shared();
+            return null_or(block_of(p, by_hash), [](const BlockView&) { return std::string("0x0"); });
+        });
+        d.add("eth_getUncle" + suffix + "AndIndex", [](const json&, const rpc::CallContext&) -> json { return nullptr; });
+        d.add("eth_getTransaction" + suffix + "AndIndex", [block_of, by_hash, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+            const uint64_t index = rpc::param_quantity_u64(p, 1);
+            auto lock = shared();
+            const BlockPtr b = block_of(p, by_hash);
+            if (!b || index >= b->block.transactions.size()) return nullptr;
+            return transaction_json(b->block.transactions[index], b->transaction_hashes[index], b.get(), index, chain.config());
+        });
+    }
+    d.add("eth_getBlockReceipts", [block_of, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        auto lock = shared();
+        const json* param = rpc::param_at(p, 0);
+        const bool by_hash = param && param->is_string() && param->get<std::string>().size() == 66;
+        const BlockPtr b = block_of(p, by_hash);
+        if (!b) return nullptr;
+        json out = json::array();
+        for (size_t i = 0; i < b->block.transactions.size(); ++i) out.push_back(receipt_json(*b, i, chain.config()));
+        return out;
+    });
+
+    // ---- transactions ----
+    d.add("eth_getTransactionByHash", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const Hash32 hash = rpc::param_hash(p, 0);
+        auto lock = shared();
+        if (const auto found = chain.find_transaction(hash)) {
+            const auto& [b, i] = *found;
+            return transaction_json(b->block.transactions[i], hash, b.get(), i, chain.config());
+        }
+        if (const auto* pending = node.mempool.find(hash)) return transaction_json(pending->tx, hash, nullptr, 0, chain.config());
+        return nullptr;
+    });
+    d.add("eth_getTransactionReceipt", [&chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const Hash32 hash = rpc::param_hash(p, 0);
+        auto lock = shared();
+        const auto found = chain.find_transaction(hash);
+        if (!found) return nullptr;
+        return receipt_json(*found->first, found->second, chain.config());
+    });
+
+    // ---- logs ----
+    d.add("eth_getLogs", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const json* criteria = rpc::param_at(p, 0);
+        if (!criteria) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        auto lock = shared();
+        return collect_logs(node, parse_log_filter(node, *criteria, 0));
+    });
+}
+
+}  // namespace polyvm::node

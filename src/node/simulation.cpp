@@ -1,0 +1,230 @@
+#include "node/simulation.hpp"
+
+#include "crypto/keccak.hpp"
+#include "evm/opcodes.hpp"
+#include "evm/tracer.hpp"
+#include "exec/transaction_execution.hpp"
+#include "precompiles/precompiles.hpp"
+
+#include <set>
+
+namespace polyvm::node {
+namespace {
+using rpc::RpcError;
+
+/// eth_call's third parameter as a change set over the view.
+ChangeSet state_override_changes(StateReader& view, const json& overrides) {
+    if (!overrides.is_object()) throw RpcError(rpc::kInvalidParams, "invalid argument 2: expected a state override object");
+    ChangeSet changes;
+    try {
+        for (const auto& [address_text, o] : overrides.items()) {
+            if (!o.is_object()) throw rpc::DecodeError("account override must be an object");
+            AccountChange change;
+            change.address = rpc::decode_address(address_text);
+            AccountInfo info = view.read_account(change.address).value_or(AccountInfo{});
+            if (o.contains("balance")) info.balance = rpc::decode_quantity(o["balance"]);
+            if (o.contains("nonce")) info.nonce = rpc::decode_quantity_u64(o["nonce"]);
+            if (o.contains("code")) {
+                const bytes code = rpc::decode_data(o["code"]);
+                info.code_hash = code.empty() ? kEmptyCodeHash : keccak256(code);
+                if (!code.empty()) changes.codes.emplace_back(info.code_hash, std::make_shared<const bytes>(code));
+            }
+            if (o.contains("state") && o.contains("stateDiff"))
+                throw RpcError(rpc::kInvalidParams, "account " + address_text + " has both 'state' and 'stateDiff'");
+            for (const char* field : {"state", "stateDiff"}) {
+                if (!o.contains(field)) continue;
+                if (!o[field].is_object()) throw rpc::DecodeError(std::string(field) + " must be an object");
+                if (std::string_view(field) == "state") change.storage_wiped = true;
+                for (const auto& [k, v] : o[field].items())
+                    change.storage.emplace_back(uint256::from_hash(rpc::decode_hash(k)), uint256::from_hash(rpc::decode_hash(v)));
+            }
+            std::sort(change.storage.begin(), change.storage.end());
+            change.account = info;
+            changes.accounts.push_back(std::move(change));
+        }
+    } catch (const rpc::DecodeError& e) {
+        throw RpcError(rpc::kInvalidParams, std::string("invalid argument 2: ") + e.what());
+    }
+    std::sort(changes.accounts.begin(), changes.accounts.end(),
+              [](const AccountChange& a, const AccountChange& b) { return a.address < b.address; });
+    return changes;
+}
+
+void apply_block_overrides(BlockInfo& info, const json& o) {
+    if (!o.is_object()) throw RpcError(rpc::kInvalidParams, "invalid argument 3: expected a block override object");
+    try {
+        if (o.contains("number")) info.number = rpc::decode_quantity_u64(o["number"]);
+        if (o.contains("time")) info.timestamp = rpc::decode_quantity_u64(o["time"]);
+        if (o.contains("gasLimit")) info.gas_limit = rpc::decode_quantity_u64(o["gasLimit"]);
+        if (o.contains("feeRecipient")) info.coinbase = rpc::decode_address(o["feeRecipient"]);
+        if (o.contains("coinbase")) info.coinbase = rpc::decode_address(o["coinbase"]);
+        if (o.contains("baseFeePerGas")) info.base_fee = rpc::decode_quantity(o["baseFeePerGas"]);
+        if (o.contains("baseFee")) info.base_fee = rpc::decode_quantity(o["baseFee"]);
+        if (o.contains("prevRandao")) info.prev_randao = rpc::decode_hash(o["prevRandao"]);
+        if (o.contains("random")) info.prev_randao = rpc::decode_hash(o["random"]);
+    } catch (const rpc::DecodeError& e) {
+        throw RpcError(rpc::kInvalidParams, std::string("invalid argument 3: ") + e.what());
+    }
+}
+
+Address address_of(const uint256& word) {
+    const Hash32 h = word.to_hash();
+    return Address::from(bytes_view(h.bytes.data() + 12, 20));
+}
+
+/// Records the addresses and slots a call touches (eth_createAccessList).
+class AccessRecorder final : public Tracer {
+public:
+    std::map<Address, std::set<uint256>> touched;
+    std::vector<Address> frames;
+    void on_frame_start(const Message& msg, Revision, bytes_view) override {
+        frames.push_back(msg.recipient);
+        touched[msg.code_address];
+        touched[msg.recipient];
+    }
+    void on_step(const TraceStep& s) override {
+        const auto top = [&](size_t i) { return s.stack[s.stack.size() - 1 - i]; };
+        const uint8_t op = s.opcode;
+        if ((op == 0x54 || op == 0x55) && !s.stack.empty()) touched[frames.back()].insert(top(0));  // SLOAD, SSTORE
+        else if ((op == 0x31 || op == 0x3b || op == 0x3c || op == 0x3f) && !s.stack.empty())  // BALANCE, EXTCODE*
+            touched[address_of(top(0))];
+        else if ((op == 0xf1 || op == 0xf2 || op == 0xf4 || op == 0xfa) && s.stack.size() >= 2)  // CALL family
+            touched[address_of(top(1))];
+    }
+    void on_frame_end(const Message&, const ExecutionResult&) override { frames.pop_back(); }
+};
+
+struct RunResult {
+    TransactionOutcome outcome;
+    Transaction tx;
+};
+
+RunResult run(DevNode& node, const TransactionRequest& request, uint64_t number, const CallOverrides& overrides,
+              std::optional<uint64_t> gas, Tracer* tracer) {
+    DevChain& chain = node.chain();
+    auto view = chain.state_at(number);
+    if (overrides.state) view->overlay().apply(state_override_changes(*view, *overrides.state));
+    BlockInfo info = call_block_info(node, number);
+    if (overrides.block) apply_block_overrides(info, *overrides.block);
+    const Address from = request.from.value_or(Address{});
+    const auto account = view->read_account(from);
+    const uint64_t nonce = account ? account->nonce : 0;
+    RunResult r;
+    r.tx = transaction_from_request(request, gas.value_or(info.gas_limit), nonce, chain.config().chain_id);
+    r.tx.sender = from;
+    // geth's NoBaseFee: a call without fees runs with a zero base fee.
+    if (r.tx.max_fee_per_gas.is_zero() && r.tx.max_fee_per_blob_gas.is_zero()) info.base_fee = uint256{};
+    if (r.tx.gas_limit > info.gas_limit) info.gas_limit = r.tx.gas_limit;
+    State state(view.get());
+    ExecutionOptions options;
+    options.simulation = true;
+    options.tracer = tracer;
+    r.outcome = execute_transaction(state, info, r.tx, chain.config().revision_at(info.timestamp), chain.config().chain_id, options);
+    return r;
+}
+
+[[noreturn]] void throw_failure(const RunResult& r) {
+    if (r.outcome.rejection) throw RpcError(rpc::kServerError, geth_rejection_message(*r.outcome.rejection, r.tx));
+    if (r.outcome.status == Status::Revert) {
+        const auto reason = decode_revert_reason(r.outcome.output);
+        throw RpcError(rpc::kExecutionReverted, reason ? "execution reverted: " + *reason : "execution reverted",
+                       rpc::data_hex(r.outcome.output));
+    }
+    const Status s = r.outcome.status;
+    std::string message = s == Status::OutOfGas                 ? "out of gas"
+                          : s == Status::InvalidInstruction     ? "invalid opcode: INVALID"
+                          : s == Status::UndefinedInstruction   ? "invalid opcode"
+                          : s == Status::StackUnderflow         ? "stack underflow"
+                          : s == Status::StackOverflow          ? "stack limit reached 1024 (1023)"
+                          : s == Status::BadJumpDestination     ? "invalid jump destination"
+                          : s == Status::StaticModeViolation    ? "write protection"
+                          : s == Status::InvalidMemoryAccess    ? "return data out of bounds"
+                          : s == Status::CreateCollision        ? "contract address collision"
+                          : s == Status::ContractValidationFailure ? "max code size exceeded"
+                          : s == Status::InsufficientBalance    ? "insufficient balance for transfer"
+                                                                : std::string(status_name(s));
+    throw RpcError(rpc::kServerError, message);
+}
+}  // namespace
+
+SimulationResult simulate_call(DevNode& node, const TransactionRequest& request, uint64_t number,
+                               const CallOverrides& overrides) {
+    const RunResult r = run(node, request, number, overrides, request.gas, nullptr);
+    if (r.outcome.rejection || r.outcome.status != Status::Success) throw_failure(r);
+    SimulationResult out;
+    out.output = r.outcome.output;
+    out.gas_used = r.outcome.gas_used;
+    return out;
+}
+
+uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t number, const CallOverrides& overrides) {
+    DevChain& chain = node.chain();
+    uint64_t cap = request.gas.value_or(chain.gas_limit);
+    // With a gas price, the sender's balance limits the gas it can buy (geth).
+    const uint256 price = request.max_fee_per_gas.value_or(request.gas_price.value_or(uint256{}));
+    if (!price.is_zero() && request.from) {
+        auto view = chain.state_at(number);
+        const auto account = view->read_account(*request.from);
+        uint256 balance = account ? account->balance : uint256{};
+        const uint256 value = request.value.value_or(uint256{});
+        if (balance < value) throw RpcError(rpc::kServerError, "insufficient funds for transfer");
+        const uint256 affordable = (balance - value) / price;
+        if (affordable < uint256{cap}) cap = affordable.low64();
+    }
+    const RunResult at_cap = run(node, request, number, overrides, cap, nullptr);
+    if (at_cap.outcome.rejection || at_cap.outcome.status != Status::Success) {
+        if (!at_cap.outcome.rejection && at_cap.outcome.status == Status::OutOfGas)
+            throw RpcError(rpc::kServerError, "gas required exceeds allowance (" + std::to_string(cap) + ")");
+        throw_failure(at_cap);
+    }
+    // The least gas limit with which the call succeeds: at least what it used, at most the cap.
+    uint64_t low = static_cast<uint64_t>(at_cap.outcome.gas_used) - 1;
+    uint64_t high = cap;
+    auto succeeds = [&](uint64_t gas) {
+        const RunResult r = run(node, request, number, overrides, gas, nullptr);
+        return !r.outcome.rejection && r.outcome.status == Status::Success;
+    };
+    // Most calls need their gas used plus what refunds and the 63/64 rule withhold: try that first.
+    const uint64_t guess = std::min<uint64_t>(high, (static_cast<uint64_t>(at_cap.outcome.gas_used) + 2300) * 64 / 63);
+    if (succeeds(static_cast<uint64_t>(at_cap.outcome.gas_used))) return static_cast<uint64_t>(at_cap.outcome.gas_used);
+    if (guess < high && succeeds(guess)) high = guess;
+    low = std::max(low, static_cast<uint64_t>(at_cap.outcome.gas_used));
+    while (low + 1 < high) {
+        const uint64_t mid = low + (high - low) / 2;
+        if (succeeds(mid)) high = mid;
+        else low = mid;
+    }
+    return high;
+}
+
+json create_access_list(DevNode& node, const TransactionRequest& request, uint64_t number) {
+    AccessRecorder recorder;
+    const RunResult first = run(node, request, number, {}, request.gas, &recorder);
+    const Revision rev = node.chain().config().revision_at(node.chain().next_timestamp());
+    AccessList list;
+    for (const auto& [address, slots] : recorder.touched) {
+        // The sender, the recipient and the precompiles are warm anyway (EIP-2929).
+        if (address == request.from.value_or(Address{})) continue;
+        if (request.to && address == *request.to && slots.empty()) continue;
+        if (is_precompile(address, rev)) continue;
+        AccessListEntry e;
+        e.address = address;
+        for (const auto& k : slots) e.storage_keys.push_back(k.to_hash());
+        list.push_back(std::move(e));
+    }
+    TransactionRequest with_list = request;
+    with_list.access_list = list;
+    const RunResult second = run(node, with_list, number, {}, request.gas, nullptr);
+    json entries = json::array();
+    for (const auto& e : list) {
+        json keys = json::array();
+        for (const auto& k : e.storage_keys) keys.push_back(rpc::hex(k));
+        entries.push_back({{"address", rpc::hex(e.address)}, {"storageKeys", std::move(keys)}});
+    }
+    json out = {{"accessList", std::move(entries)}, {"gasUsed", rpc::quantity(static_cast<uint64_t>(second.outcome.gas_used))}};
+    if (first.outcome.rejection) out["error"] = geth_rejection_message(*first.outcome.rejection, first.tx);
+    else if (first.outcome.status != Status::Success) out["error"] = "execution reverted";
+    return out;
+}
+
+}  // namespace polyvm::node

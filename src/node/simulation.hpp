@@ -1,0 +1,41 @@
+// Calls that change nothing: eth_call (with state and block overrides), eth_estimateGas (binary
+// search for the least gas that succeeds), eth_createAccessList. Caller holds the chain lock.
+#pragma once
+
+#include "node/dev_node.hpp"
+#include "node/rpc_format.hpp"
+
+namespace polyvm::node {
+
+struct CallOverrides {
+    const json* state = nullptr;  // {address: {balance, nonce, code, state, stateDiff}}
+    const json* block = nullptr;  // {number, time, gasLimit, feeRecipient, baseFeePerGas, prevRandao}
+};
+
+struct SimulationResult {
+    bytes output;
+    int64_t gas_used = 0;
+    std::vector<AccessListEntry> touched;  // eth_createAccessList
+};
+
+/// Runs the call; throws RpcError: code 3 with the revert data for a revert, -32000 with geth's
+/// message for a rejected transaction or an exceptional halt.
+SimulationResult simulate_call(DevNode& node, const TransactionRequest& request, uint64_t block_number,
+                               const CallOverrides& overrides);
+uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t block_number,
+                      const CallOverrides& overrides);
+json create_access_list(DevNode& node, const TransactionRequest& request, uint64_t block_number);
+
+/// Log filter criteria (eth_getLogs, eth_newFilter, logs subscriptions).
+struct LogFilter {
+    std::vector<Address> addresses;
+    std::vector<std::vector<Hash32>> topics;  // per position: alternatives (empty: any)
+    uint64_t from = 0, to = 0;
+    std::optional<Hash32> block_hash;
+};
+LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index);
+json collect_logs(DevNode& node, const LogFilter& filter);
+/// Logs of one block that match (subscriptions, filter polls).
+bool log_matches_filter(const Log& log, const LogFilter& filter);
+
+}  // namespace polyvm::node
