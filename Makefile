@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make run   installs missing Debian packages, builds Release, runs the bundled example
+#   make run   installs missing Debian packages, builds Release, starts the development node
+#              (polyvm node: JSON-RPC on 127.0.0.1:8545, chain in .polyvm/dev; NODE_ARGS adds options)
 #   make test  the same, then every test suite (unit, state tests, sanitizer build)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
@@ -19,8 +20,7 @@ build: deps
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@echo "polyvm run: examples/sum_1_to_100.hex (sums 1..100 in a loop, returns the result)"
-	@$(BUILD_DIR)/polyvm run --code $$(cat examples/sum_1_to_100.hex)
+	@$(BUILD_DIR)/polyvm node $(NODE_ARGS)
 
 test: build test-release test-sanitize
 
