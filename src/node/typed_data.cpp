@@ -23,9 +23,9 @@ constexpr unsigned kMaxDepth = 64;
 
 [[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("EIP-712: " + what); }
 
-// A value as it appears in an error message, shortened.
+// A value as it appears in an error message, shortened; invalid UTF-8 is replaced, not thrown.
 std::string shown(const json& value) {
-    std::string text = value.dump();
+    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
     if (text.size() > 80) text = text.substr(0, 77) + "...";
     return text;
 }

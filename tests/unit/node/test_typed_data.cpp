@@ -394,6 +394,8 @@ TEST(TypedData, OtherMemberErrorsNameTheMember) {
     missing.erase("text");
     EXPECT_NE(error_of([&] { hash_struct(types, "T", missing); }).find("T.text: missing value of type string"),
               std::string::npos);
+    // Invalid UTF-8 in a bad value still gives an std::invalid_argument (the message replaces it).
+    EXPECT_NE(error_with("who", std::string("\xff\xfe")).find("T.who"), std::string::npos);
     json null_member = good;
     null_member["who"] = nullptr;
     EXPECT_NE(error_of([&] { hash_struct(types, "T", null_member); }).find("T.who: missing value"), std::string::npos);
