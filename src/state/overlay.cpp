@@ -46,6 +46,19 @@ void OverlayReader::apply(const ChangeSet& changes) {
     }
 }
 
+OverlayReader::StorageChanges OverlayReader::storage_changes(const Address& address) const {
+    const auto it = accounts_.find(address);
+    if (it == accounts_.end()) return {};
+    return {it->second.storage_wiped || !it->second.account, it->second.storage};
+}
+
+std::vector<Address> OverlayReader::addresses() const {
+    std::vector<Address> out;
+    out.reserve(accounts_.size());
+    for (const auto& [address, entry] : accounts_) out.push_back(address);
+    return out;
+}
+
 std::optional<AccountInfo> OverlayReader::read_account(const Address& address) {
     const auto it = accounts_.find(address);
     if (it == accounts_.end()) return base_.read_account(address);

@@ -22,6 +22,16 @@ public:
     void apply(const ChangeSet& changes);
     bool empty() const noexcept { return accounts_.empty() && codes_.empty(); }
 
+    /// What the overlay says about an account's storage: whether base's storage is gone and
+    /// the slots written (zero values included). Empty and false when the overlay has no entry.
+    struct StorageChanges {
+        bool wiped = false;
+        std::map<uint256, uint256> slots;
+    };
+    StorageChanges storage_changes(const Address& address) const;
+    /// Addresses the overlay changes (deleted ones included).
+    std::vector<Address> addresses() const;
+
     std::optional<AccountInfo> read_account(const Address& address) override;
     uint256 read_storage(const Address& address, const uint256& key) override;
     std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override;

@@ -44,9 +44,31 @@ void add_reference(rlp::ListBuilder& parent, const bytes& child) {
         parent.add(keccak256(child));
 }
 
+/// A Merkle proof being collected: the nodes on the path to `key`, deepest first.
+struct ProofTarget {
+    const bytes* key;
+    std::vector<bytes>* nodes;
+    /// Whether the node at `depth` over keys starting like `sample` lies on the path to the key.
+    bool on_path(const bytes& sample, size_t depth) const {
+        if (depth > nibble_count(*key)) return false;
+        for (size_t i = 0; i < depth; ++i)
+            if (nibble(sample, i) != nibble(*key, i)) return false;
+        return true;
+    }
+};
+
+bytes build(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t depth, const ProofTarget* proof);
+
+/// build() plus, for a proof, the node's encoding when it lies on the proven path.
+bytes build_node(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t depth, const ProofTarget* proof) {
+    bytes node = build(entries, lo, hi, depth, proof);
+    if (proof && proof->on_path(entries[lo].first, depth)) proof->nodes->push_back(node);
+    return node;
+}
+
 /// Encodes the node covering entries[lo, hi) whose keys share their first `depth` nibbles.
 /// Entries are sorted, unique and non-empty-valued; hi - lo >= 1.
-bytes build(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t depth) {
+bytes build(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t depth, const ProofTarget* proof) {
     const bytes& first = entries[lo].first;
     if (hi - lo == 1) {
         // Leaf: the rest of the key and the value.
@@ -64,7 +86,7 @@ bytes build(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t dept
         // Extension: the shared path, then the branch where the keys diverge.
         rlp::ListBuilder ext;
         ext.add(hex_prefix(first, depth, common - depth, false));
-        add_reference(ext, build(entries, lo, hi, common));
+        add_reference(ext, build_node(entries, lo, hi, common, proof));
         return ext.finish();
     }
     // Branch: 16 children by next nibble, then the value of the key that ends here (if any).
@@ -82,7 +104,7 @@ bytes build(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t dept
         if (j == i)
             branch.add(bytes_view{});
         else
-            add_reference(branch, build(entries, i, j, depth + 1));
+            add_reference(branch, build_node(entries, i, j, depth + 1, proof));
         i = j;
     }
     branch.add(value_here ? bytes_view{*value_here} : bytes_view{});
@@ -92,12 +114,13 @@ bytes build(const std::vector<Entry>& entries, size_t lo, size_t hi, size_t dept
 Hash32 root_of_sorted(const std::vector<Entry>& entries) {
     if (entries.empty()) return kEmptyTrieRoot;
     // The root is always referenced by hash, even when its encoding is short.
-    return keccak256(build(entries, 0, entries.size(), 0));
+    return keccak256(build(entries, 0, entries.size(), 0, nullptr));
 }
 
 }  // namespace
 
-Hash32 trie_root(std::vector<std::pair<bytes, bytes>> entries) {
+namespace {
+std::vector<Entry> sorted_unique(std::vector<Entry> entries) {
     // Stable sort keeps insertion order among equal keys, so "last occurrence wins" is the last
     // element of each run.
     std::stable_sort(entries.begin(), entries.end(),
@@ -109,7 +132,23 @@ Hash32 trie_root(std::vector<std::pair<bytes, bytes>> entries) {
         if (entries[i].second.empty()) continue;  // an empty value is a deletion
         unique.push_back(std::move(entries[i]));
     }
-    return root_of_sorted(unique);
+    return unique;
+}
+}  // namespace
+
+Hash32 trie_root(std::vector<std::pair<bytes, bytes>> entries) { return root_of_sorted(sorted_unique(std::move(entries))); }
+
+std::vector<bytes> trie_proof(std::vector<std::pair<bytes, bytes>> entries, const bytes& key) {
+    const std::vector<Entry> unique = sorted_unique(std::move(entries));
+    if (unique.empty()) return {rlp::encode(bytes_view{})};
+    std::vector<bytes> nodes;
+    const ProofTarget target{&key, &nodes};
+    bytes root = build(unique, 0, unique.size(), 0, &target);
+    // Embedded nodes (under 32 bytes) travel inside their parents; the root always counts.
+    std::vector<bytes> proof{std::move(root)};
+    for (auto it = nodes.rbegin(); it != nodes.rend(); ++it)
+        if (it->size() >= 32) proof.push_back(std::move(*it));
+    return proof;
 }
 
 Hash32 secure_trie_root(const std::vector<std::pair<bytes, bytes>>& entries) {

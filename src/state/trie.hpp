@@ -27,6 +27,10 @@ inline constexpr Hash32 kEmptyTrieRoot{{
 /// deletes the key). Keys are used as given: hash them first for a secure trie.
 Hash32 trie_root(std::vector<std::pair<bytes, bytes>> entries);
 
+/// The Merkle proof of `key` (EIP-1186, eth_getProof): the RLP encodings of the nodes on the path
+/// from the root towards the key, root first; embedded nodes are inside their parents. For a
+/// missing key the path ends where the key would diverge.
+std::vector<bytes> trie_proof(std::vector<std::pair<bytes, bytes>> entries, const bytes& key);
 /// Root of the secure trie (keys replaced by keccak256(key)), as used for the state and
 /// storage tries.
 Hash32 secure_trie_root(const std::vector<std::pair<bytes, bytes>>& entries);

@@ -129,3 +129,43 @@ TEST(TrieFixtures, RootVectors) {
     // which a root-only trie builder does not offer.
     std::printf("trie fixtures: %zu root cases; skipped trietestnextprev.json (iteration, not roots)\n", cases);
 }
+
+// ---- Merkle proofs (EIP-1186) ----------------------------------------------------------------
+namespace {
+/// Checks a proof the way a light client does: the first node hashes to the root and every
+/// further node is referenced by hash from the node before it.
+bool proof_links_to_root(const std::vector<polyvm::bytes>& proof, const polyvm::Hash32& root) {
+    if (proof.empty() || polyvm::keccak256(proof[0]) != root) return false;
+    for (size_t i = 1; i < proof.size(); ++i) {
+        const polyvm::Hash32 h = polyvm::keccak256(proof[i]);
+        const auto& parent = proof[i - 1];
+        if (std::search(parent.begin(), parent.end(), h.bytes.begin(), h.bytes.end()) == parent.end()) return false;
+    }
+    return true;
+}
+}  // namespace
+
+TEST(TrieProof, ProvesPresentAndAbsentKeysAgainstTheRoot) {
+    std::vector<std::pair<polyvm::bytes, polyvm::bytes>> entries;
+    for (uint8_t i = 0; i < 200; ++i) {
+        const polyvm::Hash32 key = polyvm::keccak256(polyvm::bytes{i});
+        entries.emplace_back(polyvm::bytes(key.bytes.begin(), key.bytes.end()), polyvm::bytes(40, i));
+    }
+    const polyvm::Hash32 root = polyvm::trie_root(entries);
+    for (size_t pick : {size_t{0}, size_t{57}, size_t{199}}) {
+        const auto proof = polyvm::trie_proof(entries, entries[pick].first);
+        ASSERT_GE(proof.size(), 2u);
+        EXPECT_TRUE(proof_links_to_root(proof, root));
+        // The leaf (last node) carries the value.
+        const auto& leaf = proof.back();
+        const auto& value = entries[pick].second;
+        EXPECT_NE(std::search(leaf.begin(), leaf.end(), value.begin(), value.end()), leaf.end());
+    }
+    const polyvm::Hash32 missing = polyvm::keccak256(polyvm::bytes{1, 2, 3});
+    const auto absent = polyvm::trie_proof(entries, polyvm::bytes(missing.bytes.begin(), missing.bytes.end()));
+    EXPECT_TRUE(proof_links_to_root(absent, root));
+    // A proof of one entry is the root node alone.
+    const auto single = polyvm::trie_proof({entries[0]}, entries[0].first);
+    ASSERT_EQ(single.size(), 1u);
+    EXPECT_EQ(polyvm::keccak256(single[0]), polyvm::trie_root({entries[0]}));
+}

@@ -1,0 +1,99 @@
+// eth_getProof (EIP-1186): the account and storage proofs against the state root of a block.
+// The development node builds them from the whole state of that block (its states are small);
+// the proof verifies against the block's stateRoot like any other node's.
+#include "common/rlp.hpp"
+#include "crypto/keccak.hpp"
+#include "node/dev_node.hpp"
+#include "node/rpc_format.hpp"
+#include "state/trie.hpp"
+
+namespace polyvm::node {
+namespace {
+using rpc::RpcError;
+
+bytes key_of(const Hash32& h) { return bytes(h.bytes.begin(), h.bytes.end()); }
+
+/// Every non-zero slot of `address` in the view (the database's, patched by the overlay).
+std::map<uint256, uint256> storage_of(StateDatabase& db, StateView& view, const Address& address,
+                                      const std::vector<StateDatabase::DumpedAccount>& dumped) {
+    std::map<uint256, uint256> slots;
+    const auto changes = view.overlay().storage_changes(address);
+    if (!changes.wiped)
+        for (const auto& a : dumped)
+            if (a.address == address) slots.insert(a.storage.begin(), a.storage.end());
+    for (const auto& [k, v] : changes.slots) slots[k] = v;
+    (void)db;
+    std::erase_if(slots, [](const auto& s) { return s.second.is_zero(); });
+    return slots;
+}
+
+json proof_json(const std::vector<bytes>& nodes) {
+    json out = json::array();
+    for (const auto& n : nodes) out.push_back(rpc::data_hex(n));
+    return out;
+}
+}  // namespace
+
+void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
+    d.add("eth_getProof", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 3);
+        const Address address = rpc::param_address(p, 0);
+        const json* keys_param = rpc::param_at(p, 1);
+        if (!keys_param || !keys_param->is_array()) throw RpcError(rpc::kInvalidParams, "invalid argument 1: expected an array of storage keys");
+        std::vector<uint256> keys;
+        for (const json& k : *keys_param) {
+            try {
+                keys.push_back(rpc::decode_quantity(k));
+            } catch (const rpc::DecodeError& e) {
+                throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
+            }
+        }
+        std::shared_lock lock(node.chain_mutex_);
+        DevChain& chain = node.chain();
+        const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
+        auto view = chain.state_at(*n);
+        const auto dumped = chain.database().dump();
+        std::vector<Address> addresses;
+        for (const auto& a : dumped) addresses.push_back(a.address);
+        for (const auto& a : view->overlay().addresses()) addresses.push_back(a);
+        std::sort(addresses.begin(), addresses.end());
+        addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+
+        std::vector<std::pair<bytes, bytes>> account_entries;
+        json storage_proofs = json::array();
+        Hash32 storage_hash = kEmptyTrieRoot;
+        std::optional<AccountInfo> target;
+        for (const Address& a : addresses) {
+            const auto info = view->read_account(a);
+            if (!info) continue;
+            const auto slots = storage_of(chain.database(), *view, a, dumped);
+            std::vector<std::pair<bytes, bytes>> slot_entries;
+            for (const auto& [k, v] : slots) slot_entries.emplace_back(key_of(keccak256(k.to_hash())), rlp::encode(v));
+            const Hash32 root = trie_root(slot_entries);
+            if (a == address) {
+                target = info;
+                storage_hash = root;
+                for (const uint256& key : keys) {
+                    const auto it = slots.find(key);
+                    storage_proofs.push_back({{"key", rpc::quantity(key)},
+                                              {"value", rpc::quantity(it == slots.end() ? uint256{} : it->second)},
+                                              {"proof", proof_json(trie_proof(slot_entries, key_of(keccak256(key.to_hash()))))}});
+                }
+            }
+            const bytes account = rlp::ListBuilder{}.add(info->nonce).add(info->balance).add(root).add(info->code_hash).finish();
+            account_entries.emplace_back(key_of(keccak256(a)), account);
+        }
+        if (!target)
+            for (const uint256& key : keys)
+                storage_proofs.push_back({{"key", rpc::quantity(key)}, {"value", "0x0"}, {"proof", json::array()}});
+        return {{"address", rpc::hex(address)},
+                {"accountProof", proof_json(trie_proof(account_entries, key_of(keccak256(address))))},
+                {"balance", rpc::quantity(target ? target->balance : uint256{})},
+                {"codeHash", rpc::hex(target ? target->code_hash : kEmptyCodeHash)},
+                {"nonce", rpc::quantity(target ? target->nonce : 0)},
+                {"storageHash", rpc::hex(storage_hash)},
+                {"storageProof", std::move(storage_proofs)}};
+    });
+}
+
+}  // namespace polyvm::node
