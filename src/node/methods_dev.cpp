@@ -119,6 +119,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         return rpc::quantity(node.chain().snapshot());
     });
     alias({"evm_revert", "anvil_revert"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
         const uint64_t id = rpc::param_quantity_u64(p, 0);
         std::unique_lock lock(node.chain_mutex_);
         const bool ok = node.chain().revert(id);

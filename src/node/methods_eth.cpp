@@ -182,7 +182,10 @@ LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_
         auto bound = [&](const char* name, uint64_t fallback) -> uint64_t {
             const auto it = criteria.find(name);
             if (it == criteria.end() || it->is_null()) return fallback;
-            const auto n = node.resolve_block(rpc::decode_block(*it), false);
+            const rpc::BlockSelector selector = rpc::decode_block(*it);
+            // A number past the head stays as given: such a range is empty, or invalid when reversed.
+            if (selector.tag == rpc::BlockSelector::Tag::Number) return selector.number;
+            const auto n = node.resolve_block(selector, false);
             return n ? *n : node.chain().head().number;
         };
         f.from = bound("fromBlock", node.chain().head().number);
