@@ -119,7 +119,7 @@ def main():
             ("debug_traceTransaction", ["0x" + "00" * 32, {"tracer": "noSuchTracer"}]),
             ("eth_feeHistory", ["0x5", "latest", "nope"]),
         ]
-        for i in range(400):
+        for i in range(5000):
             method, params = random.choice(bad_params)
             body = json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params})
             expect_error(port, body.encode(), (-32602, -32000, -32601), f"{method} {i}", failures, counter)
@@ -172,7 +172,7 @@ def main():
         head_before = int(rpc(port, "eth_blockNumber")["result"], 16)
         burst = subprocess.Popen([sys.executable, "-c", f"""
 import http.client, json
-for i in range(400):
+for i in range(5000):
     c = http.client.HTTPConnection('127.0.0.1', {port}, timeout=5)
     try:
         c.request('POST', '/', body=json.dumps({{'jsonrpc':'2.0','id':i,'method':'eth_sendTransaction','params':[{{'from':'{ACCOUNT0}','to':'{ACCOUNT1}','value':'0x1'}}]}}), headers={{'Content-Type':'application/json'}})
@@ -180,7 +180,7 @@ for i in range(400):
     except Exception:
         break
 """])
-        time.sleep(1.0)
+        time.sleep(0.7)  # well inside the burst: blocks are being mined when the kill lands
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         burst.wait()
