@@ -6,7 +6,11 @@ import { WS_URL, ethersProvider, deploy, ACCOUNT0, ACCOUNT1 } from '../lib/node.
 
 const http = ethersProvider();
 const ws = new WebSocketProvider(WS_URL, 31337, { staticNetwork: true });
-after(() => ws.destroy());
+// ethers sends eth_unsubscribe in the background after off(): let it finish before closing.
+after(async () => {
+  await new Promise((r) => setTimeout(r, 300));
+  await ws.destroy();
+});
 
 function waitFor(register, what, ms = 10000) {
   return new Promise((resolve, reject) => {
