@@ -1,0 +1,90 @@
+// viem public and wallet clients over HTTP.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEther, getContract, BaseError, ContractFunctionRevertedError, parseAbiItem } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { viemClients, artifact, ACCOUNT0, ACCOUNT1, localWallet } from '../lib/node.mjs';
+
+const { publicClient, walletClient } = viemClients(ACCOUNT0); // json-rpc account: the node signs
+const { abi, bytecode } = artifact('TestToken');
+
+test('getChainId, getBlockNumber and getBalance', async () => {
+  assert.equal(await publicClient.getChainId(), 31337);
+  assert.equal(typeof (await publicClient.getBlockNumber()), 'bigint');
+  assert.ok((await publicClient.getBalance({ address: ACCOUNT0 })) > parseEther('1000'));
+});
+
+test('sendTransaction (node-signed) + waitForTransactionReceipt', async () => {
+  const to = localWallet(5).address;
+  const before = await publicClient.getBalance({ address: to });
+  const hash = await walletClient.sendTransaction({ to, value: parseEther('0.5') });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  assert.equal(receipt.status, 'success');
+  assert.equal(receipt.transactionHash, hash);
+  assert.equal(await publicClient.getBalance({ address: to }), before + parseEther('0.5'));
+});
+
+test('sendTransaction signed locally by a viem account (eth_sendRawTransaction)', async () => {
+  const account = privateKeyToAccount(localWallet(4).privateKey);
+  const { walletClient: local } = viemClients(account);
+  const hash = await local.sendTransaction({ to: ACCOUNT1, value: 3n });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  assert.equal(receipt.status, 'success');
+  assert.equal(receipt.from.toLowerCase(), account.address.toLowerCase());
+});
+
+test('deployContract, readContract, writeContract and getLogs', async () => {
+  const hash = await walletClient.deployContract({ abi, bytecode, args: [1000n] });
+  const { contractAddress, status } = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  assert.equal(status, 'success');
+  const token = getContract({ address: contractAddress, abi, client: { public: publicClient, wallet: walletClient } });
+  assert.equal(await publicClient.readContract({ address: contractAddress, abi, functionName: 'totalSupply' }), 1000n);
+  const transferHash = await token.write.transfer([ACCOUNT1, 10n]);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: transferHash, pollingInterval: 50 });
+  assert.equal(await token.read.balanceOf([ACCOUNT1]), 10n);
+  const logs = await publicClient.getLogs({
+    address: contractAddress,
+    event: parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)'),
+    args: { to: ACCOUNT1 },
+    fromBlock: receipt.blockNumber,
+    toBlock: receipt.blockNumber,
+  });
+  assert.equal(logs.length, 1);
+  assert.equal(logs[0].args.value, 10n);
+  assert.equal(logs[0].args.from.toLowerCase(), ACCOUNT0.toLowerCase());
+});
+
+test('simulateContract decodes a require-string revert', async () => {
+  const hash = await walletClient.deployContract({ abi, bytecode, args: [1n] });
+  const { contractAddress } = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  try {
+    await publicClient.simulateContract({ address: contractAddress, abi, functionName: 'failWithReason', account: ACCOUNT0 });
+    assert.fail('simulateContract did not revert');
+  } catch (err) {
+    assert.ok(err instanceof BaseError, String(err));
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+    assert.ok(reverted, err.message);
+    assert.equal(reverted.reason, 'TestToken: always fails', err.message);
+  }
+});
+
+test('watchBlocks sees a newly mined block', async () => {
+  const start = await publicClient.getBlockNumber();
+  // viem may report the current head first; wait for a block above it.
+  const seen = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { unwatch(); reject(new Error('no new block within 10 s')); }, 10000);
+    const unwatch = publicClient.watchBlocks({
+      pollingInterval: 50,
+      onBlock: (block) => {
+        if (block.number <= start) return;
+        clearTimeout(timer); unwatch(); resolve(block);
+      },
+      onError: (e) => { clearTimeout(timer); unwatch(); reject(e); },
+    });
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  const hash = await walletClient.sendTransaction({ to: ACCOUNT1, value: 1n });
+  const block = await seen;
+  assert.equal(block.number, start + 1n);
+  assert.ok(block.transactions.includes(hash), 'the block holds the transaction');
+});
