@@ -10,6 +10,7 @@
 #include "state/trie.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace polyvm::node {
@@ -95,7 +96,17 @@ DevGenesis default_dev_genesis(const ChainConfig& config, const std::vector<Addr
 
 DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
     if (storage.in_memory) {
-        db_ = std::make_unique<MemoryDatabase>();
+        // Nothing is kept, but the chain still wants the incremental trie of the LMDB backend
+        // (MemoryDatabase rebuilds the whole root at every commit): a private database in a
+        // temporary folder (in /dev/shm when there is one), removed when the chain closes.
+        const std::filesystem::path base = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+        std::string pattern = (base / "polyvm-node-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder in " + base.string());
+        temporary_dir_ = pattern;
+        LmdbOptions options;
+        options.defer_flush = true;
+        db_ = std::make_unique<LmdbDatabase>(temporary_dir_, options);
+        lmdb_ = false;  // never flushed: it is thrown away
     } else {
         LmdbOptions options;
         options.sync_every_commit = storage.durable;
@@ -128,6 +139,12 @@ DevChain::~DevChain() {
     try {
         flush();
     } catch (...) {
+    }
+    chain_.reset();
+    db_.reset();
+    if (!temporary_dir_.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove_all(temporary_dir_, ignored);
     }
 }
 
@@ -286,6 +303,9 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
         pending_ = {};
         persist_pending();
     }
+    // A block at a chosen time moves the clock there (Anvil): later evm_increaseTime adds to it.
+    if (next.timestamp || next_timestamp_override)
+        time_offset = static_cast<int64_t>(m.block.header.timestamp) - static_cast<int64_t>(now_seconds());
     next_timestamp_override.reset();
     next_base_fee_override.reset();
     head_ = m.block.header;

@@ -36,7 +36,7 @@ struct BlockView {
 using BlockPtr = std::shared_ptr<const BlockView>;
 
 struct StorageOptions {
-    bool in_memory = false;
+    bool in_memory = false;  // nothing kept: a private LMDB in a temporary folder, removed on close
     std::filesystem::path data_dir = ".polyvm/dev";
     bool durable = false;  // flush every block (default: flush on a timer and at shutdown)
 };
@@ -126,6 +126,7 @@ private:
     std::unique_ptr<StateDatabase> db_;
     std::unique_ptr<Blockchain> chain_;
     bool created_ = false;
+    std::filesystem::path temporary_dir_;  // --in-memory
     bool lmdb_ = false;
     BlockHeader head_;
     Hash32 head_hash_;

@@ -1,4 +1,5 @@
 // The standard methods: web3_*, net_*, eth_* (state, blocks, transactions, calls, signing).
+#include "common/hex.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/message_signing.hpp"
 #include "crypto/secp256k1.hpp"
@@ -11,6 +12,24 @@
 namespace polyvm::node {
 namespace {
 using rpc::RpcError;
+
+/// A storage slot as geth reads it: up to 32 bytes of hex, leading zeros allowed ("0x7" or the
+/// zero-padded 32-byte form clients often send).
+uint256 storage_key_param(const json& params, size_t index) {
+    const json* value = rpc::param_at(params, index);
+    if (!value) throw RpcError(rpc::kInvalidParams, "missing value for required argument " + std::to_string(index));
+    const std::string where = "invalid argument " + std::to_string(index) + ": ";
+    if (!value->is_string()) throw RpcError(rpc::kInvalidParams, where + "expected a hex string");
+    std::string_view text = value->get_ref<const std::string&>();
+    if (!text.starts_with("0x") && !text.starts_with("0X")) throw RpcError(rpc::kInvalidParams, where + "hex string without 0x prefix");
+    text.remove_prefix(2);
+    if (text.size() > 64) throw RpcError(rpc::kInvalidParams, where + "hex string too long, want at most 32 bytes");
+    std::string padded(64 - text.size(), '0');
+    padded += text;
+    const auto raw = from_hex(padded);
+    if (!raw) throw RpcError(rpc::kInvalidParams, where + "invalid hex string");
+    return uint256::from_be(*raw);
+}
 
 json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) : json(nullptr); }
 
@@ -309,7 +328,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add("eth_getStorageAt", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 3);
         const Address a = rpc::param_address(p, 0);
-        const uint256 key = rpc::param_quantity(p, 1);
+        const uint256 key = storage_key_param(p, 1);
         auto lock = shared();
         const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
         return rpc::hex(chain.state_at(*n)->read_storage(a, key).to_hash());
