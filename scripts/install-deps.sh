@@ -20,6 +20,13 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Node.js and npm for the node's end-to-end tests (ethers, viem, solc-js from npm with the
+# committed tests/node/package-lock.json). A Node.js installed another way (e.g. with npm bundled)
+# is used as it is.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
