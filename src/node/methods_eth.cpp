@@ -359,6 +359,14 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
         return rpc::quantity(estimate_gas(node, request, *n, overrides));
     });
+    d.add("eth_simulateV1", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const json* request = rpc::param_at(p, 0);
+        if (!request) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        auto lock = shared();
+        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        return simulate_v1(node, *request, *n);
+    });
     d.add("eth_createAccessList", [&node, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 2);
         const json* object = rpc::param_at(p, 0);

@@ -1,5 +1,6 @@
 #include "node/simulation.hpp"
 
+#include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "evm/opcodes.hpp"
 #include "evm/tracer.hpp"
@@ -195,6 +196,88 @@ uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t
         else low = mid;
     }
     return high;
+}
+
+json simulate_v1(DevNode& node, const json& request, uint64_t number) {
+    if (!request.is_object() || !request.contains("blockStateCalls") || !request["blockStateCalls"].is_array())
+        throw RpcError(rpc::kInvalidParams, "invalid argument 0: expected an object with blockStateCalls");
+    const json& blocks = request["blockStateCalls"];
+    if (blocks.size() > 256) throw RpcError(rpc::kInvalidParams, "too many blocks (at most 256)");
+    const bool validation = request.value("validation", false);
+    DevChain& chain = node.chain();
+    auto view = chain.state_at(number);
+    BlockInfo parent = call_block_info(node, number);
+    Hash32 parent_hash = chain.block_by_number(number)->hash;
+    json out = json::array();
+    for (size_t b = 0; b < blocks.size(); ++b) {
+        const json& spec = blocks[b];
+        if (!spec.is_object()) throw RpcError(rpc::kInvalidParams, "invalid argument 0: blockStateCalls entries must be objects");
+        BlockInfo info = parent;
+        // On the head, call_block_info already describes the next block; otherwise `parent` is a
+        // mined block and the simulated one follows it.
+        const bool already_next = b == 0 && number >= chain.head().number;
+        if (!already_next) {
+            info.number = parent.number + 1;
+            info.timestamp = parent.timestamp + 12;
+        }
+        if (spec.contains("stateOverrides")) view->overlay().apply(state_override_changes(*view, spec["stateOverrides"]));
+        if (spec.contains("blockOverrides")) apply_block_overrides(info, spec["blockOverrides"]);
+        if (!validation) info.base_fee = uint256{};
+        State state(view.get());
+        json calls = json::array();
+        uint64_t gas_used = 0;
+        const json empty = json::array();
+        const json& call_list = spec.contains("calls") ? spec["calls"] : empty;
+        if (!call_list.is_array()) throw RpcError(rpc::kInvalidParams, "invalid argument 0: calls must be an array");
+        const Revision rev = chain.config().revision_at(info.timestamp);
+        for (const json& call : call_list) {
+            const TransactionRequest r = parse_transaction_request(call, 0);
+            const Address from = r.from.value_or(Address{});
+            const Account* account = state.find(from);
+            const auto stored = account ? std::nullopt : view->read_account(from);
+            const uint64_t nonce = account ? account->nonce : (stored ? stored->nonce : 0);
+            Transaction tx = transaction_from_request(r, r.gas.value_or(info.gas_limit - std::min(info.gas_limit, gas_used)), nonce,
+                                                      chain.config().chain_id);
+            tx.sender = from;
+            ExecutionOptions options;
+            options.simulation = !validation;
+            const TransactionOutcome o = execute_transaction(state, info, tx, rev, chain.config().chain_id, options);
+            if (o.rejection) throw RpcError(rpc::kServerError, geth_rejection_message(*o.rejection, tx));
+            gas_used += static_cast<uint64_t>(o.gas_used);
+            json logs = json::array();
+            for (const Log& log : o.logs) {
+                json topics = json::array();
+                for (const auto& t : log.topics) topics.push_back(rpc::hex(t));
+                logs.push_back({{"address", rpc::hex(log.address)}, {"topics", std::move(topics)}, {"data", rpc::data_hex(log.data)}});
+            }
+            json entry = {{"returnData", rpc::data_hex(o.output)},
+                          {"logs", std::move(logs)},
+                          {"gasUsed", rpc::quantity(static_cast<uint64_t>(o.gas_used))},
+                          {"status", o.status == Status::Success ? "0x1" : "0x0"}};
+            if (o.status == Status::Revert)
+                entry["error"] = {{"code", rpc::kExecutionReverted}, {"message", "execution reverted"}, {"data", rpc::data_hex(o.output)}};
+            else if (o.status != Status::Success)
+                entry["error"] = {{"code", -32015}, {"message", std::string(status_name(o.status))}};
+            calls.push_back(std::move(entry));
+        }
+        // The next block sees this one's state.
+        view->overlay().apply(state.changes());
+        // Simulated blocks are not sealed: their hash only links them.
+        const Hash32 hash = keccak256(rlp::ListBuilder{}.add(parent_hash).add(info.number).add(info.timestamp).finish());
+        out.push_back({{"number", rpc::quantity(info.number)},
+                       {"hash", rpc::hex(hash)},
+                       {"parentHash", rpc::hex(parent_hash)},
+                       {"timestamp", rpc::quantity(info.timestamp)},
+                       {"gasLimit", rpc::quantity(info.gas_limit)},
+                       {"gasUsed", rpc::quantity(gas_used)},
+                       {"baseFeePerGas", rpc::quantity(info.base_fee)},
+                       {"miner", rpc::hex(info.coinbase)},
+                       {"transactions", json::array()},
+                       {"calls", std::move(calls)}});
+        parent = info;
+        parent_hash = hash;
+    }
+    return out;
 }
 
 json create_access_list(DevNode& node, const TransactionRequest& request, uint64_t number) {

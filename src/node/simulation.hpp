@@ -24,6 +24,9 @@ SimulationResult simulate_call(DevNode& node, const TransactionRequest& request,
                                const CallOverrides& overrides);
 uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t block_number,
                       const CallOverrides& overrides);
+/// eth_simulateV1: blocks of calls on top of `block_number`, each block seeing the state the
+/// earlier ones left (state and block overrides per block; validation off by default).
+json simulate_v1(DevNode& node, const json& request, uint64_t block_number);
 json create_access_list(DevNode& node, const TransactionRequest& request, uint64_t block_number);
 
 /// Log filter criteria (eth_getLogs, eth_newFilter, logs subscriptions).
