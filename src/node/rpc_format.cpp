@@ -299,19 +299,4 @@ std::string geth_rejection_message(const TransactionError& e, const Transaction&
     return e.detail.empty() ? rule : e.detail;
 }
 
-std::optional<std::string> decode_revert_reason(bytes_view out) {
-    if (out.size() >= 4 + 32 && out[0] == 0x4e && out[1] == 0x48 && out[2] == 0x7b && out[3] == 0x71) {  // Panic(uint256)
-        const uint256 code = uint256::from_be(out.subspan(4, 32));
-        return "panic: " + code.to_hex();
-    }
-    if (out.size() < 4 + 64 || out[0] != 0x08 || out[1] != 0xc3 || out[2] != 0x79 || out[3] != 0xa0) return std::nullopt;
-    const uint256 offset = uint256::from_be(out.subspan(4, 32));
-    if (offset > uint256{out.size()}) return std::nullopt;
-    const size_t at = 4 + static_cast<size_t>(offset.low64());
-    if (at + 32 > out.size()) return std::nullopt;
-    const uint256 length = uint256::from_be(out.subspan(at, 32));
-    if (length > uint256{out.size()} || at + 32 + static_cast<size_t>(length.low64()) > out.size()) return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(out.data() + at + 32), static_cast<size_t>(length.low64()));
-}
-
 }  // namespace polyvm::node

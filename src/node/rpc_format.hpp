@@ -4,6 +4,7 @@
 
 #include "node/dev_chain.hpp"
 #include "rpc/params.hpp"
+#include "trace/geth_format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -55,7 +56,7 @@ Transaction transaction_from_request(const TransactionRequest& request, uint64_t
 /// price + value", ...) from our rule names.
 std::string geth_rejection_message(const TransactionError& error, const Transaction& tx);
 
-/// Decodes the revert reason of Error(string) or Panic(uint256) output, or nullopt.
-std::optional<std::string> decode_revert_reason(bytes_view output);
+/// The revert reason of Error(string) / Panic(uint256) output (shared with the tracers).
+using trace::decode_revert_reason;
 
 }  // namespace polyvm::node
