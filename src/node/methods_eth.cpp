@@ -1,5 +1,7 @@
 // The standard methods: web3_*, net_*, eth_* (state, blocks, transactions, calls, signing).
 #include "common/hex.hpp"
+#include "common/rlp.hpp"
+#include "crypto/kzg.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/message_signing.hpp"
 #include "crypto/secp256k1.hpp"
@@ -33,7 +35,42 @@ uint256 storage_key_param(const json& params, size_t index) {
 
 json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) : json(nullptr); }
 
-Transaction decode_raw(const bytes& raw, DevChain& chain) {
+/// A blob transaction as clients send it (EIP-4844 network form): rlp([tx, blobs, commitments,
+/// proofs]), or from Osaka (EIP-7594) rlp([tx, 1, blobs, commitments, cell_proofs]), after the
+/// type byte. Returns the canonical encoding of the transaction once the sidecar matches its
+/// versioned hashes; nullopt when `raw` is not a wrapper. KZG proofs are not verified.
+std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
+    if (raw.size() < 2 || raw[0] != 0x03) return std::nullopt;
+    const auto list = rlp::decode_item(bytes_view(raw).subspan(1));
+    if (!list || !list->is_list) return std::nullopt;
+    const auto items = rlp::list_items(*list);
+    if (!items || items->empty() || !(*items)[0].is_list) return std::nullopt;
+    const size_t first_sidecar = items->size() == 5 ? 2 : 1;
+    if (items->size() != 4 && items->size() != 5)
+        throw RpcError(rpc::kInvalidParams, "invalid argument 0: blob transaction wrapper must have 4 or 5 elements");
+    bytes canonical{0x03};
+    canonical.insert(canonical.end(), (*items)[0].encoded.begin(), (*items)[0].encoded.end());
+    auto tx = decode_transaction(canonical);
+    if (auto* e = std::get_if<TransactionError>(&tx))
+        throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
+    const auto blobs = rlp::list_items((*items)[first_sidecar]);
+    const auto commitments = rlp::list_items((*items)[first_sidecar + 1]);
+    const auto& hashes = std::get<Transaction>(tx).blob_versioned_hashes;
+    if (!blobs || !commitments || blobs->size() != hashes.size() || commitments->size() != hashes.size())
+        throw RpcError(rpc::kServerError, "blob sidecar does not match the transaction's versioned hashes");
+    for (size_t i = 0; i < hashes.size(); ++i) {
+        const auto commitment = rlp::to_fixed<48>((*commitments)[i]);
+        if ((*blobs)[i].is_list || (*blobs)[i].payload.size() != 131072 || !commitment)
+            throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": a blob is 131072 bytes, a commitment 48");
+        if (kzg::kzg_to_versioned_hash(std::span<const uint8_t, 48>(commitment->bytes.data(), 48)) != hashes[i])
+            throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": commitment does not match versioned hash");
+    }
+    return canonical;
+}
+
+Transaction decode_raw(const bytes& raw_input, DevChain& chain) {
+    const std::optional<bytes> unwrapped = unwrap_blob_transaction(raw_input);
+    const bytes& raw = unwrapped ? *unwrapped : raw_input;
     auto decoded = decode_transaction(raw);
     if (auto* e = std::get_if<TransactionError>(&decoded))
         throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
