@@ -127,4 +127,5 @@ for round in $(seq "$rounds"); do
   done
 done
 echo "load at end: $(uptime)"
+echo "inputs, wrk outputs and node logs: $work"
 python3 "$here/report.py" "$results" "$transfers"
