@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Prints the table of run_side_by_side.sh from its results file.
+
+Lines: "SYSTEM blockNumber|balanceOf REQ_PER_S BAD_ANSWERS" per wrk run, and
+"SYSTEM transfers {wait-mined JSON} {verify JSON} accepted=A/N_rejected_R" per transfer run.
+"""
+import json
+import statistics
+import sys
+
+
+def parse(path):
+    rates, transfers = {}, {}
+    decoder = json.JSONDecoder()
+    with open(path) as f:
+        for line in f:
+            system, test, rest = line.rstrip("\n").split(" ", 2)
+            if test == "transfers":
+                mined, end = decoder.raw_decode(rest)
+                verified, end2 = decoder.raw_decode(rest[end:].lstrip())
+                accepted = rest[end:].lstrip()[end2:].strip().replace("accepted=", "").replace("_", " ")
+                transfers[system] = (mined, verified, accepted)
+            else:
+                rate, bad = rest.split()
+                rates.setdefault((system, test), []).append((float(rate), bad))
+    return rates, transfers
+
+
+def main(path, expected_transfers):
+    rates, transfers = parse(path)
+    systems = list(dict.fromkeys(s for s, _ in rates))
+    anvil = next((s for s in systems if s.startswith("anvil")), None)
+
+    def median(system, test):
+        runs = rates.get((system, test), [])
+        return statistics.median(r for r, _ in runs) if runs else None
+
+    def cell(system, test):
+        runs = rates.get((system, test), [])
+        if not runs:
+            return "-", "-"
+        values = sorted(r for r, _ in runs)
+        bad = sum(0 if b == "0" else 1 for _, b in runs)
+        text = "%.0f (%.0f–%.0f)%s" % (median(system, test), values[0], values[-1],
+                                       " BAD ANSWERS" if bad else "")
+        base = median(anvil, test) if anvil else None
+        ratio = "%.2f" % (median(system, test) / base) if base else "-"
+        return text, ratio
+
+    runs = max((len(v) for v in rates.values()), default=0)
+    print()
+    print("| system | eth_blockNumber req/s, median of %d (min–max) | ÷ Anvil | eth_call balanceOf req/s, median of %d (min–max) | ÷ Anvil "
+          "| %s transfers: accepted | mined | s (first send → all mined) | mined tx/s | all verified |" % (runs, runs, expected_transfers))
+    print("|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
+    failed = False
+    for system in systems:
+        block_number, block_ratio = cell(system, "blockNumber")
+        balance_of, balance_ratio = cell(system, "balanceOf")
+        if system in transfers:
+            mined, verified, accepted = transfers[system]
+            ok = mined["all_mined"] and verified["mismatches"] == 0 and verified["errors"] == 0
+            failed |= not ok
+            rate = mined["mined"] / mined["seconds"] if mined["seconds"] > 0 else 0
+            verdict = "yes" if ok else "NO (FAILED: %d unmined, %d balance mismatches, %d call errors)" % (
+                mined["expected"] - mined["mined"], verified["mismatches"], verified["errors"])
+            tail = "%s | %d/%d | %.1f | %.0f | %s" % (accepted, mined["mined"], mined["expected"], mined["seconds"], rate, verdict)
+        else:
+            tail = "- | - | - | - | -"
+        print("| %s | %s | %s | %s | %s | %s |" % (system, block_number, block_ratio, balance_of, balance_ratio, tail))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1], sys.argv[2]))

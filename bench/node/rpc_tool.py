@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""JSON-RPC helpers of run_side_by_side.sh (standard library only).
+
+  free-port                     print a free TCP port on 127.0.0.1
+  wait-ready URL SECONDS        wait until the node answers eth_chainId
+  setup URL FILE                post the batch in FILE (setup.json), fail on any error answer
+  wait-mined URL DIR T0 SECONDS poll the senders' nonces (expected_nonces.json) until all are
+                                mined or SECONDS pass since T0 (a `date +%s.%N`); prints JSON
+  verify URL DIR                eth_call balanceOf for every holder in expected_balances.json;
+                                prints JSON with the mismatch count
+Batches are sent in chunks below polyvm's batch limit (1000).
+"""
+import json
+import socket
+import sys
+import time
+import urllib.request
+
+CHUNK = 500
+
+
+def post(url, payload, timeout=60):
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        return json.loads(answer.read())
+
+
+def batch(url, calls):
+    """Posts calls in chunks; returns the answers in the order of the calls."""
+    answers = []
+    for start in range(0, len(calls), CHUNK):
+        chunk = [dict(call, id=start + i) for i, call in enumerate(calls[start:start + CHUNK])]
+        got = post(url, chunk)
+        if not isinstance(got, list):
+            raise RuntimeError("batch answered with a non-list: %s" % str(got)[:300])
+        by_id = {a.get("id"): a for a in got}
+        answers.extend(by_id.get(start + i, {"error": "no answer"}) for i in range(len(chunk)))
+    return answers
+
+
+def call(method, params):
+    return {"jsonrpc": "2.0", "method": method, "params": params}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        print(s.getsockname()[1])
+
+
+def wait_ready(url, seconds):
+    deadline = time.time() + float(seconds)
+    while time.time() < deadline:
+        try:
+            if "result" in post(url, dict(call("eth_chainId", []), id=1), timeout=2):
+                return 0
+        except OSError:
+            pass
+        time.sleep(0.1)
+    print("node at %s did not answer within %s s" % (url, seconds), file=sys.stderr)
+    return 1
+
+
+def setup(url, path):
+    with open(path) as f:
+        calls = json.load(f)
+    answers = batch(url, calls)
+    errors = [(c["method"], a.get("error")) for c, a in zip(calls, answers) if "error" in a]
+    if errors:
+        print("setup: %d of %d calls failed, first: %s" % (len(errors), len(calls), errors[0]), file=sys.stderr)
+        return 1
+    return 0
+
+
+def mined_count(url, expected):
+    calls = [call("eth_getTransactionCount", [sender, "latest"]) for sender in expected]
+    total = 0
+    for sender, answer in zip(expected, batch(url, calls)):
+        if "result" in answer:
+            total += min(int(answer["result"], 16), expected[sender])
+    return total
+
+
+def wait_mined(url, directory, t0, seconds):
+    with open(directory + "/expected_nonces.json") as f:
+        expected = json.load(f)
+    want = sum(expected.values())
+    t0, limit = float(t0), float(seconds)
+    mined = 0
+    while True:
+        try:
+            mined = mined_count(url, expected)
+        except OSError as e:  # a busy node may time out a poll: try again
+            print("poll failed: %s" % e, file=sys.stderr)
+        elapsed = time.time() - t0
+        if mined >= want or elapsed >= limit:
+            break
+        time.sleep(0.1)
+    print(json.dumps({"mined": mined, "expected": want, "seconds": round(elapsed, 3),
+                      "all_mined": mined >= want}))
+    return 0
+
+
+def verify(url, directory):
+    with open(directory + "/expected_balances.json") as f:
+        expected = json.load(f)
+    token, balances = expected["token"], expected["balances"]
+    holders = list(balances)
+    calls = [call("eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + h[2:]}, "latest"]) for h in holders]
+    mismatches, errors, first = 0, 0, None
+    for holder, answer in zip(holders, batch(url, calls)):
+        if "result" not in answer:
+            errors += 1
+            first = first or (holder, answer.get("error"))
+        elif int(answer["result"], 16) != int(balances[holder], 16):
+            mismatches += 1
+            first = first or (holder, answer["result"], balances[holder])
+    print(json.dumps({"checked": len(holders), "mismatches": mismatches, "errors": errors,
+                      "first_problem": first}))
+    return 0
+
+
+def main(argv):
+    commands = {"free-port": (free_port, 0), "wait-ready": (wait_ready, 2), "setup": (setup, 2),
+                "wait-mined": (wait_mined, 4), "verify": (verify, 2)}
+    if len(argv) < 2 or argv[1] not in commands or len(argv) - 2 != commands[argv[1]][1]:
+        print(__doc__, file=sys.stderr)
+        return 2
+    function, _ = commands[argv[1]]
+    return function(*argv[2:]) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,251 @@
+// bench_node_loadgen: writes the inputs of the development-node load benchmark (bench/node/):
+// the JSON-RPC calls that set up an ERC-20 token and funded senders (anvil_set*), pre-signed
+// EIP-1559 transfer() transactions split into one file per wrk thread, and the token balances
+// and sender nonces expected once every transfer is mined. Not a Google Benchmark program.
+#include "common/hex.hpp"
+#include "crypto/keccak.hpp"
+#include "crypto/secp256k1.hpp"
+#include "tools/chain_generator.hpp"
+#include "tx/transaction.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace polyvm;
+using nlohmann::json;
+
+namespace {
+
+struct Options {
+    size_t senders = 128;
+    size_t transfers = 20000;
+    size_t threads = 2;
+    size_t recipients = 1000;  // a pool, so balances accumulate and reads hit existing slots
+    uint64_t chain_id = 31337;
+    uint64_t seed = 1;
+    std::string out;
+};
+
+constexpr uint64_t kInitialTokenBalanceShift = 64;  // each sender starts with 2^64 token units
+constexpr uint32_t kTransferSelector = 0xa9059cbb;   // transfer(address,uint256)
+constexpr uint32_t kBalanceOfSelector = 0x70a08231;  // balanceOf(address)
+
+void usage() {
+    std::cerr << "usage: bench_node_loadgen --out DIR [--senders 128] [--transfers 20000] [--threads 2]\n"
+                 "                          [--recipients 1000] [--chain-id 31337] [--seed 1]\n";
+}
+
+bool parse_count(std::string_view name, std::string_view text, uint64_t& value) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+        std::cerr << "error: " << name << ": not a non-negative integer: '" << text << "'\n";
+        return false;
+    }
+    return true;
+}
+
+std::optional<Options> parse_options(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view name = argv[i];
+        if (name == "-h" || name == "--help") return std::nullopt;
+        if (i + 1 >= argc) {
+            std::cerr << "error: " << name << " needs a value\n";
+            return std::nullopt;
+        }
+        const std::string_view value = argv[++i];
+        uint64_t n = 0;
+        if (name == "--out") {
+            o.out = value;
+            continue;
+        }
+        if (!parse_count(name, value, n)) return std::nullopt;
+        if (name == "--senders") o.senders = n;
+        else if (name == "--transfers") o.transfers = n;
+        else if (name == "--threads") o.threads = n;
+        else if (name == "--recipients") o.recipients = n;
+        else if (name == "--chain-id") o.chain_id = n;
+        else if (name == "--seed") o.seed = n;
+        else {
+            std::cerr << "error: unknown option " << name << '\n';
+            return std::nullopt;
+        }
+    }
+    if (o.out.empty()) std::cerr << "error: --out is required\n";
+    else if (o.senders == 0 || o.senders > 100000) std::cerr << "error: --senders must be 1..100000\n";
+    else if (o.threads == 0 || o.threads > 1024) std::cerr << "error: --threads must be 1..1024\n";
+    else if (o.recipients == 0 || o.recipients > 10'000'000) std::cerr << "error: --recipients must be 1..10000000\n";
+    else if (o.transfers > 100'000'000) std::cerr << "error: --transfers must be at most 100000000\n";
+    else return o;
+    return std::nullopt;
+}
+
+// Deterministic keys: keccak of a label, top bit cleared so the value is below the curve order.
+Hash32 sender_key(size_t index) {
+    Hash32 key = keccak256("polyvm bench node sender " + std::to_string(index));
+    key[0] &= 0x7f;
+    return key;
+}
+
+Address recipient_address(size_t index) {
+    const Hash32 h = keccak256("polyvm bench node recipient " + std::to_string(index));
+    Address a;
+    std::memcpy(a.data(), h.data() + 12, 20);
+    return a;
+}
+
+// Solidity mapping slot of balances[holder] with the mapping at slot 0: keccak(pad32(holder) ‖ pad32(0)).
+Hash32 balance_slot(const Address& holder) {
+    uint8_t buffer[64] = {};
+    std::memcpy(buffer + 12, holder.data(), 20);
+    return keccak256(bytes_view{buffer, 64});
+}
+
+bytes abi_call(uint32_t selector, const Address& argument, std::optional<uint256> amount) {
+    bytes data(amount ? 68 : 36, 0);
+    for (int i = 0; i < 4; ++i) data[static_cast<size_t>(i)] = static_cast<uint8_t>(selector >> (24 - 8 * i));
+    std::memcpy(data.data() + 16, argument.data(), 20);
+    if (amount) std::memcpy(data.data() + 36, amount->to_hash().data(), 32);
+    return data;
+}
+
+std::string hex(const Address& a) { return to_hex_prefixed(bytes_view{a.data(), 20}); }
+std::string hex(const Hash32& h) { return to_hex_prefixed(bytes_view{h.data(), 32}); }
+
+json rpc(std::string_view method, json params, uint64_t id) {
+    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+bool write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) std::cerr << "error: cannot write " << path << '\n';
+    return static_cast<bool>(out);
+}
+
+int run(const Options& o) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.out, ec);
+    if (ec) {
+        std::cerr << "error: cannot create " << o.out << ": " << ec.message() << '\n';
+        return 1;
+    }
+    const Address token = tools::erc20_address();
+    const uint256 initial_tokens = uint256{1} << kInitialTokenBalanceShift;
+
+    std::vector<Hash32> keys;
+    std::vector<Address> senders;
+    for (size_t i = 0; i < o.senders; ++i) {
+        keys.push_back(sender_key(i));
+        senders.push_back(*address_from_secret_key(keys.back()));
+    }
+
+    // Setup: one JSON-RPC batch. 1000 ether per sender pays for every transfer at the fee cap.
+    json setup = json::array();
+    uint64_t id = 1;
+    setup.push_back(rpc("anvil_setCode", {hex(token), to_hex_prefixed(tools::erc20_runtime_code())}, id++));
+    const uint256 ether_balance = uint256{1'000'000'000'000'000'000ull} * uint256{1000};
+    for (const Address& s : senders) {
+        // The slot as a minimal quantity: polyvm rejects a zero-padded slot with leading zero digits.
+        const std::string slot = uint256::from_hash(balance_slot(s)).to_hex();
+        setup.push_back(rpc("anvil_setStorageAt", {hex(token), slot, hex(initial_tokens.to_hash())}, id++));
+        setup.push_back(rpc("anvil_setBalance", {hex(s), ether_balance.to_hex()}, id++));
+    }
+
+    // Transfers: sender i sends transfers/senders (+1 for the first remainder ones) in nonce order.
+    std::mt19937_64 rng(o.seed);
+    std::map<Address, uint256> balances;
+    for (const Address& s : senders) balances[s] = initial_tokens;
+    for (size_t r = 0; r < o.recipients; ++r) balances.emplace(recipient_address(r), uint256{0});
+    std::vector<std::vector<std::string>> per_sender(o.senders);
+    for (size_t i = 0; i < o.senders; ++i) {
+        const size_t count = o.transfers / o.senders + (i < o.transfers % o.senders ? 1 : 0);
+        for (size_t nonce = 0; nonce < count; ++nonce) {
+            const Address to = recipient_address(rng() % o.recipients);
+            const uint256 amount{1 + rng() % 1000};
+            Transaction tx;
+            tx.type = TransactionType::DynamicFee;  // EIP-1559
+            tx.chain_id = uint256{o.chain_id};
+            tx.nonce = nonce;
+            tx.max_fee_per_gas = tx.gas_price = uint256{100'000'000'000};  // 100 gwei, far above the base fee
+            tx.max_priority_fee_per_gas = uint256{1'000'000'000};
+            tx.gas_limit = 60'000;
+            tx.to = token;
+            tx.data = abi_call(kTransferSelector, to, amount);
+            if (!sign_transaction(tx, keys[i])) {
+                std::cerr << "error: signing failed for sender " << i << '\n';
+                return 1;
+            }
+            balances[senders[i]] -= amount;
+            balances[to] += amount;
+            per_sender[i].push_back(rpc("eth_sendRawTransaction", {to_hex_prefixed(encode_transaction(tx))}, 1).dump());
+        }
+    }
+
+    // One file per wrk thread; sender i in file i % threads. Lines go round-robin over the file's
+    // senders (nonce 0 of each, then nonce 1, ...), so a sender's next transaction is sent long after
+    // the previous one even when a thread spreads its requests over many connections.
+    for (size_t t = 0; t < o.threads; ++t) {
+        std::string text;
+        for (size_t nonce = 0;; ++nonce) {
+            bool any = false;
+            for (size_t i = t; i < o.senders; i += o.threads) {
+                if (nonce >= per_sender[i].size()) continue;
+                text += per_sender[i][nonce];
+                text += '\n';
+                any = true;
+            }
+            if (!any) break;
+        }
+        if (!write_file(std::filesystem::path(o.out) / ("transfers_" + std::to_string(t) + ".txt"), text)) return 1;
+    }
+
+    json expected_balances = json::object();
+    for (const auto& [holder, amount] : balances) expected_balances[hex(holder)] = amount.to_hex();
+    json expected_nonces = json::object();
+    for (size_t i = 0; i < o.senders; ++i) expected_nonces[hex(senders[i])] = per_sender[i].size();
+    const json balance_of = rpc("eth_call",
+                                {json{{"to", hex(token)}, {"data", to_hex_prefixed(abi_call(kBalanceOfSelector, senders[0], std::nullopt))}},
+                                 "latest"},
+                                1);
+    const std::filesystem::path dir(o.out);
+    const json meta{{"token", hex(token)},
+                    {"senders", o.senders},
+                    {"transfers", o.transfers},
+                    {"threads", o.threads},
+                    {"chain_id", o.chain_id}};
+    if (!write_file(dir / "setup.json", setup.dump() + "\n") ||
+        !write_file(dir / "expected_balances.json", json{{"token", hex(token)}, {"balances", expected_balances}}.dump(1) + "\n") ||
+        !write_file(dir / "expected_nonces.json", expected_nonces.dump(1) + "\n") ||
+        !write_file(dir / "balance_of.json", balance_of.dump() + "\n") || !write_file(dir / "meta.json", meta.dump(1) + "\n"))
+        return 1;
+    std::cout << "wrote " << o.transfers << " transfers from " << o.senders << " senders in " << o.threads
+              << " files, setup of " << setup.size() << " calls, " << balances.size() << " expected balances to "
+              << o.out << '\n';
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto options = parse_options(argc, argv);
+    if (!options) {
+        usage();
+        return 2;
+    }
+    try {
+        return run(*options);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    }
+}
