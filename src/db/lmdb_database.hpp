@@ -51,7 +51,7 @@ struct LmdbOptions {
     /// last ones being lost; a crash of the process loses nothing (the written pages are already
     /// in the OS's cache); the database is never corrupted either way.
     bool sync_every_commit = true;
-    /// true: MDB_NOSYNC, nothing is flushed at commit; the owner flushes with sync_to_disk() (the
+    /// true: MDB_NOSYNC and MDB_WRITEMAP, nothing is flushed at commit; the owner flushes with sync_to_disk() (the
     /// development node: on a timer and at shutdown). A crash of the process still loses nothing;
     /// an OS crash or power loss loses the commits since the last flush and, on a file system that
     /// reorders writes, may damage the file (LMDB's documentation): never for chains that matter.
