@@ -130,6 +130,7 @@ DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
                                      " (use another --data-dir or the same --chain-id)");
         if (const auto pending = db_->read_record(chain_tables::kMeta, as_bytes(kPendingKey)))
             if (auto decoded = decode_change_set(*pending)) pending_ = std::move(*decoded);
+        rebuild_pending_overlay();
     }
     set_head_cached();
     gas_limit = head_.gas_limit;
@@ -225,14 +226,26 @@ std::optional<std::pair<BlockPtr, size_t>> DevChain::find_transaction(const Hash
     return std::make_pair(block, static_cast<size_t>(index));
 }
 
+void DevChain::rebuild_pending_overlay() {
+    if (pending_.empty()) {
+        pending_overlay_.reset();
+        return;
+    }
+    pending_overlay_ = std::make_unique<OverlayReader>(*db_);
+    pending_overlay_->apply(pending_);
+}
+
 std::unique_ptr<StateView> DevChain::state_at(uint64_t number) {
-    auto view = std::make_unique<StateView>(*db_);
-    view->number = number + 1;
     if (number >= head_.number) {
+        // The head's state: the database with the changes made since, which are applied once
+        // (in rebuild_pending_overlay), not per read.
+        auto view = std::make_unique<StateView>(pending_overlay_ ? static_cast<StateReader&>(*pending_overlay_)
+                                                                 : static_cast<StateReader&>(*db_));
         view->number = head_.number + 1;
-        if (!pending_.empty()) view->overlay().apply(pending_);
         return view;
     }
+    auto view = std::make_unique<StateView>(*db_);
+    view->number = number + 1;
     // The head's state with the reverse change sets of the blocks above `number` applied, newest first.
     for (uint64_t n = head_.number; n > number; --n) {
         const auto hash = db_->read_block_hash(n);
@@ -315,6 +328,7 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
 }
 
 void DevChain::persist_pending() {
+    rebuild_pending_overlay();
     const RecordWrite write{std::string(chain_tables::kMeta), as_bytes(kPendingKey),
                             pending_.empty() ? std::nullopt : std::optional<bytes>(encode_change_set(pending_))};
     db_->commit(ChangeSet{}, std::span<const RecordWrite>(&write, 1));

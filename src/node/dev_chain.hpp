@@ -131,6 +131,9 @@ private:
     BlockHeader head_;
     Hash32 head_hash_;
     ChangeSet pending_;
+    /// pending_ over the database, built once per change (every read of `latest` goes through it).
+    std::unique_ptr<OverlayReader> pending_overlay_;
+    void rebuild_pending_overlay();
     std::unordered_map<Hash32, BlockPtr> by_hash_;
     std::map<uint64_t, Hash32> canonical_cache_;
 

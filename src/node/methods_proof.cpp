@@ -14,15 +14,16 @@ using rpc::RpcError;
 bytes key_of(const Hash32& h) { return bytes(h.bytes.begin(), h.bytes.end()); }
 
 /// Every non-zero slot of `address` in the view (the database's, patched by the overlay).
-std::map<uint256, uint256> storage_of(StateDatabase& db, StateView& view, const Address& address,
+/// `changes`: what the view holds over the database (the changes made since the head was
+/// mined, or the reverse change sets of newer blocks).
+std::map<uint256, uint256> storage_of(const OverlayReader& changes, const Address& address,
                                       const std::vector<StateDatabase::DumpedAccount>& dumped) {
     std::map<uint256, uint256> slots;
-    const auto changes = view.overlay().storage_changes(address);
-    if (!changes.wiped)
+    const auto changed = changes.storage_changes(address);
+    if (!changed.wiped)
         for (const auto& a : dumped)
             if (a.address == address) slots.insert(a.storage.begin(), a.storage.end());
-    for (const auto& [k, v] : changes.slots) slots[k] = v;
-    (void)db;
+    for (const auto& [k, v] : changed.slots) slots[k] = v;
     std::erase_if(slots, [](const auto& s) { return s.second.is_zero(); });
     return slots;
 }
@@ -52,10 +53,14 @@ void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
         DevChain& chain = node.chain();
         const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
         auto view = chain.state_at(*n);
+        // At the head the view reads through the pending changes; elsewhere through its own overlay.
+        OverlayReader pending(chain.database());
+        pending.apply(chain.pending_changes());
+        const OverlayReader& changes = *n >= chain.head().number ? pending : view->overlay();
         const auto dumped = chain.database().dump();
         std::vector<Address> addresses;
         for (const auto& a : dumped) addresses.push_back(a.address);
-        for (const auto& a : view->overlay().addresses()) addresses.push_back(a);
+        for (const auto& a : changes.addresses()) addresses.push_back(a);
         std::sort(addresses.begin(), addresses.end());
         addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
 
@@ -66,7 +71,7 @@ void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
         for (const Address& a : addresses) {
             const auto info = view->read_account(a);
             if (!info) continue;
-            const auto slots = storage_of(chain.database(), *view, a, dumped);
+            const auto slots = storage_of(changes, a, dumped);
             std::vector<std::pair<bytes, bytes>> slot_entries;
             for (const auto& [k, v] : slots) slot_entries.emplace_back(key_of(keccak256(k.to_hash())), rlp::encode(v));
             const Hash32 root = trie_root(slot_entries);
