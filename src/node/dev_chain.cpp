@@ -41,13 +41,51 @@ std::optional<Hash32> StateView::read_block_hash(uint64_t n) {
     return overlay_.read_block_hash(n);
 }
 
-BlockHeader genesis_header_for(const ChainConfig& config, const std::vector<GenesisAccount>& alloc, uint64_t gas_limit,
-                               const uint256& base_fee, uint64_t timestamp) {
+namespace {
+/// The system contracts every chain from Cancun (EIP-4788) and Prague (EIP-2935/7002/7251) needs.
+std::vector<GenesisAccount> system_contract_accounts() {
+    const std::pair<const Address*, std::string_view> contracts[] = {
+        {&kBeaconRootsAddress, kBeaconRootsCode},
+        {&kHistoryStorageAddress, kHistoryStorageCode},
+        {&kWithdrawalRequestAddress, kWithdrawalRequestCode},
+        {&kConsolidationRequestAddress, kConsolidationRequestCode},
+    };
+    std::vector<GenesisAccount> out;
+    for (const auto& [address, code_hex] : contracts) {
+        GenesisAccount account;
+        account.address = *address;
+        account.code = from_hex(code_hex).value();
+        account.info.nonce = 1;
+        account.info.code_hash = keccak256(account.code);
+        out.push_back(std::move(account));
+    }
+    return out;
+}
+
+Hash32 alloc_root(const std::vector<GenesisAccount>& alloc) {
     MemoryDatabase memory;
     for (const GenesisAccount& a : alloc) memory.put_account(a.address, a.info, a.code, a.storage);
+    return memory.state_root();
+}
+}  // namespace
+
+void add_missing_system_contracts(DevGenesis& genesis) {
+    bool added = false;
+    for (GenesisAccount& contract : system_contract_accounts()) {
+        const bool present = std::any_of(genesis.alloc.begin(), genesis.alloc.end(),
+                                         [&](const GenesisAccount& a) { return a.address == contract.address; });
+        if (present) continue;
+        genesis.alloc.push_back(std::move(contract));
+        added = true;
+    }
+    if (added) genesis.header.state_root = alloc_root(genesis.alloc);
+}
+
+BlockHeader genesis_header_for(const ChainConfig& config, const std::vector<GenesisAccount>& alloc, uint64_t gas_limit,
+                               const uint256& base_fee, uint64_t timestamp) {
     BlockHeader h;
     h.ommers_hash = kEmptyOmmersHash;
-    h.state_root = memory.state_root();
+    h.state_root = alloc_root(alloc);
     h.transactions_root = kEmptyTrieRoot;
     h.receipts_root = kEmptyTrieRoot;
     h.gas_limit = gas_limit;
@@ -76,20 +114,7 @@ DevGenesis default_dev_genesis(const ChainConfig& config, const std::vector<Addr
     }
     // The system contracts, so that blocks of Cancun and later run their system calls as on
     // mainnet (EIP-7002/7251 blocks are invalid without them).
-    const std::pair<const Address*, std::string_view> system_contracts[] = {
-        {&kBeaconRootsAddress, kBeaconRootsCode},
-        {&kHistoryStorageAddress, kHistoryStorageCode},
-        {&kWithdrawalRequestAddress, kWithdrawalRequestCode},
-        {&kConsolidationRequestAddress, kConsolidationRequestCode},
-    };
-    for (const auto& [address, code_hex] : system_contracts) {
-        GenesisAccount account;
-        account.address = *address;
-        account.code = from_hex(code_hex).value();
-        account.info.nonce = 1;
-        account.info.code_hash = keccak256(account.code);
-        g.alloc.push_back(std::move(account));
-    }
+    for (GenesisAccount& contract : system_contract_accounts()) g.alloc.push_back(std::move(contract));
     g.header = genesis_header_for(config, g.alloc, gas_limit, base_fee, timestamp);
     return g;
 }

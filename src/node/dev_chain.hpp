@@ -154,6 +154,10 @@ private:
 DevGenesis default_dev_genesis(const ChainConfig& config, const std::vector<Address>& funded, const uint256& balance,
                                uint64_t gas_limit, const uint256& base_fee, uint64_t timestamp);
 
+/// A genesis file without the EIP-4788/2935/7002/7251 system contracts gets them (a development
+/// chain of Cancun or later cannot mine without them), and its header's state root follows.
+void add_missing_system_contracts(DevGenesis& genesis);
+
 /// Builds the genesis header for an alloc (state root computed in memory).
 BlockHeader genesis_header_for(const ChainConfig& config, const std::vector<GenesisAccount>& alloc, uint64_t gas_limit,
                                const uint256& base_fee, uint64_t timestamp);

@@ -106,6 +106,7 @@ Command add_node_command(CLI::App& parent) {
             if (!args->genesis.empty()) {
                 const Genesis g = load_genesis(args->genesis);
                 o.genesis = node::DevGenesis{g.config, g.header, g.alloc};
+                if (g.config.revision_at(g.header.timestamp) >= Revision::Cancun) node::add_missing_system_contracts(*o.genesis);
                 o.chain_id = g.config.chain_id.low64();
             }
         } catch (const std::exception& e) {
