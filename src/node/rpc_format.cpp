@@ -36,6 +36,7 @@ json transaction_json(const Transaction& tx, const Hash32& hash, const BlockView
     if (block) {
         out["blockHash"] = hex(block->hash);
         out["blockNumber"] = quantity(block->block.header.number);
+        out["blockTimestamp"] = quantity(block->block.header.timestamp);
         out["transactionIndex"] = quantity(static_cast<uint64_t>(index));
     } else {
         out["blockHash"] = nullptr;
@@ -159,13 +160,13 @@ json receipt_json(const BlockView& block, size_t index, const ChainConfig& confi
                 {"type", quantity(static_cast<uint64_t>(tx.type))},
                 {"status", quantity(uint64_t{receipt.success ? 1u : 0u})},
                 {"effectiveGasPrice", quantity(effective_price(tx, h, config))}};
-    if (tx.type == TransactionType::Blob) {
-        const Revision rev = config.revision_at(h.timestamp);
-        const auto schedule = config.blob_schedule(rev);
-        out["blobGasUsed"] = quantity(uint64_t{kGasPerBlob} * tx.blob_versioned_hashes.size());
-        out["blobGasPrice"] =
-            quantity(schedule ? blob_base_fee(h.excess_blob_gas.value_or(0), schedule->base_fee_update_fraction) : uint256{});
-    }
+    out["blockTimestamp"] = quantity(h.timestamp);
+    // The blob gas price of the block (Cancun on, every receipt as Anvil gives it); blob gas
+    // used only for blob transactions.
+    const Revision rev = config.revision_at(h.timestamp);
+    if (const auto schedule = config.blob_schedule(rev))
+        out["blobGasPrice"] = quantity(blob_base_fee(h.excess_blob_gas.value_or(0), schedule->base_fee_update_fraction));
+    if (tx.type == TransactionType::Blob) out["blobGasUsed"] = quantity(uint64_t{kGasPerBlob} * tx.blob_versioned_hashes.size());
     return out;
 }
 
