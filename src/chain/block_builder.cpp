@@ -108,6 +108,8 @@ BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, co
         const Hash32& key = mined.hash;
         records.push_back(RecordWrite{std::string(chain_tables::kUndo), bytes(key.bytes.begin(), key.bytes.end()),
                                       encode_change_set(reverse)});
+        if (options.extra_records)
+            for (RecordWrite& extra : options.extra_records(mined.hash)) records.push_back(std::move(extra));
         return records;
     });
     return mined;

@@ -16,6 +16,8 @@
 namespace polyvm::node {
 namespace {
 constexpr std::string_view kPendingKey = "node_pending_changes";
+/// block hash -> the changes made between its parent and it (anvil_set*), committed with it.
+constexpr std::string_view kPrestateTable = "node_block_prestate";
 constexpr std::string_view kChainIdKey = "node_chain_id";
 
 bytes as_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
@@ -260,6 +262,14 @@ void DevChain::rebuild_pending_overlay() {
     pending_overlay_->apply(pending_);
 }
 
+std::unique_ptr<StateView> DevChain::state_before(const BlockView& block) {
+    auto view = state_at(block.block.header.number - 1);
+    view->number = block.block.header.number;
+    if (const auto changes = db_->read_record(kPrestateTable, as_bytes(block.hash)))
+        if (auto decoded = decode_change_set(*changes)) view->overlay().apply(*decoded);
+    return view;
+}
+
 std::unique_ptr<StateView> DevChain::state_at(uint64_t number) {
     if (number >= head_.number) {
         // The head's state: the database with the changes made since, which are applied once
@@ -331,6 +341,11 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
         state = state_at(head_.number);
         options.reader = state.get();
         options.pending = &pending_;
+        // Kept with the block: re-running it (traces) must start from the same state.
+        options.extra_records = [this](const Hash32& hash) {
+            return std::vector<RecordWrite>{
+                RecordWrite{std::string(kPrestateTable), as_bytes(hash), encode_change_set(pending_)}};
+        };
     }
     options.tracer_for = std::move(tracer_for);
     options.senders_known = true;

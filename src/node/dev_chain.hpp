@@ -79,6 +79,9 @@ public:
 
     /// The state after block `number` (the head: with the changes made since).
     std::unique_ptr<StateView> state_at(uint64_t number);
+    /// The state a mined block started from: its parent's, with the changes made between them
+    /// (anvil_set*), which were committed with it. Not for the genesis.
+    std::unique_ptr<StateView> state_before(const BlockView& block);
 
     // ---- mining ----
     struct NextBlock {

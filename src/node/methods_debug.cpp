@@ -2,6 +2,9 @@
 // struct logger, callTracer and prestateTracer (src/trace). A mined transaction is traced by
 // re-running its block up to it on the parent's state.
 #include "exec/transaction_execution.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include "node/dev_node.hpp"
 #include "node/rpc_format.hpp"
 #include "trace/transaction_trace.hpp"
@@ -13,8 +16,7 @@ using rpc::RpcError;
 json trace_one(DevChain& chain, const BlockView& block, size_t index, const json& options, bool all, json* results) {
     const BlockHeader& h = block.block.header;
     if (h.number == 0) throw RpcError(rpc::kServerError, "genesis is not traceable");
-    auto view = chain.state_at(h.number - 1);
-    view->number = h.number;
+    auto view = chain.state_before(block);
     State state(view.get());
     const BlockEnvironment env = block_environment(h, chain.config());
     const uint256& chain_id = chain.config().chain_id;
@@ -33,6 +35,70 @@ json trace_one(DevChain& chain, const BlockView& block, size_t index, const json
         }
     }
     return nullptr;
+}
+
+/// Parity's flat traces (trace_transaction, trace_block) from callTracer's tree: one entry per
+/// call frame in depth-first order, with its path of indices from the top frame.
+void flatten_call_frame(const json& frame, std::vector<size_t>& path, const json& location, json& out) {
+    const std::string type = frame.value("type", "CALL");
+    const bool create = type == "CREATE" || type == "CREATE2";
+    const bool selfdestruct = type == "SELFDESTRUCT";
+    json entry = location;
+    entry["traceAddress"] = path;
+    const json calls = frame.value("calls", json::array());
+    entry["subtraces"] = calls.size();
+    if (create) {
+        entry["type"] = "create";
+        entry["action"] = {{"from", frame.value("from", "")}, {"gas", frame.value("gas", "0x0")},
+                           {"init", frame.value("input", "0x")}, {"value", frame.value("value", "0x0")},
+                           {"creationMethod", type == "CREATE2" ? "create2" : "create"}};
+        entry["result"] = {{"address", frame.value("to", "")}, {"code", frame.value("output", "0x")},
+                           {"gasUsed", frame.value("gasUsed", "0x0")}};
+    } else if (selfdestruct) {
+        entry["type"] = "suicide";
+        entry["action"] = {{"address", frame.value("from", "")}, {"refundAddress", frame.value("to", "")},
+                           {"balance", frame.value("value", "0x0")}};
+        entry["result"] = nullptr;
+    } else {
+        std::string call_type = type;
+        std::transform(call_type.begin(), call_type.end(), call_type.begin(), [](unsigned char c) { return std::tolower(c); });
+        entry["type"] = "call";
+        entry["action"] = {{"callType", call_type}, {"from", frame.value("from", "")}, {"to", frame.value("to", "")},
+                           {"gas", frame.value("gas", "0x0")}, {"input", frame.value("input", "0x")},
+                           {"value", frame.value("value", "0x0")}};
+        entry["result"] = {{"gasUsed", frame.value("gasUsed", "0x0")}, {"output", frame.value("output", "0x")}};
+    }
+    if (frame.contains("error")) {
+        entry["error"] = frame["error"].get<std::string>() == "execution reverted" ? "Reverted" : frame["error"];
+        entry["result"] = nullptr;
+    }
+    out.push_back(std::move(entry));
+    for (size_t i = 0; i < calls.size(); ++i) {
+        path.push_back(i);
+        flatten_call_frame(calls[i], path, location, out);
+        path.pop_back();
+    }
+}
+
+json parity_traces(DevChain& chain, const BlockView& block, std::optional<size_t> only) {
+    json trees = json::array();
+    const json call_tracer = {{"tracer", "callTracer"}};
+    if (only) {
+        trees.push_back({{"result", trace_one(chain, block, *only, call_tracer, false, nullptr)}});
+    } else {
+        trace_one(chain, block, 0, call_tracer, true, &trees);
+    }
+    json out = json::array();
+    for (size_t i = 0; i < trees.size(); ++i) {
+        const size_t index = only ? *only : i;
+        const json location = {{"blockHash", rpc::hex(block.hash)},
+                               {"blockNumber", block.block.header.number},
+                               {"transactionHash", rpc::hex(block.transaction_hashes[index])},
+                               {"transactionPosition", index}};
+        std::vector<size_t> path;
+        flatten_call_frame(trees[i]["result"], path, location, out);
+    }
+    return out;
 }
 
 json options_param(const json& p, size_t index) {
@@ -72,6 +138,23 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
         const json options = options_param(p, 1);
         std::shared_lock lock(node.chain_mutex_);
         return trace_block(chain.block_by_hash(hash), options);
+    });
+    d.add("trace_transaction", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const Hash32 hash = rpc::param_hash(p, 0);
+        std::shared_lock lock(node.chain_mutex_);
+        const auto found = chain.find_transaction(hash);
+        if (!found) return nullptr;
+        return parity_traces(chain, *found->first, found->second);
+    });
+    d.add("trace_block", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        std::shared_lock lock(node.chain_mutex_);
+        const auto n = node.resolve_block(rpc::param_block(p, 0, rpc::BlockSelector::latest()), false);
+        if (!n) return nullptr;
+        const BlockPtr block = chain.block_by_number(*n);
+        if (!block || block->block.header.number == 0) return json::array();
+        return parity_traces(chain, *block, std::nullopt);
     });
     d.add("debug_traceCall", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 3);

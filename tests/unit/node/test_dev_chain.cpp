@@ -98,6 +98,11 @@ TEST(DevChain, ChangesBetweenBlocksAreVisibleAtOnceAndCommittedWithTheNextBlock)
     EXPECT_TRUE(f.chain->pending_changes().empty());
     EXPECT_EQ(f.chain->database().read_storage(a, uint256{1}), uint256{9});
     EXPECT_EQ(f.balance(a, 0), uint256{});  // block 0's state does not have it
+    // Re-running block 1 (traces) starts from block 0's state with the changes made before it.
+    const auto before = f.chain->state_before(*f.chain->block_by_number(1));
+    ASSERT_TRUE(before->read_account(a));
+    EXPECT_EQ(before->read_account(a)->balance, uint256{123});
+    EXPECT_EQ(before->read_storage(a, uint256{1}), uint256{9});
 }
 
 TEST(DevChain, RevertRestoresHeadStateAndDropsLaterSnapshots) {
