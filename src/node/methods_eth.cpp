@@ -75,7 +75,9 @@ Transaction decode_raw(const bytes& raw_input, DevChain& chain) {
     if (auto* e = std::get_if<TransactionError>(&decoded))
         throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
     Transaction tx = std::move(std::get<Transaction>(decoded));
-    const Revision rev = chain.config().revision_at(chain.next_timestamp());
+    // Recovery's rules (EIP-2, EIP-155) are the same in every fork the node runs (Paris on), so the
+    // chain's newest fork will do: this runs without the chain lock, beside the mining.
+    const Revision rev = chain.config().forks.back().revision;
     if (auto e = validate_chain_id(tx, rev, chain.config().chain_id)) throw RpcError(rpc::kServerError, "invalid chain id");
     auto sender = recover_sender(tx, rev);
     if (auto* e = std::get_if<TransactionError>(&sender))
@@ -418,12 +420,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add("eth_sendRawTransaction", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
         const bytes raw = rpc::param_data(p, 0);
-        Transaction tx;
-        {
-            std::shared_lock lock(node.chain_mutex_);
-            tx = decode_raw(raw, chain);
-        }
-        return rpc::hex(node.submit_transaction(std::move(tx)));
+        return rpc::hex(node.submit_transaction(decode_raw(raw, chain)));
     });
     d.add("eth_sendTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
