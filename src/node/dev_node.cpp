@@ -289,9 +289,8 @@ BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> t
         log_line("    Block Number: " + std::to_string(view->block.header.number) + "\n    Block Hash: " +
                  rpc::hex(view->hash) + "\n    Block Time: " + std::to_string(view->block.header.timestamp) + "\n");
     }
-    for (const auto& rejected : m.rejected) {
-        (void)rejected;  // an invalid pooled transaction is dropped, as geth's pool would
-    }
+    // A pooled transaction the block left out (it became invalid) is dropped, as geth's pool would.
+    for (const auto& rejected : m.rejected) log_line("    Dropped transaction " + std::to_string(rejected.index) + ": " + rejected.rule);
     notify_block(view);
     return view;
 }
