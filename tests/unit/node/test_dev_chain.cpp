@@ -166,3 +166,27 @@ TEST(Mempool, OrdersByTipPerSenderNonceAndReplacesOnlyWithHigherFees) {
     EXPECT_TRUE(pool.find(transaction_hash(c5_better)));
     EXPECT_FALSE(pool.find(transaction_hash(c5)));
 }
+
+TEST(DevChain, MinedBlocksPassTheFullBlockRulesOfImport) {
+    // Blocks mined with the default rules (no overrides) are valid blocks of the chain: a second
+    // chain from the same genesis imports them with every header rule and root checked.
+    Fixture f;
+    const Address to = test::addr(0x7a);
+    for (uint64_t n = 0; n < 4; ++n)
+        ASSERT_TRUE(std::holds_alternative<MinedBlock>(f.chain->mine({f.transfer(1, n, to, 10 + n), f.transfer(2, n, to, 1)})));
+    ChainConfig config(Revision::Osaka);
+    config.chain_id = uint256{31337};
+    const BlockPtr genesis_block = f.chain->block_by_number(0);
+    const DevGenesis genesis = default_dev_genesis(config, f.senders, uint256{1'000'000'000'000'000'000ull}, 30'000'000,
+                                                   uint256{1'000'000'000}, 1'000);
+    ASSERT_EQ(header_hash(genesis.header), genesis_block->hash);
+    MemoryDatabase db;
+    Blockchain replica(db, config);
+    ASSERT_FALSE(replica.initialize(genesis.header, genesis.alloc));
+    for (uint64_t n = 1; n <= 4; ++n) {
+        const BlockPtr block = f.chain->block_by_number(n);
+        const auto imported = replica.import_block(encode_block(block->block));
+        ASSERT_TRUE(std::holds_alternative<Hash32>(imported)) << n << ": " << std::get<BlockError>(imported).to_string();
+        EXPECT_EQ(std::get<Hash32>(imported), block->hash);
+    }
+}
