@@ -39,6 +39,9 @@ cleanup() { stop_node; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Tests that need a node of their own (another fork) start this binary (lib/spawn-node.mjs).
+export POLYVM_BIN="$polyvm"
+
 # Compile the contracts once; every test file reads the cached artifacts.
 export POLYVM_E2E_CACHE="$work/contracts"
 node "$here/lib/contracts.mjs" || { echo "run.sh: compiling the test contracts failed" >&2; exit 1; }
