@@ -19,7 +19,7 @@ if [ ! -d "$here/node_modules" ]; then
     exit 2
   fi
 fi
-for package in ethers viem solc @openzeppelin/contracts; do
+for package in ethers viem solc @openzeppelin/contracts @uniswap/v2-core @uniswap/v2-periphery c-kzg; do
   if [ ! -d "$here/node_modules/$package" ]; then
     echo "run.sh: node_modules/$package missing (run npm ci --prefix tests/node)" >&2
     exit 2
