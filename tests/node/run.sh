@@ -19,7 +19,7 @@ if [ ! -d "$here/node_modules" ]; then
     exit 2
   fi
 fi
-for package in ethers viem solc @openzeppelin/contracts; do
+for package in ethers viem solc @openzeppelin/contracts @uniswap/v2-core @uniswap/v2-periphery c-kzg; do
   if [ ! -d "$here/node_modules/$package" ]; then
     echo "run.sh: node_modules/$package missing (run npm ci --prefix tests/node)" >&2
     exit 2
@@ -38,6 +38,9 @@ stop_node() {
 cleanup() { stop_node; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Tests that need a node of their own (another fork) start this binary (lib/spawn-node.mjs).
+export POLYVM_BIN="$polyvm"
 
 # Compile the contracts once; every test file reads the cached artifacts.
 export POLYVM_E2E_CACHE="$work/contracts"
