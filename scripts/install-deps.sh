@@ -24,7 +24,7 @@ done
 # committed tests/node/package-lock.json). A Node.js installed another way (e.g. with npm bundled)
 # is used as it is.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  missing+=(nodejs npm)
+  missing+=(nodejs npm libnode-dev)  # libnode-dev: headers for node-gyp (c-kzg)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

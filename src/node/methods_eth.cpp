@@ -15,22 +15,14 @@ namespace polyvm::node {
 namespace {
 using rpc::RpcError;
 
-/// A storage slot as geth reads it: up to 32 bytes of hex, leading zeros allowed ("0x7" or the
-/// zero-padded 32-byte form clients often send).
 uint256 storage_key_param(const json& params, size_t index) {
     const json* value = rpc::param_at(params, index);
     if (!value) throw RpcError(rpc::kInvalidParams, "missing value for required argument " + std::to_string(index));
-    const std::string where = "invalid argument " + std::to_string(index) + ": ";
-    if (!value->is_string()) throw RpcError(rpc::kInvalidParams, where + "expected a hex string");
-    std::string_view text = value->get_ref<const std::string&>();
-    if (!text.starts_with("0x") && !text.starts_with("0X")) throw RpcError(rpc::kInvalidParams, where + "hex string without 0x prefix");
-    text.remove_prefix(2);
-    if (text.size() > 64) throw RpcError(rpc::kInvalidParams, where + "hex string too long, want at most 32 bytes");
-    std::string padded(64 - text.size(), '0');
-    padded += text;
-    const auto raw = from_hex(padded);
-    if (!raw) throw RpcError(rpc::kInvalidParams, where + "invalid hex string");
-    return uint256::from_be(*raw);
+    try {
+        return decode_storage_key(*value);
+    } catch (const rpc::DecodeError& e) {
+        throw RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(index) + ": " + e.what());
+    }
 }
 
 json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) : json(nullptr); }

@@ -44,7 +44,7 @@ void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
         std::vector<uint256> keys;
         for (const json& k : *keys_param) {
             try {
-                keys.push_back(rpc::decode_quantity(k));
+                keys.push_back(decode_storage_key(k));
             } catch (const rpc::DecodeError& e) {
                 throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
             }

@@ -1,5 +1,7 @@
 #include "node/rpc_format.hpp"
 
+#include "common/hex.hpp"
+
 #include "exec/transaction_execution.hpp"
 #include "rpc/error.hpp"
 
@@ -298,6 +300,19 @@ std::string geth_rejection_message(const TransactionError& e, const Transaction&
     if (rule == "INSUFFICIENT_MAX_FEE_PER_BLOB_GAS") return "max fee per blob gas less than block blob gas fee";
     if (rule == "INVALID_SIGNATURE_VRS" || rule == "EC_RECOVERY_FAIL") return "invalid transaction v, r, s values";
     return e.detail.empty() ? rule : e.detail;
+}
+
+uint256 decode_storage_key(const json& value) {
+    if (!value.is_string()) throw rpc::DecodeError("expected a hex string");
+    std::string_view text = value.get_ref<const std::string&>();
+    if (!text.starts_with("0x") && !text.starts_with("0X")) throw rpc::DecodeError("hex string without 0x prefix");
+    text.remove_prefix(2);
+    if (text.size() > 64) throw rpc::DecodeError("hex string too long, want at most 32 bytes");
+    std::string padded(64 - text.size(), '0');
+    padded += text;
+    const auto raw = from_hex(padded);
+    if (!raw) throw rpc::DecodeError("invalid hex string");
+    return uint256::from_be(*raw);
 }
 
 }  // namespace polyvm::node

@@ -56,6 +56,11 @@ Transaction transaction_from_request(const TransactionRequest& request, uint64_t
 /// price + value", ...) from our rule names.
 std::string geth_rejection_message(const TransactionError& error, const Transaction& tx);
 
+/// A storage key as geth reads it (eth_getStorageAt, eth_getProof): up to 32 bytes of hex,
+/// leading zeros allowed ("0x7" or the zero-padded 32-byte form clients send). Throws
+/// rpc::DecodeError.
+uint256 decode_storage_key(const json& value);
+
 /// The revert reason of Error(string) / Panic(uint256) output (shared with the tracers).
 using trace::decode_revert_reason;
 
