@@ -144,8 +144,11 @@ json fee_history(DevNode& node, const json& params) {
         const BlockHeader& h = b->block.header;
         base_fees.push_back(rpc::quantity(h.base_fee_per_gas.value_or(uint256{})));
         ratios.push_back(h.gas_limit ? static_cast<double>(h.gas_used) / static_cast<double>(h.gas_limit) : 0.0);
-        blob_fees.push_back(rpc::quantity(uint256{1}));
-        blob_ratios.push_back(0.0);
+        const auto schedule = chain.config().blob_schedule(chain.config().revision_at(h.timestamp));
+        blob_fees.push_back(rpc::quantity(
+            schedule ? blob_base_fee(h.excess_blob_gas.value_or(0), schedule->base_fee_update_fraction) : uint256{}));
+        const double max_blob_gas = schedule ? static_cast<double>(schedule->max * kGasPerBlob) : 0.0;
+        blob_ratios.push_back(max_blob_gas > 0 ? static_cast<double>(h.blob_gas_used.value_or(0)) / max_blob_gas : 0.0);
         if (!percentiles.empty()) {
             json row = json::array();
             std::vector<std::pair<uint256, uint64_t>> tips;
@@ -175,7 +178,15 @@ json fee_history(DevNode& node, const json& params) {
     }
     base_fees.push_back(rpc::quantity(*newest == chain.head().number ? chain.next_base_fee()
                                                                      : chain.block_by_number(*newest + 1)->block.header.base_fee_per_gas.value_or(uint256{})));
-    blob_fees.push_back(rpc::quantity(uint256{1}));
+    {
+        // The block after `newest`: the next block's when newest is the head.
+        const BlockInfo next = *newest == chain.head().number
+                                   ? chain.next_block_info()
+                                   : block_environment(chain.block_by_number(*newest + 1)->block.header, chain.config()).info;
+        const auto schedule = blob_schedule_for(next, chain.config().revision_at(next.timestamp));
+        blob_fees.push_back(rpc::quantity(schedule ? blob_base_fee(next.excess_blob_gas, schedule->base_fee_update_fraction)
+                                                   : uint256{}));
+    }
     json out = {{"oldestBlock", rpc::quantity(oldest)},
                 {"baseFeePerGas", std::move(base_fees)},
                 {"gasUsedRatio", std::move(ratios)},
