@@ -225,7 +225,18 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         }
         return true;
     });
-    alias({"anvil_nodeInfo", "hardhat_metadata", "anvil_metadata"}, [&node, &chain](const json&, const rpc::CallContext&) -> json {
+    // hardhat_metadata / anvil_metadata: what plugins use to recognise a development node.
+    alias({"hardhat_metadata", "anvil_metadata"}, [&node, &chain](const json&, const rpc::CallContext&) -> json {
+        std::shared_lock lock(node.chain_mutex_);
+        return {{"clientVersion", "polyvm/v0.1.0"},
+                {"chainId", node.options().chain_id},
+                {"instanceId", rpc::hex(chain.block_by_number(0)->hash)},
+                {"latestBlockNumber", chain.head().number},
+                {"latestBlockHash", rpc::hex(chain.head_hash())},
+                {"forkedNetwork", nullptr},
+                {"snapshots", json::object()}};
+    });
+    d.add("anvil_nodeInfo", [&node, &chain](const json&, const rpc::CallContext&) -> json {
         std::shared_lock lock(node.chain_mutex_);
         return {{"clientVersion", "polyvm/v0.1.0"},
                 {"chainId", rpc::quantity(node.options().chain_id)},
