@@ -173,8 +173,11 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     alias({"anvil_getAutomine", "hardhat_getAutomine"}, [&node](const json&, const rpc::CallContext&) -> json { return node.automine.load(); });
     alias({"evm_setIntervalMining", "anvil_setIntervalMining"}, [&node](const json& p, const rpc::CallContext&) -> json {
-        const uint64_t ms = rpc::param_quantity_u64(p, 0);
-        node.interval_ms = ms;  // evm_setIntervalMining takes milliseconds (Hardhat), 0 turns it off
+        // Anvil takes seconds, Hardhat milliseconds (viem sends each its own): a value under
+        // 1000 is read as seconds, anything larger as milliseconds. 0 turns interval mining off.
+        const uint64_t value = rpc::param_quantity_u64(p, 0);
+        const uint64_t ms = value < 1000 ? value * 1000 : value;
+        node.interval_ms = ms;
         if (ms > 0) node.automine = false;
         return nullptr;
     });
