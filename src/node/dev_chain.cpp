@@ -206,12 +206,16 @@ BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receip
     view->block = std::move(block);
     view->hash = hash;
     view->receipts = std::move(receipts);
+    std::lock_guard lock(cache_mutex_);
     by_hash_[hash] = view;
     return view;
 }
 
 BlockPtr DevChain::load_block(const Hash32& hash) {
-    if (const auto it = by_hash_.find(hash); it != by_hash_.end()) return it->second;
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (const auto it = by_hash_.find(hash); it != by_hash_.end()) return it->second;
+    }
     const auto body = db_->read_record(chain_tables::kBodies, as_bytes(hash));
     if (!body) {
         // The genesis is stored as a header only.

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 
@@ -137,8 +138,10 @@ private:
     /// pending_ over the database, built once per change (every read of `latest` goes through it).
     std::unique_ptr<OverlayReader> pending_overlay_;
     void rebuild_pending_overlay();
+    /// Blocks as the RPC methods show them. Readers fill it under the node's shared lock, so it
+    /// has a lock of its own.
+    std::mutex cache_mutex_;
     std::unordered_map<Hash32, BlockPtr> by_hash_;
-    std::map<uint64_t, Hash32> canonical_cache_;
 
     struct Snapshot {
         Hash32 head;

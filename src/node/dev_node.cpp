@@ -168,8 +168,10 @@ std::optional<Hash32> DevNode::secret_key_of(const Address& address) const {
     return std::nullopt;
 }
 
-bool DevNode::can_send_from(const Address& address) const {
-    return auto_impersonate || impersonated.contains(address) || secret_key_of(address).has_value();
+bool DevNode::can_send_from(const Address& address) {
+    if (secret_key_of(address)) return true;
+    std::shared_lock lock(chain_mutex_);  // the impersonation settings change under it
+    return auto_impersonate || impersonated.contains(address);
 }
 
 std::optional<uint64_t> DevNode::resolve_block(const rpc::BlockSelector& s, bool must_exist) {

@@ -76,7 +76,7 @@ public:
     void mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval);
     /// The secret key of an unlocked account, or nullopt.
     std::optional<Hash32> secret_key_of(const Address& address) const;
-    bool can_send_from(const Address& address) const;
+    bool can_send_from(const Address& address);  // takes the chain lock shared
 
     std::atomic<bool> automine{true};
     std::atomic<uint64_t> interval_ms{0};
