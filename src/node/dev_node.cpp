@@ -263,7 +263,7 @@ BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> t
         return account ? account->nonce : uint64_t{0};
     };
     const uint256 base_fee = chain_->next_base_fee();
-    std::vector<Mempool::Entry> ready = mempool.take_ready(nonce_of, max_transactions, base_fee);
+    std::vector<Mempool::Entry> ready = mempool.take_ready(nonce_of, max_transactions, base_fee, chain_->gas_limit);
     if (ready.empty() && max_transactions == 1 && !timestamp) return nullptr;  // automine: nothing to do
     std::vector<Transaction> txs;
     txs.reserve(ready.size());

@@ -31,7 +31,7 @@ Mempool::AddResult Mempool::add(Transaction tx, const Hash32& hash) {
 }
 
 std::vector<Mempool::Entry> Mempool::take_ready(const std::function<uint64_t(const Address&)>& next_nonce, size_t max,
-                                                const uint256& base_fee) {
+                                                const uint256& base_fee, uint64_t gas_budget) {
     std::vector<Entry> out;
     std::unordered_map<Address, uint64_t> nonces;
     while (out.size() < max) {
@@ -43,7 +43,7 @@ std::vector<Mempool::Entry> Mempool::take_ready(const std::function<uint64_t(con
             auto [known, fresh] = nonces.try_emplace(it->first, 0);
             if (fresh) known->second = next_nonce(it->first);
             const auto head = it->second.begin();
-            if (head->first != known->second) continue;
+            if (head->first != known->second || head->second.tx.gas_limit > gas_budget) continue;
             const uint256 tip = tip_at(head->second.tx, base_fee);
             if (best == by_sender_.end() || tip > best_tip) {
                 best = it;
@@ -52,6 +52,7 @@ std::vector<Mempool::Entry> Mempool::take_ready(const std::function<uint64_t(con
         }
         if (best == by_sender_.end()) break;
         auto head = best->second.begin();
+        gas_budget -= head->second.tx.gas_limit;
         by_hash_.erase(head->second.hash);
         out.push_back(std::move(head->second));
         best->second.erase(head);

@@ -24,9 +24,10 @@ public:
     AddResult add(Transaction tx, const Hash32& hash);
 
     /// Removes and returns up to `max` transactions that can run one after the other on a state
-    /// where `next_nonce` gives each sender's nonce, by tip at `base_fee`, highest first.
+    /// where `next_nonce` gives each sender's nonce, by tip at `base_fee`, highest first, whose
+    /// gas limits fit `gas_budget` together (the rest wait for the next block).
     std::vector<Entry> take_ready(const std::function<uint64_t(const Address&)>& next_nonce, size_t max,
-                                  const uint256& base_fee);
+                                  const uint256& base_fee, uint64_t gas_budget = UINT64_MAX);
     const Entry* find(const Hash32& hash) const;
     bool remove(const Hash32& hash);
     /// Drops transactions whose nonce is below their sender's (mined by another path).

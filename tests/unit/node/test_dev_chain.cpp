@@ -167,6 +167,22 @@ TEST(Mempool, OrdersByTipPerSenderNonceAndReplacesOnlyWithHigherFees) {
     EXPECT_FALSE(pool.find(transaction_hash(c5)));
 }
 
+TEST(Mempool, TakesOnlyWhatFitsTheBlockGasLimit) {
+    Fixture f;
+    Mempool pool;
+    const Address to = test::addr(0x7b);
+    for (uint64_t n = 0; n < 5; ++n) {
+        const Transaction tx = f.transfer(1, n, to, 1);
+        pool.add(tx, transaction_hash(tx));
+    }
+    auto zero_nonces = [](const Address&) { return uint64_t{0}; };
+    const auto first = pool.take_ready(zero_nonces, 100, uint256{0}, 3 * 21000 + 20000);
+    EXPECT_EQ(first.size(), 3u);  // the fourth would not fit; it waits
+    EXPECT_EQ(pool.size(), 2u);
+    auto after_three = [](const Address&) { return uint64_t{3}; };
+    EXPECT_EQ(pool.take_ready(after_three, 100, uint256{0}, 30'000'000).size(), 2u);
+}
+
 TEST(DevChain, MinedBlocksPassTheFullBlockRulesOfImport) {
     // Blocks mined with the default rules (no overrides) are valid blocks of the chain: a second
     // chain from the same genesis imports them with every header rule and root checked.
