@@ -179,6 +179,7 @@ DevChain::~DevChain() {
 void DevChain::set_head_cached() {
     head_hash_ = chain_->head_hash();
     head_ = *chain_->header(head_hash_);
+    head_number_.store(head_.number, std::memory_order_release);
 }
 
 void DevChain::flush() {
@@ -366,6 +367,7 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
     next_timestamp_override.reset();
     next_base_fee_override.reset();
     head_ = m.block.header;
+    head_number_.store(head_.number, std::memory_order_release);
     head_hash_ = m.hash;
     make_view(m.block, m.hash, m.executed.receipts);
     return mined;

@@ -7,6 +7,7 @@
 #include "chain/blockchain.hpp"
 #include "state/overlay.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -71,6 +72,8 @@ public:
     const ChainConfig& config() const noexcept { return chain_->config(); }
     const BlockHeader& head() const noexcept { return head_; }
     const Hash32& head_hash() const noexcept { return head_hash_; }
+    /// The head's number, readable without the node's lock (eth_blockNumber, the hottest method).
+    uint64_t head_number_now() const noexcept { return head_number_.load(std::memory_order_acquire); }
     Revision revision() const noexcept { return config().revision_at(head_.timestamp); }
 
     BlockPtr block_by_number(uint64_t number);
@@ -134,6 +137,7 @@ private:
     bool lmdb_ = false;
     BlockHeader head_;
     Hash32 head_hash_;
+    std::atomic<uint64_t> head_number_{0};
     ChangeSet pending_;
     /// pending_ over the database, built once per change (every read of `latest` goes through it).
     std::unique_ptr<OverlayReader> pending_overlay_;

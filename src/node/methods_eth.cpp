@@ -316,9 +316,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
             if (!node.secret_key_of(a)) out.push_back(rpc::hex(a));
         return out;
     });
-    d.add("eth_blockNumber", [&, shared](const json&, const rpc::CallContext&) -> json {
-        auto lock = shared();
-        return rpc::quantity(chain.head().number);
+    d.add("eth_blockNumber", [&chain](const json&, const rpc::CallContext&) -> json {
+        return rpc::quantity(chain.head_number_now());
     });
     d.add("eth_gasPrice", [&, shared](const json&, const rpc::CallContext&) -> json {
         auto lock = shared();
