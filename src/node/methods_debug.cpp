@@ -7,6 +7,7 @@
 #include <cctype>
 #include "node/dev_node.hpp"
 #include "node/rpc_format.hpp"
+#include "node/simulation.hpp"
 #include "trace/transaction_trace.hpp"
 
 namespace polyvm::node {
@@ -164,24 +165,16 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
         const json options = options_param(p, 2);
         std::shared_lock lock(node.chain_mutex_);
         const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        auto view = chain.state_at(*n);
-        BlockInfo info = call_block_info(node, *n);
-        const Address from = request.from.value_or(Address{});
-        const auto account = view->read_account(from);
-        Transaction tx = transaction_from_request(request, request.gas.value_or(info.gas_limit), account ? account->nonce : 0,
-                                                  chain.config().chain_id);
-        tx.sender = from;
-        if (tx.max_fee_per_gas.is_zero()) info.base_fee = uint256{};
-        State state(view.get());
+        PreparedCall call = prepare_call(node, request, *n, {}, request.gas);
+        State state(call.view.get());
         ExecutionOptions base;
         base.simulation = true;
         try {
-            return trace::trace_transaction(state, info, tx, chain.config().revision_at(info.timestamp), chain.config().chain_id,
-                                            options, base);
+            return trace::trace_transaction(state, call.block, call.tx, call.revision, chain.config().chain_id, options, base);
         } catch (const std::invalid_argument& e) {
             throw RpcError(rpc::kInvalidParams, std::string("invalid argument 2: ") + e.what());
         } catch (const trace::RejectedTransaction& e) {
-            throw RpcError(rpc::kServerError, geth_rejection_message(e.error(), tx));
+            throw RpcError(rpc::kServerError, geth_rejection_message(e.error(), call.tx));
         }
     });
 }

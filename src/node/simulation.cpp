@@ -95,6 +95,29 @@ public:
     void on_frame_end(const Message&, const ExecutionResult&) override { frames.pop_back(); }
 };
 
+}  // namespace
+
+PreparedCall prepare_call(DevNode& node, const TransactionRequest& request, uint64_t number, const CallOverrides& overrides,
+                          std::optional<uint64_t> gas) {
+    DevChain& chain = node.chain();
+    PreparedCall call;
+    call.view = chain.state_at(number);
+    if (overrides.state) call.view->overlay().apply(state_override_changes(*call.view, *overrides.state));
+    call.block = call_block_info(node, number);
+    if (overrides.block) apply_block_overrides(call.block, *overrides.block);
+    const Address from = request.from.value_or(Address{});
+    const auto account = call.view->read_account(from);
+    call.tx = transaction_from_request(request, gas.value_or(call.block.gas_limit), account ? account->nonce : 0,
+                                       chain.config().chain_id);
+    call.tx.sender = from;
+    // geth's NoBaseFee: a call without fees runs with a zero base fee.
+    if (call.tx.max_fee_per_gas.is_zero() && call.tx.max_fee_per_blob_gas.is_zero()) call.block.base_fee = uint256{};
+    if (call.tx.gas_limit > call.block.gas_limit) call.block.gas_limit = call.tx.gas_limit;
+    call.revision = chain.config().revision_at(call.block.timestamp);
+    return call;
+}
+
+namespace {
 struct RunResult {
     TransactionOutcome outcome;
     Transaction tx;
@@ -102,25 +125,14 @@ struct RunResult {
 
 RunResult run(DevNode& node, const TransactionRequest& request, uint64_t number, const CallOverrides& overrides,
               std::optional<uint64_t> gas, Tracer* tracer) {
-    DevChain& chain = node.chain();
-    auto view = chain.state_at(number);
-    if (overrides.state) view->overlay().apply(state_override_changes(*view, *overrides.state));
-    BlockInfo info = call_block_info(node, number);
-    if (overrides.block) apply_block_overrides(info, *overrides.block);
-    const Address from = request.from.value_or(Address{});
-    const auto account = view->read_account(from);
-    const uint64_t nonce = account ? account->nonce : 0;
-    RunResult r;
-    r.tx = transaction_from_request(request, gas.value_or(info.gas_limit), nonce, chain.config().chain_id);
-    r.tx.sender = from;
-    // geth's NoBaseFee: a call without fees runs with a zero base fee.
-    if (r.tx.max_fee_per_gas.is_zero() && r.tx.max_fee_per_blob_gas.is_zero()) info.base_fee = uint256{};
-    if (r.tx.gas_limit > info.gas_limit) info.gas_limit = r.tx.gas_limit;
-    State state(view.get());
+    PreparedCall call = prepare_call(node, request, number, overrides, gas);
+    State state(call.view.get());
     ExecutionOptions options;
     options.simulation = true;
     options.tracer = tracer;
-    r.outcome = execute_transaction(state, info, r.tx, chain.config().revision_at(info.timestamp), chain.config().chain_id, options);
+    RunResult r;
+    r.outcome = execute_transaction(state, call.block, call.tx, call.revision, node.chain().config().chain_id, options);
+    r.tx = std::move(call.tx);
     return r;
 }
 

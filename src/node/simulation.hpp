@@ -18,6 +18,18 @@ struct SimulationResult {
     std::vector<AccessListEntry> touched;  // eth_createAccessList
 };
 
+/// A call ready to run (eth_call, eth_estimateGas, debug_traceCall): the state it reads (with the
+/// overrides), the block it sees, and the transaction (sender set, at the sender's nonce; without
+/// fees the base fee is zero, geth's NoBaseFee).
+struct PreparedCall {
+    std::unique_ptr<StateView> view;
+    BlockInfo block;
+    Transaction tx;
+    Revision revision = Revision::Osaka;
+};
+PreparedCall prepare_call(DevNode& node, const TransactionRequest& request, uint64_t block_number,
+                          const CallOverrides& overrides, std::optional<uint64_t> gas);
+
 /// Runs the call; throws RpcError: code 3 with the revert data for a revert, -32000 with geth's
 /// message for a rejected transaction or an exceptional halt.
 SimulationResult simulate_call(DevNode& node, const TransactionRequest& request, uint64_t block_number,
