@@ -35,9 +35,8 @@ BlockHeader start_header(const BlockHeader& parent, const BlockTemplate& t, cons
 
 /// Executes the template's transactions and fills the header fields that commit to the result
 /// (all but the state root).
-BlockResult<BuiltBlock> execute_template(StateReader& reader, State& state, const BlockHeader& h,
-                                         const BlockTemplate& t, const ChainConfig& config, const MiningOptions& options) {
-    (void)reader;
+BlockResult<BuiltBlock> execute_template(State& state, const BlockHeader& h, const BlockTemplate& t,
+                                         const ChainConfig& config, const MiningOptions& options) {
     const Revision rev = config.revision_at(t.timestamp);
     BuiltBlock built;
     built.block.header = h;
@@ -76,7 +75,7 @@ BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& t) {
     const Revision rev = config.revision_at(t.timestamp);
     const BlockHeader h = start_header(*parent, t, config, rev, std::nullopt);
     State state(&chain.database());
-    auto built = execute_template(chain.database(), state, h, t, config, {});
+    auto built = execute_template(state, h, t, config, {});
     if (auto* e = std::get_if<BlockError>(&built)) return *e;
     BuiltBlock& out = std::get<BuiltBlock>(built);
     out.block.header.state_root = chain.database().preview_root(state.changes());
@@ -92,7 +91,7 @@ BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, co
     const BlockHeader h = start_header(*parent, t, config, rev, options.base_fee);
     StateReader& reader = options.reader ? *options.reader : chain.database();
     State state(&reader);
-    auto built = execute_template(reader, state, h, t, config, options);
+    auto built = execute_template(state, h, t, config, options);
     if (auto* e = std::get_if<BlockError>(&built)) return *e;
     BuiltBlock& b = std::get<BuiltBlock>(built);
 
