@@ -2,9 +2,9 @@
 
 #include "chain/header_validation.hpp"
 #include "common/hex.hpp"
-#include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "db/lmdb_database.hpp"
+#include "exec/execution_host.hpp"
 #include "exec/system_contracts.hpp"
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
@@ -28,14 +28,6 @@ uint64_t now_seconds() {
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-Address address_of_creation(const Address& sender, uint64_t nonce) {
-    rlp::ListBuilder list;
-    list.add(sender).add(nonce);
-    const Hash32 h = keccak256(list.finish());
-    Address a;
-    std::copy(h.bytes.begin() + 12, h.bytes.end(), a.bytes.begin());
-    return a;
-}
 }  // namespace
 
 std::optional<Hash32> StateView::read_block_hash(uint64_t n) {
@@ -200,7 +192,7 @@ BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receip
         view->gas_used.push_back(cumulative - previous_cumulative);
         previous_cumulative = cumulative;
         view->contract_addresses.push_back(tx.to ? std::nullopt
-                                                 : std::optional<Address>(address_of_creation(tx.sender, tx.nonce)));
+                                                 : std::optional<Address>(create_address(tx.sender, tx.nonce)));
         view->first_log_index.push_back(log_index);
         if (i < receipts.size()) log_index += static_cast<uint32_t>(receipts[i].logs.size());
     }
