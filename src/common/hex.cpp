@@ -3,14 +3,14 @@
 namespace polyvm {
 namespace {
 constexpr char kDigits[] = "0123456789abcdef";
+}  // namespace
 
-int hex_value(char c) noexcept {
+int hex_digit_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
-}  // namespace
 
 std::string to_hex(bytes_view data) {
     std::string s(data.size() * 2, '0');
@@ -28,7 +28,7 @@ std::optional<bytes> from_hex(std::string_view hex) {
     if (hex.size() % 2 != 0) return std::nullopt;
     bytes out(hex.size() / 2);
     for (size_t i = 0; i < out.size(); ++i) {
-        const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        const int hi = hex_digit_value(hex[2 * i]), lo = hex_digit_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out[i] = static_cast<uint8_t>(hi << 4 | lo);
     }

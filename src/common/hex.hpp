@@ -14,6 +14,9 @@ std::string to_hex(bytes_view data);
 /// "0x" + lower-case hex.
 std::string to_hex_prefixed(bytes_view data);
 
+/// The value of one hex digit (either case), or -1 for any other character.
+int hex_digit_value(char c) noexcept;
+
 /// Decodes hex with an optional "0x" prefix. Returns nullopt on odd length or a non-hex digit.
 std::optional<bytes> from_hex(std::string_view hex);
 

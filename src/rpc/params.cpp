@@ -7,13 +7,6 @@
 namespace polyvm::rpc {
 namespace {
 
-int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 bool has_hex_prefix(std::string_view s) noexcept { return s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'); }
 
 const char* json_type_name(const json& value) {
@@ -49,7 +42,7 @@ std::string_view quantity_digits(std::string_view s, size_t max_digits, const ch
     if (s.size() > 1 && s[0] == '0') throw DecodeError("hex number with leading zero digits");
     if (s.size() > max_digits) throw DecodeError(too_wide);
     for (char c : s)
-        if (hex_digit(c) < 0) throw DecodeError("invalid hex string");
+        if (hex_digit_value(c) < 0) throw DecodeError("invalid hex string");
     return s;
 }
 
@@ -64,7 +57,7 @@ std::string_view data_digits(std::string_view s) {
 
 void decode_digits_into(std::string_view digits, uint8_t* out) {
     for (size_t i = 0; i < digits.size() / 2; ++i) {
-        const int high = hex_digit(digits[2 * i]), low = hex_digit(digits[2 * i + 1]);
+        const int high = hex_digit_value(digits[2 * i]), low = hex_digit_value(digits[2 * i + 1]);
         if (high < 0 || low < 0) throw DecodeError("invalid hex string");
         out[i] = static_cast<uint8_t>(high << 4 | low);
     }
@@ -134,7 +127,7 @@ uint64_t decode_quantity_u64(const json& value) {
     if (!value.is_string()) throw_non_string("hexutil.Uint64");
     const std::string_view digits = quantity_digits(value.get_ref<const std::string&>(), 16, "hex number > 64 bits");
     uint64_t result = 0;
-    for (char c : digits) result = result << 4 | static_cast<uint64_t>(hex_digit(c));
+    for (char c : digits) result = result << 4 | static_cast<uint64_t>(hex_digit_value(c));
     return result;
 }
 
@@ -145,7 +138,7 @@ uint256 decode_quantity(const json& value) {
     uint256 result;
     for (size_t i = 0; i < digits.size(); ++i) {
         const size_t from_end = digits.size() - 1 - i;  // digit position, least significant = 0
-        result.w[from_end / 16] |= static_cast<uint64_t>(hex_digit(digits[i])) << (4 * (from_end % 16));
+        result.w[from_end / 16] |= static_cast<uint64_t>(hex_digit_value(digits[i])) << (4 * (from_end % 16));
     }
     return result;
 }

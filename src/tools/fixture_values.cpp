@@ -5,13 +5,6 @@
 namespace polyvm::tools {
 namespace {
 
-int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 bool strip_hex_prefix(std::string_view& s) noexcept {
     if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         s.remove_prefix(2);
@@ -23,12 +16,12 @@ bool strip_hex_prefix(std::string_view& s) noexcept {
 // Parses hex digits (no prefix) into at most `max_bits` bits.
 NumberStatus parse_hex_digits(std::string_view digits, unsigned max_bits, uint256& out) noexcept {
     for (char c : digits)
-        if (hex_digit(c) < 0) return NumberStatus::Malformed;
+        if (hex_digit_value(c) < 0) return NumberStatus::Malformed;
     // Leading zeros carry no value: fixtures write e.g. currentRandom as a 64-digit zero-padded word.
     while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
     if (digits.size() * 4 > max_bits + 3) return NumberStatus::Overflow;
     uint256 v;
-    for (char c : digits) v = (v << 4) | uint256{static_cast<uint64_t>(hex_digit(c))};
+    for (char c : digits) v = (v << 4) | uint256{static_cast<uint64_t>(hex_digit_value(c))};
     if (v.bit_length() > max_bits) return NumberStatus::Overflow;
     out = v;
     return NumberStatus::Ok;
@@ -83,7 +76,7 @@ std::string hex_problem(std::string_view text) {
     std::string_view s = text;
     strip_hex_prefix(s);
     for (char c : s)
-        if (hex_digit(c) < 0) {
+        if (hex_digit_value(c) < 0) {
             if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
                 return "non-hex character in hex string";
             return std::string("non-hex digit '") + c + "' in hex string";
