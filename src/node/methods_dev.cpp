@@ -54,15 +54,9 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     alias({"anvil_setStorageAt", "hardhat_setStorageAt"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const Address a = rpc::param_address(p, 0);
-        const uint256 slot = rpc::param_quantity(p, 1);
-        const json* value_param = rpc::param_at(p, 2);
-        if (!value_param) throw RpcError(rpc::kInvalidParams, "missing value for required argument 2");
-        uint256 value;
-        try {
-            value = uint256::from_hash(rpc::decode_hash(*value_param));
-        } catch (const rpc::DecodeError&) {
-            value = rpc::param_quantity(p, 2);
-        }
+        // Slot and value as 32-byte words or shorter hex, as Anvil takes them.
+        const uint256 slot = param_storage_key(p, 1);
+        const uint256 value = param_storage_key(p, 2);
         std::unique_lock lock(node.chain_mutex_);
         auto view = node.chain().state_at(node.chain().head().number);
         ChangeSet changes;

@@ -15,16 +15,6 @@ namespace polyvm::node {
 namespace {
 using rpc::RpcError;
 
-uint256 storage_key_param(const json& params, size_t index) {
-    const json* value = rpc::param_at(params, index);
-    if (!value) throw RpcError(rpc::kInvalidParams, "missing value for required argument " + std::to_string(index));
-    try {
-        return decode_storage_key(*value);
-    } catch (const rpc::DecodeError& e) {
-        throw RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(index) + ": " + e.what());
-    }
-}
-
 json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) : json(nullptr); }
 
 /// A blob transaction as clients send it (EIP-4844 network form): rlp([tx, blobs, commitments,
@@ -369,7 +359,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add("eth_getStorageAt", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 3);
         const Address a = rpc::param_address(p, 0);
-        const uint256 key = storage_key_param(p, 1);
+        const uint256 key = param_storage_key(p, 1);
         auto lock = shared();
         const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
         return rpc::hex(chain.state_at(*n)->read_storage(a, key).to_hash());

@@ -315,4 +315,14 @@ uint256 decode_storage_key(const json& value) {
     return uint256::from_be(*raw);
 }
 
+uint256 param_storage_key(const json& params, size_t index) {
+    const json* value = rpc::param_at(params, index);
+    if (!value) throw rpc::RpcError(rpc::kInvalidParams, "missing value for required argument " + std::to_string(index));
+    try {
+        return decode_storage_key(*value);
+    } catch (const rpc::DecodeError& e) {
+        throw rpc::RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(index) + ": " + e.what());
+    }
+}
+
 }  // namespace polyvm::node

@@ -60,6 +60,8 @@ std::string geth_rejection_message(const TransactionError& error, const Transact
 /// leading zeros allowed ("0x7" or the zero-padded 32-byte form clients send). Throws
 /// rpc::DecodeError.
 uint256 decode_storage_key(const json& value);
+/// decode_storage_key of a positional parameter, with geth's "invalid argument N" errors.
+uint256 param_storage_key(const json& params, size_t index);
 
 /// The revert reason of Error(string) / Panic(uint256) output (shared with the tracers).
 using trace::decode_revert_reason;

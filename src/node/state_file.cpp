@@ -2,6 +2,7 @@
 
 #include "crypto/keccak.hpp"
 #include "node/dev_node.hpp"
+#include "node/rpc_format.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -10,13 +11,6 @@
 namespace polyvm::node {
 using json = nlohmann::json;
 
-namespace {
-/// A storage value as dumps write it (32 bytes) or as a quantity.
-uint256 slot_value(const json& value) {
-    if (value.is_string() && value.get_ref<const std::string&>().size() == 66) return uint256::from_hash(rpc::decode_hash(value));
-    return rpc::decode_quantity(value);
-}
-}  // namespace
 
 json dump_state_json(DevNode& node) {
     DevChain& chain = node.chain();
@@ -72,7 +66,7 @@ void load_state_json(DevNode& node, const json& dump) {
             if (entry.contains("storage")) {
                 if (!entry["storage"].is_object()) throw rpc::DecodeError("storage must be an object");
                 for (const auto& [key, value] : entry["storage"].items())
-                    change.storage.emplace_back(uint256::from_hash(rpc::decode_hash(key)), slot_value(value));
+                    change.storage.emplace_back(uint256::from_hash(rpc::decode_hash(key)), decode_storage_key(value));
                 std::sort(change.storage.begin(), change.storage.end());
             }
             change.account = info;
