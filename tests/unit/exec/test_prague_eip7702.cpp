@@ -9,6 +9,7 @@
 
 #include "unit/support/test_addresses.hpp"
 
+#include "unit/support/test_block.hpp"
 #include <gtest/gtest.h>
 
 using namespace polyvm;
@@ -30,16 +31,7 @@ Hash32 secret(uint8_t seed) {
 const Hash32 kAuthoritySecret = secret(7);
 const Address kAuthority = *address_from_secret_key(kAuthoritySecret);
 
-BlockInfo block() {
-    BlockInfo b;
-    b.number = 1;
-    b.timestamp = 1000;
-    b.gas_limit = 30'000'000;
-    b.coinbase = kCoinbase;
-    b.base_fee = 7;
-    b.prev_randao = Hash32{};
-    return b;
-}
+BlockInfo block() { return test::simple_block(kCoinbase); }
 
 bytes code(std::initializer_list<uint8_t> c) { return bytes(c); }
 

@@ -5,6 +5,7 @@
 
 #include "unit/support/test_addresses.hpp"
 
+#include "unit/support/test_block.hpp"
 #include <gtest/gtest.h>
 
 using namespace polyvm;
@@ -15,16 +16,7 @@ namespace {
 const Address kSender = addr(0xaa);
 const Address kCoinbase = addr(0xcc);
 
-BlockInfo block() {
-    BlockInfo b;
-    b.number = 1;
-    b.timestamp = 1000;
-    b.gas_limit = 30'000'000;
-    b.coinbase = kCoinbase;
-    b.base_fee = 7;
-    b.prev_randao = Hash32{};
-    return b;
-}
+BlockInfo block() { return test::simple_block(kCoinbase); }
 
 State funded_state(const uint256& balance = uint256{1'000'000'000'000ULL}) {
     State s;

@@ -8,6 +8,7 @@
 #include "trace/transaction_trace.hpp"
 
 #include "unit/support/test_addresses.hpp"
+#include "unit/support/test_block.hpp"
 
 #include <memory>
 
@@ -42,16 +43,7 @@ struct TraceWorld {
         state = std::make_unique<State>(&db);
         return *state;
     }
-    static BlockInfo block() {
-        BlockInfo b;
-        b.number = 1;
-        b.timestamp = 1000;
-        b.gas_limit = 30'000'000;
-        b.coinbase = kCoinbase;
-        b.base_fee = 7;
-        b.prev_randao = Hash32{};
-        return b;
-    }
+    static BlockInfo block() { return test::simple_block(kCoinbase); }
     static Transaction tx(std::optional<Address> to, uint64_t gas = 100'000, uint64_t value = 0, bytes data = {}) {
         Transaction t;
         t.type = TransactionType::DynamicFee;
