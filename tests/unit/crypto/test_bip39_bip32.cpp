@@ -5,6 +5,8 @@
 #include "crypto/bip39.hpp"
 #include "crypto/secp256k1.hpp"
 
+#include "unit/support/error_message.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -24,16 +26,6 @@ Hash32 hash(std::string_view h) { return hash_from_hex(h).value(); }
 
 constexpr std::string_view kAnvilMnemonic = "test test test test test test test test test test test junk";
 
-// Substring of an std::invalid_argument's message, or "" when nothing was thrown.
-template <typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
-}
 }  // namespace
 
 TEST(Bip39, TrezorVectorsWithPassphrase) {
@@ -61,8 +53,8 @@ TEST(Bip39, WhitespaceIsNormalized) {
 }
 
 TEST(Bip39, EmptyMnemonicIsRejected) {
-    EXPECT_NE(error_of([] { mnemonic_to_seed(""); }).find("empty"), std::string::npos);
-    EXPECT_NE(error_of([] { mnemonic_to_seed(" \t\n "); }).find("empty"), std::string::npos);
+    EXPECT_NE(test::error_message([] { mnemonic_to_seed(""); }).find("empty"), std::string::npos);
+    EXPECT_NE(test::error_message([] { mnemonic_to_seed(" \t\n "); }).find("empty"), std::string::npos);
 }
 
 TEST(Bip32, MasterKeysOfBip39Seeds) {
@@ -137,33 +129,33 @@ TEST(Bip32, ParseDerivationPath) {
 }
 
 TEST(Bip32, BadPathsNameTheComponent) {
-    EXPECT_NE(error_of([] { parse_derivation_path(""); }).find("must start with \"m\""), std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("44'/60'"); }).find("must start with \"m\""), std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m44"); }).find("expected '/'"), std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/"); }).find("component 1 \"\" has no index"), std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/44'//0"); }).find("component 2 \"\" has no index"),
+    EXPECT_NE(test::error_message([] { parse_derivation_path(""); }).find("must start with \"m\""), std::string::npos);
+    EXPECT_NE(test::error_message([] { parse_derivation_path("44'/60'"); }).find("must start with \"m\""), std::string::npos);
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m44"); }).find("expected '/'"), std::string::npos);
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/"); }).find("component 1 \"\" has no index"), std::string::npos);
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/44'//0"); }).find("component 2 \"\" has no index"),
               std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/44'/6x0/0"); }).find("component 2 \"6x0\" is not a number"),
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/44'/6x0/0"); }).find("component 2 \"6x0\" is not a number"),
               std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/-1"); }).find("\"-1\" is not a number"), std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/0/'"); }).find("component 2 \"'\" has no index"),
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/-1"); }).find("\"-1\" is not a number"), std::string::npos);
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/0/'"); }).find("component 2 \"'\" has no index"),
               std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/2147483648"); }).find("too large"), std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/99999999999999999999999'"); }).find("too large"),
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/2147483648"); }).find("too large"), std::string::npos);
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/99999999999999999999999'"); }).find("too large"),
               std::string::npos);
-    EXPECT_NE(error_of([] { parse_derivation_path("m/0/"); }).find("component 2 \"\" has no index"),
+    EXPECT_NE(test::error_message([] { parse_derivation_path("m/0/"); }).find("component 2 \"\" has no index"),
               std::string::npos);
 }
 
 TEST(Bip32, BadSeedsAreRejected) {
-    EXPECT_NE(error_of([] { master_key_from_seed(bytes(15, 1)); }).find("16 to 64 bytes"), std::string::npos);
-    EXPECT_NE(error_of([] { master_key_from_seed(bytes(65, 1)); }).find("16 to 64 bytes"), std::string::npos);
-    EXPECT_NE(error_of([] { derive_private_key(bytes{}, "m/0"); }).find("16 to 64 bytes"), std::string::npos);
+    EXPECT_NE(test::error_message([] { master_key_from_seed(bytes(15, 1)); }).find("16 to 64 bytes"), std::string::npos);
+    EXPECT_NE(test::error_message([] { master_key_from_seed(bytes(65, 1)); }).find("16 to 64 bytes"), std::string::npos);
+    EXPECT_NE(test::error_message([] { derive_private_key(bytes{}, "m/0"); }).find("16 to 64 bytes"), std::string::npos);
 }
 
 TEST(Bip32, InvalidParentIsRejected) {
     const ExtendedPrivateKey zero{};
-    EXPECT_NE(error_of([&] { derive_child(zero, 0); }).find("parent key is invalid"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { derive_child(zero, 0); }).find("parent key is invalid"), std::string::npos);
 }
 
 TEST(Secp256k1, SecretKeyValidity) {

@@ -6,6 +6,8 @@
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
 
+#include "unit/support/error_message.hpp"
+
 #include <gtest/gtest.h>
 #include <lmdb.h>
 
@@ -252,14 +254,6 @@ size_t table_entries(const std::filesystem::path& dir, const char* table) {
     return entries;
 }
 
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const DatabaseError& e) {
-        return e.what();
-    }
-    return "(no DatabaseError)";
-}
 
 }  // namespace
 
@@ -444,7 +438,7 @@ TEST(LmdbDatabase, FullDatabaseThrowsAndStaysUnchanged) {
 
     const ChangeSet big = many_accounts(5000, 2, 4);
     const std::vector<RecordWrite> overwrite{{"headers", bytes{1}, bytes{3}}};
-    const std::string message = error_of([&] { db.commit(big, overwrite); });
+    const std::string message = test::error_message<DatabaseError>([&] { db.commit(big, overwrite); });
     EXPECT_NE(message.find("database full"), std::string::npos) << message;
     EXPECT_EQ(db.state_root(), root);
     expect_same_state(memory, db);
@@ -521,7 +515,7 @@ TEST(LmdbDatabase, SchemaVersionMismatchIsRefused) {
     TempDir dir;
     { LmdbDatabase db(dir.path(), fast_options()); }
     set_schema_version(dir.path(), LmdbDatabase::kSchemaVersion + 1);
-    const std::string message = error_of([&] { LmdbDatabase db(dir.path(), fast_options()); });
+    const std::string message = test::error_message<DatabaseError>([&] { LmdbDatabase db(dir.path(), fast_options()); });
     EXPECT_NE(message.find("schema version " + std::to_string(LmdbDatabase::kSchemaVersion + 1)), std::string::npos) << message;
     EXPECT_NE(message.find("schema version " + std::to_string(LmdbDatabase::kSchemaVersion) + " only"), std::string::npos) << message;
     set_schema_version(dir.path(), LmdbDatabase::kSchemaVersion);
@@ -535,19 +529,19 @@ TEST(LmdbDatabase, DirectoriesThatAreNotDatabasesAreRefused) {
         std::ofstream out(garbage.path() / "data.mdb", std::ios::binary);
         out << std::string(16384, 'x');
     }
-    std::string message = error_of([&] { LmdbDatabase db(garbage.path(), fast_options()); });
+    std::string message = test::error_message<DatabaseError>([&] { LmdbDatabase db(garbage.path(), fast_options()); });
     EXPECT_NE(message.find("not an LMDB database"), std::string::npos) << message;
 
     TempDir other_files;
     std::filesystem::create_directories(other_files.path());
     std::ofstream(other_files.path() / "notes.txt") << "hello";
-    message = error_of([&] { LmdbDatabase db(other_files.path(), fast_options()); });
+    message = test::error_message<DatabaseError>([&] { LmdbDatabase db(other_files.path(), fast_options()); });
     EXPECT_NE(message.find("not an LMDB database"), std::string::npos) << message;
     EXPECT_FALSE(std::filesystem::exists(other_files.path() / "data.mdb"));
 
     TempDir file;
     std::ofstream(file.path()) << "a file";
-    message = error_of([&] { LmdbDatabase db(file.path(), fast_options()); });
+    message = test::error_message<DatabaseError>([&] { LmdbDatabase db(file.path(), fast_options()); });
     EXPECT_NE(message.find("not a directory"), std::string::npos) << message;
 
     // An LMDB database of someone else: keys in its main table, no metadata.
@@ -567,14 +561,14 @@ TEST(LmdbDatabase, DirectoriesThatAreNotDatabasesAreRefused) {
         ASSERT_EQ(mdb_txn_commit(txn), 0);
         mdb_env_close(env);
     }
-    message = error_of([&] { LmdbDatabase db(foreign.path(), fast_options()); });
+    message = test::error_message<DatabaseError>([&] { LmdbDatabase db(foreign.path(), fast_options()); });
     EXPECT_NE(message.find("not a polyvm state database"), std::string::npos) << message;
 }
 
 TEST(LmdbDatabase, SecondOpenInTheSameProcessIsRefused) {
     TempDir dir;
     LmdbDatabase db(dir.path(), fast_options());
-    const std::string message = error_of([&] { LmdbDatabase again(dir.path() / ".", fast_options()); });
+    const std::string message = test::error_message<DatabaseError>([&] { LmdbDatabase again(dir.path() / ".", fast_options()); });
     EXPECT_NE(message.find("already open"), std::string::npos) << message;
 }
 

@@ -7,6 +7,8 @@
 #include "crypto/message_signing.hpp"
 #include "node/typed_data.hpp"
 
+#include "unit/support/error_message.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -22,15 +24,6 @@ std::string hex_of(const Hash32& h) { return to_hex(h); }
 // keccak256 of a published encodeData string: hashStruct by EIP-712's definition.
 std::string keccak_of_hex(std::string_view encoded) { return to_hex(keccak256(from_hex(encoded).value())); }
 
-template <typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 const char* const kMailDomainTypes = R"([
     {"name": "name", "type": "string"}, {"name": "version", "type": "string"},
@@ -113,8 +106,8 @@ TEST(TypedData, RequestAsJsonText) {
     const std::string text = mail_example().dump();
     EXPECT_EQ(hex_of(typed_data_hash_of_text(text)), "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2");
     EXPECT_EQ(hex_of(typed_data_hash(json(text))), "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2");
-    EXPECT_NE(error_of([] { typed_data_hash_of_text("{\"types\": "); }).find("not valid JSON"), std::string::npos);
-    EXPECT_NE(error_of([] { typed_data_hash(json("nope")); }).find("not valid JSON"), std::string::npos);
+    EXPECT_NE(test::error_message([] { typed_data_hash_of_text("{\"types\": "); }).find("not valid JSON"), std::string::npos);
+    EXPECT_NE(test::error_message([] { typed_data_hash(json("nope")); }).find("not valid JSON"), std::string::npos);
 }
 
 TEST(TypedData, LowercaseAddressesHashTheSame) {
@@ -286,36 +279,36 @@ TEST(TypedData, GethFailureCases) {
         t["types"]["Person[]"] = json::parse(R"([{"name": "baz", "type": "string"}])");
         t["types"]["Mail"][1]["type"] = "Person[]";
         t["message"]["to"] = json::parse(R"({"baz": "foo"})");
-        EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("message.to: expected an array"), std::string::npos);
+        EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("message.to: expected an array"), std::string::npos);
     }
     {
         json t = base;  // datamismatch_1: a string where a Person is declared
         t["types"]["Mail"][2]["type"] = "Person";
-        EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("message.contents: expected an object of type Person"),
+        EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("message.contents: expected an object of type Person"),
                   std::string::npos);
     }
     {
         json t = base;  // extradata1: garbage after a type name
         t["types"]["EIP712Domain"][2]["type"] = "uint256 ... and now for something completely different";
-        EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("types.EIP712Domain.chainId: unknown type"), std::string::npos);
+        EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("types.EIP712Domain.chainId: unknown type"), std::string::npos);
     }
     {
         json t = base;  // malformeddomainkeys: verifyingContract misspelled
         t["domain"].erase("verifyingContract");
         t["domain"]["vFAILFAILerifyingContract"] = "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC";
-        EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("domain.verifyingContract: missing value"), std::string::npos);
+        EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("domain.verifyingContract: missing value"), std::string::npos);
     }
     {
         json t = base;  // nonexistant_type
         t["types"]["Mail"][2]["type"] = "Blahonga";
-        EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("types.Mail.contents: unknown type \"Blahonga\""),
+        EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("types.Mail.contents: unknown type \"Blahonga\""),
                   std::string::npos);
     }
     json small = base;
     small["types"]["Mail"] = json::parse(R"([{"name": "test", "type": "uint8"}])");
     for (const char* bad : {R"("257")", "257", R"("255.3")", "255.3", "-1", R"("-1")"}) {
         small["message"] = {{"test", json::parse(bad)}};
-        const std::string error = error_of([&] { typed_data_hash(small); });
+        const std::string error = test::error_message([&] { typed_data_hash(small); });
         EXPECT_NE(error.find("message.test"), std::string::npos) << bad << ": " << error;
     }
 }
@@ -342,23 +335,23 @@ TEST(TypedData, IntegerFormsAndRanges) {
     EXPECT_EQ(hash_of("U", "65535"), expected("U(uint16 v)", uint256{65535}));
     EXPECT_EQ(hash_of("U", "-0"), expected("U(uint16 v)", uint256{0}));
     for (const json& bad : {json(-129), json(128), json("0x80"), json("-0x81")})
-        EXPECT_NE(error_of([&] { hash_of("N", bad); }).find("out of range for int8"), std::string::npos) << bad;
-    EXPECT_NE(error_of([&] { hash_of("U", 65536); }).find("out of range for uint16"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_of("U", -1); }).find("negative"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_of("U", 1e300); }).find("not an exact integer"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_of("U", "12a"); }).find("not a number"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_of("U", "0x"); }).find("not a number"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_of("U", ""); }).find("not a number"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_of("U", true); }).find("expected an integer"), std::string::npos);
+        EXPECT_NE(test::error_message([&] { hash_of("N", bad); }).find("out of range for int8"), std::string::npos) << bad;
+    EXPECT_NE(test::error_message([&] { hash_of("U", 65536); }).find("out of range for uint16"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", -1); }).find("negative"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", 1e300); }).find("not an exact integer"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", "12a"); }).find("not a number"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", "0x"); }).find("not a number"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", ""); }).find("not a number"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", true); }).find("expected an integer"), std::string::npos);
     const std::string huge(80, '9');
-    EXPECT_NE(error_of([&] { hash_of("U", huge); }).find("does not fit in 256 bits"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_of("U", huge); }).find("does not fit in 256 bits"), std::string::npos);
 
     // uint256 bounds: 2^256 - 1 fits, int256's minimum is -2^255.
     const json wide = json::parse(R"({"W": [{"name": "v", "type": "uint256"}], "S": [{"name": "v", "type": "int256"}]})");
     EXPECT_EQ(hash_struct(wide, "W", json{{"v", "0x" + std::string(64, 'f')}}), expected("W(uint256 v)", uint256::max()));
     EXPECT_EQ(hash_struct(wide, "S", json{{"v", "-0x8" + std::string(63, '0')}}),
               expected("S(int256 v)", uint256{1} << 255));
-    EXPECT_NE(error_of([&] { hash_struct(wide, "S", json{{"v", "0x8" + std::string(63, '0')}}); }).find("out of range"),
+    EXPECT_NE(test::error_message([&] { hash_struct(wide, "S", json{{"v", "0x8" + std::string(63, '0')}}); }).find("out of range"),
               std::string::npos);
 }
 
@@ -377,7 +370,7 @@ TEST(TypedData, OtherMemberErrorsNameTheMember) {
     const auto error_with = [&](const char* member, const json& value) {
         json t = good;
         t[member] = value;
-        return error_of([&] { hash_struct(types, "T", t); });
+        return test::error_message([&] { hash_struct(types, "T", t); });
     };
     EXPECT_NE(error_with("flag", 1).find("T.flag: expected a bool"), std::string::npos);
     EXPECT_NE(error_with("who", "0x1234").find("T.who: \"0x1234\" is not a 20-byte hex address"), std::string::npos);
@@ -392,56 +385,56 @@ TEST(TypedData, OtherMemberErrorsNameTheMember) {
     EXPECT_NE(error_with("pair", "12").find("T.pair: expected an array"), std::string::npos);
     json missing = good;
     missing.erase("text");
-    EXPECT_NE(error_of([&] { hash_struct(types, "T", missing); }).find("T.text: missing value of type string"),
+    EXPECT_NE(test::error_message([&] { hash_struct(types, "T", missing); }).find("T.text: missing value of type string"),
               std::string::npos);
     // Invalid UTF-8 in a bad value still gives an std::invalid_argument (the message replaces it).
     EXPECT_NE(error_with("who", std::string("\xff\xfe")).find("T.who"), std::string::npos);
     json null_member = good;
     null_member["who"] = nullptr;
-    EXPECT_NE(error_of([&] { hash_struct(types, "T", null_member); }).find("T.who: missing value"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_struct(types, "T", null_member); }).find("T.who: missing value"), std::string::npos);
 }
 
 TEST(TypedData, MalformedRequestsAndTypes) {
     const json mail = mail_example();
-    EXPECT_NE(error_of([] { typed_data_hash(json::array()); }).find("must be a JSON object"), std::string::npos);
+    EXPECT_NE(test::error_message([] { typed_data_hash(json::array()); }).find("must be a JSON object"), std::string::npos);
     for (const char* key : {"types", "primaryType", "domain", "message"}) {
         json t = mail;
         t.erase(key);
-        EXPECT_NE(error_of([&] { typed_data_hash(t); }).find(std::string("no \"") + key + "\""), std::string::npos) << key;
+        EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find(std::string("no \"") + key + "\""), std::string::npos) << key;
     }
     json t = mail;
     t["primaryType"] = "Letter";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("primaryType \"Letter\" is not defined"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("primaryType \"Letter\" is not defined"), std::string::npos);
     t = mail;
     t["primaryType"] = 3;
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("\"primaryType\" must be a string"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("\"primaryType\" must be a string"), std::string::npos);
     t = mail;
     t["types"]["Person"] = "name,wallet";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("types.Person must be an array"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("types.Person must be an array"), std::string::npos);
     t = mail;
     t["types"]["Person"][1] = json::parse(R"({"name": "wallet"})");
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("types.Person[1] must be an object"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("types.Person[1] must be an object"), std::string::npos);
     t = mail;
     t["types"]["Mail"][0]["type"] = "Person[x]";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("bad array length"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("bad array length"), std::string::npos);
     t = mail;
     t["types"]["Mail"][0]["type"] = "Person[0]";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("array length 0"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("array length 0"), std::string::npos);
     t = mail;
     t["types"]["Mail"][0]["type"] = "uint7";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("unknown type \"uint7\""), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("unknown type \"uint7\""), std::string::npos);
     t = mail;
     t["types"]["Mail"][0]["type"] = "bytes33";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("unknown type \"bytes33\""), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("unknown type \"bytes33\""), std::string::npos);
     t = mail;
     t["message"] = "hello";
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("message: expected an object of type Mail"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("message: expected an object of type Mail"), std::string::npos);
     // Without EIP712Domain in types, a domain field outside the standard five is refused.
     t = mail;
     t["types"].erase("EIP712Domain");
     t["domain"]["chain"] = 1;
-    EXPECT_NE(error_of([&] { typed_data_hash(t); }).find("domain.chain is not an EIP712Domain field"), std::string::npos);
-    EXPECT_NE(error_of([&] { hash_struct(mail["types"], "Nobody", json::object()); }).find("\"Nobody\" is not defined"),
+    EXPECT_NE(test::error_message([&] { typed_data_hash(t); }).find("domain.chain is not an EIP712Domain field"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_struct(mail["types"], "Nobody", json::object()); }).find("\"Nobody\" is not defined"),
               std::string::npos);
 }
 
@@ -452,7 +445,7 @@ TEST(TypedData, CyclicTypesTerminate) {
     EXPECT_EQ(encode_type(types, "B"), "B(A[] a)A(B b)");
     json value = json::object();  // A with b absent: the zero word
     for (int i = 0; i < 100; ++i) value = json{{"b", json{{"a", json::array({value})}}}};
-    EXPECT_NE(error_of([&] { hash_struct(types, "A", value); }).find("nested deeper than 64"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { hash_struct(types, "A", value); }).find("nested deeper than 64"), std::string::npos);
     json shallow = json{{"b", json{{"a", json::array({json::object()})}}}};
     EXPECT_NO_THROW(hash_struct(types, "A", shallow));
 
@@ -463,6 +456,6 @@ TEST(TypedData, CyclicTypesTerminate) {
         deep_value = json::array({deep_value});
     }
     const json array_types = json{{"D", json::array({json{{"name", "v"}, {"type", deep_type}}})}};
-    EXPECT_NE(error_of([&] { hash_struct(array_types, "D", json{{"v", deep_value}}); }).find("nested deeper than 64"),
+    EXPECT_NE(test::error_message([&] { hash_struct(array_types, "D", json{{"v", deep_value}}); }).find("nested deeper than 64"),
               std::string::npos);
 }
