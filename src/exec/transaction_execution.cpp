@@ -36,9 +36,21 @@ std::optional<uint256> checked_add(const uint256& a, const uint256& b) {
 /// Validation that needs the state and the block (the stateless part lives in the tx layer).
 }  // namespace
 
+std::optional<uint256> max_upfront_cost(const Transaction& tx, Revision rev) {
+    const uint256 fee_cap = rev >= Revision::London ? tx.max_fee_per_gas : tx.gas_price;
+    auto max_cost = checked_mul(uint256{tx.gas_limit}, fee_cap);
+    if (max_cost) max_cost = checked_add(*max_cost, tx.value);
+    if (max_cost && tx.type == TransactionType::Blob) {
+        const uint256 blob_gas = uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()};
+        const auto blob_cost = checked_mul(blob_gas, tx.max_fee_per_blob_gas);
+        max_cost = blob_cost ? checked_add(*max_cost, *blob_cost) : std::nullopt;
+    }
+    return max_cost;
+}
+
 std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
                                                                    const Transaction& tx, Revision rev,
-                                                                   const uint256& blob_fee) {
+                                                                   const uint256& blob_fee, bool check_sender) {
     if (tx.gas_limit > static_cast<uint64_t>(block.gas_limit))
         return reject("GAS_ALLOWANCE_EXCEEDED", "transaction gas limit exceeds the block gas limit");
     if (rev >= Revision::London && tx.max_fee_per_gas < block.base_fee)  // EIP-1559
@@ -49,25 +61,20 @@ std::optional<TransactionError> validate_transaction_against_state(const State& 
     }
 
     const Account* sender = state.find(tx.sender);
-    const uint64_t sender_nonce = sender ? sender->nonce : 0;
-    // EIP-3607: transactions from accounts with code are invalid; EIP-7702 (Prague) exempts
-    // code that is a delegation designator (the account is still an EOA with a key).
-    if (sender && sender->code_size() != 0 && !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
-        return reject("SENDER_NOT_EOA", "sender has deployed code");
-    // A sender at the EIP-2681 maximum needs no rule of its own: a transaction with that nonce is
-    // NONCE_IS_MAX in the static checks, any lower one is simply too low (execution-specs).
-    if (tx.nonce < sender_nonce) return reject("NONCE_MISMATCH_TOO_LOW", "transaction nonce below the sender's");
-    if (tx.nonce > sender_nonce) return reject("NONCE_MISMATCH_TOO_HIGH", "transaction nonce above the sender's");
+    if (check_sender) {
+        const uint64_t sender_nonce = sender ? sender->nonce : 0;
+        // EIP-3607: transactions from accounts with code are invalid; EIP-7702 (Prague) exempts
+        // code that is a delegation designator (the account is still an EOA with a key).
+        if (sender && sender->code_size() != 0 && !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
+            return reject("SENDER_NOT_EOA", "sender has deployed code");
+        // A sender at the EIP-2681 maximum needs no rule of its own: a transaction with that nonce
+        // is NONCE_IS_MAX in the static checks, any lower one is simply too low (execution-specs).
+        if (tx.nonce < sender_nonce) return reject("NONCE_MISMATCH_TOO_LOW", "transaction nonce below the sender's");
+        if (tx.nonce > sender_nonce) return reject("NONCE_MISMATCH_TOO_HIGH", "transaction nonce above the sender's");
+    }
 
     // The sender must afford the worst case: all gas at the fee cap, the value, all blob gas.
-    const uint256 fee_cap = rev >= Revision::London ? tx.max_fee_per_gas : tx.gas_price;
-    auto max_cost = checked_mul(uint256{tx.gas_limit}, fee_cap);
-    if (max_cost) max_cost = checked_add(*max_cost, tx.value);
-    if (max_cost && tx.type == TransactionType::Blob) {
-        const uint256 blob_gas = uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()};
-        const auto blob_cost = checked_mul(blob_gas, tx.max_fee_per_blob_gas);
-        max_cost = blob_cost ? checked_add(*max_cost, *blob_cost) : std::nullopt;
-    }
+    const auto max_cost = max_upfront_cost(tx, rev);
     const uint256 balance = sender ? sender->balance : uint256{};
     if (!max_cost || balance < *max_cost)
         return reject("INSUFFICIENT_ACCOUNT_FUNDS", "sender balance below gas * fee cap + value");
@@ -88,24 +95,9 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
         capped.gas_limit = uint64_t{1} << 24;
         if (auto other = validate_transaction_static(capped, rev, context)) return other;
     }
-    auto err = validate_transaction_against_state(state, block, tx, rev, blob_fee);
-    if (err && simulation && (err->rule == "SENDER_NOT_EOA" || err->rule.starts_with("NONCE_MISMATCH"))) {
-        // A simulation runs at the sender's current nonce and from any account: re-check the
-        // rules that follow (the balance) with the nonce the state has.
-        Transaction at_current_nonce = tx;
-        const Account* sender = state.find(tx.sender);
-        at_current_nonce.nonce = sender ? sender->nonce : 0;
-        const bool has_code = sender && sender->code_size() != 0;
-        if (!has_code) return validate_transaction_against_state(state, block, at_current_nonce, rev, blob_fee);
-        // The EIP-3607 check comes before the balance: check the balance alone.
-        const uint256 fee_cap = rev >= Revision::London ? tx.max_fee_per_gas : tx.gas_price;
-        const auto max_cost = checked_mul(uint256{tx.gas_limit}, fee_cap);
-        const auto total = max_cost ? checked_add(*max_cost, tx.value) : std::nullopt;
-        if (!total || sender->balance < *total)
-            return reject("INSUFFICIENT_ACCOUNT_FUNDS", "sender balance below gas * fee cap + value");
-        return std::nullopt;
-    }
-    return err;
+    // A simulation runs from any account at its current nonce (geth's SkipNonceChecks and
+    // SkipFromEOACheck).
+    return validate_transaction_against_state(state, block, tx, rev, blob_fee, !simulation);
 }
 
 /// EIP-7702: processes the authorization list in order and returns the refund it earned. A

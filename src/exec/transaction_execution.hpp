@@ -45,9 +45,13 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
 
 /// The checks that need the state and the block (gas limit, fee caps against the base fees,
 /// sender code, nonce, balance), without the stateless ones of validate_transaction_static.
+/// `check_sender` false (simulations): the nonce and EIP-3607's sender-has-code rule are skipped.
 std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
                                                                    const Transaction& tx, Revision rev,
-                                                                   const uint256& blob_fee);
+                                                                   const uint256& blob_fee, bool check_sender = true);
+/// The most a transaction can cost its sender: all its gas at the fee cap, the value and all its
+/// blob gas at the blob fee cap; nullopt when that does not fit 256 bits.
+std::optional<uint256> max_upfront_cost(const Transaction& tx, Revision rev);
 
 /// EIP-1559 effective gas price (the transaction's gas price before London).
 uint256 effective_gas_price(const Transaction& tx, const BlockInfo& block, Revision rev);

@@ -4,6 +4,7 @@
 #include "crypto/bip39.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
+#include "exec/transaction_execution.hpp"
 #include "node/rpc_format.hpp"
 #include "node/state_file.hpp"
 
@@ -226,10 +227,8 @@ Hash32 DevNode::submit_transaction(Transaction tx) {
     const uint64_t nonce = account ? account->nonce : 0;
     if (tx.nonce < nonce) throw rpc::RpcError(rpc::kServerError, "nonce too low");
     // The worst case must be affordable now (geth's pool rule).
-    const uint256 fee_cap = tx.max_fee_per_gas;
-    const uint256 cost = uint256{tx.gas_limit} * fee_cap + tx.value +
-                         uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()} * tx.max_fee_per_blob_gas;
-    if ((account ? account->balance : uint256{}) < cost)
+    const auto cost = max_upfront_cost(tx, rev);
+    if (!cost || (account ? account->balance : uint256{}) < *cost)
         throw rpc::RpcError(rpc::kServerError, "insufficient funds for gas * price + value");
     if (tx.gas_limit > chain_->gas_limit) throw rpc::RpcError(rpc::kServerError, "exceeds block gas limit");
     if (tx.type <= TransactionType::AccessList && tx.gas_price < min_gas_price)
