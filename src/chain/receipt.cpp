@@ -4,17 +4,33 @@
 #include "crypto/keccak.hpp"
 #include "state/trie.hpp"
 
+#include <array>
+
 namespace polyvm {
 
 namespace {
-void add_bytes_to_bloom(Bloom& bloom, bytes_view data) {
+/// The three bits an item sets: the low 11 bits of the first three byte pairs of its keccak256,
+/// as (byte index, mask).
+std::array<std::pair<size_t, uint8_t>, 3> bloom_bits(bytes_view data) {
     const Hash32 h = keccak256(data);
-    for (size_t i = 0; i < 6; i += 2) {
-        const unsigned bit = ((unsigned{h[i]} << 8) | h[i + 1]) & 2047u;
-        bloom[255 - bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+    std::array<std::pair<size_t, uint8_t>, 3> bits;
+    for (size_t i = 0; i < 3; ++i) {
+        const unsigned bit = ((unsigned{h[2 * i]} << 8) | h[2 * i + 1]) & 2047u;
+        bits[i] = {255 - bit / 8, static_cast<uint8_t>(1u << (bit % 8))};
     }
+    return bits;
+}
+
+void add_bytes_to_bloom(Bloom& bloom, bytes_view data) {
+    for (const auto& [index, mask] : bloom_bits(data)) bloom[index] |= mask;
 }
 }  // namespace
+
+bool bloom_may_contain(const Bloom& bloom, bytes_view item) {
+    for (const auto& [index, mask] : bloom_bits(item))
+        if (!(bloom[index] & mask)) return false;
+    return true;
+}
 
 void add_to_bloom(Bloom& bloom, const Log& log) {
     add_bytes_to_bloom(bloom, log.address);

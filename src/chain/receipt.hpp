@@ -23,6 +23,8 @@ struct Receipt {
 /// Adds each log's address and topics to the bloom (three 11-bit indices of keccak256 each).
 void add_to_bloom(Bloom& bloom, const Log& log);
 Bloom logs_bloom(const std::vector<Log>& logs);
+/// Whether the bloom may hold `item` (an address or a topic): false means it certainly does not.
+bool bloom_may_contain(const Bloom& bloom, bytes_view item);
 /// Bitwise OR (a block's bloom is the OR of its receipts').
 void merge_bloom(Bloom& into, const Bloom& other);
 

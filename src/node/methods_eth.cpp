@@ -197,6 +197,18 @@ bool log_matches(const Log& log, const std::vector<Address>& addresses, const st
         if (!topics[i].empty() && std::find(topics[i].begin(), topics[i].end(), log.topics[i]) == topics[i].end()) return false;
     return true;
 }
+
+/// Whether a block whose header has this bloom can hold a matching log: one of the addresses and,
+/// at every topic position with alternatives, one of them. Most blocks are ruled out unread.
+bool block_may_match(const Bloom& bloom, const LogFilter& f) {
+    const auto any_in_bloom = [&](const auto& items) {
+        return std::any_of(items.begin(), items.end(), [&](const auto& item) { return bloom_may_contain(bloom, item); });
+    };
+    if (!f.addresses.empty() && !any_in_bloom(f.addresses)) return false;
+    for (const auto& alternatives : f.topics)
+        if (!alternatives.empty() && !any_in_bloom(alternatives)) return false;
+    return true;
+}
 }  // namespace
 
 LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index) {
@@ -267,14 +279,7 @@ json collect_logs(DevNode& node, const LogFilter& f) {
     for (uint64_t n = f.from; n <= f.to && n <= chain.head().number; ++n) {
         const BlockPtr b = chain.block_by_number(n);
         if (!b) continue;
-        // The bloom rules out most blocks without reading their logs.
-        bool any = f.addresses.empty() && f.topics.empty();
-        if (!any) {
-            Bloom probe_all;
-            for (const auto& r : b->receipts) merge_bloom(probe_all, r.logs_bloom);
-            any = true;
-        }
-        if (any) scan(*b);
+        if (block_may_match(b->block.header.logs_bloom, f)) scan(*b);
     }
     return out;
 }

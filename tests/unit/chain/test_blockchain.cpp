@@ -277,3 +277,13 @@ TEST(BlockDecoding, BadInputIsNamed) {
         (void)decode_block(junk);
     }
 }
+
+TEST(Bloom, HoldsEveryAddressAndTopicOfItsLogsAndNothingWhenEmpty) {
+    Log log;
+    log.address = addr(0x42);
+    log.topics = {keccak256(bytes{1}), keccak256(bytes{2})};
+    const Bloom bloom = logs_bloom({log});
+    EXPECT_TRUE(bloom_may_contain(bloom, log.address));
+    for (const Hash32& topic : log.topics) EXPECT_TRUE(bloom_may_contain(bloom, topic));
+    EXPECT_FALSE(bloom_may_contain(Bloom{}, log.address));
+}
