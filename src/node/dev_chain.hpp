@@ -110,7 +110,6 @@ public:
     std::optional<uint256> next_base_fee_override;    // anvil_setNextBlockBaseFeePerGas
     uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
     Address coinbase;                              // anvil_setCoinbase
-    uint64_t interval_offset = 0;                  // for `anvil_mine` with an interval
 
     // ---- snapshots (evm_snapshot / evm_revert) ----
     uint64_t snapshot();

@@ -64,7 +64,6 @@ public:
     std::string chain_status_line();
 
     // ---- shared by the method files ----
-    struct Log;
     std::shared_mutex chain_mutex_;
     /// Resolves a block parameter to a number on the current chain (throws for unknown blocks
     /// only when `must_exist`; returns nullopt for a missing one otherwise).
