@@ -5,6 +5,19 @@ namespace {
 constexpr char kDigits[] = "0123456789abcdef";
 }  // namespace
 
+std::string to_hex_quantity(uint64_t value) {
+    char buffer[18];
+    char* const end = buffer + sizeof buffer;
+    char* p = end;
+    do {
+        *--p = kDigits[value & 0xf];
+        value >>= 4;
+    } while (value != 0);
+    *--p = 'x';
+    *--p = '0';
+    return std::string(p, end);
+}
+
 int hex_digit_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;

@@ -14,6 +14,9 @@ std::string to_hex(bytes_view data);
 /// "0x" + lower-case hex.
 std::string to_hex_prefixed(bytes_view data);
 
+/// "0x" + lower-case hex digits without leading zeros ("0x0" for zero): a JSON-RPC quantity.
+std::string to_hex_quantity(uint64_t value);
+
 /// The value of one hex digit (either case), or -1 for any other character.
 int hex_digit_value(char c) noexcept;
 

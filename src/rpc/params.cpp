@@ -209,20 +209,7 @@ BlockSelector param_block(const json& params, size_t index, BlockSelector defaul
     return optional_param(params, index, decode_block).value_or(default_if_absent);
 }
 
-std::string quantity(uint64_t value) {
-    static constexpr char digits[] = "0123456789abcdef";
-    char buffer[18];
-    char* end = buffer + sizeof buffer;
-    char* p = end;
-    do {
-        *--p = digits[value & 0xf];
-        value >>= 4;
-    } while (value != 0);
-    *--p = 'x';
-    *--p = '0';
-    return std::string(p, end);
-}
-
+std::string quantity(uint64_t value) { return to_hex_quantity(value); }
 std::string quantity(const uint256& value) { return value.to_hex(); }
 std::string data_hex(bytes_view data) { return to_hex_prefixed(data); }
 std::string hex(const Address& address) { return to_hex_prefixed(address); }

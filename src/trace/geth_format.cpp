@@ -7,11 +7,7 @@
 
 namespace polyvm::trace {
 
-std::string hex_quantity(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
+std::string hex_quantity(uint64_t v) { return to_hex_quantity(v); }
 
 std::string hex_data(bytes_view data) { return to_hex_prefixed(data); }
 
