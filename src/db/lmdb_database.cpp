@@ -6,14 +6,22 @@
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
 
+#include <fcntl.h>
 #include <lmdb.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <unordered_map>
@@ -188,97 +196,285 @@ uint256 decode_slot_value(bytes_view stored) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Table access inside a transaction
+// Tables and the layers above them
+//
+// A commit never writes LMDB while it applies a change set: its writes go to a `Delta` (key ->
+// value, or a tombstone) that sits above the commits not yet written back (the database's dirty
+// delta) and above LMDB. `View` reads through the three in that order, so the apply code sees
+// one ordered key-value store per table. In write-through mode the commit's delta is written to
+// LMDB in the same write transaction; in write-back mode it joins the dirty delta and the commit
+// is made durable by one journal entry (see LmdbDatabase::Impl::commit_applied).
 
-std::optional<bytes_view> get(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
-    MDB_val k = to_val(key);
-    MDB_val v;
-    const int rc = mdb_get(txn, dbi, &k, &v);
-    if (rc == MDB_NOTFOUND) return std::nullopt;
-    check(rc, "read");
-    return view_of(v);
-}
+enum Table : uint8_t { kAccountTrieTopTable, kAccountTrieTable, kStorageTable, kCodeTable, kStorageTrieTable, kRecordsTable, kMetadataTable, kTableCount };
 
-void put(MDB_txn* txn, MDB_dbi dbi, bytes_view key, bytes_view value) {
-    MDB_val k = to_val(key);
-    MDB_val v = to_val(value);
-    check_write(mdb_put(txn, dbi, &k, &v, 0), "write");
-}
+/// LMDB's default key order: bytes compared as unsigned, a prefix before its extensions.
+struct KeyOrder {
+    using is_transparent = void;
+    static int compare(bytes_view a, bytes_view b) noexcept {
+        const size_t common = std::min(a.size(), b.size());
+        const int c = common == 0 ? 0 : std::memcmp(a.data(), b.data(), common);
+        if (c != 0) return c;
+        return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+    }
+    bool operator()(bytes_view a, bytes_view b) const noexcept { return compare(a, b) < 0; }
+};
 
-void put_if_absent(MDB_txn* txn, MDB_dbi dbi, bytes_view key, bytes_view value) {
-    MDB_val k = to_val(key);
-    MDB_val v = to_val(value);
-    const int rc = mdb_put(txn, dbi, &k, &v, MDB_NOOVERWRITE);
-    if (rc != MDB_KEYEXIST) check_write(rc, "write");
-}
+/// Keyed hash of a byte string (keys are attacker-chosen: see g_hash_key), 16 bytes per step.
+struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(bytes_view key) const noexcept {
+        uint64_t h = g_hash_key[4] ^ key.size();
+        size_t i = 0;
+        for (; i + 16 <= key.size(); i += 16) {
+            uint64_t w[2];
+            std::memcpy(w, key.data() + i, 16);
+            h = hash_mix(w[0] ^ g_hash_key[0] ^ h, w[1] ^ g_hash_key[1]);
+        }
+        if (i < key.size()) {
+            uint64_t w[2] = {0, 0};
+            std::memcpy(w, key.data() + i, key.size() - i);
+            h = hash_mix(w[0] ^ g_hash_key[2] ^ h, w[1] ^ g_hash_key[3]);
+        }
+        return static_cast<size_t>(h);
+    }
+};
 
-void erase(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
-    MDB_val k = to_val(key);
-    const int rc = mdb_del(txn, dbi, &k, nullptr);
-    if (rc != MDB_NOTFOUND) check_write(rc, "delete");
-}
+struct KeyEqual {
+    using is_transparent = void;
+    bool operator()(bytes_view a, bytes_view b) const noexcept {
+        return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+    }
+};
 
-class Cursor {
-public:
-    Cursor(MDB_txn* txn, MDB_dbi dbi) { check(mdb_cursor_open(txn, dbi, &cursor_), "open cursor"); }
-    ~Cursor() { mdb_cursor_close(cursor_); }
-    Cursor(const Cursor&) = delete;
-    Cursor& operator=(const Cursor&) = delete;
+/// The tables read by key range through the layers (an account's slots and storage-trie nodes,
+/// wiped with it): their deltas keep an ordered index besides the hash map.
+constexpr bool read_by_range(Table table) { return table == kStorageTable || table == kStorageTrieTable; }
 
-    /// The first entry whose key starts with `prefix` and is >= `from` (`from` starts with
-    /// `prefix`), or false.
-    bool seek_in_prefix(bytes_view prefix, bytes_view from) { return position(from, MDB_SET_RANGE) && key_has(prefix); }
-    bool next_in_prefix(bytes_view prefix) { return position({}, MDB_NEXT) && key_has(prefix); }
-    bool first() { return position({}, MDB_FIRST); }
-    bool next() { return position({}, MDB_NEXT); }
-    bytes_view key() const { return view_of(key_); }
-    bytes_view value() const { return view_of(value_); }
-    void erase_current() { check_write(mdb_cursor_del(cursor_, 0), "delete"); }
+/// Writes above LMDB, per table: key -> value, or nullopt where the key is deleted; and the
+/// accounts written, by address (the account trie is not read by range through the layers: an
+/// account not written since the last write-back has a correct leaf record in LMDB).
+struct Delta {
+    struct TableDelta {
+        std::unordered_map<bytes, std::optional<bytes>, KeyHash, KeyEqual> entries;
+        /// The keys of `entries` in order (read_by_range tables only). The views point into the
+        /// map's nodes, which never move.
+        std::set<bytes_view, KeyOrder> order;
+    };
+    std::array<TableDelta, kTableCount> tables;
+    std::unordered_map<Address, std::optional<StoredAccount>> accounts;
+    /// Entries and an estimate of their memory (node, key, value), for the write-back limits.
+    size_t entries = 0;
+    size_t memory = 0;
+
+    static constexpr size_t kEntryOverhead = 160;  // hash node, vectors' heap blocks, ordered index
+
+    void set(Table table, bytes_view key, std::optional<bytes_view> value) {
+        std::optional<bytes>& slot = slot_for(table, key);
+        if (slot) memory -= slot->size();
+        if (value) {
+            slot.emplace(value->begin(), value->end());
+            memory += value->size();
+        } else {
+            slot.reset();
+        }
+    }
+
+    /// Moves `newer`'s entries over this delta's.
+    void absorb(Delta&& newer) {
+        for (size_t t = 0; t < kTableCount; ++t) {
+            for (auto& [key, value] : newer.tables[t].entries) {
+                std::optional<bytes>& slot = slot_for(static_cast<Table>(t), key);
+                if (slot) memory -= slot->size();
+                if (value) memory += value->size();
+                slot = std::move(value);
+            }
+        }
+        for (auto& [address, account] : newer.accounts) accounts.insert_or_assign(address, std::move(account));
+        newer = Delta{};
+    }
+
+    bool empty() const noexcept { return entries == 0 && accounts.empty(); }
 
 private:
-    bool position(bytes_view key, MDB_cursor_op op) {
-        key_ = to_val(key);
-        const int rc = mdb_cursor_get(cursor_, &key_, &value_, op);
-        if (rc == MDB_NOTFOUND) return false;
-        check(rc, "cursor");
-        return true;
+    std::optional<bytes>& slot_for(Table table, bytes_view key) {
+        TableDelta& delta = tables[table];
+        auto it = delta.entries.find(key);
+        if (it == delta.entries.end()) {
+            it = delta.entries.emplace(bytes(key.begin(), key.end()), std::nullopt).first;
+            if (read_by_range(table)) delta.order.insert(bytes_view{it->first});
+            ++entries;
+            memory += kEntryOverhead + key.size();
+        }
+        return it->second;
     }
-    bool key_has(bytes_view prefix) const {
-        return key_.mv_size >= prefix.size() && std::memcmp(key_.mv_data, prefix.data(), prefix.size()) == 0;
+};
+
+/// An entry found through the layers: views valid until the next write to the delta that holds
+/// it (LMDB's: until the end of the transaction, which a commit never writes while applying).
+struct Entry {
+    bytes_view key;
+    bytes_view value;
+};
+
+/// The tables seen through a commit's delta (if any), the dirty delta (if any) and LMDB.
+class View {
+public:
+    View(MDB_txn* txn, const std::array<MDB_dbi, kTableCount>& dbis, const Delta* dirty, Delta* pending)
+        : txn_(txn), dbis_(dbis), dirty_(dirty), pending_(pending) {
+        if (pending_) layers_[layer_count_++] = pending_;
+        if (dirty_) layers_[layer_count_++] = dirty_;
+    }
+    ~View() {
+        for (MDB_cursor* cursor : cursors_)
+            if (cursor) mdb_cursor_close(cursor);
+    }
+    View(const View&) = delete;
+    View& operator=(const View&) = delete;
+
+    std::optional<bytes_view> get(Table table, bytes_view key) {
+        for (size_t l = 0; l < layer_count_; ++l) {
+            const auto& entries = layers_[l]->tables[table].entries;
+            const auto it = entries.find(key);
+            if (it != entries.end()) return it->second ? std::optional<bytes_view>(*it->second) : std::nullopt;
+        }
+        MDB_val k = to_val(key);
+        MDB_val v;
+        const int rc = mdb_get(txn_, dbis_[table], &k, &v);
+        if (rc == MDB_NOTFOUND) return std::nullopt;
+        check(rc, "read");
+        return view_of(v);
     }
 
-    MDB_cursor* cursor_ = nullptr;
-    MDB_val key_{};
-    MDB_val value_{};
+    void put(Table table, bytes_view key, bytes_view value) { pending_->set(table, key, value); }
+    void erase(Table table, bytes_view key) { pending_->set(table, key, std::nullopt); }
+
+    /// An account written above LMDB: nullopt when it was not (LMDB's leaf record holds it, if
+    /// any); a nullopt inside when it was deleted.
+    std::optional<std::optional<StoredAccount>> written_account(const Address& address) const {
+        for (size_t l = 0; l < layer_count_; ++l) {
+            const auto it = layers_[l]->accounts.find(address);
+            if (it != layers_[l]->accounts.end()) return it->second;
+        }
+        return std::nullopt;
+    }
+    void record_account(const Address& address, const std::optional<StoredAccount>& account) {
+        pending_->accounts.insert_or_assign(address, account);
+    }
+
+    /// The entry of LMDB (not of the layers above) with the greatest key <= `key`, or nullopt.
+    std::optional<Entry> lmdb_floor(Table table, bytes_view key) {
+        if (key.empty()) return std::nullopt;  // LMDB keys are never empty
+        MDB_cursor* c = cursor(table);
+        MDB_val k = to_val(key);
+        MDB_val v;
+        int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+        if (rc == 0) {
+            if (KeyOrder::compare(view_of(k), key) != 0) rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+        } else if (rc == MDB_NOTFOUND) {
+            rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+        }
+        if (rc == MDB_NOTFOUND) return std::nullopt;
+        check(rc, "cursor");
+        return Entry{view_of(k), view_of(v)};
+    }
+
+    /// Calls `visit(key, value)` for every live entry of a read_by_range table whose key starts
+    /// with `prefix`, in order. `visit` may write to the commit's delta (keys are copied first).
+    template <typename Visit>
+    void for_each_with_prefix(Table table, bytes_view prefix, Visit&& visit) {
+        if (!read_by_range(table)) throw std::logic_error("table not readable by range through the layers");
+        bytes key(prefix.begin(), prefix.end());
+        bool inclusive = true;
+        for (;;) {
+            const auto entry = ceiling(table, key, inclusive);
+            if (!entry || entry->key.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), entry->key.begin())) return;
+            key.assign(entry->key.begin(), entry->key.end());
+            inclusive = false;
+            visit(bytes_view{key}, entry->value);
+        }
+    }
+
+    /// Calls `visit(key, value)` for every entry of LMDB's table (not of the layers above).
+    template <typename Visit>
+    void for_each_in_lmdb(Table table, Visit&& visit) {
+        MDB_cursor* c = cursor(table);
+        MDB_val k, v;
+        for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc != MDB_NOTFOUND; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+            check(rc, "cursor");
+            visit(view_of(k), view_of(v));
+        }
+    }
+
+private:
+    /// The live entry with the smallest key >= `key` (> `key` when not `inclusive`), or nullopt.
+    std::optional<Entry> ceiling(Table table, bytes_view key, bool inclusive) {
+        bytes bound(key.begin(), key.end());
+        for (;;) {
+            std::optional<bytes_view> best;
+            const auto consider = [&](bytes_view candidate) {
+                if (!best || KeyOrder::compare(candidate, *best) < 0) best = candidate;
+            };
+            for (size_t l = 0; l < layer_count_; ++l) {
+                const auto& order = layers_[l]->tables[table].order;
+                auto it = inclusive ? order.lower_bound(bytes_view{bound}) : order.upper_bound(bytes_view{bound});
+                if (it != order.end()) consider(*it);
+            }
+            if (const auto found = lmdb_ceiling(table, bound, inclusive)) consider(*found);
+            if (!best) return std::nullopt;
+            if (const auto value = get(table, *best)) return Entry{*best, *value};
+            bound.assign(best->begin(), best->end());  // deleted above LMDB: look after it
+            inclusive = false;
+        }
+    }
+
+    MDB_cursor* cursor(Table table) {
+        if (!cursors_[table]) check(mdb_cursor_open(txn_, dbis_[table], &cursors_[table]), "open cursor");
+        return cursors_[table];
+    }
+
+    std::optional<bytes_view> lmdb_ceiling(Table table, bytes_view key, bool inclusive) {
+        MDB_cursor* c = cursor(table);
+        MDB_val k = to_val(key);
+        MDB_val v;
+        // LMDB keys are never empty, and an empty key cannot be looked up: the first key.
+        int rc = key.empty() ? mdb_cursor_get(c, &k, &v, MDB_FIRST) : mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+        if (rc == 0 && !inclusive && KeyOrder::compare(view_of(k), key) == 0) rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+        if (rc == MDB_NOTFOUND) return std::nullopt;
+        check(rc, "cursor");
+        return view_of(k);
+    }
+
+    MDB_txn* txn_;
+    const std::array<MDB_dbi, kTableCount>& dbis_;
+    const Delta* dirty_;
+    Delta* pending_;
+    std::array<const Delta*, 2> layers_{};
+    size_t layer_count_ = 0;
+    std::array<MDB_cursor*, kTableCount> cursors_{};
 };
 
 /// Deletes every key that starts with `prefix` (an account's slots or storage-trie nodes).
-void erase_prefix(MDB_txn* txn, MDB_dbi dbi, bytes_view prefix) {
-    Cursor cursor(txn, dbi);
-    // Seek again after each delete: simpler than reasoning about a cursor's position after
-    // mdb_cursor_del, and each seek is one B-tree descent.
-    while (cursor.seek_in_prefix(prefix, prefix)) cursor.erase_current();
+void erase_prefix(View& view, Table table, bytes_view prefix) {
+    view.for_each_with_prefix(table, prefix, [&](bytes_view key, bytes_view) { view.erase(table, key); });
 }
 
-/// One trie's nodes in an LMDB table, under a key prefix (empty for the account trie, the
-/// address for a storage trie).
-class LmdbTrieNodeStore final : public mpt::TrieNodeStore {
+/// One trie's nodes in a table, under a key prefix (the address, for a storage trie).
+class StorageTrieStore final : public mpt::TrieNodeStore {
 public:
-    LmdbTrieNodeStore(MDB_txn* txn, MDB_dbi dbi, bytes_view prefix)
-        : txn_(txn), dbi_(dbi), key_(prefix.begin(), prefix.end()), prefix_size_(prefix.size()) {}
+    StorageTrieStore(View& view, bytes_view prefix) : view_(view), key_(prefix.begin(), prefix.end()), prefix_size_(prefix.size()) {}
 
     std::optional<mpt::StoredNode> load(mpt::NibblePath path) override {
-        const auto value = get(txn_, dbi_, key_for(path));
+        const auto value = view_.get(kStorageTrieTable, key_for(path));
         if (!value) return std::nullopt;
         mpt::StoredNode node;
-        node.encoded.assign(value->begin(), value->end());  // valid only until the next write: copy
+        node.encoded.assign(value->begin(), value->end());
         return node;
     }
-    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { put(txn_, dbi_, key_for(path), encoded_node); }
+    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { view_.put(kStorageTrieTable, key_for(path), encoded_node); }
     void store_leaf(mpt::NibblePath path, mpt::NibblePath, bytes_view, bytes_view, bytes_view encoded_node) override {
-        put(txn_, dbi_, key_for(path), encoded_node);  // storage tries keep no extra bytes
+        view_.put(kStorageTrieTable, key_for(path), encoded_node);  // storage tries keep no extra bytes
     }
-    void remove(mpt::NibblePath path) override { erase(txn_, dbi_, key_for(path)); }
+    void remove(mpt::NibblePath path) override { view_.erase(kStorageTrieTable, key_for(path)); }
 
 private:
     const bytes& key_for(mpt::NibblePath path) {
@@ -287,8 +483,7 @@ private:
         return key_;
     }
 
-    MDB_txn* txn_;
-    MDB_dbi dbi_;
+    View& view_;
     bytes key_;  // reused: the prefix, then the path of the latest call
     size_t prefix_size_;
 };
@@ -303,42 +498,25 @@ private:
 // stored below a leaf, so the leaf of a key is the entry at or just before the key
 // (entry_on_path): accounts are read by their key without walking the trie.
 
-/// The entry with the greatest key <= `key` if its key is a prefix of `key` (key, value; valid
-/// until the transaction's next write), or nullopt.
-std::optional<std::pair<bytes_view, bytes_view>> entry_on_path(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
-    MDB_cursor* cursor = nullptr;
-    check(mdb_cursor_open(txn, dbi, &cursor), "open cursor");
-    MDB_val k = to_val(key);
-    MDB_val v;
-    int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
-    if (rc == 0) {
-        const bytes_view found = view_of(k);
-        if (found.size() != key.size() || !std::equal(found.begin(), found.end(), key.begin()))
-            rc = mdb_cursor_get(cursor, &k, &v, MDB_PREV);
-    } else if (rc == MDB_NOTFOUND) {
-        rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST);
-    }
-    mdb_cursor_close(cursor);
-    if (rc == MDB_NOTFOUND) return std::nullopt;
-    check(rc, "cursor");
-    const bytes_view found = view_of(k);
-    if (found.size() > key.size() || !std::equal(found.begin(), found.end(), key.begin())) return std::nullopt;
-    return std::pair{found, view_of(v)};
+/// LMDB's entry with the greatest key <= `key` if its key is a prefix of `key`, or nullopt.
+std::optional<Entry> entry_on_path(View& view, Table table, bytes_view key) {
+    const auto found = view.lmdb_floor(table, key);
+    if (!found || found->key.size() > key.size() || !std::equal(found->key.begin(), found->key.end(), key.begin())) return std::nullopt;
+    return found;
 }
 
 /// The account trie's nodes, for one batch.
 class AccountTrieStore final : public mpt::TrieNodeStore {
 public:
     /// `hashed_keys`: keccak256 of addresses already known (the batch's), to save hashing.
-    AccountTrieStore(MDB_txn* txn, MDB_dbi top, MDB_dbi deep, const std::unordered_map<Address, Hash32>& hashed_keys)
-        : txn_(txn), top_(top), deep_(deep), hashed_keys_(hashed_keys) {}
+    AccountTrieStore(View& view, const std::unordered_map<Address, Hash32>& hashed_keys) : view_(view), hashed_keys_(hashed_keys) {}
 
     std::optional<mpt::StoredNode> load(mpt::NibblePath path) override {
-        const auto value = get(txn_, table(path), key_for(path));
+        const auto value = view_.get(table(path), key_for(path));
         if (!value) return std::nullopt;
         mpt::StoredNode node;
         if (!is_leaf_record(*value)) {
-            node.encoded.assign(value->begin(), value->end());  // valid only until the next write: copy
+            node.encoded.assign(value->begin(), value->end());
             return node;
         }
         const Address address = leaf_record_address(*value);
@@ -351,14 +529,14 @@ public:
         node.extra.assign(address.bytes.begin(), address.bytes.end());
         return node;
     }
-    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { put(txn_, table(path), key_for(path), encoded_node); }
+    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { view_.put(table(path), key_for(path), encoded_node); }
     void store_leaf(mpt::NibblePath path, mpt::NibblePath, bytes_view value, bytes_view extra, bytes_view) override {
-        put(txn_, table(path), key_for(path), leaf_record(extra, value));
+        view_.put(table(path), key_for(path), leaf_record(extra, value));
     }
-    void remove(mpt::NibblePath path) override { erase(txn_, table(path), key_for(path)); }
+    void remove(mpt::NibblePath path) override { view_.erase(table(path), key_for(path)); }
 
 private:
-    MDB_dbi table(mpt::NibblePath path) const { return path.size() < kTopDepth ? top_ : deep_; }
+    static Table table(mpt::NibblePath path) { return path.size() < kTopDepth ? kAccountTrieTopTable : kAccountTrieTable; }
     const bytes& key_for(mpt::NibblePath path) {
         key_.clear();
         if (path.size() < kTopDepth) key_.push_back(0);
@@ -366,33 +544,78 @@ private:
         return key_;
     }
 
-    MDB_txn* txn_;
-    MDB_dbi top_, deep_;
+    View& view_;
     const std::unordered_map<Address, Hash32>& hashed_keys_;
     bytes key_;  // reused: the key of the latest call
 };
 
-/// The leaf record of `address` (whose key in the trie is `hashed_key`), or nullopt. Valid until
-/// the transaction's next write.
-std::optional<bytes_view> find_account_leaf(MDB_txn* txn, MDB_dbi top, MDB_dbi deep, const Address& address, const Hash32& hashed_key) {
+/// The leaf record of `address` in LMDB (whose key in the trie is `hashed_key`), or nullopt.
+/// Only for an account not written above LMDB: LMDB's trie is the one of the last write-back,
+/// whose leaf records hold the accounts written since no more.
+std::optional<bytes_view> find_account_leaf(View& view, const Address& address, const Hash32& hashed_key) {
     std::array<uint8_t, 1 + 64> key;  // the top table's prefix, then the key's nibbles
     key[0] = 0;
     const auto nibbles = key_nibbles(hashed_key);
     std::copy(nibbles.begin(), nibbles.end(), key.begin() + 1);
-    const auto is_it = [&](const auto& entry) {
-        return entry && is_leaf_record(entry->second) && leaf_record_address(entry->second) == address;
+    const auto is_it = [&](const std::optional<Entry>& entry) {
+        return entry && is_leaf_record(entry->value) && leaf_record_address(entry->value) == address;
     };
     // Below the top levels first: there are all leaves but those of a small trie. A node there
     // on the key's path means that the key's leaf, if any, is there too.
-    if (const auto entry = entry_on_path(txn, deep, bytes_view{key}.subspan(1)))
-        return is_it(entry) ? std::optional{entry->second} : std::nullopt;
-    if (const auto entry = entry_on_path(txn, top, key); is_it(entry)) return entry->second;
+    if (const auto entry = entry_on_path(view, kAccountTrieTable, bytes_view{key}.subspan(1)))
+        return is_it(entry) ? std::optional{entry->value} : std::nullopt;
+    if (const auto entry = entry_on_path(view, kAccountTrieTopTable, key); is_it(entry)) return entry->value;
     return std::nullopt;
 }
 
-/// Directories opened by an LmdbDatabase of this process: LMDB forbids a second open.
+// ---------------------------------------------------------------------------------------------
+// The journal: one entry per commit not yet written back, RLP [change set, [[table, key,
+// deleted (0/1), value], ...]], replayed in order when the database opens.
+
+bytes encode_journal_entry(const ChangeSet& changes, std::span<const RecordWrite> records) {
+    ChangeSet kept;
+    kept.accounts = changes.accounts;
+    for (const auto& code : changes.codes)
+        if (code.second) kept.codes.push_back(code);  // a missing code is not applied: not journaled either
+    rlp::ListBuilder list;
+    for (const RecordWrite& write : records)
+        list.add_raw(rlp::ListBuilder{}
+                         .add(write.table)
+                         .add(write.key)
+                         .add(uint64_t{write.value ? 0u : 1u})
+                         .add(write.value ? bytes_view{*write.value} : bytes_view{})
+                         .finish());
+    return rlp::ListBuilder{}.add_raw(encode_change_set(kept)).add_raw(list.finish()).finish();
+}
+
+std::pair<ChangeSet, std::vector<RecordWrite>> decode_journal_entry(bytes_view encoded) {
+    const auto damaged = [] { return DatabaseError("damaged journal entry in the state database"); };
+    const auto top = rlp::decode_item(encoded);
+    if (!top || !top->is_list) throw damaged();
+    const auto parts = rlp::list_items(*top);
+    if (!parts || parts->size() != 2 || !(*parts)[1].is_list) throw damaged();
+    auto changes = decode_change_set((*parts)[0].encoded);
+    if (!changes) throw damaged();
+    const auto items = rlp::list_items((*parts)[1]);
+    if (!items) throw damaged();
+    std::vector<RecordWrite> records;
+    for (const rlp::Item& item : *items) {
+        const auto fields = rlp::list_items(item);
+        if (!fields || fields->size() != 4 || (*fields)[0].is_list || (*fields)[1].is_list || (*fields)[3].is_list) throw damaged();
+        const auto deleted = rlp::to_u64((*fields)[2]);
+        if (!deleted || *deleted > 1) throw damaged();
+        RecordWrite& write = records.emplace_back();
+        write.table.assign((*fields)[0].payload.begin(), (*fields)[0].payload.end());
+        write.key.assign((*fields)[1].payload.begin(), (*fields)[1].payload.end());
+        if (*deleted == 0) write.value.emplace((*fields)[3].payload.begin(), (*fields)[3].payload.end());
+    }
+    return {std::move(*changes), std::move(records)};
+}
+
+/// Directories opened by an LmdbDatabase of this process: LMDB forbids a second open. Keyed by
+/// process id too: a child made by fork() inherits the set but none of the opens.
 std::mutex open_directories_mutex;
-std::set<std::string> open_directories;
+std::set<std::pair<pid_t, std::string>> open_directories;
 
 }  // namespace
 
@@ -401,10 +624,25 @@ std::set<std::string> open_directories;
 struct LmdbDatabase::Impl {
     MDB_env* env = nullptr;
     std::string registered_directory;
+    pid_t registered_pid = 0;
     size_t max_map_size = 0;
     size_t max_key_size = 0;
+    int lock_file = -1;
 
-    MDB_dbi account_trie_top = 0, account_trie = 0, storage = 0, code = 0, storage_trie = 0, records = 0, metadata = 0;
+    std::array<MDB_dbi, kTableCount> dbis{};
+    MDB_dbi journal = 0;
+
+    /// Write-back (see LmdbOptions::write_back_memory): 0 writes every commit through.
+    size_t write_back_memory = 0;
+    size_t write_back_entries = 0;
+    /// The commits not written back yet (write-back mode), and how many journal entries hold them.
+    /// Written by the committing thread with commit_mutex and this mutex held; read by readers
+    /// with this mutex shared.
+    Delta dirty;
+    std::shared_mutex dirty_mutex;
+    uint64_t next_journal_key = 0;
+    uint64_t write_backs = 0;
+    double write_back_seconds = 0;
 
     class ReadTxn;
     class WriteTxn;
@@ -421,14 +659,19 @@ struct LmdbDatabase::Impl {
     ~Impl() {
         for (MDB_txn* txn : idle_readers) mdb_txn_abort(txn);
         if (env) mdb_env_close(env);
+        if (lock_file >= 0) ::close(lock_file);
         if (!registered_directory.empty()) {
             std::lock_guard lock(open_directories_mutex);
-            open_directories.erase(registered_directory);
+            open_directories.erase({registered_pid, registered_directory});
         }
     }
 
+    bool writes_back() const noexcept { return write_back_memory != 0; }
+
     void open(const std::filesystem::path& dir, const LmdbOptions& options);
     void open_tables(const std::filesystem::path& dir);
+    void lock_directory(const std::filesystem::path& dir);
+    void replay_journal();
 
     /// Called with the map exclusively locked.
     void drop_idle_readers() {
@@ -463,19 +706,39 @@ struct LmdbDatabase::Impl {
         check(mdb_env_set_mapsize(env, next), "grow map");
     }
 
-    ChangeSet apply(MDB_txn* txn, const ChangeSet& changes, std::span<const RecordWrite> writes);
+    /// Applies `changes` and `records` through `view` and returns the reverse change set.
+    ChangeSet apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes);
     /// `hashed_key`: keccak256(address).
-    std::optional<StoredAccount> load_account(MDB_txn* txn, const Address& address, const Hash32& hashed_key);
-    uint256 load_slot(MDB_txn* txn, const Address& address, const uint256& key);
-    std::vector<std::pair<uint256, uint256>> load_slots(MDB_txn* txn, const Address& address);
-    void drop_storage(MDB_txn* txn, const Address& address);
-    Hash32 write_storage(MDB_txn* txn, const Address& address, const std::vector<std::pair<uint256, uint256>>& slots);
+    static std::optional<StoredAccount> load_account(View& view, const Address& address, const Hash32& hashed_key);
+    static uint256 load_slot(View& view, const Address& address, const uint256& key);
+    static std::vector<std::pair<uint256, uint256>> load_slots(View& view, const Address& address);
+    static void drop_storage(View& view, const Address& address);
+    static Hash32 write_storage(View& view, const Address& address, const std::vector<std::pair<uint256, uint256>>& slots);
+    static Hash32 root_in(View& view) {
+        const auto root = view.get(kMetadataTable, as_view(kStateRootKey));
+        if (!root || root->size() != 32) throw DatabaseError("corrupt metadata: no state root");
+        return Hash32::from(*root);
+    }
+
+    /// The commit protocol shared by every kind of commit. `body(view, records)` applies the
+    /// commit's writes through `view`, appends the records it applied to `records` (for the
+    /// journal) and returns whether to keep them. The caller holds commit_mutex. Returns what
+    /// `body` returned.
+    template <typename Body>
+    bool transact(const ChangeSet& changes, Body&& body);
+    /// Writes every dirty entry to the tables and empties the journal, in one write transaction.
+    /// The caller holds commit_mutex.
+    void write_back();
+    /// Reads through the dirty delta and LMDB (readers of any thread).
+    template <typename Read>
+    auto read(Read&& read_with);
 };
 
 /// A read transaction from the pool of reset ones, for the duration of one read call.
 class LmdbDatabase::Impl::ReadTxn {
 public:
-    explicit ReadTxn(Impl& db) : db_(db), map_lock_(db.map_mutex) {
+    /// `commit_lock_held`: the caller holds commit_mutex (a commit reading through the layers).
+    explicit ReadTxn(Impl& db, bool commit_lock_held = false) : db_(db), map_lock_(db.map_mutex) {
         for (bool adopted = false;; adopted = true) {
             MDB_txn* txn = nullptr;
             {
@@ -498,7 +761,9 @@ public:
             }
             if (rc != MDB_MAP_RESIZED || adopted) fail("begin read transaction", rc);
             map_lock_.unlock();
-            {
+            if (commit_lock_held) {
+                db_.adopt_map_size();
+            } else {
                 std::lock_guard commit_lock(db_.commit_mutex);
                 db_.adopt_map_size();
             }
@@ -555,6 +820,42 @@ private:
     MDB_txn* txn_ = nullptr;
 };
 
+namespace {
+
+void put(MDB_txn* txn, MDB_dbi dbi, bytes_view key, bytes_view value) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    check_write(mdb_put(txn, dbi, &k, &v, 0), "write");
+}
+
+void erase(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
+    MDB_val k = to_val(key);
+    const int rc = mdb_del(txn, dbi, &k, nullptr);
+    if (rc != MDB_NOTFOUND) check_write(rc, "delete");
+}
+
+/// Writes a delta's entries into LMDB tables, each table in key order (neighbouring keys share
+/// pages: each page is dirtied once, and the B-tree descents stay in the cache).
+void write_delta(MDB_txn* txn, const std::array<MDB_dbi, kTableCount>& dbis, const Delta& delta) {
+    for (size_t t = 0; t < kTableCount; ++t) {
+        const auto& entries = delta.tables[t].entries;
+        std::vector<const std::pair<const bytes, std::optional<bytes>>*> sorted;
+        sorted.reserve(entries.size());
+        for (const auto& entry : entries) sorted.push_back(&entry);
+        std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return KeyOrder::compare(a->first, b->first) < 0; });
+        for (const auto* entry : sorted) {
+            if (entry->second)
+                put(txn, dbis[t], entry->first, *entry->second);
+            else
+                erase(txn, dbis[t], entry->first);
+        }
+    }
+}
+
+bytes journal_key(uint64_t sequence) { return block_number_key(sequence); }
+
+}  // namespace
+
 void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOptions& options) {
     const std::string name = dir.string();
     std::error_code ec;
@@ -570,15 +871,18 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
     if (ec) throw DatabaseError("cannot resolve " + name + ": " + ec.message());
     {
         std::lock_guard lock(open_directories_mutex);
-        if (!open_directories.insert(canonical).second)
+        if (!open_directories.insert({::getpid(), canonical}).second)
             throw DatabaseError(name + " is already open in this process (LMDB allows one open per process)");
     }
     registered_directory = canonical;
+    registered_pid = ::getpid();
 
+    write_back_memory = options.write_back_memory;
+    write_back_entries = options.write_back_entries;
     max_map_size = std::max(kMinMapSize, options.max_map_size / kPageSize * kPageSize);
     const size_t initial = std::min(max_map_size, std::max(kMinMapSize, round_up_to_page(options.initial_map_size)));
     check(mdb_env_create(&env), "create environment");
-    check(mdb_env_set_maxdbs(env, 8), "set max tables");
+    check(mdb_env_set_maxdbs(env, 10), "set max tables");
     check(mdb_env_set_mapsize(env, initial), "set map size");
     // MDB_NOTLS: read transactions belong to their handle, not their thread, so the pool of
     // reset transactions can serve any thread.
@@ -592,16 +896,31 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
     if (rc == MDB_VERSION_MISMATCH)
         throw DatabaseError(name + " was written by an LMDB version whose file format this build cannot read");
     if (rc != 0) fail("open " + name, rc);
+    lock_directory(dir);
     int dead_readers = 0;
     check(mdb_reader_check(env, &dead_readers), "clear stale readers");  // slots of crashed processes
     max_key_size = static_cast<size_t>(mdb_env_get_maxkeysize(env));
     open_tables(dir);
+    replay_journal();
+}
+
+void LmdbDatabase::Impl::lock_directory(const std::filesystem::path& dir) {
+    // A process that writes back keeps commits in memory that other processes cannot see: it
+    // must be alone. Write-through processes may share the directory (LMDB serialises them).
+    const std::string path = (dir / "polyvm.lock").string();
+    lock_file = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_file < 0) throw DatabaseError("cannot open " + path + ": " + std::strerror(errno));
+    if (::flock(lock_file, (writes_back() ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
+        throw DatabaseError(dir.string() + " is in use by another process" +
+                            (writes_back() ? std::string(" (a process that writes back commits must have the database to itself)")
+                                           : std::string(" that keeps commits in memory (it must have the database to itself)")));
 }
 
 void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
     const std::string name = dir.string();
     std::lock_guard commit_lock(commit_mutex);
     WriteTxn txn(*this);
+    MDB_dbi& metadata = dbis[kMetadataTable];
     int rc = mdb_dbi_open(txn.get(), "metadata", 0, &metadata);
     const bool fresh = rc == MDB_NOTFOUND;
     if (fresh) {
@@ -616,17 +935,21 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
         throw DatabaseError(name + " holds an LMDB database that is not a polyvm state database (\"metadata\" is not a table)");
     } else {
         check(rc, "open metadata table");
-        const auto version = get(txn.get(), metadata, as_view(kSchemaVersionKey));
-        if (!version || version->size() != 4) throw DatabaseError(name + " is not a polyvm state database (no schema version in its metadata)");
-        const uint32_t found = (uint32_t{(*version)[0]} << 24) | (uint32_t{(*version)[1]} << 16) |
-                               (uint32_t{(*version)[2]} << 8) | uint32_t{(*version)[3]};
+        MDB_val k = to_val(as_view(kSchemaVersionKey));
+        MDB_val v;
+        rc = mdb_get(txn.get(), metadata, &k, &v);
+        if (rc != 0 || v.mv_size != 4) throw DatabaseError(name + " is not a polyvm state database (no schema version in its metadata)");
+        const bytes_view version = view_of(v);
+        const uint32_t found = (uint32_t{version[0]} << 24) | (uint32_t{version[1]} << 16) | (uint32_t{version[2]} << 8) | uint32_t{version[3]};
         if (found != kSchemaVersion)
             throw DatabaseError(name + " has database schema version " + std::to_string(found) + ", but this build reads schema version " +
                                 std::to_string(kSchemaVersion) + " only");
     }
     const std::pair<const char*, MDB_dbi*> tables[] = {
-        {"account_trie_top", &account_trie_top}, {"account_trie", &account_trie}, {"storage", &storage},
-        {"code", &code},                         {"storage_trie", &storage_trie}, {"records", &records},
+        {"account_trie_top", &dbis[kAccountTrieTopTable]}, {"account_trie", &dbis[kAccountTrieTable]},
+        {"storage", &dbis[kStorageTable]},                 {"code", &dbis[kCodeTable]},
+        {"storage_trie", &dbis[kStorageTrieTable]},        {"records", &dbis[kRecordsTable]},
+        {"journal", &journal},
     };
     for (const auto& [table, handle] : tables) {
         rc = mdb_dbi_open(txn.get(), table, fresh ? MDB_CREATE : 0, handle);
@@ -648,34 +971,72 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
     }
 }
 
-std::optional<StoredAccount> LmdbDatabase::Impl::load_account(MDB_txn* txn, const Address& address, const Hash32& hashed_key) {
-    const auto record = find_account_leaf(txn, account_trie_top, account_trie, address, hashed_key);
+void LmdbDatabase::Impl::replay_journal() {
+    // The commits a process made durable by their journal entries but did not write back before
+    // it stopped: applied again, in order, over the tables they were applied to.
+    std::lock_guard commit_lock(commit_mutex);
+    std::vector<bytes> entries;
+    {
+        ReadTxn txn(*this, true);
+        MDB_cursor* cursor = nullptr;
+        check(mdb_cursor_open(txn.get(), journal, &cursor), "open cursor");
+        MDB_val k, v;
+        for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc != MDB_NOTFOUND; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+            if (rc != 0) {
+                mdb_cursor_close(cursor);
+                fail("cursor", rc);
+            }
+            if (k.mv_size != 8) {
+                mdb_cursor_close(cursor);
+                throw DatabaseError("damaged journal key in the state database");
+            }
+            entries.emplace_back(view_of(v).begin(), view_of(v).end());
+            next_journal_key = 0;
+            for (size_t i = 0; i < 8; ++i) next_journal_key = (next_journal_key << 8) | static_cast<const uint8_t*>(k.mv_data)[i];
+            ++next_journal_key;
+        }
+        mdb_cursor_close(cursor);
+    }
+    for (const bytes& entry : entries) {
+        const auto [changes, records] = decode_journal_entry(entry);
+        Delta pending;
+        {
+            ReadTxn txn(*this, true);
+            View view(txn.get(), dbis, &dirty, &pending);
+            apply(view, changes, records);
+        }
+        dirty.absorb(std::move(pending));
+    }
+    if (!entries.empty() && !writes_back()) write_back();  // opened write-through: leave no journal
+}
+
+std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address, const Hash32& hashed_key) {
+    if (auto written = view.written_account(address)) return std::move(*written);
+    const auto record = find_account_leaf(view, address, hashed_key);
     if (!record) return std::nullopt;
     return decode_stored_account(record->subspan(kLeafRecordHeader));
 }
 
-uint256 LmdbDatabase::Impl::load_slot(MDB_txn* txn, const Address& address, const uint256& key) {
-    const auto value = get(txn, storage, storage_key(address, key));
+uint256 LmdbDatabase::Impl::load_slot(View& view, const Address& address, const uint256& key) {
+    const auto value = view.get(kStorageTable, storage_key(address, key));
     return value ? decode_slot_value(*value) : uint256{};
 }
 
-std::vector<std::pair<uint256, uint256>> LmdbDatabase::Impl::load_slots(MDB_txn* txn, const Address& address) {
+std::vector<std::pair<uint256, uint256>> LmdbDatabase::Impl::load_slots(View& view, const Address& address) {
     std::vector<std::pair<uint256, uint256>> slots;
-    Cursor cursor(txn, storage);
-    for (bool found = cursor.seek_in_prefix(address, address); found; found = cursor.next_in_prefix(address)) {
-        if (cursor.key().size() != 52) throw DatabaseError("corrupt key in the storage table");
-        slots.emplace_back(uint256::from_be(cursor.key().subspan(20)), decode_slot_value(cursor.value()));
-    }
+    view.for_each_with_prefix(kStorageTable, address, [&](bytes_view key, bytes_view value) {
+        if (key.size() != 52) throw DatabaseError("corrupt key in the storage table");
+        slots.emplace_back(uint256::from_be(key.subspan(20)), decode_slot_value(value));
+    });
     return slots;
 }
 
-void LmdbDatabase::Impl::drop_storage(MDB_txn* txn, const Address& address) {
-    erase_prefix(txn, storage, address);
-    erase_prefix(txn, storage_trie, address);
+void LmdbDatabase::Impl::drop_storage(View& view, const Address& address) {
+    erase_prefix(view, kStorageTable, address);
+    erase_prefix(view, kStorageTrieTable, address);
 }
 
-Hash32 LmdbDatabase::Impl::write_storage(MDB_txn* txn, const Address& address,
-                                         const std::vector<std::pair<uint256, uint256>>& slots) {
+Hash32 LmdbDatabase::Impl::write_storage(View& view, const Address& address, const std::vector<std::pair<uint256, uint256>>& slots) {
     std::vector<mpt::TrieWrite> trie_writes;
     trie_writes.reserve(slots.size());
     for (const auto& [key, value] : slots) {
@@ -684,19 +1045,19 @@ Hash32 LmdbDatabase::Impl::write_storage(MDB_txn* txn, const Address& address,
         mpt::TrieWrite& write = trie_writes.emplace_back();
         write.key.assign(hashed_key.bytes.begin(), hashed_key.bytes.end());
         if (value.is_zero()) {
-            erase(txn, storage, slot);  // an empty trie value deletes as well
+            view.erase(kStorageTable, slot);  // an empty trie value deletes as well
         } else {
-            put(txn, storage, slot, minimal_be(value));
+            view.put(kStorageTable, slot, minimal_be(value));
             write.value = rlp::encode(value);
         }
     }
-    LmdbTrieNodeStore nodes(txn, storage_trie, address);
+    StorageTrieStore nodes(view, address);
     return mpt::update_trie(nodes, trie_writes);
 }
 
-ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std::span<const RecordWrite> writes) {
+ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes) {
     for (const auto& [hash, bytecode] : changes.codes)
-        if (bytecode) put_if_absent(txn, code, hash, *bytecode);  // content-addressed: never replaced
+        if (bytecode && !view.get(kCodeTable, hash)) view.put(kCodeTable, hash, *bytecode);  // content-addressed: never replaced
 
     // Accounts are applied one after the other (a change set may name an address twice); the
     // account trie takes all of them in one batch at the end, where the last write of a key wins.
@@ -715,7 +1076,7 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
         const Hash32& hashed_address = known->second;
         const auto earlier = written.find(change.address);
         const std::optional<StoredAccount> before =
-            earlier != written.end() ? earlier->second : load_account(txn, change.address, hashed_address);
+            earlier != written.end() ? earlier->second : load_account(view, change.address, hashed_address);
 
         // The reverse entry, exactly as MemoryDatabase builds it.
         AccountChange& undo = reverse.accounts.emplace_back();
@@ -724,10 +1085,10 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
             undo.account = before->info;
             if (change.storage_wiped || !change.account) {
                 undo.storage_wiped = true;
-                undo.storage = load_slots(txn, change.address);
+                undo.storage = load_slots(view, change.address);
             } else {
                 undo.storage.reserve(change.storage.size());
-                for (const auto& [key, value] : change.storage) undo.storage.emplace_back(key, load_slot(txn, change.address, key));
+                for (const auto& [key, value] : change.storage) undo.storage.emplace_back(key, load_slot(view, change.address, key));
             }
         } else {
             undo.storage_wiped = true;
@@ -737,7 +1098,7 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
         trie_write.key.assign(hashed_address.bytes.begin(), hashed_address.bytes.end());
         if (!change.account) {
             if (before) {
-                drop_storage(txn, change.address);
+                drop_storage(view, change.address);
                 account_writes.push_back(std::move(trie_write));  // empty value: delete
                 written.insert_or_assign(change.address, std::nullopt);
             }
@@ -745,10 +1106,10 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
         }
         Hash32 storage_root = before ? before->storage_root : kEmptyTrieRoot;
         if (before && change.storage_wiped) {
-            drop_storage(txn, change.address);
+            drop_storage(view, change.address);
             storage_root = kEmptyTrieRoot;
         }
-        if (!change.storage.empty()) storage_root = write_storage(txn, change.address, change.storage);
+        if (!change.storage.empty()) storage_root = write_storage(view, change.address, change.storage);
         AccountInfo info = *change.account;
         info.has_storage = storage_root != kEmptyTrieRoot;
         trie_write.value = encode_account(info, storage_root);
@@ -760,15 +1121,112 @@ ChangeSet LmdbDatabase::Impl::apply(MDB_txn* txn, const ChangeSet& changes, std:
     for (const RecordWrite& write : writes) {
         const bytes key = record_key(write.table, write.key);
         if (write.value)
-            put(txn, records, key, *write.value);
+            view.put(kRecordsTable, key, *write.value);
         else
-            erase(txn, records, key);
+            view.erase(kRecordsTable, key);
     }
 
-    AccountTrieStore account_nodes(txn, account_trie_top, account_trie, hashed_keys);
+    for (const auto& [address, account] : written) view.record_account(address, account);
+    AccountTrieStore account_nodes(view, hashed_keys);
     const Hash32 root = mpt::update_trie(account_nodes, account_writes);
-    put(txn, metadata, as_view(kStateRootKey), root);
+    view.put(kMetadataTable, as_view(kStateRootKey), root);
     return reverse;
+}
+
+template <typename Body>
+bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
+    if (!writes_back()) {
+        // Write-through: applied over a write transaction (so that no other process commits in
+        // between), then the delta written into it and committed.
+        for (;;) {
+            {
+                WriteTxn txn(*this);
+                try {
+                    Delta pending;
+                    {
+                        View view(txn.get(), dbis, nullptr, &pending);
+                        std::vector<RecordWrite> records;
+                        if (!body(view, records)) return false;
+                    }  // the view's cursors close before the transaction ends
+                    write_delta(txn.get(), dbis, pending);
+                    txn.commit();
+                    return true;
+                } catch (const MapFull&) {
+                    // The transaction is aborted at the end of this scope; then the map grows.
+                }
+            }
+            grow_map();
+        }
+    }
+
+    // Write-back: applied over the dirty delta and a read snapshot (this process is the only
+    // writer), made durable by one journal entry, then kept in memory.
+    Delta pending;
+    std::vector<RecordWrite> records;
+    {
+        ReadTxn txn(*this, true);
+        View view(txn.get(), dbis, &dirty, &pending);
+        if (!body(view, records)) return false;
+    }
+    const bytes entry = encode_journal_entry(changes, records);
+    for (;;) {
+        {
+            WriteTxn txn(*this);
+            try {
+                put(txn.get(), journal, journal_key(next_journal_key), entry);
+                txn.commit();
+                break;
+            } catch (const MapFull&) {
+            }
+        }
+        grow_map();  // throws "database full" when it cannot: nothing was committed
+    }
+    ++next_journal_key;
+    {
+        std::unique_lock lock(dirty_mutex);
+        dirty.absorb(std::move(pending));
+    }
+    if (dirty.memory > write_back_memory || dirty.entries > write_back_entries) {
+        try {
+            write_back();
+        } catch (const DatabaseError&) {
+            // The commit is in the journal: it stands. The entries stay dirty and the next
+            // commit tries again (a full database then refuses that commit).
+        }
+    }
+    return true;
+}
+
+void LmdbDatabase::Impl::write_back() {
+    if (dirty.empty() && next_journal_key == 0) return;
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        {
+            WriteTxn txn(*this);
+            try {
+                write_delta(txn.get(), dbis, dirty);
+                check_write(mdb_drop(txn.get(), journal, 0), "empty the journal");
+                txn.commit();
+                break;
+            } catch (const MapFull&) {
+            }
+        }
+        grow_map();
+    }
+    // The tables now hold what the delta held: readers see the same state with it or without it.
+    std::unique_lock lock(dirty_mutex);
+    dirty = Delta{};
+    next_journal_key = 0;
+    ++write_backs;
+    write_back_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <typename Read>
+auto LmdbDatabase::Impl::read(Read&& read_with) {
+    std::shared_lock dirty_lock(dirty_mutex);
+    ReadTxn txn(*this);
+    View view(txn.get(), dbis, dirty.empty() ? nullptr : &dirty, nullptr);
+    return read_with(view);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -777,25 +1235,36 @@ LmdbDatabase::LmdbDatabase(const std::filesystem::path& dir, LmdbOptions options
     impl_->open(dir, options);
 }
 
-LmdbDatabase::~LmdbDatabase() = default;
+LmdbDatabase::~LmdbDatabase() {
+    if (!impl_->writes_back()) return;
+    try {
+        std::lock_guard lock(impl_->commit_mutex);
+        impl_->write_back();
+        check(mdb_env_sync(impl_->env, 1), "sync to disk");
+    } catch (const std::exception&) {
+        // The journal still holds every commit: the next open replays it.
+    }
+}
 
 std::optional<AccountInfo> LmdbDatabase::read_account(const Address& address) {
-    Impl::ReadTxn txn(*impl_);
-    const auto account = impl_->load_account(txn.get(), address, keccak256(address));
-    if (!account) return std::nullopt;
-    return account->info;
+    const Hash32 hashed_key = keccak256(address);
+    return impl_->read([&](View& view) -> std::optional<AccountInfo> {
+        const auto account = Impl::load_account(view, address, hashed_key);
+        if (!account) return std::nullopt;
+        return account->info;
+    });
 }
 
 uint256 LmdbDatabase::read_storage(const Address& address, const uint256& key) {
-    Impl::ReadTxn txn(*impl_);
-    return impl_->load_slot(txn.get(), address, key);
+    return impl_->read([&](View& view) { return Impl::load_slot(view, address, key); });
 }
 
 std::shared_ptr<const bytes> LmdbDatabase::read_code(const Hash32& code_hash) {
-    Impl::ReadTxn txn(*impl_);
-    const auto stored = get(txn.get(), impl_->code, code_hash);
-    if (!stored) return nullptr;
-    return std::make_shared<const bytes>(stored->begin(), stored->end());
+    return impl_->read([&](View& view) -> std::shared_ptr<const bytes> {
+        const auto stored = view.get(kCodeTable, code_hash);
+        if (!stored) return nullptr;
+        return std::make_shared<const bytes>(stored->begin(), stored->end());
+    });
 }
 
 std::optional<Hash32> LmdbDatabase::read_block_hash(uint64_t number) {
@@ -814,24 +1283,20 @@ void check_record_writes(std::span<const RecordWrite> records, size_t max_key_si
                                 std::to_string(max_key_size) + " bytes with the table name); nothing was written");
     }
 }
+
+void append_records(std::vector<RecordWrite>& out, std::span<const RecordWrite> records) { out.insert(out.end(), records.begin(), records.end()); }
 }  // namespace
 
 ChangeSet LmdbDatabase::commit(const ChangeSet& changes, std::span<const RecordWrite> records) {
     check_record_writes(records, impl_->max_key_size);
     std::lock_guard lock(impl_->commit_mutex);
-    for (;;) {
-        {
-            Impl::WriteTxn txn(*impl_);
-            try {
-                ChangeSet reverse = impl_->apply(txn.get(), changes, records);
-                txn.commit();
-                return reverse;
-            } catch (const MapFull&) {
-                // The transaction is aborted at the end of this scope; then the map grows.
-            }
-        }
-        impl_->grow_map();
-    }
+    ChangeSet reverse;
+    impl_->transact(changes, [&](View& view, std::vector<RecordWrite>& journaled) {
+        reverse = impl_->apply(view, changes, records);
+        append_records(journaled, records);
+        return true;
+    });
+    return reverse;
 }
 
 CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<const RecordWrite> records,
@@ -839,110 +1304,113 @@ CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<c
     check_record_writes(records, impl_->max_key_size);
     if (reverse_record) check_record_writes(std::span<const RecordWrite>(&*reverse_record, 1), impl_->max_key_size);
     std::lock_guard lock(impl_->commit_mutex);
-    for (;;) {
-        {
-            Impl::WriteTxn txn(*impl_);
-            try {
-                CheckedCommit out;
-                ChangeSet reverse = impl_->apply(txn.get(), changes, records);
-                const auto root = get(txn.get(), impl_->metadata, as_view(kStateRootKey));
-                out.root = Hash32::from(*root);
-                if (out.root != expected_root) return out;  // aborted with the transaction
-                if (reverse_record)
-                    put(txn.get(), impl_->records, record_key(reverse_record->table, reverse_record->key),
-                        encode_change_set(reverse));
-                txn.commit();
-                out.committed = true;
-                out.reverse = std::move(reverse);
-                return out;
-            } catch (const MapFull&) {
-            }
+    CheckedCommit out;
+    out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>& journaled) {
+        ChangeSet reverse = impl_->apply(view, changes, records);
+        out.root = Impl::root_in(view);
+        if (out.root != expected_root) return false;
+        append_records(journaled, records);
+        if (reverse_record) {
+            RecordWrite undo{reverse_record->table, reverse_record->key, encode_change_set(reverse)};
+            impl_->apply(view, ChangeSet{}, std::span<const RecordWrite>(&undo, 1));
+            journaled.push_back(std::move(undo));
         }
-        impl_->grow_map();
-    }
+        out.reverse = std::move(reverse);
+        return true;
+    });
+    if (!out.committed) out.reverse = ChangeSet{};
+    return out;
 }
 
 CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) {
     std::lock_guard lock(impl_->commit_mutex);
-    for (;;) {
-        {
-            Impl::WriteTxn txn(*impl_);
-            try {
-                CheckedCommit out;
-                out.reverse = impl_->apply(txn.get(), changes, {});
-                out.root = Hash32::from(*get(txn.get(), impl_->metadata, as_view(kStateRootKey)));
-                const std::vector<RecordWrite> records = make_records(out.root, out.reverse);
-                check_record_writes(records, impl_->max_key_size);
-                impl_->apply(txn.get(), ChangeSet{}, records);
-                txn.commit();
-                out.committed = true;
-                return out;
-            } catch (const MapFull&) {
-            }
-        }
-        impl_->grow_map();
-    }
+    CheckedCommit out;
+    out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>& journaled) {
+        out.reverse = impl_->apply(view, changes, {});
+        out.root = Impl::root_in(view);
+        const std::vector<RecordWrite> records = make_records(out.root, out.reverse);
+        check_record_writes(records, impl_->max_key_size);
+        impl_->apply(view, ChangeSet{}, records);
+        append_records(journaled, records);
+        return true;
+    });
+    return out;
 }
 
 Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
     std::lock_guard lock(impl_->commit_mutex);
-    for (;;) {
-        {
-            Impl::WriteTxn txn(*impl_);
-            try {
-                impl_->apply(txn.get(), changes, {});
-                const auto root = get(txn.get(), impl_->metadata, as_view(kStateRootKey));
-                return Hash32::from(*root);  // the transaction is aborted: nothing is written
-            } catch (const MapFull&) {
-            }
-        }
-        impl_->grow_map();
-    }
+    Hash32 root;
+    impl_->transact(changes, [&](View& view, std::vector<RecordWrite>&) {
+        impl_->apply(view, changes, {});
+        root = Impl::root_in(view);
+        return false;  // nothing is written
+    });
+    return root;
 }
 
 void LmdbDatabase::sync_to_disk() { check(mdb_env_sync(impl_->env, 1), "sync to disk"); }
 
+void LmdbDatabase::write_back() {
+    std::lock_guard lock(impl_->commit_mutex);
+    impl_->write_back();
+}
+
 std::optional<bytes> LmdbDatabase::read_record(std::string_view table, bytes_view key) {
     if (table.size() > kMaxTableNameSize || 1 + table.size() + key.size() > impl_->max_key_size) return std::nullopt;  // never stored
-    Impl::ReadTxn txn(*impl_);
-    const auto value = get(txn.get(), impl_->records, record_key(table, key));
-    if (!value) return std::nullopt;
-    return bytes(value->begin(), value->end());
+    const bytes stored_key = record_key(table, key);
+    return impl_->read([&](View& view) -> std::optional<bytes> {
+        const auto value = view.get(kRecordsTable, stored_key);
+        if (!value) return std::nullopt;
+        return bytes(value->begin(), value->end());
+    });
 }
 
 Hash32 LmdbDatabase::state_root() {
-    Impl::ReadTxn txn(*impl_);
-    const auto root = get(txn.get(), impl_->metadata, as_view(kStateRootKey));
-    if (!root || root->size() != 32) throw DatabaseError("corrupt metadata: no state root");
-    return Hash32::from(*root);
+    return impl_->read([&](View& view) { return Impl::root_in(view); });
 }
 
 std::vector<StateDatabase::DumpedAccount> LmdbDatabase::dump() {
-    std::vector<DumpedAccount> out;
-    Impl::ReadTxn txn(*impl_);
-    // The accounts are the leaf records (in key order): sorted by address once all are read.
-    const auto add = [&](bytes_view data) {
-        if (!is_leaf_record(data)) return;
-        DumpedAccount& account = out.emplace_back();
-        account.address = leaf_record_address(data);
-        account.info = decode_stored_account(data.subspan(kLeafRecordHeader)).info;
-    };
-    for (const MDB_dbi table : {impl_->account_trie_top, impl_->account_trie}) {
-        Cursor cursor(txn.get(), table);
-        for (bool found = cursor.first(); found; found = cursor.next()) add(cursor.value());
-    }
-    std::sort(out.begin(), out.end(), [](const DumpedAccount& a, const DumpedAccount& b) { return a.address < b.address; });
-    for (DumpedAccount& account : out) {
-        if (const auto stored = get(txn.get(), impl_->code, account.info.code_hash))
-            account.code = std::make_shared<const bytes>(stored->begin(), stored->end());
-        account.storage = impl_->load_slots(txn.get(), account.address);
-    }
-    return out;
+    return impl_->read([&](View& view) {
+        const Delta& dirty = impl_->dirty;  // read() holds its lock
+        std::vector<DumpedAccount> out;
+        // The accounts are LMDB's leaf records but those written since the last write-back, and
+        // those written that still exist; sorted by address once all are read.
+        for (const Table table : {kAccountTrieTopTable, kAccountTrieTable}) {
+            view.for_each_in_lmdb(table, [&](bytes_view, bytes_view data) {
+                if (!is_leaf_record(data)) return;
+                const Address address = leaf_record_address(data);
+                if (view.written_account(address)) return;
+                DumpedAccount& account = out.emplace_back();
+                account.address = address;
+                account.info = decode_stored_account(data.subspan(kLeafRecordHeader)).info;
+            });
+        }
+        if (!dirty.empty()) {
+            for (const auto& [address, account] : dirty.accounts) {
+                if (!account) continue;
+                DumpedAccount& dumped = out.emplace_back();
+                dumped.address = address;
+                dumped.info = account->info;
+            }
+        }
+        std::sort(out.begin(), out.end(), [](const DumpedAccount& a, const DumpedAccount& b) { return a.address < b.address; });
+        for (DumpedAccount& account : out) {
+            if (const auto stored = view.get(kCodeTable, account.info.code_hash))
+                account.code = std::make_shared<const bytes>(stored->begin(), stored->end());
+            account.storage = Impl::load_slots(view, account.address);
+        }
+        return out;
+    });
 }
 
 size_t LmdbDatabase::map_size() const {
     std::shared_lock lock(impl_->map_mutex);
     return impl_->current_map_size();
+}
+
+LmdbDatabase::WriteBackStatistics LmdbDatabase::write_back_statistics() const {
+    std::lock_guard commit_lock(impl_->commit_mutex);
+    return {impl_->dirty.entries, impl_->dirty.memory, impl_->next_journal_key, impl_->write_backs, impl_->write_back_seconds};
 }
 
 }  // namespace polyvm

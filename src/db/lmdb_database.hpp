@@ -17,6 +17,7 @@
 //   code              code hash (32)                   -> code
 //   storage_trie      address (20) || packed path      -> RLP node of that account's storage trie
 //   records           table length (1) || table || key -> value (commit's RecordWrite tables)
+//   journal           sequence number (8, BE)          -> a commit not yet written back (below)
 //   metadata          "schema_version"                 -> 4-byte big-endian version
 //                     "state_root"                     -> 32-byte root of the account trie
 // The accounts are the account trie's leaves: a leaf record is 0x00 || address (20) || RLP
@@ -30,9 +31,19 @@
 // few pages. Storage-trie paths are packed (mpt::append_packed_path) and prefixed with the
 // address, like the slots, so deleting or wiping an account drops both with range deletes.
 //
+// Write-back (the default; LmdbOptions::write_back_memory): a commit computes its writes (trie
+// nodes, leaves, slots, records) over the commits not yet written back, which stay in memory,
+// and becomes durable as one journal entry (its change set and records: one small LMDB write).
+// When the dirty entries pass a limit, they are written to the tables and the journal emptied in
+// one write transaction, so a commit costs the nodes it touches plus, amortised, a share of one
+// large sorted write in which nodes touched by many commits are written once (the way geth's
+// path database buffers its dirty nodes). Opening a database replays its journal, so a process
+// crash at any moment reopens at the last commit. A process that writes back must have the
+// directory to itself (polyvm.lock); write-through processes (write_back_memory 0) may share it.
+//
 // One LmdbDatabase per directory per process (LMDB forbids opening an environment twice in one
-// process; a second open in the same process is refused). Several processes may open the same
-// directory; LMDB serialises their writers. All member functions are thread-safe.
+// process; a second open in the same process is refused). Write-through processes may open the
+// same directory together; LMDB serialises their writers. All member functions are thread-safe.
 #pragma once
 
 #include "state/database.hpp"
@@ -62,12 +73,20 @@ struct LmdbOptions {
     /// The map never grows beyond this: a commit that does not fit throws
     /// DatabaseError("database full: ...") and leaves the database unchanged.
     size_t max_map_size = size_t{1} << 40;
+    /// Write-back: commits are kept in memory (and journaled) until their entries take more
+    /// than this many bytes or number more than write_back_entries; then they are written to
+    /// the tables in one transaction. 0: every commit is written through to the tables, and
+    /// other processes may open the database at the same time.
+    size_t write_back_memory = size_t{256} << 20;
+    /// The entry limit keeps one write-back under LMDB's limit of dirty pages per transaction
+    /// (2^17 pages: each entry dirties at most one leaf page and its share of the branches).
+    size_t write_back_entries = 100'000;
 };
 
 class LmdbDatabase final : public StateDatabase {
 public:
     /// Layout version of the stored data (see above). A database of another version is refused.
-    static constexpr uint32_t kSchemaVersion = 2;
+    static constexpr uint32_t kSchemaVersion = 3;
 
     /// Opens the database in `dir`, creating the directory and an empty database when `dir` does
     /// not exist or is empty. Throws DatabaseError when `dir` is not a directory, holds other
@@ -99,12 +118,25 @@ public:
     std::optional<bytes> read_record(std::string_view table, bytes_view key) override;
     /// Flushes every commit so far to disk (with sync_every_commit false, the end of a batch).
     void sync_to_disk();
+    /// Writes the commits kept in memory to the tables now and empties the journal (write-back;
+    /// also done when the limits are passed and when the database closes).
+    void write_back();
     /// The stored root: O(1).
     Hash32 state_root() override;
     std::vector<DumpedAccount> dump() override;
 
     /// The current size of the memory map (grows with the data; see LmdbOptions).
     size_t map_size() const;
+
+    /// What write-back holds and has done (benchmarks, the node's status).
+    struct WriteBackStatistics {
+        size_t dirty_entries = 0;   // entries not written to the tables yet
+        size_t dirty_memory = 0;    // their estimated memory, bytes
+        uint64_t journal_entries = 0;  // commits they hold
+        uint64_t write_backs = 0;   // write-backs since the database was opened
+        double write_back_seconds = 0;  // the time they took
+    };
+    WriteBackStatistics write_back_statistics() const;
 
 private:
     struct Impl;  // keeps lmdb.h out of this header

@@ -124,12 +124,14 @@ DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
         temporary_dir_ = pattern;
         LmdbOptions options;
         options.defer_flush = true;
+        options.write_back_memory = 0;
         db_ = std::make_unique<LmdbDatabase>(temporary_dir_, options);
         lmdb_ = false;  // never flushed: it is thrown away
     } else {
         LmdbOptions options;
         options.sync_every_commit = storage.durable;
         options.defer_flush = !storage.durable;
+        options.write_back_memory = 0;
         db_ = std::make_unique<LmdbDatabase>(storage.data_dir, options);
         lmdb_ = true;
     }

@@ -17,6 +17,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace polyvm;
@@ -45,6 +46,28 @@ LmdbOptions fast_options() {
     options.initial_map_size = size_t{1} << 20;
     return options;
 }
+
+/// The ways a database can hold its commits: each differential test runs under all of them.
+enum class Mode { WriteThrough, WriteBack, WriteBackOften };
+
+std::string mode_name(const testing::TestParamInfo<Mode>& info) {
+    switch (info.param) {
+    case Mode::WriteThrough: return "WriteThrough";
+    case Mode::WriteBack: return "WriteBack";
+    case Mode::WriteBackOften: return "WriteBackOften";
+    }
+    return "Unknown";
+}
+
+class LmdbModes : public testing::TestWithParam<Mode> {
+protected:
+    static LmdbOptions options() {
+        LmdbOptions options = fast_options();
+        if (GetParam() == Mode::WriteThrough) options.write_back_memory = 0;
+        if (GetParam() == Mode::WriteBackOften) options.write_back_entries = 64;  // written back every few commits
+        return options;
+    }
+};
 
 std::string describe(const StateDatabase::DumpedAccount& a) {
     std::string s = "account ";
@@ -273,10 +296,10 @@ TEST(LmdbDatabase, EmptyDatabase) {
 }
 
 // The main differential test: random histories, checked after every commit, then unwound.
-TEST(LmdbDatabase, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
+TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
     TempDir dir;
     MemoryDatabase memory;
-    auto db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), options());
     ChangeGenerator generator(2024);
     std::vector<Hash32> roots{memory.state_root()};
     std::vector<ChangeSet> reverses;
@@ -300,14 +323,14 @@ TEST(LmdbDatabase, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
         reverses.push_back(reverse);
         if (step == 150) {  // half way: the history continues on the reopened database
             db.reset();
-            db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+            db = std::make_unique<LmdbDatabase>(dir.path(), options());
             ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
         }
     }
     EXPECT_NE(roots.front(), roots.back());
 
     db.reset();
-    db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+    db = std::make_unique<LmdbDatabase>(dir.path(), options());
     ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
     for (const auto& [table, key] : record_keys) EXPECT_EQ(memory.read_record(table, key), db->read_record(table, key));
 
@@ -328,11 +351,11 @@ TEST(LmdbDatabase, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
 // The account trie's nodes below its top levels are kept apart from the top ones, and accounts
 // are read from their leaves: accounts whose keys share their first nibbles make the trie go
 // below the top levels with few accounts.
-TEST(LmdbDatabase, DeepAccountTrieMatchesMemoryDatabase) {
+TEST_P(LmdbModes, DeepAccountTrieMatchesMemoryDatabase) {
     const std::vector<Address> addresses = clustered_addresses(160, 3, 40, 5);
     TempDir dir;
     MemoryDatabase memory;
-    auto db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), options());
     ChangeGenerator generator(700, addresses, 120);
     std::vector<Hash32> roots{memory.state_root()};
     std::vector<ChangeSet> reverses;
@@ -352,7 +375,7 @@ TEST(LmdbDatabase, DeepAccountTrieMatchesMemoryDatabase) {
         if (step == 100) {
             db.reset();
             EXPECT_GE(table_entries(dir.path(), "account_trie"), 100u);  // the clustered accounts' leaves at least
-            db = std::make_unique<LmdbDatabase>(dir.path(), fast_options());
+            db = std::make_unique<LmdbDatabase>(dir.path(), options());
             ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
         }
     }
@@ -370,10 +393,10 @@ TEST(LmdbDatabase, DeepAccountTrieMatchesMemoryDatabase) {
 
 // Outside ChangeSet's contract (repeated addresses, unsorted and repeated slots): no crash,
 // and still exactly what MemoryDatabase does.
-TEST(LmdbDatabase, NonCanonicalChangeSetsMatchMemoryDatabase) {
+TEST_P(LmdbModes, NonCanonicalChangeSetsMatchMemoryDatabase) {
     TempDir dir;
     MemoryDatabase memory;
-    LmdbDatabase db(dir.path(), fast_options());
+    LmdbDatabase db(dir.path(), options());
     ChangeGenerator generator(99);
     for (int step = 0; step < 150; ++step) {
         SCOPED_TRACE("commit " + std::to_string(step));
@@ -384,11 +407,11 @@ TEST(LmdbDatabase, NonCanonicalChangeSetsMatchMemoryDatabase) {
     }
 }
 
-TEST(LmdbDatabase, LargeStateMatchesAndReopens) {
+TEST_P(LmdbModes, LargeStateMatchesAndReopens) {
     TempDir dir;
     MemoryDatabase memory;
     {
-        LmdbDatabase db(dir.path(), fast_options());
+        LmdbDatabase db(dir.path(), options());
         for (uint64_t batch = 0; batch < 3; ++batch) {
             const ChangeSet changes = many_accounts(2000, batch, batch);
             memory.commit(changes);
@@ -405,13 +428,13 @@ TEST(LmdbDatabase, LargeStateMatchesAndReopens) {
         db.commit(changes);
         ASSERT_EQ(memory.state_root(), db.state_root());
     }
-    LmdbDatabase reopened(dir.path(), fast_options());
+    LmdbDatabase reopened(dir.path(), options());
     expect_same_state(memory, reopened);
 }
 
-TEST(LmdbDatabase, MapGrowsAsNeeded) {
+TEST_P(LmdbModes, MapGrowsAsNeeded) {
     TempDir dir;
-    LmdbOptions options = fast_options();
+    LmdbOptions options = LmdbModes::options();
     options.initial_map_size = 64 << 10;
     LmdbDatabase db(dir.path(), options);
     const size_t initial = db.map_size();
@@ -423,9 +446,9 @@ TEST(LmdbDatabase, MapGrowsAsNeeded) {
     expect_same_state(memory, db);
 }
 
-TEST(LmdbDatabase, FullDatabaseThrowsAndStaysUnchanged) {
+TEST_P(LmdbModes, FullDatabaseThrowsAndStaysUnchanged) {
     TempDir dir;
-    LmdbOptions options = fast_options();
+    LmdbOptions options = LmdbModes::options();
     options.initial_map_size = 64 << 10;
     options.max_map_size = 256 << 10;
     MemoryDatabase memory;
@@ -574,9 +597,9 @@ TEST(LmdbDatabase, SecondOpenInTheSameProcessIsRefused) {
 
 // Readers on other threads while commits grow the map: every root read is one that was
 // committed, every account read is whole.
-TEST(LmdbDatabase, ConcurrentReadersDuringGrowingCommits) {
+TEST_P(LmdbModes, ConcurrentReadersDuringGrowingCommits) {
     TempDir dir;
-    LmdbOptions options = fast_options();
+    LmdbOptions options = LmdbModes::options();
     options.initial_map_size = 64 << 10;
     LmdbDatabase db(dir.path(), options);
     std::vector<ChangeSet> sets;
@@ -607,4 +630,88 @@ TEST(LmdbDatabase, ConcurrentReadersDuringGrowingCommits) {
     for (auto& t : readers) t.join();
     EXPECT_EQ(bad, 0u);
     EXPECT_GT(db.map_size(), size_t{64} << 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(LmdbDatabase, LmdbModes, testing::Values(Mode::WriteThrough, Mode::WriteBack, Mode::WriteBackOften), mode_name);
+
+// A process that dies without closing the database (as with kill -9) leaves its latest commits in
+// the journal only: the next open replays them, whatever mode it opens in.
+TEST(LmdbDatabase, JournalIsReplayedAfterAProcessDies) {
+    for (const size_t entries_limit : {size_t{100'000}, size_t{64}}) {
+        for (const bool reopen_write_through : {false, true}) {
+            SCOPED_TRACE("write-back entry limit " + std::to_string(entries_limit) + (reopen_write_through ? ", reopened write-through" : ""));
+            TempDir dir;
+            ChangeGenerator generator(31);
+            std::vector<ChangeSet> sets;
+            std::vector<std::vector<RecordWrite>> records;
+            for (int i = 0; i < 40; ++i) {
+                sets.push_back(generator.next(true));
+                records.push_back(generator.next_records());
+            }
+            const pid_t child = fork();
+            ASSERT_GE(child, 0);
+            if (child == 0) {
+                LmdbOptions options = fast_options();
+                options.write_back_entries = entries_limit;
+                auto* db = new LmdbDatabase(dir.path(), options);  // never destroyed: the process "crashes"
+                for (size_t i = 0; i < sets.size(); ++i) db->commit(sets[i], records[i]);
+                _exit(0);
+            }
+            int status = 0;
+            ASSERT_EQ(waitpid(child, &status, 0), child);
+            ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+            MemoryDatabase memory;
+            for (size_t i = 0; i < sets.size(); ++i) memory.commit(sets[i], records[i]);
+            LmdbOptions options = fast_options();
+            if (reopen_write_through) options.write_back_memory = 0;
+            {
+                LmdbDatabase reopened(dir.path(), options);
+                ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, reopened));
+                for (const auto& batch : records)
+                    for (const RecordWrite& w : batch) ASSERT_EQ(memory.read_record(w.table, w.key), reopened.read_record(w.table, w.key));
+                // And it goes on from there.
+                const ChangeSet more = generator.next(true);
+                ASSERT_TRUE(same_change_set(memory.commit(more), reopened.commit(more)));
+                ASSERT_EQ(memory.state_root(), reopened.state_root());
+            }
+            if (reopen_write_through) {
+                EXPECT_EQ(table_entries(dir.path(), "journal"), 0u);  // written back at open
+            }
+        }
+    }
+}
+
+// Commits kept in memory are invisible to other processes: a process that writes back has the
+// directory to itself, and write-through processes may share one.
+TEST(LmdbDatabase, AWriteBackProcessHasTheDirectoryToItself) {
+    const auto open_in_child = [](const std::filesystem::path& path, size_t write_back_memory) {
+        const pid_t child = fork();
+        if (child == 0) {
+            LmdbOptions options = fast_options();
+            options.write_back_memory = write_back_memory;
+            try {
+                LmdbDatabase db(path, options);
+                _exit(0);
+            } catch (const DatabaseError& e) {
+                _exit(std::string(e.what()).find("in use by another process") != std::string::npos ? 3 : 4);
+            }
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    };
+    TempDir dir;
+    {
+        LmdbDatabase owner(dir.path(), fast_options());
+        EXPECT_EQ(open_in_child(dir.path(), 0), 3);
+        EXPECT_EQ(open_in_child(dir.path(), fast_options().write_back_memory), 3);
+    }
+    {
+        LmdbOptions shared = fast_options();
+        shared.write_back_memory = 0;
+        LmdbDatabase first(dir.path(), shared);
+        EXPECT_EQ(open_in_child(dir.path(), 0), 0);
+        EXPECT_EQ(open_in_child(dir.path(), fast_options().write_back_memory), 3);
+    }
 }
