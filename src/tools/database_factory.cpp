@@ -58,9 +58,10 @@ DatabaseFactory database_factory(const std::string& kind) {
 }
 
 std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path& dir, bool sync_every_commit,
-                                             size_t max_size) {
+                                             size_t max_size, std::optional<size_t> write_back_memory) {
     LmdbOptions options;
     options.sync_every_commit = sync_every_commit;
+    if (write_back_memory) options.write_back_memory = *write_back_memory;
     if (max_size) {
         options.max_map_size = max_size;
         options.initial_map_size = std::min(options.initial_map_size, max_size);

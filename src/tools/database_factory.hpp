@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,11 @@ DatabaseFactory database_factory(const std::string& kind);
 /// false a commit is durable against a process crash but may be lost on a power loss until the
 /// next flush_to_disk(). Throws DatabaseError with a clear message.
 /// `max_size` bounds the database file (0: no bound but the default of 1 TiB); a commit that does
-/// not fit fails with "database full" and writes nothing.
+/// not fit fails with "database full" and writes nothing. `write_back_memory`: how much the
+/// commits kept in memory may take before they are written to the tables (LmdbOptions; 0 writes
+/// every commit through).
 std::unique_ptr<StateDatabase> open_data_dir(const std::filesystem::path& dir, bool sync_every_commit,
-                                             size_t max_size = 0);
+                                             size_t max_size = 0, std::optional<size_t> write_back_memory = std::nullopt);
 /// Forces every commit so far to disk.
 void flush_to_disk(StateDatabase& db);
 
