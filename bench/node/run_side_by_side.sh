@@ -59,10 +59,10 @@ start_node() {  # system -> sets node_pid and url
   port=$(python3 "$here/rpc_tool.py" free-port)
   url=http://127.0.0.1:$port
   case $system in
-    polyvm-memory) "$polyvm" node -q --in-memory --port "$port" >"$work/$system.log" 2>&1 & ;;
+    polyvm-memory) "$polyvm" node -q --in-memory ${POLYVM_NODE_ARGS:-} --port "$port" >"$work/$system.log" 2>&1 & ;;
     polyvm-lmdb)
       local data; data=$(mktemp -d "$work/data-XXXXXX")
-      "$polyvm" node -q --data-dir "$data" --port "$port" >"$work/$system.log" 2>&1 & ;;
+      "$polyvm" node -q --data-dir "$data" ${POLYVM_NODE_ARGS:-} --port "$port" >"$work/$system.log" 2>&1 & ;;
     anvil) "$anvil" -q --port "$port" >"$work/$system.log" 2>&1 & ;;
     *) echo "error: unknown system $system" >&2; exit 2 ;;
   esac
