@@ -1,10 +1,16 @@
-// bench_node_loadgen: writes the inputs of the development-node load benchmark (bench/node/):
-// the JSON-RPC calls that set up an ERC-20 token and funded senders (anvil_set*), pre-signed
-// EIP-1559 transfer() transactions split into one file per wrk thread, and the token balances
-// and sender nonces expected once every transfer is mined. Not a Google Benchmark program.
+// bench_node_loadgen: writes the inputs of the development-node load benchmark (bench/node/).
+// --workload transfers (default): the JSON-RPC calls that set up an ERC-20 token and funded
+// senders (anvil_set*), pre-signed EIP-1559 transfer() transactions split into one file per wrk
+// thread, and the token balances and sender nonces expected once every transfer is mined.
+// --workload swaps --uniswap DIR (DIR: node_modules/@uniswap of tests/node): the calls that deploy
+// Uniswap V2 from its own build artifacts (WETH9, a test ERC20, the factory, Router02) from the
+// first dev account, add liquidity and fund the senders; pre-signed swapExactETHForTokens
+// transactions (WETH -> token through the router and the pair); the nonces expected and what the
+// check needs (swaps.json). Not a Google Benchmark program.
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
+#include "exec/execution_host.hpp"
 #include "tools/chain_generator.hpp"
 #include "tx/transaction.hpp"
 
@@ -32,6 +38,8 @@ struct Options {
     uint64_t chain_id = 31337;
     uint64_t seed = 1;
     std::string out;
+    std::string workload = "transfers";
+    std::string uniswap;  // node_modules/@uniswap, for the swaps
 };
 
 constexpr uint64_t kInitialTokenBalanceShift = 64;  // each sender starts with 2^64 token units
@@ -39,8 +47,9 @@ constexpr uint32_t kTransferSelector = 0xa9059cbb;   // transfer(address,uint256
 constexpr uint32_t kBalanceOfSelector = 0x70a08231;  // balanceOf(address)
 
 void usage() {
-    std::cerr << "usage: bench_node_loadgen --out DIR [--senders 128] [--transfers 20000] [--threads 2]\n"
-                 "                          [--recipients 1000] [--chain-id 31337] [--seed 1]\n";
+    std::cerr << "usage: bench_node_loadgen --out DIR [--workload transfers|swaps] [--uniswap DIR] [--senders 128]\n"
+                 "                          [--transfers 20000] [--threads 2] [--recipients 1000] [--chain-id 31337] [--seed 1]\n"
+                 "  --transfers is the number of transactions of either workload\n";
 }
 
 bool parse_count(std::string_view name, std::string_view text, uint64_t& value) {
@@ -63,8 +72,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
         }
         const std::string_view value = argv[++i];
         uint64_t n = 0;
-        if (name == "--out") {
-            o.out = value;
+        if (name == "--out" || name == "--workload" || name == "--uniswap") {
+            (name == "--out" ? o.out : name == "--workload" ? o.workload : o.uniswap) = value;
             continue;
         }
         if (!parse_count(name, value, n)) return std::nullopt;
@@ -80,6 +89,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
         }
     }
     if (o.out.empty()) std::cerr << "error: --out is required\n";
+    else if (o.workload != "transfers" && o.workload != "swaps") std::cerr << "error: --workload must be transfers or swaps\n";
+    else if (o.workload == "swaps" && o.uniswap.empty()) std::cerr << "error: --workload swaps needs --uniswap DIR (node_modules/@uniswap)\n";
     else if (o.senders == 0 || o.senders > 100000) std::cerr << "error: --senders must be 1..100000\n";
     else if (o.threads == 0 || o.threads > 1024) std::cerr << "error: --threads must be 1..1024\n";
     else if (o.recipients == 0 || o.recipients > 10'000'000) std::cerr << "error: --recipients must be 1..10000000\n";
@@ -132,6 +143,166 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
     return static_cast<bool>(out);
 }
 
+/// Writes the pre-signed transactions (JSON-RPC lines, by sender) into one file per wrk thread;
+/// sender i in file i % threads. Lines go round-robin over the file's senders (nonce 0 of each,
+/// then nonce 1, ...), so a sender's next transaction is sent long after the previous one even
+/// when a thread spreads its requests over many connections.
+bool write_transaction_files(const Options& o, const std::vector<std::vector<std::string>>& per_sender) {
+    for (size_t t = 0; t < o.threads; ++t) {
+        std::string text;
+        for (size_t nonce = 0;; ++nonce) {
+            bool any = false;
+            for (size_t i = t; i < per_sender.size(); i += o.threads) {
+                if (nonce >= per_sender[i].size()) continue;
+                text += per_sender[i][nonce];
+                text += '\n';
+                any = true;
+            }
+            if (!any) break;
+        }
+        if (!write_file(std::filesystem::path(o.out) / ("transfers_" + std::to_string(t) + ".txt"), text)) return false;
+    }
+    return true;
+}
+
+/// The creation code of a build artifact (Uniswap's waffle JSON: "bytecode" or evm.bytecode.object).
+bytes artifact_code(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path.string() + " (run npm ci in tests/node)");
+    const json artifact = json::parse(in);
+    std::string hex = artifact.contains("bytecode") ? artifact["bytecode"].get<std::string>()
+                                                    : artifact.at("evm").at("bytecode").at("object").get<std::string>();
+    if (hex.rfind("0x", 0) != 0) hex = "0x" + hex;
+    auto code = from_hex(hex);
+    if (!code || code->empty()) throw std::runtime_error(path.string() + ": no bytecode");
+    return std::move(*code);
+}
+
+bytes abi_words(uint32_t selector, std::initializer_list<Hash32> words) {
+    bytes data;
+    for (int i = 0; i < 4; ++i) data.push_back(static_cast<uint8_t>(selector >> (24 - 8 * i)));
+    for (const Hash32& w : words) data.insert(data.end(), w.bytes.begin(), w.bytes.end());
+    return data;
+}
+
+Hash32 word(const Address& a) {
+    Hash32 w{};
+    std::memcpy(w.data() + 12, a.data(), 20);
+    return w;
+}
+Hash32 word(const uint256& v) { return v.to_hash(); }
+
+/// The first account of the default mnemonic, unlocked on both nodes (Anvil and polyvm).
+Address dev_account() { return Address::from(*from_hex("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")); }
+
+int run_swaps(const Options& o) {
+    const std::filesystem::path uniswap(o.uniswap);
+    const bytes weth_code = artifact_code(uniswap / "v2-periphery/build/WETH9.json");
+    const bytes token_code = artifact_code(uniswap / "v2-core/build/ERC20.json");  // test ERC20(totalSupply), minted to the deployer
+    const bytes factory_code = artifact_code(uniswap / "v2-core/build/UniswapV2Factory.json");
+    const bytes router_code = artifact_code(uniswap / "v2-periphery/build/UniswapV2Router02.json");
+    const bytes pair_code = artifact_code(uniswap / "v2-core/build/UniswapV2Pair.json");
+
+    const Address deployer = dev_account();
+    const Address weth = create_address(deployer, 0);
+    const Address token = create_address(deployer, 1);
+    const Address factory = create_address(deployer, 2);
+    const Address router = create_address(deployer, 3);
+    // The pair: CREATE2 by the factory, salt keccak(token0 ‖ token1) with the lower address first.
+    const Address token0 = token < weth ? token : weth;
+    const Address token1 = token < weth ? weth : token;
+    uint8_t salt_input[40];
+    std::memcpy(salt_input, token0.data(), 20);
+    std::memcpy(salt_input + 20, token1.data(), 20);
+    const Address pair = create2_address(factory, keccak256(bytes_view{salt_input, 40}), pair_code);
+
+    const uint256 ether{1'000'000'000'000'000'000ull};
+    const uint256 supply = ether * uint256{1'000'000'000ull};         // 10^9 tokens
+    const uint256 liquidity_tokens = ether * uint256{100'000'000ull};  // 10^8 tokens against 1,000 ETH
+    const uint256 liquidity_ether = ether * uint256{1000};
+    const uint256 deadline{uint64_t{1} << 40};
+    const std::string from = hex(deployer);
+
+    json setup = json::array();
+    uint64_t id = 1;
+    const auto deploy = [&](const bytes& code, std::optional<Hash32> argument1 = std::nullopt, std::optional<Hash32> argument2 = std::nullopt) {
+        bytes data = code;
+        for (const auto& a : {argument1, argument2})
+            if (a) data.insert(data.end(), a->bytes.begin(), a->bytes.end());
+        setup.push_back(rpc("eth_sendTransaction", {json{{"from", from}, {"data", to_hex_prefixed(data)}, {"gas", "0x7a1200"}}}, id++));
+    };
+    deploy(weth_code);
+    deploy(token_code, word(supply));
+    deploy(factory_code, word(deployer));  // feeToSetter
+    deploy(router_code, word(factory), word(weth));
+    setup.push_back(rpc("eth_sendTransaction",
+                        {json{{"from", from}, {"to", hex(token)}, {"gas", "0x30000"},
+                              {"data", to_hex_prefixed(abi_words(0x095ea7b3, {word(router), word(supply)}))}}},  // approve(router, supply)
+                        id++));
+    setup.push_back(rpc("eth_sendTransaction",
+                        {json{{"from", from},
+                              {"to", hex(router)},
+                              {"gas", "0x4c4b40"},
+                              {"value", liquidity_ether.to_hex()},
+                              // addLiquidityETH(token, amountTokenDesired, amountTokenMin, amountETHMin, to, deadline)
+                              {"data", to_hex_prefixed(abi_words(0xf305d719, {word(token), word(liquidity_tokens), word(uint256{0}),
+                                                                             word(uint256{0}), word(deployer), word(deadline)}))}}},
+                        id++));
+
+    std::vector<Hash32> keys;
+    std::vector<Address> senders;
+    for (size_t i = 0; i < o.senders; ++i) {
+        keys.push_back(sender_key(i));
+        senders.push_back(*address_from_secret_key(keys.back()));
+        setup.push_back(rpc("anvil_setBalance", {hex(senders.back()), (ether * uint256{1000}).to_hex()}, id++));
+    }
+
+    // swapExactETHForTokens(amountOutMin, path, to, deadline): the path is a dynamic array, at
+    // offset 0x80 after the four head words.
+    std::mt19937_64 rng(o.seed);
+    std::vector<std::vector<std::string>> per_sender(o.senders);
+    for (size_t i = 0; i < o.senders; ++i) {
+        const size_t count = o.transfers / o.senders + (i < o.transfers % o.senders ? 1 : 0);
+        for (size_t nonce = 0; nonce < count; ++nonce) {
+            Transaction tx;
+            tx.type = TransactionType::DynamicFee;
+            tx.chain_id = uint256{o.chain_id};
+            tx.nonce = nonce;
+            tx.max_fee_per_gas = tx.gas_price = uint256{100'000'000'000};
+            tx.max_priority_fee_per_gas = uint256{1'000'000'000};
+            tx.gas_limit = 250'000;
+            tx.to = router;
+            tx.value = uint256{1'000'000'000'000'000ull} * uint256{1 + rng() % 100};  // 0.001 to 0.1 ETH
+            tx.data = abi_words(0x7ff36ab5, {word(uint256{0}), word(uint256{0x80}), word(senders[i]), word(deadline), word(uint256{2}),
+                                             word(weth), word(token)});
+            if (!sign_transaction(tx, keys[i])) {
+                std::cerr << "error: signing failed for sender " << i << '\n';
+                return 1;
+            }
+            per_sender[i].push_back(rpc("eth_sendRawTransaction", {to_hex_prefixed(encode_transaction(tx))}, 1).dump());
+        }
+    }
+    if (!write_transaction_files(o, per_sender)) return 1;
+
+    json expected_nonces = json::object();
+    json sender_list = json::array();
+    for (size_t i = 0; i < o.senders; ++i) {
+        expected_nonces[hex(senders[i])] = per_sender[i].size();
+        sender_list.push_back(hex(senders[i]));
+    }
+    const json swaps{{"router", hex(router)},   {"pair", hex(pair)},
+                     {"token", hex(token)},     {"weth", hex(weth)},
+                     {"factory", hex(factory)}, {"liquidity_tokens", liquidity_tokens.to_hex()},
+                     {"swaps", o.transfers},    {"senders", sender_list}};
+    const std::filesystem::path dir(o.out);
+    if (!write_file(dir / "setup.json", setup.dump() + "\n") || !write_file(dir / "expected_nonces.json", expected_nonces.dump(1) + "\n") ||
+        !write_file(dir / "swaps.json", swaps.dump(1) + "\n"))
+        return 1;
+    std::cout << "wrote " << o.transfers << " Uniswap V2 swaps from " << o.senders << " senders in " << o.threads
+              << " files, setup of " << setup.size() << " calls (pair " << hex(pair) << ") to " << o.out << '\n';
+    return 0;
+}
+
 int run(const Options& o) {
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);
@@ -139,6 +310,7 @@ int run(const Options& o) {
         std::cerr << "error: cannot create " << o.out << ": " << ec.message() << '\n';
         return 1;
     }
+    if (o.workload == "swaps") return run_swaps(o);
     const Address token = tools::erc20_address();
     const uint256 initial_tokens = uint256{1} << kInitialTokenBalanceShift;
 
@@ -191,23 +363,7 @@ int run(const Options& o) {
         }
     }
 
-    // One file per wrk thread; sender i in file i % threads. Lines go round-robin over the file's
-    // senders (nonce 0 of each, then nonce 1, ...), so a sender's next transaction is sent long after
-    // the previous one even when a thread spreads its requests over many connections.
-    for (size_t t = 0; t < o.threads; ++t) {
-        std::string text;
-        for (size_t nonce = 0;; ++nonce) {
-            bool any = false;
-            for (size_t i = t; i < o.senders; i += o.threads) {
-                if (nonce >= per_sender[i].size()) continue;
-                text += per_sender[i][nonce];
-                text += '\n';
-                any = true;
-            }
-            if (!any) break;
-        }
-        if (!write_file(std::filesystem::path(o.out) / ("transfers_" + std::to_string(t) + ".txt"), text)) return 1;
-    }
+    if (!write_transaction_files(o, per_sender)) return 1;
 
     json expected_balances = json::object();
     for (const auto& [holder, amount] : balances) expected_balances[hex(holder)] = amount.to_hex();

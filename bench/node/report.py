@@ -2,7 +2,9 @@
 """Prints the table of run_side_by_side.sh from its results file.
 
 Lines: "SYSTEM blockNumber|balanceOf REQ_PER_S BAD_ANSWERS" per wrk run, and
-"SYSTEM transfers {wait-mined JSON} {verify JSON} accepted=A/N_rejected_R" per transfer run.
+"SYSTEM transfers|swaps {wait-mined JSON} {verify JSON} accepted=A/N_rejected_R" per run of
+pre-signed transactions.
+usage: report.py RESULTS TRANSFERS [SWAPS]
 """
 import json
 import statistics
@@ -10,24 +12,24 @@ import sys
 
 
 def parse(path):
-    rates, transfers = {}, {}
+    rates, transfers, swaps = {}, {}, {}
     decoder = json.JSONDecoder()
     with open(path) as f:
         for line in f:
             system, test, rest = line.rstrip("\n").split(" ", 2)
-            if test == "transfers":
+            if test in ("transfers", "swaps"):
                 mined, end = decoder.raw_decode(rest)
                 verified, end2 = decoder.raw_decode(rest[end:].lstrip())
                 accepted = rest[end:].lstrip()[end2:].strip().replace("accepted=", "").replace("_", " ")
-                transfers[system] = (mined, verified, accepted)
+                (transfers if test == "transfers" else swaps)[system] = (mined, verified, accepted)
             else:
                 rate, bad = rest.split()
                 rates.setdefault((system, test), []).append((float(rate), bad))
-    return rates, transfers
+    return rates, transfers, swaps
 
 
-def main(path, expected_transfers):
-    rates, transfers = parse(path)
+def main(path, expected_transfers, expected_swaps="0"):
+    rates, transfers, swaps = parse(path)
     systems = list(dict.fromkeys(s for s, _ in rates))
     anvil = next((s for s in systems if s.startswith("anvil")), None)
 
@@ -67,11 +69,25 @@ def main(path, expected_transfers):
         else:
             tail = "- | - | - | - | -"
         print("| %s | %s | %s | %s | %s | %s |" % (system, block_number, block_ratio, balance_of, balance_ratio, tail))
+    if swaps:
+        print()
+        print("| system | %s Uniswap V2 swaps: accepted | mined | s (first send → all mined) | mined swaps/s | all verified |" % expected_swaps)
+        print("|---|---|---:|---:|---:|---|")
+        for system in systems:
+            if system not in swaps:
+                continue
+            mined, verified, accepted = swaps[system]
+            ok = mined["all_mined"] and verified["ok"]
+            failed |= not ok
+            rate = mined["mined"] / mined["seconds"] if mined["seconds"] > 0 else 0
+            verdict = "yes" if ok else "NO (%d unmined, %d Swap events of %d, tokens conserved: %s)" % (
+                mined["expected"] - mined["mined"], verified["swap_events"], verified["expected"], verified["tokens_conserved"])
+            print("| %s | %s | %d/%d | %.1f | %.0f | %s |" % (system, accepted, mined["mined"], mined["expected"], mined["seconds"], rate, verdict))
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:]))

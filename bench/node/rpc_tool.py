@@ -8,6 +8,12 @@
                                 mined or SECONDS pass since T0 (a `date +%s.%N`); prints JSON
   verify URL DIR                eth_call balanceOf for every holder in expected_balances.json;
                                 prints JSON with the mismatch count
+  setup-in-order URL FILE       post the calls in FILE one at a time (deployments whose addresses
+                                follow from the order), fail on an error answer or a transaction
+                                whose receipt has status 0
+  verify-swaps URL DIR          check the swaps of swaps.json: one Swap event of the pair per
+                                swap, every sender holding tokens, the senders' tokens plus the
+                                pair's equal to the liquidity added; prints JSON
 Batches are sent in chunks below polyvm's batch limit (1000).
 """
 import json
@@ -121,9 +127,52 @@ def verify(url, directory):
     return 0
 
 
+def setup_in_order(url, path):
+    with open(path) as f:
+        calls = json.load(f)
+    hashes = []
+    for c in calls:
+        answer = post(url, dict(c, id=c.get("id", 1)))
+        if "error" in answer:
+            print("setup: %s failed: %s" % (c["method"], answer["error"]), file=sys.stderr)
+            return 1
+        if c["method"] == "eth_sendTransaction":
+            hashes.append(answer["result"])
+    for h in hashes:  # automined: each has its receipt at once
+        receipt = post(url, dict(call("eth_getTransactionReceipt", [h]), id=1))["result"]
+        if not receipt or receipt["status"] != "0x1":
+            print("setup: transaction %s failed: %s" % (h, receipt), file=sys.stderr)
+            return 1
+    return 0
+
+
+SWAP_TOPIC = "0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822"  # Swap(address,uint256,uint256,uint256,uint256,address)
+
+
+def verify_swaps(url, directory):
+    with open(directory + "/swaps.json") as f:
+        swaps = json.load(f)
+    token, pair, senders = swaps["token"], swaps["pair"], swaps["senders"]
+    logs = post(url, dict(call("eth_getLogs", [{"fromBlock": "0x0", "toBlock": "latest", "address": pair,
+                                                 "topics": [SWAP_TOPIC]}]), id=1), timeout=300)
+    swap_events = len(logs.get("result") or [])
+    holders = senders + [pair]
+    calls = [call("eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + h[2:]}, "latest"]) for h in holders]
+    answers = batch(url, calls)
+    balances = [int(a["result"], 16) if "result" in a else None for a in answers]
+    errors = sum(1 for b in balances if b is None)
+    empty = sum(1 for b in balances[:-1] if b == 0)
+    conserved = errors == 0 and sum(balances) == int(swaps["liquidity_tokens"], 16)
+    print(json.dumps({"swap_events": swap_events, "expected": swaps["swaps"], "senders_without_tokens": empty,
+                      "errors": errors, "tokens_conserved": conserved,
+                      "ok": swap_events == swaps["swaps"] and empty == 0 and conserved}))
+    return 0
+
+
 def main(argv):
     commands = {"free-port": (free_port, 0), "wait-ready": (wait_ready, 2), "setup": (setup, 2),
-                "wait-mined": (wait_mined, 4), "verify": (verify, 2)}
+                "wait-mined": (wait_mined, 4), "verify": (verify, 2), "setup-in-order": (setup_in_order, 2),
+                "verify-swaps": (verify_swaps, 2)}
     if len(argv) < 2 or argv[1] not in commands or len(argv) - 2 != commands[argv[1]][1]:
         print(__doc__, file=sys.stderr)
         return 2

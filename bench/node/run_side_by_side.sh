@@ -6,7 +6,11 @@
 # and stopped by PID; the systems alternate within a round. In the first round each node also
 # gets (c): the pre-signed ERC-20 transfers, timed from the first send until every sender's nonce
 # shows all its transactions mined (or MINE_TIMEOUT s), then every expected balance is checked.
-# Environment: ROUNDS (3), DURATION (10s), TRANSFERS (20000), SENDERS (128), MINE_TIMEOUT (120),
+# In the first round each system also gets (d), on a node of its own: Uniswap V2 deployed from its
+# build artifacts (tests/node/node_modules/@uniswap: run npm ci there first; skipped without them),
+# liquidity added, then SWAPS pre-signed swapExactETHForTokens from the senders, timed the same
+# way and checked (one Swap event per swap, tokens conserved, every sender paid).
+# Environment: ROUNDS (3), DURATION (10s), TRANSFERS (20000), SWAPS (20000), SENDERS (128), MINE_TIMEOUT (120),
 # SYSTEMS ("polyvm-memory anvil polyvm-lmdb"), LOADGEN (default: bench/bench_node_loadgen in the build folder of polyvm),
 # ANVIL (path; installed with npm under ANVIL_PREFIX when missing).
 set -euo pipefail
@@ -17,6 +21,8 @@ loadgen=${LOADGEN:-$(dirname "$polyvm")/bench/bench_node_loadgen}
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
 transfers=${TRANSFERS:-20000}
+swaps=${SWAPS:-20000}
+uniswap=${UNISWAP:-$here/../../tests/node/node_modules/@uniswap}
 senders=${SENDERS:-128}
 mine_timeout=${MINE_TIMEOUT:-120}
 systems=${SYSTEMS:-"polyvm-memory anvil polyvm-lmdb"}
@@ -48,11 +54,18 @@ cleanup() {
 trap cleanup EXIT
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "command: $0 $*  (ROUNDS=$rounds DURATION=$duration TRANSFERS=$transfers SENDERS=$senders)"
+echo "command: $0 $*  (ROUNDS=$rounds DURATION=$duration TRANSFERS=$transfers SWAPS=$swaps SENDERS=$senders)"
 echo "polyvm: $polyvm"
 [[ " $systems " == *" anvil "* ]] && echo "anvil: $("$anvil" --version | head -1)"
 echo "load at start: $(uptime)"
 "$loadgen" --senders "$senders" --transfers "$transfers" --chain-id 31337 --threads "$wrk_threads" --out "$work/load"
+if [ "$swaps" -gt 0 ] && [ -d "$uniswap/v2-core/build" ]; then
+  "$loadgen" --workload swaps --uniswap "$uniswap" --senders "$senders" --transfers "$swaps" --chain-id 31337 \
+    --threads "$wrk_threads" --out "$work/swaps"
+else
+  echo "no Uniswap V2 swaps: SWAPS=0 or no artifacts under $uniswap (npm ci in tests/node)"
+  swaps=0
+fi
 
 start_node() {  # system -> sets node_pid and url
   local system=$1 port
@@ -95,22 +108,26 @@ measure_rate() {  # system test body: one wrk run, appends "system test requests
   printf '  %-14s %-12s %10s req/s  bad answers %s\n' "$system" "$test" "${rate:-?}" "${bad:-?}"
 }
 
-measure_transfers() {  # system: sends every transfer, waits until mined, verifies balances
-  local system=$1 t0 mined verified accepted
+measure_transfers() {  # system [load dir, test name]: sends every transaction, waits until mined, verifies
+  local system=$1 dir=${2:-$work/load} test=${3:-transfers} t0 mined verified accepted
   t0=$(date +%s.%N)
-  TRANSFERS_DIR=$work/load wrk -t"$wrk_threads" -c"$wrk_connections" -d$((mine_timeout + 60))s --timeout 30s \
-    -s "$here/send_transfers.lua" "$url" >"$work/transfers-$system.wrk" 2>&1 &
+  TRANSFERS_DIR=$dir wrk -t"$wrk_threads" -c"$wrk_connections" -d$((mine_timeout + 60))s --timeout 30s \
+    -s "$here/send_transfers.lua" "$url" >"$work/$test-$system.wrk" 2>&1 &
   wrk_pid=$!
-  mined=$(python3 "$here/rpc_tool.py" wait-mined "$url" "$work/load" "$t0" "$mine_timeout")
+  mined=$(python3 "$here/rpc_tool.py" wait-mined "$url" "$dir" "$t0" "$mine_timeout")
   # wrk's main thread sleeps for -d even when its threads are done: SIGINT ends it with its report.
   kill -INT "$wrk_pid" 2>/dev/null || true
   wait "$wrk_pid" 2>/dev/null || true
   wrk_pid=""
-  accepted=$(awk '/^transfers_lines/ {print $4 "/" $2 " rejected " $6}' "$work/transfers-$system.wrk")
-  grep '^first_rejection' "$work/transfers-$system.wrk" | head -2 >&2 || true
-  verified=$(python3 "$here/rpc_tool.py" verify "$url" "$work/load")
-  echo "$system transfers $mined $verified accepted=${accepted// /_}" >>"$results"
-  echo "  $system transfers: accepted ${accepted:-?}, $mined, $verified"
+  accepted=$(awk '/^transfers_lines/ {print $4 "/" $2 " rejected " $6}' "$work/$test-$system.wrk")
+  grep '^first_rejection' "$work/$test-$system.wrk" | head -2 >&2 || true
+  if [ "$test" = swaps ]; then
+    verified=$(python3 "$here/rpc_tool.py" verify-swaps "$url" "$dir")
+  else
+    verified=$(python3 "$here/rpc_tool.py" verify "$url" "$dir")
+  fi
+  echo "$system $test $mined $verified accepted=${accepted// /_}" >>"$results"
+  echo "  $system $test: accepted ${accepted:-?}, $mined, $verified"
 }
 
 block_number='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
@@ -124,8 +141,17 @@ for round in $(seq "$rounds"); do
     measure_rate "$system" balanceOf "$balance_of"
     [ "$round" = 1 ] && measure_transfers "$system"
     stop_node
+    if [ "$round" = 1 ] && [ "$swaps" -gt 0 ]; then
+      start_node "$system"  # a fresh chain: the deployments' addresses follow from the deployer's nonces
+      if python3 "$here/rpc_tool.py" setup-in-order "$url" "$work/swaps/setup.json"; then
+        measure_transfers "$system" "$work/swaps" swaps
+      else
+        echo "  $system swaps: setup failed" >&2
+      fi
+      stop_node
+    fi
   done
 done
 echo "load at end: $(uptime)"
 echo "inputs, wrk outputs and node logs: $work"
-python3 "$here/report.py" "$results" "$transfers"
+python3 "$here/report.py" "$results" "$transfers" "$swaps"
