@@ -128,7 +128,8 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         else seconds = static_cast<int64_t>(rpc::param_quantity_u64(p, 0));
         std::unique_lock lock(node.chain_mutex_);
         node.chain().time_offset += seconds;
-        return rpc::quantity(static_cast<uint64_t>(node.chain().time_offset < 0 ? 0 : node.chain().time_offset));
+        // The total offset in seconds as a JSON number, as Anvil answers (Hardhat: a decimal string).
+        return node.chain().time_offset;
     });
     alias({"evm_setNextBlockTimestamp", "anvil_setNextBlockTimestamp"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const uint64_t t = rpc::param_quantity_u64(p, 0);

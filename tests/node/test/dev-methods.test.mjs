@@ -28,7 +28,10 @@ test('evm_snapshot / evm_revert restore balances and the block number', async ()
 
 test('evm_increaseTime + evm_mine move the next block timestamp', async () => {
   const before = (await provider.getBlock('latest')).timestamp;
-  await rpc('evm_increaseTime', [3600]);
+  const offset = await rpc('evm_increaseTime', [3600]);
+  // The total offset, a JSON number as Anvil gives it.
+  assert.equal(typeof offset, 'number');
+  assert.ok(offset >= 3600, `offset ${offset} after evm_increaseTime(3600)`);
   await rpc('evm_mine');
   const now = Math.floor(Date.now() / 1000);
   const after = (await provider.getBlock('latest')).timestamp;
