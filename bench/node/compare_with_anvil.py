@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Compares polyvm node with Anvil: the same sequence of calls against a fresh node of each, then
+prints every call whose answers differ in kind (error or result), in error code or message, or in
+the shape of the result (keys, and hex string / number / string per field). A development aid, not
+a test: some differences are deliberate (geth's messages and codes where Anvil has its own).
+  python3 bench/node/compare_with_anvil.py build/polyvm /tmp/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+"""
+import json, subprocess, sys, time, urllib.request, socket
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+def post(url, method, params):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return {"http_error": e.code, "body": e.read().decode()[:200]}
+
+def start(cmd):
+    port = free_port()
+    p = subprocess.Popen(cmd + ["--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = "http://127.0.0.1:%d" % port
+    for _ in range(100):
+        try:
+            if "result" in post(url, "eth_chainId", []): return p, url
+        except OSError: pass
+        time.sleep(0.1)
+    raise SystemExit("node did not start: %s" % cmd)
+
+A0 = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
+A1 = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
+data = "08c379a0" + "%064x" % 32 + "%064x" % 4 + "6e6f7065" + "00" * 28
+runtime = "6064600c60003960646000fd" + data
+init = "60%02x600c60003960%02x6000f3" % (len(runtime)//2, len(runtime)//2) + runtime
+
+def scenario(url):
+    out = []
+    r = lambda name, m, p: out.append((name, post(url, m, p)))
+    r("chainId", "eth_chainId", [])
+    r("block0", "eth_getBlockByNumber", ["0x0", False])
+    r("latest_full", "eth_getBlockByNumber", ["latest", True])
+    r("pending", "eth_getBlockByNumber", ["pending", False])
+    r("finalized", "eth_getBlockByNumber", ["finalized", False])
+    r("earliest", "eth_getBlockByNumber", ["earliest", False])
+    r("missing_block", "eth_getBlockByNumber", ["0x99", False])
+    tx = post(url, "eth_sendTransaction", [{"from": A0, "to": A1, "value": "0x1"}])
+    out.append(("send", tx))
+    h = tx.get("result")
+    r("receipt", "eth_getTransactionReceipt", [h])
+    r("tx", "eth_getTransactionByHash", [h])
+    r("block1_full", "eth_getBlockByNumber", ["0x1", True])
+    r("block_receipts", "eth_getBlockReceipts", ["latest"])
+    r("nonce_too_low", "eth_sendTransaction", [{"from": A0, "to": A1, "value": "0x1", "nonce": "0x0"}])
+    r("insufficient", "eth_sendTransaction", [{"from": A1, "to": A0, "value": "0xffffffffffffffffffffffffffffffffff"}])
+    dep = post(url, "eth_sendTransaction", [{"from": A0, "data": "0x" + init}])
+    rc = post(url, "eth_getTransactionReceipt", [dep.get("result")])
+    addr = (rc.get("result") or {}).get("contractAddress")
+    r("deploy_receipt", "eth_getTransactionReceipt", [dep.get("result")])
+    r("call_revert", "eth_call", [{"to": addr, "data": "0x"}, "latest"])
+    r("estimate_revert", "eth_estimateGas", [{"from": A0, "to": addr, "data": "0x"}])
+    r("send_revert", "eth_sendTransaction", [{"from": A0, "to": addr, "gas": "0x30000"}])
+    r("estimate_transfer", "eth_estimateGas", [{"from": A0, "to": A1, "value": "0x1"}])
+    r("unknown_method", "eth_foo", [])
+    r("bad_address", "eth_getBalance", ["0x1234", "latest"])
+    r("bad_block_tag", "eth_getBalance", [A0, "lastest"])
+    r("missing_params", "eth_getBalance", [])
+    r("storage_short_key", "eth_getStorageAt", [A0, "0x0", "latest"])
+    r("code_eoa", "eth_getCode", [A0, "latest"])
+    r("fee_history", "eth_feeHistory", ["0x2", "latest", [25, 75]])
+    r("fee_history_none", "eth_feeHistory", ["0x2", "latest"])
+    r("gas_price", "eth_gasPrice", [])
+    r("max_priority", "eth_maxPriorityFeePerGas", [])
+    r("blob_base_fee", "eth_blobBaseFee", [])
+    r("syncing", "eth_syncing", [])
+    r("tx_missing", "eth_getTransactionByHash", ["0x" + "11" * 32])
+    r("receipt_missing", "eth_getTransactionReceipt", ["0x" + "11" * 32])
+    r("by_index_missing", "eth_getTransactionByBlockNumberAndIndex", ["latest", "0x5"])
+    r("logs_range", "eth_getLogs", [{"fromBlock": "0x5", "toBlock": "0x1"}])
+    r("logs_future", "eth_getLogs", [{"fromBlock": "0x100", "toBlock": "0x200"}])
+    r("uncle_count", "eth_getUncleCountByBlockNumber", ["latest"])
+    r("access_list", "eth_createAccessList", [{"from": A0, "to": A1, "value": "0x1"}])
+    r("sign", "eth_sign", [A0, "0xdeadbeef"])
+    r("personal_sign", "personal_sign", ["0xdeadbeef", A0])
+    r("sign_unknown", "eth_sign", ["0x" + "12" * 20, "0xdeadbeef"])
+    r("send_unknown_from", "eth_sendTransaction", [{"from": "0x" + "12" * 20, "to": A1}])
+    r("snapshot", "evm_snapshot", [])
+    r("mine", "evm_mine", [])
+    r("revert", "evm_revert", ["0x1"])
+    r("revert_again", "evm_revert", ["0x1"])
+    r("set_balance", "anvil_setBalance", [A1, "0x10"])
+    r("balance_after", "eth_getBalance", [A1, "latest"])
+    r("mine_n", "anvil_mine", ["0x3", "0x10"])
+    r("block_number", "eth_blockNumber", [])
+    r("increase_time", "evm_increaseTime", [100])
+    r("set_next_ts", "evm_setNextBlockTimestamp", ["0x7fffffff"])
+    r("impersonate", "anvil_impersonateAccount", ["0x" + "12" * 20])
+    r("raw_bad", "eth_sendRawTransaction", ["0x1234"])
+    r("call_no_to_data", "eth_call", [{"from": A0}, "latest"])
+    r("get_proof", "eth_getProof", [A0, ["0x0"], "latest"])
+    r("net_version", "net_version", [])
+    r("client", "web3_clientVersion", [])
+    return out
+
+def shape(v):
+    if isinstance(v, dict): return {k: shape(x) for k, x in sorted(v.items())}
+    if isinstance(v, list): return [shape(v[0])] if v else []
+    if isinstance(v, str): return "hex" if v.startswith("0x") else "str"
+    return type(v).__name__
+
+def main():
+    polyvm = sys.argv[1]; anvil = sys.argv[2]
+    results = {}
+    for name, cmd in (("polyvm", [polyvm, "node", "-q", "--in-memory"]), ("anvil", [anvil, "-q"])):
+        p, url = start(cmd)
+        try: results[name] = scenario(url)
+        finally: p.terminate(); p.wait()
+    for (n, a), (_, b) in zip(results["polyvm"], results["anvil"]):
+        ea, eb = a.get("error"), b.get("error")
+        if (ea is None) != (eb is None):
+            print("== %s: polyvm %s | anvil %s" % (n, json.dumps(a)[:300], json.dumps(b)[:300])); continue
+        if ea:
+            if ea.get("code") != eb.get("code") or ea.get("message") != eb.get("message") or ("data" in ea) != ("data" in eb):
+                print("-- %s error: polyvm %s | anvil %s" % (n, json.dumps(ea)[:250], json.dumps(eb)[:250]))
+            continue
+        sa, sb = shape(a.get("result")), shape(b.get("result"))
+        if sa != sb:
+            if isinstance(sa, dict) and isinstance(sb, dict):
+                print("~~ %s keys: only polyvm %s, only anvil %s, differing %s" % (n, sorted(set(sa) - set(sb)), sorted(set(sb) - set(sa)),
+                      [k for k in set(sa) & set(sb) if sa[k] != sb[k]]))
+            else:
+                print("~~ %s: polyvm %s | anvil %s" % (n, json.dumps(a.get("result"))[:200], json.dumps(b.get("result"))[:200]))
+
+main()
