@@ -133,6 +133,8 @@ void ExecutionHost::emit_log(const Address& addr, bytes_view data, const Hash32*
 }
 
 AccessStatus ExecutionHost::access_account(const Address& addr) {
+    // EIP-2929: precompiles are warm from the start of every transaction.
+    if (rev_ >= Revision::Berlin && is_precompile(addr, rev_)) return AccessStatus::Warm;
     if (state_.is_warm(addr)) return AccessStatus::Warm;
     state_.mark_warm(addr);
     return AccessStatus::Cold;

@@ -8,11 +8,6 @@
 
 namespace polyvm {
 namespace {
-// Every address ever assigned to a precompile: 0x01-0x0a (Frontier to Cancun), 0x0b-0x11
-// (EIP-2537, Prague), 0x100 (EIP-7951, Osaka). is_precompile() says which are active in a fork.
-constexpr uint16_t kPrecompileCandidates[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
-                                              0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x100};
-
 // EIP-7702 gas constants.
 constexpr int64_t kPerEmptyAccountCost = 25000;
 constexpr int64_t kPerAuthBaseCost = 12500;
@@ -177,16 +172,11 @@ TxContext transaction_context(const BlockInfo& block, const Transaction& tx, Rev
 
 void warm_transaction_accounts(State& state, const BlockInfo& block, const Transaction& tx, Revision rev) {
     // EIP-2929/2930: the sender, the recipient, the precompiles and the access list start warm;
-    // EIP-3651 (Shanghai) adds the coinbase.
+    // EIP-3651 (Shanghai) adds the coinbase. The precompiles are warm by rule: the host answers
+    // for them (ExecutionHost::access_account) instead of some twenty set entries per transaction.
     if (rev < Revision::Berlin) return;
     state.mark_warm(tx.sender);
     if (tx.to) state.mark_warm(*tx.to);
-    for (const uint16_t n : kPrecompileCandidates) {
-        Address p;
-        p[18] = static_cast<uint8_t>(n >> 8);
-        p[19] = static_cast<uint8_t>(n);
-        if (is_precompile(p, rev)) state.mark_warm(p);
-    }
     for (const auto& entry : tx.access_list) {
         state.mark_warm(entry.address);
         for (const auto& key : entry.storage_keys) state.mark_storage_warm(entry.address, uint256::from_hash(key));
