@@ -11,6 +11,9 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace polyvm {
 
@@ -19,16 +22,17 @@ using u128 = unsigned __int128;
 namespace uint256_detail {
 // Add-with-carry and subtract-with-borrow on 64-bit limbs. GCC 12 turns the portable
 // `unsigned __int128` formulation of a carry chain into several instructions per limb (it
-// materialises each carry in a register); the x86-64 builtins compile to one ADC/SBB per limb,
-// which halves ADD, SUB and the comparisons. The portable form stays for constant evaluation
-// and other targets.
+// materialises each carry in a register); the x86-64 intrinsics compile to one ADC/SBB per limb,
+// which halves ADD, SUB and the comparisons. (The <x86intrin.h> names, which GCC and Clang both
+// have, map to the same builtins in GCC.) The portable form stays for constant evaluation and
+// other targets.
 
 /// a + b + carry; carry (0 or 1) is updated.
 [[gnu::always_inline]] constexpr uint64_t addc(uint64_t a, uint64_t b, uint8_t& carry) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
         unsigned long long r;
-        carry = __builtin_ia32_addcarryx_u64(carry, a, b, &r);
+        carry = _addcarry_u64(carry, a, b, &r);
         return r;
     }
 #endif
@@ -42,7 +46,7 @@ namespace uint256_detail {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
         unsigned long long r;
-        borrow = __builtin_ia32_sbb_u64(borrow, a, b, &r);
+        borrow = _subborrow_u64(borrow, a, b, &r);
         return r;
     }
 #endif

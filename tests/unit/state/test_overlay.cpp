@@ -48,7 +48,9 @@ TEST(Overlay, MergedChangeSetsEqualApplyingBothInOrder) {
         const auto want = in_order.read_account(x);
         const auto got = overlay.read_account(x);
         ASSERT_EQ(want.has_value(), got.has_value());
-        if (want) EXPECT_EQ(want->balance, got->balance);
+        if (want) {
+            EXPECT_EQ(want->balance, got->balance);
+        }
         for (uint64_t k = 0; k < 6; ++k) EXPECT_EQ(overlay.read_storage(x, uint256{k}), in_order.read_storage(x, uint256{k})) << k;
     }
 }
