@@ -11,6 +11,7 @@ packages=(
   liblmdb-dev
   libboost-dev wrk
   python3
+  clang libclang-rt-14-dev
 )
 
 missing=()

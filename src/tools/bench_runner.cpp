@@ -14,10 +14,14 @@
 #include <cstdio>
 #include <iostream>
 // GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <regex>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <sstream>
 
 namespace polyvm::tools {
@@ -184,7 +188,7 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
                 const std::string name = folder + "/" + stem + "/" + label;
                 if (filter && !std::regex_search(name, *filter)) continue;
                 BenchResult r;
-                run_with_large_stack([&] { r = run_one(test, *c, name, options.repetitions); });
+                run_with_large_stack([&, c = c] { r = run_one(test, *c, name, options.repetitions); });
                 if (!r.correct) exit_code = 1;
                 const double mgas = r.median_ns > 0 ? static_cast<double>(r.gas_used) / r.median_ns * 1e3 : 0;
                 if (options.json) {

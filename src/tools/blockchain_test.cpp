@@ -86,7 +86,7 @@ std::optional<std::string> first_difference(StateDatabase& db, const std::vector
         if (g.info.code_hash != w.info.code_hash) return who + " code differs";
         if (g.storage != w.storage) {
             for (const auto& [key, value] : w.storage) {
-                const auto it = std::find_if(g.storage.begin(), g.storage.end(), [&](const auto& s) { return s.first == key; });
+                const auto it = std::find_if(g.storage.begin(), g.storage.end(), [&key = key](const auto& s) { return s.first == key; });
                 if (it == g.storage.end() || it->second != value)
                     return who + " storage " + key.to_hex() + " = " + (it == g.storage.end() ? "0x0" : it->second.to_hex()) +
                            ", expected " + value.to_hex();

@@ -331,7 +331,7 @@ void read_config(const json& config, const std::string& path, StateTest& test) {
             const auto rev = parse_revision(fork);
             if (!rev) continue;
             const std::string fp = sp + "." + fork;
-            auto u64 = [&](const char* key) {
+            auto u64 = [&, &params = params](const char* key) {
                 return require_u64(text_of(member(params, key, fp), fp + "." + key), fp + "." + key);
             };
             BlobSchedule s;
