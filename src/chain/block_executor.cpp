@@ -54,9 +54,18 @@ std::optional<TransactionError> check_block_budget(const Transaction& tx, const 
     if (tx.gas_limit > env.info.gas_limit - block.gas_used)
         return TransactionError{"GAS_ALLOWANCE_EXCEEDED", "transaction gas limit above the gas left in the block"};
     if (const auto schedule = env.info.blob_schedule) {
-        const uint64_t blob_gas = kGasPerBlob * tx.blob_versioned_hashes.size();
-        if (block.blob_gas_used + blob_gas > schedule->max * kGasPerBlob)
+        const uint64_t blob_count = tx.blob_versioned_hashes.size();
+        const uint64_t blob_gas = kGasPerBlob * blob_count;
+        if (block.blob_gas_used + blob_gas > schedule->max * kGasPerBlob) {
+            // Before Osaka the block's maximum is also the only limit on one transaction's blobs:
+            // a transaction that alone exceeds it breaks both rules execution-spec-tests names
+            // (invalid_block_blob_count names the first, test_invalid_tx_blob_count the second).
+            // From Osaka (EIP-7594) the per-transaction limit is a rule of its own, checked later.
+            if (env.revision < Revision::Osaka && blob_count > schedule->max)
+                return TransactionError{"TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED|TYPE_3_TX_BLOB_COUNT_EXCEEDED",
+                                        std::to_string(blob_count) + " blobs > the block's maximum of " + std::to_string(schedule->max)};
             return TransactionError{"TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED", "blob gas above the block's maximum"};
+        }
     }
     return std::nullopt;
 }

@@ -12,7 +12,8 @@ namespace polyvm::tools {
 /// `TransactionException.` or `BlockException.`; blanks around a name are ignored. The class
 /// prefix is dropped on both sides, so "INTRINSIC_GAS_TOO_LOW" matches
 /// "TransactionException.INTRINSIC_GAS_TOO_LOW". Names compare exactly (case-sensitive): an
-/// empty name matches nothing.
+/// empty name matches nothing. `actual_rule` may carry several names too ('|'), when one
+/// condition breaks two named rules at once: any of them may match.
 bool exception_matches(std::string_view expected, std::string_view actual_rule);
 
 /// `name` without its `TransactionException.` / `BlockException.` prefix and surrounding blanks.

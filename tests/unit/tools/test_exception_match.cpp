@@ -58,3 +58,14 @@ TEST(ExceptionMatch, NameWithoutItsClass) {
     EXPECT_EQ(exception_name("  NONCE_IS_MAX "), "NONCE_IS_MAX");
     EXPECT_EQ(exception_name("EOFException.UNDEFINED_INSTRUCTION"), "EOFException.UNDEFINED_INSTRUCTION");
 }
+
+// A rejection that breaks two named rules at once (before Osaka, a transaction whose blobs alone
+// exceed the block's maximum) matches a fixture that names either of them, and nothing else.
+TEST(ExceptionMatch, ARejectionUnderTwoNamesMatchesEither) {
+    const char* both = "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED|TYPE_3_TX_BLOB_COUNT_EXCEEDED";
+    EXPECT_TRUE(exception_matches("TransactionException.TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED", both));
+    EXPECT_TRUE(exception_matches("TransactionException.TYPE_3_TX_BLOB_COUNT_EXCEEDED", both));
+    EXPECT_TRUE(exception_matches("INTRINSIC_GAS_TOO_LOW|TYPE_3_TX_BLOB_COUNT_EXCEEDED", both));
+    EXPECT_FALSE(exception_matches("TransactionException.INTRINSIC_GAS_TOO_LOW", both));
+    EXPECT_FALSE(exception_matches("TYPE_3_TX_BLOB_COUNT_EXCEEDED", "|"));
+}
