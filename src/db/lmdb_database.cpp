@@ -201,9 +201,9 @@ uint256 decode_slot_value(bytes_view stored) {
 // A commit never writes LMDB while it applies a change set: its writes go to a `Delta` (key ->
 // value, or a tombstone) that sits above the commits not yet written back (the database's dirty
 // delta) and above LMDB. `View` reads through the three in that order, so the apply code sees
-// one ordered key-value store per table. In write-through mode the commit's delta is written to
-// LMDB in the same write transaction; in write-back mode it joins the dirty delta and the commit
-// is made durable by one journal entry (see LmdbDatabase::Impl::commit_applied).
+// one key-value store per table (ordered where it is read by range). In write-through mode the
+// commit's delta is written to LMDB in the same write transaction; in write-back mode it joins
+// the dirty delta and the commit is made durable by one journal entry (LmdbDatabase::Impl::transact).
 
 enum Table : uint8_t { kAccountTrieTopTable, kAccountTrieTable, kStorageTable, kCodeTable, kStorageTrieTable, kRecordsTable, kMetadataTable, kTableCount };
 
@@ -269,26 +269,13 @@ struct Delta {
     static constexpr size_t kEntryOverhead = 160;  // hash node, vectors' heap blocks, ordered index
 
     void set(Table table, bytes_view key, std::optional<bytes_view> value) {
-        std::optional<bytes>& slot = slot_for(table, key);
-        if (slot) memory -= slot->size();
-        if (value) {
-            slot.emplace(value->begin(), value->end());
-            memory += value->size();
-        } else {
-            slot.reset();
-        }
+        assign(slot_for(table, key), value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
     }
 
     /// Moves `newer`'s entries over this delta's.
     void absorb(Delta&& newer) {
-        for (size_t t = 0; t < kTableCount; ++t) {
-            for (auto& [key, value] : newer.tables[t].entries) {
-                std::optional<bytes>& slot = slot_for(static_cast<Table>(t), key);
-                if (slot) memory -= slot->size();
-                if (value) memory += value->size();
-                slot = std::move(value);
-            }
-        }
+        for (size_t t = 0; t < kTableCount; ++t)
+            for (auto& [key, value] : newer.tables[t].entries) assign(slot_for(static_cast<Table>(t), key), std::move(value));
         for (auto& [address, account] : newer.accounts) accounts.insert_or_assign(address, std::move(account));
         newer = Delta{};
     }
@@ -296,6 +283,13 @@ struct Delta {
     bool empty() const noexcept { return entries == 0 && accounts.empty(); }
 
 private:
+    /// Replaces an entry's value (or tombstone), keeping the memory estimate.
+    void assign(std::optional<bytes>& slot, std::optional<bytes> value) {
+        if (slot) memory -= slot->size();
+        if (value) memory += value->size();
+        slot = std::move(value);
+    }
+
     std::optional<bytes>& slot_for(Table table, bytes_view key) {
         TableDelta& delta = tables[table];
         auto it = delta.entries.find(key);
@@ -573,10 +567,19 @@ std::optional<bytes_view> find_account_leaf(View& view, const Address& address, 
 // deleted (0/1), value], ...]], replayed in order when the database opens.
 
 bytes encode_journal_entry(const ChangeSet& changes, std::span<const RecordWrite> records) {
-    ChangeSet kept;
-    kept.accounts = changes.accounts;
-    for (const auto& code : changes.codes)
-        if (code.second) kept.codes.push_back(code);  // a missing code is not applied: not journaled either
+    // A missing code is not applied, so it is not journaled either (the encoding would give it
+    // back as an empty code); the change set is copied only when it has one.
+    const bool all_codes = std::all_of(changes.codes.begin(), changes.codes.end(), [](const auto& code) { return code.second != nullptr; });
+    bytes encoded_changes;
+    if (all_codes) {
+        encoded_changes = encode_change_set(changes);
+    } else {
+        ChangeSet kept;
+        kept.accounts = changes.accounts;
+        for (const auto& code : changes.codes)
+            if (code.second) kept.codes.push_back(code);
+        encoded_changes = encode_change_set(kept);
+    }
     rlp::ListBuilder list;
     for (const RecordWrite& write : records)
         list.add_raw(rlp::ListBuilder{}
@@ -585,7 +588,7 @@ bytes encode_journal_entry(const ChangeSet& changes, std::span<const RecordWrite
                          .add(uint64_t{write.value ? 0u : 1u})
                          .add(write.value ? bytes_view{*write.value} : bytes_view{})
                          .finish());
-    return rlp::ListBuilder{}.add_raw(encode_change_set(kept)).add_raw(list.finish()).finish();
+    return rlp::ListBuilder{}.add_raw(encoded_changes).add_raw(list.finish()).finish();
 }
 
 std::pair<ChangeSet, std::vector<RecordWrite>> decode_journal_entry(bytes_view encoded) {
@@ -708,6 +711,8 @@ struct LmdbDatabase::Impl {
 
     /// Applies `changes` and `records` through `view` and returns the reverse change set.
     ChangeSet apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes);
+    /// Writes records only (no state change: the root stays as it is).
+    static void write_records(View& view, std::span<const RecordWrite> writes);
     /// `hashed_key`: keccak256(address).
     static std::optional<StoredAccount> load_account(View& view, const Address& address, const Hash32& hashed_key);
     static uint256 load_slot(View& view, const Address& address, const uint256& key);
@@ -720,10 +725,10 @@ struct LmdbDatabase::Impl {
         return Hash32::from(*root);
     }
 
-    /// The commit protocol shared by every kind of commit. `body(view, records)` applies the
-    /// commit's writes through `view`, appends the records it applied to `records` (for the
-    /// journal) and returns whether to keep them. The caller holds commit_mutex. Returns what
-    /// `body` returned.
+    /// The commit protocol shared by every kind of commit. `body(view, journal)` applies the
+    /// commit's writes through `view`, appends the records it applied to `*journal` when
+    /// `journal` is not null (write-back: they go into the commit's journal entry) and returns
+    /// whether to keep them. The caller holds commit_mutex. Returns what `body` returned.
     template <typename Body>
     bool transact(const ChangeSet& changes, Body&& body);
     /// Writes every dirty entry to the tables and empties the journal, in one write transaction.
@@ -1118,6 +1123,16 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
         written.insert_or_assign(change.address, StoredAccount{info, storage_root});
     }
 
+    write_records(view, writes);
+
+    for (const auto& [address, account] : written) view.record_account(address, account);
+    AccountTrieStore account_nodes(view, hashed_keys);
+    const Hash32 root = mpt::update_trie(account_nodes, account_writes);
+    view.put(kMetadataTable, as_view(kStateRootKey), root);
+    return reverse;
+}
+
+void LmdbDatabase::Impl::write_records(View& view, std::span<const RecordWrite> writes) {
     for (const RecordWrite& write : writes) {
         const bytes key = record_key(write.table, write.key);
         if (write.value)
@@ -1125,12 +1140,6 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
         else
             view.erase(kRecordsTable, key);
     }
-
-    for (const auto& [address, account] : written) view.record_account(address, account);
-    AccountTrieStore account_nodes(view, hashed_keys);
-    const Hash32 root = mpt::update_trie(account_nodes, account_writes);
-    view.put(kMetadataTable, as_view(kStateRootKey), root);
-    return reverse;
 }
 
 template <typename Body>
@@ -1145,8 +1154,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
                     Delta pending;
                     {
                         View view(txn.get(), dbis, nullptr, &pending);
-                        std::vector<RecordWrite> records;
-                        if (!body(view, records)) return false;
+                        if (!body(view, static_cast<std::vector<RecordWrite>*>(nullptr))) return false;
                     }  // the view's cursors close before the transaction ends
                     write_delta(txn.get(), dbis, pending);
                     txn.commit();
@@ -1166,7 +1174,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
     {
         ReadTxn txn(*this, true);
         View view(txn.get(), dbis, &dirty, &pending);
-        if (!body(view, records)) return false;
+        if (!body(view, &records)) return false;
     }
     const bytes entry = encode_journal_entry(changes, records);
     for (;;) {
@@ -1284,16 +1292,18 @@ void check_record_writes(std::span<const RecordWrite> records, size_t max_key_si
     }
 }
 
-void append_records(std::vector<RecordWrite>& out, std::span<const RecordWrite> records) { out.insert(out.end(), records.begin(), records.end()); }
+void append_records(std::vector<RecordWrite>* journal, std::span<const RecordWrite> records) {
+    if (journal) journal->insert(journal->end(), records.begin(), records.end());
+}
 }  // namespace
 
 ChangeSet LmdbDatabase::commit(const ChangeSet& changes, std::span<const RecordWrite> records) {
     check_record_writes(records, impl_->max_key_size);
     std::lock_guard lock(impl_->commit_mutex);
     ChangeSet reverse;
-    impl_->transact(changes, [&](View& view, std::vector<RecordWrite>& journaled) {
+    impl_->transact(changes, [&](View& view, std::vector<RecordWrite>* journal) {
         reverse = impl_->apply(view, changes, records);
-        append_records(journaled, records);
+        append_records(journal, records);
         return true;
     });
     return reverse;
@@ -1305,15 +1315,15 @@ CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<c
     if (reverse_record) check_record_writes(std::span<const RecordWrite>(&*reverse_record, 1), impl_->max_key_size);
     std::lock_guard lock(impl_->commit_mutex);
     CheckedCommit out;
-    out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>& journaled) {
+    out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>* journal) {
         ChangeSet reverse = impl_->apply(view, changes, records);
         out.root = Impl::root_in(view);
         if (out.root != expected_root) return false;
-        append_records(journaled, records);
+        append_records(journal, records);
         if (reverse_record) {
             RecordWrite undo{reverse_record->table, reverse_record->key, encode_change_set(reverse)};
-            impl_->apply(view, ChangeSet{}, std::span<const RecordWrite>(&undo, 1));
-            journaled.push_back(std::move(undo));
+            Impl::write_records(view, std::span<const RecordWrite>(&undo, 1));
+            if (journal) journal->push_back(std::move(undo));
         }
         out.reverse = std::move(reverse);
         return true;
@@ -1325,13 +1335,13 @@ CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<c
 CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) {
     std::lock_guard lock(impl_->commit_mutex);
     CheckedCommit out;
-    out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>& journaled) {
+    out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>* journal) {
         out.reverse = impl_->apply(view, changes, {});
         out.root = Impl::root_in(view);
         const std::vector<RecordWrite> records = make_records(out.root, out.reverse);
         check_record_writes(records, impl_->max_key_size);
-        impl_->apply(view, ChangeSet{}, records);
-        append_records(journaled, records);
+        Impl::write_records(view, records);
+        append_records(journal, records);
         return true;
     });
     return out;
@@ -1340,7 +1350,7 @@ CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const Recor
 Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
     std::lock_guard lock(impl_->commit_mutex);
     Hash32 root;
-    impl_->transact(changes, [&](View& view, std::vector<RecordWrite>&) {
+    impl_->transact(changes, [&](View& view, std::vector<RecordWrite>*) {
         impl_->apply(view, changes, {});
         root = Impl::root_in(view);
         return false;  // nothing is written
@@ -1385,13 +1395,11 @@ std::vector<StateDatabase::DumpedAccount> LmdbDatabase::dump() {
                 account.info = decode_stored_account(data.subspan(kLeafRecordHeader)).info;
             });
         }
-        if (!dirty.empty()) {
-            for (const auto& [address, account] : dirty.accounts) {
-                if (!account) continue;
-                DumpedAccount& dumped = out.emplace_back();
-                dumped.address = address;
-                dumped.info = account->info;
-            }
+        for (const auto& [address, account] : dirty.accounts) {
+            if (!account) continue;
+            DumpedAccount& dumped = out.emplace_back();
+            dumped.address = address;
+            dumped.info = account->info;
         }
         std::sort(out.begin(), out.end(), [](const DumpedAccount& a, const DumpedAccount& b) { return a.address < b.address; });
         for (DumpedAccount& account : out) {

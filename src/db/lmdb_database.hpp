@@ -130,7 +130,7 @@ public:
     /// The current size of the memory map (grows with the data; see LmdbOptions).
     size_t map_size() const;
 
-    /// What write-back holds and has done (benchmarks, the node's status).
+    /// What write-back holds and has done (bench_db_commit reports it).
     struct WriteBackStatistics {
         size_t dirty_entries = 0;   // entries not written to the tables yet
         size_t dirty_memory = 0;    // their estimated memory, bytes
