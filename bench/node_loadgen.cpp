@@ -8,9 +8,12 @@
 // transactions (WETH -> token through the router and the pair); the nonces expected and what the
 // check needs (swaps.json). Not a Google Benchmark program.
 #include "common/hex.hpp"
+#include "crypto/bip32.hpp"
+#include "crypto/bip39.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
 #include "exec/execution_host.hpp"
+#include "node/dev_node.hpp"
 #include "tools/chain_generator.hpp"
 #include "tx/transaction.hpp"
 
@@ -120,13 +123,20 @@ Hash32 balance_slot(const Address& holder) {
     return keccak256(bytes_view{buffer, 64});
 }
 
-bytes abi_call(uint32_t selector, const Address& argument, std::optional<uint256> amount) {
-    bytes data(amount ? 68 : 36, 0);
-    for (int i = 0; i < 4; ++i) data[static_cast<size_t>(i)] = static_cast<uint8_t>(selector >> (24 - 8 * i));
-    std::memcpy(data.data() + 16, argument.data(), 20);
-    if (amount) std::memcpy(data.data() + 36, amount->to_hash().data(), 32);
+/// ABI call data: the selector, then one 32-byte word per argument.
+bytes abi_words(uint32_t selector, std::initializer_list<Hash32> words) {
+    bytes data;
+    for (int i = 0; i < 4; ++i) data.push_back(static_cast<uint8_t>(selector >> (24 - 8 * i)));
+    for (const Hash32& w : words) data.insert(data.end(), w.bytes.begin(), w.bytes.end());
     return data;
 }
+
+Hash32 word(const Address& a) {
+    Hash32 w{};
+    std::memcpy(w.data() + 12, a.data(), 20);
+    return w;
+}
+Hash32 word(const uint256& v) { return v.to_hash(); }
 
 std::string hex(const Address& a) { return to_hex_prefixed(bytes_view{a.data(), 20}); }
 std::string hex(const Hash32& h) { return to_hex_prefixed(bytes_view{h.data(), 32}); }
@@ -178,22 +188,11 @@ bytes artifact_code(const std::filesystem::path& path) {
     return std::move(*code);
 }
 
-bytes abi_words(uint32_t selector, std::initializer_list<Hash32> words) {
-    bytes data;
-    for (int i = 0; i < 4; ++i) data.push_back(static_cast<uint8_t>(selector >> (24 - 8 * i)));
-    for (const Hash32& w : words) data.insert(data.end(), w.bytes.begin(), w.bytes.end());
-    return data;
+/// The first account of the default mnemonic (the node's, and Anvil's too), unlocked on both.
+Address dev_account() {
+    const Seed512 seed = mnemonic_to_seed(node::NodeOptions{}.mnemonic);
+    return *address_from_secret_key(derive_private_key(bytes_view(seed.data(), seed.size()), "m/44'/60'/0'/0/0"));
 }
-
-Hash32 word(const Address& a) {
-    Hash32 w{};
-    std::memcpy(w.data() + 12, a.data(), 20);
-    return w;
-}
-Hash32 word(const uint256& v) { return v.to_hash(); }
-
-/// The first account of the default mnemonic, unlocked on both nodes (Anvil and polyvm).
-Address dev_account() { return Address::from(*from_hex("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")); }
 
 int run_swaps(const Options& o) {
     const std::filesystem::path uniswap(o.uniswap);
@@ -352,7 +351,7 @@ int run(const Options& o) {
             tx.max_priority_fee_per_gas = uint256{1'000'000'000};
             tx.gas_limit = 60'000;
             tx.to = token;
-            tx.data = abi_call(kTransferSelector, to, amount);
+            tx.data = abi_words(kTransferSelector, {word(to), word(amount)});
             if (!sign_transaction(tx, keys[i])) {
                 std::cerr << "error: signing failed for sender " << i << '\n';
                 return 1;
@@ -370,7 +369,7 @@ int run(const Options& o) {
     json expected_nonces = json::object();
     for (size_t i = 0; i < o.senders; ++i) expected_nonces[hex(senders[i])] = per_sender[i].size();
     const json balance_of = rpc("eth_call",
-                                {json{{"to", hex(token)}, {"data", to_hex_prefixed(abi_call(kBalanceOfSelector, senders[0], std::nullopt))}},
+                                {json{{"to", hex(token)}, {"data", to_hex_prefixed(abi_words(kBalanceOfSelector, {word(senders[0])}))}},
                                  "latest"},
                                 1);
     const std::filesystem::path dir(o.out);

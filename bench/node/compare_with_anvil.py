@@ -5,30 +5,26 @@ the shape of the result (keys, and hex string / number / string per field). A de
 a test: some differences are deliberate (geth's messages and codes where Anvil has its own).
   python3 bench/node/compare_with_anvil.py build/polyvm /tmp/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
 """
-import json, subprocess, sys, time, urllib.request, socket
+import json, os, subprocess, sys, urllib.error
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rpc_tool  # noqa: E402  (the benchmark's JSON-RPC helpers)
+
 
 def post(url, method, params):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
+        return rpc_tool.request(url, method, params, timeout=10)
     except urllib.error.HTTPError as e:
         return {"http_error": e.code, "body": e.read().decode()[:200]}
 
+
 def start(cmd):
-    port = free_port()
-    p = subprocess.Popen(cmd + ["--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
-    for _ in range(100):
-        try:
-            if "result" in post(url, "eth_chainId", []): return p, url
-        except OSError: pass
-        time.sleep(0.1)
-    raise SystemExit("node did not start: %s" % cmd)
+    url = "http://127.0.0.1:%d" % rpc_tool.pick_free_port()
+    p = subprocess.Popen(cmd + ["--port", url.rsplit(":", 1)[1]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if rpc_tool.wait_ready(url, 10) != 0:
+        p.terminate()
+        raise SystemExit("node did not start: %s" % cmd)
+    return p, url
 
 A0 = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
 A1 = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"

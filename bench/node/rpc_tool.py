@@ -49,17 +49,31 @@ def call(method, params):
     return {"jsonrpc": "2.0", "method": method, "params": params}
 
 
-def free_port():
+def request(url, method, params, timeout=60):
+    """One call; returns the whole answer (result or error)."""
+    return post(url, dict(call(method, params), id=1), timeout=timeout)
+
+
+def balance_of(token, holder):
+    """The eth_call of ERC-20 balanceOf(holder) on `token`."""
+    return call("eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + holder[2:]}, "latest"])
+
+
+def pick_free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        print(s.getsockname()[1])
+        return s.getsockname()[1]
+
+
+def free_port():
+    print(pick_free_port())
 
 
 def wait_ready(url, seconds):
     deadline = time.time() + float(seconds)
     while time.time() < deadline:
         try:
-            if "result" in post(url, dict(call("eth_chainId", []), id=1), timeout=2):
+            if "result" in request(url, "eth_chainId", [], timeout=2):
                 return 0
         except OSError:
             pass
@@ -113,7 +127,7 @@ def verify(url, directory):
         expected = json.load(f)
     token, balances = expected["token"], expected["balances"]
     holders = list(balances)
-    calls = [call("eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + h[2:]}, "latest"]) for h in holders]
+    calls = [balance_of(token, h) for h in holders]
     mismatches, errors, first = 0, 0, None
     for holder, answer in zip(holders, batch(url, calls)):
         if "result" not in answer:
@@ -139,7 +153,7 @@ def setup_in_order(url, path):
         if c["method"] == "eth_sendTransaction":
             hashes.append(answer["result"])
     for h in hashes:  # automined: each has its receipt at once
-        receipt = post(url, dict(call("eth_getTransactionReceipt", [h]), id=1))["result"]
+        receipt = request(url, "eth_getTransactionReceipt", [h])["result"]
         if not receipt or receipt["status"] != "0x1":
             print("setup: transaction %s failed: %s" % (h, receipt), file=sys.stderr)
             return 1
@@ -153,12 +167,11 @@ def verify_swaps(url, directory):
     with open(directory + "/swaps.json") as f:
         swaps = json.load(f)
     token, pair, senders = swaps["token"], swaps["pair"], swaps["senders"]
-    logs = post(url, dict(call("eth_getLogs", [{"fromBlock": "0x0", "toBlock": "latest", "address": pair,
-                                                 "topics": [SWAP_TOPIC]}]), id=1), timeout=300)
+    logs = request(url, "eth_getLogs", [{"fromBlock": "0x0", "toBlock": "latest", "address": pair, "topics": [SWAP_TOPIC]}],
+                   timeout=300)
     swap_events = len(logs.get("result") or [])
     holders = senders + [pair]
-    calls = [call("eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + h[2:]}, "latest"]) for h in holders]
-    answers = batch(url, calls)
+    answers = batch(url, [balance_of(token, h) for h in holders])
     balances = [int(a["result"], 16) if "result" in a else None for a in answers]
     errors = sum(1 for b in balances if b is None)
     empty = sum(1 for b in balances[:-1] if b == 0)
