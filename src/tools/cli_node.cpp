@@ -26,13 +26,13 @@ Command add_node_command(CLI::App& parent) {
         std::string host = "127.0.0.1";
         uint16_t port = 8545;
         bool no_cors = false;
-        uint64_t chain_id = 31337;
+        uint64_t chain_id = node::NodeOptions{}.chain_id;
         std::string fork = "Osaka";
-        uint64_t gas_limit = 30'000'000;
+        uint64_t gas_limit = node::NodeOptions{}.gas_limit;
         std::string base_fee = "1000000000";
         std::string balance = "10000";
-        size_t accounts = 10;
-        std::string mnemonic = "test test test test test test test test test test test junk";
+        size_t accounts = node::NodeOptions{}.accounts;
+        std::string mnemonic = node::NodeOptions{}.mnemonic;  // the defaults are the node's own
         std::string genesis;
         std::string data_dir = ".polyvm/dev";
         bool in_memory = false;
