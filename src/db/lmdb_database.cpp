@@ -268,14 +268,112 @@ struct Delta {
 
     static constexpr size_t kEntryOverhead = 160;  // hash node, vectors' heap blocks, ordered index
 
+    /// What the writes of an open group replaced (LmdbDatabase::begin_group), to take them back.
+    struct Undo {
+        struct Replaced {
+            Table table;
+            bytes_view key;  // the map node's key (stable until the node is erased)
+            bool existed;    // false: the key was new, undoing erases it
+            std::optional<bytes> previous;
+        };
+        std::vector<Replaced> entries;
+        std::vector<std::pair<Address, std::optional<std::optional<StoredAccount>>>> accounts;  // nullopt: was absent
+    };
+    /// A point to go back to: the log's sizes and the counters then.
+    struct UndoMark {
+        size_t replaced = 0;
+        size_t accounts = 0;
+        size_t entries = 0;
+        size_t memory = 0;
+    };
+
+    /// Set while a group's commits write straight into this delta (the dirty one): every write
+    /// logs what it replaces there and holds `guard` (the database's dirty_mutex) exclusively,
+    /// against readers of other threads.
+    Undo* undo = nullptr;
+    std::shared_mutex* guard = nullptr;
+
     void set(Table table, bytes_view key, std::optional<bytes_view> value) {
-        assign(slot_for(table, key), value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
+        std::unique_lock<std::shared_mutex> lock;
+        if (guard) lock = std::unique_lock(*guard);
+        TableDelta& delta = tables[table];
+        auto it = delta.entries.find(key);
+        if (it == delta.entries.end()) {
+            it = delta.entries.emplace(bytes(key.begin(), key.end()), std::nullopt).first;
+            if (read_by_range(table)) delta.order.insert(bytes_view{it->first});
+            ++entries;
+            memory += kEntryOverhead + key.size();
+            if (undo) undo->entries.push_back({table, bytes_view{it->first}, false, std::nullopt});
+        } else if (undo) {
+            if (it->second) memory -= it->second->size();
+            undo->entries.push_back({table, bytes_view{it->first}, true, std::move(it->second)});
+            it->second.reset();
+        }
+        assign(it->second, value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
+    }
+
+    void set_account(const Address& address, const std::optional<StoredAccount>& account) {
+        std::unique_lock<std::shared_mutex> lock;
+        if (guard) lock = std::unique_lock(*guard);
+        if (undo) {
+            const auto it = accounts.find(address);
+            undo->accounts.emplace_back(address, it == accounts.end() ? std::nullopt
+                                                                      : std::optional<std::optional<StoredAccount>>(it->second));
+        }
+        accounts.insert_or_assign(address, account);
+    }
+
+    UndoMark mark() const noexcept {
+        return {undo ? undo->entries.size() : 0, undo ? undo->accounts.size() : 0, entries, memory};
+    }
+
+    /// Takes back every write logged in `log` after `to` (newest first). The caller holds the guard.
+    void revert(Undo& log, const UndoMark& to) {
+        while (log.accounts.size() > to.accounts) {
+            auto& [address, previous] = log.accounts.back();
+            if (previous)
+                accounts.insert_or_assign(address, std::move(*previous));
+            else
+                accounts.erase(address);
+            log.accounts.pop_back();
+        }
+        while (log.entries.size() > to.replaced) {
+            Undo::Replaced& replaced = log.entries.back();
+            TableDelta& delta = tables[replaced.table];
+            const auto found = delta.entries.find(replaced.key);
+            if (found != delta.entries.end()) {  // always: the write put it there
+                if (replaced.existed) {
+                    found->second = std::move(replaced.previous);
+                } else {
+                    if (read_by_range(replaced.table)) delta.order.erase(bytes_view{found->first});
+                    delta.entries.erase(found);
+                }
+            }
+            log.entries.pop_back();
+        }
+        entries = to.entries;
+        memory = to.memory;
     }
 
     /// Moves `newer`'s entries over this delta's.
     void absorb(Delta&& newer) {
-        for (size_t t = 0; t < kTableCount; ++t)
-            for (auto& [key, value] : newer.tables[t].entries) assign(slot_for(static_cast<Table>(t), key), std::move(value));
+        for (size_t t = 0; t < kTableCount; ++t) {
+            TableDelta& into = tables[t];
+            auto& from = newer.tables[t].entries;
+            newer.tables[t].order.clear();  // views into nodes that move below
+            while (!from.empty()) {
+                // The map node moves as it is (no copy of its key or value).
+                auto node = from.extract(from.begin());
+                if (const auto it = into.entries.find(node.key()); it != into.entries.end()) {
+                    assign(it->second, std::move(node.mapped()));
+                    continue;
+                }
+                ++entries;
+                memory += kEntryOverhead + node.key().size() + (node.mapped() ? node.mapped()->size() : 0);
+                const auto inserted = into.entries.insert(std::move(node));
+                if (read_by_range(static_cast<Table>(t))) into.order.insert(bytes_view{inserted.position->first});
+            }
+        }
         for (auto& [address, account] : newer.accounts) accounts.insert_or_assign(address, std::move(account));
         newer = Delta{};
     }
@@ -289,18 +387,6 @@ private:
         if (value) memory += value->size();
         slot = std::move(value);
     }
-
-    std::optional<bytes>& slot_for(Table table, bytes_view key) {
-        TableDelta& delta = tables[table];
-        auto it = delta.entries.find(key);
-        if (it == delta.entries.end()) {
-            it = delta.entries.emplace(bytes(key.begin(), key.end()), std::nullopt).first;
-            if (read_by_range(table)) delta.order.insert(bytes_view{it->first});
-            ++entries;
-            memory += kEntryOverhead + key.size();
-        }
-        return it->second;
-    }
 };
 
 /// An entry found through the layers: views valid until the next write to the delta that holds
@@ -313,10 +399,12 @@ struct Entry {
 /// The tables seen through a commit's delta (if any), the dirty delta (if any) and LMDB.
 class View {
 public:
+    /// Layers from the newest: `pending` (where the commit writes), `dirty` (the commits not
+    /// written back); either may be null, and they may be the same delta (a grouped commit).
     View(MDB_txn* txn, const std::array<MDB_dbi, kTableCount>& dbis, const Delta* dirty, Delta* pending)
-        : txn_(txn), dbis_(dbis), dirty_(dirty), pending_(pending) {
+        : txn_(txn), dbis_(dbis), pending_(pending) {
         if (pending_) layers_[layer_count_++] = pending_;
-        if (dirty_) layers_[layer_count_++] = dirty_;
+        if (dirty && dirty != pending_) layers_[layer_count_++] = dirty;
     }
     ~View() {
         for (MDB_cursor* cursor : cursors_)
@@ -352,7 +440,7 @@ public:
         return std::nullopt;
     }
     void record_account(const Address& address, const std::optional<StoredAccount>& account) {
-        pending_->accounts.insert_or_assign(address, account);
+        pending_->set_account(address, account);
     }
 
     /// The entry of LMDB (not of the layers above) with the greatest key <= `key`, or nullopt.
@@ -440,7 +528,6 @@ private:
 
     MDB_txn* txn_;
     const std::array<MDB_dbi, kTableCount>& dbis_;
-    const Delta* dirty_;
     Delta* pending_;
     std::array<const Delta*, 2> layers_{};
     size_t layer_count_ = 0;
@@ -644,6 +731,12 @@ struct LmdbDatabase::Impl {
     Delta dirty;
     std::shared_mutex dirty_mutex;
     uint64_t next_journal_key = 0;
+    /// An open group (LmdbDatabase::begin_group): its commits are in `dirty` with what they
+    /// replaced kept here, and their journal entries wait for the group's end. Guarded like `dirty`.
+    std::optional<Delta::Undo> group;
+    Delta::UndoMark group_start;
+    std::vector<bytes> group_journal;
+    size_t group_depth = 0;  // guarded by commit_mutex
     uint64_t write_backs = 0;
     double write_back_seconds = 0;
 
@@ -734,6 +827,13 @@ struct LmdbDatabase::Impl {
     /// Writes every dirty entry to the tables and empties the journal, in one write transaction.
     /// The caller holds commit_mutex.
     void write_back();
+    /// Writes back when the dirty entries pass the limits; a failure leaves them dirty (the
+    /// journal holds them) for the next commit to try again. The caller holds commit_mutex.
+    void write_back_if_over_limits();
+    /// Ends the open group: its journal entries in one write transaction; on failure the group's
+    /// commits are taken back out of `dirty`. The caller holds commit_mutex.
+    void close_group();
+    void drop_group();
     /// Reads through the dirty delta and LMDB (readers of any thread).
     template <typename Read>
     auto read(Read&& read_with);
@@ -1169,8 +1269,31 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
 
     // Write-back: applied over the dirty delta and a read snapshot (this process is the only
     // writer), made durable by one journal entry, then kept in memory.
-    Delta pending;
     std::vector<RecordWrite> records;
+    if (group) {
+        // Grouped: written straight into the dirty delta, logged so that the commit (when
+        // `body` refuses or throws) or the whole group (when its end fails) can be taken back;
+        // durable when the group ends (close_group).
+        const Delta::UndoMark start = dirty.mark();
+        bool keep = false;
+        try {
+            ReadTxn txn(*this, true);
+            View view(txn.get(), dbis, &dirty, &dirty);
+            keep = body(view, &records);
+        } catch (...) {
+            std::unique_lock lock(dirty_mutex);
+            dirty.revert(*group, start);
+            throw;
+        }
+        if (!keep) {
+            std::unique_lock lock(dirty_mutex);
+            dirty.revert(*group, start);
+            return false;
+        }
+        group_journal.push_back(encode_journal_entry(changes, records));
+        return true;
+    }
+    Delta pending;
     {
         ReadTxn txn(*this, true);
         View view(txn.get(), dbis, &dirty, &pending);
@@ -1194,19 +1317,64 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
         std::unique_lock lock(dirty_mutex);
         dirty.absorb(std::move(pending));
     }
-    if (dirty.memory > write_back_memory || dirty.entries > write_back_entries) {
-        try {
-            write_back();
-        } catch (const DatabaseError&) {
-            // The commit is in the journal: it stands. The entries stay dirty and the next
-            // commit tries again (a full database then refuses that commit).
-        }
-    }
+    write_back_if_over_limits();
     return true;
+}
+
+void LmdbDatabase::Impl::write_back_if_over_limits() {
+    if (dirty.memory <= write_back_memory && dirty.entries <= write_back_entries) return;
+    try {
+        write_back();
+    } catch (const DatabaseError&) {
+        // The commits are in the journal: they stand. The entries stay dirty and the next
+        // commit tries again (a full database then refuses that commit).
+    }
+}
+
+void LmdbDatabase::Impl::close_group() {
+    try {
+        if (!group_journal.empty()) {
+            for (;;) {
+                {
+                    WriteTxn txn(*this);
+                    try {
+                        for (size_t i = 0; i < group_journal.size(); ++i)
+                            put(txn.get(), journal, journal_key(next_journal_key + i), group_journal[i]);
+                        txn.commit();
+                        break;
+                    } catch (const MapFull&) {
+                    }
+                }
+                grow_map();  // throws "database full" when it cannot: nothing was committed
+            }
+        }
+    } catch (...) {
+        drop_group();
+        throw;
+    }
+    next_journal_key += group_journal.size();
+    {
+        std::unique_lock lock(dirty_mutex);
+        dirty.undo = nullptr;
+        dirty.guard = nullptr;
+        group.reset();
+        group_journal.clear();
+    }
+    write_back_if_over_limits();
+}
+
+void LmdbDatabase::Impl::drop_group() {
+    std::unique_lock lock(dirty_mutex);
+    dirty.revert(*group, group_start);
+    dirty.undo = nullptr;
+    dirty.guard = nullptr;
+    group.reset();
+    group_journal.clear();
 }
 
 void LmdbDatabase::Impl::write_back() {
     if (dirty.empty() && next_journal_key == 0) return;
+    if (group) return;  // the group's commits are not durable yet: after the group's end
     const auto start = std::chrono::steady_clock::now();
     for (;;) {
         {
@@ -1247,6 +1415,7 @@ LmdbDatabase::~LmdbDatabase() {
     if (!impl_->writes_back()) return;
     try {
         std::lock_guard lock(impl_->commit_mutex);
+        if (impl_->group) impl_->drop_group();  // never ended: as after a crash
         impl_->write_back();
         check(mdb_env_sync(impl_->env, 1), "sync to disk");
     } catch (const std::exception&) {
@@ -1356,6 +1525,23 @@ Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
         return false;  // nothing is written
     });
     return root;
+}
+
+void LmdbDatabase::begin_group() {
+    std::lock_guard lock(impl_->commit_mutex);
+    if (impl_->group_depth++ > 0 || !impl_->writes_back()) return;
+    std::unique_lock dirty_lock(impl_->dirty_mutex);
+    impl_->group.emplace();
+    impl_->dirty.undo = &*impl_->group;
+    impl_->dirty.guard = &impl_->dirty_mutex;
+    impl_->group_start = impl_->dirty.mark();
+}
+
+void LmdbDatabase::end_group() {
+    std::lock_guard lock(impl_->commit_mutex);
+    if (impl_->group_depth == 0) throw std::logic_error("LmdbDatabase::end_group without begin_group");
+    if (--impl_->group_depth > 0 || !impl_->group) return;
+    impl_->close_group();
 }
 
 void LmdbDatabase::sync_to_disk() { check(mdb_env_sync(impl_->env, 1), "sync to disk"); }

@@ -118,6 +118,18 @@ public:
     /// Applies inside a write transaction that is then aborted.
     Hash32 preview_root(const ChangeSet& changes) override;
     std::optional<bytes> read_record(std::string_view table, bytes_view key) override;
+    /// Group commit (write-back mode; nothing changes in write-through mode): the commits made
+    /// between begin_group() and end_group() are applied in memory as usual, each seeing the
+    /// ones before it and readable by every reader of this process at once, but they become
+    /// durable together, by end_group(), in one LMDB write transaction that holds their journal
+    /// entries. A crash before end_group() loses the group's commits, so whoever answers for them
+    /// (the development node, to the senders of the transactions a group of blocks mined) waits
+    /// for end_group() to return; readers that must only see durable commits are the caller's to
+    /// hold back. When end_group() throws (DatabaseError: the disk or the map is full) the group's
+    /// commits are dropped and the state is as before begin_group(). Groups nest: only the
+    /// outermost end_group() writes.
+    void begin_group();
+    void end_group();
     /// Flushes every commit so far to disk (with sync_every_commit false, the end of a batch).
     void sync_to_disk();
     /// Writes the commits kept in memory to the tables now and empties the journal (write-back;

@@ -48,13 +48,14 @@ LmdbOptions fast_options() {
 }
 
 /// The ways a database can hold its commits: each differential test runs under all of them.
-enum class Mode { WriteThrough, WriteBack, WriteBackOften };
+enum class Mode { WriteThrough, WriteBack, WriteBackOften, WriteBackGrouped };
 
 std::string mode_name(const testing::TestParamInfo<Mode>& info) {
     switch (info.param) {
     case Mode::WriteThrough: return "WriteThrough";
     case Mode::WriteBack: return "WriteBack";
     case Mode::WriteBackOften: return "WriteBackOften";
+    case Mode::WriteBackGrouped: return "WriteBackGrouped";
     }
     return "Unknown";
 }
@@ -64,7 +65,8 @@ protected:
     static LmdbOptions options() {
         LmdbOptions options = fast_options();
         if (GetParam() == Mode::WriteThrough) options.write_back_memory = 0;
-        if (GetParam() == Mode::WriteBackOften) options.write_back_entries = 64;  // written back every few commits
+        if (GetParam() == Mode::WriteBackOften || GetParam() == Mode::WriteBackGrouped)
+            options.write_back_entries = 64;  // written back every few commits
         return options;
     }
 };
@@ -304,8 +306,14 @@ TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
     std::vector<Hash32> roots{memory.state_root()};
     std::vector<ChangeSet> reverses;
     std::set<std::pair<std::string, bytes>> record_keys;
+    bool group_open = false;  // WriteBackGrouped: groups of 1 to 7 commits, checked while open
     for (int step = 0; step < 300; ++step) {
         SCOPED_TRACE("commit " + std::to_string(step));
+        if (GetParam() == Mode::WriteBackGrouped && step % 7 == step / 7 % 7) {
+            if (group_open) db->end_group();
+            db->begin_group();
+            group_open = true;
+        }
         const ChangeSet changes = generator.next(true);
         const std::vector<RecordWrite> records = generator.next_records();
         for (const RecordWrite& w : records) record_keys.emplace(w.table, w.key);
@@ -322,12 +330,15 @@ TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
         roots.push_back(db->state_root());
         reverses.push_back(reverse);
         if (step == 150) {  // half way: the history continues on the reopened database
+            if (group_open) db->end_group();
+            group_open = false;
             db.reset();
             db = std::make_unique<LmdbDatabase>(dir.path(), options());
             ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
         }
     }
     EXPECT_NE(roots.front(), roots.back());
+    if (group_open) db->end_group();
 
     db.reset();
     db = std::make_unique<LmdbDatabase>(dir.path(), options());
@@ -461,7 +472,13 @@ TEST_P(LmdbModes, FullDatabaseThrowsAndStaysUnchanged) {
 
     const ChangeSet big = many_accounts(5000, 2, 4);
     const std::vector<RecordWrite> overwrite{{"headers", bytes{1}, bytes{3}}};
-    const std::string message = test::error_message<DatabaseError>([&] { db.commit(big, overwrite); });
+    // Grouped: the commit is made in memory; the group's end finds the database full and drops it.
+    const bool grouped = GetParam() == Mode::WriteBackGrouped;
+    const std::string message = test::error_message<DatabaseError>([&] {
+        if (grouped) db.begin_group();
+        db.commit(big, overwrite);
+        if (grouped) db.end_group();
+    });
     EXPECT_NE(message.find("database full"), std::string::npos) << message;
     EXPECT_EQ(db.state_root(), root);
     expect_same_state(memory, db);
@@ -632,7 +649,7 @@ TEST_P(LmdbModes, ConcurrentReadersDuringGrowingCommits) {
     EXPECT_GT(db.map_size(), size_t{64} << 10);
 }
 
-INSTANTIATE_TEST_SUITE_P(LmdbDatabase, LmdbModes, testing::Values(Mode::WriteThrough, Mode::WriteBack, Mode::WriteBackOften), mode_name);
+INSTANTIATE_TEST_SUITE_P(LmdbDatabase, LmdbModes, testing::Values(Mode::WriteThrough, Mode::WriteBack, Mode::WriteBackOften, Mode::WriteBackGrouped), mode_name);
 
 // A process that dies without closing the database (as with kill -9) leaves its latest commits in
 // the journal only: the next open replays them, whatever mode it opens in.
@@ -680,6 +697,58 @@ TEST(LmdbDatabase, JournalIsReplayedAfterAProcessDies) {
             }
         }
     }
+}
+
+// A group's commits become durable together when it ends: a process that dies inside a group
+// reopens at the last commit before it, with the groups it ended.
+TEST(LmdbDatabase, AGroupIsDurableWhenItEnds) {
+    TempDir dir;
+    ChangeGenerator generator(37);
+    std::vector<ChangeSet> sets;
+    std::vector<std::vector<RecordWrite>> records;
+    for (int i = 0; i < 30; ++i) {
+        sets.push_back(generator.next(true));
+        records.push_back(generator.next_records());
+    }
+    // Commits 0-9 alone, 10-19 in a group that ends (nested once), 20-29 in one that never does.
+    std::vector<Hash32> roots;
+    {
+        MemoryDatabase memory;
+        for (size_t i = 0; i < sets.size(); ++i) {
+            memory.commit(sets[i], records[i]);
+            roots.push_back(memory.state_root());
+        }
+    }
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        LmdbOptions options = fast_options();
+        options.write_back_entries = 200;
+        auto* db = new LmdbDatabase(dir.path(), options);  // never destroyed: the process "crashes"
+        bool ok = true;
+        for (size_t i = 0; i < sets.size(); ++i) {
+            if (i == 10 || i == 20) db->begin_group();
+            if (i == 12) db->begin_group();
+            db->commit(sets[i], records[i]);
+            ok = ok && db->state_root() == roots[i];  // each commit of a group sees the ones before it
+            if (i == 15) db->end_group();  // the inner one: nothing written yet
+            if (i == 19) db->end_group();
+        }
+        _exit(ok ? 0 : 5);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+
+    MemoryDatabase memory;
+    for (size_t i = 0; i < 20; ++i) memory.commit(sets[i], records[i]);
+    LmdbDatabase reopened(dir.path(), fast_options());
+    EXPECT_EQ(reopened.state_root(), roots[19]);
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, reopened));
+    for (size_t i = 0; i < 20; ++i)
+        for (const RecordWrite& w : records[i]) ASSERT_EQ(memory.read_record(w.table, w.key), reopened.read_record(w.table, w.key));
+    EXPECT_THROW(reopened.end_group(), std::logic_error);
 }
 
 // Commits kept in memory are invisible to other processes: a process that writes back has the
