@@ -1,5 +1,10 @@
 #include "rpc/dispatcher.hpp"
 
+#include <atomic>
+#include <future>
+#include <memory>
+#include <tuple>
+
 namespace polyvm::rpc {
 namespace {
 
@@ -41,53 +46,61 @@ const json kEmptyParams = json::array();
 
 }  // namespace
 
-void Dispatcher::add(std::string name, Method method) { methods_.insert_or_assign(std::move(name), std::move(method)); }
+void Dispatcher::add(std::string name, Method method) {
+    methods_.insert_or_assign(std::move(name), Entry{std::move(method), {}});
+}
+
+void Dispatcher::add_deferred(std::string name, DeferredMethod method) {
+    methods_.insert_or_assign(std::move(name), Entry{{}, std::move(method)});
+}
 
 bool Dispatcher::has(std::string_view name) const { return methods_.find(name) != methods_.end(); }
 
-void Dispatcher::handle_one(const json& request, const CallContext& context, std::string& out) const {
+std::optional<Dispatcher::Call> Dispatcher::prepare(const json& request, std::string& out) const {
     if (!request.is_object()) {
         append_error(out, kNullId, kInvalidRequest, "invalid request: not a JSON object", nullptr);
-        return;
+        return std::nullopt;
     }
     const auto id_it = request.find("id");
     const bool is_notification = id_it == request.end();
     if (!is_notification && !(id_it->is_string() || id_it->is_number() || id_it->is_null())) {
         append_error(out, kNullId, kInvalidRequest, R"(invalid request: "id" must be a string, a number or null)", nullptr);
-        return;
+        return std::nullopt;
     }
     const json& id = is_notification ? kNullId : *id_it;
     const auto version = request.find("jsonrpc");
     if (version == request.end() || !version->is_string() || version->get_ref<const std::string&>() != "2.0") {
         append_error(out, id, kInvalidRequest, R"(invalid request: "jsonrpc" must be "2.0")", nullptr);
-        return;
+        return std::nullopt;
     }
     const auto method_it = request.find("method");
     if (method_it == request.end() || !method_it->is_string()) {
         append_error(out, id, kInvalidRequest, R"(invalid request: "method" must be a string)", nullptr);
-        return;
+        return std::nullopt;
     }
     const auto params_it = request.find("params");
     const bool no_params = params_it == request.end() || params_it->is_null();
     if (!no_params && !params_it->is_array() && !params_it->is_object()) {
         append_error(out, id, kInvalidRequest, R"(invalid request: "params" must be an array or an object)", nullptr);
-        return;
+        return std::nullopt;
     }
-    const json& params = no_params ? kEmptyParams : *params_it;
     const std::string& name = method_it->get_ref<const std::string&>();
+    const auto method = methods_.find(std::string_view(name));
+    return Call{&id, is_notification, &name, no_params ? &kEmptyParams : &*params_it,
+                method == methods_.end() ? nullptr : &method->second};
+}
 
+void Dispatcher::finish(const Call& call, std::exception_ptr error, const json& result, std::string& out) const {
     // A failed call records its error here; the response and the log hook both read it.
     int code = 0;
     std::string message;
     json data;
-    json result;
-    const auto method = methods_.find(std::string_view(name));
-    if (method == methods_.end()) {
+    if (!call.method) {
         code = kMethodNotFound;
-        message = "the method " + name + " does not exist/is not available";
-    } else {
+        message = "the method " + *call.name + " does not exist/is not available";
+    } else if (error) {
         try {
-            result = method->second(params, context);
+            std::rethrow_exception(error);
         } catch (const RpcError& e) {
             code = e.code;
             message = e.what();
@@ -103,25 +116,97 @@ void Dispatcher::handle_one(const json& request, const CallContext& context, std
     if (on_call) {
         try {
             if (code == 0) {
-                on_call(name, params, nullptr);
+                on_call(*call.name, *call.params, nullptr);
             } else {
-                const json error = error_object(code, message, data);
-                on_call(name, params, &error);
+                const json error_json = error_object(code, message, data);
+                on_call(*call.name, *call.params, &error_json);
             }
         } catch (...) {
             // A failing log hook must not change the answer.
         }
     }
-    if (is_notification) return;
+    if (call.is_notification) return;
     if (code != 0) {
-        append_error(out, id, code, message, data);
+        append_error(out, *call.id, code, message, data);
         return;
     }
     out += R"({"jsonrpc":"2.0","id":)";
-    append_json(out, id);
+    append_json(out, *call.id);
     out += R"(,"result":)";
     append_json(out, result);
     out += '}';
+}
+
+void Dispatcher::handle_one(const json& request, const CallContext& context, std::string& out) const {
+    const auto call = prepare(request, out);
+    if (!call) return;
+    std::exception_ptr error;
+    json result;
+    if (call->method) {
+        try {
+            if (call->method->plain) {
+                result = call->method->plain(*call->params, context);
+            } else {
+                // Waited for here (batches, WebSocket messages, in-process calls).
+                std::promise<std::pair<std::exception_ptr, json>> answered;
+                auto answer = answered.get_future();
+                call->method->deferred(*call->params, context, [&answered](std::exception_ptr e, json r) {
+                    answered.set_value({std::move(e), std::move(r)});
+                });
+                std::tie(error, result) = answer.get();
+            }
+        } catch (...) {
+            error = std::current_exception();
+        }
+    }
+    finish(*call, error, result, out);
+}
+
+void Dispatcher::handle_async(std::string_view body, const CallContext& context, std::function<void(std::string)> reply) const {
+    // Only a single request to a deferred method is answered later; its request stays alive
+    // (with the strings the Call points into) until then.
+    auto request = std::make_shared<json>();
+    try {
+        *request = json::parse(body);
+    } catch (const std::exception&) {
+        reply(handle(body, context));  // the parse error, worded in one place
+        return;
+    }
+    if (request->is_object()) {
+        const auto method_it = request->find("method");
+        if (method_it != request->end() && method_it->is_string()) {
+            const auto method = methods_.find(std::string_view(method_it->get_ref<const std::string&>()));
+            if (method != methods_.end() && method->second.deferred) {
+                std::string out;
+                const auto call = prepare(*request, out);
+                if (!call) {
+                    reply(std::move(out));
+                    return;
+                }
+                auto once = std::make_shared<std::atomic<bool>>(false);
+                auto answer = [this, request, call = *call, reply, once](std::exception_ptr error, json result) {
+                    if (once->exchange(true)) return;
+                    std::string response;
+                    finish(call, error, result, response);
+                    reply(std::move(response));
+                };
+                try {
+                    method->second.deferred(*call->params, context, answer);
+                } catch (...) {
+                    answer(std::current_exception(), {});
+                }
+                return;
+            }
+        }
+    }
+    std::string out;
+    if (request->is_array()) {
+        out = handle(body, context);  // batches parse again: rare next to single requests
+    } else {
+        out.reserve(128);
+        handle_one(*request, context, out);
+    }
+    reply(std::move(out));
 }
 
 std::string Dispatcher::handle(std::string_view body, const CallContext& context) const {

@@ -6,7 +6,9 @@
 #include "rpc/error.hpp"
 
 #include <cstddef>
+#include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,13 +20,25 @@ public:
     /// params: the request's array or object; an absent or null "params" arrives as an empty array.
     using Method = std::function<json(const json& params, const CallContext&)>;
 
+    /// How a deferred method answers, exactly once, from any thread: a result, or the exception
+    /// it failed with (RpcError for a JSON-RPC error; anything else is an internal error).
+    using Answer = std::function<void(std::exception_ptr error, json result)>;
+    /// A method that may answer after it returns (e.g. once a transaction is mined), so that the
+    /// I/O thread serves other connections meanwhile.
+    using DeferredMethod = std::function<void(const json& params, const CallContext&, Answer answer)>;
+
     /// Registers (or replaces) a method. Register everything before serving: lookups take no lock.
     void add(std::string name, Method method);
+    void add_deferred(std::string name, DeferredMethod method);
     bool has(std::string_view name) const;
 
     /// One request or batch -> response text; "" when nothing is to be answered (notifications).
-    /// Never throws: every failure becomes a JSON-RPC error object.
+    /// Never throws: every failure becomes a JSON-RPC error object. Deferred methods are waited for.
     std::string handle(std::string_view body, const CallContext& context) const;
+    /// The same, with the response given to `reply` (exactly once, "" for nothing to answer):
+    /// a single request to a deferred method is answered when the method answers, from the
+    /// thread that answers; anything else before this returns.
+    void handle_async(std::string_view body, const CallContext& context, std::function<void(std::string)> reply) const;
 
     struct Limits {
         size_t max_batch = 1000;
@@ -38,8 +52,25 @@ private:
         using is_transparent = void;
         size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
     };
-    std::unordered_map<std::string, Method, NameHash, std::equal_to<>> methods_;
+    /// A method is either plain or deferred.
+    struct Entry {
+        Method plain;
+        DeferredMethod deferred;
+    };
+    std::unordered_map<std::string, Entry, NameHash, std::equal_to<>> methods_;
 
+    /// A request that passed the envelope checks.
+    struct Call {
+        const json* id;
+        bool is_notification;
+        const std::string* name;
+        const json* params;
+        const Entry* method;  // null: unknown
+    };
+    /// Checks one request object's envelope; appends the error and returns nullopt when it fails.
+    std::optional<Call> prepare(const json& request, std::string& out) const;
+    /// Logs a finished call and appends its response (nothing for a notification).
+    void finish(const Call& call, std::exception_ptr error, const json& result, std::string& out) const;
     /// Appends the response to one request object to out; appends nothing for a notification.
     void handle_one(const json& request, const CallContext& context, std::string& out) const;
 };

@@ -306,15 +306,39 @@ private:
         const bool cors = shared_->options.cors;
         switch (request.method()) {
             case http::verb::post: {
-                std::string response;
-                int status = 200;
+                // The handler may answer later from another thread (a transaction waiting for
+                // its block): the answer is then posted to this session's thread. An answer
+                // given before handle_async returns is written at once, without the post.
+                struct Reply {
+                    std::mutex mutex;
+                    bool returned = false;
+                    std::optional<std::string> inline_response;
+                };
+                auto reply = std::make_shared<Reply>();
                 try {
-                    response = shared_->handler.handle(request.body(), CallContext{shared_from_this()});
+                    shared_->handler.handle_async(
+                        request.body(), CallContext{shared_from_this()},
+                        [self = shared_from_this(), reply](std::string response) {
+                            {
+                                std::lock_guard lock(reply->mutex);
+                                if (!reply->returned) {
+                                    reply->inline_response = std::move(response);
+                                    return;
+                                }
+                            }
+                            net::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
+                                self->write_response(200, "application/json", std::move(response));
+                            });
+                        });
                 } catch (const std::exception& e) {
-                    status = 500;
-                    response = error_body(-32603, e.what());
+                    std::lock_guard lock(reply->mutex);
+                    reply->returned = true;
+                    if (!reply->inline_response) return write_response(500, "application/json", error_body(-32603, e.what()));
                 }
-                return write_response(status, "application/json", std::move(response));
+                std::lock_guard lock(reply->mutex);
+                reply->returned = true;
+                if (reply->inline_response) return write_response(200, "application/json", std::move(*reply->inline_response));
+                return;  // answered later
             }
             case http::verb::options:
                 if (cors) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,11 @@ public:
     virtual ~RequestHandler() = default;
     /// Response text for one JSON-RPC body; "" when nothing is to be answered.
     virtual std::string handle(std::string_view body, const CallContext& context) = 0;
+    /// HTTP bodies come here: the response goes to `reply`, exactly once, from any thread (""
+    /// for nothing to answer), and the connection waits for it. The default answers at once.
+    virtual void handle_async(std::string_view body, const CallContext& context, std::function<void(std::string)> reply) {
+        reply(handle(body, context));
+    }
     /// A WebSocket connection ended (its subscriptions die with it). Called once per WebSocket
     /// connection, on an I/O thread (on the thread calling stop() for connections that stop()
     /// had to cut short); every connection has reported it by the time stop() returns.

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 using namespace polyvm::rpc;
@@ -33,7 +35,33 @@ protected:
             throw RpcError(kExecutionReverted, "execution reverted", "0x08c379a0");
         });
         dispatcher.add("plain_throw", [](const json&, const CallContext&) -> json { throw std::runtime_error("disk on fire"); });
+        // Deferred: answered by a thread of their own (or at once, or by throwing first).
+        dispatcher.add_deferred("later_sum", [this](const json& params, const CallContext&, Dispatcher::Answer answer) {
+            const int total = params.at(0).get<int>() + params.at(1).get<int>();
+            answerers.emplace_back([total, answer = std::move(answer)] { answer(nullptr, total); });
+        });
+        dispatcher.add_deferred("later_revert", [this](const json&, const CallContext&, Dispatcher::Answer answer) {
+            answerers.emplace_back([answer = std::move(answer)] {
+                answer(std::make_exception_ptr(RpcError(kExecutionReverted, "execution reverted", "0x01")), nullptr);
+            });
+        });
+        dispatcher.add_deferred("throws_first", [](const json& params, const CallContext&, Dispatcher::Answer) {
+            if (params.empty()) throw RpcError(kInvalidParams, "missing value for required argument 0");
+        });
     }
+    ~DispatcherTest() override {
+        for (auto& t : answerers) t.join();
+    }
+
+    /// handle_async, waiting for its reply.
+    json call_async(std::string_view body) {
+        std::promise<std::string> replied;
+        auto reply = replied.get_future();
+        dispatcher.handle_async(body, CallContext{}, [&replied](std::string text) { replied.set_value(std::move(text)); });
+        const std::string text = reply.get();
+        return text.empty() ? json() : json::parse(text);
+    }
+    std::vector<std::thread> answerers;
 
     json call(std::string_view body) {
         const std::string text = dispatcher.handle(body, CallContext{});
@@ -206,4 +234,32 @@ TEST_F(DispatcherTest, InvalidUtf8InResultDoesNotThrow) {
     dispatcher.add("bad_utf8", [](const json&, const CallContext&) -> json { return std::string("\xff\xfe"); });
     const json r = call(R"({"jsonrpc":"2.0","method":"bad_utf8","id":1})");
     EXPECT_TRUE(r.contains("result"));
+}
+
+// Deferred methods: answered from another thread through handle_async, waited for by handle
+// (batches and in-process calls); every other request answers handle_async at once.
+TEST_F(DispatcherTest, DeferredMethods) {
+    EXPECT_EQ(call_async(R"({"jsonrpc":"2.0","method":"later_sum","params":[2,3],"id":4})"),
+              json::parse(R"({"jsonrpc":"2.0","result":5,"id":4})"));
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"later_sum","params":[2,3],"id":4})"),
+              json::parse(R"({"jsonrpc":"2.0","result":5,"id":4})"));
+    const json reverted = call_async(R"({"jsonrpc":"2.0","method":"later_revert","id":"x"})");
+    EXPECT_EQ(reverted["error"]["code"], kExecutionReverted);
+    EXPECT_EQ(reverted["error"]["data"], "0x01");
+    EXPECT_EQ(reverted["id"], "x");
+    const json refused = call_async(R"({"jsonrpc":"2.0","method":"throws_first","params":[],"id":1})");
+    EXPECT_EQ(refused["error"]["code"], kInvalidParams);
+    // A batch mixing both kinds, in order.
+    const json batch = call_async(R"([{"jsonrpc":"2.0","method":"later_sum","params":[1,1],"id":1},
+                                      {"jsonrpc":"2.0","method":"sum","params":[1,2],"id":2}])");
+    ASSERT_TRUE(batch.is_array());
+    ASSERT_EQ(batch.size(), 2u);
+    EXPECT_EQ(batch[0]["result"], 2);
+    EXPECT_EQ(batch[1]["result"], 3);
+    // Plain methods, envelope errors and parse errors answer through handle_async too.
+    EXPECT_EQ(call_async(R"({"jsonrpc":"2.0","method":"sum","params":[1,2],"id":9})")["result"], 3);
+    EXPECT_EQ(call_async(R"({"jsonrpc":"1.0","method":"later_sum","params":[1,2],"id":9})")["error"]["code"], kInvalidRequest);
+    EXPECT_EQ(call_async(R"({"jsonrpc":"2.0","method":"later_sum")")["error"]["code"], kParseError);
+    // A notification to a deferred method: nothing to answer.
+    EXPECT_TRUE(call_async(R"({"jsonrpc":"2.0","method":"later_sum","params":[1,2]})").is_null());
 }

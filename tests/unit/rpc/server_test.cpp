@@ -40,6 +40,15 @@ public:
             return {{"websocket", context.connection && context.connection->is_websocket()},
                     {"id", context.connection ? context.connection->id() : 0}};
         });
+        // Answered from another thread, after the given milliseconds.
+        dispatcher.add_deferred("later", [this](const json& params, const CallContext&, Dispatcher::Answer answer) {
+            const int delay = params.at(0).get<int>();
+            std::lock_guard lock(mutex);
+            answerers.emplace_back([delay, params, answer = std::move(answer)] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+                answer(nullptr, params);
+            });
+        });
         dispatcher.add("subscribe", [this](const json&, const CallContext& context) -> json {
             std::lock_guard lock(mutex);
             subscriber = context.connection;
@@ -47,6 +56,9 @@ public:
         });
     }
     std::string handle(std::string_view body, const CallContext& context) override { return dispatcher.handle(body, context); }
+    void handle_async(std::string_view body, const CallContext& context, std::function<void(std::string)> reply) override {
+        dispatcher.handle_async(body, context, std::move(reply));
+    }
     void on_close(uint64_t id) override {
         std::lock_guard lock(mutex);
         closed.push_back(id);
@@ -62,7 +74,11 @@ public:
         return subscriber;
     }
 
+    ~TestHandler() {
+        for (auto& t : answerers) t.join();
+    }
     Dispatcher dispatcher;
+    std::vector<std::thread> answerers;
     std::mutex mutex;
     std::condition_variable changed;
     std::vector<uint64_t> closed;
@@ -192,6 +208,34 @@ TEST_F(ServerTest, PostRoundTrip) {
     const auto who = client.post(R"({"jsonrpc":"2.0","id":1,"method":"whoami"})");
     ASSERT_TRUE(who);
     EXPECT_EQ(json::parse(who->body())["result"]["websocket"], false);
+}
+
+// A method that answers later, from another thread, keeps its connection waiting but not the
+// I/O thread: with one I/O thread, a request on a second connection is answered meanwhile.
+TEST_F(ServerTest, DeferredAnswersDoNotHoldTheIoThread) {
+    ServerOptions options;
+    options.threads = 1;
+    start(options);
+    HttpClient slow(port);
+    ASSERT_TRUE(slow.connected);
+    std::optional<http::response<http::string_body>> slow_response;
+    std::thread waiter([&] { slow_response = slow.post(R"({"jsonrpc":"2.0","id":1,"method":"later","params":[1500]})"); });
+    std::this_thread::sleep_for(200ms);
+    HttpClient fast(port);
+    ASSERT_TRUE(fast.connected);
+    const auto started = std::chrono::steady_clock::now();
+    const auto echo = fast.post(kEcho);
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(echo);
+    EXPECT_EQ(json::parse(echo->body())["result"], json::parse(R"([1,"two"])"));
+    EXPECT_LT(took, 1000ms);  // not queued behind the deferred answer (1.3 s away)
+    waiter.join();
+    ASSERT_TRUE(slow_response);
+    EXPECT_EQ(json::parse(slow_response->body()), json::parse(R"({"jsonrpc":"2.0","id":1,"result":[1500]})"));
+    // The connection goes on after a deferred answer.
+    const auto again = slow.post(kEcho);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(json::parse(again->body())["id"], 7);
 }
 
 TEST_F(ServerTest, KeepAliveManyRequestsOnOneConnection) {
