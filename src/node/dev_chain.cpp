@@ -124,14 +124,15 @@ DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
         temporary_dir_ = pattern;
         LmdbOptions options;
         options.defer_flush = true;
-        options.write_back_memory = 0;
         db_ = std::make_unique<LmdbDatabase>(temporary_dir_, options);
         lmdb_ = false;  // never flushed: it is thrown away
     } else {
         LmdbOptions options;
         options.sync_every_commit = storage.durable;
         options.defer_flush = !storage.durable;
-        options.write_back_memory = 0;
+        // Write-back (the default): blocks are kept in memory above the tables and made durable
+        // by their journal entries, so that the miner's group commits cost one small write per
+        // group (LmdbDatabase::begin_group).
         db_ = std::make_unique<LmdbDatabase>(storage.data_dir, options);
         lmdb_ = true;
     }
@@ -174,6 +175,29 @@ void DevChain::set_head_cached() {
     head_hash_ = chain_->head_hash();
     head_ = *chain_->header(head_hash_);
     head_number_.store(head_.number, std::memory_order_release);
+}
+
+void DevChain::begin_group() { static_cast<LmdbDatabase&>(*db_).begin_group(); }
+
+void DevChain::end_group() {
+    try {
+        static_cast<LmdbDatabase&>(*db_).end_group();
+    } catch (...) {
+        reload();
+        throw;
+    }
+}
+
+void DevChain::reload() {
+    {
+        std::lock_guard lock(cache_mutex_);
+        by_hash_.clear();
+    }
+    pending_ = {};
+    if (const auto pending = db_->read_record(chain_tables::kMeta, as_bytes(kPendingKey)))
+        if (auto decoded = decode_change_set(*pending)) pending_ = std::move(*decoded);
+    rebuild_pending_overlay();
+    set_head_cached();
 }
 
 void DevChain::flush() {

@@ -119,6 +119,11 @@ public:
     /// anvil_reset: the head back to the genesis, every snapshot and change since dropped.
     void reset_to_genesis();
 
+    /// Group commit of the blocks mined in between (LmdbDatabase::begin_group): they become
+    /// durable together when the group ends. When end_group() throws, the group's blocks are
+    /// gone and the chain is back where it was at begin_group().
+    void begin_group();
+    void end_group();
     /// Makes the chain durable now (shutdown, the flush timer).
     void flush();
     StateDatabase& database() noexcept { return *db_; }
@@ -128,6 +133,8 @@ private:
     BlockPtr make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts);
     void set_head_cached();
     void persist_pending();
+    /// After a dropped group: the head, the pending changes and the block cache from the database.
+    void reload();
 
     std::unique_ptr<StateDatabase> db_;
     std::unique_ptr<Blockchain> chain_;

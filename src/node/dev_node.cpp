@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <iostream>
 
 namespace polyvm::node {
@@ -90,6 +91,7 @@ uint16_t DevNode::start() {
         automine = false;
     }
     interval_thread_ = std::thread([this] { interval_loop(); });
+    miner_thread_ = std::thread([this] { miner_loop(); });
     return port;
 }
 
@@ -102,6 +104,13 @@ void DevNode::stop() {
     stop_cv_.notify_all();
     if (server_) server_->stop();
     if (interval_thread_.joinable()) interval_thread_.join();
+    {
+        // The miner finishes what it was given (nobody hears the answers any more).
+        std::lock_guard lock(incoming_mutex_);
+        miner_stopping_ = true;
+    }
+    incoming_cv_.notify_all();
+    if (miner_thread_.joinable()) miner_thread_.join();
     std::unique_lock lock(chain_mutex_);
     if (options_.dump_state) {
         try {
@@ -148,6 +157,10 @@ void DevNode::interval_loop() {
 
 std::string DevNode::handle(std::string_view body, const rpc::CallContext& context) {
     return dispatcher_.handle(body, context);
+}
+
+void DevNode::handle_async(std::string_view body, const rpc::CallContext& context, std::function<void(std::string)> reply) {
+    dispatcher_.handle_async(body, context, std::move(reply));
 }
 
 void DevNode::on_close(uint64_t connection_id) {
@@ -215,9 +228,7 @@ std::optional<uint64_t> DevNode::resolve_block(const rpc::BlockSelector& s, bool
     return head;
 }
 
-Hash32 DevNode::submit_transaction(Transaction tx) {
-    const Hash32 hash = transaction_hash(tx);
-    std::unique_lock lock(chain_mutex_);
+void DevNode::admit_locked(Transaction tx, const Hash32& hash) {
     const Revision rev = chain_->config().revision_at(chain_->next_timestamp());
     TxValidationContext context;
     context.chain_id = chain_->config().chain_id;
@@ -247,27 +258,150 @@ Hash32 DevNode::submit_transaction(Transaction tx) {
             break;
     }
     notify_pending(hash);
+}
+
+void DevNode::submit_transaction_async(Transaction tx, SubmitDone done) {
+    const Hash32 hash = transaction_hash(tx);
     if (automine) {
-        // One block per transaction, for every transaction that is now executable.
-        while (mempool.size() > 0)
-            if (!mine_locked(1, std::nullopt)) break;
+        std::unique_lock lock(incoming_mutex_);
+        if (!miner_stopping_ && miner_thread_.joinable()) {
+            incoming_.push_back(Submission{std::move(tx), hash, std::move(done)});
+            lock.unlock();
+            incoming_cv_.notify_one();
+            return;
+        }
     }
+    // No miner thread (not started, stopping) or no automine: admitted here, mined if automining.
+    std::exception_ptr error;
+    try {
+        std::unique_lock lock(chain_mutex_);
+        admit_locked(std::move(tx), hash);
+        if (automine) mine_grouped([&] { automine_locked(); });
+    } catch (...) {
+        error = std::current_exception();
+    }
+    done(error, hash);
+}
+
+Hash32 DevNode::submit_transaction(Transaction tx) {
+    const Hash32 hash = transaction_hash(tx);
+    std::promise<std::exception_ptr> answered;
+    auto answer = answered.get_future();
+    submit_transaction_async(std::move(tx), [&answered](std::exception_ptr error, Hash32) { answered.set_value(error); });
+    if (const auto error = answer.get()) std::rethrow_exception(error);
     return hash;
 }
 
-BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp) {
+std::vector<uint64_t> DevNode::incoming_nonces(const Address& sender) {
+    std::lock_guard lock(incoming_mutex_);
+    std::vector<uint64_t> out;
+    for (const Submission& s : incoming_)
+        if (s.tx.sender == sender) out.push_back(s.tx.nonce);
+    return out;
+}
+
+void DevNode::mine_grouped(const std::function<void()>& mine) {
+    std::exception_ptr failure;
+    chain_->begin_group();
+    try {
+        mine();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    try {
+        chain_->end_group();  // the blocks mined so far stand, whatever failed after them
+    } catch (...) {
+        if (!failure) failure = std::current_exception();
+    }
+    if (failure) std::rethrow_exception(failure);
+}
+
+void DevNode::miner_loop() {
+    std::unique_lock incoming_lock(incoming_mutex_);
+    for (;;) {
+        incoming_cv_.wait(incoming_lock, [&] { return !incoming_.empty() || miner_stopping_; });
+        if (incoming_.empty()) return;  // stopping, and nothing left
+        std::vector<Submission> batch = std::move(incoming_);
+        incoming_.clear();
+        incoming_lock.unlock();
+        // Everything that arrived is admitted, then every ready transaction mined (one block
+        // each) in one group commit; the answers go out once the group is durable.
+        std::vector<std::exception_ptr> errors(batch.size());
+        {
+            std::unique_lock chain_lock(chain_mutex_);
+            for (size_t i = 0; i < batch.size(); ++i) {
+                try {
+                    admit_locked(std::move(batch[i].tx), batch[i].hash);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+            }
+            if (automine) {
+                try {
+                    mine_grouped([&] { automine_locked(); });
+                } catch (const std::exception& e) {
+                    log_line(std::string("mining failed: ") + e.what());
+                    const auto failure = std::current_exception();
+                    for (auto& error : errors)
+                        if (!error) error = failure;
+                }
+            }
+        }
+        for (size_t i = 0; i < batch.size(); ++i) {
+            try {
+                batch[i].done(errors[i], batch[i].hash);
+            } catch (...) {
+            }
+        }
+        incoming_lock.lock();
+    }
+}
+
+std::vector<Mempool::Entry> DevNode::take_ready_locked(size_t max_transactions) {
     auto state = chain_->state_at(chain_->head().number);
     auto nonce_of = [&](const Address& a) {
         const auto account = state->read_account(a);
         return account ? account->nonce : uint64_t{0};
     };
-    const uint256 base_fee = chain_->next_base_fee();
-    std::vector<Mempool::Entry> ready = mempool.take_ready(nonce_of, max_transactions, base_fee, chain_->gas_limit);
+    return mempool.take_ready(nonce_of, max_transactions, chain_->next_base_fee(), chain_->gas_limit);
+}
+
+void DevNode::automine_locked() {
+    // Every ready transaction, in the pool's order, each in a block of its own. They are taken
+    // at once (asking the pool for one per block would read every waiting sender's nonce per
+    // block); when a block leaves its transaction out, the rest go back to the pool, whose
+    // order then follows the new state.
+    for (;;) {
+        std::vector<Mempool::Entry> ready = take_ready_locked(SIZE_MAX);
+        if (ready.empty()) return;
+        for (size_t i = 0; i < ready.size(); ++i) {
+            std::vector<Transaction> one;
+            one.push_back(ready[i].tx);
+            bool left_out = false;
+            try {
+                left_out = mine_transactions_locked(std::move(one), std::nullopt)->block.transactions.empty();
+            } catch (...) {
+                for (size_t j = i + 1; j < ready.size(); ++j) mempool.add(std::move(ready[j].tx), ready[j].hash);
+                throw;
+            }
+            if (left_out) {
+                for (size_t j = i + 1; j < ready.size(); ++j) mempool.add(std::move(ready[j].tx), ready[j].hash);
+                break;
+            }
+        }
+    }
+}
+
+BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp) {
+    std::vector<Mempool::Entry> ready = take_ready_locked(max_transactions);
     if (ready.empty() && max_transactions == 1 && !timestamp) return nullptr;  // automine: nothing to do
     std::vector<Transaction> txs;
     txs.reserve(ready.size());
     for (auto& e : ready) txs.push_back(std::move(e.tx));
-    state.reset();
+    return mine_transactions_locked(std::move(txs), timestamp);
+}
+
+BlockPtr DevNode::mine_transactions_locked(std::vector<Transaction> txs, std::optional<uint64_t> timestamp) {
     DevChain::NextBlock next;
     next.timestamp = timestamp;
     auto mined = chain_->mine(std::move(txs), next);
@@ -298,11 +432,13 @@ BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> t
 
 void DevNode::mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval) {
     std::unique_lock lock(chain_mutex_);
-    for (uint64_t i = 0; i < count; ++i) {
-        std::optional<uint64_t> at = timestamp;
-        if (!at && interval > 0 && i > 0) at = chain_->head().timestamp + interval;
-        mine_locked(SIZE_MAX, at);
-    }
+    mine_grouped([&] {
+        for (uint64_t i = 0; i < count; ++i) {
+            std::optional<uint64_t> at = timestamp;
+            if (!at && interval > 0 && i > 0) at = chain_->head().timestamp + interval;
+            mine_locked(SIZE_MAX, at);
+        }
+    });
 }
 
 BlockInfo call_block_info(DevNode& node, uint64_t number) {

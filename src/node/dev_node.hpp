@@ -3,7 +3,10 @@
 // what they share: the chain, the unlocked accounts, the mempool, filters and subscriptions.
 //
 // Concurrency: requests arrive on several server threads. Reads take `chain_mutex_` shared,
-// anything that changes the chain (mining, anvil_set*, snapshots) takes it exclusively.
+// anything that changes the chain (mining, anvil_set*, snapshots) takes it exclusively. Automined
+// transactions go to one miner thread, which admits and mines whatever arrived meanwhile in one
+// pass (a block per transaction, one group commit per pass) while the server threads go on
+// serving; their senders are answered when the pass is durable.
 #pragma once
 
 #include "node/dev_chain.hpp"
@@ -14,6 +17,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -55,6 +60,7 @@ public:
     void stop();
 
     std::string handle(std::string_view body, const rpc::CallContext& context) override;
+    void handle_async(std::string_view body, const rpc::CallContext& context, std::function<void(std::string)> reply) override;
     void on_close(uint64_t connection_id) override;
 
     const std::vector<DevAccount>& accounts() const noexcept { return accounts_; }
@@ -68,9 +74,18 @@ public:
     /// Resolves a block parameter to a number on the current chain (throws for unknown blocks
     /// only when `must_exist`; returns nullopt for a missing one otherwise).
     std::optional<uint64_t> resolve_block(const rpc::BlockSelector& selector, bool must_exist = true);
-    /// Adds a signed transaction to the pool (throws RpcError with geth's message) and, when
-    /// automining, mines it. Returns its hash. Takes the write lock.
+    /// Adds a signed transaction to the pool and, when automining, mines it; then `done` gets its
+    /// hash, or the RpcError with geth's message that refused it. Automining, the transaction
+    /// goes to the miner thread, which admits every transaction that arrived meanwhile, mines
+    /// each ready one in a block of its own, makes those blocks durable together (one group
+    /// commit) and then answers them all: `done` runs on the miner thread. Otherwise it runs
+    /// before this returns.
+    using SubmitDone = std::function<void(std::exception_ptr error, Hash32 hash)>;
+    void submit_transaction_async(Transaction tx, SubmitDone done);
+    /// The same, waiting for the answer; throws the RpcError.
     Hash32 submit_transaction(Transaction tx);
+    /// The nonces of `sender`'s transactions waiting for the miner (not yet in the pool).
+    std::vector<uint64_t> incoming_nonces(const Address& sender);
     /// Mines `count` blocks (anvil_mine / evm_mine), with the pool's ready transactions.
     void mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval);
     /// The secret key of an unlocked account, or nullopt.
@@ -107,6 +122,17 @@ private:
     void interval_loop();
     /// Mines one block with the pool's ready transactions (automine: one per block). Caller holds the write lock.
     BlockPtr mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp);
+    BlockPtr mine_transactions_locked(std::vector<Transaction> transactions, std::optional<uint64_t> timestamp);
+    std::vector<Mempool::Entry> take_ready_locked(size_t max_transactions);
+    /// Automine: each ready transaction of the pool in a block of its own. Caller holds the write lock.
+    void automine_locked();
+    /// Runs `mine` (calls of mine_locked) in one group commit; the first failure is rethrown
+    /// after the blocks mined before it are made durable. Caller holds the write lock.
+    void mine_grouped(const std::function<void()>& mine);
+    /// Checks a transaction against the head's state and adds it to the pool (geth's pool rules;
+    /// throws RpcError). Caller holds the write lock.
+    void admit_locked(Transaction tx, const Hash32& hash);
+    void miner_loop();
     void load_state_file(const std::string& path);
 
     NodeOptions options_;
@@ -115,6 +141,17 @@ private:
     rpc::Dispatcher dispatcher_;
     std::unique_ptr<rpc::Server> server_;
     std::thread interval_thread_;
+    // Transactions for the miner thread (automine), in arrival order.
+    struct Submission {
+        Transaction tx;
+        Hash32 hash;
+        SubmitDone done;
+    };
+    std::mutex incoming_mutex_;
+    std::condition_variable incoming_cv_;
+    std::vector<Submission> incoming_;
+    bool miner_stopping_ = false;
+    std::thread miner_thread_;
     std::thread flush_thread_;
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;

@@ -11,6 +11,8 @@
 #include "node/simulation.hpp"
 #include "node/typed_data.hpp"
 
+#include <set>
+
 namespace polyvm::node {
 namespace {
 using rpc::RpcError;
@@ -72,8 +74,12 @@ uint64_t next_nonce(DevNode& node, const Address& sender) {
     auto state = node.chain().state_at(node.chain().head().number);
     const auto account = state->read_account(sender);
     uint64_t nonce = account ? account->nonce : 0;
+    // Those in the pool and those the miner has not admitted yet (automine).
+    std::set<uint64_t> waiting;
     for (const auto* e : node.mempool.all())
-        if (e->tx.sender == sender && e->tx.nonce == nonce) ++nonce;
+        if (e->tx.sender == sender) waiting.insert(e->tx.nonce);
+    for (const uint64_t n : node.incoming_nonces(sender)) waiting.insert(n);
+    while (waiting.contains(nonce)) ++nonce;
     return nonce;
 }
 
@@ -414,16 +420,24 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     });
 
     // ---- sending ----
-    d.add("eth_sendRawTransaction", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
+    // Deferred: answered once the transaction's block is durable, the I/O thread free meanwhile.
+    const auto answer_with_hash = [](rpc::Dispatcher::Answer answer) {
+        return [answer = std::move(answer)](std::exception_ptr error, Hash32 hash) {
+            answer(error, error ? json() : json(rpc::hex(hash)));
+        };
+    };
+    d.add_deferred("eth_sendRawTransaction", [&node, &chain, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
         rpc::param_count(p, 1);
         const bytes raw = rpc::param_data(p, 0);
-        return rpc::hex(node.submit_transaction(decode_raw(raw, chain)));
+        Transaction tx = decode_raw(raw, chain);  // throws before the answer is handed on
+        node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
-    d.add("eth_sendTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
+    d.add_deferred("eth_sendTransaction", [&node, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
         rpc::param_count(p, 1);
         const json* object = rpc::param_at(p, 0);
         if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        return rpc::hex(node.submit_transaction(prepare_transaction(node, parse_transaction_request(*object, 0))));
+        Transaction tx = prepare_transaction(node, parse_transaction_request(*object, 0));
+        node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
     d.add("eth_signTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
