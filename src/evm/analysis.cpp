@@ -60,4 +60,35 @@ CodeAnalysis analyze(bytes_view code) {
     return a;
 }
 
+std::shared_ptr<const CodeAnalysis> AnalysisCache::get(const Hash32& code_hash, bytes_view code) {
+    {
+        std::shared_lock lock(mutex_);
+        const auto it = analyses_.find(code_hash);
+        if (it != analyses_.end()) {
+            if (it->second->code_size == code.size()) return it->second;
+            // A cheap guard against a caller whose hash does not match its code: not cached.
+            return std::make_shared<const CodeAnalysis>(analyze(code));
+        }
+    }
+    auto analysis = std::make_shared<const CodeAnalysis>(analyze(code));
+    std::unique_lock lock(mutex_);
+    if (bytes_ + code.size() > capacity_bytes_) {
+        analyses_.clear();
+        bytes_ = 0;
+    }
+    const auto [it, inserted] = analyses_.emplace(code_hash, analysis);
+    if (inserted) bytes_ += code.size();
+    return it->second->code_size == code.size() ? it->second : analysis;
+}
+
+size_t AnalysisCache::size() const {
+    std::shared_lock lock(mutex_);
+    return analyses_.size();
+}
+
+AnalysisCache& AnalysisCache::shared() {
+    static AnalysisCache cache;
+    return cache;
+}
+
 }  // namespace polyvm

@@ -4,8 +4,13 @@
 #pragma once
 
 #include "common/types.hpp"
+#include "common/uint256.hpp"  // the hash of Hash32 keys
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace polyvm {
@@ -26,5 +31,25 @@ struct CodeAnalysis {
 };
 
 CodeAnalysis analyze(bytes_view code);
+
+/// Analyses kept across transactions and blocks, by code hash (an analysis depends on the code
+/// alone): a contract called in every block (a token, a router, the system contracts) is copied
+/// and analysed once, not once per block. Thread-safe. Bounded: emptied when the codes it holds
+/// pass `capacity_bytes` (analyses in use stay alive through their shared pointers).
+class AnalysisCache {
+public:
+    explicit AnalysisCache(size_t capacity_bytes = size_t{64} << 20) : capacity_bytes_(capacity_bytes) {}
+    /// The analysis of `code`, whose keccak256 is `code_hash`.
+    std::shared_ptr<const CodeAnalysis> get(const Hash32& code_hash, bytes_view code);
+    size_t size() const;
+    /// The process's cache, used by every ExecutionHost.
+    static AnalysisCache& shared();
+
+private:
+    size_t capacity_bytes_;
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<Hash32, std::shared_ptr<const CodeAnalysis>> analyses_;
+    size_t bytes_ = 0;
+};
 
 }  // namespace polyvm

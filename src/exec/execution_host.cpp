@@ -182,7 +182,7 @@ ExecutionResult ExecutionHost::traced_call(const Message& msg) {
 
 ExecutionResult ExecutionHost::run_code(const Message& msg, const Account& code_owner) {
     auto& analysis = analyses_[code_owner.code_hash];
-    if (!analysis) analysis = std::make_shared<const CodeAnalysis>(analyze(code_owner.code_view()));
+    if (!analysis) analysis = AnalysisCache::shared().get(code_owner.code_hash, code_owner.code_view());
     const auto keep_alive = analysis;  // the map may rehash during nested calls
     return execute(*this, rev_, msg, *keep_alive, tracer_);
 }

@@ -57,7 +57,8 @@ private:
     Tracer* tracer_;
     std::vector<Log> logs_;
     bool used_unsupported_precompile_ = false;
-    // Jump-destination analysis done once per distinct code within the transaction.
+    // The analyses of the codes run in this transaction (from AnalysisCache::shared(), looked up
+    // once per code here: no lock per call).
     std::unordered_map<Hash32, std::shared_ptr<const CodeAnalysis>> analyses_;
 };
 
