@@ -239,6 +239,16 @@ struct KeyHash {
     }
 };
 
+}  // namespace
+}  // namespace polyvm
+// Keys are byte strings behind a pointer: a bucket walk that compares stored hashes first
+// (libstdc++ stores them when the hasher is declared slow, as common/uint256.hpp does for its
+// keys) touches a key's bytes only for the entry it is after.
+template <>
+struct std::__is_fast_hash<polyvm::KeyHash> : std::false_type {};
+namespace polyvm {
+namespace {
+
 struct KeyEqual {
     using is_transparent = void;
     bool operator()(bytes_view a, bytes_view b) const noexcept {
