@@ -46,7 +46,7 @@ test-sanitize: deps
 # files; any report fails the target.
 TSAN_FLAGS = -fsanitize=thread
 test-tsan: deps
-	@CC=clang CXX=clang++ cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_BENCH=OFF \
+	@CC=clang CXX=clang++ cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_BENCH=OFF -DPOLYVM_JEMALLOC=OFF \
 	  -DCMAKE_C_FLAGS="$(TSAN_FLAGS)" -DCMAKE_CXX_FLAGS="$(TSAN_FLAGS) -fconstexpr-steps=200000000" \
 	  -DCMAKE_EXE_LINKER_FLAGS="$(TSAN_FLAGS)" >/dev/null
 	@cmake --build $(TSAN_DIR) -j $(JOBS) --target polyvm test_db test_rpc test_node
