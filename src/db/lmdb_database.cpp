@@ -760,6 +760,12 @@ struct LmdbDatabase::Impl {
     /// resizing remaps the file, which readers' pointers into the map would not survive.
     std::shared_mutex map_mutex;
     std::mutex idle_readers_mutex;
+    /// Codes read, by hash (a hash names one code forever): a contract called in every block is
+    /// not copied out of the database each time. Emptied when it passes kCodeCacheBytes.
+    static constexpr size_t kCodeCacheBytes = size_t{64} << 20;
+    std::mutex code_cache_mutex;
+    std::unordered_map<Hash32, std::shared_ptr<const bytes>> code_cache;
+    size_t code_cache_bytes = 0;
     std::vector<MDB_txn*> idle_readers;  // reset read transactions, renewed for the next read
 
     ~Impl() {
@@ -1447,11 +1453,23 @@ uint256 LmdbDatabase::read_storage(const Address& address, const uint256& key) {
 }
 
 std::shared_ptr<const bytes> LmdbDatabase::read_code(const Hash32& code_hash) {
-    return impl_->read([&](View& view) -> std::shared_ptr<const bytes> {
+    {
+        std::lock_guard lock(impl_->code_cache_mutex);
+        if (const auto it = impl_->code_cache.find(code_hash); it != impl_->code_cache.end()) return it->second;
+    }
+    auto code = impl_->read([&](View& view) -> std::shared_ptr<const bytes> {
         const auto stored = view.get(kCodeTable, code_hash);
         if (!stored) return nullptr;
         return std::make_shared<const bytes>(stored->begin(), stored->end());
     });
+    if (!code) return nullptr;
+    std::lock_guard lock(impl_->code_cache_mutex);
+    if (impl_->code_cache_bytes + code->size() > Impl::kCodeCacheBytes) {
+        impl_->code_cache.clear();
+        impl_->code_cache_bytes = 0;
+    }
+    if (impl_->code_cache.emplace(code_hash, code).second) impl_->code_cache_bytes += code->size();
+    return code;
 }
 
 std::optional<Hash32> LmdbDatabase::read_block_hash(uint64_t number) {

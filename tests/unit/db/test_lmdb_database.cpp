@@ -549,6 +549,9 @@ TEST(LmdbDatabase, CodeIsContentAddressedAndKeptAfterReopen) {
     ASSERT_NE(db.read_code(kEmptyCodeHash), nullptr);
     EXPECT_TRUE(db.read_code(kEmptyCodeHash)->empty());
     EXPECT_EQ(db.read_code(Hash32{}), nullptr);
+    // Read once, then shared: a contract run in every block is not copied out each time.
+    EXPECT_EQ(db.read_code(hash), db.read_code(hash));
+    EXPECT_EQ(db.read_code(Hash32{}), nullptr);  // an unknown code is not remembered as one
 }
 
 TEST(LmdbDatabase, SchemaVersionMismatchIsRefused) {
