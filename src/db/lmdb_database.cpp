@@ -298,14 +298,10 @@ struct Delta {
     };
 
     /// Set while a group's commits write straight into this delta (the dirty one): every write
-    /// logs what it replaces there and holds `guard` (the database's dirty_mutex) exclusively,
-    /// against readers of other threads.
+    /// logs what it replaces there.
     Undo* undo = nullptr;
-    std::shared_mutex* guard = nullptr;
 
     void set(Table table, bytes_view key, std::optional<bytes_view> value) {
-        std::unique_lock<std::shared_mutex> lock;
-        if (guard) lock = std::unique_lock(*guard);
         TableDelta& delta = tables[table];
         auto it = delta.entries.find(key);
         if (it == delta.entries.end()) {
@@ -323,8 +319,6 @@ struct Delta {
     }
 
     void set_account(const Address& address, const std::optional<StoredAccount>& account) {
-        std::unique_lock<std::shared_mutex> lock;
-        if (guard) lock = std::unique_lock(*guard);
         if (undo) {
             const auto it = accounts.find(address);
             undo->accounts.emplace_back(address, it == accounts.end() ? std::nullopt
@@ -337,7 +331,7 @@ struct Delta {
         return {undo ? undo->entries.size() : 0, undo ? undo->accounts.size() : 0, entries, memory};
     }
 
-    /// Takes back every write logged in `log` after `to` (newest first). The caller holds the guard.
+    /// Takes back every write logged in `log` after `to` (newest first).
     void revert(Undo& log, const UndoMark& to) {
         while (log.accounts.size() > to.accounts) {
             auto& [address, previous] = log.accounts.back();
@@ -1290,6 +1284,10 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
         // Grouped: written straight into the dirty delta, logged so that the commit (when
         // `body` refuses or throws) or the whole group (when its end fails) can be taken back;
         // durable when the group ends (close_group).
+        // Readers of other threads wait for the commit (dirty_mutex, taken before the read
+        // transaction's map lock, in the order every reader takes them); `body` must not call
+        // the database's own read functions.
+        std::unique_lock dirty_lock(dirty_mutex);
         const Delta::UndoMark start = dirty.mark();
         bool keep = false;
         try {
@@ -1297,15 +1295,14 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
             View view(txn.get(), dbis, &dirty, &dirty);
             keep = body(view, &records);
         } catch (...) {
-            std::unique_lock lock(dirty_mutex);
             dirty.revert(*group, start);
             throw;
         }
         if (!keep) {
-            std::unique_lock lock(dirty_mutex);
             dirty.revert(*group, start);
             return false;
         }
+        dirty_lock.unlock();
         group_journal.push_back(encode_journal_entry(changes, records));
         return true;
     }
@@ -1372,7 +1369,6 @@ void LmdbDatabase::Impl::close_group() {
     {
         std::unique_lock lock(dirty_mutex);
         dirty.undo = nullptr;
-        dirty.guard = nullptr;
         group.reset();
         group_journal.clear();
     }
@@ -1383,7 +1379,6 @@ void LmdbDatabase::Impl::drop_group() {
     std::unique_lock lock(dirty_mutex);
     dirty.revert(*group, group_start);
     dirty.undo = nullptr;
-    dirty.guard = nullptr;
     group.reset();
     group_journal.clear();
 }
@@ -1561,7 +1556,6 @@ void LmdbDatabase::begin_group() {
     std::unique_lock dirty_lock(impl_->dirty_mutex);
     impl_->group.emplace();
     impl_->dirty.undo = &*impl_->group;
-    impl_->dirty.guard = &impl_->dirty_mutex;
     impl_->group_start = impl_->dirty.mark();
 }
 

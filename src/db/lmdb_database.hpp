@@ -127,7 +127,8 @@ public:
     /// for end_group() to return; readers that must only see durable commits are the caller's to
     /// hold back. When end_group() throws (DatabaseError: the disk or the map is full) the group's
     /// commits are dropped and the state is as before begin_group(). Groups nest: only the
-    /// outermost end_group() writes.
+    /// outermost end_group() writes. Inside a group, readers of other threads wait while a
+    /// commit applies, and commit_sealing's make_records must not read this database.
     void begin_group();
     void end_group();
     /// Flushes every commit so far to disk (with sync_every_commit false, the end of a batch).

@@ -84,6 +84,12 @@ void DevNode::log_line(const std::string& line) {
 }
 
 uint16_t DevNode::start() {
+    {
+        // Before the server: its threads hand transactions to the miner from the first request.
+        std::lock_guard lock(incoming_mutex_);
+        miner_running_ = true;
+    }
+    miner_thread_ = std::thread([this] { miner_loop(); });
     server_ = std::make_unique<rpc::Server>(options_.server, *this);
     const uint16_t port = server_->start();
     if (options_.block_time) {
@@ -91,7 +97,6 @@ uint16_t DevNode::start() {
         automine = false;
     }
     interval_thread_ = std::thread([this] { interval_loop(); });
-    miner_thread_ = std::thread([this] { miner_loop(); });
     return port;
 }
 
@@ -264,7 +269,7 @@ void DevNode::submit_transaction_async(Transaction tx, SubmitDone done) {
     const Hash32 hash = transaction_hash(tx);
     if (automine) {
         std::unique_lock lock(incoming_mutex_);
-        if (!miner_stopping_ && miner_thread_.joinable()) {
+        if (miner_running_ && !miner_stopping_) {
             incoming_.push_back(Submission{std::move(tx), hash, std::move(done)});
             lock.unlock();
             incoming_cv_.notify_one();

@@ -150,6 +150,7 @@ private:
     std::mutex incoming_mutex_;
     std::condition_variable incoming_cv_;
     std::vector<Submission> incoming_;
+    bool miner_running_ = false;   // guarded by incoming_mutex_, like miner_stopping_
     bool miner_stopping_ = false;
     std::thread miner_thread_;
     std::thread flush_thread_;
