@@ -1,8 +1,14 @@
 #include "crypto/keccak.hpp"
 
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <utility>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace polyvm {
 namespace {
@@ -59,10 +65,13 @@ template <size_t... Y>
 
 // Cloned for CPUs with BMI1 (chosen once, at load time): its ANDN does chi's `~b & c` in one
 // non-destructive instruction, which is ~25% faster here; the default clone is baseline x86-64.
-#if defined(__x86_64__) && defined(__GLIBC__)
+// GCC only: Clang 14 ignored the attribute here while this function was the public
+// keccak_f1600, and on a function in a nested namespace it makes the clones without the plain
+// symbol that calls from other files link against.
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__clang__)
 [[gnu::target_clones("bmi", "default")]]
 #endif
-void keccak_f1600(uint64_t state[25]) noexcept {
+void detail::keccak_f1600_scalar(uint64_t state[25]) noexcept {
     Lanes a, e;
     std::memcpy(a, state, sizeof(a));
     // Two rounds per iteration, ping-ponging between a and e, so no state copy is needed.
@@ -71,6 +80,168 @@ void keccak_f1600(uint64_t state[25]) noexcept {
         round(e, a, kRoundConstants[i + 1], std::make_index_sequence<5>{});
     }
     std::memcpy(state, a, sizeof(a));
+}
+
+#if defined(__x86_64__)
+// AVX-512 (F + VL), on 128-bit registers: 15 registers of two lanes each, kept in EVEX's 32 xmm
+// registers. The 3-input VPTERNLOGQ does theta's XORs and chi (a ^ (~b & c)) in one instruction
+// each and VPROLQ/VPROLVQ the rotations (rho with a different offset in each lane), so the two
+// lanes of a register cost one instruction. The lanes are paired so that every step works on
+// whole registers; the only data movement is 1-cycle shuffles within the register (VPUNPCKL/HQDQ,
+// VPBLENDD: 13 a round to re-pair, VPALIGNR: 5 for theta's parities). No lane crosses a 128-bit
+// boundary: the cross-lane permutations (~5 cycles' latency each on Zen 4) that pi needs when
+// the rows are kept in five 512-bit registers made that layout ~1.5x slower than the scalar code.
+// Measured on Zen 4 (EPYC): ~230 ns per permutation against ~290 ns for the scalar one.
+//
+// Lanes A[x, y], indices mod 5; pi moves A[x, y] to B[y, 2x + 3y], i.e. B[X, Y] = A[X + 3Y, X].
+// Between rounds (the output of chi and iota) the state is in "column pairs":
+//   e0[x] = (A[x, 0], A[x, 1])    e1[x] = (A[x, 2], A[x, 3])    u[k] = (A[k - 2, 4], A[k + 1, 4])
+// (row 4 is held twice: each lane is in two u registers). A round first re-pairs into
+//   f1[y] = (A[y, y], A[y + 3, y])        = (B[y, 0], B[y, 1])
+//   f2[y] = (A[y + 1, y], A[y + 4, y])    = (B[y, 2], B[y, 3])
+//   t[k]  = (A[k, k - 2], A[k + 3, k + 1]) = (B[k - 2, 4], B[k + 1, 4])
+// In this form every register holds the lanes of two columns (k, k + 3) of A: f1[y] k = y,
+// f2[y] k = y + 1, t[k] k. So does cp[k] = (C[k], C[k + 3]), the column parities, which come
+// from g[k] = f1[k] ^ f2[k - 1] (rows k and k - 1 of both columns): C[k] = g[k].lo ^ g[k + 2].hi
+// ^ t[k].lo, C[k + 3] = g[k + 3].lo ^ g[k].hi ^ t[k].hi. Theta's D for columns (k, k + 3) is
+// cp[k - 1] ^ rotl(cp[k + 1], 1): one 3-input XOR per register adds it. rho is one VPROLVQ per
+// register. The same registers are, read through pi, pairs of B lanes in the same row(s) whose
+// neighbours in x are the next registers of the same family, so chi is one VPTERNLOGQ each:
+//   e0[x] = chi(f1[x], f1[x + 1], f1[x + 2]), e1[x] likewise from f2, u[k] from t[k..k + 2],
+// which is the column-pair form again, and iota XORs the round constant into e0[0]'s low lane.
+namespace {
+#define POLYVM_AVX512_TARGET __attribute__((target("avx512f,avx512vl")))
+#define POLYVM_AVX512_INLINE __attribute__((target("avx512f,avx512vl"), always_inline)) inline
+
+struct alignas(16) LanePair {
+    uint64_t lo, hi;
+};
+
+constexpr LanePair rho_pair(int x0, int y0, int x1, int y1) noexcept {
+    return {static_cast<uint64_t>(kRho[x0 % 5 + 5 * (y0 % 5)]), static_cast<uint64_t>(kRho[x1 % 5 + 5 * (y1 % 5)])};
+}
+
+// rho's offsets for the lanes of f1[i], f2[i] and t[i] (see above).
+struct RhoPairs {
+    LanePair f1[5], f2[5], t[5];
+};
+constexpr RhoPairs make_rho_pairs() noexcept {
+    RhoPairs r{};
+    for (int i = 0; i < 5; ++i) {
+        r.f1[i] = rho_pair(i, i, i + 3, i);
+        r.f2[i] = rho_pair(i + 1, i, i + 4, i);
+        r.t[i] = rho_pair(i, i + 3, i + 3, i + 1);
+    }
+    return r;
+}
+constexpr RhoPairs kRhoPairs = make_rho_pairs();
+
+POLYVM_AVX512_INLINE __m128i load(const LanePair& p) noexcept {
+    return _mm_load_si128(reinterpret_cast<const __m128i*>(&p));
+}
+POLYVM_AVX512_INLINE __m128i load_pair(const uint64_t* lo, const uint64_t* hi) noexcept {
+    return _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(lo)),
+                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(hi)));
+}
+POLYVM_AVX512_INLINE void store_lo(uint64_t* p, __m128i v) noexcept { _mm_storel_epi64(reinterpret_cast<__m128i*>(p), v); }
+POLYVM_AVX512_INLINE void store_hi(uint64_t* p, __m128i v) noexcept {
+    _mm_storeh_pd(reinterpret_cast<double*>(p), _mm_castsi128_pd(v));
+}
+POLYVM_AVX512_INLINE __m128i xor3(__m128i a, __m128i b, __m128i c) noexcept { return _mm_ternarylogic_epi64(a, b, c, 0x96); }
+POLYVM_AVX512_INLINE __m128i chi(__m128i a, __m128i b, __m128i c) noexcept {
+    return _mm_ternarylogic_epi64(a, b, c, 0xd2);  // a ^ (~b & c)
+}
+}  // namespace
+
+POLYVM_AVX512_TARGET void detail::keccak_f1600_avx512(uint64_t state[25]) noexcept {
+    __m128i e0[5], e1[5], u[5];
+#pragma GCC unroll 5
+    for (int x = 0; x < 5; ++x) {
+        e0[x] = load_pair(state + x, state + x + 5);
+        e1[x] = load_pair(state + x + 10, state + x + 15);
+        u[x] = load_pair(state + 20 + (x + 3) % 5, state + 20 + (x + 1) % 5);
+    }
+    for (int i = 0; i < 24; ++i) {
+        // Re-pair (lane sources from the column-pair form in the comments).
+        __m128i f1[5], f2[5], t[5];
+        f1[0] = _mm_unpacklo_epi64(e0[0], e0[3]);  // A[0,0] A[3,0]
+        f1[1] = _mm_unpackhi_epi64(e0[1], e0[4]);  // A[1,1] A[4,1]
+        f1[2] = _mm_unpacklo_epi64(e1[2], e1[0]);  // A[2,2] A[0,2]
+        f1[3] = _mm_unpackhi_epi64(e1[3], e1[1]);  // A[3,3] A[1,3]
+        f1[4] = u[1];                              // A[4,4] A[2,4]
+        f2[0] = _mm_unpacklo_epi64(e0[1], e0[4]);  // A[1,0] A[4,0]
+        f2[1] = _mm_unpackhi_epi64(e0[2], e0[0]);  // A[2,1] A[0,1]
+        f2[2] = _mm_unpacklo_epi64(e1[3], e1[1]);  // A[3,2] A[1,2]
+        f2[3] = _mm_unpackhi_epi64(e1[4], e1[2]);  // A[4,3] A[2,3]
+        f2[4] = u[2];                              // A[0,4] A[3,4]
+        t[0] = _mm_unpackhi_epi64(e1[0], e0[3]);   // A[0,3] A[3,1]
+        t[1] = _mm_unpacklo_epi64(u[3], e1[4]);    // A[1,4] A[4,2]
+        t[2] = _mm_blend_epi32(e0[2], e1[0], 0xc); // A[2,0] A[0,3]
+        t[3] = _mm_unpackhi_epi64(e0[3], u[0]);    // A[3,1] A[1,4]
+        t[4] = _mm_unpacklo_epi64(e1[4], e0[2]);   // A[4,2] A[2,0]
+        // theta
+        __m128i g[5], cp[5], cr[5];
+#pragma GCC unroll 5
+        for (int k = 0; k < 5; ++k) g[k] = _mm_xor_si128(f1[k], f2[(k + 4) % 5]);
+#pragma GCC unroll 5
+        for (int k = 0; k < 5; ++k) cp[k] = xor3(g[k], _mm_alignr_epi8(g[(k + 3) % 5], g[(k + 2) % 5], 8), t[k]);
+#pragma GCC unroll 5
+        for (int k = 0; k < 5; ++k) cr[k] = _mm_rol_epi64(cp[k], 1);
+        // theta's addition and rho
+#pragma GCC unroll 5
+        for (int k = 0; k < 5; ++k) {
+            f1[k] = _mm_rolv_epi64(xor3(f1[k], cp[(k + 4) % 5], cr[(k + 1) % 5]), load(kRhoPairs.f1[k]));
+            f2[k] = _mm_rolv_epi64(xor3(f2[k], cp[k], cr[(k + 2) % 5]), load(kRhoPairs.f2[k]));
+            t[k] = _mm_rolv_epi64(xor3(t[k], cp[(k + 4) % 5], cr[(k + 1) % 5]), load(kRhoPairs.t[k]));
+        }
+        // pi (in the pairing) and chi
+#pragma GCC unroll 5
+        for (int x = 0; x < 5; ++x) {
+            e0[x] = chi(f1[x], f1[(x + 1) % 5], f1[(x + 2) % 5]);
+            e1[x] = chi(f2[x], f2[(x + 1) % 5], f2[(x + 2) % 5]);
+            u[x] = chi(t[x], t[(x + 1) % 5], t[(x + 2) % 5]);
+        }
+        // iota
+        e0[0] = _mm_xor_si128(e0[0], _mm_cvtsi64_si128(static_cast<long long>(kRoundConstants[i])));
+    }
+#pragma GCC unroll 5
+    for (int x = 0; x < 5; ++x) {
+        store_lo(state + x, e0[x]);
+        store_hi(state + x + 5, e0[x]);
+        store_lo(state + x + 10, e1[x]);
+        store_hi(state + x + 15, e1[x]);
+        store_lo(state + 20 + x, u[(x + 2) % 5]);
+    }
+}
+
+#undef POLYVM_AVX512_TARGET
+#undef POLYVM_AVX512_INLINE
+
+bool detail::keccak_f1600_avx512_available() noexcept {
+    __builtin_cpu_init();  // may run in a static initialiser, before libgcc's own
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+}
+#else
+void detail::keccak_f1600_avx512(uint64_t state[25]) noexcept { keccak_f1600_scalar(state); }
+bool detail::keccak_f1600_avx512_available() noexcept { return false; }
+#endif
+
+namespace {
+// Chosen once, during static initialisation. A call before that (from another translation unit's
+// static initialiser) sees false and takes the scalar permutation, which gives the same result.
+bool choose_avx512() noexcept {
+    const char* forced = std::getenv("POLYVM_KECCAK");
+    if (forced && std::string_view{forced} == "scalar") return false;
+    return detail::keccak_f1600_avx512_available();
+}
+const bool kUseAvx512 = choose_avx512();
+}  // namespace
+
+void keccak_f1600(uint64_t state[25]) noexcept {
+    if (kUseAvx512)
+        detail::keccak_f1600_avx512(state);
+    else
+        detail::keccak_f1600_scalar(state);
 }
 
 Hash32 keccak256(bytes_view data) noexcept {
