@@ -1,7 +1,10 @@
 #include "crypto/hashes.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/ripemd.h>
 #include <openssl/sha.h>
+
+#include <memory>
 
 namespace polyvm {
 namespace {
@@ -13,8 +16,16 @@ const unsigned char* data_or_dummy(bytes_view data) noexcept {
 }  // namespace
 
 Hash32 sha256(bytes_view data) noexcept {
+    // OpenSSL 3's one-shot SHA256() looks the algorithm up by name on every call (EVP_Q_digest),
+    // which costs more than hashing a short input: fetched once, with a context per thread.
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     Hash32 out;
-    SHA256(data_or_dummy(data), data.size(), out.data());
+    unsigned int size = 0;
+    if (!md || !context || !EVP_DigestInit_ex2(context.get(), md, nullptr) ||
+        !EVP_DigestUpdate(context.get(), data_or_dummy(data), data.size()) ||
+        !EVP_DigestFinal_ex(context.get(), out.data(), &size))
+        SHA256(data_or_dummy(data), data.size(), out.data());  // allocation failure: the slow path
     return out;
 }
 
