@@ -1,6 +1,7 @@
 #include "trace/transaction_trace.hpp"
 
 #include "trace/call_tracer.hpp"
+#include "trace/four_byte_tracer.hpp"
 #include "trace/prestate_tracer.hpp"
 #include "trace/struct_logger.hpp"
 #include "trace/tracer_options.hpp"
@@ -46,6 +47,8 @@ std::unique_ptr<TransactionTracer> make_transaction_tracer(const nlohmann::json&
         return std::make_unique<PrestateTracer>(config);
     }
     if (name == "noopTracer") return std::make_unique<NoopTracer>();
+    if (name == "4byteTracer") return std::make_unique<FourByteTracer>();
+    if (name == "muxTracer") return std::make_unique<MuxTracer>(config_it == options.end() ? nlohmann::json::object() : *config_it);
     throw std::invalid_argument("unknown tracer " + name);
 }
 

@@ -37,7 +37,8 @@ public:
 };
 
 /// `options` is debug_trace*'s config object (null or absent fields: geth's defaults). No
-/// "tracer" -> the struct logger; "callTracer", "prestateTracer", "noopTracer". An unknown
+/// "tracer" -> the struct logger; "callTracer", "prestateTracer", "4byteTracer", "muxTracer",
+/// "noopTracer". An unknown
 /// tracer -> std::invalid_argument("unknown tracer X"); a field of the wrong type ->
 /// std::invalid_argument naming it. Fields geth ignores here (timeout, reexec,
 /// stateOverrides, blockOverrides, ...) are ignored.
