@@ -1,20 +1,58 @@
 // Tracing: debug_traceTransaction, debug_traceCall, debug_traceBlockByNumber/ByHash with geth's
-// struct logger, callTracer and prestateTracer (src/trace). A mined transaction is traced by
+// struct logger and built-in tracers (src/trace; flatCallTracer here, from callTracer's tree and
+// the block's location), trace_transaction/trace_block in Parity's format. A mined transaction is traced by
 // re-running its block up to it on the parent's state.
+#include "common/hex.hpp"
 #include "exec/transaction_execution.hpp"
-
-#include <algorithm>
-#include <cctype>
 #include "node/dev_node.hpp"
 #include "node/rpc_format.hpp"
 #include "node/simulation.hpp"
+#include "precompiles/precompiles.hpp"
 #include "trace/transaction_trace.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
 
 namespace polyvm::node {
 namespace {
 using rpc::RpcError;
 
-json trace_one(DevChain& chain, const BlockView& block, size_t index, const json& options, bool all, json* results) {
+struct FlattenOptions;
+void flatten_call_frame(const json& frame, std::vector<size_t>& path, const json& location, json& out,
+                        const FlattenOptions& options);
+
+/// geth's flatCallTracer: callTracer's tree in Parity's flat form. Returns nullopt for other
+/// tracers; throws std::invalid_argument for a bad tracerConfig.
+struct FlatCall {
+    bool convert_parity_errors = false;
+    bool include_precompiles = false;
+};
+std::optional<FlatCall> flat_call_tracer(const json& options) {
+    const auto name = options.find("tracer");
+    if (name == options.end() || !name->is_string() || name->get<std::string>() != "flatCallTracer") return std::nullopt;
+    FlatCall out;
+    if (const auto config = options.find("tracerConfig"); config != options.end() && !config->is_null()) {
+        if (!config->is_object()) throw std::invalid_argument("tracerConfig must be an object");
+        for (const auto& [key, value] : config->items()) {
+            if (key != "convertParityErrors" && key != "includePrecompiles") continue;
+            if (!value.is_boolean()) throw std::invalid_argument("tracerConfig." + key + " must be a boolean");
+            (key == "convertParityErrors" ? out.convert_parity_errors : out.include_precompiles) = value.get<bool>();
+        }
+    }
+    return out;
+}
+
+json flat_call_result(const json& tree, const FlatCall& flat, Revision rev, const json& location);
+
+json trace_one(DevChain& chain, const BlockView& block, size_t index, const json& options_value, bool all, json* results) {
+    std::optional<FlatCall> flat;
+    try {
+        flat = flat_call_tracer(options_value);
+    } catch (const std::invalid_argument& e) {
+        throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
+    }
+    const json options = flat ? json{{"tracer", "callTracer"}} : options_value;
     const BlockHeader& h = block.block.header;
     if (h.number == 0) throw RpcError(rpc::kServerError, "genesis is not traceable");
     auto view = chain.state_before(block);
@@ -26,6 +64,12 @@ json trace_one(DevChain& chain, const BlockView& block, size_t index, const json
         if (all || i == index) {
             try {
                 json result = trace::trace_transaction(state, env.info, tx, env.revision, chain_id, options);
+                if (flat)
+                    result = flat_call_result(result, *flat, env.revision,
+                                              {{"blockHash", rpc::hex(block.hash)},
+                                               {"blockNumber", h.number},
+                                               {"transactionHash", rpc::hex(block.transaction_hashes[i])},
+                                               {"transactionPosition", i}});
                 if (!all) return result;
                 results->push_back({{"txHash", rpc::hex(block.transaction_hashes[i])}, {"result", std::move(result)}});
             } catch (const std::invalid_argument& e) {
@@ -40,13 +84,28 @@ json trace_one(DevChain& chain, const BlockView& block, size_t index, const json
 
 /// Parity's flat traces (trace_transaction, trace_block) from callTracer's tree: one entry per
 /// call frame in depth-first order, with its path of indices from the top frame.
-void flatten_call_frame(const json& frame, std::vector<size_t>& path, const json& location, json& out) {
+struct FlattenOptions {
+    bool parity_errors = true;                  // "execution reverted" -> "Reverted" (Parity's words)
+    std::optional<Revision> drop_precompiles;   // leave calls to precompiles out (geth's flatCallTracer)
+};
+
+bool is_precompile_frame(const json& frame, Revision rev) {
+    const auto to = frame.find("to");
+    if (to == frame.end() || !to->is_string()) return false;
+    const auto parsed = from_hex(to->get<std::string>());
+    return parsed && parsed->size() == 20 && is_precompile(Address::from(*parsed), rev);
+}
+
+void flatten_call_frame(const json& frame, std::vector<size_t>& path, const json& location, json& out,
+                        const FlattenOptions& options) {
     const std::string type = frame.value("type", "CALL");
     const bool create = type == "CREATE" || type == "CREATE2";
     const bool selfdestruct = type == "SELFDESTRUCT";
     json entry = location;
     entry["traceAddress"] = path;
-    const json calls = frame.value("calls", json::array());
+    json calls = json::array();
+    for (const json& call : frame.value("calls", json::array()))
+        if (!options.drop_precompiles || !is_precompile_frame(call, *options.drop_precompiles)) calls.push_back(call);
     entry["subtraces"] = calls.size();
     if (create) {
         entry["type"] = "create";
@@ -70,15 +129,25 @@ void flatten_call_frame(const json& frame, std::vector<size_t>& path, const json
         entry["result"] = {{"gasUsed", frame.value("gasUsed", "0x0")}, {"output", frame.value("output", "0x")}};
     }
     if (frame.contains("error")) {
-        entry["error"] = frame["error"].get<std::string>() == "execution reverted" ? "Reverted" : frame["error"];
+        entry["error"] = options.parity_errors && frame["error"].get<std::string>() == "execution reverted" ? json("Reverted") : frame["error"];
         entry["result"] = nullptr;
     }
     out.push_back(std::move(entry));
     for (size_t i = 0; i < calls.size(); ++i) {
         path.push_back(i);
-        flatten_call_frame(calls[i], path, location, out);
+        flatten_call_frame(calls[i], path, location, out, options);
         path.pop_back();
     }
+}
+
+json flat_call_result(const json& tree, const FlatCall& flat, Revision rev, const json& location) {
+    FlattenOptions options;
+    options.parity_errors = flat.convert_parity_errors;
+    if (!flat.include_precompiles) options.drop_precompiles = rev;
+    json out = json::array();
+    std::vector<size_t> path;
+    flatten_call_frame(tree, path, location, out, options);
+    return out;
 }
 
 json parity_traces(DevChain& chain, const BlockView& block, std::optional<size_t> only) {
@@ -97,7 +166,7 @@ json parity_traces(DevChain& chain, const BlockView& block, std::optional<size_t
                                {"transactionHash", rpc::hex(block.transaction_hashes[index])},
                                {"transactionPosition", index}};
         std::vector<size_t> path;
-        flatten_call_frame(trees[i]["result"], path, location, out);
+        flatten_call_frame(trees[i]["result"], path, location, out, FlattenOptions{});
     }
     return out;
 }
@@ -170,7 +239,11 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
         ExecutionOptions base;
         base.simulation = true;
         try {
-            return trace::trace_transaction(state, call.block, call.tx, call.revision, chain.config().chain_id, options, base);
+            // flatCallTracer on a call: the flat form without a block's location.
+            const auto flat = flat_call_tracer(options);
+            const json result = trace::trace_transaction(state, call.block, call.tx, call.revision, chain.config().chain_id,
+                                                         flat ? json{{"tracer", "callTracer"}} : options, base);
+            return flat ? flat_call_result(result, *flat, call.revision, json::object()) : result;
         } catch (const std::invalid_argument& e) {
             throw RpcError(rpc::kInvalidParams, std::string("invalid argument 2: ") + e.what());
         } catch (const trace::RejectedTransaction& e) {

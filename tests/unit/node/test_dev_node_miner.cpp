@@ -1,9 +1,7 @@
 // The node's miner thread (automine): transactions sent at the same time from many threads are
 // each mined in a block of their own, answered once their block is durable, and refused with
 // geth's messages through the same deferred path.
-#include "node/dev_node.hpp"
-#include "node/rpc_format.hpp"
-#include "tx/transaction.hpp"
+#include "node_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,53 +11,8 @@
 
 using namespace polyvm;
 using namespace polyvm::node;
+using polyvm::test::NodeFixture;
 
-namespace {
-struct NodeFixture {
-    std::unique_ptr<DevNode> node;
-    NodeFixture() {
-        NodeOptions options;
-        options.server.port = 0;
-        options.storage.in_memory = true;
-        options.quiet = true;
-        node = std::make_unique<DevNode>(options);
-        node->start();
-    }
-    ~NodeFixture() { node->stop(); }
-
-    Transaction transfer(size_t account, uint64_t nonce, uint64_t value = 1) {
-        Transaction tx;
-        tx.type = TransactionType::DynamicFee;
-        tx.chain_id = uint256{31337};
-        tx.nonce = nonce;
-        tx.max_fee_per_gas = uint256{100'000'000'000ull};
-        tx.max_priority_fee_per_gas = uint256{1};
-        tx.gas_limit = 21000;
-        tx.to = node->accounts()[9].address;
-        tx.value = uint256{value};
-        EXPECT_TRUE(sign_transaction(tx, node->accounts()[account].secret_key));
-        return tx;
-    }
-    /// eth_sendRawTransaction through the server's path (handle_async), waiting for the answer.
-    /// `mined_when_answered`: whether the chain held the transaction at the moment it was answered.
-    rpc::json send(const Transaction& tx, bool* mined_when_answered = nullptr) {
-        const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":[")" +
-                                 rpc::data_hex(encode_transaction(tx)) + R"("]})";
-        std::promise<std::string> answered;
-        auto answer = answered.get_future();
-        const Hash32 hash = transaction_hash(tx);
-        node->handle_async(body, rpc::CallContext{}, [&](std::string text) {
-            if (mined_when_answered) {
-                std::shared_lock lock(node->chain_mutex_);
-                *mined_when_answered = node->chain().find_transaction(hash).has_value();
-            }
-            answered.set_value(std::move(text));
-        });
-        return rpc::json::parse(answer.get());
-    }
-    uint64_t head() { return node->chain().head_number_now(); }
-};
-}  // namespace
 
 TEST(DevNodeMiner, ConcurrentSendersEachGetABlockAndTheirAnswerAfterIt) {
     NodeFixture f;

@@ -1,0 +1,86 @@
+// geth's flatCallTracer through debug_traceTransaction / debug_traceBlockByNumber /
+// debug_traceCall: callTracer's tree in Parity's flat form, precompile calls left out unless
+// asked for, geth's error texts unless Parity's are asked for.
+#include "node_fixture.hpp"
+
+#include "common/hex.hpp"
+
+using namespace polyvm;
+using polyvm::test::NodeFixture;
+
+namespace {
+const std::string kA = "0x00000000000000000000000000000000000a11ce";
+const std::string kB = "0x0000000000000000000000000000000000000b0b";
+// A: STATICCALL the identity precompile (0x04) on nothing, then CALL B; STOP.
+const std::string kACode = "0x" "600060006000600060045afa50" "6000600060006000600073" "0000000000000000000000000000000000000b0b" "5af150" "00";
+// B: REVERT(0, 0).
+const std::string kBCode = "0x60006000fd";
+
+rpc::json call_a(NodeFixture& f, size_t nonce) {
+    Transaction tx;
+    tx.type = TransactionType::DynamicFee;
+    tx.chain_id = uint256{31337};
+    tx.nonce = nonce;
+    tx.max_fee_per_gas = uint256{100'000'000'000ull};
+    tx.max_priority_fee_per_gas = uint256{1};
+    tx.gas_limit = 200'000;
+    tx.to = Address::from(*from_hex(kA));
+    EXPECT_TRUE(sign_transaction(tx, f.node->accounts()[0].secret_key));
+    return f.send(tx);
+}
+}  // namespace
+
+TEST(DevNodeTracing, FlatCallTracer) {
+    NodeFixture f;
+    ASSERT_TRUE(f.call("anvil_setCode", {kA, kACode}).contains("result"));
+    ASSERT_TRUE(f.call("anvil_setCode", {kB, kBCode}).contains("result"));
+    const rpc::json sent = call_a(f, 0);
+    ASSERT_TRUE(sent.contains("result")) << sent.dump();
+    const std::string hash = sent["result"];
+
+    const rpc::json flat = f.call("debug_traceTransaction", {hash, {{"tracer", "flatCallTracer"}}});
+    ASSERT_TRUE(flat.contains("result")) << flat.dump();
+    const rpc::json& r = flat["result"];
+    SCOPED_TRACE(r.dump(2));
+    ASSERT_EQ(r.size(), 2u);  // the top call and B; the identity precompile left out
+    EXPECT_EQ(r[0]["type"], "call");
+    EXPECT_EQ(r[0]["action"]["to"], kA);
+    EXPECT_EQ(r[0]["subtraces"], 1);
+    EXPECT_EQ(r[0]["traceAddress"], rpc::json::array());
+    EXPECT_EQ(r[0]["transactionHash"], hash);
+    EXPECT_EQ(r[0]["transactionPosition"], 0);
+    EXPECT_EQ(r[0]["blockNumber"], f.head());
+    EXPECT_EQ(r[1]["action"]["to"], kB);
+    EXPECT_EQ(r[1]["traceAddress"], rpc::json::array({0}));
+    EXPECT_EQ(r[1]["error"], "execution reverted");  // geth's words by default
+    EXPECT_TRUE(r[1]["result"].is_null());
+
+    // Parity's words and the precompile on request; then it is what trace_transaction gives.
+    const rpc::json parity = f.call("debug_traceTransaction",
+                                    {hash, {{"tracer", "flatCallTracer"},
+                                            {"tracerConfig", {{"convertParityErrors", true}, {"includePrecompiles", true}}}}});
+    const rpc::json expected = f.call("trace_transaction", {hash});
+    ASSERT_TRUE(parity.contains("result")) << parity.dump();
+    EXPECT_EQ(parity["result"], expected["result"]);
+    EXPECT_EQ(parity["result"].size(), 3u);
+
+    // A block's transactions, each under its hash.
+    const rpc::json block = f.call("debug_traceBlockByNumber", {"latest", {{"tracer", "flatCallTracer"}}});
+    ASSERT_TRUE(block.contains("result")) << block.dump();
+    ASSERT_EQ(block["result"].size(), 1u);
+    EXPECT_EQ(block["result"][0]["txHash"], hash);
+    EXPECT_EQ(block["result"][0]["result"], r);
+
+    // A call: the same form, without a block's location.
+    const rpc::json call = f.call("debug_traceCall", {{{"from", rpc::hex(f.node->accounts()[0].address)}, {"to", kA}},
+                                                      "latest", {{"tracer", "flatCallTracer"}}});
+    ASSERT_TRUE(call.contains("result")) << call.dump();
+    ASSERT_EQ(call["result"].size(), 2u);
+    EXPECT_FALSE(call["result"][0].contains("blockHash"));
+
+    // A bad configuration is an invalid-params error naming the field.
+    const rpc::json bad = f.call("debug_traceTransaction", {hash, {{"tracer", "flatCallTracer"}, {"tracerConfig", {{"includePrecompiles", 1}}}}});
+    ASSERT_TRUE(bad.contains("error"));
+    EXPECT_EQ(bad["error"]["code"], -32602);
+    EXPECT_NE(bad["error"]["message"].get<std::string>().find("includePrecompiles"), std::string::npos);
+}
