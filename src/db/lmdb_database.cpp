@@ -1583,6 +1583,28 @@ std::optional<bytes> LmdbDatabase::read_record(std::string_view table, bytes_vie
     });
 }
 
+LmdbDatabase::Proof LmdbDatabase::prove(const Address& address, std::span<const uint256> keys) {
+    const Hash32 hashed_key = keccak256(address);
+    return impl_->read([&](View& view) {
+        Proof out;
+        const std::unordered_map<Address, Hash32> hashed{{address, hashed_key}};
+        AccountTrieStore accounts(view, hashed);
+        out.account_proof = mpt::prove_key(accounts, hashed_key);
+        const auto account = Impl::load_account(view, address, hashed_key);
+        out.storage_root = account ? account->storage_root : kEmptyTrieRoot;
+        StorageTrieStore storage(view, address);
+        for (const uint256& key : keys) {
+            if (!account || out.storage_root == kEmptyTrieRoot) {
+                out.storage_proofs.emplace_back();
+                continue;
+            }
+            const Hash32 slot_key = keccak256(key.to_hash());
+            out.storage_proofs.push_back(mpt::prove_key(storage, slot_key));
+        }
+        return out;
+    });
+}
+
 Hash32 LmdbDatabase::state_root() {
     return impl_->read([&](View& view) { return Impl::root_in(view); });
 }

@@ -136,6 +136,14 @@ public:
     /// Writes the commits kept in memory to the tables now and empties the journal (write-back;
     /// also done when the limits are passed and when the database closes).
     void write_back();
+    /// EIP-1186 proofs from the stored trie nodes (no trie is rebuilt): the account's proof
+    /// against state_root(), its storage root, and each key's proof against that root.
+    struct Proof {
+        std::vector<bytes> account_proof;
+        Hash32 storage_root;
+        std::vector<std::vector<bytes>> storage_proofs;  // one per key, in order
+    };
+    Proof prove(const Address& address, std::span<const uint256> keys);
     /// The stored root: O(1).
     Hash32 state_root() override;
     std::vector<DumpedAccount> dump() override;

@@ -221,6 +221,10 @@ public:
         return leaf;
     }
 
+    /// The current path's length, and a step down it (prove_key's walk).
+    size_t depth() const noexcept { return path_.size(); }
+    void descend(const Nibbles& nibbles) { path_.insert(path_.end(), nibbles.begin(), nibbles.end()); }
+
     Node load_existing_node() {
         auto node = load_node();
         if (!node) corrupt(path_, "missing node");
@@ -480,6 +484,37 @@ Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
         return kEmptyTrieRoot;
     }
     return keccak256(updater.save_encoded(*root));  // the root is referenced by hash even when short
+}
+
+std::vector<bytes> prove_key(TrieNodeStore& store, bytes_view key) {
+    const Nibbles nibbles = to_nibbles(key);
+    Updater reader(store);
+    std::vector<bytes> proof;
+    for (;;) {
+        std::optional<Node> node = reader.load_node();
+        if (!node) return proof;
+        const bytes encoded = encode(*node);
+        // Embedded nodes (under 32 bytes) are inside their parent's encoding already.
+        if (reader.depth() == 0 || encoded.size() >= 32) proof.push_back(encoded);
+        const size_t depth = reader.depth();
+        switch (node->kind) {
+        case Node::Kind::Leaf:
+            return proof;
+        case Node::Kind::Extension: {
+            const Nibbles& shared = node->path;
+            if (nibbles.size() < depth + shared.size() ||
+                !std::equal(shared.begin(), shared.end(), nibbles.begin() + static_cast<ptrdiff_t>(depth)))
+                return proof;
+            reader.descend(shared);
+            break;
+        }
+        case Node::Kind::Branch: {
+            if (depth == nibbles.size() || node->children[nibbles[depth]].empty()) return proof;
+            reader.descend(Nibbles{nibbles[depth]});
+            break;
+        }
+        }
+    }
 }
 
 Hash32 stored_trie_root(TrieNodeStore& store) {

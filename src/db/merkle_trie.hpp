@@ -93,6 +93,12 @@ struct TrieWrite {
 /// polyvm::DatabaseError when the store holds a node that does not decode or is missing.
 Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes);
 
+/// The Merkle proof of `key` (EIP-1186's form, as state/trie.hpp's trie_proof gives it): the
+/// encodings of the nodes on the key's path that their parent refers to by hash, and the root,
+/// from the root down; for an absent key, those of its longest existing prefix. Throws
+/// polyvm::DatabaseError when the store holds a node that does not decode.
+std::vector<bytes> prove_key(TrieNodeStore& store, bytes_view key);
+
 /// The root hash of the trie in `store` (kEmptyTrieRoot when it holds no node).
 Hash32 stored_trie_root(TrieNodeStore& store);
 

@@ -84,3 +84,36 @@ TEST(DevNodeTracing, FlatCallTracer) {
     EXPECT_EQ(bad["error"]["code"], -32602);
     EXPECT_NE(bad["error"]["message"].get<std::string>().find("includePrecompiles"), std::string::npos);
 }
+
+// eth_getProof at the head comes from the database's stored trie nodes; at an older block it is
+// built from that block's whole state. The same state gives the same answer either way.
+TEST(DevNodeProofs, StoredNodesAndRebuiltTriesGiveTheSameProofs) {
+    NodeFixture f;
+    const std::string token = "0x00000000000000000000000000000000000070c3";
+    ASSERT_TRUE(f.call("anvil_setCode", {token, kBCode}).contains("result"));
+    for (int slot = 1; slot <= 40; ++slot)
+        ASSERT_TRUE(f.call("anvil_setStorageAt", {token, rpc::quantity(uint256(slot)), "0x" + std::string(62, '0') + "2a"}).contains("result"));
+    ASSERT_TRUE(f.call("evm_mine", rpc::json::array()).contains("result"));  // the changes go into a block
+    const uint64_t at = f.head();
+    const std::string block = rpc::quantity(at);
+    const std::vector<std::pair<std::string, rpc::json>> queries = {
+        {token, {"0x1", "0x28", "0x29"}},                                 // two slots and an absent one
+        {rpc::hex(f.node->accounts()[0].address), {"0x0"}},               // an account without storage
+        {"0x00000000000000000000000000000000deadbeef", {"0x0"}},          // no account
+    };
+    std::vector<rpc::json> at_head;
+    for (const auto& [address, keys] : queries) {
+        const rpc::json r = f.call("eth_getProof", {address, keys, block});
+        ASSERT_TRUE(r.contains("result")) << r.dump();
+        at_head.push_back(r["result"]);
+    }
+    EXPECT_EQ(at_head[0]["storageProof"][0]["value"], "0x2a");
+    EXPECT_FALSE(at_head[0]["storageProof"][0]["proof"].empty());
+    EXPECT_FALSE(at_head[0]["accountProof"].empty());
+    ASSERT_TRUE(f.call("evm_mine", rpc::json::array()).contains("result"));  // `at` is no longer the head
+    for (size_t i = 0; i < queries.size(); ++i) {
+        const rpc::json r = f.call("eth_getProof", {queries[i].first, queries[i].second, block});
+        ASSERT_TRUE(r.contains("result")) << r.dump();
+        EXPECT_EQ(r["result"], at_head[i]) << queries[i].first;
+    }
+}
