@@ -30,18 +30,23 @@ struct NodeFixture {
     }
     ~NodeFixture() { node->stop(); }
 
-    Transaction transfer(size_t account, uint64_t nonce, uint64_t value = 1) {
+    /// An EIP-1559 transaction signed by dev account `account`.
+    Transaction signed_transaction(size_t account, uint64_t nonce, const Address& to, uint64_t gas, uint64_t value = 0) {
         Transaction tx;
         tx.type = TransactionType::DynamicFee;
         tx.chain_id = uint256{31337};
         tx.nonce = nonce;
         tx.max_fee_per_gas = uint256{100'000'000'000ull};
         tx.max_priority_fee_per_gas = uint256{1};
-        tx.gas_limit = 21000;
-        tx.to = node->accounts()[9].address;
+        tx.gas_limit = gas;
+        tx.to = to;
         tx.value = uint256{value};
         EXPECT_TRUE(sign_transaction(tx, node->accounts()[account].secret_key));
         return tx;
+    }
+    /// `value` wei from dev account `account` to the last dev account.
+    Transaction transfer(size_t account, uint64_t nonce, uint64_t value = 1) {
+        return signed_transaction(account, nonce, node->accounts()[9].address, 21000, value);
     }
     /// eth_sendRawTransaction through the server's path (handle_async), waiting for the answer.
     /// `mined_when_answered`: whether the chain held the transaction at the moment it was answered.

@@ -16,18 +16,7 @@ const std::string kACode = "0x" "600060006000600060045afa50" "600060006000600060
 // B: REVERT(0, 0).
 const std::string kBCode = "0x60006000fd";
 
-rpc::json call_a(NodeFixture& f, size_t nonce) {
-    Transaction tx;
-    tx.type = TransactionType::DynamicFee;
-    tx.chain_id = uint256{31337};
-    tx.nonce = nonce;
-    tx.max_fee_per_gas = uint256{100'000'000'000ull};
-    tx.max_priority_fee_per_gas = uint256{1};
-    tx.gas_limit = 200'000;
-    tx.to = Address::from(*from_hex(kA));
-    EXPECT_TRUE(sign_transaction(tx, f.node->accounts()[0].secret_key));
-    return f.send(tx);
-}
+rpc::json call_a(NodeFixture& f, size_t nonce) { return f.send(f.signed_transaction(0, nonce, Address::from(*from_hex(kA)), 200'000)); }
 }  // namespace
 
 TEST(DevNodeTracing, FlatCallTracer) {
