@@ -840,6 +840,9 @@ struct LmdbDatabase::Impl {
     /// Writes back when the dirty entries pass the limits; a failure leaves them dirty (the
     /// journal holds them) for the next commit to try again. The caller holds commit_mutex.
     void write_back_if_over_limits();
+    /// Writes `entries` as the next journal entries, in one write transaction (the map grows as
+    /// needed). Throws DatabaseError when it cannot: nothing was written.
+    void write_journal(std::span<const bytes> entries);
     /// Ends the open group: its journal entries in one write transaction; on failure the group's
     /// commits are taken back out of `dirty`. The caller holds commit_mutex.
     void close_group();
@@ -1313,19 +1316,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
         if (!body(view, &records)) return false;
     }
     const bytes entry = encode_journal_entry(changes, records);
-    for (;;) {
-        {
-            WriteTxn txn(*this);
-            try {
-                put(txn.get(), journal, journal_key(next_journal_key), entry);
-                txn.commit();
-                break;
-            } catch (const MapFull&) {
-            }
-        }
-        grow_map();  // throws "database full" when it cannot: nothing was committed
-    }
-    ++next_journal_key;
+    write_journal(std::span<const bytes>(&entry, 1));
     {
         std::unique_lock lock(dirty_mutex);
         dirty.absorb(std::move(pending));
@@ -1344,28 +1335,30 @@ void LmdbDatabase::Impl::write_back_if_over_limits() {
     }
 }
 
-void LmdbDatabase::Impl::close_group() {
-    try {
-        if (!group_journal.empty()) {
-            for (;;) {
-                {
-                    WriteTxn txn(*this);
-                    try {
-                        for (size_t i = 0; i < group_journal.size(); ++i)
-                            put(txn.get(), journal, journal_key(next_journal_key + i), group_journal[i]);
-                        txn.commit();
-                        break;
-                    } catch (const MapFull&) {
-                    }
-                }
-                grow_map();  // throws "database full" when it cannot: nothing was committed
+void LmdbDatabase::Impl::write_journal(std::span<const bytes> entries) {
+    for (;;) {
+        {
+            WriteTxn txn(*this);
+            try {
+                for (size_t i = 0; i < entries.size(); ++i)
+                    put(txn.get(), journal, journal_key(next_journal_key + i), entries[i]);
+                txn.commit();
+                break;
+            } catch (const MapFull&) {
             }
         }
+        grow_map();  // throws "database full" when it cannot: nothing was committed
+    }
+    next_journal_key += entries.size();
+}
+
+void LmdbDatabase::Impl::close_group() {
+    try {
+        if (!group_journal.empty()) write_journal(group_journal);
     } catch (...) {
         drop_group();
         throw;
     }
-    next_journal_key += group_journal.size();
     {
         std::unique_lock lock(dirty_mutex);
         dirty.undo = nullptr;
