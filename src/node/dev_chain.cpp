@@ -150,9 +150,7 @@ DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
         if (stored_id != chain_id)
             throw std::runtime_error("the data dir holds a chain with chain id " + stored_id + ", not " + chain_id +
                                      " (use another --data-dir or the same --chain-id)");
-        if (const auto pending = db_->read_record(chain_tables::kMeta, as_bytes(kPendingKey)))
-            if (auto decoded = decode_change_set(*pending)) pending_ = std::move(*decoded);
-        rebuild_pending_overlay();
+        load_pending();
     }
     set_head_cached();
     gas_limit = head_.gas_limit;
@@ -193,11 +191,15 @@ void DevChain::reload() {
         std::lock_guard lock(cache_mutex_);
         by_hash_.clear();
     }
+    load_pending();
+    set_head_cached();
+}
+
+void DevChain::load_pending() {
     pending_ = {};
     if (const auto pending = db_->read_record(chain_tables::kMeta, as_bytes(kPendingKey)))
         if (auto decoded = decode_change_set(*pending)) pending_ = std::move(*decoded);
     rebuild_pending_overlay();
-    set_head_cached();
 }
 
 void DevChain::flush() {

@@ -135,6 +135,8 @@ private:
     void persist_pending();
     /// After a dropped group: the head, the pending changes and the block cache from the database.
     void reload();
+    /// The changes made since the head was mined (anvil_set*), as the database keeps them.
+    void load_pending();
 
     std::unique_ptr<StateDatabase> db_;
     std::unique_ptr<Blockchain> chain_;

@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <future>
 #include <iostream>
 
 namespace polyvm::node {
@@ -142,7 +141,7 @@ void DevNode::interval_loop() {
             stop_lock.unlock();
             try {
                 std::unique_lock lock(chain_mutex_);
-                mine_locked(SIZE_MAX, std::nullopt);
+                mine_locked(std::nullopt);
             } catch (const std::exception& e) {
                 log_line(std::string("mining failed: ") + e.what());
             }
@@ -276,25 +275,10 @@ void DevNode::submit_transaction_async(Transaction tx, SubmitDone done) {
             return;
         }
     }
-    // No miner thread (not started, stopping) or no automine: admitted here, mined if automining.
-    std::exception_ptr error;
-    try {
-        std::unique_lock lock(chain_mutex_);
-        admit_locked(std::move(tx), hash);
-        if (automine) mine_grouped([&] { automine_locked(); });
-    } catch (...) {
-        error = std::current_exception();
-    }
-    done(error, hash);
-}
-
-Hash32 DevNode::submit_transaction(Transaction tx) {
-    const Hash32 hash = transaction_hash(tx);
-    std::promise<std::exception_ptr> answered;
-    auto answer = answered.get_future();
-    submit_transaction_async(std::move(tx), [&answered](std::exception_ptr error, Hash32) { answered.set_value(error); });
-    if (const auto error = answer.get()) std::rethrow_exception(error);
-    return hash;
+    // No miner thread (not started, stopping) or no automine: the miner's pass, run here.
+    std::vector<Submission> one;
+    one.push_back(Submission{std::move(tx), hash, std::move(done)});
+    run_pass(one);
 }
 
 std::vector<uint64_t> DevNode::incoming_nonces(const Address& sender) {
@@ -329,36 +313,40 @@ void DevNode::miner_loop() {
         std::vector<Submission> batch = std::move(incoming_);
         incoming_.clear();
         incoming_lock.unlock();
-        // Everything that arrived is admitted, then every ready transaction mined (one block
-        // each) in one group commit; the answers go out once the group is durable.
-        std::vector<std::exception_ptr> errors(batch.size());
-        {
-            std::unique_lock chain_lock(chain_mutex_);
-            for (size_t i = 0; i < batch.size(); ++i) {
-                try {
-                    admit_locked(std::move(batch[i].tx), batch[i].hash);
-                } catch (...) {
-                    errors[i] = std::current_exception();
-                }
-            }
-            if (automine) {
-                try {
-                    mine_grouped([&] { automine_locked(); });
-                } catch (const std::exception& e) {
-                    log_line(std::string("mining failed: ") + e.what());
-                    const auto failure = std::current_exception();
-                    for (auto& error : errors)
-                        if (!error) error = failure;
-                }
-            }
-        }
+        run_pass(batch);
+        incoming_lock.lock();
+    }
+}
+
+void DevNode::run_pass(std::vector<Submission>& batch) {
+    // Everything that arrived is admitted, then (automine) every ready transaction mined, one
+    // block each, in one group commit; the answers go out once the group is durable.
+    std::vector<std::exception_ptr> errors(batch.size());
+    {
+        std::unique_lock chain_lock(chain_mutex_);
         for (size_t i = 0; i < batch.size(); ++i) {
             try {
-                batch[i].done(errors[i], batch[i].hash);
+                admit_locked(std::move(batch[i].tx), batch[i].hash);
             } catch (...) {
+                errors[i] = std::current_exception();
             }
         }
-        incoming_lock.lock();
+        if (automine) {
+            try {
+                mine_grouped([&] { automine_locked(); });
+            } catch (const std::exception& e) {
+                log_line(std::string("mining failed: ") + e.what());
+                const auto failure = std::current_exception();
+                for (auto& error : errors)
+                    if (!error) error = failure;
+            }
+        }
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+        try {
+            batch[i].done(errors[i], batch[i].hash);
+        } catch (...) {
+        }
     }
 }
 
@@ -379,6 +367,9 @@ void DevNode::automine_locked() {
     for (;;) {
         std::vector<Mempool::Entry> ready = take_ready_locked(SIZE_MAX);
         if (ready.empty()) return;
+        const auto return_after = [&](size_t i) {
+            for (size_t j = i + 1; j < ready.size(); ++j) mempool.add(std::move(ready[j].tx), ready[j].hash);
+        };
         for (size_t i = 0; i < ready.size(); ++i) {
             std::vector<Transaction> one;
             one.push_back(ready[i].tx);
@@ -386,20 +377,19 @@ void DevNode::automine_locked() {
             try {
                 left_out = mine_transactions_locked(std::move(one), std::nullopt)->block.transactions.empty();
             } catch (...) {
-                for (size_t j = i + 1; j < ready.size(); ++j) mempool.add(std::move(ready[j].tx), ready[j].hash);
+                return_after(i);
                 throw;
             }
             if (left_out) {
-                for (size_t j = i + 1; j < ready.size(); ++j) mempool.add(std::move(ready[j].tx), ready[j].hash);
+                return_after(i);
                 break;
             }
         }
     }
 }
 
-BlockPtr DevNode::mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp) {
-    std::vector<Mempool::Entry> ready = take_ready_locked(max_transactions);
-    if (ready.empty() && max_transactions == 1 && !timestamp) return nullptr;  // automine: nothing to do
+BlockPtr DevNode::mine_locked(std::optional<uint64_t> timestamp) {
+    std::vector<Mempool::Entry> ready = take_ready_locked(SIZE_MAX);
     std::vector<Transaction> txs;
     txs.reserve(ready.size());
     for (auto& e : ready) txs.push_back(std::move(e.tx));
@@ -441,7 +431,7 @@ void DevNode::mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uin
         for (uint64_t i = 0; i < count; ++i) {
             std::optional<uint64_t> at = timestamp;
             if (!at && interval > 0 && i > 0) at = chain_->head().timestamp + interval;
-            mine_locked(SIZE_MAX, at);
+            mine_locked(at);
         }
     });
 }

@@ -82,8 +82,6 @@ public:
     /// before this returns.
     using SubmitDone = std::function<void(std::exception_ptr error, Hash32 hash)>;
     void submit_transaction_async(Transaction tx, SubmitDone done);
-    /// The same, waiting for the answer; throws the RpcError.
-    Hash32 submit_transaction(Transaction tx);
     /// The nonces of `sender`'s transactions waiting for the miner (not yet in the pool).
     std::vector<uint64_t> incoming_nonces(const Address& sender);
     /// Mines `count` blocks (anvil_mine / evm_mine), with the pool's ready transactions.
@@ -120,8 +118,8 @@ public:
 private:
     void register_methods();
     void interval_loop();
-    /// Mines one block with the pool's ready transactions (automine: one per block). Caller holds the write lock.
-    BlockPtr mine_locked(size_t max_transactions, std::optional<uint64_t> timestamp);
+    /// Mines one block with all the pool's ready transactions (interval mining, evm_mine). Caller holds the write lock.
+    BlockPtr mine_locked(std::optional<uint64_t> timestamp);
     BlockPtr mine_transactions_locked(std::vector<Transaction> transactions, std::optional<uint64_t> timestamp);
     std::vector<Mempool::Entry> take_ready_locked(size_t max_transactions);
     /// Automine: each ready transaction of the pool in a block of its own. Caller holds the write lock.
@@ -147,6 +145,9 @@ private:
         Hash32 hash;
         SubmitDone done;
     };
+    /// One pass of the miner over `batch` (the fallback runs it over one transaction): admit
+    /// each, mine (automine) in one group, then call each `done`. Takes the write lock.
+    void run_pass(std::vector<Submission>& batch);
     std::mutex incoming_mutex_;
     std::condition_variable incoming_cv_;
     std::vector<Submission> incoming_;
