@@ -138,19 +138,21 @@ void Dispatcher::finish(const Call& call, std::exception_ptr error, const json& 
 }
 
 void Dispatcher::handle_one(const json& request, const CallContext& context, std::string& out) const {
-    const auto call = prepare(request, out);
-    if (!call) return;
+    if (const auto call = prepare(request, out)) run(*call, context, out);
+}
+
+void Dispatcher::run(const Call& call, const CallContext& context, std::string& out) const {
     std::exception_ptr error;
     json result;
-    if (call->method) {
+    if (call.method) {
         try {
-            if (call->method->plain) {
-                result = call->method->plain(*call->params, context);
+            if (call.method->plain) {
+                result = call.method->plain(*call.params, context);
             } else {
                 // Waited for here (batches, WebSocket messages, in-process calls).
                 std::promise<std::pair<std::exception_ptr, json>> answered;
                 auto answer = answered.get_future();
-                call->method->deferred(*call->params, context, [&answered](std::exception_ptr e, json r) {
+                call.method->deferred(*call.params, context, [&answered](std::exception_ptr e, json r) {
                     answered.set_value({std::move(e), std::move(r)});
                 });
                 std::tie(error, result) = answer.get();
@@ -159,7 +161,7 @@ void Dispatcher::handle_one(const json& request, const CallContext& context, std
             error = std::current_exception();
         }
     }
-    finish(*call, error, result, out);
+    finish(call, error, result, out);
 }
 
 void Dispatcher::handle_async(std::string_view body, const CallContext& context, std::function<void(std::string)> reply) const {
@@ -172,41 +174,29 @@ void Dispatcher::handle_async(std::string_view body, const CallContext& context,
         reply(handle(body, context));  // the parse error, worded in one place
         return;
     }
-    if (request->is_object()) {
-        const auto method_it = request->find("method");
-        if (method_it != request->end() && method_it->is_string()) {
-            const auto method = methods_.find(std::string_view(method_it->get_ref<const std::string&>()));
-            if (method != methods_.end() && method->second.deferred) {
-                std::string out;
-                const auto call = prepare(*request, out);
-                if (!call) {
-                    reply(std::move(out));
-                    return;
-                }
-                auto once = std::make_shared<std::atomic<bool>>(false);
-                auto answer = [this, request, call = *call, reply, once](std::exception_ptr error, json result) {
-                    if (once->exchange(true)) return;
-                    std::string response;
-                    finish(call, error, result, response);
-                    reply(std::move(response));
-                };
-                try {
-                    method->second.deferred(*call->params, context, answer);
-                } catch (...) {
-                    answer(std::current_exception(), {});
-                }
-                return;
-            }
-        }
-    }
     std::string out;
     if (request->is_array()) {
-        out = handle(body, context);  // batches parse again: rare next to single requests
-    } else {
-        out.reserve(128);
-        handle_one(*request, context, out);
+        reply(handle(body, context));  // batches parse again: rare next to single requests
+        return;
     }
-    reply(std::move(out));
+    const auto call = prepare(*request, out);
+    if (!call || !call->method || !call->method->deferred) {
+        if (call) run(*call, context, out);
+        reply(std::move(out));
+        return;
+    }
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    auto answer = [this, request, call = *call, reply, once](std::exception_ptr error, json result) {
+        if (once->exchange(true)) return;
+        std::string response;
+        finish(call, error, result, response);
+        reply(std::move(response));
+    };
+    try {
+        call->method->deferred(*call->params, context, answer);
+    } catch (...) {
+        answer(std::current_exception(), {});
+    }
 }
 
 std::string Dispatcher::handle(std::string_view body, const CallContext& context) const {

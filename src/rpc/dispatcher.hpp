@@ -71,6 +71,8 @@ private:
     std::optional<Call> prepare(const json& request, std::string& out) const;
     /// Logs a finished call and appends its response (nothing for a notification).
     void finish(const Call& call, std::exception_ptr error, const json& result, std::string& out) const;
+    /// Calls a checked request (a deferred method is waited for) and appends its response.
+    void run(const Call& call, const CallContext& context, std::string& out) const;
     /// Appends the response to one request object to out; appends nothing for a notification.
     void handle_one(const json& request, const CallContext& context, std::string& out) const;
 };
