@@ -36,6 +36,18 @@ json proof_json(const std::vector<bytes>& nodes) {
     for (const auto& n : nodes) out.push_back(rpc::data_hex(n));
     return out;
 }
+
+/// eth_getProof's answer (geth's field names); `account` nullopt: no such account.
+json proof_answer(const Address& address, const std::optional<AccountInfo>& account, const std::vector<bytes>& account_proof,
+                  const Hash32& storage_hash, json storage_proofs) {
+    return {{"address", rpc::hex(address)},
+            {"accountProof", proof_json(account_proof)},
+            {"balance", rpc::quantity(account ? account->balance : uint256{})},
+            {"codeHash", rpc::hex(account ? account->code_hash : kEmptyCodeHash)},
+            {"nonce", rpc::quantity(account ? account->nonce : 0)},
+            {"storageHash", rpc::hex(storage_hash)},
+            {"storageProof", std::move(storage_proofs)}};
+}
 }  // namespace
 
 void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
@@ -65,13 +77,7 @@ void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
                 storage.push_back({{"key", rpc::quantity(keys[i])},
                                    {"value", rpc::quantity(info ? view->read_storage(address, keys[i]) : uint256{})},
                                    {"proof", proof_json(proof.storage_proofs[i])}});
-            return {{"address", rpc::hex(address)},
-                    {"accountProof", proof_json(proof.account_proof)},
-                    {"balance", rpc::quantity(info ? info->balance : uint256{})},
-                    {"codeHash", rpc::hex(info ? info->code_hash : kEmptyCodeHash)},
-                    {"nonce", rpc::quantity(info ? info->nonce : 0)},
-                    {"storageHash", rpc::hex(proof.storage_root)},
-                    {"storageProof", std::move(storage)}};
+            return proof_answer(address, info, proof.account_proof, proof.storage_root, std::move(storage));
         }
         // At the head the view reads through the pending changes; elsewhere through its own overlay.
         OverlayReader pending(chain.database());
@@ -113,13 +119,8 @@ void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
         if (!target)
             for (const uint256& key : keys)
                 storage_proofs.push_back({{"key", rpc::quantity(key)}, {"value", "0x0"}, {"proof", json::array()}});
-        return {{"address", rpc::hex(address)},
-                {"accountProof", proof_json(trie_proof(account_entries, key_of(keccak256(address))))},
-                {"balance", rpc::quantity(target ? target->balance : uint256{})},
-                {"codeHash", rpc::hex(target ? target->code_hash : kEmptyCodeHash)},
-                {"nonce", rpc::quantity(target ? target->nonce : 0)},
-                {"storageHash", rpc::hex(storage_hash)},
-                {"storageProof", std::move(storage_proofs)}};
+        return proof_answer(address, target, trie_proof(account_entries, key_of(keccak256(address))), storage_hash,
+                            std::move(storage_proofs));
     });
 }
 
