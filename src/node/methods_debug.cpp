@@ -234,7 +234,11 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
         const json options = options_param(p, 2);
         std::shared_lock lock(node.chain_mutex_);
         const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        PreparedCall call = prepare_call(node, request, *n, {}, request.gas);
+        // geth's TraceCallConfig: the call may run over overridden state and block fields.
+        CallOverrides overrides;
+        if (options.contains("stateOverrides") && !options["stateOverrides"].is_null()) overrides.state = &options["stateOverrides"];
+        if (options.contains("blockOverrides") && !options["blockOverrides"].is_null()) overrides.block = &options["blockOverrides"];
+        PreparedCall call = prepare_call(node, request, *n, overrides, request.gas);
         State state(call.view.get());
         ExecutionOptions base;
         base.simulation = true;

@@ -74,6 +74,37 @@ TEST(DevNodeTracing, FlatCallTracer) {
     EXPECT_NE(bad["error"]["message"].get<std::string>().find("includePrecompiles"), std::string::npos);
 }
 
+// debug_traceCall takes geth's stateOverrides and blockOverrides in its configuration: the call
+// runs over the overridden code and block fields, the chain is left as it was.
+TEST(DevNodeTracing, TraceCallWithOverrides) {
+    NodeFixture f;
+    const std::string from = rpc::hex(f.node->accounts()[0].address);
+    // NUMBER, PUSH0, SSTORE, STOP: the block number the call saw lands in a structLog's storage.
+    const rpc::json overrides = {{kA, {{"code", "0x435f5500"}}}};
+    const rpc::json traced = f.call("debug_traceCall", {{{"from", from}, {"to", kA}}, "latest",
+                                                        {{"stateOverrides", overrides}, {"blockOverrides", {{"number", "0x4d2"}}}}});
+    ASSERT_TRUE(traced.contains("result")) << traced.dump();
+    const rpc::json& logs = traced["result"]["structLogs"];
+    SCOPED_TRACE(traced.dump(2));
+    ASSERT_EQ(logs.size(), 4u);
+    EXPECT_EQ(logs[0]["op"], "NUMBER");
+    EXPECT_EQ(logs[2]["op"], "SSTORE");
+    EXPECT_EQ(logs[2]["stack"][0], "0x4d2");  // SSTORE's value (under the key): the overridden block number
+    EXPECT_FALSE(traced["result"]["failed"]);
+
+    // Without the overrides the address has no code; the chain kept none of them.
+    const rpc::json plain = f.call("debug_traceCall", {{{"from", from}, {"to", kA}}, "latest", rpc::json::object()});
+    ASSERT_TRUE(plain.contains("result")) << plain.dump();
+    EXPECT_TRUE(plain["result"]["structLogs"].empty());
+    EXPECT_EQ(f.call("eth_getCode", {kA, "latest"})["result"], "0x");
+
+    // A bad override is an invalid-params error, as in eth_call.
+    const rpc::json bad = f.call("debug_traceCall", {{{"from", from}, {"to", kA}}, "latest",
+                                                     {{"stateOverrides", {{kA, {{"balance", "not a number"}}}}}}});
+    ASSERT_TRUE(bad.contains("error")) << bad.dump();
+    EXPECT_EQ(bad["error"]["code"], -32602);
+}
+
 // eth_getProof at the head comes from the database's stored trie nodes; at an older block it is
 // built from that block's whole state. The same state gives the same answer either way.
 TEST(DevNodeProofs, StoredNodesAndRebuiltTriesGiveTheSameProofs) {
