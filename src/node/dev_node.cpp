@@ -1,5 +1,6 @@
 #include "node/dev_node.hpp"
 
+#include "common/thread_name.hpp"
 #include "crypto/bip32.hpp"
 #include "crypto/bip39.hpp"
 #include "crypto/keccak.hpp"
@@ -88,14 +89,20 @@ uint16_t DevNode::start() {
         std::lock_guard lock(incoming_mutex_);
         miner_running_ = true;
     }
-    miner_thread_ = std::thread([this] { miner_loop(); });
+    miner_thread_ = std::thread([this] {
+        name_this_thread("polyvm-miner");
+        miner_loop();
+    });
     server_ = std::make_unique<rpc::Server>(options_.server, *this);
     const uint16_t port = server_->start();
     if (options_.block_time) {
         interval_ms = static_cast<uint64_t>(*options_.block_time * 1000.0);
         automine = false;
     }
-    interval_thread_ = std::thread([this] { interval_loop(); });
+    interval_thread_ = std::thread([this] {
+        name_this_thread("polyvm-interval");
+        interval_loop();
+    });
     return port;
 }
 

@@ -154,7 +154,6 @@ private:
     bool miner_running_ = false;   // guarded by incoming_mutex_, like miner_stopping_
     bool miner_stopping_ = false;
     std::thread miner_thread_;
-    std::thread flush_thread_;
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     bool stopping_ = false;

@@ -4,6 +4,8 @@
 // instead of a timer per read, which keeps the keep-alive request path free of timer work.
 #include "rpc/server.hpp"
 
+#include "common/thread_name.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -588,7 +590,8 @@ uint16_t Server::start() {
     impl.threads_done = 0;
     for (auto& worker : impl.workers) {
         impl.sweep(*worker);
-        worker->thread = std::thread([&impl, w = worker.get()] {
+        worker->thread = std::thread([&impl, w = worker.get(), index = &worker - impl.workers.data()] {
+            name_this_thread("polyvm-rpc-" + std::to_string(index));
             for (;;) {
                 try {
                     w->context.run();
