@@ -2,6 +2,7 @@
 
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
+#include "db/entry_map.hpp"
 #include "db/merkle_trie.hpp"
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
@@ -239,23 +240,6 @@ struct KeyHash {
     }
 };
 
-}  // namespace
-}  // namespace polyvm
-// Keys are byte strings behind a pointer: a bucket walk that compares stored hashes first
-// (libstdc++ stores them when the hasher is declared slow, as common/uint256.hpp does for its
-// keys) touches a key's bytes only for the entry it is after.
-template <>
-struct std::__is_fast_hash<polyvm::KeyHash> : std::false_type {};
-namespace polyvm {
-namespace {
-
-struct KeyEqual {
-    using is_transparent = void;
-    bool operator()(bytes_view a, bytes_view b) const noexcept {
-        return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
-    }
-};
-
 /// The tables read by key range through the layers (an account's slots and storage-trie nodes,
 /// wiped with it): their deltas keep an ordered index besides the hash map.
 constexpr bool read_by_range(Table table) { return table == kStorageTable || table == kStorageTrieTable; }
@@ -265,9 +249,9 @@ constexpr bool read_by_range(Table table) { return table == kStorageTable || tab
 /// account not written since the last write-back has a correct leaf record in LMDB).
 struct Delta {
     struct TableDelta {
-        std::unordered_map<bytes, std::optional<bytes>, KeyHash, KeyEqual> entries;
+        EntryMap<KeyHash> entries;
         /// The keys of `entries` in order (read_by_range tables only). The views point into the
-        /// map's nodes, which never move.
+        /// map's entries, which never move.
         std::set<bytes_view, KeyOrder> order;
     };
     std::array<TableDelta, kTableCount> tables;
@@ -303,19 +287,18 @@ struct Delta {
 
     void set(Table table, bytes_view key, std::optional<bytes_view> value) {
         TableDelta& delta = tables[table];
-        auto it = delta.entries.find(key);
-        if (it == delta.entries.end()) {
-            it = delta.entries.emplace(bytes(key.begin(), key.end()), std::nullopt).first;
-            if (read_by_range(table)) delta.order.insert(bytes_view{it->first});
+        const auto [entry, added] = delta.entries.try_emplace(key);
+        if (added) {
+            if (read_by_range(table)) delta.order.insert(entry->key());
             ++entries;
             memory += kEntryOverhead + key.size();
-            if (undo) undo->entries.push_back({table, bytes_view{it->first}, false, std::nullopt});
+            if (undo) undo->entries.push_back({table, entry->key(), false, std::nullopt});
         } else if (undo) {
-            if (it->second) memory -= it->second->size();
-            undo->entries.push_back({table, bytes_view{it->first}, true, std::move(it->second)});
-            it->second.reset();
+            if (entry->value) memory -= entry->value->size();
+            undo->entries.push_back({table, entry->key(), true, std::move(entry->value)});
+            entry->value.reset();
         }
-        assign(it->second, value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
+        assign(entry->value, value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
     }
 
     void set_account(const Address& address, const std::optional<StoredAccount>& account) {
@@ -344,12 +327,11 @@ struct Delta {
         while (log.entries.size() > to.replaced) {
             Undo::Replaced& replaced = log.entries.back();
             TableDelta& delta = tables[replaced.table];
-            const auto found = delta.entries.find(replaced.key);
-            if (found != delta.entries.end()) {  // always: the write put it there
+            if (auto* found = delta.entries.find(replaced.key)) {  // always: the write put it there
                 if (replaced.existed) {
-                    found->second = std::move(replaced.previous);
+                    found->value = std::move(replaced.previous);
                 } else {
-                    if (read_by_range(replaced.table)) delta.order.erase(bytes_view{found->first});
+                    if (read_by_range(replaced.table)) delta.order.erase(found->key());
                     delta.entries.erase(found);
                 }
             }
@@ -363,20 +345,16 @@ struct Delta {
     void absorb(Delta&& newer) {
         for (size_t t = 0; t < kTableCount; ++t) {
             TableDelta& into = tables[t];
-            auto& from = newer.tables[t].entries;
-            newer.tables[t].order.clear();  // views into nodes that move below
-            while (!from.empty()) {
-                // The map node moves as it is (no copy of its key or value).
-                auto node = from.extract(from.begin());
-                if (const auto it = into.entries.find(node.key()); it != into.entries.end()) {
-                    assign(it->second, std::move(node.mapped()));
-                    continue;
-                }
-                ++entries;
-                memory += kEntryOverhead + node.key().size() + (node.mapped() ? node.mapped()->size() : 0);
-                const auto inserted = into.entries.insert(std::move(node));
-                if (read_by_range(static_cast<Table>(t))) into.order.insert(bytes_view{inserted.position->first});
-            }
+            newer.tables[t].order.clear();  // views into entries that move or go below
+            // An entry new here moves as it is (no copy of its key or value).
+            into.entries.absorb(
+                std::move(newer.tables[t].entries),
+                [&](auto& existing, std::optional<bytes>&& value) { assign(existing.value, std::move(value)); },
+                [&](auto& added) {
+                    ++entries;
+                    memory += kEntryOverhead + added.key().size() + (added.value ? added.value->size() : 0);
+                    if (read_by_range(static_cast<Table>(t))) into.order.insert(added.key());
+                });
         }
         for (auto& [address, account] : newer.accounts) accounts.insert_or_assign(address, std::move(account));
         newer = Delta{};
@@ -419,9 +397,8 @@ public:
 
     std::optional<bytes_view> get(Table table, bytes_view key) {
         for (size_t l = 0; l < layer_count_; ++l) {
-            const auto& entries = layers_[l]->tables[table].entries;
-            const auto it = entries.find(key);
-            if (it != entries.end()) return it->second ? std::optional<bytes_view>(*it->second) : std::nullopt;
+            if (const auto* entry = layers_[l]->tables[table].entries.find(key))
+                return entry->value ? std::optional<bytes_view>(*entry->value) : std::nullopt;
         }
         MDB_val k = to_val(key);
         MDB_val v;
@@ -957,15 +934,16 @@ void erase(MDB_txn* txn, MDB_dbi dbi, bytes_view key) {
 void write_delta(MDB_txn* txn, const std::array<MDB_dbi, kTableCount>& dbis, const Delta& delta) {
     for (size_t t = 0; t < kTableCount; ++t) {
         const auto& entries = delta.tables[t].entries;
-        std::vector<const std::pair<const bytes, std::optional<bytes>>*> sorted;
+        using DeltaEntry = std::remove_reference_t<decltype(entries)>::Entry;
+        std::vector<const DeltaEntry*> sorted;
         sorted.reserve(entries.size());
-        for (const auto& entry : entries) sorted.push_back(&entry);
-        std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return KeyOrder::compare(a->first, b->first) < 0; });
+        entries.for_each([&](const DeltaEntry& entry) { sorted.push_back(&entry); });
+        std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return KeyOrder::compare(a->key(), b->key()) < 0; });
         for (const auto* entry : sorted) {
-            if (entry->second)
-                put(txn, dbis[t], entry->first, *entry->second);
+            if (entry->value)
+                put(txn, dbis[t], entry->key(), *entry->value);
             else
-                erase(txn, dbis[t], entry->first);
+                erase(txn, dbis[t], entry->key());
         }
     }
 }
