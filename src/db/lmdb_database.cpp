@@ -794,7 +794,9 @@ struct LmdbDatabase::Impl {
     /// Writes records only (no state change: the root stays as it is).
     static void write_records(View& view, std::span<const RecordWrite> writes);
     /// `hashed_key`: keccak256(address).
-    static std::optional<StoredAccount> load_account(View& view, const Address& address, const Hash32& hashed_key);
+    /// `hashed_key`: keccak256(address) when the caller has it; computed only when the account
+    /// must be looked up in LMDB's trie (most reads find it written above).
+    static std::optional<StoredAccount> load_account(View& view, const Address& address, const Hash32* hashed_key);
     static uint256 load_slot(View& view, const Address& address, const uint256& key);
     static std::vector<std::pair<uint256, uint256>> load_slots(View& view, const Address& address);
     static void drop_storage(View& view, const Address& address);
@@ -1106,9 +1108,9 @@ void LmdbDatabase::Impl::replay_journal() {
     if (!entries.empty() && !writes_back()) write_back();  // opened write-through: leave no journal
 }
 
-std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address, const Hash32& hashed_key) {
+std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address, const Hash32* hashed_key) {
     if (auto written = view.written_account(address)) return std::move(*written);
-    const auto record = find_account_leaf(view, address, hashed_key);
+    const auto record = find_account_leaf(view, address, hashed_key ? *hashed_key : keccak256(address));
     if (!record) return std::nullopt;
     return decode_stored_account(record->subspan(kLeafRecordHeader));
 }
@@ -1172,7 +1174,7 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
         const Hash32& hashed_address = known->second;
         const auto earlier = written.find(change.address);
         const std::optional<StoredAccount> before =
-            earlier != written.end() ? earlier->second : load_account(view, change.address, hashed_address);
+            earlier != written.end() ? earlier->second : load_account(view, change.address, &hashed_address);
 
         // The reverse entry, exactly as MemoryDatabase builds it.
         AccountChange& undo = reverse.accounts.emplace_back();
@@ -1406,9 +1408,8 @@ LmdbDatabase::~LmdbDatabase() {
 }
 
 std::optional<AccountInfo> LmdbDatabase::read_account(const Address& address) {
-    const Hash32 hashed_key = keccak256(address);
     return impl_->read([&](View& view) -> std::optional<AccountInfo> {
-        const auto account = Impl::load_account(view, address, hashed_key);
+        const auto account = Impl::load_account(view, address, nullptr);
         if (!account) return std::nullopt;
         return account->info;
     });
@@ -1561,7 +1562,7 @@ LmdbDatabase::Proof LmdbDatabase::prove(const Address& address, std::span<const 
         const std::unordered_map<Address, Hash32> hashed{{address, hashed_key}};
         AccountTrieStore accounts(view, hashed);
         out.account_proof = mpt::prove_key(accounts, hashed_key);
-        const auto account = Impl::load_account(view, address, hashed_key);
+        const auto account = Impl::load_account(view, address, &hashed_key);
         out.storage_root = account ? account->storage_root : kEmptyTrieRoot;
         StorageTrieStore storage(view, address);
         for (const uint256& key : keys) {
