@@ -2,10 +2,12 @@
 
 #include "chain/header_validation.hpp"
 #include "common/hex.hpp"
+#include "crypto/keccak.hpp"
 #include "exec/block_info.hpp"
 #include "exec/system_contracts.hpp"
 #include "state/overlay.hpp"
 #include "state/state.hpp"
+#include "state/trie.hpp"
 
 namespace polyvm {
 
@@ -59,7 +61,13 @@ BlockResult<BuiltBlock> execute_template(State& state, const BlockHeader& h, con
     out.gas_used = built.executed.gas_used;
     out.logs_bloom = built.executed.logs_bloom;
     out.receipts_root = receipts_root(built.executed.receipts);
-    out.transactions_root = transactions_root(built.block.transactions);
+    // Each transaction encoded once, for the root and for the hashes the records index them by.
+    std::vector<bytes> encoded;
+    encoded.reserve(built.block.transactions.size());
+    for (const Transaction& tx : built.block.transactions) encoded.push_back(encode_transaction(tx));
+    built.transaction_hashes.reserve(encoded.size());
+    for (const bytes& e : encoded) built.transaction_hashes.push_back(keccak256(e));
+    out.transactions_root = ordered_trie_root(encoded);
     if (rev >= Revision::Cancun) out.blob_gas_used = built.executed.blob_gas_used;
     if (rev >= Revision::Prague) out.requests_hash = requests_hash(built.executed.requests);
     return built;
@@ -99,11 +107,15 @@ BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, co
     mined.block = std::move(b.block);
     mined.executed = std::move(b.executed);
     mined.rejected = std::move(b.rejected);
+    mined.transaction_hashes = std::move(b.transaction_hashes);
     const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, state.changes()) : state.changes();
     chain.database().commit_sealing(changes, [&](const Hash32& root, const ChangeSet& reverse) {
         mined.block.header.state_root = root;
         mined.hash = header_hash(mined.block.header);
-        std::vector<RecordWrite> records = Blockchain::block_records(mined.block, mined.hash, mined.executed.receipts, changes);
+        std::vector<RecordWrite> records =
+            Blockchain::block_records(mined.block, mined.hash, mined.executed.receipts, changes, mined.transaction_hashes);
+        for (const RecordWrite& r : records)
+            if (r.table == chain_tables::kBodies && r.value) mined.encoded_size = r.value->size();
         const Hash32& key = mined.hash;
         records.push_back(RecordWrite{std::string(chain_tables::kUndo), bytes(key.bytes.begin(), key.bytes.end()),
                                       encode_change_set(reverse)});

@@ -27,6 +27,7 @@ struct BuiltBlock {
     Block block;
     std::vector<RejectedTransaction> rejected;  // indices into the template's transactions
     ExecutedBlock executed;
+    std::vector<Hash32> transaction_hashes;     // of block.transactions, from the encodings the root was built of
 };
 
 /// Builds (but does not import) the block. The chain's head moves to the parent if needed.
@@ -48,6 +49,8 @@ struct MinedBlock {
     Hash32 hash;
     ExecutedBlock executed;
     std::vector<RejectedTransaction> rejected;
+    std::vector<Hash32> transaction_hashes;  // of block.transactions
+    size_t encoded_size = 0;                 // of the whole block's RLP, as stored
 };
 
 /// Builds the block on the head and commits it as the new head in one step, without the

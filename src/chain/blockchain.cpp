@@ -21,8 +21,9 @@ RecordWrite put(std::string_view table, bytes key, bytes value) {
 RecordWrite erase(std::string_view table, bytes key) { return RecordWrite{std::string(table), std::move(key), std::nullopt}; }
 }  // namespace
 
-std::vector<RecordWrite> Blockchain::block_records(const Block& block, const Hash32& hash,
-                                                   const std::vector<Receipt>& receipts, const ChangeSet& changes) {
+std::vector<RecordWrite> Blockchain::block_records(const Block& block, const Hash32& hash, const std::vector<Receipt>& receipts,
+                                                   const ChangeSet& changes, std::span<const Hash32> transaction_hashes) {
+    const bool hashes_given = transaction_hashes.size() == block.transactions.size();
     std::vector<RecordWrite> records = {
         put(chain_tables::kHeaders, key_of(hash), encode_header(block.header)),
         put(chain_tables::kBodies, key_of(hash), encode_block(block)),
@@ -35,7 +36,8 @@ std::vector<RecordWrite> Blockchain::block_records(const Block& block, const Has
         bytes location = value_of(hash);
         const bytes index = block_number_key(i);
         location.insert(location.end(), index.begin(), index.end());
-        records.push_back(put(chain_tables::kTransactionIndex, key_of(transaction_hash(block.transactions[i])), location));
+        const Hash32 tx_hash = hashes_given ? transaction_hashes[i] : transaction_hash(block.transactions[i]);
+        records.push_back(put(chain_tables::kTransactionIndex, key_of(tx_hash), location));
     }
     return records;
 }

@@ -14,6 +14,7 @@
 #include "state/database.hpp"
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace polyvm {
@@ -59,8 +60,9 @@ public:
 
     /// The records a block commits with its state changes (header, body, receipts, forward change
     /// set, canonical hash, head, transaction index); the reverse change set is added by the commit.
-    static std::vector<RecordWrite> block_records(const Block& block, const Hash32& hash,
-                                                  const std::vector<Receipt>& receipts, const ChangeSet& changes);
+    /// `transaction_hashes`: of block.transactions when the caller has them (else computed).
+    static std::vector<RecordWrite> block_records(const Block& block, const Hash32& hash, const std::vector<Receipt>& receipts,
+                                                  const ChangeSet& changes, std::span<const Hash32> transaction_hashes = {});
 
     Hash32 head_hash();
     BlockHeader head_header();

@@ -206,16 +206,19 @@ void DevChain::flush() {
     if (lmdb_) static_cast<LmdbDatabase&>(*db_).sync_to_disk();
 }
 
-BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts) {
+BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts,
+                             std::vector<Hash32> transaction_hashes, std::optional<size_t> encoded_size) {
     auto view = std::make_shared<BlockView>();
     const Revision rev = config().revision_at(block.header.timestamp);
-    view->encoded_size = encode_block(block).size();
+    view->encoded_size = encoded_size ? *encoded_size : encode_block(block).size();
+    const bool hashes_given = transaction_hashes.size() == block.transactions.size();
+    if (hashes_given) view->transaction_hashes = std::move(transaction_hashes);
     uint64_t previous_cumulative = 0;
     uint32_t log_index = 0;
     for (size_t i = 0; i < block.transactions.size(); ++i) {
         Transaction& tx = block.transactions[i];
         if (tx.sender.is_zero()) recover_sender(tx, rev);
-        view->transaction_hashes.push_back(transaction_hash(tx));
+        if (!hashes_given) view->transaction_hashes.push_back(transaction_hash(tx));
         const uint64_t cumulative = i < receipts.size() ? receipts[i].cumulative_gas_used : previous_cumulative;
         view->gas_used.push_back(cumulative - previous_cumulative);
         previous_cumulative = cumulative;
@@ -389,7 +392,7 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
     head_ = m.block.header;
     head_number_.store(head_.number, std::memory_order_release);
     head_hash_ = m.hash;
-    make_view(m.block, m.hash, m.executed.receipts);
+    make_view(m.block, m.hash, m.executed.receipts, m.transaction_hashes, m.encoded_size);
     return mined;
 }
 

@@ -130,7 +130,9 @@ public:
 
 private:
     BlockPtr load_block(const Hash32& hash);
-    BlockPtr make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts);
+    /// `transaction_hashes` and `encoded_size`: when the miner has them (else computed).
+    BlockPtr make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts,
+                       std::vector<Hash32> transaction_hashes = {}, std::optional<size_t> encoded_size = {});
     void set_head_cached();
     void persist_pending();
     /// After a dropped group: the head, the pending changes and the block cache from the database.
