@@ -162,6 +162,12 @@ Hash32 secure_trie_root(const std::vector<std::pair<bytes, bytes>>& entries) {
 }
 
 Hash32 ordered_trie_root(const std::vector<bytes>& values) {
+    // One value (a development chain's block of one transaction): the trie is a single leaf
+    // whose key is rlp(0) = 0x80, hex-prefixed as an even leaf path: 0x20 0x80.
+    if (values.size() == 1 && !values[0].empty()) {
+        static constexpr uint8_t kPath[] = {0x20, 0x80};
+        return keccak256(rlp::ListBuilder{}.add(bytes_view{kPath, 2}).add(values[0]).finish());
+    }
     std::vector<Entry> entries;
     entries.reserve(values.size());
     for (size_t i = 0; i < values.size(); ++i) entries.emplace_back(rlp::encode(uint64_t{i}), values[i]);

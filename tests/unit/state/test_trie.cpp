@@ -116,6 +116,19 @@ TEST(Trie, OrderedRootKnownVector) {
     EXPECT_EQ(ordered_trie_root({tx}), keccak256(leaf));
 }
 
+TEST(Trie, OrderedRootOfOneValueMatchesTheGeneralBuilder) {
+    // ordered_trie_root takes a shortcut for one value: it must give what the general trie
+    // gives for { rlp(0): value }, short (a leaf under 32 bytes) or long.
+    for (size_t size : {1u, 5u, 27u, 28u, 31u, 32u, 200u}) {
+        bytes value(size);
+        for (size_t i = 0; i < size; ++i) value[i] = static_cast<uint8_t>(i * 7 + 1);
+        TrieBuilder general;
+        general.put(rlp::encode(uint64_t{0}), value);
+        EXPECT_EQ(ordered_trie_root({value}), general.root()) << "value of " << size << " bytes";
+        EXPECT_EQ(ordered_trie_root({value, value}), trie_root({{rlp::encode(uint64_t{0}), value}, {rlp::encode(uint64_t{1}), value}}));
+    }
+}
+
 TEST(TrieFixtures, RootVectors) {
     POLYVM_REQUIRE_FIXTURES(dir, "trie");
     size_t cases = 0;
