@@ -89,6 +89,22 @@ bytes encode(const uint256& value) {
     return out;
 }
 
+bytes ListBuilder::take() {
+    uint8_t header[9];
+    size_t header_size = 1;
+    const size_t size = payload_.size();
+    if (size <= kShortMax) {
+        header[0] = static_cast<uint8_t>(kShortList + size);
+    } else {
+        const unsigned n = be_size(size);
+        header[0] = static_cast<uint8_t>(kLongList + n);
+        for (unsigned i = 0; i < n; ++i) header[1 + i] = static_cast<uint8_t>(size >> (8 * (n - 1 - i)));
+        header_size = 1 + n;
+    }
+    payload_.insert(payload_.begin(), header, header + header_size);
+    return std::move(payload_);
+}
+
 bytes wrap_list(bytes_view payload) {
     bytes out;
     out.reserve(payload.size() + 9);

@@ -55,6 +55,10 @@ bytes encode_list(const std::vector<bytes>& encoded_items);
 ///   bytes tx = rlp::ListBuilder{}.add(nonce).add(gas_price).add(to_bytes).finish();
 class ListBuilder {
 public:
+    ListBuilder() = default;
+    /// Room for about `payload_bytes` of items and the list's header, so that with take() the
+    /// list is built in one allocation (trie nodes, hashed by the thousand per block).
+    explicit ListBuilder(size_t payload_bytes) { payload_.reserve(payload_bytes + 9); }
     ListBuilder& add(bytes_view data) {
         append(payload_, data);
         return *this;
@@ -79,6 +83,9 @@ public:
     }
     /// The encoded list.
     bytes finish() const { return wrap_list(payload_); }
+    /// The encoded list in the builder's own buffer (the header moved in front of the items);
+    /// the builder is left empty.
+    bytes take();
     const bytes& payload() const noexcept { return payload_; }
 
 private:

@@ -88,7 +88,9 @@ bytes hex_prefix(const Nibbles& path, bool leaf) {
 }
 
 bytes encode(const Node& node) {
-    rlp::ListBuilder list;
+    // Sized for the largest case (a branch of 16 hashes and its value): one allocation.
+    rlp::ListBuilder list(node.kind == Node::Kind::Branch ? 16 * 33 + node.value.size() + 9
+                                                          : node.path.size() / 2 + node.value.size() + 48);
     switch (node.kind) {
     case Node::Kind::Leaf:
         list.add(hex_prefix(node.path, true)).add(node.value);
@@ -106,7 +108,7 @@ bytes encode(const Node& node) {
         list.add(node.value);
         break;
     }
-    return list.finish();
+    return list.take();
 }
 
 /// How a parent refers to a node (Yellow Paper, appendix D, c(J, i)): short encodings in place,

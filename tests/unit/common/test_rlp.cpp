@@ -93,6 +93,22 @@ TEST(Rlp, EncodeBasics) {
     EXPECT_EQ(bytes(enc.begin(), enc.begin() + 3), hex("b90400"));
 }
 
+TEST(Rlp, ListBuilderTakeGivesWhatFinishGives) {
+    // take() moves the header in front of the items in the builder's own buffer; the encoding
+    // must be finish()'s for every header size (empty, short, long with 1 and 2 length bytes).
+    for (size_t items : {0u, 1u, 18u, 19u, 200u, 3000u}) {
+        rlp::ListBuilder reserved(items * 3);
+        rlp::ListBuilder plain;
+        for (size_t i = 0; i < items; ++i) {
+            reserved.add(uint64_t{i + 200});
+            plain.add(uint64_t{i + 200});
+        }
+        const bytes expected = plain.finish();
+        EXPECT_EQ(reserved.take(), expected) << items << " items";
+        EXPECT_EQ(plain.take(), expected) << items << " items, without a reservation";
+    }
+}
+
 TEST(Rlp, IntegersAreStrict) {
     auto dec_int = [](const char* h) {
         const bytes b = *from_hex(h);
