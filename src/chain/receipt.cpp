@@ -48,13 +48,16 @@ void merge_bloom(Bloom& into, const Bloom& other) {
 }
 
 bytes encode_receipt(const Receipt& receipt) {
-    rlp::ListBuilder b;
+    const bytes logs = encode_logs(receipt.logs);
+    // One buffer for the items, the list header and the type byte (33 + 9 + 259 for the status,
+    // gas and bloom), instead of one per growth step and a copy per header.
+    rlp::ListBuilder b(33 + 9 + 259 + logs.size() + 1);
     if (receipt.post_state_root)
         b.add(*receipt.post_state_root);
     else
         b.add(uint64_t{receipt.success ? 1u : 0u});
-    b.add(receipt.cumulative_gas_used).add(receipt.logs_bloom).add_raw(encode_logs(receipt.logs));
-    bytes encoded = b.finish();
+    b.add(receipt.cumulative_gas_used).add(receipt.logs_bloom).add_raw(logs);
+    bytes encoded = b.take();
     if (receipt.type == TransactionType::Legacy) return encoded;
     encoded.insert(encoded.begin(), static_cast<uint8_t>(receipt.type));
     return encoded;
