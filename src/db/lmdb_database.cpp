@@ -286,6 +286,10 @@ struct Delta {
     Undo* undo = nullptr;
 
     void set(Table table, bytes_view key, std::optional<bytes_view> value) {
+        set(table, key, value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
+    }
+    /// The value moves into the delta as it is.
+    void set(Table table, bytes_view key, std::optional<bytes>&& value) {
         TableDelta& delta = tables[table];
         const auto [entry, added] = delta.entries.try_emplace(key);
         if (added) {
@@ -298,7 +302,7 @@ struct Delta {
             undo->entries.push_back({table, entry->key(), true, std::move(entry->value)});
             entry->value.reset();
         }
-        assign(entry->value, value ? std::optional<bytes>(std::in_place, value->begin(), value->end()) : std::nullopt);
+        assign(entry->value, std::move(value));
     }
 
     void set_account(const Address& address, const std::optional<StoredAccount>& account) {
@@ -409,7 +413,8 @@ public:
     }
 
     void put(Table table, bytes_view key, bytes_view value) { pending_->set(table, key, value); }
-    void erase(Table table, bytes_view key) { pending_->set(table, key, std::nullopt); }
+    void put(Table table, bytes_view key, bytes&& value) { pending_->set(table, key, std::optional<bytes>(std::move(value))); }
+    void erase(Table table, bytes_view key) { pending_->set(table, key, std::optional<bytes>{}); }
 
     /// An account written above LMDB: nullopt when it was not (LMDB's leaf record holds it, if
     /// any); a nullopt inside when it was deleted.
@@ -529,10 +534,13 @@ public:
         const auto value = view_.get(kStorageTrieTable, key_for(path));
         if (!value) return std::nullopt;
         mpt::StoredNode node;
-        node.encoded.assign(value->begin(), value->end());
+        node.lent = *value;  // in the delta or LMDB's map, unchanged until the next write
         return node;
     }
     void store_node(mpt::NibblePath path, bytes_view encoded_node) override { view_.put(kStorageTrieTable, key_for(path), encoded_node); }
+    void store_node(mpt::NibblePath path, bytes&& encoded_node) override {
+        view_.put(kStorageTrieTable, key_for(path), std::move(encoded_node));
+    }
     void store_leaf(mpt::NibblePath path, mpt::NibblePath, bytes_view, bytes_view, bytes_view encoded_node) override {
         view_.put(kStorageTrieTable, key_for(path), encoded_node);  // storage tries keep no extra bytes
     }
@@ -578,7 +586,7 @@ public:
         if (!value) return std::nullopt;
         mpt::StoredNode node;
         if (!is_leaf_record(*value)) {
-            node.encoded.assign(value->begin(), value->end());
+            node.lent = *value;  // in the delta or LMDB's map, unchanged until the next write
             return node;
         }
         const Address address = leaf_record_address(*value);
@@ -592,6 +600,9 @@ public:
         return node;
     }
     void store_node(mpt::NibblePath path, bytes_view encoded_node) override { view_.put(table(path), key_for(path), encoded_node); }
+    void store_node(mpt::NibblePath path, bytes&& encoded_node) override {
+        view_.put(table(path), key_for(path), std::move(encoded_node));
+    }
     void store_leaf(mpt::NibblePath path, mpt::NibblePath, bytes_view value, bytes_view extra, bytes_view) override {
         view_.put(table(path), key_for(path), leaf_record(extra, value));
     }

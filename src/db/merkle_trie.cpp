@@ -209,8 +209,9 @@ public:
     std::optional<Node> load_node() {
         std::optional<StoredNode> stored = store_.load(path_);
         if (!stored) return std::nullopt;
-        if (!stored->encoded.empty()) {
-            Node node = decode(path_, stored->encoded);
+        const bytes_view encoded = stored->encoded.empty() ? stored->lent : bytes_view{stored->encoded};
+        if (!encoded.empty()) {
+            Node node = decode(path_, encoded);
             if (node.kind == Node::Kind::Leaf) node.extra = std::move(stored->extra);
             return node;
         }
@@ -234,7 +235,15 @@ public:
     }
 
     /// Stores `node` at the current path; returns how its parent refers to it.
-    Ref save(const Node& node) { return reference(save_encoded(node)); }
+    Ref save(const Node& node) {
+        bytes encoded = encode(node);
+        const Ref ref = reference(encoded);
+        if (node.kind == Node::Kind::Leaf)
+            store_.store_leaf(path_, node.path, node.value, node.extra, encoded);
+        else
+            store_.store_node(path_, std::move(encoded));  // the store keeps this buffer
+        return ref;
+    }
 
     /// Stores `node` at the current path; returns its encoding.
     bytes save_encoded(const Node& node) {

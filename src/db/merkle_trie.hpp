@@ -34,6 +34,9 @@ using NibblePath = std::span<const uint8_t>;
 struct StoredNode {
     /// The node's RLP encoding; empty for a leaf given by its parts.
     bytes encoded;
+    /// Or the encoding lent by the store instead of copied into `encoded`: valid until the
+    /// store's next call (the trie decodes it at once).
+    bytes_view lent;
     /// A leaf given by its parts: the rest of its key (nibbles after the node's path) and its value.
     std::vector<uint8_t> rest;
     bytes value;
@@ -50,6 +53,8 @@ public:
     virtual std::optional<StoredNode> load(NibblePath path) = 0;
     /// Stores a branch or an extension, given by its encoding, at `path` (replacing any node there).
     virtual void store_node(NibblePath path, bytes_view encoded_node) = 0;
+    /// The same with an encoding the store may keep as it is instead of copying it.
+    virtual void store_node(NibblePath path, bytes&& encoded_node) { store_node(path, bytes_view{encoded_node}); }
     /// Stores a leaf at `path` (replacing any node there): the rest of its key, its value, its
     /// extra bytes, and its encoding (for a store that keeps leaves encoded).
     virtual void store_leaf(NibblePath path, NibblePath rest, bytes_view value, bytes_view extra, bytes_view encoded_node) = 0;
