@@ -2,6 +2,7 @@
 
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
+#include "crypto/keccak_cache.hpp"
 #include "state/trie.hpp"
 
 #include <array>
@@ -11,14 +12,20 @@ namespace polyvm {
 namespace {
 /// The three bits an item sets: the low 11 bits of the first three byte pairs of its keccak256,
 /// as (byte index, mask).
-std::array<std::pair<size_t, uint8_t>, 3> bloom_bits(bytes_view data) {
-    const Hash32 h = keccak256(data);
+std::array<std::pair<size_t, uint8_t>, 3> bits_of_hash(const Hash32& h) {
     std::array<std::pair<size_t, uint8_t>, 3> bits;
     for (size_t i = 0; i < 3; ++i) {
         const unsigned bit = ((unsigned{h[2 * i]} << 8) | h[2 * i + 1]) & 2047u;
         bits[i] = {255 - bit / 8, static_cast<uint8_t>(1u << (bit % 8))};
     }
     return bits;
+}
+
+std::array<std::pair<size_t, uint8_t>, 3> bloom_bits(bytes_view data) {
+    // Addresses and topics: the same few come back in every block (cached_keccak256).
+    if (data.size() == 20) return bits_of_hash(cached_keccak256(Address::from(data)));
+    if (data.size() == 32) return bits_of_hash(cached_keccak256(Hash32::from(data)));
+    return bits_of_hash(keccak256(data));
 }
 
 void add_bytes_to_bloom(Bloom& bloom, bytes_view data) {

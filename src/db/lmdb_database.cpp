@@ -2,6 +2,7 @@
 
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
+#include "crypto/keccak_cache.hpp"
 #include "db/entry_map.hpp"
 #include "db/merkle_trie.hpp"
 #include "state/memory_database.hpp"
@@ -179,31 +180,6 @@ bytes leaf_record(bytes_view address, bytes_view value) {
 Address leaf_record_address(bytes_view record) {
     if (record.size() <= kLeafRecordHeader) throw DatabaseError("corrupt account record in the account trie");
     return Address::from(record.subspan(1, 20));
-}
-
-/// keccak256 of an address or a slot (their keys in the state and storage tries), remembered
-/// per thread for the last 1,024 values seen (direct-mapped): a read of an account not written
-/// since the last write-back hashes its address every time (eth_call's sender and contracts),
-/// and each block hashes the same few accounts and slots again (the miner's sender, coinbase,
-/// token and system contracts). Hashing is a pure function: a stale slot is simply replaced.
-template <size_t N>
-Hash32 hashed_key_of(const FixedBytes<N>& value) {
-    struct Slot {
-        FixedBytes<N> value;
-        Hash32 hash;
-        bool used = false;
-    };
-    static constexpr size_t kSlots = 1024;
-    thread_local std::array<Slot, kSlots> slots;
-    uint64_t w[3] = {0, 0, 0};
-    std::memcpy(w, value.bytes.data(), std::min<size_t>(N, sizeof w));
-    Slot& slot = slots[hash_words(w[0], w[1], w[2], N > 24 ? value.bytes[N - 1] : 0) % kSlots];
-    if (!slot.used || slot.value != value) {
-        slot.value = value;
-        slot.hash = keccak256(value);
-        slot.used = true;
-    }
-    return slot.hash;
 }
 
 /// The 64 nibbles of keccak256(address): the account's key in the state trie.
@@ -616,7 +592,7 @@ public:
         }
         const Address address = leaf_record_address(*value);
         const auto known = hashed_keys_.find(address);
-        const auto key = key_nibbles(known != hashed_keys_.end() ? known->second : hashed_key_of(address));
+        const auto key = key_nibbles(known != hashed_keys_.end() ? known->second : cached_keccak256(address));
         if (path.size() > key.size() || !std::equal(path.begin(), path.end(), key.begin()))
             throw DatabaseError("corrupt account trie: a leaf record is not on its key's path");
         node.rest.assign(key.begin() + static_cast<ptrdiff_t>(path.size()), key.end());
@@ -1145,7 +1121,7 @@ void LmdbDatabase::Impl::replay_journal() {
 
 std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address, const Hash32* hashed_key) {
     if (auto written = view.written_account(address)) return std::move(*written);
-    const auto record = find_account_leaf(view, address, hashed_key ? *hashed_key : hashed_key_of(address));
+    const auto record = find_account_leaf(view, address, hashed_key ? *hashed_key : cached_keccak256(address));
     if (!record) return std::nullopt;
     return decode_stored_account(record->subspan(kLeafRecordHeader));
 }
@@ -1174,7 +1150,7 @@ Hash32 LmdbDatabase::Impl::write_storage(View& view, const Address& address, con
     trie_writes.reserve(slots.size());
     for (const auto& [key, value] : slots) {
         const StorageKey slot = storage_key(address, key);
-        const Hash32 hashed_key = hashed_key_of(key.to_hash());
+        const Hash32 hashed_key = cached_keccak256(key.to_hash());
         mpt::TrieWrite& write = trie_writes.emplace_back();
         write.key.assign(hashed_key.bytes.begin(), hashed_key.bytes.end());
         if (value.is_zero()) {
@@ -1205,7 +1181,7 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     hashed_keys.reserve(changes.accounts.size());
     for (const AccountChange& change : changes.accounts) {
         const auto [known, fresh] = hashed_keys.try_emplace(change.address);
-        if (fresh) known->second = hashed_key_of(change.address);
+        if (fresh) known->second = cached_keccak256(change.address);
         const Hash32& hashed_address = known->second;
         const auto earlier = written.find(change.address);
         const std::optional<StoredAccount> before =
