@@ -109,11 +109,14 @@ BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, co
     mined.rejected = std::move(b.rejected);
     mined.transaction_hashes = std::move(b.transaction_hashes);
     const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, state.changes()) : state.changes();
+    // Encoded once: the block's redo record and the database's journal entry hold the same bytes.
+    const bytes encoded_changes = encode_change_set(changes);
     chain.database().commit_sealing(changes, [&](const Hash32& root, const ChangeSet& reverse) {
         mined.block.header.state_root = root;
         mined.hash = header_hash(mined.block.header);
         std::vector<RecordWrite> records =
-            Blockchain::block_records(mined.block, mined.hash, mined.executed.receipts, changes, mined.transaction_hashes);
+            Blockchain::block_records(mined.block, mined.hash, mined.executed.receipts, changes, mined.transaction_hashes,
+                                      &encoded_changes);
         for (const RecordWrite& r : records)
             if (r.table == chain_tables::kBodies && r.value) mined.encoded_size = r.value->size();
         const Hash32& key = mined.hash;
@@ -122,7 +125,7 @@ BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, co
         if (options.extra_records)
             for (RecordWrite& extra : options.extra_records(mined.hash)) records.push_back(std::move(extra));
         return records;
-    });
+    }, encoded_changes);
     return mined;
 }
 

@@ -22,13 +22,14 @@ RecordWrite erase(std::string_view table, bytes key) { return RecordWrite{std::s
 }  // namespace
 
 std::vector<RecordWrite> Blockchain::block_records(const Block& block, const Hash32& hash, const std::vector<Receipt>& receipts,
-                                                   const ChangeSet& changes, std::span<const Hash32> transaction_hashes) {
+                                                   const ChangeSet& changes, std::span<const Hash32> transaction_hashes,
+                                                   const bytes* encoded_changes) {
     const bool hashes_given = transaction_hashes.size() == block.transactions.size();
     std::vector<RecordWrite> records = {
         put(chain_tables::kHeaders, key_of(hash), encode_header(block.header)),
         put(chain_tables::kBodies, key_of(hash), encode_block(block)),
         put(chain_tables::kReceipts, key_of(hash), encode_receipts(receipts)),
-        put(chain_tables::kRedo, key_of(hash), encode_change_set(changes)),
+        put(chain_tables::kRedo, key_of(hash), encoded_changes ? *encoded_changes : encode_change_set(changes)),
         put(kCanonicalHashTable, block_number_key(block.header.number), value_of(hash)),
         put(chain_tables::kMeta, key_of("head"), value_of(hash)),
     };

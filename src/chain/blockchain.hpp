@@ -60,9 +60,11 @@ public:
 
     /// The records a block commits with its state changes (header, body, receipts, forward change
     /// set, canonical hash, head, transaction index); the reverse change set is added by the commit.
-    /// `transaction_hashes`: of block.transactions when the caller has them (else computed).
+    /// `transaction_hashes` and `encoded_changes` (encode_change_set(changes)): when the caller
+    /// has them (else computed).
     static std::vector<RecordWrite> block_records(const Block& block, const Hash32& hash, const std::vector<Receipt>& receipts,
-                                                  const ChangeSet& changes, std::span<const Hash32> transaction_hashes = {});
+                                                  const ChangeSet& changes, std::span<const Hash32> transaction_hashes = {},
+                                                  const bytes* encoded_changes = nullptr);
 
     Hash32 head_hash();
     BlockHeader head_header();

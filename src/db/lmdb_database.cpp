@@ -646,29 +646,34 @@ std::optional<bytes_view> find_account_leaf(View& view, const Address& address, 
 // The journal: one entry per commit not yet written back, RLP [change set, [[table, key,
 // deleted (0/1), value], ...]], replayed in order when the database opens.
 
-bytes encode_journal_entry(const ChangeSet& changes, std::span<const RecordWrite> records) {
+/// `encoded_changes`: encode_change_set(changes) when the committer has it, else empty.
+bytes encode_journal_entry(const ChangeSet& changes, std::span<const RecordWrite> records, bytes_view encoded_changes = {}) {
     // A missing code is not applied, so it is not journaled either (the encoding would give it
     // back as an empty code); the change set is copied only when it has one.
     const bool all_codes = std::all_of(changes.codes.begin(), changes.codes.end(), [](const auto& code) { return code.second != nullptr; });
-    bytes encoded_changes;
+    bytes own_encoding;
     if (all_codes) {
-        encoded_changes = encode_change_set(changes);
+        if (encoded_changes.empty()) encoded_changes = own_encoding = encode_change_set(changes);
     } else {
         ChangeSet kept;
         kept.accounts = changes.accounts;
         for (const auto& code : changes.codes)
             if (code.second) kept.codes.push_back(code);
-        encoded_changes = encode_change_set(kept);
+        encoded_changes = own_encoding = encode_change_set(kept);
     }
-    rlp::ListBuilder list;
+    // Sized up front: a block's records (body, receipts, change sets) are a few kilobytes.
+    size_t records_size = 0;
     for (const RecordWrite& write : records)
-        list.add_raw(rlp::ListBuilder{}
-                         .add(write.table)
-                         .add(write.key)
-                         .add(uint64_t{write.value ? 0u : 1u})
-                         .add(write.value ? bytes_view{*write.value} : bytes_view{})
-                         .finish());
-    return rlp::ListBuilder{}.add_raw(encoded_changes).add_raw(list.finish()).finish();
+        records_size += write.table.size() + write.key.size() + (write.value ? write.value->size() : 0) + 24;
+    rlp::ListBuilder list(records_size);
+    for (const RecordWrite& write : records) {
+        rlp::ListBuilder record(write.table.size() + write.key.size() + (write.value ? write.value->size() : 0) + 16);
+        record.add(write.table).add(write.key).add(uint64_t{write.value ? 0u : 1u}).add(write.value ? bytes_view{*write.value} : bytes_view{});
+        list.add_raw(record.take());
+    }
+    const bytes encoded_records = list.take();
+    rlp::ListBuilder entry(encoded_changes.size() + encoded_records.size());
+    return entry.add_raw(encoded_changes).add_raw(encoded_records).take();
 }
 
 std::pair<ChangeSet, std::vector<RecordWrite>> decode_journal_entry(bytes_view encoded) {
@@ -822,8 +827,9 @@ struct LmdbDatabase::Impl {
     /// commit's writes through `view`, appends the records it applied to `*journal` when
     /// `journal` is not null (write-back: they go into the commit's journal entry) and returns
     /// whether to keep them. The caller holds commit_mutex. Returns what `body` returned.
+    /// `encoded_changes`: encode_change_set(changes) when the committer has it (for the journal).
     template <typename Body>
-    bool transact(const ChangeSet& changes, Body&& body);
+    bool transact(const ChangeSet& changes, Body&& body, bytes_view encoded_changes = {});
     /// Writes every dirty entry to the tables and empties the journal, in one write transaction.
     /// The caller holds commit_mutex.
     void write_back();
@@ -1247,7 +1253,7 @@ void LmdbDatabase::Impl::write_records(View& view, std::span<const RecordWrite> 
 }
 
 template <typename Body>
-bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
+bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_view encoded_changes) {
     if (!writes_back()) {
         // Write-through: applied over a write transaction (so that no other process commits in
         // between), then the delta written into it and committed.
@@ -1297,7 +1303,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
             return false;
         }
         dirty_lock.unlock();
-        group_journal.push_back(encode_journal_entry(changes, records));
+        group_journal.push_back(encode_journal_entry(changes, records, encoded_changes));
         return true;
     }
     Delta pending;
@@ -1306,7 +1312,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body) {
         View view(txn.get(), dbis, &dirty, &pending);
         if (!body(view, &records)) return false;
     }
-    const bytes entry = encode_journal_entry(changes, records);
+    const bytes entry = encode_journal_entry(changes, records, encoded_changes);
     write_journal(std::span<const bytes>(&entry, 1));
     {
         std::unique_lock lock(dirty_mutex);
@@ -1507,7 +1513,7 @@ CheckedCommit LmdbDatabase::commit_if_root(const ChangeSet& changes, std::span<c
     return out;
 }
 
-CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) {
+CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records, bytes_view encoded_changes) {
     std::lock_guard lock(impl_->commit_mutex);
     CheckedCommit out;
     out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>* journal) {
@@ -1518,7 +1524,7 @@ CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const Recor
         Impl::write_records(view, records);
         append_records(journal, records);
         return true;
-    });
+    }, encoded_changes);
     return out;
 }
 

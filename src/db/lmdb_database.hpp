@@ -114,7 +114,8 @@ public:
                                  const Hash32& expected_root,
                                  std::optional<RecordWrite> reverse_record = std::nullopt) override;
     /// One write transaction: applied, the root read, the records written, committed.
-    CheckedCommit commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) override;
+    CheckedCommit commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records,
+                                 bytes_view encoded_changes = {}) override;
     /// Applies inside a write transaction that is then aborted.
     Hash32 preview_root(const ChangeSet& changes) override;
     std::optional<bytes> read_record(std::string_view table, bytes_view key) override;

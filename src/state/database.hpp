@@ -127,8 +127,11 @@ public:
     /// `make_records` returns for the state root they lead to and their reverse change set (a
     /// header, and so every record keyed by its hash, depends on the root). One atomic step; the
     /// root is computed once. Returns the root and the reverse change set.
+    /// `encoded_changes`: encode_change_set(changes) when the caller has it (a block's forward
+    /// change set is one of its records); a journaling backend then does not encode it again.
     using RecordsForRoot = std::function<std::vector<RecordWrite>(const Hash32& root, const ChangeSet& reverse)>;
-    virtual CheckedCommit commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records);
+    virtual CheckedCommit commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records,
+                                         bytes_view encoded_changes = {});
     /// The state root `changes` would lead to, leaving the database as it is (block building).
     /// The default applies and undoes; persistent backends compute it inside an aborted transaction.
     virtual Hash32 preview_root(const ChangeSet& changes);

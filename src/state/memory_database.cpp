@@ -34,7 +34,7 @@ CheckedCommit StateDatabase::commit_if_root(const ChangeSet& changes, std::span<
     return out;
 }
 
-CheckedCommit StateDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records) {
+CheckedCommit StateDatabase::commit_sealing(const ChangeSet& changes, const RecordsForRoot& make_records, bytes_view) {
     CheckedCommit out;
     out.reverse = commit(changes);
     out.root = state_root();

@@ -364,6 +364,36 @@ TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
 // The account trie's nodes below its top levels are kept apart from the top ones, and accounts
 // are read from their leaves: accounts whose keys share their first nibbles make the trie go
 // below the top levels with few accounts.
+// Sealing commits (block building) given their change set's encoding, which the journal then
+// holds instead of an encoding of its own: the state, the records that depend on the root and
+// the reopened (replayed) database match the in-memory reference.
+TEST_P(LmdbModes, SealedCommitsWithTheirEncodingReplay) {
+    TempDir dir;
+    MemoryDatabase memory;
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), options());
+    ChangeGenerator generator(77);
+    if (GetParam() == Mode::WriteBackGrouped) db->begin_group();
+    for (int step = 0; step < 40; ++step) {
+        SCOPED_TRACE("commit " + std::to_string(step));
+        const ChangeSet changes = generator.next(true);
+        const bytes encoded = encode_change_set(changes);
+        const auto records_for = [&](const Hash32& root, const ChangeSet&) {
+            return std::vector<RecordWrite>{RecordWrite{"sealed", bytes{static_cast<uint8_t>(step)}, bytes(root.bytes.begin(), root.bytes.end())}};
+        };
+        const CheckedCommit expected = memory.commit_sealing(changes, records_for);
+        const CheckedCommit sealed = db->commit_sealing(changes, records_for, encoded);
+        ASSERT_TRUE(sealed.committed);
+        ASSERT_EQ(sealed.root, expected.root);
+        ASSERT_TRUE(same_change_set(sealed.reverse, expected.reverse));
+    }
+    if (GetParam() == Mode::WriteBackGrouped) db->end_group();
+    db.reset();
+    db = std::make_unique<LmdbDatabase>(dir.path(), options());
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+    for (int step = 0; step < 40; ++step)
+        EXPECT_EQ(db->read_record("sealed", bytes{static_cast<uint8_t>(step)}), memory.read_record("sealed", bytes{static_cast<uint8_t>(step)}));
+}
+
 TEST_P(LmdbModes, DeepAccountTrieMatchesMemoryDatabase) {
     const std::vector<Address> addresses = clustered_addresses(160, 3, 40, 5);
     TempDir dir;
