@@ -1,5 +1,7 @@
 #include "rpc/dispatcher.hpp"
 
+#include "rpc/json_parse.hpp"
+
 #include <atomic>
 #include <future>
 #include <memory>
@@ -169,7 +171,7 @@ void Dispatcher::handle_async(std::string_view body, const CallContext& context,
     // (with the strings the Call points into) until then.
     auto request = std::make_shared<json>();
     try {
-        *request = json::parse(body);
+        *request = parse_json(body);
     } catch (const std::exception&) {
         reply(handle(body, context));  // the parse error, worded in one place
         return;
@@ -203,7 +205,7 @@ std::string Dispatcher::handle(std::string_view body, const CallContext& context
     std::string out;
     json parsed;
     try {
-        parsed = json::parse(body);
+        parsed = parse_json(body);
     } catch (const std::exception& e) {
         append_error(out, kNullId, kParseError, "parse error: " + parse_error_message(e), nullptr);
         return out;
