@@ -159,9 +159,14 @@ private:
         return entry;
     }
     static void free_entry(Entry* entry) noexcept {
+#if defined(__cpp_sized_deallocation)
         const size_t bytes_allocated = sizeof(Entry) + entry->key_size_;
         entry->~Entry();
-        ::operator delete(static_cast<void*>(entry), bytes_allocated);
+        ::operator delete(static_cast<void*>(entry), bytes_allocated);  // jemalloc skips a size lookup
+#else
+        entry->~Entry();  // Clang before 16 has no sized deallocation by default
+        ::operator delete(static_cast<void*>(entry));
+#endif
     }
     void destroy_all() noexcept {
         for (Slot& slot : slots_)
