@@ -535,7 +535,7 @@ public:
         const auto value = view_.get(kStorageTrieTable, key_for(path));
         if (!value) return std::nullopt;
         mpt::StoredNode node;
-        node.lent = *value;  // in the delta or LMDB's map, unchanged until the next write
+        node.encoded = *value;  // in the delta or LMDB's map, unchanged until the next write
         return node;
     }
     void store_node(mpt::NibblePath path, bytes_view encoded_node) override { view_.put(kStorageTrieTable, key_for(path), encoded_node); }
@@ -587,7 +587,7 @@ public:
         if (!value) return std::nullopt;
         mpt::StoredNode node;
         if (!is_leaf_record(*value)) {
-            node.lent = *value;  // in the delta or LMDB's map, unchanged until the next write
+            node.encoded = *value;  // in the delta or LMDB's map, unchanged until the next write
             return node;
         }
         const Address address = leaf_record_address(*value);

@@ -209,9 +209,8 @@ public:
     std::optional<Node> load_node() {
         std::optional<StoredNode> stored = store_.load(path_);
         if (!stored) return std::nullopt;
-        const bytes_view encoded = stored->encoded.empty() ? stored->lent : bytes_view{stored->encoded};
-        if (!encoded.empty()) {
-            Node node = decode(path_, encoded);
+        if (!stored->encoded.empty()) {
+            Node node = decode(path_, stored->encoded);
             if (node.kind == Node::Kind::Leaf) node.extra = std::move(stored->extra);
             return node;
         }

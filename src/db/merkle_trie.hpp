@@ -32,11 +32,9 @@ using NibblePath = std::span<const uint8_t>;
 /// may keep a leaf as its encoding too, or by its parts (a store that keeps a leaf's extra bytes,
 /// or rebuilds the rest of its key from them, as the state database's account trie does).
 struct StoredNode {
-    /// The node's RLP encoding; empty for a leaf given by its parts.
-    bytes encoded;
-    /// Or the encoding lent by the store instead of copied into `encoded`: valid until the
-    /// store's next call (the trie decodes it at once).
-    bytes_view lent;
+    /// The node's RLP encoding, lent by the store (not copied): valid until the store's next
+    /// call, the trie decodes it at once. Empty for a leaf given by its parts.
+    bytes_view encoded;
     /// A leaf given by its parts: the rest of its key (nibbles after the node's path) and its value.
     std::vector<uint8_t> rest;
     bytes value;
