@@ -579,8 +579,7 @@ std::optional<Entry> entry_on_path(View& view, Table table, bytes_view key) {
 /// The account trie's nodes, for one batch.
 class AccountTrieStore final : public mpt::TrieNodeStore {
 public:
-    /// `hashed_keys`: keccak256 of addresses already known (the batch's), to save hashing.
-    AccountTrieStore(View& view, const std::unordered_map<Address, Hash32>& hashed_keys) : view_(view), hashed_keys_(hashed_keys) {}
+    explicit AccountTrieStore(View& view) : view_(view) {}
 
     std::optional<mpt::StoredNode> load(mpt::NibblePath path) override {
         const auto value = view_.get(table(path), key_for(path));
@@ -591,8 +590,7 @@ public:
             return node;
         }
         const Address address = leaf_record_address(*value);
-        const auto known = hashed_keys_.find(address);
-        const auto key = key_nibbles(known != hashed_keys_.end() ? known->second : cached_keccak256(address));
+        const auto key = key_nibbles(cached_keccak256(address));  // cached per thread: the batch just hashed its own
         if (path.size() > key.size() || !std::equal(path.begin(), path.end(), key.begin()))
             throw DatabaseError("corrupt account trie: a leaf record is not on its key's path");
         node.rest.assign(key.begin() + static_cast<ptrdiff_t>(path.size()), key.end());
@@ -619,7 +617,6 @@ private:
     }
 
     View& view_;
-    const std::unordered_map<Address, Hash32>& hashed_keys_;
     bytes key_;  // reused: the key of the latest call
 };
 
@@ -810,9 +807,9 @@ struct LmdbDatabase::Impl {
     ChangeSet apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes);
     /// Writes records only (no state change: the root stays as it is).
     static void write_records(View& view, std::span<const RecordWrite> writes);
-    /// `hashed_key`: keccak256(address) when the caller has it; computed only when the account
-    /// must be looked up in LMDB's trie (most reads find it written above).
-    static std::optional<StoredAccount> load_account(View& view, const Address& address, const Hash32* hashed_key);
+    /// The account's trie key is hashed only when it must be looked up in LMDB's trie (most
+    /// reads find it written above).
+    static std::optional<StoredAccount> load_account(View& view, const Address& address);
     static uint256 load_slot(View& view, const Address& address, const uint256& key);
     static std::vector<std::pair<uint256, uint256>> load_slots(View& view, const Address& address);
     static void drop_storage(View& view, const Address& address);
@@ -1125,9 +1122,9 @@ void LmdbDatabase::Impl::replay_journal() {
     if (!entries.empty() && !writes_back()) write_back();  // opened write-through: leave no journal
 }
 
-std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address, const Hash32* hashed_key) {
+std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address) {
     if (auto written = view.written_account(address)) return std::move(*written);
-    const auto record = find_account_leaf(view, address, hashed_key ? *hashed_key : cached_keccak256(address));
+    const auto record = find_account_leaf(view, address, cached_keccak256(address));
     if (!record) return std::nullopt;
     return decode_stored_account(record->subspan(kLeafRecordHeader));
 }
@@ -1183,15 +1180,11 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     // The accounts live in the trie's leaves, written at the end: an address named again reads
     // what its earlier change wrote from here.
     std::unordered_map<Address, std::optional<StoredAccount>> written;
-    std::unordered_map<Address, Hash32> hashed_keys;  // the accounts' keys in the trie
-    hashed_keys.reserve(changes.accounts.size());
     for (const AccountChange& change : changes.accounts) {
-        const auto [known, fresh] = hashed_keys.try_emplace(change.address);
-        if (fresh) known->second = cached_keccak256(change.address);
-        const Hash32& hashed_address = known->second;
+        const Hash32 hashed_address = cached_keccak256(change.address);  // the account's key in the trie
         const auto earlier = written.find(change.address);
         const std::optional<StoredAccount> before =
-            earlier != written.end() ? earlier->second : load_account(view, change.address, &hashed_address);
+            earlier != written.end() ? earlier->second : load_account(view, change.address);
 
         // The reverse entry, exactly as MemoryDatabase builds it.
         AccountChange& undo = reverse.accounts.emplace_back();
@@ -1236,7 +1229,7 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     write_records(view, writes);
 
     for (const auto& [address, account] : written) view.record_account(address, account);
-    AccountTrieStore account_nodes(view, hashed_keys);
+    AccountTrieStore account_nodes(view);
     const Hash32 root = mpt::update_trie(account_nodes, account_writes);
     view.put(kMetadataTable, as_view(kStateRootKey), root);
     return reverse;
@@ -1426,7 +1419,7 @@ LmdbDatabase::~LmdbDatabase() {
 
 std::optional<AccountInfo> LmdbDatabase::read_account(const Address& address) {
     return impl_->read([&](View& view) -> std::optional<AccountInfo> {
-        const auto account = Impl::load_account(view, address, nullptr);
+        const auto account = Impl::load_account(view, address);
         if (!account) return std::nullopt;
         return account->info;
     });
@@ -1573,13 +1566,12 @@ std::optional<bytes> LmdbDatabase::read_record(std::string_view table, bytes_vie
 }
 
 LmdbDatabase::Proof LmdbDatabase::prove(const Address& address, std::span<const uint256> keys) {
-    const Hash32 hashed_key = keccak256(address);
+    const Hash32 hashed_key = cached_keccak256(address);
     return impl_->read([&](View& view) {
         Proof out;
-        const std::unordered_map<Address, Hash32> hashed{{address, hashed_key}};
-        AccountTrieStore accounts(view, hashed);
+        AccountTrieStore accounts(view);
         out.account_proof = mpt::prove_key(accounts, hashed_key);
-        const auto account = Impl::load_account(view, address, &hashed_key);
+        const auto account = Impl::load_account(view, address);
         out.storage_root = account ? account->storage_root : kEmptyTrieRoot;
         StorageTrieStore storage(view, address);
         for (const uint256& key : keys) {
