@@ -3,6 +3,7 @@
 #include "rpc/json_parse.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <future>
 #include <memory>
 #include <tuple>
@@ -10,8 +11,36 @@
 namespace polyvm::rpc {
 namespace {
 
+// Whether nlohmann would write the string between quotes unchanged.
+bool is_plain_string(const std::string& text) {
+    for (const char c : text)
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+    return true;
+}
+
 // Strings from clients or method results may hold invalid UTF-8: replace it rather than throw.
+// Results are mostly hex strings and ids small numbers: those are written directly, the same
+// text as dump() without its serializer's setup and per-character escaping.
 void append_json(std::string& out, const json& value) {
+    char digits[24];
+    switch (value.type()) {
+        case json::value_t::string:
+            if (const auto& text = value.get_ref<const std::string&>(); is_plain_string(text)) {
+                out += '"';
+                out += text;
+                out += '"';
+                return;
+            }
+            break;
+        case json::value_t::number_unsigned:
+            out.append(digits, std::to_chars(digits, digits + sizeof digits, value.get<uint64_t>()).ptr);
+            return;
+        case json::value_t::number_integer:
+            out.append(digits, std::to_chars(digits, digits + sizeof digits, value.get<int64_t>()).ptr);
+            return;
+        default:
+            break;
+    }
     out += value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -166,7 +195,45 @@ void Dispatcher::run(const Call& call, const CallContext& context, std::string& 
     finish(call, error, result, out);
 }
 
+bool Dispatcher::handle_direct(std::string_view body, const CallContext& context, std::function<void(std::string)>& reply) const {
+    auto members = read_request_members(body);
+    if (!members) return false;
+    const auto method = methods_.find(members->method);
+    if (method == methods_.end()) return false;  // the general path words the error
+    if (!method->second.deferred) {
+        const Call call{members->id ? &*members->id : &kNullId, !members->id, &method->first,
+                        members->params ? &*members->params : &kEmptyParams, &method->second};
+        std::string out;
+        out.reserve(128);
+        run(call, context, out);
+        reply(std::move(out));
+        return true;
+    }
+    auto kept = std::make_shared<RequestMembers>(std::move(*members));
+    const Call call{kept->id ? &*kept->id : &kNullId, !kept->id, &method->first,
+                    kept->params ? &*kept->params : &kEmptyParams, &method->second};
+    start_deferred(call, std::move(kept), context, std::move(reply));
+    return true;
+}
+
+void Dispatcher::start_deferred(const Call& call, std::shared_ptr<const void> request, const CallContext& context,
+                                std::function<void(std::string)> reply) const {
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    auto answer = [this, request = std::move(request), call, reply = std::move(reply), once](std::exception_ptr error, json result) {
+        if (once->exchange(true)) return;
+        std::string response;
+        finish(call, error, result, response);
+        reply(std::move(response));
+    };
+    try {
+        call.method->deferred(*call.params, context, answer);
+    } catch (...) {
+        answer(std::current_exception(), {});
+    }
+}
+
 void Dispatcher::handle_async(std::string_view body, const CallContext& context, std::function<void(std::string)> reply) const {
+    if (handle_direct(body, context, reply)) return;
     // Only a single request to a deferred method is answered later; its request stays alive
     // (with the strings the Call points into) until then.
     auto request = std::make_shared<json>();
@@ -187,22 +254,20 @@ void Dispatcher::handle_async(std::string_view body, const CallContext& context,
         reply(std::move(out));
         return;
     }
-    auto once = std::make_shared<std::atomic<bool>>(false);
-    auto answer = [this, request, call = *call, reply, once](std::exception_ptr error, json result) {
-        if (once->exchange(true)) return;
-        std::string response;
-        finish(call, error, result, response);
-        reply(std::move(response));
-    };
-    try {
-        call->method->deferred(*call->params, context, answer);
-    } catch (...) {
-        answer(std::current_exception(), {});
-    }
+    start_deferred(*call, std::move(request), context, std::move(reply));
 }
 
 std::string Dispatcher::handle(std::string_view body, const CallContext& context) const {
     std::string out;
+    if (auto members = read_request_members(body)) {
+        if (const auto method = methods_.find(members->method); method != methods_.end()) {
+            out.reserve(128);
+            run(Call{members->id ? &*members->id : &kNullId, !members->id, &method->first,
+                     members->params ? &*members->params : &kEmptyParams, &method->second},
+                context, out);
+            return out;
+        }
+    }
     json parsed;
     try {
         parsed = parse_json(body);

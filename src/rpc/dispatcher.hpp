@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,13 @@ private:
     void finish(const Call& call, std::exception_ptr error, const json& result, std::string& out) const;
     /// Calls a checked request (a deferred method is waited for) and appends its response.
     void run(const Call& call, const CallContext& context, std::string& out) const;
+    /// Runs a deferred method's call; `request` keeps what the call points into alive until the
+    /// method answers.
+    void start_deferred(const Call& call, std::shared_ptr<const void> request, const CallContext& context,
+                        std::function<void(std::string)> reply) const;
+    /// handle_async for a body that read_request_members reads and whose method is known (most
+    /// requests): no request object is built. False, with reply untouched, for anything else.
+    bool handle_direct(std::string_view body, const CallContext& context, std::function<void(std::string)>& reply) const;
     /// Appends the response to one request object to out; appends nothing for a notification.
     void handle_one(const json& request, const CallContext& context, std::string& out) const;
 };

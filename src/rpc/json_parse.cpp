@@ -24,6 +24,58 @@ public:
         return value;
     }
 
+    std::optional<RequestMembers> request_members() {
+        skip_space();
+        if (p_ == end_ || *p_ != '{') return std::nullopt;
+        ++p_;
+        RequestMembers members;
+        bool have_version = false, have_method = false, have_params = false;
+        for (;;) {
+            skip_space();
+            std::string_view key;
+            if (p_ == end_ || *p_ != '"' || !scan_string(key)) return std::nullopt;
+            skip_space();
+            if (p_ == end_ || *p_ != ':') return std::nullopt;
+            ++p_;
+            skip_space();
+            if (p_ == end_) return std::nullopt;
+            // Each member once: a repeated one (the last wins in nlohmann) goes the general way.
+            if (key == "jsonrpc") {
+                std::string_view version;
+                if (have_version || *p_ != '"' || !scan_string(version) || version != "2.0") return std::nullopt;
+                have_version = true;
+            } else if (key == "method") {
+                if (have_method || *p_ != '"' || !scan_string(members.method)) return std::nullopt;
+                have_method = true;
+            } else if (key == "id") {
+                json id;
+                if (members.id || !parse_value(id, 1) || !(id.is_string() || id.is_number() || id.is_null()))
+                    return std::nullopt;
+                members.id = std::move(id);
+            } else if (key == "params") {
+                json params;
+                if (have_params || !parse_value(params, 1) || !(params.is_array() || params.is_object() || params.is_null()))
+                    return std::nullopt;
+                have_params = true;
+                if (!params.is_null()) members.params = std::move(params);
+            } else {
+                return std::nullopt;
+            }
+            skip_space();
+            if (p_ == end_) return std::nullopt;
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ != '}') return std::nullopt;
+            ++p_;
+            break;
+        }
+        skip_space();
+        if (p_ != end_ || !have_version || !have_method) return std::nullopt;
+        return members;
+    }
+
 private:
     // nlohmann has no depth limit of its own; deep documents go to it (recursion there, not here).
     static constexpr int kMaxDepth = 64;
@@ -124,15 +176,22 @@ private:
         }
     }
 
-    /// Printable ASCII without escapes only (control characters are errors, escapes and other
-    /// bytes are nlohmann's to decode and validate).
     bool parse_string(std::string& out) {
+        std::string_view text;
+        if (!scan_string(text)) return false;
+        out.assign(text);
+        return true;
+    }
+
+    /// Printable ASCII without escapes only (control characters are errors, escapes and other
+    /// bytes are nlohmann's to decode and validate); `out` views the text between the quotes.
+    bool scan_string(std::string_view& out) {
         ++p_;  // '"'
         const char* start = p_;
         while (p_ != end_) {
             const auto c = static_cast<unsigned char>(*p_);
             if (c == '"') {
-                out.assign(start, p_);
+                out = std::string_view(start, static_cast<size_t>(p_ - start));
                 ++p_;
                 return true;
             }
@@ -171,6 +230,10 @@ private:
 };
 
 }  // namespace
+
+std::optional<RequestMembers> read_request_members(std::string_view text) {
+    return FastParser(text).request_members();
+}
 
 json parse_json(std::string_view text) {
     if (auto fast = FastParser(text).document()) return std::move(*fast);

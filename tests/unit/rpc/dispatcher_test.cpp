@@ -1,10 +1,13 @@
 // JSON-RPC 2.0 dispatch: the specification's examples (jsonrpc.org/specification, section 7)
 // and every error case of the brief.
 #include "rpc/dispatcher.hpp"
+#include "rpc/json_parse.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
+#include <random>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -262,4 +265,54 @@ TEST_F(DispatcherTest, DeferredMethods) {
     EXPECT_EQ(call_async(R"({"jsonrpc":"2.0","method":"later_sum")")["error"]["code"], kParseError);
     // A notification to a deferred method: nothing to answer.
     EXPECT_TRUE(call_async(R"({"jsonrpc":"2.0","method":"later_sum","params":[1,2]})").is_null());
+}
+
+// A single request is read without building its object (read_request_members) when it can be;
+// a batch always goes the general way. So the batch of one request must answer exactly what the
+// request alone answers: checked over generated requests (members in any order, repeated,
+// missing, of the wrong type, extra ones, escapes, whitespace, ids of every kind).
+TEST_F(DispatcherTest, SingleRequestsAnswerAsTheirBatchOfOne) {
+    // A deferred method that answers before it returns (a thread per call would pile up here).
+    dispatcher.add_deferred("inline_sum", [](const json& params, const CallContext&, Dispatcher::Answer answer) {
+        answer(nullptr, params.at(0).get<int>() + params.at(1).get<int>());
+    });
+    std::mt19937 rng(7);
+    auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+    const std::vector<std::string> versions = {R"("2.0")", R"("1.0")", "2", R"("2.\u0030")", "null"};
+    const std::vector<std::string> methods = {R"("sum")", R"("params_echo")", R"("revert")", R"("plain_throw")",
+                                              R"("nope")", R"("su\u006d")", "7", R"("inline_sum")", R"("get_data")"};
+    const std::vector<std::string> ids = {"1", "0", "-3", "18446744073709551615", "1.5", "1e2", R"("a")", R"("")",
+                                          R"("\"q\"")", R"("é")", "null", "[1]", "{}", "true"};
+    const std::vector<std::string> params = {"[]", "[1,2]", "[ 40 , 2 ]", R"({"a":1})", "null", "5", R"("x")",
+                                             R"([1,"\u00e9"])", "[[1],[2]]"};
+    const std::vector<std::string> spaces = {"", "", " ", "\n\t", " \r\n"};
+    int direct = 0;
+    for (int round = 0; round < 3000; ++round) {
+        std::vector<std::string> members;
+        auto space = [&] { return spaces[pick(spaces.size())]; };
+        auto member = [&](const std::string& key, const std::string& value) {
+            members.push_back(space() + "\"" + key + "\"" + space() + ":" + space() + value + space());
+        };
+        if (pick(10) != 0) member("jsonrpc", versions[pick(4) == 0 ? pick(versions.size()) : 0]);
+        if (pick(10) != 0) member("method", methods[pick(methods.size())]);
+        if (pick(4) != 0) member("id", ids[pick(ids.size())]);
+        if (pick(3) != 0) member("params", params[pick(params.size())]);
+        if (pick(15) == 0) member("id", ids[pick(ids.size())]);                 // repeated
+        if (pick(15) == 0) member("method", methods[pick(methods.size())]);     // repeated
+        if (pick(15) == 0) member("extra", "[1,{\"b\":null}]");                 // ignored member
+        std::shuffle(members.begin(), members.end(), rng);
+        std::string body = space() + "{";
+        for (size_t i = 0; i < members.size(); ++i) body += (i ? "," : "") + members[i];
+        body += "}" + space();
+        // The general path's answer: the batch's only entry, or nothing for a notification.
+        const std::string batch = dispatcher.handle("[" + body + "]", CallContext{});
+        const std::string expected = batch.empty() ? batch : batch.substr(1, batch.size() - 2);
+        EXPECT_EQ(dispatcher.handle(body, CallContext{}), expected) << body;
+        std::promise<std::string> replied;
+        dispatcher.handle_async(body, CallContext{}, [&replied](std::string text) { replied.set_value(std::move(text)); });
+        EXPECT_EQ(replied.get_future().get(), expected) << body;
+        direct += polyvm::rpc::read_request_members(body).has_value();
+    }
+    EXPECT_GT(direct, 300);  // the direct path was taken often enough to be tested
+    EXPECT_EQ(notifications, 0);
 }
