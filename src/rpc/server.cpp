@@ -5,6 +5,7 @@
 #include "rpc/server.hpp"
 
 #include "common/thread_name.hpp"
+#include "rpc/http_head.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -38,6 +41,7 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 using Clock = std::chrono::steady_clock;
+using namespace std::string_view_literals;
 
 // How long a connection that is being closed may keep sending before it is cut (lingering close:
 // reading what the client still sends lets it receive our last response instead of a reset).
@@ -222,13 +226,14 @@ public:
         const ServerOptions& options = shared_->options;
         switch (phase_) {
             case Phase::Reading: {
-                const bool started = parser_->got_some() || buffer_.size() > 0;
+                const bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
                 if (!started) {
                     if (now - phase_since_ > options.idle_timeout) close_now();
                     return;
                 }
                 if (progress_since_ == Clock::time_point{}) progress_since_ = now;
-                const auto limit = parser_->is_header_done() ? options.idle_timeout : options.header_timeout;
+                const bool header_done = parser_ ? parser_->is_header_done() : header_done_;
+                const auto limit = header_done ? options.idle_timeout : options.header_timeout;
                 if (now - progress_since_ > limit) close_now();
                 return;
             }
@@ -258,10 +263,52 @@ private:
     }
 
     void read_request() {
-        parser_.emplace();
-        parser_->body_limit(shared_->options.max_body_bytes);
+        parser_.reset();
+        header_done_ = false;
         enter(Phase::Reading);
         progress_since_ = {};
+        read_buffered();
+    }
+
+    // The common request (http_head.hpp) is read from buffer_ here; anything else is handed, with
+    // the bytes already buffered, to Beast's parser.
+    void read_buffered() {
+        const auto data = buffer_.cdata();
+        const std::string_view buffered(static_cast<const char*>(data.data()), data.size());
+        PostHead head;
+        switch (read_post_head(buffered, head)) {
+            case HeadStatus::Unusual:
+                return read_with_beast();
+            case HeadStatus::Incomplete:
+                return read_more(4096);
+            case HeadStatus::Complete:
+                break;
+        }
+        if (head.content_length > shared_->options.max_body_bytes) return read_with_beast();  // Beast's 413
+        header_done_ = true;
+        const size_t size = head.head_size + head.content_length;
+        if (buffered.size() < size) return read_more(size - buffered.size());
+        enter(Phase::Handling);
+        keep_alive_ = head.keep_alive;
+        http_10_ = head.http_10;
+        // The handler is done with the body when handle_async returns (a deferred method keeps
+        // what it needs), so the bytes are released right after.
+        respond_post(buffered.substr(head.head_size, head.content_length));
+        buffer_.consume(size);
+    }
+
+    void read_more(size_t wanted) {
+        const size_t chunk = std::clamp<size_t>(wanted, 4096, size_t{1} << 20);
+        socket_.async_read_some(buffer_.prepare(chunk), [self = shared_from_this()](error_code ec, size_t n) {
+            if (ec) return self->finish();  // closed, or cut mid-request: nothing to answer
+            self->buffer_.commit(n);
+            self->read_buffered();
+        });
+    }
+
+    void read_with_beast() {
+        parser_.emplace();
+        parser_->body_limit(shared_->options.max_body_bytes);
         http::async_read_header(socket_, buffer_, *parser_,
                                 [self = shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
     }
@@ -307,41 +354,8 @@ private:
         http_10_ = request.version() == 10;
         const bool cors = shared_->options.cors;
         switch (request.method()) {
-            case http::verb::post: {
-                // The handler may answer later from another thread (a transaction waiting for
-                // its block): the answer is then posted to this session's thread. An answer
-                // given before handle_async returns is written at once, without the post.
-                struct Reply {
-                    std::mutex mutex;
-                    bool returned = false;
-                    std::optional<std::string> inline_response;
-                };
-                auto reply = std::make_shared<Reply>();
-                try {
-                    shared_->handler.handle_async(
-                        request.body(), CallContext{shared_from_this()},
-                        [self = shared_from_this(), reply](std::string response) {
-                            {
-                                std::lock_guard lock(reply->mutex);
-                                if (!reply->returned) {
-                                    reply->inline_response = std::move(response);
-                                    return;
-                                }
-                            }
-                            net::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
-                                self->write_response(200, "application/json", std::move(response));
-                            });
-                        });
-                } catch (const std::exception& e) {
-                    std::lock_guard lock(reply->mutex);
-                    reply->returned = true;
-                    if (!reply->inline_response) return write_response(500, "application/json", error_body(-32603, e.what()));
-                }
-                std::lock_guard lock(reply->mutex);
-                reply->returned = true;
-                if (reply->inline_response) return write_response(200, "application/json", std::move(*reply->inline_response));
-                return;  // answered later
-            }
+            case http::verb::post:
+                return respond_post(request.body());
             case http::verb::options:
                 if (cors) {
                     const auto asked = request[http::field::access_control_request_headers];
@@ -363,6 +377,42 @@ private:
         }
     }
 
+    // The handler may answer later from another thread (a transaction waiting for its block):
+    // the answer is then posted to this session's thread. An answer given before handle_async
+    // returns is written at once, without the post.
+    void respond_post(std::string_view body) {
+        struct Reply {
+            std::mutex mutex;
+            bool returned = false;
+            std::optional<std::string> inline_response;
+        };
+        auto reply = std::make_shared<Reply>();
+        try {
+            shared_->handler.handle_async(
+                body, CallContext{shared_from_this()},
+                [self = shared_from_this(), reply](std::string response) {
+                    {
+                        std::lock_guard lock(reply->mutex);
+                        if (!reply->returned) {
+                            reply->inline_response = std::move(response);
+                            return;
+                        }
+                    }
+                    net::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
+                        self->write_response(200, "application/json", std::move(response));
+                    });
+                });
+        } catch (const std::exception& e) {
+            std::lock_guard lock(reply->mutex);
+            reply->returned = true;
+            if (!reply->inline_response) return write_response(500, "application/json", error_body(-32603, e.what()));
+        }
+        std::lock_guard lock(reply->mutex);
+        reply->returned = true;
+        if (reply->inline_response) return write_response(200, "application/json", std::move(*reply->inline_response));
+        return;  // answered later
+    }
+
     static std::string_view status_line(int status) {
         switch (status) {
             case 200: return "HTTP/1.1 200 OK\r\n";
@@ -379,22 +429,23 @@ private:
         head_.clear();
         head_ += status_line(status);
         if (!content_type.empty()) {
-            head_ += "Content-Type: ";
+            head_ += "Content-Type: "sv;
             head_ += content_type;
-            head_ += "\r\n";
+            head_ += "\r\n"sv;
         }
-        if (shared_->options.cors) head_ += "Access-Control-Allow-Origin: *\r\n";
+        if (shared_->options.cors) head_ += "Access-Control-Allow-Origin: *\r\n"sv;
         head_ += extra_headers;
         if (status != 204) {
-            head_ += "Content-Length: ";
-            head_ += std::to_string(body.size());
-            head_ += "\r\n";
+            head_ += "Content-Length: "sv;
+            char digits[24];
+            head_.append(digits, std::to_chars(digits, digits + sizeof digits, body.size()).ptr);
+            head_ += "\r\n"sv;
         }
         if (!keep_alive_)
-            head_ += "Connection: close\r\n";
+            head_ += "Connection: close\r\n"sv;
         else if (http_10_)
-            head_ += "Connection: keep-alive\r\n";
-        head_ += "\r\n";
+            head_ += "Connection: keep-alive\r\n"sv;
+        head_ += "\r\n"sv;
         body_ = std::move(body);
         if (omit_body_) body_.clear();
         omit_body_ = false;
@@ -470,6 +521,7 @@ private:
     Phase phase_ = Phase::Reading;
     Clock::time_point phase_since_{};
     Clock::time_point progress_since_{};  // when the sweep first saw the current request arriving
+    bool header_done_ = false;  // the common request's head is read (the sweep's timeout)
     bool keep_alive_ = true;
     bool http_10_ = false;
     bool omit_body_ = false;
