@@ -2,6 +2,8 @@
 #include "common/hex.hpp"
 #include "common/rlp.hpp"
 #include "crypto/kzg.hpp"
+#include "crypto/kzg_blob.hpp"
+#include "crypto/kzg_cells.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/message_signing.hpp"
 #include "crypto/secp256k1.hpp"
@@ -22,7 +24,8 @@ json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) :
 /// A blob transaction as clients send it (EIP-4844 network form): rlp([tx, blobs, commitments,
 /// proofs]), or from Osaka (EIP-7594) rlp([tx, 1, blobs, commitments, cell_proofs]), after the
 /// type byte. Returns the canonical encoding of the transaction once the sidecar matches its
-/// versioned hashes; nullopt when `raw` is not a wrapper. KZG proofs are not verified.
+/// versioned hashes and its KZG proofs verify (EIP-4844: one per blob, verify_blob_kzg_proof;
+/// EIP-7594: one per cell, the blob's 128 cells against them); nullopt when `raw` is not a wrapper.
 std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
     if (raw.size() < 2 || raw[0] != 0x03) return std::nullopt;
     const auto list = rlp::decode_item(bytes_view(raw).subspan(1));
@@ -37,17 +40,40 @@ std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
     auto tx = decode_transaction(canonical);
     if (auto* e = std::get_if<TransactionError>(&tx))
         throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
+    const bool cell_proofs = items->size() == 5;
+    if (cell_proofs && ((*items)[1].is_list || (*items)[1].payload.size() != 1 || (*items)[1].payload[0] != 1))
+        throw RpcError(rpc::kInvalidParams, "invalid argument 0: unknown blob wrapper version");
     const auto blobs = rlp::list_items((*items)[first_sidecar]);
     const auto commitments = rlp::list_items((*items)[first_sidecar + 1]);
+    const auto proofs = rlp::list_items((*items)[first_sidecar + 2]);
     const auto& hashes = std::get<Transaction>(tx).blob_versioned_hashes;
     if (!blobs || !commitments || blobs->size() != hashes.size() || commitments->size() != hashes.size())
         throw RpcError(rpc::kServerError, "blob sidecar does not match the transaction's versioned hashes");
+    // EIP-4844: one proof per blob; EIP-7594: one per cell, CELLS_PER_EXT_BLOB = 128 per blob.
+    const size_t proofs_per_blob = cell_proofs ? 128 : 1;
+    if (!proofs || proofs->size() != hashes.size() * proofs_per_blob)
+        throw RpcError(rpc::kServerError, "blob sidecar has " + std::to_string(proofs ? proofs->size() : 0) +
+                                              " proofs, expected " + std::to_string(hashes.size() * proofs_per_blob));
     for (size_t i = 0; i < hashes.size(); ++i) {
         const auto commitment = rlp::to_fixed<48>((*commitments)[i]);
-        if ((*blobs)[i].is_list || (*blobs)[i].payload.size() != 131072 || !commitment)
+        if ((*blobs)[i].is_list || (*blobs)[i].payload.size() != kzg::kBytesPerBlob || !commitment)
             throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": a blob is 131072 bytes, a commitment 48");
-        if (kzg::kzg_to_versioned_hash(std::span<const uint8_t, 48>(commitment->bytes.data(), 48)) != hashes[i])
+        const std::span<const uint8_t, 48> commitment_bytes(commitment->bytes.data(), 48);
+        if (kzg::kzg_to_versioned_hash(commitment_bytes) != hashes[i])
             throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": commitment does not match versioned hash");
+        std::vector<kzg::G1Bytes> blob_proofs(proofs_per_blob);
+        for (size_t j = 0; j < proofs_per_blob; ++j) {
+            const auto proof = rlp::to_fixed<48>((*proofs)[i * proofs_per_blob + j]);
+            if (!proof) throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": a KZG proof is 48 bytes");
+            std::copy_n(proof->bytes.data(), 48, blob_proofs[j].begin());
+        }
+        const kzg::BlobView blob((*blobs)[i].payload.data(), kzg::kBytesPerBlob);
+        kzg::G1Bytes commitment_array;
+        std::copy_n(commitment_bytes.data(), 48, commitment_array.begin());
+        const auto verdict = cell_proofs ? kzg::verify_blob_cell_proofs(blob, commitment_array, blob_proofs)
+                                         : kzg::verify_blob_kzg_proof(blob, commitment_bytes, blob_proofs[0]);
+        if (!verdict) throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": invalid blob, commitment or proof encoding");
+        if (!*verdict) throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": KZG proof does not verify");
     }
     return canonical;
 }

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { concat, decodeRlp, hexlify, parseUnits, sha256, Transaction } from 'ethers';
+import { concat, decodeRlp, encodeRlp, hexlify, parseUnits, sha256, Transaction } from 'ethers';
 import { createPublicClient, createWalletClient, http, defineChain, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ethersProvider, localWallet, rpc, rpcRaw, CHAIN_ID, RPC_URL } from '../lib/node.mjs';
@@ -108,6 +108,55 @@ test('Osaka: a wrapper whose commitment does not match the versioned hash is ref
   const reply = await rpcRaw('eth_sendRawTransaction', [tx.serialized]);
   assert.ok(reply.error, `accepted: ${JSON.stringify(reply)}`);
   assert.match(reply.error.message, /commitment|versioned hash/i);
+});
+
+// A one-blob transaction whose sidecar carries `proofs` (cell proofs with blobWrapperVersion 1,
+// else one blob proof), signed correctly over the blob's own commitment.
+async function sendWithProofs(blob, proofs, blobWrapperVersion, editWrapper = (wrapper) => wrapper) {
+  const wallet = localWallet(3);
+  const commitment = hexlify(kzg.blobToKzgCommitment(blob));
+  const block = await provider.getBlock('latest');
+  const tx = Transaction.from({
+    type: 3, chainId: CHAIN_ID, nonce: await provider.getTransactionCount(wallet.address, 'pending'), to: SINK, gasLimit: 21000n,
+    maxFeePerGas: block.baseFeePerGas * 2n, maxPriorityFeePerGas: 1n, maxFeePerBlobGas: parseUnits('1', 'gwei'),
+  });
+  if (blobWrapperVersion) tx.blobWrapperVersion = blobWrapperVersion;
+  tx.blobs = [{ data: blob, commitment, proof: concat(proofs) }];
+  tx.blobVersionedHashes = [versionedHash(commitment)];
+  tx.signature = wallet.signingKey.sign(tx.unsignedHash);
+  // The network form after the type byte, edited as the caller asks.
+  const wrapper = editWrapper(decodeRlp(`0x${tx.serialized.slice(4)}`));
+  return rpcRaw('eth_sendRawTransaction', [`0x03${encodeRlp(wrapper).slice(2)}`]);
+}
+
+test('Osaka: cell proofs that do not verify are refused (two swapped, or another blob\'s)', async () => {
+  const blob = makeBlob(6);
+  const [, cellProofs] = kzg.computeCellsAndKzgProofs(blob);
+  const swapped = [...cellProofs];
+  [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
+  let reply = await sendWithProofs(blob, swapped, 1);
+  assert.ok(reply.error, `accepted: ${JSON.stringify(reply)}`);
+  assert.match(reply.error.message, /KZG proof does not verify/);
+  const [, otherProofs] = kzg.computeCellsAndKzgProofs(makeBlob(7));
+  reply = await sendWithProofs(blob, otherProofs, 1);
+  assert.match(reply.error?.message ?? '', /KZG proof does not verify/);
+  // Too few proofs for the blob's 128 cells (the last one dropped from the wrapper).
+  reply = await sendWithProofs(blob, cellProofs, 1, (wrapper) => [...wrapper.slice(0, 4), wrapper[4].slice(0, 127)]);
+  assert.match(reply.error?.message ?? '', /127 proofs, expected 128/);
+});
+
+test('Osaka: a blob proof that does not verify is refused; the right one is accepted', async () => {
+  const blob = makeBlob(8);
+  const commitment = kzg.blobToKzgCommitment(blob);
+  const otherBlob = makeBlob(9);
+  const wrongProof = kzg.computeBlobKzgProof(otherBlob, kzg.blobToKzgCommitment(otherBlob));
+  const reply = await sendWithProofs(blob, [wrongProof]);
+  assert.ok(reply.error, `accepted: ${JSON.stringify(reply)}`);
+  assert.match(reply.error.message, /KZG proof does not verify/);
+  const accepted = await sendWithProofs(blob, [kzg.computeBlobKzgProof(blob, commitment)]);
+  assert.ok(accepted.result, JSON.stringify(accepted));
+  const receipt = await provider.waitForTransaction(accepted.result);
+  assert.equal(receipt.status, 1);
 });
 
 // Sends a one-blob transaction built by viem to the node at `url`; checks the EIP-4844 form.
