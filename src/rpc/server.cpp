@@ -216,6 +216,7 @@ public:
     void push(std::string) override {}
 
     void start() {
+        thread_ = std::this_thread::get_id();  // the worker's thread, which runs all of this session's handlers
         error_code ignored;
         socket_.set_option(tcp::no_delay(true), ignored);
         worker_->sessions[id_] = weak_from_this();
@@ -378,39 +379,30 @@ private:
     }
 
     // The handler may answer later from another thread (a transaction waiting for its block):
-    // the answer is then posted to this session's thread. An answer given before handle_async
-    // returns is written at once, without the post.
+    // the answer is then posted to this session's thread. An answer given on this thread before
+    // handle_async returns (nearly every one) is written at once, without the post: in_handler_
+    // is only read and written on this session's thread, so telling the cases apart needs no lock.
     void respond_post(std::string_view body) {
-        struct Reply {
-            std::mutex mutex;
-            bool returned = false;
-            std::optional<std::string> inline_response;
-        };
-        auto reply = std::make_shared<Reply>();
+        in_handler_ = true;
+        inline_response_.reset();
         try {
-            shared_->handler.handle_async(
-                body, CallContext{shared_from_this()},
-                [self = shared_from_this(), reply](std::string response) {
-                    {
-                        std::lock_guard lock(reply->mutex);
-                        if (!reply->returned) {
-                            reply->inline_response = std::move(response);
-                            return;
-                        }
-                    }
-                    net::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
-                        self->write_response(200, "application/json", std::move(response));
-                    });
+            // The reply captures only `self`, which fits std::function's own storage: no allocation.
+            shared_->handler.handle_async(body, CallContext{shared_from_this()}, [self = shared_from_this()](std::string response) {
+                if (std::this_thread::get_id() == self->thread_ && self->in_handler_) {
+                    self->inline_response_ = std::move(response);
+                    return;
+                }
+                net::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
+                    self->write_response(200, "application/json", std::move(response));
                 });
+            });
         } catch (const std::exception& e) {
-            std::lock_guard lock(reply->mutex);
-            reply->returned = true;
-            if (!reply->inline_response) return write_response(500, "application/json", error_body(-32603, e.what()));
+            in_handler_ = false;
+            if (!inline_response_) return write_response(500, "application/json", error_body(-32603, e.what()));
         }
-        std::lock_guard lock(reply->mutex);
-        reply->returned = true;
-        if (reply->inline_response) return write_response(200, "application/json", std::move(*reply->inline_response));
-        return;  // answered later
+        in_handler_ = false;
+        if (inline_response_) return write_response(200, "application/json", std::move(*inline_response_));
+        // Answered later.
     }
 
     static std::string_view status_line(int status) {
@@ -522,6 +514,9 @@ private:
     Clock::time_point phase_since_{};
     Clock::time_point progress_since_{};  // when the sweep first saw the current request arriving
     bool header_done_ = false;  // the common request's head is read (the sweep's timeout)
+    std::thread::id thread_;    // set by start(), before any reply can exist
+    bool in_handler_ = false;   // inside handle_async (this session's thread only)
+    std::optional<std::string> inline_response_;
     bool keep_alive_ = true;
     bool http_10_ = false;
     bool omit_body_ = false;
