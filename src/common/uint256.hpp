@@ -123,6 +123,17 @@ struct uint256 {
         return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2]) | (a.w[3] ^ b.w[3])) == 0;
     }
     friend constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
+#if defined(__x86_64__)
+        if (!std::is_constant_evaluated()) {
+            // The borrow of a - b, in one SUB/SBB chain (see operator+ on why asm).
+            uint64_t t0 = a.w[0], t1 = a.w[1], t2 = a.w[2], t3 = a.w[3];
+            bool borrow;
+            asm("subq %[b0], %[t0]\n\tsbbq %[b1], %[t1]\n\tsbbq %[b2], %[t2]\n\tsbbq %[b3], %[t3]"
+                : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), "=@ccb"(borrow)
+                : [b0] "rm"(b.w[0]), [b1] "rm"(b.w[1]), [b2] "rm"(b.w[2]), [b3] "rm"(b.w[3]));
+            return borrow;
+        }
+#endif
         // Borrow of a - b tells a < b without branches.
         uint8_t borrow = 0;
         #pragma GCC unroll 4
@@ -133,7 +144,21 @@ struct uint256 {
     friend constexpr bool operator<=(const uint256& a, const uint256& b) noexcept { return !(b < a); }
     friend constexpr bool operator>=(const uint256& a, const uint256& b) noexcept { return !(a < b); }
 
+    // ADD and SUB as one ADD/ADC (SUB/SBB) chain in asm: GCC 12 gives the carry intrinsics'
+    // output a stack slot and stores every limb there besides the result (dead stores), and
+    // the portable u128 form costs several instructions per limb. The outputs are early-clobber
+    // ("+&r"): each is written before the later inputs are read, so none may share their register.
     friend constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
+#if defined(__x86_64__)
+        if (!std::is_constant_evaluated()) {
+            uint64_t r0 = a.w[0], r1 = a.w[1], r2 = a.w[2], r3 = a.w[3];
+            asm("addq %[b0], %[r0]\n\tadcq %[b1], %[r1]\n\tadcq %[b2], %[r2]\n\tadcq %[b3], %[r3]"
+                : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3)
+                : [b0] "rm"(b.w[0]), [b1] "rm"(b.w[1]), [b2] "rm"(b.w[2]), [b3] "rm"(b.w[3])
+                : "cc");
+            return {r0, r1, r2, r3};
+        }
+#endif
         uint256 r;
         uint8_t carry = 0;
         #pragma GCC unroll 4
@@ -141,6 +166,16 @@ struct uint256 {
         return r;
     }
     friend constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
+#if defined(__x86_64__)
+        if (!std::is_constant_evaluated()) {
+            uint64_t r0 = a.w[0], r1 = a.w[1], r2 = a.w[2], r3 = a.w[3];
+            asm("subq %[b0], %[r0]\n\tsbbq %[b1], %[r1]\n\tsbbq %[b2], %[r2]\n\tsbbq %[b3], %[r3]"
+                : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3)
+                : [b0] "rm"(b.w[0]), [b1] "rm"(b.w[1]), [b2] "rm"(b.w[2]), [b3] "rm"(b.w[3])
+                : "cc");
+            return {r0, r1, r2, r3};
+        }
+#endif
         uint256 r;
         uint8_t borrow = 0;
         #pragma GCC unroll 4
@@ -149,18 +184,27 @@ struct uint256 {
     }
     constexpr uint256 operator-() const noexcept { return uint256{} - *this; }
     friend constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
-        // Schoolbook product truncated to 256 bits.
-        uint256 r;
-        #pragma GCC unroll 4
-        for (int i = 0; i < 4; ++i) {
-            u128 carry = 0;
-            for (int j = 0; i + j < 4; ++j) {
-                const u128 t = static_cast<u128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
-                r.w[i + j] = static_cast<uint64_t>(t);
-                carry = t >> 64;
-            }
-        }
-        return r;
+        // Schoolbook product truncated to 256 bits, written out with named limbs: a loop over
+        // the result's array kept it in memory, written 64 bits at a time and copied on 128 bits
+        // at a time, which stalled store forwarding.
+        const uint64_t a0 = a.w[0], a1 = a.w[1], a2 = a.w[2], a3 = a.w[3];
+        const uint64_t b0 = b.w[0], b1 = b.w[1], b2 = b.w[2], b3 = b.w[3];
+        u128 t = static_cast<u128>(a0) * b0;
+        const uint64_t r0 = static_cast<uint64_t>(t);
+        t = static_cast<u128>(a0) * b1 + static_cast<uint64_t>(t >> 64);
+        uint64_t r1 = static_cast<uint64_t>(t);
+        t = static_cast<u128>(a0) * b2 + static_cast<uint64_t>(t >> 64);
+        uint64_t r2 = static_cast<uint64_t>(t);
+        uint64_t r3 = a0 * b3 + static_cast<uint64_t>(t >> 64);
+        t = static_cast<u128>(a1) * b0 + r1;
+        r1 = static_cast<uint64_t>(t);
+        t = static_cast<u128>(a1) * b1 + r2 + static_cast<uint64_t>(t >> 64);
+        r2 = static_cast<uint64_t>(t);
+        r3 += a1 * b2 + static_cast<uint64_t>(t >> 64);
+        t = static_cast<u128>(a2) * b0 + r2;
+        r2 = static_cast<uint64_t>(t);
+        r3 += a2 * b1 + static_cast<uint64_t>(t >> 64) + a3 * b0;
+        return {r0, r1, r2, r3};
     }
     friend constexpr uint256 operator&(const uint256& a, const uint256& b) noexcept {
         return {a.w[0] & b.w[0], a.w[1] & b.w[1], a.w[2] & b.w[2], a.w[3] & b.w[3]};
@@ -173,29 +217,29 @@ struct uint256 {
     }
     constexpr uint256 operator~() const noexcept { return {~w[0], ~w[1], ~w[2], ~w[3]}; }
 
+    // Shifts select each result limb from a copy of the operand padded with zero limbs: no
+    // branch on the shift amount (a loop whose trip count depended on it was mispredicted in
+    // shift-heavy code), and the limbs are computed in registers (a result assembled by 64-bit
+    // stores into a temporary and copied on with 128-bit loads stalled store forwarding).
+    // `(v >> 1) >> (63 - bits)` is v >> (64 - bits) that gives 0 for bits = 0.
+
     /// Left shift; any shift of 256 or more gives zero.
     friend constexpr uint256 operator<<(const uint256& a, uint64_t n) noexcept {
         if (n >= 256) return {};
         const unsigned limbs = static_cast<unsigned>(n / 64), bits = static_cast<unsigned>(n % 64);
-        uint256 r;
-        for (int i = 3; i >= static_cast<int>(limbs); --i) {
-            uint64_t v = a.w[i - limbs] << bits;
-            if (bits && i - static_cast<int>(limbs) - 1 >= 0) v |= a.w[i - limbs - 1] >> (64 - bits);
-            r.w[i] = v;
-        }
-        return r;
+        const uint64_t padded[8] = {0, 0, 0, 0, a.w[0], a.w[1], a.w[2], a.w[3]};  // a.w[i] at 4 + i
+        const uint64_t* src = padded + 4 - limbs;                                  // src[i] = a.w[i - limbs]
+        return {src[0] << bits | (src[-1] >> 1) >> (63 - bits), src[1] << bits | (src[0] >> 1) >> (63 - bits),
+                src[2] << bits | (src[1] >> 1) >> (63 - bits), src[3] << bits | (src[2] >> 1) >> (63 - bits)};
     }
     /// Logical right shift; any shift of 256 or more gives zero.
     friend constexpr uint256 operator>>(const uint256& a, uint64_t n) noexcept {
         if (n >= 256) return {};
         const unsigned limbs = static_cast<unsigned>(n / 64), bits = static_cast<unsigned>(n % 64);
-        uint256 r;
-        for (unsigned i = 0; i + limbs < 4; ++i) {
-            uint64_t v = a.w[i + limbs] >> bits;
-            if (bits && i + limbs + 1 < 4) v |= a.w[i + limbs + 1] << (64 - bits);
-            r.w[i] = v;
-        }
-        return r;
+        const uint64_t padded[8] = {a.w[0], a.w[1], a.w[2], a.w[3], 0, 0, 0, 0};
+        const uint64_t* src = padded + limbs;  // src[i] = a.w[i + limbs]
+        return {src[0] >> bits | (src[1] << 1) << (63 - bits), src[1] >> bits | (src[2] << 1) << (63 - bits),
+                src[2] >> bits | (src[3] << 1) << (63 - bits), src[3] >> bits | (src[4] << 1) << (63 - bits)};
     }
 
     uint256& operator+=(const uint256& b) noexcept { return *this = *this + b; }

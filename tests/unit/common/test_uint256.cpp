@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <gmp.h>
+#include <random>
 #include <unordered_set>
 
 using namespace polyvm;
@@ -128,4 +130,67 @@ TEST(Uint256Hash, ChosenKeysDoNotCollide) {
         address_hashes.insert(std::hash<Address>{}(a));
     }
     EXPECT_GE(address_hashes.size(), 6990u);
+}
+
+// ADD, SUB, MUL, the comparison and the shifts against GMP on random operands (limbs drawn to
+// hit carries: all ones, zero, small, random) and every shift amount up to 300.
+TEST(Uint256, ArithmeticAndShiftsMatchGmp) {
+    std::mt19937_64 rng(5);
+    auto limb = [&]() -> uint64_t {
+        switch (rng() % 4) {
+            case 0: return ~uint64_t{0};
+            case 1: return 0;
+            case 2: return rng() % 4;
+            default: return rng();
+        }
+    };
+    auto to_mpz = [](const uint256& v, mpz_t out) { mpz_import(out, 4, -1, 8, 0, 0, v.w); };
+    auto from_mpz = [](mpz_t v) {  // v mod 2^256
+        mpz_t m;
+        mpz_init(m);
+        mpz_fdiv_r_2exp(m, v, 256);
+        uint256 r;
+        size_t count = 0;
+        mpz_export(r.w, &count, -1, 8, 0, 0, m);
+        mpz_clear(m);
+        return r;
+    };
+    mpz_t a, b, r;
+    mpz_inits(a, b, r, nullptr);
+    for (int round = 0; round < 2000; ++round) {
+        const uint256 x{limb(), limb(), limb(), limb()}, y{limb(), limb(), limb(), limb()};
+        to_mpz(x, a);
+        to_mpz(y, b);
+        mpz_add(r, a, b);
+        ASSERT_EQ(x + y, from_mpz(r));
+        mpz_sub(r, a, b);
+        ASSERT_EQ(x - y, from_mpz(r));
+        mpz_mul(r, a, b);
+        ASSERT_EQ(x * y, from_mpz(r));
+        ASSERT_EQ(x < y, mpz_cmp(a, b) < 0);
+        ASSERT_EQ(x < x, false);
+        const uint64_t n = rng() % 301;
+        mpz_mul_2exp(r, a, n);
+        ASSERT_EQ(x << n, from_mpz(r)) << n;
+        mpz_fdiv_q_2exp(r, a, n);
+        ASSERT_EQ(x >> n, from_mpz(r)) << n;
+    }
+    mpz_clears(a, b, r, nullptr);
+    // Every amount on one value, both directions.
+    const uint256 v{0x0123456789abcdefULL, 0xfedcba9876543210ULL, 0x0f0f0f0f0f0f0f0fULL, 0x8000000000000001ULL};
+    for (uint64_t n = 0; n <= 300; ++n) {
+        mpz_t x, y;
+        mpz_inits(x, y, nullptr);
+        to_mpz(v, x);
+        mpz_mul_2exp(y, x, n);
+        EXPECT_EQ(v << n, from_mpz(y)) << n;
+        mpz_fdiv_q_2exp(y, x, n);
+        EXPECT_EQ(v >> n, from_mpz(y)) << n;
+        mpz_clears(x, y, nullptr);
+    }
+    // Constant evaluation takes the portable paths.
+    static_assert((uint256{1} << 200) >> 199 == uint256{2});
+    static_assert(uint256{0, 1, 0, 0} - uint256{1} == uint256{~uint64_t{0}, 0, 0, 0});
+    static_assert(uint256{~uint64_t{0}} * uint256{~uint64_t{0}} == uint256{1, ~uint64_t{0} - 1, 0, 0});
+    static_assert(uint256{5} < uint256{0, 1, 0, 0});
 }
