@@ -36,8 +36,11 @@ using namespace uint256_detail;
 
 /// Knuth's algorithm D (TAOCP vol. 2, 4.3.1): u (m limbs) / v (n >= 2 limbs, top limb non-zero),
 /// m >= n. Writes the quotient (m - n + 1 limbs) to q (may be null) and the remainder (n limbs)
-/// to r.
-void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
+/// to r. The divisor's limb count is a template parameter so that the inner loops (normalising,
+/// multiply-subtract, add-back) unroll: MULMOD by a full 256-bit modulus spent most of its time
+/// in loop control around them.
+template <int n>
+void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q, uint64_t* r) noexcept {
     // D1: normalise so that v's top bit is set; each quotient-limb estimate is then at most 2 too large.
     const int s = std::countl_zero(v[n - 1]);
     // x >> (64 - s) without the undefined shift by 64 when s == 0.
@@ -98,6 +101,14 @@ void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* 
     // D8: unnormalise the remainder.
     for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
     r[n - 1] = un[n - 1] >> s;
+}
+
+void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
+    switch (n) {
+        case 2: return divmod_knuth_fixed<2>(u, m, v, q, r);
+        case 3: return divmod_knuth_fixed<3>(u, m, v, q, r);
+        default: return divmod_knuth_fixed<4>(u, m, v, q, r);
+    }
 }
 
 /// u (m limbs) / v (n limbs, top limb non-zero), m >= n.
@@ -165,14 +176,18 @@ uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
 
 /// (a * b) mod m with a 512-bit intermediate; m = 0 gives 0.
 uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
-    if (m.is_zero()) return {};
+    // One named result on every path: it is built in the caller's slot (no copy through a
+    // temporary written 64 bits at a time and read 128 bits at a time).
+    uint256 r;
+    if (m.is_zero()) return r;
     uint64_t p[8];
     umul_full(a, b, p);
     const int n = significant_limbs(m.w, 4);
     const int pl = significant_limbs(p, 8);
-    if (pl < n) return {p[0], p[1], p[2], p[3]};
-    uint256 r;
-    divmod_limbs(p, pl, m.w, n, nullptr, r.w);
+    if (pl < n)
+        r = uint256{p[0], p[1], p[2], p[3]};
+    else
+        divmod_limbs(p, pl, m.w, n, nullptr, r.w);
     return r;
 }
 

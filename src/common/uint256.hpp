@@ -292,8 +292,10 @@ uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept;
 /// Full 512-bit product, little-endian limbs.
 inline void umul_full(const uint256& a, const uint256& b, uint64_t out[8]) noexcept {
     for (int i = 0; i < 8; ++i) out[i] = 0;
+    #pragma GCC unroll 4
     for (int i = 0; i < 4; ++i) {
         u128 carry = 0;
+        #pragma GCC unroll 4
         for (int j = 0; j < 4; ++j) {
             const u128 t = static_cast<u128>(a.w[i]) * b.w[j] + out[i + j] + carry;
             out[i + j] = static_cast<uint64_t>(t);

@@ -194,3 +194,54 @@ TEST(Uint256, ArithmeticAndShiftsMatchGmp) {
     static_assert(uint256{~uint64_t{0}} * uint256{~uint64_t{0}} == uint256{1, ~uint64_t{0} - 1, 0, 0});
     static_assert(uint256{5} < uint256{0, 1, 0, 0});
 }
+
+// DIV, MOD, ADDMOD and MULMOD against GMP, with divisors and moduli of every limb count (the
+// division is specialised by the divisor's size) and operands drawn to hit Knuth's corrections.
+TEST(Uint256, DivisionAndModularMatchGmp) {
+    std::mt19937_64 rng(9);
+    auto limb = [&]() -> uint64_t {
+        switch (rng() % 5) {
+            case 0: return ~uint64_t{0};
+            case 1: return 0;
+            case 2: return rng() % 4;
+            case 3: return uint64_t{1} << 63;
+            default: return rng();
+        }
+    };
+    auto value = [&](int limbs) {
+        uint256 v;
+        for (int i = 0; i < limbs; ++i) v.w[i] = limb();
+        return v;
+    };
+    auto to_mpz = [](const uint256& v, mpz_t out) { mpz_import(out, 4, -1, 8, 0, 0, v.w); };
+    auto from_mpz = [](mpz_t v) {
+        uint256 r;
+        size_t count = 0;
+        mpz_export(r.w, &count, -1, 8, 0, 0, v);
+        return r;
+    };
+    mpz_t a, b, m, t;
+    mpz_inits(a, b, m, t, nullptr);
+    for (int round = 0; round < 4000; ++round) {
+        const uint256 x = value(1 + static_cast<int>(rng() % 4)), y = value(1 + static_cast<int>(rng() % 4));
+        const uint256 mod = value(1 + static_cast<int>(rng() % 4));
+        to_mpz(x, a);
+        to_mpz(y, b);
+        to_mpz(mod, m);
+        if (!y.is_zero()) {
+            mpz_fdiv_q(t, a, b);
+            ASSERT_EQ(x / y, from_mpz(t));
+            mpz_fdiv_r(t, a, b);
+            ASSERT_EQ(x % y, from_mpz(t));
+        }
+        if (!mod.is_zero()) {
+            mpz_add(t, a, b);
+            mpz_fdiv_r(t, t, m);
+            ASSERT_EQ(addmod(x, y, mod), from_mpz(t));
+            mpz_mul(t, a, b);
+            mpz_fdiv_r(t, t, m);
+            ASSERT_EQ(mulmod(x, y, mod), from_mpz(t));
+        }
+    }
+    mpz_clears(a, b, m, t, nullptr);
+}
