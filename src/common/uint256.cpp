@@ -22,6 +22,34 @@ using namespace uint256_detail;
 #endif
 }
 
+/// Division by a normalised limb d (top bit set) through its reciprocal (Möller and Granlund,
+/// "Improved division by invariant integers", 2011, algorithm 4): two multiplications and a few
+/// adds per quotient limb instead of a DIV, once the reciprocal is known.
+/// The reciprocal: floor((2^128 - 1) / d) - 2^64, i.e. (2^128 - 1 - d·2^64) / d (fits: ~d < d).
+uint64_t reciprocal_2by1(uint64_t d) noexcept {
+    uint64_t unused;
+    return div_2by1(~d, ~uint64_t{0}, d, unused);
+}
+
+/// (hi·2^64 + lo) / d for hi < d, with v = reciprocal_2by1(d); the remainder goes to rem.
+[[gnu::always_inline]] inline uint64_t div_2by1_reciprocal(uint64_t hi, uint64_t lo, uint64_t d, uint64_t v,
+                                                           uint64_t& rem) noexcept {
+    const u128 product = static_cast<u128>(v) * hi + ((static_cast<u128>(hi) << 64) | lo);
+    uint64_t q = static_cast<uint64_t>(product >> 64) + 1;
+    const uint64_t q0 = static_cast<uint64_t>(product);
+    uint64_t r = lo - q * d;
+    if (r > q0) {  // the estimate was one too large
+        --q;
+        r += d;
+    }
+    if (r >= d) [[unlikely]] {  // one too small
+        ++q;
+        r -= d;
+    }
+    rem = r;
+    return q;
+}
+
 /// u (m limbs) / d (non-zero): the quotient (m limbs) to q (may be null); returns the remainder.
 /// Schoolbook long division, one limb per step: the running remainder stays below d, which is
 /// exactly div_2by1's precondition, so no normalisation is needed.
@@ -54,6 +82,10 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
     un[0] = u[0] << s;
 
     const uint64_t v_top = vn[n - 1], v_next = vn[n - 2];
+    // The reciprocal costs one DIV itself: worth it from four quotient limbs on (MULMOD's
+    // 512-bit product by a 4-limb modulus has five), not for the short divisions of DIV and MOD.
+    const bool use_reciprocal = m - n + 1 >= 4;
+    const uint64_t v_top_reciprocal = use_reciprocal ? reciprocal_2by1(v_top) : 0;  // v_top is normalised
     for (int j = m - n; j >= 0; --j) {
         // D3: estimate the quotient limb from the top two limbs of the running remainder.
         uint64_t qhat, rhat;
@@ -65,7 +97,8 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
             rhat = un[j + n - 1] + v_top;
             rhat_fits = rhat >= v_top;
         } else {
-            qhat = div_2by1(un[j + n], un[j + n - 1], v_top, rhat);
+            qhat = use_reciprocal ? div_2by1_reciprocal(un[j + n], un[j + n - 1], v_top, v_top_reciprocal, rhat)
+                                  : div_2by1(un[j + n], un[j + n - 1], v_top, rhat);
             rhat_fits = true;
         }
         // Refine with the second divisor limb (at most two corrections).
