@@ -143,7 +143,7 @@ POLYVM_OP(op_calldataload) {
         uint8_t word[32] = {};
         const size_t n = std::min<size_t>(32, data.size() - offset.low64());
         std::memcpy(word, data.data() + offset.low64(), n);
-        sp[-1] = uint256::load_be(word);
+        put(sp[-1], uint256::load_be(word));
     }
     return Status::Success;
 }
@@ -239,7 +239,7 @@ POLYVM_OP(op_pop) { return Status::Success; }
 POLYVM_OP(op_mload) {
     uint256& offset = sp[-1];
     if (!touch_memory<32>(gas, st.memory, offset)) return Status::OutOfGas;
-    offset = uint256::load_be(st.memory.data() + offset.low64());
+    put(offset, uint256::load_be(st.memory.data() + offset.low64()));
     return Status::Success;
 }
 POLYVM_OP(op_mstore) {
