@@ -74,6 +74,7 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
     // x >> (64 - s) without the undefined shift by 64 when s == 0.
     auto carry_bits = [s](uint64_t x) { return (x >> 1) >> (63 - s); };
     uint64_t vn[4];
+    #pragma GCC unroll 4
     for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | carry_bits(v[i - 1]);
     vn[0] = v[0] << s;
     uint64_t un[9];
@@ -110,6 +111,7 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
         // D4: un[j..j+n] -= qhat · vn.
         uint64_t borrow = 0;
         u128 carry = 0;
+        #pragma GCC unroll 4
         for (int i = 0; i < n; ++i) {
             const u128 p = static_cast<u128>(qhat) * vn[i] + carry;
             carry = p >> 64;
@@ -126,12 +128,14 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
         if (negative) [[unlikely]] {
             --qhat;
             uint8_t c = 0;
+            #pragma GCC unroll 4
             for (int i = 0; i < n; ++i) un[i + j] = addc(un[i + j], vn[i], c);
             un[j + n] += c;
         }
         if (q) q[j] = qhat;
     }
     // D8: unnormalise the remainder.
+    #pragma GCC unroll 4
     for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
     r[n - 1] = un[n - 1] >> s;
 }
