@@ -13,7 +13,20 @@ using namespace polyvm;
 
 namespace {
 uint256 U(const char* s) { return *uint256::from_string(s); }
+
+// GMP as the reference for the arithmetic tests.
+void to_mpz(const uint256& v, mpz_t out) { mpz_import(out, 4, -1, 8, 0, 0, v.w); }
+uint256 from_mpz(mpz_t v) {  // v mod 2^256
+    mpz_t m;
+    mpz_init(m);
+    mpz_fdiv_r_2exp(m, v, 256);
+    uint256 r;
+    size_t count = 0;
+    mpz_export(r.w, &count, -1, 8, 0, 0, m);
+    mpz_clear(m);
+    return r;
 }
+}  // namespace
 
 TEST(Uint256, AddSubWrap) {
     EXPECT_EQ(uint256::max() + 1, uint256{});
@@ -144,17 +157,6 @@ TEST(Uint256, ArithmeticAndShiftsMatchGmp) {
             default: return rng();
         }
     };
-    auto to_mpz = [](const uint256& v, mpz_t out) { mpz_import(out, 4, -1, 8, 0, 0, v.w); };
-    auto from_mpz = [](mpz_t v) {  // v mod 2^256
-        mpz_t m;
-        mpz_init(m);
-        mpz_fdiv_r_2exp(m, v, 256);
-        uint256 r;
-        size_t count = 0;
-        mpz_export(r.w, &count, -1, 8, 0, 0, m);
-        mpz_clear(m);
-        return r;
-    };
     mpz_t a, b, r;
     mpz_inits(a, b, r, nullptr);
     for (int round = 0; round < 2000; ++round) {
@@ -212,13 +214,6 @@ TEST(Uint256, DivisionAndModularMatchGmp) {
         uint256 v;
         for (int i = 0; i < limbs; ++i) v.w[i] = limb();
         return v;
-    };
-    auto to_mpz = [](const uint256& v, mpz_t out) { mpz_import(out, 4, -1, 8, 0, 0, v.w); };
-    auto from_mpz = [](mpz_t v) {
-        uint256 r;
-        size_t count = 0;
-        mpz_export(r.w, &count, -1, 8, 0, 0, v);
-        return r;
     };
     mpz_t a, b, m, t;
     mpz_inits(a, b, m, t, nullptr);
