@@ -195,23 +195,25 @@ void Dispatcher::run(const Call& call, const CallContext& context, std::string& 
     finish(call, error, result, out);
 }
 
+Dispatcher::Call Dispatcher::direct_call(const RequestMembers& members, const std::string& name, const Entry& method) {
+    return Call{members.id ? &*members.id : &kNullId, !members.id, &name,
+                members.params ? &*members.params : &kEmptyParams, &method};
+}
+
 bool Dispatcher::handle_direct(std::string_view body, const CallContext& context, std::function<void(std::string)>& reply) const {
     auto members = read_request_members(body);
     if (!members) return false;
     const auto method = methods_.find(members->method);
     if (method == methods_.end()) return false;  // the general path words the error
     if (!method->second.deferred) {
-        const Call call{members->id ? &*members->id : &kNullId, !members->id, &method->first,
-                        members->params ? &*members->params : &kEmptyParams, &method->second};
         std::string out;
         out.reserve(128);
-        run(call, context, out);
+        run(direct_call(*members, method->first, method->second), context, out);
         reply(std::move(out));
         return true;
     }
     auto kept = std::make_shared<RequestMembers>(std::move(*members));
-    const Call call{kept->id ? &*kept->id : &kNullId, !kept->id, &method->first,
-                    kept->params ? &*kept->params : &kEmptyParams, &method->second};
+    const Call call = direct_call(*kept, method->first, method->second);
     start_deferred(call, std::move(kept), context, std::move(reply));
     return true;
 }
@@ -262,9 +264,7 @@ std::string Dispatcher::handle(std::string_view body, const CallContext& context
     if (auto members = read_request_members(body)) {
         if (const auto method = methods_.find(members->method); method != methods_.end()) {
             out.reserve(128);
-            run(Call{members->id ? &*members->id : &kNullId, !members->id, &method->first,
-                     members->params ? &*members->params : &kEmptyParams, &method->second},
-                context, out);
+            run(direct_call(*members, method->first, method->second), context, out);
             return out;
         }
     }

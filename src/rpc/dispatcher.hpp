@@ -16,6 +16,8 @@
 
 namespace polyvm::rpc {
 
+struct RequestMembers;  // rpc/json_parse.hpp
+
 class Dispatcher {
 public:
     /// params: the request's array or object; an absent or null "params" arrives as an empty array.
@@ -74,6 +76,8 @@ private:
     void finish(const Call& call, std::exception_ptr error, const json& result, std::string& out) const;
     /// Calls a checked request (a deferred method is waited for) and appends its response.
     void run(const Call& call, const CallContext& context, std::string& out) const;
+    /// The call of a request read by read_request_members (pointing into `members`).
+    static Call direct_call(const RequestMembers& members, const std::string& name, const Entry& method);
     /// Runs a deferred method's call; `request` keeps what the call points into alive until the
     /// method answers.
     void start_deferred(const Call& call, std::shared_ptr<const void> request, const CallContext& context,
