@@ -13,9 +13,6 @@ using bls::Fr;
 
 namespace {
 
-constexpr unsigned kLogBlobSize = 12;  // 4096 elements
-static_assert(kFieldElementsPerBlob == 1u << kLogBlobSize);
-
 /// compute_roots_of_unity(4096) in bit_reversal_permutation order: root i is ω^reverse(i) with
 /// ω = 7^((r - 1) / 4096).
 const std::vector<Fr>& bit_reversed_roots() {

@@ -12,7 +12,6 @@ using bls::Fr;
 
 namespace {
 
-constexpr unsigned kLogBlobSize = 12;     // FIELD_ELEMENTS_PER_BLOB = 4096
 constexpr unsigned kLogExtBlobSize = 13;  // FIELD_ELEMENTS_PER_EXT_BLOB = 8192
 constexpr unsigned kLogCellSize = 6;      // FIELD_ELEMENTS_PER_CELL = 64
 constexpr unsigned kLogCellCount = 7;     // CELLS_PER_EXT_BLOB = 128
@@ -162,11 +161,14 @@ std::optional<bool> verify_cell_kzg_proof_batch(std::span<const G1Bytes> commitm
     return bls::pairing_check(pairs);
 }
 
-std::optional<bool> verify_blob_cell_proofs(BlobView blob, const G1Bytes& commitment, std::span<const G1Bytes> proofs) {
+std::optional<bool> verify_blob_cell_proofs(BlobView blob, std::span<const uint8_t, 48> commitment,
+                                            std::span<const G1Bytes> proofs) {
     if (proofs.size() != kCellsPerExtBlob) return std::nullopt;
     const auto cells = compute_cells(blob);
     if (!cells) return std::nullopt;
-    const std::vector<G1Bytes> commitments(kCellsPerExtBlob, commitment);
+    G1Bytes commitment_bytes;
+    std::copy(commitment.begin(), commitment.end(), commitment_bytes.begin());
+    const std::vector<G1Bytes> commitments(kCellsPerExtBlob, commitment_bytes);
     std::vector<uint64_t> indices(kCellsPerExtBlob);
     for (size_t i = 0; i < indices.size(); ++i) indices[i] = i;
     return verify_cell_kzg_proof_batch(commitments, indices, *cells, proofs);

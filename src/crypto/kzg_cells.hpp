@@ -34,6 +34,7 @@ std::optional<bool> verify_cell_kzg_proof_batch(std::span<const G1Bytes> commitm
 
 /// The blob's 128 cell proofs checked against the cells it extends to (what a node checks on
 /// an EIP-7594 transaction wrapper): compute_cells, then verify_cell_kzg_proof_batch.
-std::optional<bool> verify_blob_cell_proofs(BlobView blob, const G1Bytes& commitment, std::span<const G1Bytes> proofs);
+std::optional<bool> verify_blob_cell_proofs(BlobView blob, std::span<const uint8_t, 48> commitment,
+                                            std::span<const G1Bytes> proofs);
 
 }  // namespace polyvm::kzg

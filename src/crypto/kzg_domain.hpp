@@ -3,12 +3,16 @@
 #pragma once
 
 #include "crypto/bls12_381.hpp"
+#include "crypto/kzg.hpp"
 
 #include <cstddef>
 #include <span>
 #include <vector>
 
 namespace polyvm::kzg {
+
+inline constexpr unsigned kLogBlobSize = 12;  // FIELD_ELEMENTS_PER_BLOB = 4096 = 2^12
+static_assert(kFieldElementsPerBlob == 1u << kLogBlobSize);
 
 /// A primitive root of unity of order 2^log_order (<= 2^32): 7^((r - 1) / 2^log_order), the
 /// consensus specs' compute_roots_of_unity generator (PRIMITIVE_ROOT_OF_UNITY = 7).

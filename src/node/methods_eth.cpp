@@ -68,9 +68,7 @@ std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
             std::copy_n(proof->bytes.data(), 48, blob_proofs[j].begin());
         }
         const kzg::BlobView blob((*blobs)[i].payload.data(), kzg::kBytesPerBlob);
-        kzg::G1Bytes commitment_array;
-        std::copy_n(commitment_bytes.data(), 48, commitment_array.begin());
-        const auto verdict = cell_proofs ? kzg::verify_blob_cell_proofs(blob, commitment_array, blob_proofs)
+        const auto verdict = cell_proofs ? kzg::verify_blob_cell_proofs(blob, commitment_bytes, blob_proofs)
                                          : kzg::verify_blob_kzg_proof(blob, commitment_bytes, blob_proofs[0]);
         if (!verdict) throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": invalid blob, commitment or proof encoding");
         if (!*verdict) throw RpcError(rpc::kServerError, "blob " + std::to_string(i) + ": KZG proof does not verify");
