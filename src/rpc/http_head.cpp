@@ -51,6 +51,7 @@ HeadStatus read_post_head(std::string_view buffered, PostHead& head) {
     const char* const end = p + std::min(buffered.size(), kMaxPostHead);
     // Reads the line at p (without its CRLF) into `line`; false when its end is not buffered yet.
     auto next_line = [&](std::string_view& line) {
+        if (p == end) return false;  // also keeps a null data() (nothing buffered) away from memchr
         const auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
         if (!lf) return false;
         line = std::string_view(p, static_cast<size_t>(lf - p));
