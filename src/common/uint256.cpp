@@ -77,7 +77,7 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
     #pragma GCC unroll 4
     for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | carry_bits(v[i - 1]);
     vn[0] = v[0] << s;
-    uint64_t un[9];
+    uint64_t un[10];  // m <= 9: MULMOD's 512-bit product, or 2^512 for a Barrett constant
     un[m] = carry_bits(u[m - 1]);
     for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | carry_bits(u[i - 1]);
     un[0] = u[0] << s;
@@ -156,6 +156,96 @@ void divmod_limbs(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* 
         divmod_knuth(u, m, v, n, q, r);
 }
 
+/// Barrett reduction (Menezes, van Oorschot, Vanstone, Handbook of Applied Cryptography,
+/// algorithm 14.42) of 512-bit products by a 4-limb modulus. Modular-arithmetic contracts
+/// (curve arithmetic, fixed-point math, P-256 verification) reduce by the same modulus over and
+/// over; with mu = floor(2^512 / m) known, the reduction is two multiplications whose partial
+/// products are independent of each other, instead of Knuth's five dependent quotient steps.
+struct BarrettModulus {
+    uint256 modulus;  // zero: an empty entry
+    uint64_t mu[5];
+};
+
+/// The constants of the two moduli used last, per thread. A modulus gets its constant on its
+/// second use in a row of misses: computing mu costs more than one Knuth division, so a modulus
+/// used once never pays for it.
+struct BarrettCache {
+    BarrettModulus entries[2]{};  // entries[0]: the most recent
+    uint256 seen_once;            // the last modulus that missed, not yet given a constant
+
+    /// The entry for m, or null when m should be reduced without one this time.
+    const BarrettModulus* find(const uint256& m) noexcept {
+        if (entries[0].modulus == m) [[likely]] return &entries[0];
+        if (entries[1].modulus == m) {
+            std::swap(entries[0], entries[1]);
+            return &entries[0];
+        }
+        if (seen_once != m) {
+            seen_once = m;
+            return nullptr;
+        }
+        entries[1] = entries[0];
+        uint64_t power[9] = {0, 0, 0, 0, 0, 0, 0, 0, 1};  // 2^512
+        uint64_t quotient[6], remainder[4];
+        divmod_knuth_fixed<4>(power, 9, m.w, quotient, remainder);
+        std::copy_n(quotient, 5, entries[0].mu);  // quotient[5] is 0: mu <= 2^288
+        entries[0].modulus = m;
+        seen_once = uint256{};
+        return &entries[0];
+    }
+};
+thread_local BarrettCache barrett_cache;
+
+/// Moduli for which mu fits 5 limbs with room to spare: m >= 2^224, so mu <= 2^288.
+bool barrett_applies(const uint256& m) noexcept { return (m.w[3] >> 32) != 0; }
+
+/// x (8 limbs) mod m, for barrett_applies(m).
+void barrett_reduce(const uint64_t x[8], const BarrettModulus& b, uint64_t* r) noexcept {
+    // q3 = floor(floor(x / 2^192) * mu / 2^320): at most 2 below floor(x / m).
+    uint64_t q2[10] = {};
+    #pragma GCC unroll 5
+    for (int i = 0; i < 5; ++i) {
+        uint64_t carry = 0;
+        #pragma GCC unroll 5
+        for (int j = 0; j < 5; ++j) {
+            const u128 t = static_cast<u128>(x[3 + i]) * b.mu[j] + q2[i + j] + carry;
+            q2[i + j] = static_cast<uint64_t>(t);
+            carry = static_cast<uint64_t>(t >> 64);
+        }
+        q2[i + 5] = carry;
+    }
+    const uint64_t* q3 = q2 + 5;
+    // x - q3 * m < 3m < 2^320: computed modulo 2^320 it is exact.
+    uint64_t product[5] = {};
+    #pragma GCC unroll 5
+    for (int i = 0; i < 5; ++i) {
+        uint64_t carry = 0;
+        #pragma GCC unroll 4
+        for (int j = 0; j < 4; ++j) {
+            if (i + j >= 5) break;  // known after unrolling
+            const u128 t = static_cast<u128>(q3[i]) * b.modulus.w[j] + product[i + j] + carry;
+            product[i + j] = static_cast<uint64_t>(t);
+            carry = static_cast<uint64_t>(t >> 64);
+        }
+        if (i == 0) product[4] = carry;
+    }
+    uint64_t rem[5];
+    uint8_t borrow = 0;
+    #pragma GCC unroll 5
+    for (int i = 0; i < 5; ++i) rem[i] = subb(x[i], product[i], borrow);
+    // At most two subtractions of m.
+    for (int k = 0; k < 2; ++k) {
+        uint64_t diff[5];
+        borrow = 0;
+        #pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) diff[i] = subb(rem[i], b.modulus.w[i], borrow);
+        diff[4] = subb(rem[4], 0, borrow);
+        if (borrow) break;  // rem < m
+        std::copy_n(diff, 5, rem);
+    }
+    std::copy_n(rem, 4, r);
+}
+
 /// The number of limbs of x (n of them) up to the highest non-zero one.
 int significant_limbs(const uint64_t* x, int n) noexcept {
     while (n > 0 && x[n - 1] == 0) --n;
@@ -219,12 +309,35 @@ uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
     if (m.is_zero()) return r;
     uint64_t p[8];
     umul_full(a, b, p);
+    if ((m.w[0] & m.w[1] & m.w[2] & m.w[3]) == ~uint64_t{0}) {
+        // m = 2^256 - 1, FullMath.mulDiv's way to the product's high half: 2^256 = 1 (mod m), so
+        // the product's halves add up to it. Their sum is at most 2^257 - 2: the carry folds in
+        // without carrying again.
+        uint8_t carry = 0;
+        #pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) r.w[i] = addc(p[i], p[i + 4], carry);
+        const uint64_t fold = carry;
+        carry = 0;
+        r.w[0] = addc(r.w[0], fold, carry);
+        #pragma GCC unroll 3
+        for (int i = 1; i < 4; ++i) r.w[i] = addc(r.w[i], 0, carry);
+        if ((r.w[0] & r.w[1] & r.w[2] & r.w[3]) == ~uint64_t{0}) r = uint256{};
+        return r;
+    }
     const int n = significant_limbs(m.w, 4);
     const int pl = significant_limbs(p, 8);
-    if (pl < n)
+    if (pl < n) {
         r = uint256{p[0], p[1], p[2], p[3]};
-    else
-        divmod_limbs(p, pl, m.w, n, nullptr, r.w);
+        return r;
+    }
+    // Barrett pays from four quotient limbs on (as the reciprocal does in Knuth's division).
+    if (pl >= 7 && barrett_applies(m)) {
+        if (const BarrettModulus* cached = barrett_cache.find(m)) {
+            barrett_reduce(p, *cached, r.w);
+            return r;
+        }
+    }
+    divmod_limbs(p, pl, m.w, n, nullptr, r.w);
     return r;
 }
 

@@ -240,3 +240,55 @@ TEST(Uint256, DivisionAndModularMatchGmp) {
     }
     mpz_clears(a, b, m, t, nullptr);
 }
+
+// MULMOD by moduli of at least 2^224 goes through Barrett reduction with per-thread cached
+// constants: the field primes of the curves contracts use, the edges of the rule (2^224, 2^256 - 1,
+// powers of two), moduli in runs, alternating and at random, so that entries are kept, taken in and replaced, and
+// operands at the extremes, all against GMP.
+TEST(Uint256, MulmodByLargeModuliMatchesGmp) {
+    const uint256 moduli[] = {
+        *uint256::from_string("0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47"),  // BN254 p
+        *uint256::from_string("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f"),  // secp256k1 p
+        *uint256::from_string("0xffffffff00000001000000000000000000000000ffffffffffffffffffffffff"),  // P-256 p
+        *uint256::from_string("0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001"),  // BLS12-381 r
+        uint256{0, 0, 0, uint64_t{1} << 32},                                                        // 2^224
+        uint256{1, 0, 0, uint64_t{1} << 32},                                                        // 2^224 + 1
+        uint256{~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, (uint64_t{1} << 32) - 1},                 // 2^224 - 1
+        uint256{0, 0, 0, uint64_t{1} << 63},                                                        // 2^255
+        uint256{~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}},                            // 2^256 - 1
+    };
+    std::mt19937_64 rng(11);
+    auto operand = [&](const uint256& m) {
+        switch (rng() % 6) {
+            case 0: return ~uint256{};
+            case 1: return m - uint256{1};
+            case 2: return m;
+            case 3: return m + uint256{rng() % 3};
+            case 4: return uint256{rng(), rng() % 4 ? rng() : 0, 0, 0};  // short products skip Barrett
+            default: return uint256{rng(), rng(), rng(), rng()};
+        }
+    };
+    mpz_t a, b, m, t;
+    mpz_inits(a, b, m, t, nullptr);
+    for (int round = 0; round < 20000; ++round) {
+        // The cache keeps two moduli and takes one in on its second miss in a row: runs of one
+        // modulus, two alternating (as FullMath.mulDiv does), three in turn, and a random one each call.
+        const size_t count = std::size(moduli), block = static_cast<size_t>(round) / 64;
+        size_t pick;
+        switch (block % 4) {
+            case 0: pick = block % count; break;
+            case 1: pick = (block + static_cast<size_t>(round % 2)) % count; break;
+            case 2: pick = (block + static_cast<size_t>(round % 3)) % count; break;
+            default: pick = rng() % count;
+        }
+        const uint256& mod = moduli[pick];
+        const uint256 x = operand(mod), y = operand(mod);
+        to_mpz(x, a);
+        to_mpz(y, b);
+        to_mpz(mod, m);
+        mpz_mul(t, a, b);
+        mpz_fdiv_r(t, t, m);
+        ASSERT_EQ(mulmod(x, y, mod), from_mpz(t)) << round;
+    }
+    mpz_clears(a, b, m, t, nullptr);
+}
