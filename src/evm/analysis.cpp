@@ -1,6 +1,13 @@
 #include "evm/analysis.hpp"
 
+#include "evm/gas_constants.hpp"
 #include "evm/opcodes.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <new>
 
 #include <bit>
 #include <cstring>
@@ -19,7 +26,86 @@ constexpr uint64_t interesting_bytes(uint64_t word) noexcept {
     return ((word & (0x7f * kEveryByte)) + 0x25 * kEveryByte) & ~word & (0x80 * kEveryByte);
 }
 
+/// What the block walk needs of one opcode in one revision, packed into 8 bytes.
+struct BlockStep {
+    enum Kind : uint8_t { Continues, EndsBlock, Undefined };
+    uint16_t gas = 0;
+    uint8_t inputs = 0;
+    int8_t growth = 0;  // outputs - inputs
+    uint8_t length = 1; // the opcode and its immediate
+    Kind kind = Undefined;
+};
+
+using BlockSteps = std::array<BlockStep, 256>;
+
+constexpr std::array<BlockSteps, kNumRevisions> make_block_steps() {
+    std::array<BlockSteps, kNumRevisions> all{};
+    for (int r = 0; r < kNumRevisions; ++r) {
+        for (int op = 0; op < 256; ++op) {
+            const auto rev = static_cast<Revision>(r);
+            const OpcodeInfo& info = kOpcodeTable[op];
+            BlockStep& step = all[r][op];
+            if (!is_defined(static_cast<uint8_t>(op), rev)) continue;
+            step.gas = static_cast<uint16_t>(gas_table(rev)[op]);
+            step.inputs = info.inputs;
+            step.growth = static_cast<int8_t>(info.outputs - info.inputs);
+            step.length = static_cast<uint8_t>(1 + info.immediate_size);
+            step.kind = ends_check_block(static_cast<uint8_t>(op)) ? BlockStep::EndsBlock : BlockStep::Continues;
+        }
+    }
+    return all;
+}
+
+constexpr std::array<BlockSteps, kNumRevisions> kBlockSteps = make_block_steps();
+
+/// The check of the block that starts at `start`: a walk over its instructions, adding up base
+/// gas and following the stack height relative to the block's entry.
+BlockCheck compute_block_check(const CodeAnalysis& a, size_t start, Revision rev) noexcept {
+    const BlockSteps& steps = kBlockSteps[static_cast<int>(rev)];
+    const uint8_t* const code = a.padded_code.data();
+    const size_t size = a.code_size;
+    uint64_t gas = 0;
+    int height = 0, needed = 0, highest = 0;  // relative to the entry height
+    for (size_t pos = start; pos < size;) {  // at size: the implicit STOP, which checks nothing
+        const uint8_t op = code[pos];
+        if (op == OP_JUMPDEST && pos != start) break;  // the next block
+        const BlockStep& step = steps[op];
+        if (step.kind == BlockStep::Undefined) break;  // halts: nothing after it runs
+        needed = std::max(needed, step.inputs - height);
+        height += step.growth;
+        highest = std::max(highest, height);
+        gas += step.gas;
+        pos += step.length;
+        if (step.kind == BlockStep::EndsBlock) break;
+    }
+    // Needs no entry height can meet (or a sum past 32 bits): a check that always fails, so the
+    // block always runs checked.
+    if (gas > UINT32_MAX || needed + highest > gas::kStackLimit) return BlockCheck{0, 1, 0};
+    return BlockCheck{static_cast<uint32_t>(gas), static_cast<uint16_t>(needed),
+                      static_cast<uint16_t>(gas::kStackLimit - needed - highest + 1)};
+}
+
 }  // namespace
+
+void CodeAnalysis::FreeDeleter::operator()(uint64_t* p) const noexcept { std::free(p); }
+
+CodeAnalysis analyze(bytes_view code, Revision rev) {
+    CodeAnalysis a = analyze(code);
+    // calloc: all entries "not computed yet" (zero), and large tables come as fresh zero pages,
+    // touched only where blocks run.
+    a.block_checks.reset(static_cast<uint64_t*>(std::calloc(code.size() + 1, sizeof(uint64_t))));
+    if (!a.block_checks) throw std::bad_alloc();
+    a.blocks_revision = static_cast<int>(rev);
+    return a;
+}
+
+BlockCheck block_check_at(const CodeAnalysis& analysis, size_t position) noexcept {
+    std::atomic_ref<uint64_t> entry(analysis.block_checks[position]);
+    if (const uint64_t packed = entry.load(std::memory_order_relaxed)) return BlockCheck::unpack(packed);
+    const BlockCheck check = compute_block_check(analysis, position, static_cast<Revision>(analysis.blocks_revision));
+    entry.store(check.pack(), std::memory_order_relaxed);
+    return check;
+}
 
 CodeAnalysis analyze(bytes_view code) {
     CodeAnalysis a;
@@ -60,24 +146,27 @@ CodeAnalysis analyze(bytes_view code) {
     return a;
 }
 
-std::shared_ptr<const CodeAnalysis> AnalysisCache::get(const Hash32& code_hash, bytes_view code) {
+std::shared_ptr<const CodeAnalysis> AnalysisCache::get(const Hash32& code_hash, bytes_view code, Revision rev) {
+    const std::pair key{code_hash, rev};
     {
         std::shared_lock lock(mutex_);
-        const auto it = analyses_.find(code_hash);
+        const auto it = analyses_.find(key);
         if (it != analyses_.end()) {
             if (it->second->code_size == code.size()) return it->second;
             // A cheap guard against a caller whose hash does not match its code: not cached.
-            return std::make_shared<const CodeAnalysis>(analyze(code));
+            return std::make_shared<const CodeAnalysis>(analyze(code, rev));
         }
     }
-    auto analysis = std::make_shared<const CodeAnalysis>(analyze(code));
+    auto analysis = std::make_shared<const CodeAnalysis>(analyze(code, rev));
+    // What an analysis holds: the padded code, the jump bitmap, a block check per code byte.
+    const size_t bytes = code.size() * (1 + sizeof(BlockCheck)) + code.size() / 8;
     std::unique_lock lock(mutex_);
-    if (bytes_ + code.size() > capacity_bytes_) {
+    if (bytes_ + bytes > capacity_bytes_) {
         analyses_.clear();
         bytes_ = 0;
     }
-    const auto [it, inserted] = analyses_.emplace(code_hash, analysis);
-    if (inserted) bytes_ += code.size();
+    const auto [it, inserted] = analyses_.emplace(key, analysis);
+    if (inserted) bytes_ += bytes;
     return it->second->code_size == code.size() ? it->second : analysis;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/types.hpp"
+#include "common/revision.hpp"
 #include "common/uint256.hpp"  // the hash of Hash32 keys
 
 #include <cstdint>
@@ -15,6 +16,29 @@
 
 namespace polyvm {
 
+/// The checks of one basic block, made once when execution enters it instead of per instruction
+/// (the untraced interpreter). Exact: if the block's base gas or its stack needs are not met, the
+/// frame would halt exceptionally within the block anyway, and the interpreter then reruns the
+/// block instruction by instruction to halt exactly where and how the EVM does.
+/// Kept packed in 64 bits (gas | stack_min << 32 | stack_heights << 48); all zeros means "not
+/// computed yet" and fails the check like a block that must run checked.
+struct BlockCheck {
+    uint32_t gas = 0;            // the base gas of the block's instructions
+    uint16_t stack_min = 0;      // stack items the block needs on entry
+    uint16_t stack_heights = 0;  // entry heights allowed: stack_min .. stack_min + stack_heights - 1
+
+    /// Entering with `height` items and `gas_left` gas passes the block's checks.
+    bool admits(uint64_t height, int64_t gas_left) const noexcept {
+        return gas_left >= static_cast<int64_t>(gas) && height - stack_min < stack_heights;
+    }
+    uint64_t pack() const noexcept {
+        return gas | uint64_t{stack_min} << 32 | uint64_t{stack_heights} << 48;
+    }
+    static BlockCheck unpack(uint64_t packed) noexcept {
+        return {static_cast<uint32_t>(packed), static_cast<uint16_t>(packed >> 32), static_cast<uint16_t>(packed >> 48)};
+    }
+};
+
 struct CodeAnalysis {
     /// The longest read past the end: PUSH32's 32 data bytes, then one STOP to end on.
     static constexpr size_t kPadding = 33;
@@ -25,22 +49,43 @@ struct CodeAnalysis {
 
     bytes_view code() const noexcept { return {padded_code.data(), code_size}; }
 
+    // Block checks for one revision (base gas differs between revisions), packed BlockChecks
+    // indexed by the position of a block's first instruction (0, each JUMPDEST, the one after each
+    // ends_check_block instruction), code_size + 1 entries, computed when execution first enters
+    // the block (block_check_at): most of a contract's blocks never run in a given transaction.
+    // Written by any thread that runs the code, through std::atomic_ref (each entry is written
+    // whole, and every writer writes the same value). Null when analysed without a revision.
+    struct FreeDeleter {
+        void operator()(uint64_t* p) const noexcept;
+    };
+    mutable std::unique_ptr<uint64_t[], FreeDeleter> block_checks;
+    int blocks_revision = -1;  // the Revision the block checks are for; -1: none
+
+    bool has_blocks_for(Revision rev) const noexcept { return blocks_revision == static_cast<int>(rev); }
+
     bool is_jumpdest(uint64_t pos) const noexcept {
         return pos < code_size && ((jumpdest_map[pos / 64] >> (pos % 64)) & 1) != 0;
     }
 };
 
 CodeAnalysis analyze(bytes_view code);
+/// With room for the block checks of `rev` (what the untraced interpreter's fast path needs).
+CodeAnalysis analyze(bytes_view code, Revision rev);
 
-/// Analyses kept across transactions and blocks, by code hash (an analysis depends on the code
-/// alone): a contract called in every block (a token, a router, the system contracts) is copied
-/// and analysed once, not once per block. Thread-safe. Bounded: emptied when the codes it holds
+/// The check of the block starting at `position` (for `analysis.blocks_revision`), computed and
+/// stored on first use.
+BlockCheck block_check_at(const CodeAnalysis& analysis, size_t position) noexcept;
+
+/// Analyses kept across transactions and blocks, by code hash and revision (an analysis depends
+/// on the code and, through its block checks, on the revision's gas): a contract called in every
+/// block (a token, a router, the system contracts) is copied and analysed once, not once per
+/// block. Thread-safe. Bounded: emptied when the analyses it holds (about 10 bytes per code byte)
 /// pass `capacity_bytes` (analyses in use stay alive through their shared pointers).
 class AnalysisCache {
 public:
-    explicit AnalysisCache(size_t capacity_bytes = size_t{64} << 20) : capacity_bytes_(capacity_bytes) {}
-    /// The analysis of `code`, whose keccak256 is `code_hash`.
-    std::shared_ptr<const CodeAnalysis> get(const Hash32& code_hash, bytes_view code);
+    explicit AnalysisCache(size_t capacity_bytes = size_t{256} << 20) : capacity_bytes_(capacity_bytes) {}
+    /// The analysis of `code`, whose keccak256 is `code_hash`, with the block checks of `rev`.
+    std::shared_ptr<const CodeAnalysis> get(const Hash32& code_hash, bytes_view code, Revision rev);
     size_t size() const;
     /// The process's cache, used by every ExecutionHost.
     static AnalysisCache& shared();
@@ -48,7 +93,12 @@ public:
 private:
     size_t capacity_bytes_;
     mutable std::shared_mutex mutex_;
-    std::unordered_map<Hash32, std::shared_ptr<const CodeAnalysis>> analyses_;
+    struct KeyHash {
+        size_t operator()(const std::pair<Hash32, Revision>& key) const noexcept {
+            return std::hash<Hash32>{}(key.first) ^ static_cast<size_t>(key.second);
+        }
+    };
+    std::unordered_map<std::pair<Hash32, Revision>, std::shared_ptr<const CodeAnalysis>, KeyHash> analyses_;
     size_t bytes_ = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include "evm/instructions.hpp"
 
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <memory>
@@ -170,44 +171,83 @@ template <int N>
     return r;
 }
 
+/// How the loop checks base gas and stack heights.
+enum class Mode {
+    Blocks,   // once per basic block, from the analysis's BlockCheck (untraced runs)
+    Checked,  // per instruction: analyses without block checks, and a block whose check failed
+    Traced,   // per instruction, with a tracer step before each
+};
+
+/// Not a halt: a block's check failed, so the frame goes on instruction by instruction
+/// (Mode::Checked) from the block's start, to halt exactly where the EVM does.
+constexpr auto kRunBlockChecked = static_cast<Status>(0xff);
+
+/// Entering the block that starts at r.pc (Mode::Blocks): its base gas and stack needs at once.
+[[gnu::always_inline]] inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) noexcept;
+
+/// After an instruction that ends a block without jumping: the next one starts a block, unless it
+/// is a JUMPDEST, whose own step enters its block.
+[[gnu::always_inline]] inline bool enter_next_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
+    return *r.pc == OP_JUMPDEST || enter_block(r, st, status);
+}
+
+inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
+    const auto position = static_cast<size_t>(r.pc - st.code.padded_code.data());
+    const auto height = static_cast<uint64_t>(r.sp - r.stack_base);
+    const uint64_t packed = std::atomic_ref<uint64_t>(st.code.block_checks[position]).load(std::memory_order_relaxed);
+    BlockCheck check = BlockCheck::unpack(packed);
+    if (!check.admits(height, r.gas)) [[unlikely]] {
+        check = block_check_at(st.code, position);  // the first entry computes it
+        if (!check.admits(height, r.gas)) {
+            status = kRunBlockChecked;
+            return false;
+        }
+    }
+    r.gas -= check.gas;
+    return true;
+}
+
 /// Executes the instruction at r.pc. Returns false when the frame halts (status set).
-template <uint8_t Op, bool Traced>
+template <uint8_t Op, Mode M>
 [[gnu::always_inline]] inline bool step(Registers& r, ExecutionState& st, const RevisionTable& table, Status& status) noexcept {
     constexpr OpcodeInfo info = kOpcodeTable[Op];
+    constexpr bool kBlocks = M == Mode::Blocks;
     if constexpr (!info.defined) {
         status = Status::UndefinedInstruction;
         return false;
     } else {
         constexpr int kInputs = info.inputs;
         constexpr int kGrowth = info.outputs - info.inputs;
-        // Stack bounds as pointer comparisons against constant offsets from the base (no height
-        // computation). Instructions that need both checks (DUPn) share one unsigned range test.
-        if constexpr (kInputs > 0 && kGrowth > 0) {
-            constexpr auto kSlack = static_cast<uintptr_t>(gas::kStackLimit - kGrowth - kInputs) * sizeof(uint256);
-            if (reinterpret_cast<uintptr_t>(r.sp) - reinterpret_cast<uintptr_t>(r.stack_base + kInputs) > kSlack)
-                [[unlikely]] {
-                status = r.sp < r.stack_base + kInputs ? Status::StackUnderflow : Status::StackOverflow;
+        if constexpr (!kBlocks) {
+            // Stack bounds as pointer comparisons against constant offsets from the base (no height
+            // computation). Instructions that need both checks (DUPn) share one unsigned range test.
+            if constexpr (kInputs > 0 && kGrowth > 0) {
+                constexpr auto kSlack = static_cast<uintptr_t>(gas::kStackLimit - kGrowth - kInputs) * sizeof(uint256);
+                if (reinterpret_cast<uintptr_t>(r.sp) - reinterpret_cast<uintptr_t>(r.stack_base + kInputs) > kSlack)
+                    [[unlikely]] {
+                    status = r.sp < r.stack_base + kInputs ? Status::StackUnderflow : Status::StackOverflow;
+                    return false;
+                }
+            } else if constexpr (kInputs > 0) {
+                if (r.sp < r.stack_base + kInputs) [[unlikely]] {
+                    status = Status::StackUnderflow;
+                    return false;
+                }
+            } else if constexpr (kGrowth > 0) {
+                if (r.sp > r.stack_base + (gas::kStackLimit - kGrowth)) [[unlikely]] {
+                    status = Status::StackOverflow;
+                    return false;
+                }
+            }
+            // The revision's table even where the cost is the same in every revision: making such
+            // costs immediates saves a load but made GCC 12 spill the stack pointer out of its
+            // register in every handler (measured: ~300 more stack reloads).
+            r.gas -= table.costs[Op];
+            if (r.gas < 0) [[unlikely]] {
+                status = Status::OutOfGas;
                 return false;
             }
-        } else if constexpr (kInputs > 0) {
-            if (r.sp < r.stack_base + kInputs) [[unlikely]] {
-                status = Status::StackUnderflow;
-                return false;
-            }
-        } else if constexpr (kGrowth > 0) {
-            if (r.sp > r.stack_base + (gas::kStackLimit - kGrowth)) [[unlikely]] {
-                status = Status::StackOverflow;
-                return false;
-            }
-        }
-        // The revision's table even where the cost is the same in every revision: making such
-        // costs immediates saves a load but made GCC 12 spill the stack pointer out of its
-        // register in every handler (measured: ~300 more stack reloads).
-        r.gas -= table.costs[Op];
-        if (r.gas < 0) [[unlikely]] {
-            status = Status::OutOfGas;
-            return false;
-        }
+        }  // per-instruction checks
 
         if constexpr (Op == OP_STOP) {
             status = Status::Success;
@@ -228,6 +268,10 @@ template <uint8_t Op, bool Traced>
             const uint256& dest = r.sp[-1];
             if (Op == OP_JUMPI && r.sp[-2].is_zero()) {
                 r.pc += 1;
+                if constexpr (kBlocks) {
+                    r.sp -= kInputs;
+                    return enter_next_block(r, st, status);
+                }
             } else {
                 if (!dest.fits_u64() || !st.code.is_jumpdest(dest.low64())) [[unlikely]] {
                     status = Status::BadJumpDestination;
@@ -237,32 +281,9 @@ template <uint8_t Op, bool Traced>
             }
             r.sp -= kInputs;
             return true;
-        } else if constexpr (Op == OP_JUMPDEST && !Traced) {
-            // A run of JUMPDESTs (no-ops) is charged at once, found 8 bytes at a time. Exact:
-            // running out of gas part-way through the run or at its end halts the same way (all
-            // gas consumed). A tracer sees every step, so traced runs take them one by one.
-            if (r.pc[1] != OP_JUMPDEST) [[likely]] {  // the usual lone JUMPDEST at a block start
-                r.pc += 1;
-                return true;
-            }
-            static_assert(std::endian::native == std::endian::little);  // byte i = bits 8i..8i+7
-            constexpr uint64_t kAllJumpdests = 0x0101010101010101ULL * OP_JUMPDEST;
-            const uint8_t* p = r.pc + 1;
-            for (;;) {  // stops in the zero padding at the latest
-                uint64_t word;
-                std::memcpy(&word, p, 8);
-                if (const uint64_t others = word ^ kAllJumpdests) {  // non-zero bytes: not JUMPDEST
-                    p += std::countr_zero(others) / 8;
-                    break;
-                }
-                p += 8;
-            }
-            r.gas -= (p - (r.pc + 1)) * table.costs[Op];
-            r.pc = p;
-            if (r.gas < 0) [[unlikely]] {
-                status = Status::OutOfGas;
-                return false;
-            }
+        } else if constexpr (Op == OP_JUMPDEST && kBlocks) {  // a block starts here
+            if (!enter_block(r, st, status)) return false;
+            r.pc += 1;
             return true;
         } else if constexpr (Op >= OP_PUSH1 && Op <= OP_PUSH32) {
             constexpr int N = Op - OP_PUSH1 + 1;
@@ -297,6 +318,7 @@ template <uint8_t Op, bool Traced>
             }
             r.sp += kGrowth;
             r.pc += 1;
+            if constexpr (kBlocks && ends_check_block(Op)) return enter_next_block(r, st, status);
             return true;
         }
     }
@@ -343,8 +365,8 @@ RevisionTables make_revision_tables(const void* const* labels, const void* undef
                        POLYVM_X16(X, 0xc) POLYVM_X16(X, 0xd) POLYVM_X16(X, 0xe) POLYVM_X16(X, 0xf)
 // clang-format on
 
-template <bool Traced>
-ExecutionResult run(ExecutionState& st, Tracer* tracer) noexcept {
+template <Mode M>
+ExecutionResult run(ExecutionState& st, Tracer* tracer, Registers r) noexcept {
 #define POLYVM_LABEL_ADDRESS(n) &&op_##n,
     static const void* const kLabels[256] = {POLYVM_X256(POLYVM_LABEL_ADDRESS)};
 #undef POLYVM_LABEL_ADDRESS
@@ -352,12 +374,13 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer) noexcept {
 
     const RevisionTable& table = kTables[static_cast<int>(st.rev)];
     const int16_t* const costs = table.costs.data();
-    Registers r{st.code.padded_code.data(), st.stack_base, st.msg.gas, st.stack_base};
     Status status = Status::Success;
+    if constexpr (M == Mode::Blocks)
+        if (!enter_next_block(r, st, status)) return run<Mode::Checked>(st, nullptr, r);
 
 #define POLYVM_TRACE()                                                   \
     do {                                                                 \
-        if constexpr (Traced) trace_step(*tracer, r, st, costs);         \
+        if constexpr (M == Mode::Traced) trace_step(*tracer, r, st, costs); \
     } while (0)
 #define POLYVM_DISPATCH()        \
     do {                         \
@@ -369,7 +392,7 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer) noexcept {
 
 #define POLYVM_CASE(n)                            \
     op_##n:                                       \
-    if (step<n, Traced>(r, st, table, status)) [[likely]] \
+    if (step<n, M>(r, st, table, status)) [[likely]] \
         POLYVM_DISPATCH();                        \
     goto halt;
     POLYVM_X256(POLYVM_CASE)
@@ -381,6 +404,8 @@ undefined:
     status = Status::UndefinedInstruction;
 
 halt:
+    if constexpr (M == Mode::Blocks)
+        if (status == kRunBlockChecked) [[unlikely]] return run<Mode::Checked>(st, nullptr, r);
     ExecutionResult result;
     result.status = status;
     if (status == Status::Success || status == Status::Revert) {
@@ -399,15 +424,16 @@ halt:
 ExecutionResult execute(Host& host, Revision rev, const Message& msg, const CodeAnalysis& code, Tracer* tracer) {
     StackSpace stack;
     ExecutionState st(host, msg, rev, code, stack.bottom());
-    if (!tracer) return run<false>(st, nullptr);
+    const Registers start{code.padded_code.data(), st.stack_base, msg.gas, st.stack_base};
+    if (!tracer) return code.has_blocks_for(rev) ? run<Mode::Blocks>(st, nullptr, start) : run<Mode::Checked>(st, nullptr, start);
     tracer->on_frame_start(msg, rev, code.code());
-    ExecutionResult result = run<true>(st, tracer);
+    ExecutionResult result = run<Mode::Traced>(st, tracer, start);
     tracer->on_frame_end(msg, result);
     return result;
 }
 
 ExecutionResult execute(Host& host, Revision rev, const Message& msg, bytes_view code, Tracer* tracer) {
-    const CodeAnalysis analysis = analyze(code);
+    const CodeAnalysis analysis = analyze(code, rev);
     return execute(host, rev, msg, analysis, tracer);
 }
 

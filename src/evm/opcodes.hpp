@@ -241,6 +241,22 @@ inline constexpr bool is_defined(uint8_t op, Revision rev) noexcept {
     return kGasTables[static_cast<int>(rev)][op] >= 0;
 }
 
+/// True if the instruction after `op` starts a new block for the interpreter's block-level gas
+/// and stack checks (evm/analysis.hpp): `op` ends the frame or jumps, or it reads the gas left,
+/// which must then be exact (GAS; the 63/64 rule of calls and creates, EIP-150; SSTORE's stipend
+/// check, EIP-2200). A JUMPDEST always starts a block too.
+inline constexpr bool ends_check_block(uint8_t op) noexcept {
+    switch (op) {
+    case OP_STOP: case OP_RETURN: case OP_REVERT: case OP_INVALID: case OP_SELFDESTRUCT:
+    case OP_JUMP: case OP_JUMPI:
+    case OP_GAS: case OP_SSTORE:
+    case OP_CALL: case OP_CALLCODE: case OP_DELEGATECALL: case OP_STATICCALL: case OP_CREATE: case OP_CREATE2:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /// The mnemonic, or an empty view for bytes no revision defines.
 inline constexpr std::string_view opcode_name(uint8_t op) noexcept { return kOpcodeTable[op].name; }
 

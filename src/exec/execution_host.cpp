@@ -182,7 +182,7 @@ ExecutionResult ExecutionHost::traced_call(const Message& msg) {
 
 ExecutionResult ExecutionHost::run_code(const Message& msg, const Account& code_owner) {
     auto& analysis = analyses_[code_owner.code_hash];
-    if (!analysis) analysis = AnalysisCache::shared().get(code_owner.code_hash, code_owner.code_view());
+    if (!analysis) analysis = AnalysisCache::shared().get(code_owner.code_hash, code_owner.code_view(), rev_);
     const auto keep_alive = analysis;  // the map may rehash during nested calls
     return execute(*this, rev_, msg, *keep_alive, tracer_);
 }
@@ -262,7 +262,7 @@ ExecutionResult ExecutionHost::create(const Message& msg) {
     init.recipient = addr;
     init.code_address = addr;
     init.input = {};
-    const CodeAnalysis analysis = analyze(msg.input);
+    const CodeAnalysis analysis = analyze(msg.input, rev_);
     ExecutionResult result = execute(*this, rev_, init, analysis, tracer_);
 
     auto fail = [&](Status status) {

@@ -73,7 +73,7 @@ std::optional<BenchmarkCall> prepare_benchmark_call(const StateTest& test, const
         error = "the called account has no code";
         return std::nullopt;
     }
-    call.analysis = analyze(target->code_view());
+    call.analysis = analyze(target->code_view(), call.revision);
     return call;
 }
 
@@ -93,7 +93,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
     std::vector<double> analysis_samples;
     for (unsigned i = 0; i < std::max(3u, repetitions); ++i) {
         const auto t0 = Clock::now();
-        const CodeAnalysis analysis = analyze(call->analysis.code());
+        const CodeAnalysis analysis = analyze(call->analysis.code(), call->revision);
         analysis_samples.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
     }
     r.analysis_ns = median(analysis_samples);

@@ -22,25 +22,27 @@ TEST(Analysis, JumpdestsOutsidePushDataOnly) {
 }
 
 TEST(AnalysisCache, SharesOneAnalysisPerCodeAndStaysBounded) {
-    AnalysisCache cache(100);  // bytes of code
+    // About 9 bytes held per code byte (the code, its block checks, the jump bitmap): the first
+    // two codes fit in 1,000 bytes, the third does not.
+    AnalysisCache cache(1000);
     const bytes first(60, OP_JUMPDEST);
     const bytes second(30, OP_STOP);
-    const auto a = cache.get(keccak256(first), first);
-    EXPECT_EQ(cache.get(keccak256(first), first), a);  // the same object, not a new analysis
+    const auto a = cache.get(keccak256(first), first, Revision::Cancun);
+    EXPECT_EQ(cache.get(keccak256(first), first, Revision::Cancun), a);  // the same object, not a new analysis
     EXPECT_TRUE(a->is_jumpdest(59));
-    const auto b = cache.get(keccak256(second), second);
+    const auto b = cache.get(keccak256(second), second, Revision::Cancun);
     EXPECT_NE(a, b);
     EXPECT_EQ(cache.size(), 2u);
     // A third code passes the bound: the cache starts over (analyses in use stay valid).
     const bytes third(50, OP_JUMPDEST);
-    const auto c = cache.get(keccak256(third), third);
+    const auto c = cache.get(keccak256(third), third, Revision::Cancun);
     EXPECT_EQ(cache.size(), 1u);
     EXPECT_TRUE(a->is_jumpdest(10));
     EXPECT_EQ(bytes(c->code().begin(), c->code().end()), third);
     // A hash given with a code of another length is not trusted: that code is analysed, and
     // the cache keeps what it had.
-    const auto mismatched = cache.get(keccak256(third), first);
+    const auto mismatched = cache.get(keccak256(third), first, Revision::Cancun);
     EXPECT_EQ(bytes(mismatched->code().begin(), mismatched->code().end()), first);
-    EXPECT_EQ(cache.get(keccak256(third), third), c);
+    EXPECT_EQ(cache.get(keccak256(third), third, Revision::Cancun), c);
     EXPECT_EQ(cache.size(), 1u);
 }
