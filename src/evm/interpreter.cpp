@@ -2,7 +2,10 @@
 // has a label; every label ends by jumping straight to the next opcode's label through a
 // per-revision table in which opcodes the revision does not define lead to `undefined`. The
 // per-opcode work (stack-height checks, base gas, body) is generated from the opcode table by
-// the `step` template, so the checks are compile-time constants for each label.
+// the `step` template, so the checks are compile-time constants for each label. Untraced runs
+// (Mode::Blocks) check base gas and stack heights once per basic block instead, from the
+// analysis's BlockChecks (themselves derived from the opcode table); traced runs, and a block
+// whose check fails, go instruction by instruction.
 #include "evm/interpreter.hpp"
 
 #include "evm/instructions.hpp"
