@@ -1,6 +1,8 @@
 #include "common/uint256.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <optional>
 
 namespace polyvm {
 
@@ -267,6 +269,16 @@ int significant_limbs(const uint64_t* x, int n) noexcept {
 }
 }  // namespace
 
+namespace {
+/// v - 1 when v is a power of two (v != 0), for the fixed-point scales 2^96 and 2^128 that
+/// Uniswap-style math divides and reduces by; nullopt otherwise.
+std::optional<uint256> power_of_two_mask(const uint256& v) noexcept {
+    const uint256 mask = v - uint256{1};
+    if (!(v & mask).is_zero()) return std::nullopt;
+    return mask;
+}
+}  // namespace
+
 /// Unsigned division with remainder. Division by zero gives {0, 0} (the EVM's rule).
 DivResult udivrem(const uint256& u, const uint256& v) noexcept {
     DivResult res;
@@ -279,6 +291,14 @@ DivResult udivrem(const uint256& u, const uint256& v) noexcept {
             return res;
         }
         res.remainder = divmod_by_limb(u.w, significant_limbs(u.w, 4), d, res.quotient.w);
+        return res;
+    }
+    if (const auto mask = power_of_two_mask(v)) {  // a shift and a mask instead of Knuth's division
+        int shift = 0;
+        while (v.w[shift / 64] == 0) shift += 64;
+        shift += std::countr_zero(v.w[shift / 64]);
+        res.quotient = u >> static_cast<uint64_t>(shift);
+        res.remainder = u & *mask;
         return res;
     }
     if (u < v) {
@@ -354,6 +374,9 @@ uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
         } else if (pl >= 7 && barrett_applies(m) && (cached = barrett_cache.find(m))) {
             // Barrett pays from four quotient limbs on (as the reciprocal does in Knuth's division).
             barrett_reduce(p, *cached, out);
+        } else if (const auto mask = power_of_two_mask(m)) {  // Q96, Q128: the product's low bits
+            #pragma GCC unroll 4
+            for (int i = 0; i < 4; ++i) out[i] = p[i] & mask->w[i];
         } else {
             out[1] = out[2] = out[3] = 0;  // the remainder has n limbs
             divmod_limbs(p, pl, m.w, n, nullptr, out);

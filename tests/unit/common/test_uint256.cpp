@@ -292,3 +292,28 @@ TEST(Uint256, MulmodByLargeModuliMatchesGmp) {
     }
     mpz_clears(a, b, m, t, nullptr);
 }
+
+// Division and MULMOD by powers of two (fixed-point scales such as 2^96) take a shift and a mask:
+// every power, against GMP.
+TEST(Uint256, DivisionAndMulmodByPowersOfTwoMatchGmp) {
+    std::mt19937_64 rng(13);
+    mpz_t a, b, m, t;
+    mpz_inits(a, b, m, t, nullptr);
+    for (uint64_t k = 0; k < 256; ++k) {
+        const uint256 v = uint256{1} << k;
+        for (int round = 0; round < 8; ++round) {
+            const uint256 x{rng(), rng(), rng(), round % 2 ? rng() : 0}, y{rng(), round % 3 ? rng() : 0, rng(), rng()};
+            to_mpz(x, a);
+            to_mpz(y, b);
+            to_mpz(v, m);
+            mpz_fdiv_q(t, a, m);
+            ASSERT_EQ(x / v, from_mpz(t)) << k;
+            mpz_fdiv_r(t, a, m);
+            ASSERT_EQ(x % v, from_mpz(t)) << k;
+            mpz_mul(t, a, b);
+            mpz_fdiv_r(t, t, m);
+            ASSERT_EQ(mulmod(x, y, v), from_mpz(t)) << k;
+        }
+    }
+    mpz_clears(a, b, m, t, nullptr);
+}
