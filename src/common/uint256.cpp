@@ -215,36 +215,35 @@ thread_local BarrettCache barrett_cache;
 /// Moduli for which mu fits 5 limbs with room to spare: m >= 2^224, so mu <= 2^288.
 bool barrett_applies(const uint256& m) noexcept { return (m.w[3] >> 32) != 0; }
 
+/// The product of an N-limb and an M-limb number, truncated to its low K limbs (schoolbook,
+/// unrolled).
+template <int N, int M, int K>
+[[gnu::always_inline]] inline void multiply_limbs(const uint64_t* a, const uint64_t* b, uint64_t* out) noexcept {
+    #pragma GCC unroll 10
+    for (int k = 0; k < K; ++k) out[k] = 0;
+    #pragma GCC unroll 5
+    for (int i = 0; i < N; ++i) {
+        uint64_t carry = 0;
+        #pragma GCC unroll 5
+        for (int j = 0; j < M; ++j) {
+            if (i + j >= K) break;  // known after unrolling
+            const u128 t = static_cast<u128>(a[i]) * b[j] + out[i + j] + carry;
+            out[i + j] = static_cast<uint64_t>(t);
+            carry = static_cast<uint64_t>(t >> 64);
+        }
+        if (i + M < K) out[i + M] = carry;
+    }
+}
+
 /// x (8 limbs) mod m, for barrett_applies(m).
 void barrett_reduce(const uint64_t x[8], const BarrettModulus& b, uint64_t* r) noexcept {
     // q3 = floor(floor(x / 2^192) * mu / 2^320): at most 2 below floor(x / m).
-    uint64_t q2[10] = {};
-    #pragma GCC unroll 5
-    for (int i = 0; i < 5; ++i) {
-        uint64_t carry = 0;
-        #pragma GCC unroll 5
-        for (int j = 0; j < 5; ++j) {
-            const u128 t = static_cast<u128>(x[3 + i]) * b.mu[j] + q2[i + j] + carry;
-            q2[i + j] = static_cast<uint64_t>(t);
-            carry = static_cast<uint64_t>(t >> 64);
-        }
-        q2[i + 5] = carry;
-    }
+    uint64_t q2[10];
+    multiply_limbs<5, 5, 10>(x + 3, b.mu, q2);
     const uint64_t* q3 = q2 + 5;
     // x - q3 * m < 3m < 2^320: computed modulo 2^320 it is exact.
-    uint64_t product[5] = {};
-    #pragma GCC unroll 5
-    for (int i = 0; i < 5; ++i) {
-        uint64_t carry = 0;
-        #pragma GCC unroll 4
-        for (int j = 0; j < 4; ++j) {
-            if (i + j >= 5) break;  // known after unrolling
-            const u128 t = static_cast<u128>(q3[i]) * b.modulus.w[j] + product[i + j] + carry;
-            product[i + j] = static_cast<uint64_t>(t);
-            carry = static_cast<uint64_t>(t >> 64);
-        }
-        if (i == 0) product[4] = carry;
-    }
+    uint64_t product[5];
+    multiply_limbs<5, 4, 5>(q3, b.modulus.w, product);
     uint64_t rem[5];
     uint8_t borrow = 0;
     #pragma GCC unroll 5
