@@ -158,20 +158,6 @@ void divmod_limbs(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* 
         divmod_knuth(u, m, v, n, q, r);
 }
 
-/// Writes a result with two 128-bit stores. The interpreter copies results onto the EVM stack
-/// with 128-bit loads, which cannot be forwarded from 64-bit stores: a result written limb by
-/// limb stalled the copy (perf: a fifth of weierstrudel's interpreter samples after MULMOD).
-[[gnu::always_inline]] inline void store_wide(uint256& out, const uint64_t limbs[4]) noexcept {
-#if defined(__x86_64__)
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(&out.w[0]),
-                     _mm_set_epi64x(static_cast<long long>(limbs[1]), static_cast<long long>(limbs[0])));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(&out.w[2]),
-                     _mm_set_epi64x(static_cast<long long>(limbs[3]), static_cast<long long>(limbs[2])));
-#else
-    out = uint256{limbs[0], limbs[1], limbs[2], limbs[3]};
-#endif
-}
-
 /// Barrett reduction (Menezes, van Oorschot, Vanstone, Handbook of Applied Cryptography,
 /// algorithm 14.42) of 512-bit products by a 4-limb modulus. Modular-arithmetic contracts
 /// (curve arithmetic, fixed-point math, P-256 verification) reduce by the same modulus over and
@@ -339,7 +325,7 @@ uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
             divmod_limbs(s, sl, m.w, n, nullptr, out);
         }
     }
-    store_wide(r, out);
+    store_wide(r, uint256{out[0], out[1], out[2], out[3]});
     return r;
 }
 
@@ -381,7 +367,7 @@ uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
             divmod_limbs(p, pl, m.w, n, nullptr, out);
         }
     }
-    store_wide(r, out);
+    store_wide(r, uint256{out[0], out[1], out[2], out[3]});
     return r;
 }
 

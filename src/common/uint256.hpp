@@ -252,6 +252,23 @@ struct uint256 {
     std::string to_decimal() const;  // base 10
 };
 
+/// Writes `value` to `slot` with two 128-bit stores. GCC copies stack items (DUP, SWAP,
+/// AND/OR/XOR...) with 128-bit loads, which cannot be forwarded from 64-bit stores: a result
+/// computed limb by limb in registers (ADD's carry chain, the shifts, MUL, MULMOD's reduction) and
+/// stored limb by limb stalled the next instruction that read it that way (perf: the top samples
+/// of sha1_shifts on SWAP's and AND's loads; a fifth of weierstrudel's after MULMOD). 64-bit
+/// loads forward from the wide stores fine.
+[[gnu::always_inline]] inline void store_wide(uint256& slot, const uint256& value) noexcept {
+#if defined(__x86_64__)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&slot.w[0]),
+                     _mm_set_epi64x(static_cast<long long>(value.w[1]), static_cast<long long>(value.w[0])));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&slot.w[2]),
+                     _mm_set_epi64x(static_cast<long long>(value.w[3]), static_cast<long long>(value.w[2])));
+#else
+    slot = value;
+#endif
+}
+
 struct DivResult {
     uint256 quotient;
     uint256 remainder;

@@ -15,23 +15,6 @@
 
 namespace polyvm::instr {
 
-/// Writes an instruction's result to its stack slot with two 128-bit stores. GCC copies stack
-/// items (DUP, SWAP, AND/OR/XOR...) with 128-bit loads, which cannot be forwarded from 64-bit
-/// stores: a result computed limb by limb in registers (ADD's carry chain, the shifts, MUL) and
-/// stored limb by limb stalled the next instruction that read it that way (perf: the top
-/// samples of sha1_shifts on SWAP's and AND's loads). 64-bit loads forward from the wide
-/// stores fine.
-[[gnu::always_inline]] inline void put(uint256& slot, const uint256& value) noexcept {
-#if defined(__x86_64__)
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(&slot.w[0]),
-                     _mm_set_epi64x(static_cast<long long>(value.w[1]), static_cast<long long>(value.w[0])));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(&slot.w[2]),
-                     _mm_set_epi64x(static_cast<long long>(value.w[3]), static_cast<long long>(value.w[2])));
-#else
-    slot = value;
-#endif
-}
-
 #define POLYVM_OP(name)                                                                                         \
     [[gnu::always_inline]] inline Status name([[maybe_unused]] uint256* sp, [[maybe_unused]] int64_t& gas, \
                                               [[maybe_unused]] ExecutionState& st) noexcept
@@ -70,9 +53,9 @@ inline void copy_padded(ExecutionState& st, uint64_t dst, bytes_view src, const 
 
 // ---- arithmetic (Yellow Paper 0s) ----------------------------------------------------------
 
-POLYVM_OP(op_add) { put(sp[-2], sp[-1] + sp[-2]); return Status::Success; }
-POLYVM_OP(op_mul) { put(sp[-2], sp[-1] * sp[-2]); return Status::Success; }
-POLYVM_OP(op_sub) { put(sp[-2], sp[-1] - sp[-2]); return Status::Success; }
+POLYVM_OP(op_add) { store_wide(sp[-2], sp[-1] + sp[-2]); return Status::Success; }
+POLYVM_OP(op_mul) { store_wide(sp[-2], sp[-1] * sp[-2]); return Status::Success; }
+POLYVM_OP(op_sub) { store_wide(sp[-2], sp[-1] - sp[-2]); return Status::Success; }
 POLYVM_OP(op_div) { sp[-2] = sp[-1] / sp[-2]; return Status::Success; }
 POLYVM_OP(op_sdiv) { sp[-2] = sdiv(sp[-1], sp[-2]); return Status::Success; }
 POLYVM_OP(op_mod) { sp[-2] = sp[-1] % sp[-2]; return Status::Success; }
@@ -103,9 +86,9 @@ POLYVM_OP(op_or) { sp[-2] = sp[-1] | sp[-2]; return Status::Success; }
 POLYVM_OP(op_xor) { sp[-2] = sp[-1] ^ sp[-2]; return Status::Success; }
 POLYVM_OP(op_not) { sp[-1] = ~sp[-1]; return Status::Success; }
 POLYVM_OP(op_byte) { sp[-2] = byte_at(sp[-1], sp[-2]); return Status::Success; }
-POLYVM_OP(op_shl) { put(sp[-2], shl(sp[-1], sp[-2])); return Status::Success; }  // EIP-145
-POLYVM_OP(op_shr) { put(sp[-2], shr(sp[-1], sp[-2])); return Status::Success; }  // EIP-145
-POLYVM_OP(op_sar) { put(sp[-2], sar(sp[-1], sp[-2])); return Status::Success; }  // EIP-145
+POLYVM_OP(op_shl) { store_wide(sp[-2], shl(sp[-1], sp[-2])); return Status::Success; }  // EIP-145
+POLYVM_OP(op_shr) { store_wide(sp[-2], shr(sp[-1], sp[-2])); return Status::Success; }  // EIP-145
+POLYVM_OP(op_sar) { store_wide(sp[-2], sar(sp[-1], sp[-2])); return Status::Success; }  // EIP-145
 POLYVM_OP(op_clz) { sp[-1] = 256 - sp[-1].bit_length(); return Status::Success; }  // EIP-7939
 
 // ---- KECCAK256 (20) ------------------------------------------------------------------------
@@ -143,7 +126,7 @@ POLYVM_OP(op_calldataload) {
         uint8_t word[32] = {};
         const size_t n = std::min<size_t>(32, data.size() - offset.low64());
         std::memcpy(word, data.data() + offset.low64(), n);
-        put(sp[-1], uint256::load_be(word));
+        store_wide(sp[-1], uint256::load_be(word));
     }
     return Status::Success;
 }
@@ -239,7 +222,7 @@ POLYVM_OP(op_pop) { return Status::Success; }
 POLYVM_OP(op_mload) {
     uint256& offset = sp[-1];
     if (!touch_memory<32>(gas, st.memory, offset)) return Status::OutOfGas;
-    put(offset, uint256::load_be(st.memory.data() + offset.low64()));
+    store_wide(offset, uint256::load_be(st.memory.data() + offset.low64()));
     return Status::Success;
 }
 POLYVM_OP(op_mstore) {

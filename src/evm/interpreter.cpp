@@ -290,7 +290,7 @@ template <uint8_t Op, Mode M>
             return true;
         } else if constexpr (Op >= OP_PUSH1 && Op <= OP_PUSH32) {
             constexpr int N = Op - OP_PUSH1 + 1;
-            instr::put(r.sp[0], read_push_data<N>(r.pc + 1));
+            store_wide(r.sp[0], read_push_data<N>(r.pc + 1));
             r.sp += 1;
             r.pc += 1 + N;
             return true;
