@@ -252,9 +252,7 @@ int significant_limbs(const uint64_t* x, int n) noexcept {
     while (n > 0 && x[n - 1] == 0) --n;
     return n;
 }
-}  // namespace
 
-namespace {
 /// v - 1 when v is a power of two (v != 0), for the fixed-point scales 2^96 and 2^128 that
 /// Uniswap-style math divides and reduces by; nullopt otherwise.
 std::optional<uint256> power_of_two_mask(const uint256& v) noexcept {

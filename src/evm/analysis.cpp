@@ -6,11 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace polyvm {
 namespace {

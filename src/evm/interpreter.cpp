@@ -11,7 +11,6 @@
 #include "evm/instructions.hpp"
 
 #include <atomic>
-#include <bit>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -186,15 +185,7 @@ enum class Mode {
 constexpr auto kRunBlockChecked = static_cast<Status>(0xff);
 
 /// Entering the block that starts at r.pc (Mode::Blocks): its base gas and stack needs at once.
-[[gnu::always_inline]] inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) noexcept;
-
-/// After an instruction that ends a block without jumping: the next one starts a block, unless it
-/// is a JUMPDEST, whose own step enters its block.
-[[gnu::always_inline]] inline bool enter_next_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
-    return *r.pc == OP_JUMPDEST || enter_block(r, st, status);
-}
-
-inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
+[[gnu::always_inline]] inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
     const auto position = static_cast<size_t>(r.pc - st.code.padded_code.data());
     const auto height = static_cast<uint64_t>(r.sp - r.stack_base);
     const uint64_t packed = std::atomic_ref<uint64_t>(st.code.block_checks[position]).load(std::memory_order_relaxed);
@@ -208,6 +199,12 @@ inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) 
     }
     r.gas -= check.gas;
     return true;
+}
+
+/// After an instruction that ends a block without jumping: the next one starts a block, unless it
+/// is a JUMPDEST, whose own step enters its block.
+[[gnu::always_inline]] inline bool enter_next_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
+    return *r.pc == OP_JUMPDEST || enter_block(r, st, status);
 }
 
 /// Executes the instruction at r.pc. Returns false when the frame halts (status set).
