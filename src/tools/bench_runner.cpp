@@ -101,8 +101,11 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
     const Message msg = call->message();
     const TxContext ctx = call->context();
 
-    // One untimed run decides the batch size: short benchmarks are timed over several executions
-    // (each on its own fresh state) so the clock's resolution does not dominate.
+    // Steady state, as Google Benchmark (evmone-bench) measures it: executions are timed in
+    // batches (each on its own fresh state, built untimed) of about 1 ms; batches run untimed for
+    // kWarmupNs first, then each sample adds batches until kSampleNs. Timing only the first few
+    // executions measured the allocator's and caches' warm-up, which made microsecond-long cases
+    // look up to 1.5x slower than they run.
     auto execute_batch = [&](size_t batch, int64_t& gas_used) {
         std::vector<State> states;
         states.reserve(batch);
@@ -117,13 +120,29 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
         for (size_t i = 0; i < batch; ++i) gas_left = execute(*hosts[i], call->revision, msg, call->analysis).gas_left;
         const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
         gas_used = msg.gas - gas_left;
-        return ns / static_cast<double>(batch);
+        return ns;
     };
+    constexpr double kBatchNs = 1e6, kWarmupNs = 20e6, kSampleNs = 10e6;
     int64_t gas_used = 0;
-    const double first = execute_batch(1, gas_used);
-    const size_t batch = std::clamp<size_t>(static_cast<size_t>(200'000.0 / std::max(first, 1.0)), 1, 1000);
+    double per_execution = execute_batch(1, gas_used);
+    auto next_batch = [&] { return std::clamp<size_t>(static_cast<size_t>(kBatchNs / std::max(per_execution, 1.0)), 1, 1000); };
+    for (double warm = per_execution; warm < kWarmupNs;) {
+        const size_t batch = next_batch();
+        const double ns = execute_batch(batch, gas_used);
+        per_execution = ns / static_cast<double>(batch);
+        warm += ns;
+    }
     std::vector<double> samples;
-    for (unsigned i = 0; i < repetitions; ++i) samples.push_back(execute_batch(batch, gas_used));
+    for (unsigned i = 0; i < repetitions; ++i) {
+        double ns = 0;
+        size_t executions = 0;
+        while (ns < kSampleNs) {
+            const size_t batch = next_batch();
+            ns += execute_batch(batch, gas_used);
+            executions += batch;
+        }
+        samples.push_back(ns / static_cast<double>(executions));
+    }
     r.gas_used = gas_used;
     r.median_ns = median(samples);
     return r;

@@ -23,7 +23,7 @@ Command add_bench_command(CLI::App& parent) {
         "Exit status: 0, 1 if a result did not match its fixture, 2 for bad input.");
     cmd->add_option("paths", *path_args, "Benchmark files or folders")->type_name("PATH");
     cmd->add_option("--filter", options->filter, "Keep benchmarks whose name matches this regex")->type_name("REGEX");
-    cmd->add_option("--repetitions", options->repetitions, "Timed samples per benchmark (median reported)")
+    cmd->add_option("--repetitions", options->repetitions, "Timed samples per benchmark, each at least 10 ms of executions after 20 ms of warm-up (median reported)")
         ->type_name("N")
         ->capture_default_str();
     cmd->add_flag("--json", options->json,
