@@ -1,5 +1,6 @@
 #include "evm/analysis.hpp"
 
+#include "evm/fusion.hpp"
 #include "evm/gas_constants.hpp"
 #include "evm/opcodes.hpp"
 
@@ -84,6 +85,40 @@ BlockCheck compute_block_check(const CodeAnalysis& a, size_t start, Revision rev
                       static_cast<uint16_t>(gas::kStackLimit - needed - highest + 1)};
 }
 
+/// The code the untraced interpreter runs (CodeAnalysis::fused_code): each PUSH followed by an
+/// instruction it fuses with becomes the pair's fused opcode; PUSH + JUMP/JUMPI only when the
+/// destination is a JUMPDEST, and only pairs whose second instruction `rev` defines. Undefined
+/// instructions whose byte is a fused opcode become another undefined byte.
+bytes fuse_instructions(const CodeAnalysis& a, Revision rev) {
+    bytes fused = a.padded_code;
+    const uint8_t* const code = a.padded_code.data();
+    const size_t size = a.code_size;
+    for (size_t pos = 0; pos < size;) {
+        const uint8_t op = code[pos];
+        if (op >= OP_PUSH1 && op <= OP_PUSH32) {
+            const size_t n = op - OP_PUSH1 + 1u, next = pos + 1 + n;
+            if (next < size) {
+                const uint8_t next_op = code[next];
+                const uint8_t fused_op = kFusedOpcodeFor[op - OP_PUSH1][next_op];
+                if (fused_op != 0 && is_defined(next_op, rev)) {
+                    bool fuse = true;
+                    if (next_op == OP_JUMP || next_op == OP_JUMPI) {
+                        uint64_t destination = 0;
+                        for (size_t i = 0; i < n && i < 8; ++i) destination = destination << 8 | code[pos + 1 + i];
+                        fuse = n <= 8 && a.is_jumpdest(destination);
+                    }
+                    if (fuse) fused[pos] = fused_op;
+                }
+            }
+            pos = next;
+        } else {
+            if (is_fused_opcode(op)) fused[pos] = kUndefinedInFusedCode;
+            ++pos;
+        }
+    }
+    return fused;
+}
+
 }  // namespace
 
 void CodeAnalysis::FreeDeleter::operator()(uint64_t* p) const noexcept { std::free(p); }
@@ -95,6 +130,7 @@ CodeAnalysis analyze(bytes_view code, Revision rev) {
     a.block_checks.reset(static_cast<uint64_t*>(std::calloc(code.size() + 1, sizeof(uint64_t))));
     if (!a.block_checks) throw std::bad_alloc();
     a.blocks_revision = static_cast<int>(rev);
+    a.fused_code = fuse_instructions(a, rev);
     return a;
 }
 
@@ -157,8 +193,8 @@ std::shared_ptr<const CodeAnalysis> AnalysisCache::get(const Hash32& code_hash, 
         }
     }
     auto analysis = std::make_shared<const CodeAnalysis>(analyze(code, rev));
-    // What an analysis holds: the padded code, the jump bitmap, a block check per code byte.
-    const size_t bytes = code.size() * (1 + sizeof(BlockCheck)) + code.size() / 8;
+    // What an analysis holds: the padded and fused code, the jump bitmap, a block check per byte.
+    const size_t bytes = code.size() * (2 + sizeof(BlockCheck)) + code.size() / 8;
     std::unique_lock lock(mutex_);
     if (bytes_ + bytes > capacity_bytes_) {
         analyses_.clear();

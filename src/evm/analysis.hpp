@@ -49,6 +49,11 @@ struct CodeAnalysis {
 
     bytes_view code() const noexcept { return {padded_code.data(), code_size}; }
 
+    /// What the untraced interpreter (with block checks) executes: padded_code with the PUSH of
+    /// each fused pair replaced by its fused opcode (evm/fusion.hpp). Same length and positions.
+    /// Empty when analysed without a revision.
+    bytes fused_code;
+
     // Block checks for one revision (base gas differs between revisions), packed BlockChecks
     // indexed by the position of a block's first instruction (0, each JUMPDEST, the one after each
     // ends_check_block instruction), code_size + 1 entries, computed when execution first enters

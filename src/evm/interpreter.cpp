@@ -5,9 +5,11 @@
 // the `step` template, so the checks are compile-time constants for each label. Untraced runs
 // (Mode::Blocks) check base gas and stack heights once per basic block instead, from the
 // analysis's BlockChecks (themselves derived from the opcode table); traced runs, and a block
-// whose check fails, go instruction by instruction.
+// whose check fails, go instruction by instruction. They also run the fused code, in which a
+// PUSH and the instruction after it take one dispatch (evm/fusion.hpp).
 #include "evm/interpreter.hpp"
 
+#include "evm/fusion.hpp"
 #include "evm/instructions.hpp"
 
 #include <atomic>
@@ -184,9 +186,21 @@ enum class Mode {
 /// (Mode::Checked) from the block's start, to halt exactly where the EVM does.
 constexpr auto kRunBlockChecked = static_cast<Status>(0xff);
 
+/// The code a mode runs: the fused code with block checks, the real code otherwise.
+template <Mode M>
+[[gnu::always_inline]] inline const uint8_t* code_base(const ExecutionState& st) noexcept {
+    return M == Mode::Blocks ? st.code.fused_code.data() : st.code.padded_code.data();
+}
+
+/// The same position in the real code: where Mode::Checked takes over from Mode::Blocks.
+Registers to_real_code(Registers r, const ExecutionState& st) noexcept {
+    r.pc = st.code.padded_code.data() + (r.pc - st.code.fused_code.data());
+    return r;
+}
+
 /// Entering the block that starts at r.pc (Mode::Blocks): its base gas and stack needs at once.
 [[gnu::always_inline]] inline bool enter_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
-    const auto position = static_cast<size_t>(r.pc - st.code.padded_code.data());
+    const auto position = static_cast<size_t>(r.pc - st.code.fused_code.data());
     const auto height = static_cast<uint64_t>(r.sp - r.stack_base);
     const uint64_t packed = std::atomic_ref<uint64_t>(st.code.block_checks[position]).load(std::memory_order_relaxed);
     BlockCheck check = BlockCheck::unpack(packed);
@@ -212,7 +226,26 @@ template <uint8_t Op, Mode M>
 [[gnu::always_inline]] inline bool step(Registers& r, ExecutionState& st, const RevisionTable& table, Status& status) noexcept {
     constexpr OpcodeInfo info = kOpcodeTable[Op];
     constexpr bool kBlocks = M == Mode::Blocks;
-    if constexpr (!info.defined) {
+    if constexpr (kBlocks && is_fused_opcode(Op)) {  // only in the fused code (evm/fusion.hpp)
+        constexpr Fusion kPair = kFusions[Op - kFirstFusedOpcode];
+        constexpr int N = kPair.push - OP_PUSH1 + 1;
+        if constexpr (kPair.next == OP_JUMP || kPair.next == OP_JUMPI) {
+            // Fused only where the destination is a JUMPDEST: no bitmap check.
+            if constexpr (kPair.next == OP_JUMPI) {
+                const bool taken = !r.sp[-1].is_zero();
+                r.sp -= 1;
+                if (!taken) {
+                    r.pc += N + 2;
+                    return enter_next_block(r, st, status);
+                }
+            }
+            r.pc = code_base<M>(st) + read_push_data<N>(r.pc + 1).w[0];
+            return true;
+        } else {
+            step<kPair.push, M>(r, st, table, status);  // a PUSH never halts here (block checks)
+            return step<kPair.next, M>(r, st, table, status);
+        }
+    } else if constexpr (!info.defined) {
         status = Status::UndefinedInstruction;
         return false;
     } else {
@@ -277,7 +310,7 @@ template <uint8_t Op, Mode M>
                     status = Status::BadJumpDestination;
                     return false;
                 }
-                r.pc = st.code.padded_code.data() + dest.low64();
+                r.pc = code_base<M>(st) + dest.low64();
             }
             r.sp -= kInputs;
             return true;
@@ -295,7 +328,7 @@ template <uint8_t Op, Mode M>
             if constexpr (Op == OP_PUSH0) {
                 r.sp[0] = 0;
             } else if constexpr (Op == OP_PC) {
-                r.sp[0] = static_cast<uint64_t>(r.pc - st.code.padded_code.data());
+                r.sp[0] = static_cast<uint64_t>(r.pc - code_base<M>(st));
             } else if constexpr (Op == OP_GAS) {
                 r.sp[0] = static_cast<uint64_t>(r.gas);
             } else if constexpr (Op == OP_SSTORE || Op == OP_CALL || Op == OP_CALLCODE || Op == OP_DELEGATECALL ||
@@ -328,12 +361,16 @@ template <uint8_t Op, Mode M>
 
 using RevisionTables = std::array<RevisionTable, kNumRevisions>;
 
-RevisionTables make_revision_tables(const void* const* labels, const void* undefined) {
+/// `fused`: the tables of Mode::Blocks, whose code holds fused opcodes.
+RevisionTables make_revision_tables(const void* const* labels, const void* undefined, bool fused) {
     RevisionTables t;
     for (int r = 0; r < kNumRevisions; ++r) {
         t[r].costs = kGasTables[r];
-        for (int op = 0; op < 256; ++op)
-            t[r].labels[op] = is_defined(static_cast<uint8_t>(op), static_cast<Revision>(r)) ? labels[op] : undefined;
+        for (int op = 0; op < 256; ++op) {
+            const auto byte = static_cast<uint8_t>(op);
+            const bool runs = is_defined(byte, static_cast<Revision>(r)) || (fused && is_fused_opcode(byte));
+            t[r].labels[op] = runs ? labels[op] : undefined;
+        }
     }
     return t;
 }
@@ -370,13 +407,13 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer, Registers r) noexcept {
 #define POLYVM_LABEL_ADDRESS(n) &&op_##n,
     static const void* const kLabels[256] = {POLYVM_X256(POLYVM_LABEL_ADDRESS)};
 #undef POLYVM_LABEL_ADDRESS
-    static const RevisionTables kTables = make_revision_tables(kLabels, &&undefined);
+    static const RevisionTables kTables = make_revision_tables(kLabels, &&undefined, M == Mode::Blocks);
 
     const RevisionTable& table = kTables[static_cast<int>(st.rev)];
     const int16_t* const costs = table.costs.data();
     Status status = Status::Success;
     if constexpr (M == Mode::Blocks)
-        if (!enter_next_block(r, st, status)) return run<Mode::Checked>(st, nullptr, r);
+        if (!enter_next_block(r, st, status)) return run<Mode::Checked>(st, nullptr, to_real_code(r, st));
 
 #define POLYVM_TRACE()                                                   \
     do {                                                                 \
@@ -405,7 +442,7 @@ undefined:
 
 halt:
     if constexpr (M == Mode::Blocks)
-        if (status == kRunBlockChecked) [[unlikely]] return run<Mode::Checked>(st, nullptr, r);
+        if (status == kRunBlockChecked) [[unlikely]] return run<Mode::Checked>(st, nullptr, to_real_code(r, st));
     ExecutionResult result;
     result.status = status;
     if (status == Status::Success || status == Status::Revert) {
@@ -424,8 +461,12 @@ halt:
 ExecutionResult execute(Host& host, Revision rev, const Message& msg, const CodeAnalysis& code, Tracer* tracer) {
     StackSpace stack;
     ExecutionState st(host, msg, rev, code, stack.bottom());
-    const Registers start{code.padded_code.data(), st.stack_base, msg.gas, st.stack_base};
-    if (!tracer) return code.has_blocks_for(rev) ? run<Mode::Blocks>(st, nullptr, start) : run<Mode::Checked>(st, nullptr, start);
+    Registers start{code.padded_code.data(), st.stack_base, msg.gas, st.stack_base};
+    if (!tracer) {
+        if (!code.has_blocks_for(rev)) return run<Mode::Checked>(st, nullptr, start);
+        start.pc = code.fused_code.data();
+        return run<Mode::Blocks>(st, nullptr, start);
+    }
     tracer->on_frame_start(msg, rev, code.code());
     ExecutionResult result = run<Mode::Traced>(st, tracer, start);
     tracer->on_frame_end(msg, result);

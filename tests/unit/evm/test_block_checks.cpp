@@ -1,8 +1,10 @@
 // Block-level gas and stack checks (evm/analysis.hpp BlockCheck): what a block's check holds, and
 // that the untraced interpreter with them ends every frame exactly as it does checking each
 // instruction (same status, gas left, refund, output, storage, logs and calls), on generated
-// programs run with gas limits around the points where they run out.
+// programs run with gas limits around the points where they run out. The same runs cover the fused
+// code (evm/fusion.hpp), which only the interpreter with block checks executes.
 #include "evm/analysis.hpp"
+#include "evm/fusion.hpp"
 #include "evm/opcodes.hpp"
 #include "mock_host.hpp"
 
@@ -59,6 +61,31 @@ TEST(BlockChecks, CacheKeepsOneAnalysisPerRevision) {
     EXPECT_EQ(cache.get(keccak256(code), code, Revision::Cancun), cancun);
 }
 
+TEST(BlockChecks, FusedCodeReplacesThePushOfEachFusedPair) {
+    constexpr uint8_t kPush2 = OP_PUSH1 + 1;
+    // 0: PUSH2 9 JUMPI (a JUMPDEST: fused) | 4: PUSH2 5 JUMP (not a JUMPDEST: not fused) |
+    // 8: 0xc3 (undefined, a fused opcode's byte) | 9: JUMPDEST | 10: PUSH1 1 SHL | 13: PUSH1 2 ADD
+    // | 16: PUSH1 3 at the end, with nothing after it to fuse with.
+    const bytes code{kPush2, 0, 9, OP_JUMPI, kPush2, 0, 5, OP_JUMP, 0xc3, OP_JUMPDEST,
+                     OP_PUSH1, 1, OP_SHL, OP_PUSH1, 2, OP_ADD, OP_PUSH1, 3};
+    auto fused_opcode = [](uint8_t push, uint8_t next) { return kFusedOpcodeFor[push - OP_PUSH1][next]; };
+    const CodeAnalysis osaka = analyze(code, Revision::Osaka);
+    ASSERT_EQ(osaka.fused_code.size(), osaka.padded_code.size());
+    bytes expected = osaka.padded_code;
+    expected[0] = fused_opcode(kPush2, OP_JUMPI);
+    expected[8] = kUndefinedInFusedCode;
+    expected[10] = fused_opcode(OP_PUSH1, OP_SHL);
+    expected[13] = fused_opcode(OP_PUSH1, OP_ADD);
+    EXPECT_EQ(to_hex(osaka.fused_code), to_hex(expected));
+    for (const uint8_t byte : {expected[0], expected[10], expected[13]}) EXPECT_TRUE(is_fused_opcode(byte));
+    // SHL is undefined before Constantinople: PUSH1 SHL stays as it is there.
+    const CodeAnalysis frontier = analyze(code, Revision::Frontier);
+    expected[10] = OP_PUSH1;
+    EXPECT_EQ(to_hex(frontier.fused_code), to_hex(expected));
+    // Without a revision there is no fused code (and no block checks).
+    EXPECT_TRUE(analyze(code).fused_code.empty());
+}
+
 namespace {
 
 /// A random program of `length` instructions: arithmetic, stack shuffles, memory, storage, logs,
@@ -72,13 +99,20 @@ bytes random_program(std::mt19937_64& rng, int length) {
     };
     std::vector<Instruction> program;
     std::vector<int> jumpdests;
-    static constexpr uint8_t kPlain[] = {OP_ADD, OP_MUL, OP_SUB, OP_DIV, OP_LT, OP_EQ, OP_ISZERO, OP_AND, OP_NOT, OP_SHL,
-                                         OP_POP, OP_MLOAD, OP_MSTORE, OP_SLOAD, OP_SSTORE, OP_GAS, OP_CALLDATASIZE,
-                                         OP_ADDRESS, OP_MSIZE, OP_PC, OP_TLOAD, OP_LOG0, OP_EXP, OP_KECCAK256};
+    // With every second instruction of a fused pair (evm/fusion.hpp) among them.
+    static constexpr uint8_t kPlain[] = {OP_ADD, OP_MUL, OP_SUB, OP_DIV, OP_LT, OP_GT, OP_EQ, OP_ISZERO, OP_AND, OP_OR,
+                                         OP_NOT, OP_SHL, OP_SHR, OP_POP, OP_MLOAD, OP_MSTORE, OP_SLOAD, OP_SSTORE,
+                                         OP_GAS, OP_CALLDATASIZE, OP_ADDRESS, OP_MSIZE, OP_PC, OP_TLOAD, OP_LOG0, OP_EXP,
+                                         OP_KECCAK256};
     for (int i = 0; i < length; ++i) {
         const uint64_t pick = rng() % 100;
-        if (pick < 30) {
+        if (pick < 25) {
             program.push_back({OP_PUSH1, static_cast<uint8_t>(rng() % 4 ? rng() % 64 : rng())});
+        } else if (pick < 30) {
+            // PUSH2 of a small constant or a memory offset, then what it is fused with.
+            program.push_back({OP_PUSH1 + 1, static_cast<uint8_t>(rng() % 64)});
+            static constexpr uint8_t kAfterPush2[] = {OP_MLOAD, OP_MSTORE, OP_AND, OP_ADD, OP_MUL, OP_DUP1 + 1};
+            program.push_back({kAfterPush2[rng() % std::size(kAfterPush2)], 0});
         } else if (pick < 45) {
             program.push_back({static_cast<uint8_t>(OP_DUP1 + rng() % 4), 0});
         } else if (pick < 55) {
@@ -89,16 +123,20 @@ bytes random_program(std::mt19937_64& rng, int length) {
             jumpdests.push_back(static_cast<int>(program.size()));
             program.push_back({OP_JUMPDEST, 0});
         } else if (pick < 94) {
-            // PUSH2 of a JUMPDEST (resolved below), then JUMP or JUMPI.
+            // PUSH2 of a JUMPDEST (resolved below), then JUMP or JUMPI; a JUMPI's condition is
+            // often pushed just before, half of the time zero (falls through).
+            const bool conditional = rng() % 3 != 0;
+            if (conditional && rng() % 2) program.push_back({OP_PUSH1, static_cast<uint8_t>(rng() % 2)});
             program.push_back({OP_PUSH1 + 1, 0, true});
-            program.push_back({rng() % 3 ? OP_JUMPI : OP_JUMP, 0});
+            program.push_back({conditional ? OP_JUMPI : OP_JUMP, 0});
         } else if (pick < 96) {
             // A call: gas, address, value, in offset, in size, out offset, out size.
             for (int k = 0; k < 6; ++k) program.push_back({OP_PUSH1, static_cast<uint8_t>(rng() % 32)});
             program.push_back({OP_GAS, 0});
             program.push_back({rng() % 2 ? OP_STATICCALL : OP_CALL, 0});
         } else {
-            static constexpr uint8_t kEnds[] = {OP_STOP, OP_RETURN, OP_REVERT, OP_INVALID, 0x0c /* undefined */};
+            // Undefined: 0x0c, and 0xc3, a fused opcode's byte (fused code must not run it as one).
+            static constexpr uint8_t kEnds[] = {OP_STOP, OP_RETURN, OP_REVERT, OP_INVALID, 0x0c, 0xc3};
             program.push_back({kEnds[rng() % std::size(kEnds)], 0});
         }
     }
@@ -108,7 +146,7 @@ bytes random_program(std::mt19937_64& rng, int length) {
         positions.push_back(code.size());
         code.push_back(in.op);
         if (in.op == OP_PUSH1) code.push_back(in.immediate);
-        if (in.op == OP_PUSH1 + 1) code.insert(code.end(), {0, 0});
+        if (in.op == OP_PUSH1 + 1) code.insert(code.end(), {0, in.immediate});
     }
     for (size_t i = 0; i < program.size(); ++i) {
         if (!program[i].target) continue;
