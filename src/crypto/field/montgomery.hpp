@@ -403,7 +403,7 @@ public:
 
 private:
     /// Subtracts p once if (carry:t) >= p. Inputs are < 2p.
-    static constexpr void reduce_once(Limbs& t, uint64_t carry) noexcept {
+    [[gnu::always_inline]] static constexpr void reduce_once(Limbs& t, uint64_t carry) noexcept {
         Limbs s{};
         const uint64_t borrow = detail::sub_borrow(s, t, kModulus);
         if (carry || !borrow) t = s;
