@@ -390,6 +390,73 @@ field::JacobianPoint<Curve> msm_impl(std::span<const field::AffinePoint<Curve>> 
     return result;
 }
 
+/// k mod r: for points of order r, k P = (k mod r) P. 2^256 < 3 r: two subtractions at most.
+Scalar reduce_mod_r(Scalar k) noexcept {
+    while (!field::detail::less_than(k, kOrder)) field::detail::sub_borrow(k, k, kOrder);
+    return k;
+}
+
+/// Straus's interleaved multi-scalar multiplication for points of order r, with an
+/// endomorphism E (E(P) = lambda P on the subgroup) splitting each scalar into D parts below
+/// 2^128: k = sum_j k_j lambda^j (mod r), so k P = sum_j k_j E^j(P). All D n terms share one
+/// chain of doublings as long as the longest part (128 bits for G1, 64 for G2, instead of 255),
+/// each part in width-5 wNAF against 8 odd multiples normalised to affine with one inversion
+/// for all points, so every addition is a mixed one. Exact for any k (reduced mod r first);
+/// add_mixed handles the doubling and opposite cases that equal or opposite points meet.
+template <class Curve, size_t D, class Split, class Endo>
+field::JacobianPoint<Curve> straus_endo(std::span<const field::AffinePoint<Curve>> points,
+                                        std::span<const Scalar> scalars, Split split, Endo endo) noexcept {
+    using Jac = field::JacobianPoint<Curve>;
+    using Aff = field::AffinePoint<Curve>;
+    constexpr unsigned kWidth = 5;
+    constexpr size_t kOdd = size_t{1} << (kWidth - 2);  // P, 3P, ..., 15P
+    constexpr size_t kDigits = 64 * 2 + 1;              // wnaf of a 128-bit part
+    const size_t n = std::min(points.size(), scalars.size());
+    std::vector<Jac> odd;
+    odd.reserve(n * kOdd);
+    std::vector<int8_t> digits(n * D * kDigits, 0);
+    size_t m = 0, len = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (points[i].infinity) continue;
+        const Scalar k = reduce_mod_r(scalars[i]);
+        if (field::detail::is_zero(k)) continue;
+        const std::array<field::Limbs<2>, D> parts = split(k);
+        for (size_t j = 0; j < D; ++j)
+            len = std::max(len, Jac::wnaf(parts[j], kWidth, &digits[(m * D + j) * kDigits]));
+        const Jac p = Jac::from_affine(points[i]);
+        const Jac p2 = p.dbl();
+        odd.push_back(p);
+        for (size_t t = 1; t < kOdd; ++t) odd.push_back(odd.back() + p2);
+        ++m;
+    }
+    if (m == 0) return {};
+    std::vector<Aff> base(m * kOdd);
+    field::batch_to_affine(odd.data(), base.data(), m * kOdd);
+    std::vector<Aff> table(m * D * kOdd);  // table[(i D + j) kOdd + t] = E^j((2t + 1) P_i)
+    for (size_t i = 0; i < m; ++i)
+        for (size_t t = 0; t < kOdd; ++t) {
+            Aff a = base[i * kOdd + t];
+            for (size_t j = 0; j < D; ++j) {
+                if (j) a = endo(a);
+                table[(i * D + j) * kOdd + t] = a;
+            }
+        }
+    Jac acc;
+    for (size_t b = len; b-- > 0;) {
+        acc = acc.dbl();
+        for (size_t c = 0; c < m * D; ++c) {
+            const int d = digits[c * kDigits + b];
+            if (d > 0) acc = acc.add_mixed(table[c * kOdd + static_cast<size_t>(d - 1) / 2]);
+            if (d < 0) acc = acc.add_mixed(-table[c * kOdd + static_cast<size_t>(-d - 1) / 2]);
+        }
+    }
+    return acc;
+}
+
+/// Above this many points Pippenger's buckets (over the full 256-bit scalars) take over: the
+/// Straus tables grow linearly (8 D affine points per input).
+constexpr size_t kStrausMaxPoints = 64;
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -451,6 +518,39 @@ G1 g1_msm(std::span<const G1Affine> points, std::span<const Scalar> scalars) noe
 }
 G2 g2_msm(std::span<const G2Affine> points, std::span<const Scalar> scalars) noexcept {
     return msm_impl<G2Curve>(points, scalars);
+}
+
+G1 g1_msm_in_subgroup(std::span<const G1Affine> points, std::span<const Scalar> scalars) noexcept {
+    const size_t n = std::min(points.size(), scalars.size());
+    if (n > kStrausMaxPoints) return msm_impl<G1Curve>(points, scalars);
+    // One term: the same method without the heap tables (measured about 10% faster).
+    if (n == 1) return g1_mul_glv(points[0], reduce_mod_r(scalars[0]));
+    // k = k0 + k1 x^2 and x^2 P = -phi(P); for k < r both parts are below 2^128.
+    auto split = [](const Scalar& k) {
+        field::Limbs<3> k1, k0;
+        split_by_x_squared(k, k1, k0);
+        return std::array<field::Limbs<2>, 2>{field::Limbs<2>{k0[0], k0[1]}, field::Limbs<2>{k1[0], k1[1]}};
+    };
+    auto minus_phi = [](const G1Affine& a) { return a.infinity ? a : G1Affine::of(a.x * kBeta, -a.y); };
+    return straus_endo<G1Curve, 2>(points, scalars, split, minus_phi);
+}
+
+G2 g2_msm_in_subgroup(std::span<const G2Affine> points, std::span<const Scalar> scalars) noexcept {
+    if (std::min(points.size(), scalars.size()) > kStrausMaxPoints) return msm_impl<G2Curve>(points, scalars);
+    // k < r < |x|^4: base-|x| digits, and |x| Q = -psi(Q) on G2 (x = -|x|).
+    auto split = [](const Scalar& k) {
+        std::array<field::Limbs<2>, 4> parts{};
+        Scalar t = k;
+        for (auto& part : parts) {
+            part[0] = field::detail::mod_small(t, kXAbs);
+            t = field::detail::div_small(t, kXAbs);
+        }
+        return parts;
+    };
+    auto minus_psi = [](const G2Affine& a) {
+        return a.infinity ? a : G2Affine::of(a.x.conjugate() * kPsiCx, -(a.y.conjugate() * kPsiCy));
+    };
+    return straus_endo<G2Curve, 4>(points, scalars, split, minus_psi);
 }
 
 G1 g1_phi(const G1& p) noexcept {

@@ -116,36 +116,6 @@ Scalar reduce_mod_r(Scalar s) noexcept {
     return s;
 }
 
-/// k Q for Q in G2 and k < r, by the 4-dimensional GLS method: psi acts on G2 as multiplication
-/// by x, and r < x^4, so k = d0 + d1 |x| + d2 |x|^2 + d3 |x|^3 with 64-bit digits d_i (base-|x|
-/// expansion), and |x|^i Q = (-psi)^i (Q) since x = -|x|. One shared chain of 64 doublings with a
-/// 15-entry table of subset sums replaces the 255 doublings of a plain multiplication. Wrong for
-/// Q outside G2 (psi is not x there): callers check the subgroup first.
-G2 g2_mul_gls(const G2Affine& q, const Scalar& k) noexcept {
-    uint64_t d[4];
-    Scalar t = k;
-    for (auto& digit : d) {
-        digit = field::detail::mod_small(t, kXAbs);
-        t = field::detail::div_small(t, kXAbs);
-    }
-    G2 base[4];
-    base[0] = G2::from_affine(q);
-    for (size_t i = 1; i < 4; ++i) base[i] = -g2_psi(base[i - 1]);  // |x| * base[i-1]
-    G2 table[16];  // table[m] = sum of base[i] for the bits i of m
-    for (unsigned m = 1; m < 16; ++m) {
-        const unsigned low = static_cast<unsigned>(__builtin_ctz(m));
-        table[m] = table[m & (m - 1)] + base[low];
-    }
-    G2 acc;
-    for (int bit = 63; bit >= 0; --bit) {
-        acc = acc.dbl();
-        unsigned m = 0;
-        for (unsigned i = 0; i < 4; ++i) m |= static_cast<unsigned>((d[i] >> bit) & 1) << i;
-        if (m) acc += table[m];
-    }
-    return acc;
-}
-
 void encode_fp(const Fp& a, uint8_t* out) noexcept {
     std::fill(out, out + 16, uint8_t{0});
     a.to_be(out + 16);
@@ -224,15 +194,8 @@ std::optional<bytes> g1_msm(bytes_view in) {
         points.push_back(*pt);
         scalars.push_back(s);
     }
-    G1 acc;
-    if (points.size() < 12) {
-        // Few terms: one GLV multiplication each (valid in G1, checked above) beats Pippenger's
-        // buckets (measured: ahead at 8 points, behind at 16).
-        for (size_t i = 0; i < points.size(); ++i) acc += g1_mul_glv(points[i], scalars[i]);
-    } else {
-        acc = bls12_381::g1_msm(points, scalars);
-    }
-    return encode_g1(acc.to_affine());
+    // Every point is in G1 (checked above): the endomorphism-split MSM applies.
+    return encode_g1(g1_msm_in_subgroup(points, scalars).to_affine());
 }
 
 std::optional<bytes> g2_msm(bytes_view in) {
@@ -251,15 +214,8 @@ std::optional<bytes> g2_msm(bytes_view in) {
         points.push_back(*pt);
         scalars.push_back(s);
     }
-    G2 acc;
-    if (points.size() < 12) {
-        // Few terms: GLS multiplications (valid in G2, checked above) beat Pippenger's buckets
-        // (measured at 8 points: about 1.7x).
-        for (size_t i = 0; i < points.size(); ++i) acc += g2_mul_gls(points[i], scalars[i]);
-    } else {
-        acc = bls12_381::g2_msm(points, scalars);
-    }
-    return encode_g2(acc.to_affine());
+    // Every point is in G2 (checked above): the endomorphism-split MSM applies.
+    return encode_g2(g2_msm_in_subgroup(points, scalars).to_affine());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -351,6 +351,60 @@ TEST(Bls12381Group, MsmMatchesSumOfProducts) {
     EXPECT_EQ(g2_msm(qs, ks), expect);
 }
 
+// The endomorphism-split Straus MSM against the naive sum, over random subgroup points and the
+// edge cases: scalars 0, 1, r - 1, r, r + 1, 2^256 - 1, a part boundary (|x|, x^2), infinity,
+// and equal and opposite points whose terms meet in one addition. Sizes cross into Pippenger.
+TEST(Bls12381Group, MsmInSubgroupMatchesNaiveSum) {
+    const Scalar max{~0ULL, ~0ULL, ~0ULL, ~0ULL};
+    const Scalar x2{0x0000000100000000ULL, 0xac45a4010001a402ULL, 0, 0};
+    const std::vector<Scalar> edges = {Scalar{}, Scalar{1, 0, 0, 0}, field::detail::sub_small(kOrder, 1), kOrder,
+                                       field::detail::add_small(kOrder, 1), max, Scalar{kXAbs, 0, 0, 0},
+                                       Scalar{kXAbs - 1, 0, 0, 0}, x2, field::detail::sub_small(x2, 1)};
+    for (size_t n : {1u, 2u, 6u, 7u, 13u, 65u}) {
+        std::vector<G1Affine> ps;
+        std::vector<G2Affine> qs;
+        std::vector<Scalar> ks;
+        G1 expect1;
+        G2 expect2;
+        for (size_t i = 0; i < n; ++i) {
+            G1Affine p = gen1().mul(to_scalar(random_fr())).to_affine();
+            G2Affine q = gen2().mul(to_scalar(random_fr())).to_affine();
+            if (i % 5 == 2) p = G1Affine{}, q = G2Affine{};
+            if (i % 5 == 3 && i > 0) p = ps[i - 1], q = qs[i - 1];      // equal to the previous
+            if (i % 5 == 4 && i > 1) p = -ps[i - 2], q = -qs[i - 2];    // opposite of an earlier one
+            Scalar k = i < edges.size() ? edges[(i + n) % edges.size()] : to_scalar(random_fr());
+            if (i % 7 == 6) k = ks[i - 1];  // same scalar on an equal or opposite point
+            ps.push_back(p);
+            qs.push_back(q);
+            ks.push_back(k);
+            expect1 += G1::from_affine(p).mul(k);
+            expect2 += G2::from_affine(q).mul(k);
+        }
+        EXPECT_EQ(g1_msm_in_subgroup(ps, ks), expect1) << n;
+        EXPECT_EQ(g2_msm_in_subgroup(qs, ks), expect2) << n;
+    }
+    // Terms that cancel exactly: k P + k (-P) = O, and k P + (r - k) P = O.
+    const G1Affine p = gen1().mul(to_scalar(random_fr())).to_affine();
+    const G2Affine q = gen2().mul(to_scalar(random_fr())).to_affine();
+    const Scalar k = to_scalar(random_fr());
+    Scalar rk{};
+    field::detail::sub_borrow(rk, kOrder, k);
+    const std::vector<G1Affine> ps = {p, -p, p, p};
+    const std::vector<G2Affine> qs = {q, -q, q, q};
+    const std::vector<Scalar> ks = {k, k, k, rk};
+    EXPECT_TRUE(g1_msm_in_subgroup(ps, ks).is_infinity());
+    EXPECT_TRUE(g2_msm_in_subgroup(qs, ks).is_infinity());
+    for (const Scalar& e : edges) {
+        const std::vector<G1Affine> one1 = {p};
+        const std::vector<G2Affine> one2 = {q};
+        const std::vector<Scalar> ke = {e};
+        EXPECT_EQ(g1_msm_in_subgroup(one1, ke), G1::from_affine(p).mul(e));
+        EXPECT_EQ(g2_msm_in_subgroup(one2, ke), G2::from_affine(q).mul(e));
+    }
+    EXPECT_TRUE(g1_msm_in_subgroup({}, {}).is_infinity());
+    EXPECT_TRUE(g2_msm_in_subgroup({}, {}).is_infinity());
+}
+
 TEST(Bls12381Group, Endomorphisms) {
     // |x| P by the dedicated chain equals the generic scalar multiplication.
     const G1 p = gen1().mul(to_scalar(random_fr()));
