@@ -206,7 +206,7 @@ Fp12 cyclotomic_pow_window(const Fp12& f, const field::Limbs<2>& e) noexcept {
 /// sqrt for p = 3 (mod 4): a^((p+1)/4), checked; Fp::sqrt with a windowed exponentiation
 /// (decompression runs it for every commitment and proof).
 std::optional<Fp> fp_sqrt(const Fp& a) noexcept {
-    const Fp c = pow_window(a, Fp::kSqrtExp, [](const Fp& x) { return x.sqr(); });
+    const Fp c = fp_pow_sqrt_exp(a);
     if (c.sqr() != a) return std::nullopt;
     return c;
 }
@@ -580,6 +580,38 @@ bool g2_in_subgroup(const G2Affine& q) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Square roots
+
+Fp fp_pow_sqrt_exp(const Fp& a) noexcept {
+    return pow_window(a, Fp::kSqrtExp, [](const Fp& x) { return x.sqr(); });
+}
+
+Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept {
+    // Write the root as x0 + x1 u: x0^2 - x1^2 = a0 and 2 x0 x1 = a1, so x0^2 = (a0 +- s) / 2.
+    if (a.c1.is_zero()) {
+        // a in Fp: sqrt(a0), or sqrt(-a0) u when a0 is not a square in Fp.
+        const Fp c = fp_pow_sqrt_exp(a.c0);
+        return c.sqr() == a.c0 ? Fp2{c, Fp::zero()} : Fp2{Fp::zero(), c};
+    }
+    // t = (a0 + s) / 2 is non-zero (t = 0 would need a1 = 0), and t (a0 - s) / 2 = -a1^2 / 4: if t is
+    // not a square then c^2 = -t and (a0 - s) / 2 = (a1 / 2c)^2, with the roles of x0, x1 swapped.
+    const Fp t = (a.c0 + s).half();
+    const Fp c = fp_pow_sqrt_exp(t);
+    const Fp other = a.c1 * c.dbl().inverse();  // a1 / 2c
+    return c.sqr() == t ? Fp2{c, other} : Fp2{other, c};
+}
+
+std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept {
+    // a is a square in Fp2 exactly when its norm a0^2 + a1^2 is a square in Fp.
+    const Fp n = a.c0.sqr() + a.c1.sqr();
+    const Fp s = fp_pow_sqrt_exp(n);
+    if (s.sqr() != n) return std::nullopt;
+    const Fp2 x = fp2_sqrt_from_norm_root(a, s);
+    if (x.sqr() != a) return std::nullopt;  // cannot happen for a square; kept as a cheap guard
+    return x;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Serialization
 
 bool fp_is_lexicographically_largest(const Fp& y) noexcept {
@@ -639,7 +671,7 @@ std::optional<G2Affine> g2_decompress(std::span<const uint8_t, 96> in, SubgroupC
     const auto x0 = Fp::from_be(in.data() + 48);
     if (!x0 || !x1) return std::nullopt;
     const Fp2 x{*x0, *x1};
-    auto y = (x.sqr() * x + G2Curve::kB).sqrt();
+    auto y = fp2_sqrt(x.sqr() * x + G2Curve::kB);
     if (!y) return std::nullopt;
     if (y->is_zero() && sign) return std::nullopt;
     if (fp2_is_lexicographically_largest(*y) != sign) *y = -*y;

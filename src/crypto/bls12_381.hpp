@@ -122,6 +122,18 @@ bool g1_in_subgroup(const G1Affine& p) noexcept;
 bool g2_in_subgroup(const G2Affine& q) noexcept;
 
 // ---------------------------------------------------------------------------------------------
+// Square roots (p = 3 mod 4), by windowed exponentiations in Fp
+
+/// a^((p+1)/4): sqrt(a) when a is a square, otherwise a root of -a (-1 is not a square).
+Fp fp_pow_sqrt_exp(const Fp& a) noexcept;
+/// A square root of a square a of Fp2, given s with s^2 = a0^2 + a1^2 (the norm): one more Fp
+/// exponentiation and one inversion, against two Fp2 exponentiations for Fp2::sqrt. The result
+/// is meaningless when a is not a square.
+Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept;
+/// sqrt in Fp2 (nullopt for non-squares), through the norm: same roots as Fp2::sqrt up to sign.
+std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept;
+
+// ---------------------------------------------------------------------------------------------
 // ZCash serialization (compressed): x big-endian in 48 bytes (G2: x.c1 ‖ x.c0, 96 bytes) with
 // three flag bits in the first byte: 0x80 compressed (must be set), 0x40 point at infinity (then
 // every other bit must be zero), 0x20 y is the lexicographically larger of (y, -y).

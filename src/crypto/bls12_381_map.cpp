@@ -136,53 +136,45 @@ F horner(const std::array<F, N>& c, const F& x, bool monic) noexcept {
     return acc;
 }
 
-/// Simplified SWU (RFC 9380 section 6.6.2, the straight-line description; constant time is not
-/// needed for public inputs). F is Fp or Fp2; sqrt() returns nullopt for non-squares.
+/// x1 of the simplified SWU (RFC 9380 section 6.6.2) and Z u^2, with one inversion:
+/// x1 = -B (1 + tv1) / (A tv1) for tv1 = Z^2 u^4 + Z u^2, or B / (Z A) when tv1 = 0 (u = 0 or
+/// Z u^2 = -1), for which g(x1) is a square by the choice of Z.
 template <class F>
-std::pair<F, F> sswu(const F& u, const F& A, const F& B, const F& Z) noexcept {
-    const F zu2 = Z * u.sqr();
-    const F tv1 = zu2.sqr() + zu2;  // Z^2 u^4 + Z u^2
-    F x1;
-    if (tv1.is_zero()) {
-        // Exceptional case (u = 0, or Z u^2 = -1): x1 = B / (Z A), for which g(x1) is square
-        // by the choice of Z.
-        x1 = B * (Z * A).inverse();
-    } else {
-        x1 = (-B) * A.inverse() * (F::one() + tv1.inverse());
-    }
-    const F gx1 = (x1.sqr() + A) * x1 + B;
-    F x, y;
-    if (auto r = gx1.sqrt()) {
-        x = x1;
-        y = *r;
-    } else {
-        // gx2 = Z^3 u^6 gx1 is then square (Z is a non-square).
-        x = zu2 * x1;
-        const F gx2 = (x.sqr() + A) * x + B;
-        const auto r2 = gx2.sqrt();
-        y = r2 ? *r2 : F{};  // always square: the fallback is unreachable
-    }
-    // u and -u give the same x: the sign of y follows the sign of u.
-    if (sgn0(u) != sgn0(y)) y = -y;
-    return {x, y};
+F sswu_x1(const F& u, const F& A, const F& B, const F& Z, F& zu2) noexcept {
+    zu2 = Z * u.sqr();
+    const F tv1 = zu2.sqr() + zu2;
+    if (tv1.is_zero()) return B * (Z * A).inverse();
+    return -(B * (F::one() + tv1)) * (A * tv1).inverse();
 }
 
+// Roots of -Z1 = -11 and of -N(Z2) = -5: with g(x2) = Z^3 u^6 g(x1) for x2 = Z u^2 x1 (the
+// SWU identity), they turn the root of -g(x1) that the first exponentiation yields when g(x1) is
+// not a square into the root of g(x2), so each map needs one exponentiation (two for Fp2), not two.
+constexpr Fp kSqrtMinusZ1 = (-kZ1).pow(Fp::kSqrtExp);
+static_assert(kSqrtMinusZ1.sqr() == -kZ1);
+constexpr Fp kSqrtMinus5 = (-Fp::from_u64(5)).pow(Fp::kSqrtExp);
+static_assert(kSqrtMinus5.sqr() == -Fp::from_u64(5));
+constexpr Fp kFiveSqrtMinus5 = kSqrtMinus5.mul_small(5);
+static_assert(kZ2.c0.sqr() + kZ2.c1.sqr() == Fp::from_u64(5));
 /// x^3 + a x + b == y^2.
 template <class F>
 bool on_curve(const F& x, const F& y, const F& a, const F& b) noexcept {
     return y.sqr() == (x.sqr() + a) * x + b;
 }
 
-/// The isogeny (x, y) -> (x_num / x_den, y y_num / y_den), sharing one inversion.
-template <class Affine, class F, size_t XN, size_t XD, size_t YN, size_t YD>
-Affine iso_map(const F& x, const F& y, const std::array<F, XN>& xnum, const std::array<F, XD>& xden,
-               const std::array<F, YN>& ynum, const std::array<F, YD>& yden) noexcept {
+/// The isogeny (x, y) -> (x_num / x_den, y y_num / y_den) into Jacobian coordinates, without an
+/// inversion: Z = x_den y_den, X = x_num x_den y_den^2, Y = y y_num x_den^3 y_den^2. A zero
+/// denominator gives Z = 0, the point at infinity (RFC 9380 6.6.3: exceptional case -> identity).
+template <class Curve, class F, size_t XN, size_t XD, size_t YN, size_t YD>
+field::JacobianPoint<Curve> iso_map(const F& x, const F& y, const std::array<F, XN>& xnum,
+                                    const std::array<F, XD>& xden, const std::array<F, YN>& ynum,
+                                    const std::array<F, YD>& yden) noexcept {
     const F xd = horner(xden, x, true), yd = horner(yden, x, true);
-    const F d = xd * yd;
-    if (d.is_zero()) return Affine::identity();  // RFC 9380 6.6.3: exceptional case -> identity
-    const F di = d.inverse();
+    const F z = xd * yd;
+    if (z.is_zero()) return {};
     const F xn = horner(xnum, x, false), yn = horner(ynum, x, false);
-    return Affine::of(xn * yd * di, y * yn * xd * di);
+    const F xdyd2 = z * yd;  // x_den y_den^2
+    return {xn * xdyd2, y * yn * xd.sqr() * xdyd2, z};
 }
 
 }  // namespace
@@ -196,12 +188,39 @@ bool sgn0(const Fp2& a) noexcept {
 }
 
 SswuPointG1 sswu_g1(const Fp& u) noexcept {
-    const auto [x, y] = sswu(u, kA1, kB1, kZ1);
+    Fp zu2;
+    const Fp x1 = sswu_x1(u, kA1, kB1, kZ1, zu2);
+    const Fp gx1 = (x1.sqr() + kA1) * x1 + kB1;
+    const Fp c = fp_pow_sqrt_exp(gx1);  // sqrt(gx1), or sqrt(-gx1) when gx1 is not a square
+    Fp x = x1, y = c;
+    if (c.sqr() != gx1) {
+        // g(x2) = Z^3 u^6 g(x1) = (c u^3 Z sqrt(-Z))^2.
+        x = zu2 * x1;
+        y = c * u.sqr() * u * kZ1 * kSqrtMinusZ1;
+    }
+    // u and -u give the same x: the sign of y follows the sign of u.
+    if (sgn0(u) != sgn0(y)) y = -y;
     return {x, y};
 }
 
 SswuPointG2 sswu_g2(const Fp2& u) noexcept {
-    const auto [x, y] = sswu(u, kA2, kB2, kZ2);
+    Fp2 zu2;
+    const Fp2 x1 = sswu_x1(u, kA2, kB2, kZ2, zu2);
+    const Fp2 gx1 = (x1.sqr() + kA2) * x1 + kB2;
+    // g(x1) is a square in Fp2 exactly when its norm n is one in Fp; s = n^((p+1)/4).
+    const Fp n = gx1.c0.sqr() + gx1.c1.sqr();
+    const Fp s = fp_pow_sqrt_exp(n);
+    Fp2 x = x1, y;
+    if (s.sqr() == n) {
+        y = fp2_sqrt_from_norm_root(gx1, s);
+    } else {
+        // s^2 = -n; N(g(x2)) = N(Z)^3 N(u)^6 n = 125 N(u)^6 n, whose root is 5 N(u)^3 sqrt(-5) s.
+        x = zu2 * x1;
+        const Fp nu = u.c0.sqr() + u.c1.sqr();
+        const Fp gx2_norm_root = s * nu.sqr() * nu * kFiveSqrtMinus5;
+        y = fp2_sqrt_from_norm_root((x.sqr() + kA2) * x + kB2, gx2_norm_root);
+    }
+    if (sgn0(u) != sgn0(y)) y = -y;
     return {x, y};
 }
 
@@ -209,11 +228,11 @@ bool on_iso_curve_g1(const SswuPointG1& p) noexcept { return on_curve(p.x, p.y, 
 bool on_iso_curve_g2(const SswuPointG2& p) noexcept { return on_curve(p.x, p.y, kA2, kB2); }
 
 G1Affine iso_map_g1(const SswuPointG1& p) noexcept {
-    return iso_map<G1Affine>(p.x, p.y, kG1XNum, kG1XDen, kG1YNum, kG1YDen);
+    return iso_map<G1Curve>(p.x, p.y, kG1XNum, kG1XDen, kG1YNum, kG1YDen).to_affine();
 }
 
 G2Affine iso_map_g2(const SswuPointG2& p) noexcept {
-    return iso_map<G2Affine>(p.x, p.y, kG2XNum, kG2XDen, kG2YNum, kG2YDen);
+    return iso_map<G2Curve>(p.x, p.y, kG2XNum, kG2XDen, kG2YNum, kG2YDen).to_affine();
 }
 
 G1 clear_cofactor_g1(const G1& p) noexcept {
@@ -236,13 +255,13 @@ G2 clear_cofactor_g2(const G2& p) noexcept {
 }
 
 G1Affine map_fp_to_g1(const Fp& u) noexcept {
-    const G1Affine q = iso_map_g1(sswu_g1(u));
-    return clear_cofactor_g1(G1::from_affine(q)).to_affine();
+    const SswuPointG1 p = sswu_g1(u);
+    return clear_cofactor_g1(iso_map<G1Curve>(p.x, p.y, kG1XNum, kG1XDen, kG1YNum, kG1YDen)).to_affine();
 }
 
 G2Affine map_fp2_to_g2(const Fp2& u) noexcept {
-    const G2Affine q = iso_map_g2(sswu_g2(u));
-    return clear_cofactor_g2(G2::from_affine(q)).to_affine();
+    const SswuPointG2 p = sswu_g2(u);
+    return clear_cofactor_g2(iso_map<G2Curve>(p.x, p.y, kG2XNum, kG2XDen, kG2YNum, kG2YDen)).to_affine();
 }
 
 }  // namespace polyvm::bls12_381

@@ -204,6 +204,34 @@ TEST(Bls12381Field, FrobeniusIsPowerP) {
     EXPECT_EQ(f.frobenius(6), f.conjugate());
 }
 
+// The norm-based Fp2 square root against Fp2::sqrt: same squares, roots that square back, and
+// the special shapes (a in Fp, square or not; a purely imaginary; zero).
+TEST(Bls12381Field, Fp2SqrtThroughNorm) {
+    std::vector<Fp2> vals = {Fp2::zero(), Fp2::one(), -Fp2::one(), Fp2{Fp::zero(), Fp::one()}};
+    for (int i = 0; i < 20; ++i) {
+        const Fp2 a = random_fp2();
+        vals.push_back(a);
+        vals.push_back(a.sqr());
+        vals.push_back(Fp2{a.c0, Fp::zero()});
+        vals.push_back(Fp2{a.c0.sqr(), Fp::zero()});
+        vals.push_back(Fp2{-a.c0.sqr(), Fp::zero()});
+        vals.push_back(Fp2{Fp::zero(), a.c1});
+    }
+    for (const Fp2& a : vals) {
+        const auto r = fp2_sqrt(a);
+        EXPECT_EQ(r.has_value(), a.sqrt().has_value());
+        if (r) {
+            EXPECT_EQ(r->sqr(), a);
+        }
+    }
+    for (int i = 0; i < 10; ++i) {
+        const Fp a = random_fp();
+        const Fp c = fp_pow_sqrt_exp(a);
+        EXPECT_TRUE(c.sqr() == a || c.sqr() == -a);
+        EXPECT_EQ(c.sqr() == a, a.is_square());
+    }
+}
+
 TEST(Bls12381Field, CyclotomicSquaring) {
     // After the easy part of the final exponentiation an element is in the cyclotomic subgroup.
     const Fp12 f = random_fp12();
