@@ -194,7 +194,9 @@ std::optional<bytes> g1_msm(bytes_view in) {
         points.push_back(*pt);
         scalars.push_back(s);
     }
-    // Every point is in G1 (checked above): the endomorphism-split MSM applies.
+    // Every point is in G1 (checked above): the endomorphism-split MSM applies; one term is a
+    // single GLV multiplication.
+    if (points.size() == 1) return encode_g1(g1_mul_glv(points[0], scalars[0]).to_affine());
     return encode_g1(g1_msm_in_subgroup(points, scalars).to_affine());
 }
 
