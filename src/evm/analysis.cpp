@@ -85,35 +85,51 @@ BlockCheck compute_block_check(const CodeAnalysis& a, size_t start, Revision rev
                       static_cast<uint16_t>(gas::kStackLimit - needed - highest + 1)};
 }
 
-/// The code the untraced interpreter runs (CodeAnalysis::fused_code): each PUSH followed by an
-/// instruction it fuses with becomes the pair's fused opcode; PUSH + JUMP/JUMPI only when the
-/// destination is a JUMPDEST, and only pairs whose second instruction `rev` defines. Undefined
+/// The length of the instruction at `pos` with its immediate.
+size_t instruction_length(uint8_t op) noexcept { return 1 + kOpcodeTable[op].immediate_size; }
+
+/// True if the instructions from `pos` are the sequence `f`, all defined in `rev`, and (for a
+/// sequence that ends in a constant jump) the destination is a JUMPDEST.
+bool matches(const CodeAnalysis& a, size_t pos, const Fusion& f, Revision rev) noexcept {
+    const uint8_t* const code = a.padded_code.data();
+    size_t push_position = 0;
+    for (size_t k = 0; k < f.length; ++k) {
+        if (pos >= a.code_size || code[pos] != f.ops[k] || !is_defined(code[pos], rev)) return false;
+        push_position = pos;
+        pos += instruction_length(code[pos]);
+    }
+    if (!ends_in_constant_jump(f)) return true;
+    // push_position is the jump's; the PUSH is the instruction before it.
+    const uint8_t push = f.ops[f.length - 2];
+    const size_t n = push - OP_PUSH1 + 1u;
+    if (n > 8) return false;
+    const size_t data = push_position - n;
+    uint64_t destination = 0;
+    for (size_t i = 0; i < n; ++i) destination = destination << 8 | code[data + i];
+    return a.is_jumpdest(destination);
+}
+
+/// The code the untraced interpreter runs (CodeAnalysis::fused_code): at each instruction that
+/// starts a fused sequence (evm/fusion.hpp), the longest one, its fused opcode. Undefined
 /// instructions whose byte is a fused opcode become another undefined byte.
 bytes fuse_instructions(const CodeAnalysis& a, Revision rev) {
     bytes fused = a.padded_code;
     const uint8_t* const code = a.padded_code.data();
-    const size_t size = a.code_size;
-    for (size_t pos = 0; pos < size;) {
+    for (size_t pos = 0; pos < a.code_size; pos += instruction_length(code[pos])) {
         const uint8_t op = code[pos];
-        if (op >= OP_PUSH1 && op <= OP_PUSH32) {
-            const size_t n = op - OP_PUSH1 + 1u, next = pos + 1 + n;
-            if (next < size) {
-                const uint8_t next_op = code[next];
-                const uint8_t fused_op = kFusedOpcodeFor[op - OP_PUSH1][next_op];
-                if (fused_op != 0 && is_defined(next_op, rev)) {
-                    bool fuse = true;
-                    if (next_op == OP_JUMP || next_op == OP_JUMPI) {
-                        uint64_t destination = 0;
-                        for (size_t i = 0; i < n && i < 8; ++i) destination = destination << 8 | code[pos + 1 + i];
-                        fuse = n <= 8 && a.is_jumpdest(destination);
-                    }
-                    if (fuse) fused[pos] = fused_op;
-                }
+        if (is_fused_opcode(op)) {
+            fused[pos] = kUndefinedInFusedCode;
+            continue;
+        }
+        const int8_t row = kFusionLookup.row_of_first[op];
+        const size_t second = pos + instruction_length(op);
+        if (row < 0 || second >= a.code_size) continue;
+        for (const int8_t index : kFusionLookup.rows[static_cast<size_t>(row)][code[second]]) {
+            if (index < 0) break;
+            if (matches(a, pos, kFusions[static_cast<size_t>(index)], rev)) {
+                fused[pos] = static_cast<uint8_t>(kFirstFusedOpcode + index);
+                break;
             }
-            pos = next;
-        } else {
-            if (is_fused_opcode(op)) fused[pos] = kUndefinedInFusedCode;
-            ++pos;
         }
     }
     return fused;

@@ -6,7 +6,7 @@
 // (Mode::Blocks) check base gas and stack heights once per basic block instead, from the
 // analysis's BlockChecks (themselves derived from the opcode table); traced runs, and a block
 // whose check fails, go instruction by instruction. They also run the fused code, in which a
-// PUSH and the instruction after it take one dispatch (evm/fusion.hpp).
+// frequent sequence of instructions takes one dispatch (evm/fusion.hpp).
 #include "evm/interpreter.hpp"
 
 #include "evm/fusion.hpp"
@@ -216,35 +216,47 @@ Registers to_real_code(Registers r, const ExecutionState& st) noexcept {
 }
 
 /// After an instruction that ends a block without jumping: the next one starts a block, unless it
-/// is a JUMPDEST, whose own step enters its block.
+/// is a JUMPDEST (or a fused sequence starting with one), whose own step enters its block.
 [[gnu::always_inline]] inline bool enter_next_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
-    return *r.pc == OP_JUMPDEST || enter_block(r, st, status);
+    return starts_with_jumpdest(*r.pc) || enter_block(r, st, status);
 }
 
 /// Executes the instruction at r.pc. Returns false when the frame halts (status set).
+template <uint8_t Op, Mode M>
+bool step(Registers& r, ExecutionState& st, const RevisionTable& table, Status& status) noexcept;
+
+/// A fused sequence from its K-th instruction on: the instructions' own steps in a row. A
+/// final PUSH + JUMP/JUMPI jumps without the bitmap check: the analysis fused it only where the
+/// destination is a JUMPDEST.
+template <Fusion F, size_t K, Mode M>
+[[gnu::always_inline]] inline bool fused_steps(Registers& r, ExecutionState& st, const RevisionTable& table,
+                                               Status& status) noexcept {
+    if constexpr (K == F.length) {
+        return true;
+    } else if constexpr (K + 2 == F.length && ends_in_constant_jump(F)) {
+        constexpr int N = F.ops[K] - OP_PUSH1 + 1;
+        if constexpr (F.ops[K + 1] == OP_JUMPI) {
+            const bool taken = !r.sp[-1].is_zero();
+            r.sp -= 1;
+            if (!taken) {
+                r.pc += N + 2;
+                return enter_next_block(r, st, status);
+            }
+        }
+        r.pc = code_base<M>(st) + read_push_data<N>(r.pc + 1).w[0];
+        return true;
+    } else {
+        if (!step<F.ops[K], M>(r, st, table, status)) return false;
+        return fused_steps<F, K + 1, M>(r, st, table, status);
+    }
+}
+
 template <uint8_t Op, Mode M>
 [[gnu::always_inline]] inline bool step(Registers& r, ExecutionState& st, const RevisionTable& table, Status& status) noexcept {
     constexpr OpcodeInfo info = kOpcodeTable[Op];
     constexpr bool kBlocks = M == Mode::Blocks;
     if constexpr (kBlocks && is_fused_opcode(Op)) {  // only in the fused code (evm/fusion.hpp)
-        constexpr Fusion kPair = kFusions[Op - kFirstFusedOpcode];
-        constexpr int N = kPair.push - OP_PUSH1 + 1;
-        if constexpr (kPair.next == OP_JUMP || kPair.next == OP_JUMPI) {
-            // Fused only where the destination is a JUMPDEST: no bitmap check.
-            if constexpr (kPair.next == OP_JUMPI) {
-                const bool taken = !r.sp[-1].is_zero();
-                r.sp -= 1;
-                if (!taken) {
-                    r.pc += N + 2;
-                    return enter_next_block(r, st, status);
-                }
-            }
-            r.pc = code_base<M>(st) + read_push_data<N>(r.pc + 1).w[0];
-            return true;
-        } else {
-            step<kPair.push, M>(r, st, table, status);  // a PUSH never halts here (block checks)
-            return step<kPair.next, M>(r, st, table, status);
-        }
+        return fused_steps<kFusions[Op - kFirstFusedOpcode], 0, M>(r, st, table, status);
     } else if constexpr (!info.defined) {
         status = Status::UndefinedInstruction;
         return false;

@@ -61,23 +61,36 @@ TEST(BlockChecks, CacheKeepsOneAnalysisPerRevision) {
     EXPECT_EQ(cache.get(keccak256(code), code, Revision::Cancun), cancun);
 }
 
-TEST(BlockChecks, FusedCodeReplacesThePushOfEachFusedPair) {
-    constexpr uint8_t kPush2 = OP_PUSH1 + 1;
+TEST(BlockChecks, FusedCodeMarksTheStartOfEachFusedSequence) {
+    constexpr uint8_t kPush2 = OP_PUSH1 + 1, kPush4 = OP_PUSH1 + 3;
     // 0: PUSH2 9 JUMPI (a JUMPDEST: fused) | 4: PUSH2 5 JUMP (not a JUMPDEST: not fused) |
-    // 8: 0xc3 (undefined, a fused opcode's byte) | 9: JUMPDEST | 10: PUSH1 1 SHL | 13: PUSH1 2 ADD
-    // | 16: PUSH1 3 at the end, with nothing after it to fuse with.
-    const bytes code{kPush2, 0, 9, OP_JUMPI, kPush2, 0, 5, OP_JUMP, 0xc3, OP_JUMPDEST,
-                     OP_PUSH1, 1, OP_SHL, OP_PUSH1, 2, OP_ADD, OP_PUSH1, 3};
-    auto fused_opcode = [](uint8_t push, uint8_t next) { return kFusedOpcodeFor[push - OP_PUSH1][next]; };
+    // 8: 0xc3 (undefined, a fused opcode's byte) | 9: JUMPDEST PUSH1 1 SHL | 13: PUSH1 2 ADD |
+    // 16: PUSH4 sel EQ PUSH2 9 JUMPI | 26: ISZERO PUSH2 4 JUMPI (not a JUMPDEST: ISZERO alone) |
+    // 31: PUSH1 3 at the end, with nothing after it to fuse with.
+    const bytes code{kPush2, 0, 9, OP_JUMPI, kPush2, 0, 5, OP_JUMP, 0xc3, OP_JUMPDEST, OP_PUSH1, 1, OP_SHL,
+                     OP_PUSH1, 2, OP_ADD, kPush4, 1, 2, 3, 4, OP_EQ, kPush2, 0, 9, OP_JUMPI,
+                     OP_ISZERO, kPush2, 0, 4, OP_JUMPI, OP_PUSH1, 3};
+    auto fused_opcode = [](std::initializer_list<uint8_t> sequence) {
+        const Fusion wanted(sequence);
+        for (size_t i = 0; i < kFusions.size(); ++i)
+            if (kFusions[i].ops == wanted.ops && kFusions[i].length == wanted.length)
+                return static_cast<uint8_t>(kFirstFusedOpcode + i);
+        ADD_FAILURE() << "not a fused sequence";
+        return uint8_t{0};
+    };
     const CodeAnalysis osaka = analyze(code, Revision::Osaka);
     ASSERT_EQ(osaka.fused_code.size(), osaka.padded_code.size());
     bytes expected = osaka.padded_code;
-    expected[0] = fused_opcode(kPush2, OP_JUMPI);
+    expected[0] = fused_opcode({kPush2, OP_JUMPI});
     expected[8] = kUndefinedInFusedCode;
-    expected[10] = fused_opcode(OP_PUSH1, OP_SHL);
-    expected[13] = fused_opcode(OP_PUSH1, OP_ADD);
+    expected[9] = fused_opcode({OP_JUMPDEST, OP_PUSH1});
+    expected[10] = fused_opcode({OP_PUSH1, OP_SHL});
+    expected[13] = fused_opcode({OP_PUSH1, OP_ADD});
+    expected[16] = fused_opcode({kPush4, OP_EQ, kPush2, OP_JUMPI});
+    expected[21] = fused_opcode({OP_EQ, kPush2, OP_JUMPI});
+    expected[22] = fused_opcode({kPush2, OP_JUMPI});
     EXPECT_EQ(to_hex(osaka.fused_code), to_hex(expected));
-    for (const uint8_t byte : {expected[0], expected[10], expected[13]}) EXPECT_TRUE(is_fused_opcode(byte));
+    for (const size_t i : {0, 9, 10, 13, 16, 21, 22}) EXPECT_TRUE(is_fused_opcode(expected[i])) << i;
     // SHL is undefined before Constantinople: PUSH1 SHL stays as it is there.
     const CodeAnalysis frontier = analyze(code, Revision::Frontier);
     expected[10] = OP_PUSH1;
@@ -100,7 +113,7 @@ bytes random_program(std::mt19937_64& rng, int length) {
     std::vector<Instruction> program;
     std::vector<int> jumpdests;
     // With every second instruction of a fused pair (evm/fusion.hpp) among them.
-    static constexpr uint8_t kPlain[] = {OP_ADD, OP_MUL, OP_SUB, OP_DIV, OP_LT, OP_GT, OP_EQ, OP_ISZERO, OP_AND, OP_OR,
+    static constexpr uint8_t kPlain[] = {OP_ADD, OP_MUL, OP_SUB, OP_DIV, OP_LT, OP_GT, OP_SLT, OP_EQ, OP_ISZERO, OP_AND, OP_OR,
                                          OP_NOT, OP_SHL, OP_SHR, OP_POP, OP_MLOAD, OP_MSTORE, OP_SLOAD, OP_SSTORE,
                                          OP_GAS, OP_CALLDATASIZE, OP_ADDRESS, OP_MSIZE, OP_PC, OP_TLOAD, OP_LOG0, OP_EXP,
                                          OP_KECCAK256};
