@@ -86,26 +86,30 @@ BlockCheck compute_block_check(const CodeAnalysis& a, size_t start, Revision rev
 }
 
 /// The length of the instruction at `pos` with its immediate.
-size_t instruction_length(uint8_t op) noexcept { return 1 + kOpcodeTable[op].immediate_size; }
+/// Each opcode's length with its immediate (1 + n for PUSHn, 1 otherwise).
+constexpr std::array<uint8_t, 256> kInstructionLength = [] {
+    std::array<uint8_t, 256> t{};
+    for (int op = 0; op < 256; ++op) t[op] = static_cast<uint8_t>(1 + kOpcodeTable[op].immediate_size);
+    return t;
+}();
 
-/// True if the instructions from `pos` are the sequence `f`, all defined in `rev`, and (for a
-/// sequence that ends in a constant jump) the destination is a JUMPDEST.
-bool matches(const CodeAnalysis& a, size_t pos, const Fusion& f, Revision rev) noexcept {
+/// True if the instructions from `pos` are the sequence `f`, all defined (per `gas`, the
+/// revision's gas table), and (for a sequence that ends in a constant jump) the destination is a
+/// JUMPDEST.
+bool matches(const CodeAnalysis& a, size_t pos, const Fusion& f, const int16_t* gas) noexcept {
     const uint8_t* const code = a.padded_code.data();
-    size_t push_position = 0;
+    size_t last = pos;
     for (size_t k = 0; k < f.length; ++k) {
-        if (pos >= a.code_size || code[pos] != f.ops[k] || !is_defined(code[pos], rev)) return false;
-        push_position = pos;
-        pos += instruction_length(code[pos]);
+        if (pos >= a.code_size || code[pos] != f.ops[k] || gas[code[pos]] < 0) return false;
+        last = pos;
+        pos += kInstructionLength[code[pos]];
     }
     if (!ends_in_constant_jump(f)) return true;
-    // push_position is the jump's; the PUSH is the instruction before it.
-    const uint8_t push = f.ops[f.length - 2];
-    const size_t n = push - OP_PUSH1 + 1u;
+    // `last` is the jump's position; the PUSH's data ends just before it.
+    const size_t n = f.ops[f.length - 2] - OP_PUSH1 + 1u;
     if (n > 8) return false;
-    const size_t data = push_position - n;
     uint64_t destination = 0;
-    for (size_t i = 0; i < n; ++i) destination = destination << 8 | code[data + i];
+    for (size_t i = last - n; i < last; ++i) destination = destination << 8 | code[i];
     return a.is_jumpdest(destination);
 }
 
@@ -115,22 +119,26 @@ bool matches(const CodeAnalysis& a, size_t pos, const Fusion& f, Revision rev) n
 bytes fuse_instructions(const CodeAnalysis& a, Revision rev) {
     bytes fused = a.padded_code;
     const uint8_t* const code = a.padded_code.data();
-    for (size_t pos = 0; pos < a.code_size; pos += instruction_length(code[pos])) {
+    uint8_t* const out = fused.data();
+    const int16_t* const gas = gas_table(rev).data();
+    const size_t size = a.code_size;
+    for (size_t pos = 0; pos < size;) {
         const uint8_t op = code[pos];
-        if (is_fused_opcode(op)) {
-            fused[pos] = kUndefinedInFusedCode;
-            continue;
-        }
+        const size_t second = pos + kInstructionLength[op];
         const int8_t row = kFusionLookup.row_of_first[op];
-        const size_t second = pos + instruction_length(op);
-        if (row < 0 || second >= a.code_size) continue;
-        for (const int8_t index : kFusionLookup.rows[static_cast<size_t>(row)][code[second]]) {
-            if (index < 0) break;
-            if (matches(a, pos, kFusions[static_cast<size_t>(index)], rev)) {
-                fused[pos] = static_cast<uint8_t>(kFirstFusedOpcode + index);
-                break;
+        if (row >= 0) {
+            // Reading code[second] past the end is safe (padding); a match checks the bounds.
+            for (const int8_t index : kFusionLookup.rows[static_cast<size_t>(row)][code[second]]) {
+                if (index < 0) break;
+                if (matches(a, pos, kFusions[static_cast<size_t>(index)], gas)) {
+                    out[pos] = static_cast<uint8_t>(kFirstFusedOpcode + index);
+                    break;
+                }
             }
+        } else if (is_fused_opcode(op)) {
+            out[pos] = kUndefinedInFusedCode;
         }
+        pos = second;
     }
     return fused;
 }
@@ -139,14 +147,15 @@ bytes fuse_instructions(const CodeAnalysis& a, Revision rev) {
 
 void CodeAnalysis::FreeDeleter::operator()(uint64_t* p) const noexcept { std::free(p); }
 
-CodeAnalysis analyze(bytes_view code, Revision rev) {
+CodeAnalysis analyze(bytes_view code, Revision rev, FusedCode fused) {
     CodeAnalysis a = analyze(code);
     // calloc: all entries "not computed yet" (zero), and large tables come as fresh zero pages,
     // touched only where blocks run.
     a.block_checks.reset(static_cast<uint64_t*>(std::calloc(code.size() + 1, sizeof(uint64_t))));
     if (!a.block_checks) throw std::bad_alloc();
     a.blocks_revision = static_cast<int>(rev);
-    a.fused_code = fuse_instructions(a, rev);
+    a.fused = fused == FusedCode::Yes;
+    a.fused_code = a.fused ? fuse_instructions(a, rev) : a.padded_code;
     return a;
 }
 
@@ -199,16 +208,18 @@ CodeAnalysis analyze(bytes_view code) {
 
 std::shared_ptr<const CodeAnalysis> AnalysisCache::get(const Hash32& code_hash, bytes_view code, Revision rev) {
     const std::pair key{code_hash, rev};
+    bool seen = false;  // a second use: fused, replacing the first's analysis
     {
         std::shared_lock lock(mutex_);
         const auto it = analyses_.find(key);
         if (it != analyses_.end()) {
-            if (it->second->code_size == code.size()) return it->second;
             // A cheap guard against a caller whose hash does not match its code: not cached.
-            return std::make_shared<const CodeAnalysis>(analyze(code, rev));
+            if (it->second->code_size != code.size()) return std::make_shared<const CodeAnalysis>(analyze(code, rev));
+            if (it->second->fused) return it->second;
+            seen = true;
         }
     }
-    auto analysis = std::make_shared<const CodeAnalysis>(analyze(code, rev));
+    auto analysis = std::make_shared<const CodeAnalysis>(analyze(code, rev, seen ? FusedCode::Yes : FusedCode::No));
     // What an analysis holds: the padded and fused code, the jump bitmap, a block check per byte.
     const size_t bytes = code.size() * (2 + sizeof(BlockCheck)) + code.size() / 8;
     std::unique_lock lock(mutex_);
@@ -218,6 +229,7 @@ std::shared_ptr<const CodeAnalysis> AnalysisCache::get(const Hash32& code_hash, 
     }
     const auto [it, inserted] = analyses_.emplace(key, analysis);
     if (inserted) bytes_ += bytes;
+    else if (analysis->fused && !it->second->fused) it->second = analysis;
     return it->second->code_size == code.size() ? it->second : analysis;
 }
 

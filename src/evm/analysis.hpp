@@ -49,10 +49,12 @@ struct CodeAnalysis {
 
     bytes_view code() const noexcept { return {padded_code.data(), code_size}; }
 
-    /// What the untraced interpreter (with block checks) executes: padded_code with the PUSH of
-    /// each fused pair replaced by its fused opcode (evm/fusion.hpp). Same length and positions.
-    /// Empty when analysed without a revision.
+    /// What the untraced interpreter (with block checks) executes: padded_code with the first
+    /// opcode of each fused sequence replaced by its fused opcode (evm/fusion.hpp), or a plain
+    /// copy when analysed with FusedCode::No. Same length and positions. Empty when analysed
+    /// without a revision.
     bytes fused_code;
+    bool fused = false;  // fused_code holds the fused sequences
 
     // Block checks for one revision (base gas differs between revisions), packed BlockChecks
     // indexed by the position of a block's first instruction (0, each JUMPDEST, the one after each
@@ -75,7 +77,10 @@ struct CodeAnalysis {
 
 CodeAnalysis analyze(bytes_view code);
 /// With room for the block checks of `rev` (what the untraced interpreter's fast path needs).
-CodeAnalysis analyze(bytes_view code, Revision rev);
+/// Fusing instructions costs about four times the rest of the analysis (a walk over every
+/// instruction): worth it for code that runs more than once.
+enum class FusedCode : bool { No, Yes };
+CodeAnalysis analyze(bytes_view code, Revision rev, FusedCode fused = FusedCode::Yes);
 
 /// The check of the block starting at `position` (for `analysis.blocks_revision`), computed and
 /// stored on first use.
@@ -90,6 +95,9 @@ class AnalysisCache {
 public:
     explicit AnalysisCache(size_t capacity_bytes = size_t{256} << 20) : capacity_bytes_(capacity_bytes) {}
     /// The analysis of `code`, whose keccak256 is `code_hash`, with the block checks of `rev`.
+    /// The first call analyses without fusing instructions (much code runs once: initcode,
+    /// one-off calls); the second replaces the entry by a fused analysis (callers holding the
+    /// first keep it: analyses never change once shared).
     std::shared_ptr<const CodeAnalysis> get(const Hash32& code_hash, bytes_view code, Revision rev);
     size_t size() const;
     /// The process's cache, used by every ExecutionHost.

@@ -419,9 +419,12 @@ ExecutionResult run(ExecutionState& st, Tracer* tracer, Registers r) noexcept {
 #define POLYVM_LABEL_ADDRESS(n) &&op_##n,
     static const void* const kLabels[256] = {POLYVM_X256(POLYVM_LABEL_ADDRESS)};
 #undef POLYVM_LABEL_ADDRESS
-    static const RevisionTables kTables = make_revision_tables(kLabels, &&undefined, M == Mode::Blocks);
+    // The fused opcodes run only in Mode::Blocks on a fused analysis; anywhere else their bytes
+    // are undefined instructions (an analysis without fusing runs the real code's bytes).
+    static const RevisionTables kTables = make_revision_tables(kLabels, &&undefined, false);
+    static const RevisionTables kFusedTables = make_revision_tables(kLabels, &&undefined, M == Mode::Blocks);
 
-    const RevisionTable& table = kTables[static_cast<int>(st.rev)];
+    const RevisionTable& table = (M == Mode::Blocks && st.code.fused ? kFusedTables : kTables)[static_cast<int>(st.rev)];
     const int16_t* const costs = table.costs.data();
     Status status = Status::Success;
     if constexpr (M == Mode::Blocks)
@@ -486,7 +489,7 @@ ExecutionResult execute(Host& host, Revision rev, const Message& msg, const Code
 }
 
 ExecutionResult execute(Host& host, Revision rev, const Message& msg, bytes_view code, Tracer* tracer) {
-    const CodeAnalysis analysis = analyze(code, rev);
+    const CodeAnalysis analysis = analyze(code, rev, FusedCode::No);  // runs once
     return execute(host, rev, msg, analysis, tracer);
 }
 

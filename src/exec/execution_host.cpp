@@ -262,7 +262,8 @@ ExecutionResult ExecutionHost::create(const Message& msg) {
     init.recipient = addr;
     init.code_address = addr;
     init.input = {};
-    const CodeAnalysis analysis = analyze(msg.input, rev_);
+    // Initcode runs once: not worth fusing its instructions.
+    const CodeAnalysis analysis = analyze(msg.input, rev_, FusedCode::No);
     ExecutionResult result = execute(*this, rev_, init, analysis, tracer_);
 
     auto fail = [&](Status status) {

@@ -22,14 +22,17 @@ TEST(Analysis, JumpdestsOutsidePushDataOnly) {
 }
 
 TEST(AnalysisCache, SharesOneAnalysisPerCodeAndStaysBounded) {
-    // About 9 bytes held per code byte (the code, its block checks, the jump bitmap): the first
-    // two codes fit in 1,000 bytes, the third does not.
+    // About 10 bytes held per code byte (the code and its fused copy, its block checks, the jump
+    // bitmap): the first two codes fit in 1,000 bytes, the third does not.
     AnalysisCache cache(1000);
     const bytes first(60, OP_JUMPDEST);
     const bytes second(30, OP_STOP);
-    const auto a = cache.get(keccak256(first), first, Revision::Cancun);
+    const auto unfused = cache.get(keccak256(first), first, Revision::Cancun);
+    const auto a = cache.get(keccak256(first), first, Revision::Cancun);  // the second use: fused
+    EXPECT_NE(a, unfused);
     EXPECT_EQ(cache.get(keccak256(first), first, Revision::Cancun), a);  // the same object, not a new analysis
     EXPECT_TRUE(a->is_jumpdest(59));
+    EXPECT_TRUE(unfused->is_jumpdest(59));  // still valid for whoever holds it
     const auto b = cache.get(keccak256(second), second, Revision::Cancun);
     EXPECT_NE(a, b);
     EXPECT_EQ(cache.size(), 2u);
@@ -43,6 +46,8 @@ TEST(AnalysisCache, SharesOneAnalysisPerCodeAndStaysBounded) {
     // the cache keeps what it had.
     const auto mismatched = cache.get(keccak256(third), first, Revision::Cancun);
     EXPECT_EQ(bytes(mismatched->code().begin(), mismatched->code().end()), first);
-    EXPECT_EQ(cache.get(keccak256(third), third, Revision::Cancun), c);
+    const auto c_fused = cache.get(keccak256(third), third, Revision::Cancun);
+    EXPECT_EQ(bytes(c_fused->code().begin(), c_fused->code().end()), third);
+    EXPECT_EQ(cache.get(keccak256(third), third, Revision::Cancun), c_fused);
     EXPECT_EQ(cache.size(), 1u);
 }

@@ -50,15 +50,23 @@ TEST(BlockChecks, GasAndStackNeedsOfEachBlock) {
     for (uint64_t height : {0ul, 1ul, 1024ul}) EXPECT_FALSE(impossible.admits(height, 1'000'000));
 }
 
-TEST(BlockChecks, CacheKeepsOneAnalysisPerRevision) {
+TEST(BlockChecks, CacheKeepsOneAnalysisPerRevisionFusedFromTheSecondUse) {
     AnalysisCache cache;
-    const bytes code{OP_PUSH1, 1, OP_POP, OP_STOP};
+    const bytes code{OP_PUSH1, 1, OP_PUSH1, 2, OP_ADD, OP_STOP};  // PUSH1 2 ADD is fused
     const auto cancun = cache.get(keccak256(code), code, Revision::Cancun);
     const auto prague = cache.get(keccak256(code), code, Revision::Prague);
     EXPECT_NE(cancun, prague);
     EXPECT_TRUE(cancun->has_blocks_for(Revision::Cancun));
     EXPECT_TRUE(prague->has_blocks_for(Revision::Prague));
-    EXPECT_EQ(cache.get(keccak256(code), code, Revision::Cancun), cancun);
+    // The first use runs the code unfused; the second gets (and keeps) a fused analysis.
+    EXPECT_FALSE(cancun->fused);
+    EXPECT_EQ(cancun->fused_code, cancun->padded_code);
+    const auto second = cache.get(keccak256(code), code, Revision::Cancun);
+    EXPECT_NE(second, cancun);
+    EXPECT_TRUE(second->fused);
+    EXPECT_TRUE(is_fused_opcode(second->fused_code[2]));
+    EXPECT_EQ(cache.get(keccak256(code), code, Revision::Cancun), second);
+    EXPECT_EQ(cache.size(), 2u);
 }
 
 TEST(BlockChecks, FusedCodeMarksTheStartOfEachFusedSequence) {
@@ -177,7 +185,10 @@ struct Outcome {
     MockHost host;
 };
 
-Outcome run_with(const bytes& code, Revision rev, int64_t gas, bool block_checks) {
+enum class Checks { PerInstruction, Blocks, BlocksAndFused };
+
+Outcome run_with(const bytes& code, Revision rev, int64_t gas, Checks checks) {
+    const bool block_checks = checks != Checks::PerInstruction;
     Outcome out;
     out.host.account(kSelf).balance = uint256{1'000'000};
     out.host.account(kSelf).storage[uint256{1}] = {uint256{5}, uint256{5}};
@@ -193,7 +204,8 @@ Outcome run_with(const bytes& code, Revision rev, int64_t gas, bool block_checks
     msg.recipient = kSelf;
     msg.code_address = kSelf;
     msg.sender = kCaller;
-    const CodeAnalysis analysis = block_checks ? analyze(code, rev) : analyze(code);
+    const CodeAnalysis analysis =
+        block_checks ? analyze(code, rev, checks == Checks::BlocksAndFused ? FusedCode::Yes : FusedCode::No) : analyze(code);
     EXPECT_EQ(analysis.has_blocks_for(rev), block_checks);
     out.result = execute(out.host, rev, msg, analysis);
     return out;
@@ -229,17 +241,18 @@ TEST(BlockChecks, GeneratedProgramsEndAsWithPerInstructionChecks) {
         const bytes code = random_program(rng, 8 + static_cast<int>(rng() % 120));
         const Revision rev = revisions[rng() % std::size(revisions)];
         const int64_t full = 200'000;
-        const Outcome reference = run_with(code, rev, full, false);
+        const Outcome reference = run_with(code, rev, full, Checks::PerInstruction);
         // Limits around where the run ends, and at random below it.
         const int64_t used = full - reference.result.gas_left;
         std::vector<int64_t> limits{full, used, used - 1, used + 1, 0, 1, 2, 3};
         for (int k = 0; k < 6; ++k) limits.push_back(static_cast<int64_t>(rng() % static_cast<uint64_t>(used + 2)));
         for (const int64_t gas : limits) {
             if (gas < 0) continue;
-            const Outcome checked = run_with(code, rev, gas, false);
-            const Outcome blocks = run_with(code, rev, gas, true);
-            expect_same(checked, blocks, "program " + std::to_string(program) + " (" + to_hex(code) + ") rev " +
-                                             std::to_string(static_cast<int>(rev)) + " gas " + std::to_string(gas));
+            const Outcome checked = run_with(code, rev, gas, Checks::PerInstruction);
+            const std::string what = "program " + std::to_string(program) + " (" + to_hex(code) + ") rev " +
+                                     std::to_string(static_cast<int>(rev)) + " gas " + std::to_string(gas);
+            expect_same(checked, run_with(code, rev, gas, Checks::Blocks), what + " blocks");
+            expect_same(checked, run_with(code, rev, gas, Checks::BlocksAndFused), what + " fused");
             ++runs;
             out_of_gas += checked.result.status == Status::OutOfGas;
             stack_errors += checked.result.status == Status::StackUnderflow || checked.result.status == Status::StackOverflow;
