@@ -706,9 +706,10 @@ std::array<uint8_t, 96> g2_compress(const G2Affine& q) noexcept {
 // ---------------------------------------------------------------------------------------------
 // Pairing
 
-G2Prepared g2_prepare(const G2Affine& q) noexcept {
-    G2Prepared out;
-    if (q.infinity) return out;
+namespace {
+/// The lines of g2_prepare into `out`; returns T = [|x|]Q as the loop computed it (Z = 0 when a
+/// step met a degenerate case, which only happens for Q outside G2).
+ProjPoint g2_prepare_lines(const G2Affine& q, G2Prepared& out) noexcept {
     out.infinity = false;
     std::array<RawLine, G2Prepared::kLines> raw;
     ProjPoint t{q.x, q.y, Fp2::one()};
@@ -737,7 +738,27 @@ G2Prepared g2_prepare(const G2Affine& q) noexcept {
         inv *= raw[k].c;
         out.lines[k] = {raw[k].a * ci, raw[k].b * ci};
     }
+    return t;
+}
+}  // namespace
+
+G2Prepared g2_prepare(const G2Affine& q) noexcept {
+    G2Prepared out;
+    if (!q.infinity) g2_prepare_lines(q, out);
     return out;
+}
+
+bool g2_prepare_in_subgroup(const G2Affine& q, G2Prepared& out) noexcept {
+    out = G2Prepared{};
+    if (q.infinity) return true;
+    // The loop's T ends at [|x|]Q: the test psi(Q) = [x]Q of g2_in_subgroup comes for the price
+    // of a comparison. Exact: a doubling (no 2-torsion on E') or a chord step only goes wrong
+    // when it sets Z = 0, after which Z stays 0, so Z != 0 means every step was the generic case
+    // and T is [|x|]Q; psi(Q) is never infinity.
+    const ProjPoint t = g2_prepare_lines(q, out);
+    if (t.Z.is_zero()) return false;
+    const Fp2 psi_x = q.x.conjugate() * kPsiCx, psi_y = q.y.conjugate() * kPsiCy;
+    return t.X == psi_x * t.Z && t.Y == -(psi_y * t.Z);
 }
 
 Fp12 miller_loop(std::span<const PreparedPair> pairs) noexcept {
@@ -814,9 +835,12 @@ bool pairing_check(std::span<const PreparedPair> pairs) noexcept {
     return final_exponentiation_cubed(miller_loop(pairs)).is_one();
 }
 
-bool pairing_check(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept {
-    // Prepared lines take 13 KiB per G2 point: kept on the heap, a chunk of pairs at a time
-    // (each chunk shares its Miller-loop squarings).
+namespace {
+/// The shared body of both pairing checks: G2 points prepared a chunk at a time (13 KiB each, on
+/// the heap), each chunk sharing its Miller-loop squarings. With `check_g2`, each Q is also
+/// tested for G2 membership by its own Miller loop chain; nullopt when one is outside.
+std::optional<bool> pairing_check_impl(std::span<const std::pair<G1Affine, G2Affine>> pairs,
+                                       bool check_g2) noexcept {
     constexpr size_t kBatch = kChunk;
     Fp12 f = Fp12::one();
     std::vector<G2Prepared> prep(std::min(kBatch, pairs.size()));
@@ -824,12 +848,26 @@ bool pairing_check(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcep
         const size_t m = std::min(kBatch, pairs.size() - start);
         PreparedPair pp[kBatch];
         for (size_t k = 0; k < m; ++k) {
-            prep[k] = g2_prepare(pairs[start + k].second);
-            pp[k] = {pairs[start + k].first, &prep[k]};
+            const auto& [p, q] = pairs[start + k];
+            if (check_g2) {
+                if (!g2_prepare_in_subgroup(q, prep[k])) return std::nullopt;
+            } else {
+                prep[k] = g2_prepare(q);
+            }
+            pp[k] = {p, &prep[k]};
         }
         f *= miller_loop(std::span<const PreparedPair>(pp, m));
     }
     return final_exponentiation_cubed(f).is_one();
+}
+}  // namespace
+
+bool pairing_check(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept {
+    return *pairing_check_impl(pairs, false);
+}
+
+std::optional<bool> pairing_check_g2_unchecked(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept {
+    return pairing_check_impl(pairs, true);
 }
 
 }  // namespace polyvm::bls12_381

@@ -171,6 +171,9 @@ struct G2Prepared {
     bool infinity = true;
 };
 G2Prepared g2_prepare(const G2Affine& q) noexcept;
+/// g2_prepare into `out`, and whether Q is in G2 (g2_in_subgroup's test, read off the Miller
+/// loop's own chain T = [|x|]Q at no extra cost). Q must be on the curve.
+bool g2_prepare_in_subgroup(const G2Affine& q, G2Prepared& out) noexcept;
 
 struct PreparedPair {
     G1Affine p;
@@ -190,6 +193,9 @@ Fp12 pairing(const G1Affine& p, const G2Affine& q) noexcept;
 /// EIP-2537 PAIRING_CHECK and the KZG verification need. Points must be in their subgroups.
 bool pairing_check(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept;
 bool pairing_check(std::span<const PreparedPair> pairs) noexcept;
+/// pairing_check for G1 points in G1 and G2 points only known to be on the curve: nullopt when a
+/// G2 point is outside G2 (tested inside the Miller loop, for free), else the check's result.
+std::optional<bool> pairing_check_g2_unchecked(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 // Map to curve (EIP-2537 MAP_FP_TO_G1 / MAP_FP2_TO_G2): the hook the Prague precompiles will

@@ -488,6 +488,61 @@ TEST(Bls12381Group, SubgroupChecksRejectWrongOrder) {
     EXPECT_TRUE(g2_in_subgroup(G2Affine{}));
 }
 
+// The subgroup test read off the Miller loop's chain agrees with g2_in_subgroup, and its lines
+// with g2_prepare's, for subgroup points, random curve points, and points of small order (13, 23:
+// factors of the cofactor), whose chain meets the degenerate doubling and chord cases.
+TEST(Bls12381Group, PrepareInSubgroupMatchesSubgroupCheck) {
+    // #E'(Fp2) / 13^2 and / 23^2 (the 13- and 23-torsion is Z/13 x Z/13, Z/23 x Z/23): times a
+    // random curve point, a point of order 13 (23) or O.
+    constexpr field::Limbs<12> kOrderOver13 = {
+        0x29f4e3380941cfddULL, 0xa706298882819145ULL, 0xb3ca5c33c3fd8ff8ULL, 0x96568f2d18c750b4ULL,
+        0xd6461e907737d78eULL, 0xcfdac10ff1fc5b48ULL, 0x3677f5d45f7cedb8ULL, 0xb33907d71557a7d3ULL,
+        0x56f3b9bdc84396caULL, 0x28ba1c1fa6b67083ULL, 0xa7136c440a0c65b7ULL, 0x0004005449cda731ULL};
+    constexpr field::Limbs<12> kOrderOver23 = {
+        0xb5540aa5804bb595ULL, 0x55c861790a3cc012ULL, 0x04b06fb96e09de25ULL, 0x21fe9e0346d3c231ULL,
+        0xb990d5fbd2d9b42bULL, 0xb518655c33a8b236ULL, 0xf5d126da598b99dbULL, 0x23f6a2afa96b5e43ULL,
+        0x52f26668aaed6d26ULL, 0x76821c578a6e8c79ULL, 0x889cb5381880d0a5ULL, 0x0001473e413236ddULL};
+    std::vector<G2Affine> points;
+    for (int i = 0; i < 4; ++i) {
+        const G2Affine b = random_curve_point_g2();
+        const G2Affine d = gen2().mul(to_scalar(random_fr())).to_affine();
+        const G2Affine s13 = G2::from_affine(random_curve_point_g2()).mul(kOrderOver13).to_affine();
+        const G2Affine s23 = G2::from_affine(random_curve_point_g2()).mul(kOrderOver23).to_affine();
+        ASSERT_FALSE(s13.infinity);
+        ASSERT_TRUE(G2::from_affine(s13).mul(Scalar{13, 0, 0, 0}).is_infinity());
+        ASSERT_FALSE(s23.infinity);
+        ASSERT_TRUE(G2::from_affine(s23).mul(Scalar{23, 0, 0, 0}).is_infinity());
+        points.insert(points.end(), {b, d, s13, s23, g2_add(d, s13), g2_add(d, s23), g2_add(s13, s23), g2_add(b, d)});
+    }
+    points.push_back(G2Affine{});
+    points.push_back(g2_generator());
+    for (const G2Affine& q : points) {
+        G2Prepared prep;
+        const bool in = g2_prepare_in_subgroup(q, prep);
+        EXPECT_EQ(in, g2_in_subgroup(q));
+        EXPECT_EQ(in, q.infinity || G2::from_affine(q).mul(kOrder).is_infinity());
+        if (in) {
+            const G2Prepared expect = g2_prepare(q);
+            EXPECT_EQ(prep.infinity, expect.infinity);
+            for (size_t k = 0; k < G2Prepared::kLines; ++k) {
+                EXPECT_EQ(prep.lines[k].a, expect.lines[k].a);
+                EXPECT_EQ(prep.lines[k].b, expect.lines[k].b);
+            }
+        }
+    }
+    // The pairing check with the built-in G2 test: nullopt for a Q outside G2, else the result of
+    // pairing_check: e(P, Q) e(-P, Q) = 1, e(P, Q) e(P, Q) != 1.
+    const G1Affine p = gen1().mul(to_scalar(random_fr())).to_affine();
+    const G2Affine q = gen2().mul(to_scalar(random_fr())).to_affine();
+    const std::pair<G1Affine, G2Affine> good[2] = {{p, q}, {-p, q}}, bad[2] = {{p, q}, {p, q}};
+    EXPECT_EQ(pairing_check_g2_unchecked(good), std::optional<bool>(true));
+    EXPECT_EQ(pairing_check_g2_unchecked(bad), std::optional<bool>(false));
+    for (const G2Affine& outside : {points[0], points[2], points[4]}) {
+        const std::pair<G1Affine, G2Affine> with_outside[2] = {{p, q}, {-p, outside}};
+        EXPECT_EQ(pairing_check_g2_unchecked(with_outside), std::nullopt);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Compressed encoding (ZCash format)
 
