@@ -231,18 +231,22 @@ struct RawLine {
 /// Tangent at T and T <- 2T. Tangent slope 3X^2 / (2YZ); scaled by 2YZ^2 and divided by Z (using
 /// Y^2 Z = X^3 + b' Z^3): c = 2YZ, b = -3X^2, a = Y^2 - 3b'Z^2.
 /// Doubling: X3 = XY (Y^2 - 9b'Z^2) / 2, Y3 = ((Y^2 + 9b'Z^2) / 2)^2 - 27 b'^2 Z^4, Z3 = 2Y^3 Z.
+static_assert(G2Curve::kB == Fp2::xi().dbl().dbl(), "doubling_step multiplies by b' = 4 xi with additions");
 RawLine doubling_step(ProjPoint& t) noexcept {
     const Fp2 xx = t.X.sqr(), yy = t.Y.sqr(), zz = t.Z.sqr();
-    const Fp2 bzz3 = (zz * G2Curve::kB).mul_small(3);  // 3 b' Z^2
-    const Fp2 bzz9 = bzz3.mul_small(3);                 // 9 b' Z^2
+    // b' = 4 xi: additions only, no Fp2 product.
+    const Fp2 bzz = zz.mul_by_xi().dbl().dbl();  // b' Z^2
+    const Fp2 bzz3 = bzz.dbl() + bzz;            // 3 b' Z^2
+    const Fp2 bzz9 = bzz3.dbl() + bzz3;          // 9 b' Z^2
     RawLine l;
     l.c = (t.Y * t.Z).dbl();
-    l.b = -xx.mul_small(3);
+    l.b = -(xx.dbl() + xx);
     l.a = yy - bzz3;
     const Fp2 xy = t.X * t.Y;
     const Fp2 h = fp2_half(yy + bzz9);
     t.X = fp2_half(xy * (yy - bzz9));
-    t.Y = h.sqr() - bzz3.sqr().mul_small(3);  // 27 b'^2 Z^4 = 3 (3 b' Z^2)^2
+    const Fp2 bzz3_sq = bzz3.sqr();
+    t.Y = h.sqr() - (bzz3_sq.dbl() + bzz3_sq);  // 27 b'^2 Z^4 = 3 (3 b' Z^2)^2
     t.Z = yy * l.c;                           // Y^2 * 2YZ
     return l;
 }
