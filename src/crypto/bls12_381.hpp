@@ -171,9 +171,6 @@ struct G2Prepared {
     bool infinity = true;
 };
 G2Prepared g2_prepare(const G2Affine& q) noexcept;
-/// g2_prepare into `out`, and whether Q is in G2 (g2_in_subgroup's test, read off the Miller
-/// loop's own chain T = [|x|]Q at no extra cost). Q must be on the curve.
-bool g2_prepare_in_subgroup(const G2Affine& q, G2Prepared& out) noexcept;
 
 struct PreparedPair {
     G1Affine p;
@@ -184,6 +181,13 @@ struct PreparedPair {
 /// Pairs with P or Q at infinity contribute 1.
 Fp12 miller_loop(std::span<const PreparedPair> pairs) noexcept;
 Fp12 miller_loop(const G1Affine& p, const G2Affine& q) noexcept;
+/// The same product with the lines computed on the fly (no G2Prepared): cheaper for a G2 point
+/// used once. Equal to the prepared loop's value up to factors the final exponentiation removes.
+Fp12 miller_loop(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept;
+/// miller_loop(pairs) for G2 points only known to be on the curve: nullopt when one is outside
+/// G2 (with check_g2; tested on the loop's own chain T = [|x|]Q, at no extra cost).
+std::optional<Fp12> miller_loop_checked(std::span<const std::pair<G1Affine, G2Affine>> pairs,
+                                        bool check_g2) noexcept;
 /// f^((p^12 - 1) / r), exact (hard part after Hayashida-Hayasaka-Teruya, eprint 2020/875).
 Fp12 final_exponentiation(const Fp12& f) noexcept;
 /// e(P, Q). Arguments must be in G1 and G2 (callers check the subgroups).

@@ -488,10 +488,11 @@ TEST(Bls12381Group, SubgroupChecksRejectWrongOrder) {
     EXPECT_TRUE(g2_in_subgroup(G2Affine{}));
 }
 
-// The subgroup test read off the Miller loop's chain agrees with g2_in_subgroup, and its lines
-// with g2_prepare's, for subgroup points, random curve points, and points of small order (13, 23:
-// factors of the cofactor), whose chain meets the degenerate doubling and chord cases.
-TEST(Bls12381Group, PrepareInSubgroupMatchesSubgroupCheck) {
+// The subgroup test read off the on-the-fly Miller loop's chain agrees with g2_in_subgroup, and the
+// loop's value with the prepared loop's after the final exponentiation, for subgroup points, random
+// curve points, and points of small order (13, 23: factors of the cofactor), whose chain meets the
+// degenerate doubling and chord cases.
+TEST(Bls12381Group, MillerLoopCheckedMatchesSubgroupCheck) {
     // #E'(Fp2) / 13^2 and / 23^2 (the 13- and 23-torsion is Z/13 x Z/13, Z/23 x Z/23): times a
     // random curve point, a point of order 13 (23) or O.
     constexpr field::Limbs<12> kOrderOver13 = {
@@ -516,23 +517,38 @@ TEST(Bls12381Group, PrepareInSubgroupMatchesSubgroupCheck) {
     }
     points.push_back(G2Affine{});
     points.push_back(g2_generator());
+    const G1Affine p = gen1().mul(to_scalar(random_fr())).to_affine();
     for (const G2Affine& q : points) {
-        G2Prepared prep;
-        const bool in = g2_prepare_in_subgroup(q, prep);
-        EXPECT_EQ(in, g2_in_subgroup(q));
-        EXPECT_EQ(in, q.infinity || G2::from_affine(q).mul(kOrder).is_infinity());
-        if (in) {
-            const G2Prepared expect = g2_prepare(q);
-            EXPECT_EQ(prep.infinity, expect.infinity);
-            for (size_t k = 0; k < G2Prepared::kLines; ++k) {
-                EXPECT_EQ(prep.lines[k].a, expect.lines[k].a);
-                EXPECT_EQ(prep.lines[k].b, expect.lines[k].b);
-            }
+        const std::pair<G1Affine, G2Affine> one[1] = {{p, q}};
+        const std::optional<Fp12> f = miller_loop_checked(one, true);
+        EXPECT_EQ(f.has_value(), g2_in_subgroup(q));
+        EXPECT_EQ(f.has_value(), q.infinity || G2::from_affine(q).mul(kOrder).is_infinity());
+        if (f) {
+            EXPECT_EQ(final_exponentiation(*f), final_exponentiation(miller_loop(p, q)));
         }
+        EXPECT_TRUE(miller_loop_checked(one, false).has_value());
     }
+    // Several pairs (odd and even counts, past one chunk of 16, with an infinity): the value of
+    // the prepared loop.
+    for (size_t n : {2u, 3u, 17u}) {
+        std::vector<std::pair<G1Affine, G2Affine>> pairs;
+        std::vector<G2Prepared> prep(n);
+        std::vector<PreparedPair> pp;
+        for (size_t i = 0; i < n; ++i) {
+            const G1Affine pi = i == 1 ? G1Affine{} : gen1().mul(to_scalar(random_fr())).to_affine();
+            const G2Affine qi = gen2().mul(to_scalar(random_fr())).to_affine();
+            pairs.emplace_back(pi, qi);
+            prep[i] = g2_prepare(qi);
+            pp.push_back({pi, &prep[i]});
+        }
+        EXPECT_EQ(final_exponentiation(miller_loop(pairs)), final_exponentiation(miller_loop(pp))) << n;
+    }
+    // P = O: the pair drops out, Q is still checked.
+    const std::pair<G1Affine, G2Affine> inf_p[1] = {{G1Affine{}, points[0]}};
+    EXPECT_EQ(miller_loop_checked(inf_p, true), std::nullopt);
+
     // The pairing check with the built-in G2 test: nullopt for a Q outside G2, else the result of
     // pairing_check: e(P, Q) e(-P, Q) = 1, e(P, Q) e(P, Q) != 1.
-    const G1Affine p = gen1().mul(to_scalar(random_fr())).to_affine();
     const G2Affine q = gen2().mul(to_scalar(random_fr())).to_affine();
     const std::pair<G1Affine, G2Affine> good[2] = {{p, q}, {-p, q}}, bad[2] = {{p, q}, {p, q}};
     EXPECT_EQ(pairing_check_g2_unchecked(good), std::optional<bool>(true));
