@@ -190,6 +190,9 @@ std::optional<Fp12> miller_loop_checked(std::span<const std::pair<G1Affine, G2Af
                                         bool check_g2) noexcept;
 /// f^((p^12 - 1) / r), exact (hard part after Hayashida-Hayasaka-Teruya, eprint 2020/875).
 Fp12 final_exponentiation(const Fp12& f) noexcept;
+/// f^|x| for f in the cyclotomic subgroup (the final exponentiation's building block, on
+/// Karabina's compressed squarings); exposed for tests.
+Fp12 cyclotomic_pow_x_abs(const Fp12& f) noexcept;
 /// e(P, Q). Arguments must be in G1 and G2 (callers check the subgroups).
 Fp12 pairing(const G1Affine& p, const G2Affine& q) noexcept;
 
