@@ -79,7 +79,7 @@ struct Fp2 {
     friend constexpr Fp2 operator*(const Fp2& a, const Fp2& b) noexcept {
         // Karatsuba: 3 base multiplications instead of 4.
         const Base t0 = a.c0 * b.c0, t1 = a.c1 * b.c1;
-        const Base m = (a.c0 + a.c1) * (b.c0 + b.c1);
+        const Base m = Base::add_lazy(a.c0, a.c1) * Base::add_lazy(b.c0, b.c1);
         if constexpr (kBeta == -1)
             return {t0 - t1, m - t0 - t1};
         else
@@ -89,7 +89,7 @@ struct Fp2 {
         const Base p = c0 * c1;
         if constexpr (kBeta == -1) {
             // (a + bu)^2 = (a + b)(a - b) + 2ab u when u^2 = -1: two multiplications.
-            return {(c0 + c1) * (c0 - c1), p.dbl()};
+            return {Base::add_lazy(c0, c1) * (c0 - c1), p.dbl()};
         } else {
             return {c0.sqr() + detail::mul_int<kBeta>(c1.sqr()), p.dbl()};
         }

@@ -317,6 +317,19 @@ public:
         if (detail::sub_borrow(r.m, a.m, b.m)) detail::add_carry(r.m, r.m, kModulus);
         return r;
     }
+    /// a + b, left unreduced (below 2p) where Params::kLazySum says that products accept such
+    /// operands (4p < R), else reduced. Only as an operand of *: other operations need m < p.
+    [[gnu::always_inline]] static constexpr Fp add_lazy(const Fp& a, const Fp& b) noexcept {
+        if constexpr (requires { Params::kLazySum; }) {
+            if constexpr (Params::kLazySum) {
+                static_assert(kModulus[N - 1] < (uint64_t{1} << 61), "kLazySum needs 4p < R");
+                Fp r;
+                detail::add_carry(r.m, a.m, b.m);
+                return r;
+            }
+        }
+        return a + b;
+    }
     [[gnu::always_inline]] constexpr Fp operator-() const noexcept {
         if (is_zero()) return *this;
         Fp r;

@@ -155,6 +155,30 @@ TEST(Bls12381Field, MulKernelMatchesPortableLoop) {
     }
 }
 
+// FpParams::kLazySum: unreduced sums below 2p (up to 2p - 2, from p - 1 + p - 1) as operands of
+// the product, through the assembly kernel and through the portable loop, give the reduced result.
+TEST(Bls12381Field, ProductOfUnreducedSums) {
+    field::Limbs<6> pm1 = FpParams::kModulus;
+    pm1[0] -= 1;
+    std::vector<Fp> vals = {Fp::zero(), Fp::one(), Fp::from_montgomery(pm1), -Fp::one()};
+    for (int i = 0; i < 100; ++i) vals.push_back(random_fp());
+    for (size_t i = 0; i < vals.size(); ++i) {
+        const Fp& a = vals[i];
+        const Fp& b = vals[(i * 7 + 3) % vals.size()];
+        const Fp& c = vals[(i * 13 + 5) % vals.size()];
+        const Fp& d = vals[(i * 5 + 2) % vals.size()];
+        const Fp lazy1 = Fp::add_lazy(a, b), lazy2 = Fp::add_lazy(c, d);
+        const Fp expect = (a + b) * (c + d);
+        EXPECT_EQ((lazy1 * lazy2).m, expect.m);
+        EXPECT_EQ((lazy1 * c).m, ((a + b) * c).m);
+        const PortableFp ref = PortableFp::from_montgomery(lazy1.m) * PortableFp::from_montgomery(lazy2.m);
+        EXPECT_EQ(ref.m, expect.m);
+    }
+    // The extreme: (2p - 2)^2.
+    const Fp top = Fp::add_lazy(Fp::from_montgomery(pm1), Fp::from_montgomery(pm1));
+    EXPECT_EQ((top * top).m, (Fp::from_montgomery(pm1).dbl().sqr()).m);
+}
+
 TEST(Bls12381Field, Fp2Fp6Fp12Axioms) {
     for (int i = 0; i < 10; ++i) {
         const Fp2 a = random_fp2(), b = random_fp2(), c = random_fp2();
