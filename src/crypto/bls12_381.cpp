@@ -742,10 +742,15 @@ Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept {
     }
     // t = (a0 + s) / 2 is non-zero (t = 0 would need a1 = 0), and t (a0 - s) / 2 = -a1^2 / 4: if t is
     // not a square then c^2 = -t and (a0 - s) / 2 = (a1 / 2c)^2, with the roles of x0, x1 swapped.
+    // With r = t^((p-3)/4): c = r t = t^((p+1)/4), and c r = t^((p-1)/2) = +-1 (t != 0), so
+    // 1/c = +-r and a1 / 2c needs no inversion.
+    constexpr auto kSqrtExpMinus1 = field::detail::sub_small(Fp::kSqrtExp, 1);  // (p-3)/4
     const Fp t = (a.c0 + s).half();
-    const Fp c = fp_pow_sqrt_exp(t);
-    const Fp other = a.c1 * c.dbl().inverse();  // a1 / 2c
-    return c.sqr() == t ? Fp2{c, other} : Fp2{other, c};
+    const Fp r = pow_window(t, kSqrtExpMinus1, [](const Fp& x) { return x.sqr(); });
+    const Fp c = r * t;
+    const bool square = c.sqr() == t;  // else c^2 = -t
+    const Fp other = (a.c1 * (square ? r : -r)).half();  // a1 / 2c
+    return square ? Fp2{c, other} : Fp2{other, c};
 }
 
 std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept {
