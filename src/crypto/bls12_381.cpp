@@ -733,6 +733,11 @@ Fp fp_pow_sqrt_exp(const Fp& a) noexcept {
     return pow_window(a, Fp::kSqrtExp, [](const Fp& x) { return x.sqr(); });
 }
 
+Fp fp_pow_sqrt_exp_minus1(const Fp& a) noexcept {
+    constexpr auto kSqrtExpMinus1 = field::detail::sub_small(Fp::kSqrtExp, 1);  // (p-3)/4
+    return pow_window(a, kSqrtExpMinus1, [](const Fp& x) { return x.sqr(); });
+}
+
 Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept {
     // Write the root as x0 + x1 u: x0^2 - x1^2 = a0 and 2 x0 x1 = a1, so x0^2 = (a0 +- s) / 2.
     if (a.c1.is_zero()) {
@@ -744,9 +749,8 @@ Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept {
     // not a square then c^2 = -t and (a0 - s) / 2 = (a1 / 2c)^2, with the roles of x0, x1 swapped.
     // With r = t^((p-3)/4): c = r t = t^((p+1)/4), and c r = t^((p-1)/2) = +-1 (t != 0), so
     // 1/c = +-r and a1 / 2c needs no inversion.
-    constexpr auto kSqrtExpMinus1 = field::detail::sub_small(Fp::kSqrtExp, 1);  // (p-3)/4
     const Fp t = (a.c0 + s).half();
-    const Fp r = pow_window(t, kSqrtExpMinus1, [](const Fp& x) { return x.sqr(); });
+    const Fp r = fp_pow_sqrt_exp_minus1(t);
     const Fp c = r * t;
     const bool square = c.sqr() == t;  // else c^2 = -t
     const Fp other = (a.c1 * (square ? r : -r)).half();  // a1 / 2c

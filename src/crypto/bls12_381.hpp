@@ -130,6 +130,9 @@ bool g2_in_subgroup(const G2Affine& q) noexcept;
 
 /// a^((p+1)/4): sqrt(a) when a is a square, otherwise a root of -a (-1 is not a square).
 Fp fp_pow_sqrt_exp(const Fp& a) noexcept;
+/// a^((p-3)/4): with r this power, r^2 a = +-1 (a != 0), so r gives both a root, r a, and the
+/// inverse, +-r^2, from one exponentiation.
+Fp fp_pow_sqrt_exp_minus1(const Fp& a) noexcept;
 /// A square root of a square a of Fp2, given s with s^2 = a0^2 + a1^2 (the norm): one more Fp
 /// exponentiation and one inversion, against two Fp2 exponentiations for Fp2::sqrt. The result
 /// is meaningless when a is not a square.
