@@ -136,15 +136,21 @@ F horner(const std::array<F, N>& c, const F& x, bool monic) noexcept {
     return acc;
 }
 
-/// x1 of the simplified SWU (RFC 9380 section 6.6.2) and Z u^2, with one inversion:
+/// x1 = n / d of the simplified SWU (RFC 9380 section 6.6.2), and Z u^2:
 /// x1 = -B (1 + tv1) / (A tv1) for tv1 = Z^2 u^4 + Z u^2, or B / (Z A) when tv1 = 0 (u = 0 or
-/// Z u^2 = -1), for which g(x1) is a square by the choice of Z.
+/// Z u^2 = -1), for which g(x1) is a square by the choice of Z. The division is left to the
+/// caller (G1 folds it into its square root's exponentiation).
 template <class F>
-F sswu_x1(const F& u, const F& A, const F& B, const F& Z, F& zu2) noexcept {
+void sswu_x1_fraction(const F& u, const F& A, const F& B, const F& Z, F& zu2, F& n, F& d) noexcept {
     zu2 = Z * u.sqr();
     const F tv1 = zu2.sqr() + zu2;
-    if (tv1.is_zero()) return B * (Z * A).inverse();
-    return -(B * (F::one() + tv1)) * (A * tv1).inverse();
+    if (tv1.is_zero()) {
+        n = B;
+        d = Z * A;
+    } else {
+        n = -(B * (F::one() + tv1));
+        d = A * tv1;
+    }
 }
 
 // Roots of -Z1 = -11 and of -N(Z2) = -5: with g(x2) = Z^3 u^6 g(x1) for x2 = Z u^2 x1 (the
@@ -188,20 +194,12 @@ bool sgn0(const Fp2& a) noexcept {
 }
 
 SswuPointG1 sswu_g1(const Fp& u) noexcept {
-    // x1 = N / D as in sswu_x1, but the division is folded into the square root's exponentiation
-    // (an inversion costs about 65 products; this way costs about 9): with U = g(x1) D^3 and
-    // t = U D^3 = g(x1) D^6 (same quadratic character as g(x1)), r = t^((p-3)/4) gives
-    // c = r t, c^2 = chi t, and 1/t = chi r^2, hence 1/D^3 = U / t and 1/D = D^2 / D^3.
-    const Fp zu2 = kZ1 * u.sqr();
-    const Fp tv1 = zu2.sqr() + zu2;
-    Fp n, d;
-    if (tv1.is_zero()) {
-        n = kB1;  // x1 = B / (Z A): g(x1) is a square by the choice of Z
-        d = kZ1 * kA1;
-    } else {
-        n = -(kB1 * (Fp::one() + tv1));
-        d = kA1 * tv1;
-    }
+    // x1 = N / D, the division folded into the square root's exponentiation (an inversion costs
+    // about 65 products; this way costs about 9): with U = g(x1) D^3 and t = U D^3 = g(x1) D^6
+    // (same quadratic character as g(x1)), r = t^((p-3)/4) gives c = r t, c^2 = chi t, and
+    // 1/t = chi r^2, hence 1/D^3 = U / t and 1/D = D^2 / D^3.
+    Fp zu2, n, d;
+    sswu_x1_fraction(u, kA1, kB1, kZ1, zu2, n, d);
     const Fp d2 = d.sqr(), d3 = d2 * d;
     const Fp U = (n.sqr() + kA1 * d2) * n + kB1 * d3;  // g(x1) D^3
     const Fp t = U * d3;
@@ -224,8 +222,9 @@ SswuPointG1 sswu_g1(const Fp& u) noexcept {
 }
 
 SswuPointG2 sswu_g2(const Fp2& u) noexcept {
-    Fp2 zu2;
-    const Fp2 x1 = sswu_x1(u, kA2, kB2, kZ2, zu2);
+    Fp2 zu2, x1_num, x1_den;
+    sswu_x1_fraction(u, kA2, kB2, kZ2, zu2, x1_num, x1_den);
+    const Fp2 x1 = x1_num * x1_den.inverse();
     const Fp2 gx1 = (x1.sqr() + kA2) * x1 + kB2;
     // g(x1) is a square in Fp2 exactly when its norm n is one in Fp; s = n^((p+1)/4).
     const Fp n = gx1.c0.sqr() + gx1.c1.sqr();
