@@ -411,14 +411,19 @@ Fp12 miller_loop_live(LivePair* ps, size_t n) noexcept {
     return f;
 }
 
+/// psi on an affine point of E' (see g2_psi).
+G2Affine psi_affine(const G2Affine& a) noexcept {
+    return a.infinity ? a : G2Affine::of(a.x.conjugate() * kPsiCx, a.y.conjugate() * kPsiCy);
+}
+
 /// T == -psi(Q) for T from the Miller loop: g2_in_subgroup's test psi(Q) = [x]Q. Exact: a step
 /// of the loop only goes wrong by setting Z = 0 (a doubling needs 2-torsion, absent on E'; a
 /// chord needs T = +-Q or T = O), and Z then stays 0, which is rejected here, while psi(Q) is
 /// never infinity. So Z != 0 means every step was the generic case and T is [|x|]Q.
 bool chain_shows_in_g2(const ProjPoint& t, const Fp2& qx, const Fp2& qy) noexcept {
     if (t.Z.is_zero()) return false;
-    const Fp2 psi_x = qx.conjugate() * kPsiCx, psi_y = qy.conjugate() * kPsiCy;
-    return t.X == psi_x * t.Z && t.Y == -(psi_y * t.Z);
+    const G2Affine psi = psi_affine(G2Affine::of(qx, qy));
+    return t.X == psi.x * t.Z && t.Y == -(psi.y * t.Z);
 }
 
 /// The Miller loop over up to kChunk active pairs whose 1/yP and xP/yP are known.
@@ -535,12 +540,6 @@ field::JacobianPoint<Curve> msm_impl(std::span<const field::AffinePoint<Curve>> 
         result += acc;
     }
     return result;
-}
-
-/// k mod r: for points of order r, k P = (k mod r) P. 2^256 < 3 r: two subtractions at most.
-Scalar reduce_mod_r(Scalar k) noexcept {
-    while (!field::detail::less_than(k, kOrder)) field::detail::sub_borrow(k, k, kOrder);
-    return k;
 }
 
 /// Straus's interleaved multi-scalar multiplication for points of order r, with an
@@ -667,6 +666,12 @@ G2 g2_msm(std::span<const G2Affine> points, std::span<const Scalar> scalars) noe
     return msm_impl<G2Curve>(points, scalars);
 }
 
+Scalar reduce_mod_r(Scalar k) noexcept {
+    // 2^256 < 3 r: two subtractions at most.
+    while (!field::detail::less_than(k, kOrder)) field::detail::sub_borrow(k, k, kOrder);
+    return k;
+}
+
 G1 g1_msm_in_subgroup(std::span<const G1Affine> points, std::span<const Scalar> scalars) noexcept {
     const size_t n = std::min(points.size(), scalars.size());
     if (n > kStrausMaxPoints) return msm_impl<G1Curve>(points, scalars);
@@ -694,9 +699,7 @@ G2 g2_msm_in_subgroup(std::span<const G2Affine> points, std::span<const Scalar> 
         }
         return parts;
     };
-    auto minus_psi = [](const G2Affine& a) {
-        return a.infinity ? a : G2Affine::of(a.x.conjugate() * kPsiCx, -(a.y.conjugate() * kPsiCy));
-    };
+    auto minus_psi = [](const G2Affine& a) { return -psi_affine(a); };
     return straus_endo<G2Curve, 4>(points, scalars, split, minus_psi);
 }
 

@@ -103,6 +103,8 @@ G1 g1_mul_generator(const Scalar& k) noexcept;
 /// sum k_i P_i (Pippenger's bucket method above a few points). Spans must have equal sizes.
 G1 g1_msm(std::span<const G1Affine> points, std::span<const Scalar> scalars) noexcept;
 G2 g2_msm(std::span<const G2Affine> points, std::span<const Scalar> scalars) noexcept;
+/// k mod r: for points of order r, k P = (k mod r) P.
+Scalar reduce_mod_r(Scalar k) noexcept;
 /// sum k_i P_i for points in their subgroup (the caller has checked it; the result is wrong
 /// otherwise), any 256-bit k_i: the endomorphism splits each scalar (G1: 2 parts of 128 bits by
 /// phi; G2: 4 parts of 64 bits by psi) and Straus's method shares one short chain of doublings

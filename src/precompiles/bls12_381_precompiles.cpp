@@ -102,20 +102,6 @@ Scalar decode_scalar(const uint8_t* p) noexcept {
     return s;
 }
 
-/// s mod r. For points of order r, k P = (k mod r) P; reducing first drops the top bit from the
-/// Pippenger windows. 2^256 < 3 r, so two conditional subtractions suffice.
-Scalar reduce_mod_r(Scalar s) noexcept {
-    for (int i = 0; i < 2 && !field::detail::less_than(s, kOrder); ++i) {
-        uint64_t borrow = 0;
-        for (size_t j = 0; j < 4; ++j) {
-            const unsigned __int128 d = static_cast<unsigned __int128>(s[j]) - kOrder[j] - borrow;
-            s[j] = static_cast<uint64_t>(d);
-            borrow = static_cast<uint64_t>(d >> 64) & 1;
-        }
-    }
-    return s;
-}
-
 void encode_fp(const Fp& a, uint8_t* out) noexcept {
     std::fill(out, out + 16, uint8_t{0});
     a.to_be(out + 16);
@@ -194,9 +180,7 @@ std::optional<bytes> g1_msm(bytes_view in) {
         points.push_back(*pt);
         scalars.push_back(s);
     }
-    // Every point is in G1 (checked above): the endomorphism-split MSM applies; one term is a
-    // single GLV multiplication.
-    if (points.size() == 1) return encode_g1(g1_mul_glv(points[0], scalars[0]).to_affine());
+    // Every point is in G1 (checked above): the endomorphism-split MSM applies.
     return encode_g1(g1_msm_in_subgroup(points, scalars).to_affine());
 }
 
