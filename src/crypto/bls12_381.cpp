@@ -1,95 +1,32 @@
 #include "crypto/bls12_381.hpp"
 
+#include "crypto/field/mulx_montgomery.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <cpuid.h>
-#define POLYVM_BLS_X86_ASM 1
-#endif
-
 namespace polyvm::bls12_381 {
 
 // ---------------------------------------------------------------------------------------------
-// Montgomery product kernel (x86-64, BMI2 + ADX)
-//
-// CIOS over 6 limbs (Koc, Acar, Kaliski 1996) with the word t0..t6 held in r8..r14. Each row
-// adds a[0..5] * d to t with mulx, the low halves on the carry-flag chain (adcx) and the high
-// halves on the overflow-flag chain (adox), so the two carry chains run interleaved instead of
-// one after the other; a row with d = b[i] is followed by a row with d = m = t0 (-p^-1) mod 2^64
-// and p in place of a, which clears t0, and a one-word shift. p < 2^382 leaves two spare bits:
-// t stays below 2p < 2^383 between rows, so t6 never overflows and the last row of each chain
-// cannot carry out of it. One conditional subtraction of p at the end.
-#ifdef POLYVM_BLS_X86_ASM
-namespace {
+// Montgomery product kernel (x86-64, BMI2 + ADX: crypto/field/mulx_montgomery.hpp)
 
-bool cpu_has_bmi2_adx() noexcept {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
-    return (ebx & (1u << 8)) && (ebx & (1u << 19));  // CPUID.7.0:EBX bit 8 BMI2, bit 19 ADX
-}
+#ifdef POLYVM_MULX_MONTGOMERY
+namespace {
 // Dynamically initialised: any product computed before it is set (static initialisers of other
 // files) sees false and takes the portable path, which gives the same result.
-const bool kHaveBmi2Adx = cpu_has_bmi2_adx();
-
+const bool kHaveBmi2Adx = field::mulx::cpu_has_bmi2_adx();
 alignas(64) constexpr uint64_t kP[6] = {FpParams::kModulus[0], FpParams::kModulus[1], FpParams::kModulus[2],
                                         FpParams::kModulus[3], FpParams::kModulus[4], FpParams::kModulus[5]};
 constexpr uint64_t kPInv = field::detail::neg_inv64(FpParams::kModulus[0]);  // -p^-1 mod 2^64
-
 }  // namespace
-
-// t[0..6] += rdx * (M0..M5), rcx = 0 afterwards.
-#define POLYVM_BLS_ROW(M0, M1, M2, M3, M4, M5)                                   \
-    "xorl %%ecx, %%ecx\n\t"                                                     \
-    "mulxq " M0 ", %%rax, %%rbx\n\tadcxq %%rax, %%r8\n\tadoxq %%rbx, %%r9\n\t"   \
-    "mulxq " M1 ", %%rax, %%rbx\n\tadcxq %%rax, %%r9\n\tadoxq %%rbx, %%r10\n\t"  \
-    "mulxq " M2 ", %%rax, %%rbx\n\tadcxq %%rax, %%r10\n\tadoxq %%rbx, %%r11\n\t" \
-    "mulxq " M3 ", %%rax, %%rbx\n\tadcxq %%rax, %%r11\n\tadoxq %%rbx, %%r12\n\t" \
-    "mulxq " M4 ", %%rax, %%rbx\n\tadcxq %%rax, %%r12\n\tadoxq %%rbx, %%r13\n\t" \
-    "mulxq " M5 ", %%rax, %%rbx\n\tadcxq %%rax, %%r13\n\tadoxq %%rbx, %%r14\n\t" \
-    "adcxq %%rcx, %%r14\n\t"
-#define POLYVM_BLS_ROW_(...) POLYVM_BLS_ROW(__VA_ARGS__)
-#define POLYVM_BLS_A "0(%[a])", "8(%[a])", "16(%[a])", "24(%[a])", "32(%[a])", "40(%[a])"
-#define POLYVM_BLS_P "%[p]", "8+%[p]", "16+%[p]", "24+%[p]", "32+%[p]", "40+%[p]"
-// One CIOS iteration for b[i] at byte offset OFF.
-#define POLYVM_BLS_ITER(OFF)                                                                 \
-    "movq " #OFF "(%[b]), %%rdx\n\t" POLYVM_BLS_ROW_(POLYVM_BLS_A)                          \
-    "movq %%r8, %%rdx\n\timulq %[inv], %%rdx\n\t" POLYVM_BLS_ROW_(POLYVM_BLS_P)            \
-    "movq %%r9, %%r8\n\tmovq %%r10, %%r9\n\tmovq %%r11, %%r10\n\tmovq %%r12, %%r11\n\t" \
-    "movq %%r13, %%r12\n\tmovq %%r14, %%r13\n\txorl %%r14d, %%r14d\n\t"
 
 bool FpParams::mont_mul_kernel(field::Limbs<6>& r, const field::Limbs<6>& a, const field::Limbs<6>& b) noexcept {
     if (!kHaveBmi2Adx) return false;
-    const uint64_t* ap = a.data();
-    const uint64_t* bp = b.data();
-    uint64_t* rp = r.data();
-    asm volatile(
-        "xorl %%r8d, %%r8d\n\txorl %%r9d, %%r9d\n\txorl %%r10d, %%r10d\n\txorl %%r11d, %%r11d\n\t"
-        "xorl %%r12d, %%r12d\n\txorl %%r13d, %%r13d\n\txorl %%r14d, %%r14d\n\t"
-        POLYVM_BLS_ITER(0) POLYVM_BLS_ITER(8) POLYVM_BLS_ITER(16)
-        POLYVM_BLS_ITER(24) POLYVM_BLS_ITER(32) POLYVM_BLS_ITER(40)
-        // t < 2p: s = t - p; keep s unless that borrowed. a and b are dead and serve as scratch.
-        "movq %%r8, %%rax\n\tmovq %%r9, %%rbx\n\tmovq %%r10, %%rcx\n\tmovq %%r11, %%rdx\n\t"
-        "movq %%r12, %[a]\n\tmovq %%r13, %[b]\n\t"
-        "subq %[p], %%rax\n\tsbbq 8+%[p], %%rbx\n\tsbbq 16+%[p], %%rcx\n\tsbbq 24+%[p], %%rdx\n\t"
-        "sbbq 32+%[p], %[a]\n\tsbbq 40+%[p], %[b]\n\t"
-        "cmovncq %%rax, %%r8\n\tcmovncq %%rbx, %%r9\n\tcmovncq %%rcx, %%r10\n\tcmovncq %%rdx, %%r11\n\t"
-        "cmovncq %[a], %%r12\n\tcmovncq %[b], %%r13\n\t"
-        "movq %%r8, 0(%[r])\n\tmovq %%r9, 8(%[r])\n\tmovq %%r10, 16(%[r])\n\t"
-        "movq %%r11, 24(%[r])\n\tmovq %%r12, 32(%[r])\n\tmovq %%r13, 40(%[r])\n\t"
-        : [a] "+&r"(ap), [b] "+&r"(bp)
-        : [r] "r"(rp), [p] "m"(kP), [inv] "m"(kPInv)
-        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
+    field::mulx::mont_mul6<kP, kPInv>(r.data(), a.data(), b.data());
     return true;
 }
-
-#undef POLYVM_BLS_ITER
-#undef POLYVM_BLS_P
-#undef POLYVM_BLS_A
-#undef POLYVM_BLS_ROW_
-#undef POLYVM_BLS_ROW
 #else
 bool FpParams::mont_mul_kernel(field::Limbs<6>&, const field::Limbs<6>&, const field::Limbs<6>&) noexcept {
     return false;

@@ -21,9 +21,32 @@
 // test psi(Q) = [6x^2] Q, half the cost of r Q = O; see g2_in_subgroup for why it is exact.
 #include "crypto/bn254.hpp"
 
+#include "crypto/field/mulx_montgomery.hpp"
+
 #include <vector>
 
 namespace polyvm::bn254 {
+
+#ifdef POLYVM_MULX_MONTGOMERY
+namespace {
+// Dynamically initialised: a product computed before it is set takes the portable path.
+const bool kHaveBmi2Adx = field::mulx::cpu_has_bmi2_adx();
+alignas(32) constexpr uint64_t kP[4] = {FpParams::kModulus[0], FpParams::kModulus[1], FpParams::kModulus[2],
+                                        FpParams::kModulus[3]};
+constexpr uint64_t kPInv = field::detail::neg_inv64(FpParams::kModulus[0]);  // -p^-1 mod 2^64
+}  // namespace
+
+bool FpParams::mont_mul_kernel(field::Limbs<4>& r, const field::Limbs<4>& a, const field::Limbs<4>& b) noexcept {
+    if (!kHaveBmi2Adx) return false;
+    field::mulx::mont_mul4<kP, kPInv>(r.data(), a.data(), b.data());
+    return true;
+}
+#else
+bool FpParams::mont_mul_kernel(field::Limbs<4>&, const field::Limbs<4>&, const field::Limbs<4>&) noexcept {
+    return false;
+}
+#endif
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------

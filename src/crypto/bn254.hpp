@@ -21,6 +21,10 @@ struct FpParams {
     static constexpr size_t kLimbs = 4;
     static constexpr field::Limbs<4> kModulus =
         field::limbs_from_hex<4>("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47");
+    /// On x86-64 CPUs with BMI2 and ADX, a mulx/adcx/adox Montgomery product in assembly
+    /// (crypto/field/mulx_montgomery.hpp; p < 2^254 leaves the two spare bits it needs). Returns
+    /// false elsewhere, where field::Fp runs its portable loop. r may alias a or b.
+    static bool mont_mul_kernel(field::Limbs<4>& r, const field::Limbs<4>& a, const field::Limbs<4>& b) noexcept;
 };
 using Fp = field::Fp<FpParams>;
 

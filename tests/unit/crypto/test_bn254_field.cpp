@@ -74,6 +74,37 @@ TEST(Bn254Field, KnownProductAndInverse) {
     EXPECT_TRUE(Fp{}.inverse().is_zero());
 }
 
+// The same field without FpParams::mont_mul_kernel: the portable CIOS loop of field::Fp.
+struct PortableBn254FpParams {
+    static constexpr size_t kLimbs = 4;
+    static constexpr field::Limbs<4> kModulus = FpParams::kModulus;
+};
+using PortableFp = field::Fp<PortableBn254FpParams>;
+
+TEST(Bn254Field, MulKernelMatchesPortableLoop) {
+    // Whether or not this CPU runs the assembly kernel, products agree with the portable loop,
+    // including 0, 1, p - 1, the largest representation and operands that alias the result.
+    field::Limbs<4> pm1 = FpParams::kModulus;
+    pm1[0] -= 1;
+    std::vector<Fp> vals = {Fp{}, Fp::one(), -Fp::one(), Fp::from_u64(2), Fp::from_montgomery(pm1)};
+    for (int i = 0; i < 200; ++i) vals.push_back(random_fp<Fp>());
+    for (size_t i = 0; i < vals.size(); ++i) {
+        for (size_t j = 0; j < 8; ++j) {
+            const Fp& a = vals[i];
+            const Fp& b = vals[(i * 37 + j * 11) % vals.size()];
+            ASSERT_EQ((a * b).m, (PortableFp::from_montgomery(a.m) * PortableFp::from_montgomery(b.m)).m);
+        }
+        Fp sq = vals[i];
+        sq *= sq;
+        ASSERT_EQ(sq.m, PortableFp::from_montgomery(vals[i].m).sqr().m);
+    }
+    field::Limbs<4> r{};
+    const Fp a = random_fp<Fp>(), b = random_fp<Fp>();
+    if (FpParams::mont_mul_kernel(r, a.m, b.m)) {
+        EXPECT_EQ(r, (PortableFp::from_montgomery(a.m) * PortableFp::from_montgomery(b.m)).m);
+    }
+}
+
 TEST(Bn254Field, SixLimbInstantiation) {
     constexpr Fq381 a = Fq381::from_hex(
         "17f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb");

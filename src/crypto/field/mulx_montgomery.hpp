@@ -1,0 +1,110 @@
+// Montgomery product kernels for x86-64 with BMI2 and ADX, for the fields whose Params supply
+// a mont_mul_kernel (BN254 with 4 limbs, BLS12-381 with 6). Included only by those fields' .cpp
+// files: the assembly is inlined there with the modulus as a constant memory operand.
+//
+// CIOS (Koc, Acar, Kaliski 1996) with the running sum t0..tN held in r8..r(8+N). Each row adds
+// a[0..N-1] * d to t with mulx, the low halves on the carry-flag chain (adcx) and the high
+// halves on the overflow-flag chain (adox), so the two carry chains run interleaved instead of
+// one after the other; a row with d = b[i] is followed by a row with d = m = t0 (-p^-1) mod 2^64
+// and p in place of a, which clears t0, and a one-word shift. Both moduli leave two spare bits
+// (p < 2^(64N-2)): t stays below 2p between rows, so tN never overflows and the last row of
+// each chain cannot carry out of it. One conditional subtraction of p at the end. The portable
+// loop of field::Fp computes the same value; GCC compiles it to serial carry chains.
+#pragma once
+
+#include <cstdint>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#define POLYVM_MULX_MONTGOMERY 1
+#endif
+
+namespace polyvm::field::mulx {
+
+#ifdef POLYVM_MULX_MONTGOMERY
+
+inline bool cpu_has_bmi2_adx() noexcept {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    return (ebx & (1u << 8)) && (ebx & (1u << 19));  // CPUID.7.0:EBX bit 8 BMI2, bit 19 ADX
+}
+
+// One row: t[0..N] += rdx * (M0..M(N-1)); rcx = 0 afterwards.
+#define POLYVM_MULX_STEP(M, LO, HI) "mulxq " M ", %%rax, %%rbx\n\tadcxq %%rax, %%" LO "\n\tadoxq %%rbx, %%" HI "\n\t"
+#define POLYVM_MULX_ROW4(M0, M1, M2, M3)                                                       \
+    "xorl %%ecx, %%ecx\n\t" POLYVM_MULX_STEP(M0, "r8", "r9") POLYVM_MULX_STEP(M1, "r9", "r10") \
+        POLYVM_MULX_STEP(M2, "r10", "r11") POLYVM_MULX_STEP(M3, "r11", "r12") "adcxq %%rcx, %%r12\n\t"
+#define POLYVM_MULX_ROW6(M0, M1, M2, M3, M4, M5)                                                 \
+    "xorl %%ecx, %%ecx\n\t" POLYVM_MULX_STEP(M0, "r8", "r9") POLYVM_MULX_STEP(M1, "r9", "r10")   \
+        POLYVM_MULX_STEP(M2, "r10", "r11") POLYVM_MULX_STEP(M3, "r11", "r12")                    \
+            POLYVM_MULX_STEP(M4, "r12", "r13") POLYVM_MULX_STEP(M5, "r13", "r14") "adcxq %%rcx, %%r14\n\t"
+#define POLYVM_MULX_EXPAND(ROW, ...) ROW(__VA_ARGS__)
+#define POLYVM_MULX_A4 "0(%[a])", "8(%[a])", "16(%[a])", "24(%[a])"
+#define POLYVM_MULX_P4 "%[p]", "8+%[p]", "16+%[p]", "24+%[p]"
+#define POLYVM_MULX_A6 POLYVM_MULX_A4, "32(%[a])", "40(%[a])"
+#define POLYVM_MULX_P6 POLYVM_MULX_P4, "32+%[p]", "40+%[p]"
+// One CIOS iteration for the word of b at byte offset OFF, then the one-word shift.
+#define POLYVM_MULX_ITER4(OFF)                                                                  \
+    "movq " #OFF "(%[b]), %%rdx\n\t" POLYVM_MULX_EXPAND(POLYVM_MULX_ROW4, POLYVM_MULX_A4)        \
+    "movq %%r8, %%rdx\n\timulq %[inv], %%rdx\n\t" POLYVM_MULX_EXPAND(POLYVM_MULX_ROW4, POLYVM_MULX_P4) \
+    "movq %%r9, %%r8\n\tmovq %%r10, %%r9\n\tmovq %%r11, %%r10\n\tmovq %%r12, %%r11\n\txorl %%r12d, %%r12d\n\t"
+#define POLYVM_MULX_ITER6(OFF)                                                                  \
+    "movq " #OFF "(%[b]), %%rdx\n\t" POLYVM_MULX_EXPAND(POLYVM_MULX_ROW6, POLYVM_MULX_A6)        \
+    "movq %%r8, %%rdx\n\timulq %[inv], %%rdx\n\t" POLYVM_MULX_EXPAND(POLYVM_MULX_ROW6, POLYVM_MULX_P6) \
+    "movq %%r9, %%r8\n\tmovq %%r10, %%r9\n\tmovq %%r11, %%r10\n\tmovq %%r12, %%r11\n\t"        \
+    "movq %%r13, %%r12\n\tmovq %%r14, %%r13\n\txorl %%r14d, %%r14d\n\t"
+
+/// r = a b R^-1 mod P for P < 2^254 (4 limbs), Inv = -P^-1 mod 2^64; a, b below 2P; r may
+/// alias a or b. P and Inv are template arguments so that they are constant memory operands.
+template <const uint64_t (&P)[4], const uint64_t& Inv>
+inline void mont_mul4(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcept {
+    asm volatile(
+        "xorl %%r8d, %%r8d\n\txorl %%r9d, %%r9d\n\txorl %%r10d, %%r10d\n\txorl %%r11d, %%r11d\n\t"
+        "xorl %%r12d, %%r12d\n\t"
+        POLYVM_MULX_ITER4(0) POLYVM_MULX_ITER4(8) POLYVM_MULX_ITER4(16) POLYVM_MULX_ITER4(24)
+        // t < 2p: s = t - p; keep s unless that borrowed.
+        "movq %%r8, %%rax\n\tmovq %%r9, %%rbx\n\tmovq %%r10, %%rcx\n\tmovq %%r11, %%rdx\n\t"
+        "subq %[p], %%rax\n\tsbbq 8+%[p], %%rbx\n\tsbbq 16+%[p], %%rcx\n\tsbbq 24+%[p], %%rdx\n\t"
+        "cmovncq %%rax, %%r8\n\tcmovncq %%rbx, %%r9\n\tcmovncq %%rcx, %%r10\n\tcmovncq %%rdx, %%r11\n\t"
+        "movq %%r8, 0(%[r])\n\tmovq %%r9, 8(%[r])\n\tmovq %%r10, 16(%[r])\n\tmovq %%r11, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "m"(P), [inv] "m"(Inv)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
+}
+
+/// r = a b R^-1 mod P for P < 2^382 (6 limbs), as mont_mul4.
+template <const uint64_t (&P)[6], const uint64_t& Inv>
+inline void mont_mul6(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcept {
+    asm volatile(
+        "xorl %%r8d, %%r8d\n\txorl %%r9d, %%r9d\n\txorl %%r10d, %%r10d\n\txorl %%r11d, %%r11d\n\t"
+        "xorl %%r12d, %%r12d\n\txorl %%r13d, %%r13d\n\txorl %%r14d, %%r14d\n\t"
+        POLYVM_MULX_ITER6(0) POLYVM_MULX_ITER6(8) POLYVM_MULX_ITER6(16)
+        POLYVM_MULX_ITER6(24) POLYVM_MULX_ITER6(32) POLYVM_MULX_ITER6(40)
+        // t < 2p: s = t - p; keep s unless that borrowed. a and b are dead and serve as scratch.
+        "movq %%r8, %%rax\n\tmovq %%r9, %%rbx\n\tmovq %%r10, %%rcx\n\tmovq %%r11, %%rdx\n\t"
+        "movq %%r12, %[a]\n\tmovq %%r13, %[b]\n\t"
+        "subq %[p], %%rax\n\tsbbq 8+%[p], %%rbx\n\tsbbq 16+%[p], %%rcx\n\tsbbq 24+%[p], %%rdx\n\t"
+        "sbbq 32+%[p], %[a]\n\tsbbq 40+%[p], %[b]\n\t"
+        "cmovncq %%rax, %%r8\n\tcmovncq %%rbx, %%r9\n\tcmovncq %%rcx, %%r10\n\tcmovncq %%rdx, %%r11\n\t"
+        "cmovncq %[a], %%r12\n\tcmovncq %[b], %%r13\n\t"
+        "movq %%r8, 0(%[r])\n\tmovq %%r9, 8(%[r])\n\tmovq %%r10, 16(%[r])\n\t"
+        "movq %%r11, 24(%[r])\n\tmovq %%r12, 32(%[r])\n\tmovq %%r13, 40(%[r])\n\t"
+        : [a] "+&r"(a), [b] "+&r"(b)
+        : [r] "r"(r), [p] "m"(P), [inv] "m"(Inv)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
+}
+
+#undef POLYVM_MULX_ITER6
+#undef POLYVM_MULX_ITER4
+#undef POLYVM_MULX_P6
+#undef POLYVM_MULX_A6
+#undef POLYVM_MULX_P4
+#undef POLYVM_MULX_A4
+#undef POLYVM_MULX_EXPAND
+#undef POLYVM_MULX_ROW6
+#undef POLYVM_MULX_ROW4
+#undef POLYVM_MULX_STEP
+
+#endif  // POLYVM_MULX_MONTGOMERY
+
+}  // namespace polyvm::field::mulx
