@@ -105,6 +105,49 @@ TEST(Bn254Field, MulKernelMatchesPortableLoop) {
     }
 }
 
+namespace {
+
+// The variable-time inversion against Fermat's a^(p-2) on inputs that take unusual paths: tiny
+// and huge values, powers of two (long runs of even g), p - 2^k, values whose gcd steps shrink
+// f and g quickly, and random ones.
+template <class F>
+void check_inverses() {
+    std::vector<typename F::Limbs> inputs;
+    typename F::Limbs one{};
+    one[0] = 1;
+    for (size_t k = 0; k < F::kBits; ++k) {
+        typename F::Limbs pow2{};
+        pow2[k / 64] = uint64_t{1} << (k % 64);
+        inputs.push_back(pow2);
+        typename F::Limbs below{};
+        field::detail::sub_borrow(below, F::kModulus, pow2);  // p - 2^k
+        inputs.push_back(below);
+    }
+    for (uint64_t small = 2; small < 70; ++small) inputs.push_back(typename F::Limbs{small});
+    typename F::Limbs half = F::kModulus;  // (p - 1) / 2
+    for (size_t i = 0; i < F::N; ++i) half[i] = (half[i] >> 1) | (i + 1 < F::N ? half[i + 1] << 63 : 0);
+    inputs.push_back(half);
+    for (int i = 0; i < 300; ++i) inputs.push_back(random_fp<F>().to_canonical());
+    for (const auto& l : inputs) {
+        const auto x = F::from_canonical_checked(l);
+        ASSERT_TRUE(x.has_value());
+        if (x->is_zero()) continue;
+        const F inv = x->inverse();
+        ASSERT_EQ(inv, x->pow(F::kPMinus2));
+        ASSERT_TRUE((inv * *x).is_one());
+    }
+}
+
+}  // namespace
+
+TEST(Bn254Field, InverseMatchesFermatOnEdgeAndRandomInputs) {
+    check_inverses<Fp>();
+    check_inverses<Fr>();
+    check_inverses<Fq381>();
+    check_inverses<F25519>();
+    check_inverses<FBig>();
+}
+
 TEST(Bn254Field, SixLimbInstantiation) {
     constexpr Fq381 a = Fq381::from_hex(
         "17f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb");
