@@ -27,8 +27,38 @@ bool FpParams::mont_mul_kernel(field::Limbs<6>& r, const field::Limbs<6>& a, con
     field::mulx::mont_mul6<kP, kPInv>(r.data(), a.data(), b.data());
     return true;
 }
+
+bool Tower::fp2_mul_kernel(field::Limbs<6>& c0, field::Limbs<6>& c1, const field::Limbs<6>& a0,
+                           const field::Limbs<6>& a1, const field::Limbs<6>& b0, const field::Limbs<6>& b1) noexcept {
+    if (!kHaveBmi2Adx) return false;
+    // With a, b below 2p: t0, t1 < 4p^2 and a0 b1 + a1 b0 < 8p^2, all below p R = p 2^384
+    // (8p < 2^384), as the reduction needs; the sums a0 + a1 < 4p fit six limbs.
+    field::Limbs<12> t0, t1, t2;
+    field::mulx::mul6_wide(t0.data(), a0.data(), b0.data());
+    field::mulx::mul6_wide(t1.data(), a1.data(), b1.data());
+    field::Limbs<6> sa, sb;
+    field::detail::add_carry(sa, a0, a1);
+    field::detail::add_carry(sb, b0, b1);
+    field::mulx::mul6_wide(t2.data(), sa.data(), sb.data());
+    field::detail::sub_borrow(t2, t2, t0);
+    field::detail::sub_borrow(t2, t2, t1);  // a0 b1 + a1 b0 >= 0
+    if (field::detail::sub_borrow(t0, t0, t1)) {
+        // a0 b0 - a1 b1 < 0: add p R (p to the high half), which REDC takes modulo p.
+        field::Limbs<6> high;
+        std::memcpy(high.data(), t0.data() + 6, sizeof high);
+        field::detail::add_carry(high, high, FpParams::kModulus);
+        std::memcpy(t0.data() + 6, high.data(), sizeof high);
+    }
+    field::mulx::redc6<kP, kPInv>(c0.data(), t0.data());
+    field::mulx::redc6<kP, kPInv>(c1.data(), t2.data());
+    return true;
+}
 #else
 bool FpParams::mont_mul_kernel(field::Limbs<6>&, const field::Limbs<6>&, const field::Limbs<6>&) noexcept {
+    return false;
+}
+bool Tower::fp2_mul_kernel(field::Limbs<6>&, field::Limbs<6>&, const field::Limbs<6>&, const field::Limbs<6>&,
+                           const field::Limbs<6>&, const field::Limbs<6>&) noexcept {
     return false;
 }
 #endif

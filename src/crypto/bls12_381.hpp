@@ -56,6 +56,12 @@ struct Tower {
     using Fp = bls12_381::Fp;
     static constexpr int kBeta = -1;          // u^2 = -1
     static constexpr int kXi0 = 1, kXi1 = 1;  // xi = 1 + u
+    /// Optional Fp2 product that field::Fp2 uses at run time: (c0 + c1 u) = (a0 + a1 u)(b0 + b1 u)
+    /// from three double-width products (Karatsuba) and two Montgomery reductions, where three
+    /// Montgomery products take three reductions; x86-64 with BMI2 and ADX only, false elsewhere.
+    /// Operands below 2p (Fp::add_lazy sums), results reduced; outputs may alias inputs.
+    static bool fp2_mul_kernel(field::Limbs<6>& c0, field::Limbs<6>& c1, const field::Limbs<6>& a0,
+                               const field::Limbs<6>& a1, const field::Limbs<6>& b0, const field::Limbs<6>& b1) noexcept;
 };
 using Fp2 = field::Fp2<Tower>;
 using Fp6 = field::Fp6<Tower>;

@@ -77,6 +77,16 @@ struct Fp2 {
     constexpr Fp2 mul_base(const Base& k) const noexcept { return {c0 * k, c1 * k}; }
 
     friend constexpr Fp2 operator*(const Fp2& a, const Fp2& b) noexcept {
+        if constexpr (requires(typename Base::Limbs& x, const typename Base::Limbs& y) {
+                          { Cfg::fp2_mul_kernel(x, x, y, y, y, y) } -> std::same_as<bool>;
+                      }) {
+            // A tower may supply a faster product (BLS12-381: Karatsuba on double-width
+            // products with two reductions instead of three). It returns false where it does
+            // not apply, and compile-time evaluation takes the portable code below.
+            Fp2 r;
+            if (!std::is_constant_evaluated() && Cfg::fp2_mul_kernel(r.c0.m, r.c1.m, a.c0.m, a.c1.m, b.c0.m, b.c1.m))
+                return r;
+        }
         // Karatsuba: 3 base multiplications instead of 4.
         const Base t0 = a.c0 * b.c0, t1 = a.c1 * b.c1;
         const Base m = Base::add_lazy(a.c0, a.c1) * Base::add_lazy(b.c0, b.c1);

@@ -336,7 +336,7 @@ public:
         detail::sub_borrow(r.m, kModulus, m);
         return r;
     }
-    friend constexpr Fp operator*(const Fp& a, const Fp& b) noexcept {
+    [[gnu::always_inline]] friend constexpr Fp operator*(const Fp& a, const Fp& b) noexcept {
         Fp r;
         mont_mul(r.m, a.m, b.m);
         return r;
@@ -346,7 +346,7 @@ public:
     constexpr Fp& operator*=(const Fp& b) noexcept { return *this = *this * b; }
 
     [[gnu::always_inline]] constexpr Fp dbl() const noexcept { return *this + *this; }
-    constexpr Fp sqr() const noexcept {
+    [[gnu::always_inline]] constexpr Fp sqr() const noexcept {
         Fp r;
         mont_sqr(r.m, m);
         return r;
@@ -424,13 +424,17 @@ private:
 
     /// Montgomery product r = a b R^-1 mod p (CIOS: Coarsely Integrated Operand Scanning,
     /// Koc, Acar, Kaliski 1996). Loops have a fixed trip count and are unrolled.
-    static constexpr void mont_mul(Limbs& r, const Limbs& a, const Limbs& b) noexcept {
+    /// Inlined where a Params supplies a kernel, so that a product is one call into it.
+    [[gnu::always_inline]] static constexpr void mont_mul(Limbs& r, const Limbs& a, const Limbs& b) noexcept {
         if constexpr (requires(Limbs& x, const Limbs& y) { { Params::mont_mul_kernel(x, y, y) } -> std::same_as<bool>; }) {
             // A Params may supply a faster product for its size (BLS12-381: x86-64 mulx/adx
             // assembly). It returns false where it does not apply; compile-time evaluation and
-            // such CPUs use the portable loop below.
+            // such CPUs use the portable loop.
             if (!std::is_constant_evaluated() && Params::mont_mul_kernel(r, a, b)) return;
         }
+        mont_mul_portable(r, a, b);
+    }
+    static constexpr void mont_mul_portable(Limbs& r, const Limbs& a, const Limbs& b) noexcept {
         if constexpr (kSpareBit) {
             // Spare-bit variant: the word above the top limb is never needed, because the
             // partial result stays below 2p and p < 2^(64N-1); the two carry chains (a*b[i] and
@@ -492,7 +496,7 @@ private:
         }
     }
 
-    static constexpr void mont_sqr(Limbs& r, const Limbs& a) noexcept { mont_mul(r, a, a); }
+    [[gnu::always_inline]] static constexpr void mont_sqr(Limbs& r, const Limbs& a) noexcept { mont_mul(r, a, a); }
 
     // ---- inversion: Bernstein-Yang "safegcd" divsteps, variable-time, 62 steps per batch ----
     // ("Fast constant-time gcd computation and modular inversion", Bernstein and Yang, 2019.)

@@ -57,7 +57,7 @@ inline bool cpu_has_bmi2_adx() noexcept {
 /// r = a b R^-1 mod P for P < 2^254 (4 limbs), Inv = -P^-1 mod 2^64; a, b below 2P; r may
 /// alias a or b. P and Inv are template arguments so that they are constant memory operands.
 template <const uint64_t (&P)[4], const uint64_t& Inv>
-inline void mont_mul4(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcept {
+[[gnu::always_inline]] inline void mont_mul4(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcept {
     asm volatile(
         "xorl %%r8d, %%r8d\n\txorl %%r9d, %%r9d\n\txorl %%r10d, %%r10d\n\txorl %%r11d, %%r11d\n\t"
         "xorl %%r12d, %%r12d\n\t"
@@ -74,7 +74,7 @@ inline void mont_mul4(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcep
 
 /// r = a b R^-1 mod P for P < 2^382 (6 limbs), as mont_mul4.
 template <const uint64_t (&P)[6], const uint64_t& Inv>
-inline void mont_mul6(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcept {
+[[gnu::always_inline]] inline void mont_mul6(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcept {
     asm volatile(
         "xorl %%r8d, %%r8d\n\txorl %%r9d, %%r9d\n\txorl %%r10d, %%r10d\n\txorl %%r11d, %%r11d\n\t"
         "xorl %%r12d, %%r12d\n\txorl %%r13d, %%r13d\n\txorl %%r14d, %%r14d\n\t"
@@ -94,6 +94,61 @@ inline void mont_mul6(uint64_t* r, const uint64_t* a, const uint64_t* b) noexcep
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
 }
 
+// The two halves of mont_mul6, apart, for sums of products that share one reduction
+// (Fp2 products with lazy reduction): t = a b as 12 limbs, and REDC of such a t.
+#define POLYVM_MULX_SHIFT6 \
+    "movq %%r9, %%r8\n\tmovq %%r10, %%r9\n\tmovq %%r11, %%r10\n\tmovq %%r12, %%r11\n\t" \
+    "movq %%r13, %%r12\n\tmovq %%r14, %%r13\n\txorl %%r14d, %%r14d\n\t"
+#define POLYVM_MULX_WIDE_ROW(OFF) \
+    "movq " #OFF "(%[b]), %%rdx\n\t" POLYVM_MULX_EXPAND(POLYVM_MULX_ROW6, POLYVM_MULX_A6) \
+    "movq %%r8, " #OFF "(%[t])\n\t" POLYVM_MULX_SHIFT6
+#define POLYVM_MULX_REDC_ROW \
+    "movq %%r8, %%rdx\n\timulq %[inv], %%rdx\n\t" POLYVM_MULX_EXPAND(POLYVM_MULX_ROW6, POLYVM_MULX_P6) \
+    POLYVM_MULX_SHIFT6
+
+/// t = a b (12 limbs) for a, b below 2^384. The running sum stays below 2^448 before each
+/// shift, so the fresh top word never overflows.
+[[gnu::always_inline]] inline void mul6_wide(uint64_t* t, const uint64_t* a, const uint64_t* b) noexcept {
+    asm volatile(
+        "xorl %%r8d, %%r8d\n\txorl %%r9d, %%r9d\n\txorl %%r10d, %%r10d\n\txorl %%r11d, %%r11d\n\t"
+        "xorl %%r12d, %%r12d\n\txorl %%r13d, %%r13d\n\txorl %%r14d, %%r14d\n\t"
+        POLYVM_MULX_WIDE_ROW(0) POLYVM_MULX_WIDE_ROW(8) POLYVM_MULX_WIDE_ROW(16)
+        POLYVM_MULX_WIDE_ROW(24) POLYVM_MULX_WIDE_ROW(32) POLYVM_MULX_WIDE_ROW(40)
+        "movq %%r8, 48(%[t])\n\tmovq %%r9, 56(%[t])\n\tmovq %%r10, 64(%[t])\n\t"
+        "movq %%r11, 72(%[t])\n\tmovq %%r12, 80(%[t])\n\tmovq %%r13, 88(%[t])\n\t"
+        :
+        : [t] "r"(t), [a] "r"(a), [b] "r"(b)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
+}
+
+/// r = t R^-1 mod P (fully reduced) for a 12-limb t < P R, P < 2^382: six reduction rows on
+/// the low half give (t_low + M P) / R <= P, then the high half (< P) is added: below 2P,
+/// one conditional subtraction.
+template <const uint64_t (&P)[6], const uint64_t& Inv>
+[[gnu::always_inline]] inline void redc6(uint64_t* r, const uint64_t* t) noexcept {
+    asm volatile(
+        "movq 0(%[t]), %%r8\n\tmovq 8(%[t]), %%r9\n\tmovq 16(%[t]), %%r10\n\t"
+        "movq 24(%[t]), %%r11\n\tmovq 32(%[t]), %%r12\n\tmovq 40(%[t]), %%r13\n\txorl %%r14d, %%r14d\n\t"
+        POLYVM_MULX_REDC_ROW POLYVM_MULX_REDC_ROW POLYVM_MULX_REDC_ROW
+        POLYVM_MULX_REDC_ROW POLYVM_MULX_REDC_ROW POLYVM_MULX_REDC_ROW
+        "addq 48(%[t]), %%r8\n\tadcq 56(%[t]), %%r9\n\tadcq 64(%[t]), %%r10\n\t"
+        "adcq 72(%[t]), %%r11\n\tadcq 80(%[t]), %%r12\n\tadcq 88(%[t]), %%r13\n\t"
+        "movq %%r8, %%rax\n\tmovq %%r9, %%rbx\n\tmovq %%r10, %%rcx\n\tmovq %%r11, %%rdx\n\t"
+        "movq %%r12, %%r14\n\tmovq %%r13, %%r15\n\t"
+        "subq %[p], %%rax\n\tsbbq 8+%[p], %%rbx\n\tsbbq 16+%[p], %%rcx\n\tsbbq 24+%[p], %%rdx\n\t"
+        "sbbq 32+%[p], %%r14\n\tsbbq 40+%[p], %%r15\n\t"
+        "cmovncq %%rax, %%r8\n\tcmovncq %%rbx, %%r9\n\tcmovncq %%rcx, %%r10\n\tcmovncq %%rdx, %%r11\n\t"
+        "cmovncq %%r14, %%r12\n\tcmovncq %%r15, %%r13\n\t"
+        "movq %%r8, 0(%[r])\n\tmovq %%r9, 8(%[r])\n\tmovq %%r10, 16(%[r])\n\t"
+        "movq %%r11, 24(%[r])\n\tmovq %%r12, 32(%[r])\n\tmovq %%r13, 40(%[r])\n\t"
+        :
+        : [r] "r"(r), [t] "r"(t), [p] "m"(P), [inv] "m"(Inv)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+#undef POLYVM_MULX_REDC_ROW
+#undef POLYVM_MULX_WIDE_ROW
+#undef POLYVM_MULX_SHIFT6
 #undef POLYVM_MULX_ITER6
 #undef POLYVM_MULX_ITER4
 #undef POLYVM_MULX_P6
