@@ -28,6 +28,14 @@ bool FpParams::mont_mul_kernel(field::Limbs<6>& r, const field::Limbs<6>& a, con
     return true;
 }
 
+bool FpParams::mont_sqr_kernel(field::Limbs<6>& r, const field::Limbs<6>& a) noexcept {
+    if (!kHaveBmi2Adx) return false;
+    field::Limbs<12> t;  // a^2 < 4p^2 < p R for a below 2p
+    field::mulx::sqr6_wide(t.data(), a.data());
+    field::mulx::redc6<kP, kPInv>(r.data(), t.data());
+    return true;
+}
+
 bool Tower::fp2_mul_kernel(field::Limbs<6>& c0, field::Limbs<6>& c1, const field::Limbs<6>& a0,
                            const field::Limbs<6>& a1, const field::Limbs<6>& b0, const field::Limbs<6>& b1) noexcept {
     if (!kHaveBmi2Adx) return false;
@@ -57,6 +65,7 @@ bool Tower::fp2_mul_kernel(field::Limbs<6>& c0, field::Limbs<6>& c1, const field
 bool FpParams::mont_mul_kernel(field::Limbs<6>&, const field::Limbs<6>&, const field::Limbs<6>&) noexcept {
     return false;
 }
+bool FpParams::mont_sqr_kernel(field::Limbs<6>&, const field::Limbs<6>&) noexcept { return false; }
 bool Tower::fp2_mul_kernel(field::Limbs<6>&, field::Limbs<6>&, const field::Limbs<6>&, const field::Limbs<6>&,
                            const field::Limbs<6>&, const field::Limbs<6>&) noexcept {
     return false;

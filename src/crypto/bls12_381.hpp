@@ -37,6 +37,8 @@ struct FpParams {
     /// portable loop, which GCC compiles to serial carry chains). Returns false where it does not
     /// apply (another CPU or architecture); the portable loop then runs. r may alias a or b.
     static bool mont_mul_kernel(field::Limbs<6>& r, const field::Limbs<6>& a, const field::Limbs<6>& b) noexcept;
+    /// The same for a square: 21 word products and a separate reduction instead of 36 + 36.
+    static bool mont_sqr_kernel(field::Limbs<6>& r, const field::Limbs<6>& a) noexcept;
     /// p < 2^381, so 4p < R = 2^384: the kernel and the portable loop both take operands below 2p
     /// (partial sums stay below 4p < 2^383; the result before its one subtraction below 2p), and
     /// Fp::add_lazy may skip the reduction of a sum that only feeds a product.

@@ -496,7 +496,13 @@ private:
         }
     }
 
-    [[gnu::always_inline]] static constexpr void mont_sqr(Limbs& r, const Limbs& a) noexcept { mont_mul(r, a, a); }
+    [[gnu::always_inline]] static constexpr void mont_sqr(Limbs& r, const Limbs& a) noexcept {
+        if constexpr (requires(Limbs& x, const Limbs& y) { { Params::mont_sqr_kernel(x, y) } -> std::same_as<bool>; }) {
+            // A dedicated squaring (BLS12-381: each cross product once) where the Params has one.
+            if (!std::is_constant_evaluated() && Params::mont_sqr_kernel(r, a)) return;
+        }
+        mont_mul(r, a, a);
+    }
 
     // ---- inversion: Bernstein-Yang "safegcd" divsteps, variable-time, 62 steps per batch ----
     // ("Fast constant-time gcd computation and modular inversion", Bernstein and Yang, 2019.)

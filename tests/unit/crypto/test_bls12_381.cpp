@@ -146,7 +146,14 @@ TEST(Bls12381Field, MulKernelMatchesPortableLoop) {
         Fp sq = a;
         sq *= sq;  // aliasing operands
         ASSERT_EQ(sq.m, (PortableFp::from_montgomery(a.m).sqr()).m);
+        // The squaring kernel, also on an unreduced operand below 2p.
+        ASSERT_EQ(a.sqr().m, (PortableFp::from_montgomery(a.m) * PortableFp::from_montgomery(a.m)).m);
+        const Fp lazy = Fp::add_lazy(a, vals[vals.size() - 1]);
+        ASSERT_EQ(lazy.sqr().m, (PortableFp::from_montgomery(lazy.m) * PortableFp::from_montgomery(lazy.m)).m);
     }
+    field::Limbs<6> sq{};
+    const Fp c = random_fp();
+    if (FpParams::mont_sqr_kernel(sq, c.m)) EXPECT_EQ(sq, (PortableFp::from_montgomery(c.m).sqr()).m);
     // The kernel either declines or produces the portable result.
     field::Limbs<6> r{};
     const Fp a = random_fp(), b = random_fp();
