@@ -730,6 +730,15 @@ struct LmdbDatabase::Impl {
     /// replaced kept here, and their journal entries wait for the group's end. Guarded like `dirty`.
     std::optional<Delta::Undo> group;
     Delta::UndoMark group_start;
+    /// The last group's emptied log, whose vectors keep their capacity for the next group (the
+    /// node opens one per mining pass; growing the log from empty each time was ~5% of mining).
+    Delta::Undo spare_group_log;
+    void release_group() {
+        spare_group_log = std::move(*group);
+        spare_group_log.entries.clear();
+        spare_group_log.accounts.clear();
+        group.reset();
+    }
     std::vector<bytes> group_journal;
     size_t group_depth = 0;  // guarded by commit_mutex
     uint64_t write_backs = 0;
@@ -1352,7 +1361,7 @@ void LmdbDatabase::Impl::close_group() {
     {
         std::unique_lock lock(dirty_mutex);
         dirty.undo = nullptr;
-        group.reset();
+        release_group();
         group_journal.clear();
     }
     write_back_if_over_limits();
@@ -1362,7 +1371,7 @@ void LmdbDatabase::Impl::drop_group() {
     std::unique_lock lock(dirty_mutex);
     dirty.revert(*group, group_start);
     dirty.undo = nullptr;
-    group.reset();
+    release_group();
     group_journal.clear();
 }
 
@@ -1536,7 +1545,7 @@ void LmdbDatabase::begin_group() {
     std::lock_guard lock(impl_->commit_mutex);
     if (impl_->group_depth++ > 0 || !impl_->writes_back()) return;
     std::unique_lock dirty_lock(impl_->dirty_mutex);
-    impl_->group.emplace();
+    impl_->group.emplace(std::move(impl_->spare_group_log));
     impl_->dirty.undo = &*impl_->group;
     impl_->group_start = impl_->dirty.mark();
 }
