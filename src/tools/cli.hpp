@@ -29,6 +29,7 @@ Command add_makechain_command(CLI::App& parent);
 Command add_checkdb_command(CLI::App& parent);
 Command add_t8n_command(CLI::App& parent);
 Command add_node_command(CLI::App& parent);
+Command add_wasm_command(CLI::App& parent);
 
 /// Resolves a --fork argument (case-insensitive, aliases accepted). On failure returns nullopt and
 /// sets `error` to a message listing the known names.

@@ -1,5 +1,6 @@
 // polyvm command-line tool: `polyvm statetest ...`, `polyvm run ...`, `polyvm bench ...`,
-// `polyvm blocktest ...`, `polyvm t8n ...`.
+// `polyvm blocktest ...`, `polyvm t8n ...`,
+// `polyvm wasm ...`.
 #include "tools/cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_checkdb_command(app),
         polyvm::tools::add_t8n_command(app),
         polyvm::tools::add_node_command(app),
+        polyvm::tools::add_wasm_command(app),
     };
     try {
         app.parse(argc, argv);
