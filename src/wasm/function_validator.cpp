@@ -9,6 +9,11 @@ namespace {
 
 using VT = ValueType;
 
+// Peak operand-stack height a body may reach. The spec sets no bound, but an invalid body (calls
+// of a function type with very many results, piling up until the block's `end` rejects them)
+// could otherwise grow the stack quadratically in the module's size. No real program comes near.
+constexpr size_t kMaxOperandStackHeight = size_t(1) << 22;
+
 // Block types of one value point into this table, so frames need no storage of their own.
 constexpr ValueType kSingleTypes[] = {VT::I32, VT::I64, VT::F32, VT::F64, VT::V128, VT::FuncRef, VT::ExternRef};
 
@@ -185,6 +190,10 @@ std::optional<Error> FunctionValidator::validate(uint32_t defined_index, Instruc
         if (!read_instruction(reader, instruction)) return reader.take_error();  // the decoder checked the syntax
         offset_ = instruction.offset;
         if (!check(instruction)) return error_;
+        if (operands_.size() > kMaxOperandStackHeight) {
+            fail("operand stack exceeds the implementation limit");
+            return error_;
+        }
         if (observer) observer->on_instruction(instruction, operands_, frames_);
     }
     return std::nullopt;

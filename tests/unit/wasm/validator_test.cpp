@@ -145,6 +145,19 @@ TEST(WasmValidator, StartAndExports) {
     EXPECT_EQ(check(module({types, functions, duplicate, code})).error->message, "duplicate export name");
 }
 
+/// Calls of a type with many results pile up until `end` would reject them: the stack is capped
+/// first, so an invalid module cannot grow it quadratically in its own size.
+TEST(WasmValidator, OperandStackHeightIsBounded) {
+    const Bytes results(5000, I32);
+    Bytes body;
+    for (int i = 0; i < 900; ++i) body.insert(body.end(), {0x10, 0x00});  // call 0: 4.5M values in all
+    body.push_back(0x0B);
+    const Outcome outcome = check(single_function_module({}, results, body));
+    ASSERT_TRUE(outcome.decoded);
+    ASSERT_FALSE(outcome.valid);
+    EXPECT_EQ(outcome.error->message, "operand stack exceeds the implementation limit");
+}
+
 /// The observer sees every instruction in order with the stack after it.
 TEST(WasmValidator, ObserverSeesEachInstruction) {
     auto decoded = decode(single_function_module({}, {I32}, {0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B}));
