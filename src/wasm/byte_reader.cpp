@@ -9,8 +9,14 @@ bool ByteReader::fail_at(size_t offset, const std::string& message, ErrorKind ki
     return false;
 }
 
+// Running into the end of a section or function body reads differently from running out of
+// module, as in the reference interpreter's messages.
+bool ByteReader::fail_end() {
+    return fail(end_ < bytes_.size() ? "unexpected end of section or function" : "unexpected end");
+}
+
 bool ByteReader::read_byte(uint8_t& out) {
-    if (position_ >= end_) return fail("unexpected end");
+    if (position_ >= end_) return fail_end();
     out = bytes_[position_++];
     return true;
 }
@@ -22,7 +28,7 @@ bool ByteReader::peek_byte(uint8_t& out) const {
 }
 
 bool ByteReader::skip(size_t count) {
-    if (count > remaining()) return fail("unexpected end");
+    if (count > remaining()) return fail_end();
     position_ += count;
     return true;
 }
@@ -90,7 +96,7 @@ bool ByteReader::read_s32(int32_t& out) {
 }
 
 bool ByteReader::read_fixed32(uint32_t& out) {
-    if (remaining() < 4) return fail("unexpected end");
+    if (remaining() < 4) return fail_end();
     out = 0;
     for (int i = 0; i < 4; ++i) out |= uint32_t(bytes_[position_ + i]) << (8 * i);
     position_ += 4;
@@ -98,7 +104,7 @@ bool ByteReader::read_fixed32(uint32_t& out) {
 }
 
 bool ByteReader::read_fixed64(uint64_t& out) {
-    if (remaining() < 8) return fail("unexpected end");
+    if (remaining() < 8) return fail_end();
     out = 0;
     for (int i = 0; i < 8; ++i) out |= uint64_t(bytes_[position_ + i]) << (8 * i);
     position_ += 8;

@@ -48,6 +48,7 @@ public:
     Error take_error() { return error_ ? *error_ : Error{ErrorKind::Malformed, position_, "unknown error"}; }
 
 private:
+    bool fail_end();
     bool read_unsigned(uint32_t& out, unsigned bits);
     bool read_unsigned64(uint64_t& out, unsigned bits);
     bool read_signed(int64_t& out, unsigned bits);

@@ -60,7 +60,7 @@ private:
             if (!reader.read_byte(id)) return false;
             if (id > DataCount) return reader.fail_at(section_start, "malformed section id");
             if (!reader.read_u32(size)) return false;
-            if (size > reader.remaining()) return reader.fail("section size mismatch: length out of bounds");
+            if (size > reader.remaining()) return reader.fail("length out of bounds");
             if (id != Custom) {
                 if (section_rank(id) <= last_rank) return reader.fail_at(section_start, "unexpected content after last section");
                 last_rank = section_rank(id);
@@ -121,7 +121,7 @@ private:
         for (uint32_t i = 0; i < count; ++i) {
             uint8_t form = 0;
             if (!reader.read_byte(form)) return false;
-            if (form != 0x60) return reader.fail_at(reader.position() - 1, "integer representation too long");
+            if (form != 0x60) return reader.fail_at(reader.position() - 1, "malformed function type");
             FunctionType type;
             if (!read_value_types(reader, type.params) || !read_value_types(reader, type.results)) return false;
             module_.types.push_back(std::move(type));
@@ -207,7 +207,6 @@ private:
         module_.functions.resize(count);
         for (auto& function : module_.functions)
             if (!reader.read_u32(function.type_index)) return false;
-        has_function_section_ = true;
         return true;
     }
 
@@ -391,13 +390,11 @@ private:
         if (module_.data_count && !has_data_section_ && *module_.data_count != 0)
             return reader.fail("data count and data section have inconsistent lengths");
         if (uses_data_segment_index_ && !module_.data_count) return reader.fail("data count section required");
-        (void)has_function_section_;
         return true;
     }
 
     std::span<const uint8_t> bytes_;
     Module module_;
-    bool has_function_section_ = false;
     bool has_code_section_ = false;
     bool has_data_section_ = false;
     bool uses_data_segment_index_ = false;

@@ -25,7 +25,7 @@ bool read_zero_byte(ByteReader& reader) {
 
 bool read_block_type(ByteReader& reader, BlockType& out) {
     uint8_t byte = 0;
-    if (!reader.peek_byte(byte)) return reader.fail("unexpected end");
+    if (!reader.peek_byte(byte)) return reader.read_byte(byte);  // reports the end
     if (byte == 0x40) {
         reader.skip(1);
         out.kind = BlockType::Kind::Empty;
