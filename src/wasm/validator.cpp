@@ -36,10 +36,8 @@ private:
     }
     bool fail(const std::string& message) { return fail(0, message); }
 
-    bool check_limits(const Limits& limits, uint64_t bound, std::string_view what) {
-        if (limits.min > bound || (limits.max && *limits.max > bound))
-            return fail(std::string(what) == "memory" ? "memory size must be at most 65536 pages (4GiB)"
-                                                      : "table size must be at most 2^32-1");
+    bool check_limits(const Limits& limits, uint64_t bound, const char* too_large_message) {
+        if (limits.min > bound || (limits.max && *limits.max > bound)) return fail(too_large_message);
         if (limits.max && limits.min > *limits.max) return fail("size minimum must not be greater than maximum");
         return true;
     }
@@ -55,9 +53,9 @@ private:
 
     bool check_tables_and_memories() {
         for (const auto& table : context_.tables)
-            if (!check_limits(table.limits, UINT32_MAX, "table")) return false;
+            if (!check_limits(table.limits, UINT32_MAX, "table size must be at most 2^32-1")) return false;
         for (const auto& memory : context_.memories)
-            if (!check_limits(memory.limits, kMaxMemoryPages, "memory")) return false;
+            if (!check_limits(memory.limits, kMaxMemoryPages, "memory size must be at most 65536 pages (4GiB)")) return false;
         if (context_.memories.size() > 1) return fail("multiple memories");
         return true;
     }
