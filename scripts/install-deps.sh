@@ -11,7 +11,7 @@ packages=(
   liblmdb-dev libjemalloc-dev libbrotli-dev
   libboost-dev wrk
   python3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld
 )
 
 missing=()
