@@ -1,0 +1,70 @@
+// Runs translated code (code.hpp). One Executor owns a preallocated value stack and an explicit
+// frame stack: wasm-to-wasm calls never recurse natively, and the limits (call depth, stack
+// slots, fuel) turn into error results, never crashes. Traps are results, not exceptions.
+#pragma once
+
+#include "wasm/runtime.hpp"
+#include "wasm/values.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace polyvm::wasm {
+
+enum class ExecutionStatus {
+    Ok,
+    Trap,        // a spec trap; `message` says which
+    Exhausted,   // call depth or value stack limit ("call stack exhausted")
+    OutOfFuel,   // the fuel budget ran out ("out of fuel")
+};
+
+struct ExecutionResult {
+    ExecutionStatus status = ExecutionStatus::Ok;
+    std::string message;
+    std::vector<Value> values;
+
+    bool ok() const { return status == ExecutionStatus::Ok; }
+};
+
+struct ExecutionLimits {
+    uint32_t max_call_depth = 10000;
+    size_t value_stack_slots = size_t(1) << 20;  // 8 MiB
+};
+
+class Executor {
+public:
+    explicit Executor(ExecutionLimits limits = {});
+
+    /// No budget (nullopt) or a fuel budget for the following invocations.
+    void set_fuel(std::optional<uint64_t> fuel) {
+        metered_ = fuel.has_value();
+        fuel_ = fuel.value_or(0);
+    }
+    uint64_t fuel_left() const { return fuel_; }
+
+    /// Calls `function` with `args` (their count and types must match its parameters).
+    ExecutionResult invoke(FunctionInstance& function, std::span<const Value> args);
+
+private:
+    struct Frame {
+        const Op* return_pc;            // null: return to the embedder
+        Slot* base;                     // the caller's locals
+        const CompiledFunction* function;
+        ModuleInstance* instance;
+    };
+
+    ExecutionStatus run(FunctionInstance& function, Slot* args, std::string& message);
+
+    ExecutionLimits limits_;
+    std::vector<Slot> stack_;
+    std::vector<Frame> frames_;
+    std::vector<Slot> host_scratch_;
+    bool metered_ = false;
+    uint64_t fuel_ = 0;
+    bool running_ = false;
+};
+
+}  // namespace polyvm::wasm
