@@ -1,5 +1,5 @@
-// Runs the WebAssembly core spec tests (wast2json's .json scripts) as far as this build can:
-// decoding and validation verdicts. Commands that need execution are counted as skipped.
+// Runs the WebAssembly core spec tests (wast2json's .json scripts): decoding and validation
+// verdicts, instantiation, and execution. Text-format and SIMD commands are counted as skipped.
 #pragma once
 
 #include <filesystem>
