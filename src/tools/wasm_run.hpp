@@ -1,0 +1,25 @@
+// `polyvm wasm run`: instantiate one module (no imports) and call one export.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace polyvm::tools {
+
+struct WasmRunOptions {
+    std::string file;
+    std::string function;
+    /// Decimal integers take the parameter's type; `i32:`, `i64:`, `f32:`, `f64:` force one.
+    std::vector<std::string> args;
+    std::optional<uint64_t> fuel;
+};
+
+/// Prints the results one per line (integers unsigned decimal, floats as decimals). Returns 0,
+/// 1 on a trap, exhaustion or running out of fuel (the reason on `err`), 2 on bad usage or an
+/// unusable module.
+int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace polyvm::tools
