@@ -1,8 +1,12 @@
 // Mutates valid modules (bit flips, truncation, inserted and overwritten bytes) and checks that
-// decoding and validation always come back with a verdict: no crash, hang or runaway allocation.
+// decoding and validation always come back with a verdict, and that running the valid ones on a
+// small fuel budget ends in a result: no crash, hang or runaway allocation.
 // Seeded, so a failure reproduces.
 #include "fixtures_path.hpp"
 #include "module_builder.hpp"
+#include "wasm/compiler.hpp"
+#include "wasm/instance.hpp"
+#include "wasm/interpreter.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,10 +43,35 @@ void mutate(Bytes& bytes, std::mt19937_64& random) {
     }
 }
 
-/// A rejected module must say why and where.
+/// A valid module is instantiated (no imports) and each exported function called with zero
+/// arguments on a small fuel budget: whatever it does must end in a result, not a crash or hang.
+void execute(const Bytes& bytes) {
+    static Executor executor(ExecutionLimits{500, size_t(1) << 16});
+    auto decoded = decode(bytes);
+    ASSERT_TRUE(decoded.ok());
+    auto compiled = compile(std::move(decoded.value()));
+    ASSERT_TRUE(compiled.ok()) << describe(compiled.error());
+    Store store;
+    store.memory_page_limit = 16;
+    executor.set_fuel(10000);
+    const Instantiation instance = instantiate(store, compiled.value(), nullptr, executor);
+    if (!instance.ok()) return;
+    for (const auto& [name, value] : instance.instance->exports) {
+        if (value.kind != ExternalKind::Function) continue;
+        std::vector<Value> args;
+        for (auto type : value.function->type.params) args.push_back(Value{type, 0});
+        executor.set_fuel(10000);
+        const ExecutionResult result = executor.invoke(*value.function, args);
+        if (!result.ok()) {
+            EXPECT_FALSE(result.message.empty());
+        }
+    }
+}
+
+/// A rejected module must say why and where; an accepted one is run.
 void expect_verdict(const Bytes& bytes, size_t& rejected) {
     const Outcome outcome = check(bytes);
-    if (outcome.valid) return;
+    if (outcome.valid) return execute(bytes);
     ASSERT_TRUE(outcome.error.has_value());
     EXPECT_FALSE(outcome.error->message.empty());
     EXPECT_LE(outcome.error->offset, bytes.size());
