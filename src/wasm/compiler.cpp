@@ -11,74 +11,151 @@
 namespace polyvm::wasm {
 namespace {
 
-/// Translates one body while the validator walks it. Code after an unconditional branch is
-/// dead and not emitted; only its block structure is followed so that `end`s match.
+/// Translates one body while the validator walks it. A compile-time stack says where each
+/// operand lives (its own stack slot, or a local that local.get left unread); operands are
+/// copied to their own slots ("flushed") only where a later reader needs them in place: at
+/// block boundaries, branches and calls. Code after an unconditional branch is dead and not
+/// emitted; only its block structure is followed so that `end`s match.
 class Translator final : public InstructionObserver {
 public:
-    explicit Translator(CompiledFunction& out) : out_(out) {
-        controls_.push_back(Control{op::Block, 0, out.result_count, 0, {}, -1, false});
+    explicit Translator(CompiledFunction& out)
+        : out_(out), locals_total_(uint32_t(std::min<uint64_t>(uint64_t(out.param_count) + out.local_count, kMaxSlotLocals))) {
+        controls_.push_back(Control{op::Block, 0, out.result_count, out.result_count, 0, {}, -1, false});
         start_block();
     }
+
+    bool failed() const { return failed_; }
 
     void on_instruction(const Instruction& instruction, std::span<const OperandType> operands,
                         std::span<const ControlFrame> frames) override {
         const bool live = !controls_.back().dead && !previous_unreachable_;
-        const size_t height = previous_height_;  // operand height before this instruction
-        if (live) out_.ops[fuel_op_].a += instruction_cost(instruction.opcode);
-        translate(instruction, live, height, frames);
-        previous_height_ = operands.size();
+        if (live) out_.ops[fuel_op_].imm += instruction_cost(instruction.opcode);
+        translate(instruction, live, frames);
         previous_unreachable_ = !frames.empty() && frames.back().unreachable;
         if (operands.size() > out_.max_stack_height) out_.max_stack_height = uint32_t(operands.size());
+        // In emitted code the compile-time stack mirrors the validator's exactly.
+        const bool now_live = !controls_.empty() && !controls_.back().dead && !previous_unreachable_;
+        if (now_live && sources_.size() != operands.size()) failed_ = true;
     }
 
 private:
+    // Slot numbers must stay 32-bit; a function with more locals compiles but cannot be called
+    // (its frame exceeds any value stack).
+    static constexpr uint64_t kMaxSlotLocals = uint64_t(1) << 28;
+
     struct Control {
         uint16_t opcode;
-        size_t label_height;    // operand height the label's values sit on
-        uint32_t label_arity;   // values a branch to it carries
-        uint32_t loop_start;    // loops: the branch target
-        std::vector<uint32_t> fixups;        // ops whose target is this block's end
-        int64_t if_fixup;                    // the if's BrUnless until its else or end
-        bool dead;                           // entered in dead code: nothing inside is emitted
+        uint32_t height;       // operand height below the block's parameters
+        uint32_t label_arity;  // values a branch to it carries
+        uint32_t result_count; // values on top after its end
+        uint32_t loop_start;   // loops: the branch target
+        std::vector<uint32_t> fixups;  // ops whose target is this block's end
+        int64_t if_fixup;              // the if's BrUnless until its else or end
+        bool dead;                     // entered in dead code: nothing inside is emitted
     };
 
     uint32_t here() const { return uint32_t(out_.ops.size()); }
-    void emit(uint8_t code, uint32_t a = 0, uint64_t b = 0) { out_.ops.push_back(Op{code, a, b}); }
+    uint32_t stack_slot(size_t height) const { return locals_total_ + uint32_t(height); }
 
-    void start_block() {
-        fuel_op_ = here();
-        emit(code::Fuel);
+    uint32_t emit(const Op& op) {
+        out_.ops.push_back(op);
+        last_producer_ = -1;
+        return here() - 1;
+    }
+    // An op whose only effect is writing R[dst]: local.set may redirect it into the local.
+    void emit_producer(const Op& op) {
+        emit(op);
+        last_producer_ = int64_t(here()) - 1;
     }
 
-    // Resolves a branch to label `depth`: (target or fixup, keep, drop).
-    BranchTarget branch(uint32_t depth, size_t height, bool& needs_fixup) {
+    void start_block() {
+        fuel_op_ = emit(Op{code::Fuel});
+    }
+
+    uint32_t pop() {
+        const uint32_t source = sources_.back();
+        sources_.pop_back();
+        return source;
+    }
+    uint32_t push_result() {
+        const uint32_t slot = stack_slot(sources_.size());
+        sources_.push_back(slot);
+        return slot;
+    }
+    void flush() {
+        for (size_t i = 0; i < sources_.size(); ++i) {
+            if (sources_[i] != stack_slot(i)) {
+                emit(Op{code::Copy, stack_slot(i), sources_[i]});
+                sources_[i] = stack_slot(i);
+            }
+        }
+    }
+    // Before local `index` is written, operands still reading it get their own copy.
+    bool pending(uint32_t index, size_t count) const {
+        for (size_t i = 0; i < count; ++i)
+            if (sources_[i] == index) return true;
+        return false;
+    }
+    void materialize(uint32_t index, size_t count) {
+        for (size_t i = 0; i < count; ++i) {
+            if (sources_[i] == index) {
+                emit(Op{code::Copy, stack_slot(i), index});
+                sources_[i] = stack_slot(i);
+            }
+        }
+    }
+    // The value in `source` (the operand just popped, which sat at height sources_.size()) goes to local `index`.
+    bool redirect_last_producer(uint32_t source, uint32_t index) {
+        if (last_producer_ < 0 || out_.ops[size_t(last_producer_)].dst != source) return false;
+        if (source != stack_slot(sources_.size())) return false;
+        out_.ops[size_t(last_producer_)].dst = index;
+        last_producer_ = -1;
+        return true;
+    }
+
+    /// After an unconditional branch the rest of the block is dead; the stack drops to its base.
+    void end_of_reachable_code() { sources_.resize(controls_.back().height); }
+
+    /// Resets the compile-time stack at a label: values below the block were flushed at its
+    /// entry, the label's values sit in their own slots.
+    void reset_to(uint32_t height, size_t values) {
+        sources_.resize(height);
+        for (size_t i = 0; i < values; ++i) push_result();
+    }
+
+    BranchTarget branch(uint32_t depth, bool& needs_fixup) {
         Control& target = controls_[controls_.size() - 1 - depth];
         BranchTarget result;
         result.keep = target.label_arity;
-        result.drop = uint32_t(height - target.label_arity - target.label_height);
+        result.source = stack_slot(sources_.size() - target.label_arity);
+        result.destination = stack_slot(target.height);
+        if (result.source == result.destination) result.keep = 0;  // already in place
         needs_fixup = target.opcode != op::Loop;
         result.target = needs_fixup ? 0 : target.loop_start;
         return result;
     }
 
-    void emit_branch(uint8_t code, uint32_t depth, size_t height) {
+    void emit_branch(uint16_t code, uint32_t depth, uint32_t condition = 0) {
         bool needs_fixup = false;
-        const BranchTarget t = branch(depth, height, needs_fixup);
+        const BranchTarget t = branch(depth, needs_fixup);
         if (needs_fixup) controls_[controls_.size() - 1 - depth].fixups.push_back(here());
-        emit(code, t.keep, (uint64_t(t.drop) << 32) | t.target);
+        emit(Op{code, t.destination, t.source, t.keep, (uint64_t(condition) << 32) | t.target});
     }
 
-    static void set_target(Op& op, uint32_t target) { op.b = (op.b & ~uint64_t(0xFFFFFFFF)) | target; }
+    static void set_target(Op& op, uint32_t target) { op.imm = (op.imm & ~uint64_t(0xFFFFFFFF)) | target; }
 
-    void translate(const Instruction& in, bool live, size_t height, std::span<const ControlFrame> frames) {
+    void translate(const Instruction& in, bool live, std::span<const ControlFrame> frames) {
         switch (in.opcode) {
             case op::Block:
-                controls_.push_back(Control{op::Block, frames.back().height, uint32_t(frames.back().results.size()), 0,
-                                            {}, -1, !live});
+                if (live) flush();
+                controls_.push_back(Control{op::Block, uint32_t(frames.back().height), uint32_t(frames.back().results.size()),
+                                            uint32_t(frames.back().results.size()), 0, {}, -1, !live});
                 return;
             case op::Loop: {
-                Control control{op::Loop, frames.back().height, uint32_t(frames.back().params.size()), 0, {}, -1, !live};
+                Control control{op::Loop, uint32_t(frames.back().height), uint32_t(frames.back().params.size()),
+                                uint32_t(frames.back().results.size()), 0, {}, -1, !live};
                 if (live) {
+                    flush();
                     start_block();
                     control.loop_start = fuel_op_;
                 }
@@ -86,10 +163,12 @@ private:
                 return;
             }
             case op::If: {
-                Control control{op::If, frames.back().height, uint32_t(frames.back().results.size()), 0, {}, -1, !live};
+                Control control{op::If, uint32_t(frames.back().height), uint32_t(frames.back().results.size()),
+                                uint32_t(frames.back().results.size()), 0, {}, -1, !live};
                 if (live) {
-                    control.if_fixup = here();
-                    emit(code::BrUnless);
+                    const uint32_t condition = pop();
+                    flush();
+                    control.if_fixup = emit(Op{code::BrUnless, 0, condition});
                     controls_.push_back(std::move(control));
                     start_block();
                 } else {
@@ -100,15 +179,19 @@ private:
             case op::Else: {
                 Control& control = controls_.back();
                 if (live) {
-                    control.fixups.push_back(here());
-                    emit(op::Br, 0, 0);
+                    flush();
+                    control.fixups.push_back(emit(Op{op::Br}));
                 }
                 if (control.if_fixup >= 0) set_target(out_.ops[size_t(control.if_fixup)], here());
                 control.if_fixup = -1;
-                if (!control.dead) start_block();
+                if (!control.dead) {
+                    reset_to(control.height, frames.back().params.size());
+                    start_block();
+                }
                 return;
             }
             case op::End: {
+                if (live) flush();
                 Control control = std::move(controls_.back());
                 controls_.pop_back();
                 const uint32_t end = here();
@@ -117,9 +200,10 @@ private:
                 if (control.if_fixup >= 0) set_target(out_.ops[size_t(control.if_fixup)], end);
                 has_incoming = resolve_table_fixups(end) || has_incoming;
                 if (controls_.empty()) {
-                    emit(op::Return, out_.result_count);
-                } else if (!control.dead && has_incoming) {
-                    start_block();
+                    emit(Op{op::Return, 0, stack_slot(0), out_.result_count});
+                } else if (!control.dead) {
+                    reset_to(control.height, control.result_count);
+                    if (has_incoming) start_block();
                 }
                 return;
             }
@@ -127,42 +211,165 @@ private:
                 break;
         }
         if (!live) return;
+        translate_live(in);
+    }
+
+    void translate_live(const Instruction& in) {
         switch (in.opcode) {
             case op::Nop: return;
-            case op::Br: emit_branch(op::Br, in.index, height); return;
-            case op::BrIf:
-                emit_branch(op::BrIf, in.index, height - 1);
+            case op::Unreachable:
+                emit(Op{op::Unreachable});
+                end_of_reachable_code();
+                return;
+            case op::Br:
+                flush();
+                emit_branch(op::Br, in.index);
+                end_of_reachable_code();
+                return;
+            case op::BrIf: {
+                const uint32_t condition = pop();
+                flush();
+                emit_branch(op::BrIf, in.index, condition);
                 start_block();
                 return;
+            }
             case op::BrTable: {
+                const uint32_t index = pop();
+                flush();
                 const uint32_t first = uint32_t(out_.branch_table.size());
                 for (uint32_t depth : in.labels) {
                     bool needs_fixup = false;
-                    const BranchTarget t = branch(depth, height - 1, needs_fixup);
+                    const BranchTarget t = branch(depth, needs_fixup);
                     if (needs_fixup) table_fixups_.push_back({uint32_t(out_.branch_table.size()), controls_.size() - 1 - depth});
                     out_.branch_table.push_back(t);
                 }
-                emit(code::BrTableX, uint32_t(in.labels.size()), first);
+                emit(Op{code::BrTableX, 0, index, uint32_t(in.labels.size()), first});
+                end_of_reachable_code();
                 return;
             }
-            case op::Return: emit(op::Return, out_.result_count); return;
-            case op::CallIndirect: emit(op::CallIndirect, in.index, in.second_index); return;
+            case op::Return:
+                flush();
+                emit(Op{op::Return, 0, stack_slot(sources_.size() - out_.result_count), out_.result_count});
+                end_of_reachable_code();
+                return;
+            case op::Call:
+            case op::CallIndirect: {
+                const uint32_t index = in.opcode == op::CallIndirect ? pop() : 0;
+                flush();
+                const FunctionType& type = in.opcode == op::Call ? context_type(in.index) : module_->types[in.index];
+                const uint32_t args = stack_slot(sources_.size() - type.params.size());
+                if (in.opcode == op::Call) emit(Op{op::Call, 0, args, 0, in.index});
+                else emit(Op{op::CallIndirect, 0, args, index, uint64_t(in.index) | (uint64_t(in.second_index) << 32)});
+                sources_.resize(sources_.size() - type.params.size());
+                for (size_t i = 0; i < type.results.size(); ++i) push_result();
+                return;
+            }
+            case op::Drop: pop(); return;
+            case op::Select:
+            case op::SelectTyped: {
+                const uint32_t condition = pop(), second = pop(), first = pop();
+                const uint32_t dst = push_result();
+                emit_producer(Op{op::Select, dst, first, second, condition});
+                return;
+            }
+            case op::LocalGet: sources_.push_back(in.index); return;
+            case op::LocalSet: {
+                const uint32_t source = pop();
+                if (source == in.index) return;
+                if (!pending(in.index, sources_.size()) && redirect_last_producer(source, in.index)) return;
+                materialize(in.index, sources_.size());
+                emit(Op{code::Copy, in.index, source});
+                return;
+            }
+            case op::LocalTee: {
+                const uint32_t source = pop();
+                if (source == in.index) {
+                    sources_.push_back(source);
+                    return;
+                }
+                if (!pending(in.index, sources_.size()) && redirect_last_producer(source, in.index)) {
+                    sources_.push_back(in.index);
+                    return;
+                }
+                materialize(in.index, sources_.size());
+                emit(Op{code::Copy, in.index, source});
+                sources_.push_back(source);
+                return;
+            }
+            case op::GlobalGet: emit_producer(Op{op::GlobalGet, push_result(), 0, 0, in.index}); return;
+            case op::GlobalSet: emit(Op{op::GlobalSet, 0, pop(), 0, in.index}); return;
+            case op::TableGet: {
+                const uint32_t index = pop();
+                emit_producer(Op{op::TableGet, push_result(), index, 0, in.index});
+                return;
+            }
+            case op::TableSet: {
+                const uint32_t value = pop(), index = pop();
+                emit(Op{op::TableSet, 0, index, value, in.index});
+                return;
+            }
+            case op::MemorySize: emit_producer(Op{op::MemorySize, push_result()}); return;
+            case op::MemoryGrow: {
+                const uint32_t delta = pop();
+                emit_producer(Op{op::MemoryGrow, push_result(), delta});
+                return;
+            }
             case op::I32Const:
-            case op::F32Const: emit(uint8_t(in.opcode), 0, in.constant & 0xFFFFFFFFu); return;
+            case op::F32Const: emit_producer(Op{code::Const, push_result(), 0, 0, in.constant & 0xFFFFFFFFu}); return;
             case op::I64Const:
-            case op::F64Const: emit(uint8_t(in.opcode), 0, in.constant); return;
-            case op::SelectTyped: emit(op::Select); return;
+            case op::F64Const: emit_producer(Op{code::Const, push_result(), 0, 0, in.constant}); return;
+            case op::RefNull: emit_producer(Op{code::Const, push_result(), 0, 0, 0}); return;
+            case op::RefFunc: emit_producer(Op{op::RefFunc, push_result(), 0, 0, in.index}); return;
+            case op::RefIsNull: unary(op::RefIsNull); return;
             default: break;
         }
-        if (in.opcode >= op::FirstLoad && in.opcode <= op::LastStore) {
-            emit(uint8_t(in.opcode), in.memory.offset);
+        if (in.opcode >= op::FirstLoad && in.opcode <= op::LastLoad) {
+            const uint32_t address = pop();
+            emit_producer(Op{in.opcode, push_result(), address, 0, in.memory.offset});
             return;
         }
-        if ((in.opcode & 0xFF00) == op::Misc) {
-            emit(uint8_t(code::MiscBase + (in.opcode & 0xFF)), in.index, in.second_index);
+        if (in.opcode >= op::FirstStore && in.opcode <= op::LastStore) {
+            const uint32_t value = pop(), address = pop();
+            emit(Op{in.opcode, 0, address, value, in.memory.offset});
             return;
         }
-        emit(uint8_t(in.opcode), in.index);
+        if (in.opcode >= 0xBC && in.opcode <= 0xBF) return;  // reinterpretations: same bits, same slot
+        if (in.opcode >= op::FirstNumeric && in.opcode <= op::LastNumeric) {
+            if (is_unary(in.opcode)) unary(in.opcode);
+            else binary(in.opcode);
+            return;
+        }
+        if (in.opcode >= op::FirstTruncSat && in.opcode <= op::LastTruncSat) {
+            unary(uint16_t(code::MiscBase + (in.opcode & 0xFF)));
+            return;
+        }
+        // The other 0xFC instructions (bulk memory and tables) read their operands in place.
+        const uint16_t sub = in.opcode & 0xFF;
+        static constexpr uint8_t operand_counts[18] = {0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 3, 3, 3, 0, 3, 2, 0, 3};
+        const uint32_t count = operand_counts[sub];
+        flush();
+        const uint32_t first = stack_slot(sources_.size() - count);
+        sources_.resize(sources_.size() - count);
+        const bool has_result = in.opcode == op::TableGrow || in.opcode == op::TableSize;
+        const uint32_t dst = has_result ? push_result() : 0;
+        emit(Op{uint16_t(code::MiscBase + sub), dst, first, in.second_index, in.index});
+    }
+
+    static bool is_unary(uint16_t opcode) {
+        return opcode == 0x45 || opcode == 0x50 || (opcode >= 0x67 && opcode <= 0x69) || (opcode >= 0x79 && opcode <= 0x7B) ||
+               (opcode >= 0x8B && opcode <= 0x91) || (opcode >= 0x99 && opcode <= 0x9F) || opcode >= 0xA7;
+    }
+    void unary(uint16_t code) {
+        const uint32_t x = pop();
+        emit_producer(Op{code, push_result(), x});
+    }
+    void binary(uint16_t code) {
+        const uint32_t y = pop(), x = pop();
+        emit_producer(Op{code, push_result(), x, y});
+    }
+
+    const FunctionType& context_type(uint32_t function_index) const {
+        return module_->types[(*function_type_indices_)[function_index]];
     }
 
     // br_table entries aimed at a block's end, resolved when that `end` is reached.
@@ -182,12 +389,20 @@ private:
         return any;
     }
 
+public:
+    const Module* module_ = nullptr;
+    const std::vector<uint32_t>* function_type_indices_ = nullptr;
+
+private:
     CompiledFunction& out_;
+    const uint32_t locals_total_;
     std::vector<Control> controls_;
+    std::vector<uint32_t> sources_;
     std::vector<std::pair<uint32_t, size_t>> table_fixups_;  // (branch_table index, control index)
-    size_t previous_height_ = 0;
     bool previous_unreachable_ = false;
+    bool failed_ = false;
     uint32_t fuel_op_ = 0;
+    int64_t last_producer_ = -1;
 };
 
 }  // namespace
@@ -210,7 +425,11 @@ Result<std::shared_ptr<const CompiledModule>> compile(Module module) {
         // Bodies may declare ~2^32 locals; such a function compiles but exhausts the stack on call.
         function.local_count = uint32_t(std::min<uint64_t>(m.functions[i].local_count, UINT32_MAX));
         Translator translator(function);
+        translator.module_ = &m;
+        translator.function_type_indices_ = &compiled->function_type_indices;
         if (auto error = validator.validate(i, &translator)) return *error;
+        if (translator.failed())
+            return Error{ErrorKind::Invalid, m.functions[i].body.begin, "internal error: translation lost the stack height"};
     }
     return std::shared_ptr<const CompiledModule>(std::move(compiled));
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 namespace polyvm::wasm {
 namespace {
@@ -20,6 +21,8 @@ inline Slot from_f32(float f) { return std::bit_cast<uint32_t>(f); }
 inline Slot from_f64(double f) { return std::bit_cast<uint64_t>(f); }
 inline Slot from_i32(uint32_t v) { return v; }
 inline Slot from_i64(uint64_t v) { return v; }
+inline Slot from_i32_signed(int32_t v) { return uint32_t(v); }
+inline Slot from_i64_signed(int64_t v) { return uint64_t(v); }
 
 // Element count a table may reach whatever its declared maximum (about 128 MiB of slots).
 constexpr uint64_t kMaxTableElements = uint64_t(1) << 24;
@@ -68,20 +71,20 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
         return ExecutionStatus::Exhausted;         \
     } while (0)
 
-// Operand helpers: binary operations pop b then a and replace a with the result.
-#define UNARY(get, put, expr)      \
-    {                              \
-        const auto a = get(sp[-1]); \
-        sp[-1] = put(expr);        \
-        break;                     \
+// Operand helpers: R is the frame (locals then operand slots); operands are read before the
+// result is written, since dst may be one of them.
+#define UNARY(get, put, expr)          \
+    {                                  \
+        const auto a = get(R[op.x]);   \
+        R[op.dst] = put(expr);         \
+        break;                         \
     }
-#define BINARY(get, put, expr)      \
-    {                               \
-        const auto b = get(sp[-1]); \
-        const auto a = get(sp[-2]); \
-        --sp;                       \
-        sp[-1] = put(expr);         \
-        break;                      \
+#define BINARY(get, put, expr)         \
+    {                                  \
+        const auto a = get(R[op.x]);   \
+        const auto b = get(R[op.y]);   \
+        R[op.dst] = put(expr);         \
+        break;                         \
     }
 #define U32(s) uint32_t(s)
 #define S32(s) int32_t(uint32_t(s))
@@ -89,21 +92,21 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
 #define S64(s) int64_t(uint64_t(s))
 #define BOOL(x) Slot((x) ? 1 : 0)
 
+// One bounds check in 64-bit arithmetic (address + offset + size cannot wrap), then memcpy.
 #define LOAD(T, convert)                                                          \
     {                                                                             \
-        const uint64_t address = uint64_t(uint32_t(sp[-1])) + op.a;               \
+        const uint64_t address = uint64_t(uint32_t(R[op.x])) + op.imm;            \
         const MemoryInstance& memory = *instance->memory;                         \
         if (address + sizeof(T) > memory.bytes.size()) TRAP("out of bounds memory access"); \
         T v;                                                                      \
         std::memcpy(&v, memory.bytes.data() + address, sizeof(T));                \
-        sp[-1] = convert;                                                         \
+        R[op.dst] = convert;                                                      \
         break;                                                                    \
     }
 #define STORE(T)                                                                  \
     {                                                                             \
-        const T v = T(sp[-1]);                                                    \
-        const uint64_t address = uint64_t(uint32_t(sp[-2])) + op.a;               \
-        sp -= 2;                                                                  \
+        const T v = T(R[op.y]);                                                   \
+        const uint64_t address = uint64_t(uint32_t(R[op.x])) + op.imm;            \
         MemoryInstance& memory = *instance->memory;                               \
         if (address + sizeof(T) > memory.bytes.size()) TRAP("out of bounds memory access"); \
         std::memcpy(memory.bytes.data() + address, &v, sizeof(T));                \
@@ -112,12 +115,32 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
 #define TRUNC(I, get, put)                                                        \
     {                                                                             \
         I out{};                                                                  \
-        switch (numeric::truncate<I>(get(sp[-1]), out)) {                         \
+        switch (numeric::truncate<I>(get(R[op.x]), out)) {                        \
             case numeric::TruncStatus::NaN: TRAP("invalid conversion to integer"); \
             case numeric::TruncStatus::Overflow: TRAP("integer overflow");        \
             case numeric::TruncStatus::Ok: break;                                 \
         }                                                                         \
-        sp[-1] = put(out);                                                        \
+        R[op.dst] = put(out);                                                     \
+        break;                                                                    \
+    }
+// Division and remainder: traps on zero, and for signed division on MIN / -1 (whose remainder is 0).
+#define DIVIDE_SIGNED(get, put, T, MIN, is_remainder)                             \
+    {                                                                             \
+        const T a = get(R[op.x]), b = get(R[op.y]);                               \
+        if (b == 0) TRAP("integer divide by zero");                               \
+        if (b == -1) {                                                            \
+            if (!(is_remainder) && a == MIN) TRAP("integer overflow");            \
+            R[op.dst] = put((is_remainder) ? T(0) : T(-a));                       \
+            break;                                                                \
+        }                                                                         \
+        R[op.dst] = put((is_remainder) ? T(a % b) : T(a / b));                    \
+        break;                                                                    \
+    }
+#define DIVIDE_UNSIGNED(get, put, T, is_remainder)                                \
+    {                                                                             \
+        const T a = get(R[op.x]), b = get(R[op.y]);                               \
+        if (b == 0) TRAP("integer divide by zero");                               \
+        R[op.dst] = put((is_remainder) ? T(a % b) : T(a / b));                    \
         break;                                                                    \
     }
 
@@ -133,22 +156,21 @@ ExecutionStatus Executor::run(FunctionInstance& entry, Slot* args, std::string& 
         return ExecutionStatus::Ok;
     }
 
-    Slot* sp = args + entry.type.params.size();
-    Slot* base = nullptr;
+    Slot* R = nullptr;  // the current frame
     const Op* pc = nullptr;
     const CompiledFunction* function = nullptr;
     ModuleInstance* instance = nullptr;
     FunctionInstance* callee = &entry;
+    Slot* callee_base = args;
 
-enter:  // call `callee` (a wasm function) with its arguments on top of the stack
+enter:  // call `callee` (a wasm function) whose frame starts at callee_base, arguments in place
     {
         const CompiledFunction* code = callee->code;
         if (frames_.size() >= limits_.max_call_depth) EXHAUSTED();
-        if (size_t(stack_end - sp) < size_t(code->local_count) + code->max_stack_height + 1) EXHAUSTED();
-        std::memset(sp, 0, size_t(code->local_count) * sizeof(Slot));
-        frames_.push_back(Frame{pc, base, function, instance});
-        base = sp - code->param_count;
-        sp += code->local_count;
+        if (uint64_t(stack_end - callee_base) < code->frame_size() + 1) EXHAUSTED();
+        std::memset(callee_base + code->param_count, 0, size_t(code->local_count) * sizeof(Slot));
+        frames_.push_back(Frame{pc, R, function, instance});
+        R = callee_base;
         function = code;
         instance = callee->instance;
         pc = code->ops.data();
@@ -160,91 +182,74 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case op::Unreachable: TRAP("unreachable");
             case code::Fuel:
                 if (metered_) {
-                    if (fuel_ < op.a) {
+                    if (fuel_ < op.imm) {
                         message = "out of fuel";
                         return ExecutionStatus::OutOfFuel;
                     }
-                    fuel_ -= op.a;
+                    fuel_ -= op.imm;
                 }
                 break;
-            case op::Br: {
+            case op::Br:
             branch:
-                const uint32_t keep = op.a;
-                const uint32_t drop = uint32_t(op.b >> 32);
-                if (drop != 0) {
-                    std::memmove(sp - keep - drop, sp - keep, keep * sizeof(Slot));
-                    sp -= drop;
-                }
-                pc = function->ops.data() + uint32_t(op.b);
+                if (op.y != 0) std::memmove(R + op.dst, R + op.x, op.y * sizeof(Slot));
+                pc = function->ops.data() + uint32_t(op.imm);
                 break;
-            }
             case op::BrIf:
-                if (uint32_t(*--sp) != 0) goto branch;
+                if (uint32_t(R[op.imm >> 32]) != 0) goto branch;
                 break;
             case code::BrUnless:
-                if (uint32_t(*--sp) == 0) pc = function->ops.data() + uint32_t(op.b);
+                if (uint32_t(R[op.x]) == 0) pc = function->ops.data() + uint32_t(op.imm);
                 break;
             case code::BrTableX: {
-                uint32_t index = uint32_t(*--sp);
-                if (index >= op.a) index = op.a - 1;
-                const BranchTarget& t = function->branch_table[op.b + index];
-                if (t.drop != 0) {
-                    std::memmove(sp - t.keep - t.drop, sp - t.keep, t.keep * sizeof(Slot));
-                    sp -= t.drop;
-                }
+                uint32_t index = uint32_t(R[op.x]);
+                if (index >= op.y) index = op.y - 1;
+                const BranchTarget& t = function->branch_table[op.imm + index];
+                if (t.keep != 0) std::memmove(R + t.destination, R + t.source, t.keep * sizeof(Slot));
                 pc = function->ops.data() + t.target;
                 break;
             }
             case op::Return: {
-                const uint32_t n = op.a;
-                if (sp - n != base) std::memmove(base, sp - n, n * sizeof(Slot));
-                sp = base + n;
+                if (op.x != 0 && op.y != 0) std::memmove(R, R + op.x, op.y * sizeof(Slot));
                 const Frame frame = frames_.back();
                 frames_.pop_back();
                 if (frame.return_pc == nullptr) return ExecutionStatus::Ok;
                 pc = frame.return_pc;
-                base = frame.base;
+                R = frame.base;
                 function = frame.function;
                 instance = frame.instance;
                 break;
             }
             case op::Call:
-                callee = instance->functions[op.a];
+                callee = instance->functions[op.imm];
+                callee_base = R + op.x;
                 goto call;
             case op::CallIndirect: {
-                const TableInstance& table = *instance->tables[op.b];
-                const uint32_t index = uint32_t(*--sp);
+                const TableInstance& table = *instance->tables[op.imm >> 32];
+                const uint32_t index = uint32_t(R[op.y]);
                 if (index >= table.elements.size()) TRAP("undefined element");
                 callee = function_from_slot(table.elements[index]);
                 if (callee == nullptr) TRAP("uninitialized element");
-                if (callee->type != instance->module->module.types[op.a]) TRAP("indirect call type mismatch");
+                if (callee->type != instance->module->module.types[uint32_t(op.imm)]) TRAP("indirect call type mismatch");
+                callee_base = R + op.x;
                 goto call;
             }
-            case op::Drop: --sp; break;
-            case op::Select: {
-                const uint32_t condition = uint32_t(*--sp);
-                const Slot second = *--sp;
-                if (condition == 0) sp[-1] = second;
-                break;
-            }
-            case op::LocalGet: *sp++ = base[op.a]; break;
-            case op::LocalSet: base[op.a] = *--sp; break;
-            case op::LocalTee: base[op.a] = sp[-1]; break;
-            case op::GlobalGet: *sp++ = instance->globals[op.a]->value; break;
-            case op::GlobalSet: instance->globals[op.a]->value = *--sp; break;
+            case code::Copy: R[op.dst] = R[op.x]; break;
+            case code::Const: R[op.dst] = op.imm; break;
+            case op::Select: R[op.dst] = uint32_t(R[op.imm]) != 0 ? R[op.x] : R[op.y]; break;
+            case op::GlobalGet: R[op.dst] = instance->globals[op.imm]->value; break;
+            case op::GlobalSet: instance->globals[op.imm]->value = R[op.x]; break;
             case op::TableGet: {
-                const TableInstance& table = *instance->tables[op.a];
-                const uint32_t index = uint32_t(sp[-1]);
+                const TableInstance& table = *instance->tables[op.imm];
+                const uint32_t index = uint32_t(R[op.x]);
                 if (index >= table.elements.size()) TRAP("out of bounds table access");
-                sp[-1] = table.elements[index];
+                R[op.dst] = table.elements[index];
                 break;
             }
             case op::TableSet: {
-                TableInstance& table = *instance->tables[op.a];
-                const Slot value = *--sp;
-                const uint32_t index = uint32_t(*--sp);
+                TableInstance& table = *instance->tables[op.imm];
+                const uint32_t index = uint32_t(R[op.x]);
                 if (index >= table.elements.size()) TRAP("out of bounds table access");
-                table.elements[index] = value;
+                table.elements[index] = R[op.y];
                 break;
             }
 
@@ -271,9 +276,9 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case 0x3C: STORE(uint8_t)
             case 0x3D: STORE(uint16_t)
             case 0x3E: STORE(uint32_t)
-            case op::MemorySize: *sp++ = instance->memory->pages(); break;
+            case op::MemorySize: R[op.dst] = instance->memory->pages(); break;
             case op::MemoryGrow: {
-                const uint32_t delta = uint32_t(sp[-1]);
+                const uint32_t delta = uint32_t(R[op.x]);
                 if (metered_) {
                     const uint64_t cost = uint64_t(delta) * kFuelPerMemoryPage;
                     if (fuel_ < cost) {
@@ -282,14 +287,9 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
                     }
                     fuel_ -= cost;
                 }
-                sp[-1] = instance->memory->grow(delta);
+                R[op.dst] = instance->memory->grow(delta);
                 break;
             }
-
-            case op::I32Const:
-            case op::I64Const:
-            case op::F32Const:
-            case op::F64Const: *sp++ = op.b; break;
 
             case 0x45: UNARY(U32, BOOL, a == 0)
             case 0x46: BINARY(U32, BOOL, a == b)
@@ -332,31 +332,10 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case 0x6A: BINARY(U32, from_i32, a + b)
             case 0x6B: BINARY(U32, from_i32, a - b)
             case 0x6C: BINARY(U32, from_i32, a * b)
-            case 0x6D: {
-                const int32_t b = S32(sp[-1]), a = S32(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                if (a == INT32_MIN && b == -1) TRAP("integer overflow");
-                --sp, sp[-1] = from_i32(uint32_t(a / b));
-                break;
-            }
-            case 0x6E: {
-                const uint32_t b = U32(sp[-1]), a = U32(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                --sp, sp[-1] = from_i32(a / b);
-                break;
-            }
-            case 0x6F: {
-                const int32_t b = S32(sp[-1]), a = S32(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                --sp, sp[-1] = from_i32(b == -1 ? 0u : uint32_t(a % b));
-                break;
-            }
-            case 0x70: {
-                const uint32_t b = U32(sp[-1]), a = U32(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                --sp, sp[-1] = from_i32(a % b);
-                break;
-            }
+            case 0x6D: DIVIDE_SIGNED(S32, from_i32_signed, int32_t, INT32_MIN, false)
+            case 0x6E: DIVIDE_UNSIGNED(U32, from_i32, uint32_t, false)
+            case 0x6F: DIVIDE_SIGNED(S32, from_i32_signed, int32_t, INT32_MIN, true)
+            case 0x70: DIVIDE_UNSIGNED(U32, from_i32, uint32_t, true)
             case 0x71: BINARY(U32, from_i32, a & b)
             case 0x72: BINARY(U32, from_i32, a | b)
             case 0x73: BINARY(U32, from_i32, a ^ b)
@@ -372,31 +351,10 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case 0x7C: BINARY(U64, from_i64, a + b)
             case 0x7D: BINARY(U64, from_i64, a - b)
             case 0x7E: BINARY(U64, from_i64, a * b)
-            case 0x7F: {
-                const int64_t b = S64(sp[-1]), a = S64(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                if (a == INT64_MIN && b == -1) TRAP("integer overflow");
-                --sp, sp[-1] = from_i64(uint64_t(a / b));
-                break;
-            }
-            case 0x80: {
-                const uint64_t b = U64(sp[-1]), a = U64(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                --sp, sp[-1] = from_i64(a / b);
-                break;
-            }
-            case 0x81: {
-                const int64_t b = S64(sp[-1]), a = S64(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                --sp, sp[-1] = from_i64(b == -1 ? 0u : uint64_t(a % b));
-                break;
-            }
-            case 0x82: {
-                const uint64_t b = U64(sp[-1]), a = U64(sp[-2]);
-                if (b == 0) TRAP("integer divide by zero");
-                --sp, sp[-1] = from_i64(a % b);
-                break;
-            }
+            case 0x7F: DIVIDE_SIGNED(S64, from_i64_signed, int64_t, INT64_MIN, false)
+            case 0x80: DIVIDE_UNSIGNED(U64, from_i64, uint64_t, false)
+            case 0x81: DIVIDE_SIGNED(S64, from_i64_signed, int64_t, INT64_MIN, true)
+            case 0x82: DIVIDE_UNSIGNED(U64, from_i64, uint64_t, true)
             case 0x83: BINARY(U64, from_i64, a & b)
             case 0x84: BINARY(U64, from_i64, a | b)
             case 0x85: BINARY(U64, from_i64, a ^ b)
@@ -405,7 +363,6 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case 0x88: BINARY(U64, from_i64, a >> (b & 63))
             case 0x89: BINARY(U64, from_i64, std::rotl(a, int(b & 63)))
             case 0x8A: BINARY(U64, from_i64, std::rotr(a, int(b & 63)))
-
             case 0x8B: UNARY(as_f32, from_f32, numeric::fabs_bits(a))
             case 0x8C: UNARY(as_f32, from_f32, numeric::fneg_bits(a))
             case 0x8D: UNARY(as_f32, from_f32, numeric::ceil(a))
@@ -466,9 +423,8 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case 0xC3: UNARY(U64, from_i64, uint64_t(int64_t(int16_t(a))))
             case 0xC4: UNARY(U64, from_i64, uint64_t(int64_t(int32_t(a))))
 
-            case op::RefNull: *sp++ = 0; break;
-            case op::RefIsNull: sp[-1] = BOOL(sp[-1] == 0); break;
-            case op::RefFunc: *sp++ = slot_from_function(instance->functions[op.a]); break;
+            case op::RefIsNull: R[op.dst] = BOOL(R[op.x] == 0); break;
+            case op::RefFunc: R[op.dst] = slot_from_function(instance->functions[op.imm]); break;
 
             case code::MiscBase + 0: UNARY(as_f32, from_i32, uint32_t(numeric::truncate_saturating<int32_t>(a)))
             case code::MiscBase + 1: UNARY(as_f32, from_i32, numeric::truncate_saturating<uint32_t>(a))
@@ -478,20 +434,19 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
             case code::MiscBase + 5: UNARY(as_f32, from_i64, numeric::truncate_saturating<uint64_t>(a))
             case code::MiscBase + 6: UNARY(as_f64, from_i64, uint64_t(numeric::truncate_saturating<int64_t>(a)))
             case code::MiscBase + 7: UNARY(as_f64, from_i64, numeric::truncate_saturating<uint64_t>(a))
+            // Bulk operations: operands in R[x], R[x+1], R[x+2]; imm = segment or table, y = second index.
             case code::MiscBase + 8: {  // memory.init
-                const uint64_t n = uint32_t(sp[-1]), source = uint32_t(sp[-2]), destination = uint32_t(sp[-3]);
-                sp -= 3;
+                const uint64_t destination = uint32_t(R[op.x]), source = uint32_t(R[op.x + 1]), n = uint32_t(R[op.x + 2]);
                 MemoryInstance& memory = *instance->memory;
-                const std::span<const uint8_t> segment = instance->data[op.a];
+                const std::span<const uint8_t> segment = instance->data[op.imm];
                 if (source + n > segment.size() || destination + n > memory.bytes.size())
                     TRAP("out of bounds memory access");
                 if (n != 0) std::memcpy(memory.bytes.data() + destination, segment.data() + source, n);
                 break;
             }
-            case code::MiscBase + 9: instance->data[op.a] = {}; break;  // data.drop
+            case code::MiscBase + 9: instance->data[op.imm] = {}; break;  // data.drop
             case code::MiscBase + 10: {  // memory.copy
-                const uint64_t n = uint32_t(sp[-1]), source = uint32_t(sp[-2]), destination = uint32_t(sp[-3]);
-                sp -= 3;
+                const uint64_t destination = uint32_t(R[op.x]), source = uint32_t(R[op.x + 1]), n = uint32_t(R[op.x + 2]);
                 MemoryInstance& memory = *instance->memory;
                 if (source + n > memory.bytes.size() || destination + n > memory.bytes.size())
                     TRAP("out of bounds memory access");
@@ -499,30 +454,27 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
                 break;
             }
             case code::MiscBase + 11: {  // memory.fill
-                const uint64_t n = uint32_t(sp[-1]), destination = uint32_t(sp[-3]);
-                const uint8_t value = uint8_t(sp[-2]);
-                sp -= 3;
+                const uint64_t destination = uint32_t(R[op.x]), n = uint32_t(R[op.x + 2]);
+                const uint8_t value = uint8_t(R[op.x + 1]);
                 MemoryInstance& memory = *instance->memory;
                 if (destination + n > memory.bytes.size()) TRAP("out of bounds memory access");
                 if (n != 0) std::memset(memory.bytes.data() + destination, value, n);
                 break;
             }
-            case code::MiscBase + 12: {  // table.init segment(a) table(b)
-                const uint64_t n = uint32_t(sp[-1]), source = uint32_t(sp[-2]), destination = uint32_t(sp[-3]);
-                sp -= 3;
-                TableInstance& table = *instance->tables[op.b];
-                const std::vector<Slot>& segment = instance->elements[op.a];
+            case code::MiscBase + 12: {  // table.init segment(imm) table(y)
+                const uint64_t destination = uint32_t(R[op.x]), source = uint32_t(R[op.x + 1]), n = uint32_t(R[op.x + 2]);
+                TableInstance& table = *instance->tables[op.y];
+                const std::vector<Slot>& segment = instance->elements[op.imm];
                 if (source + n > segment.size() || destination + n > table.elements.size())
                     TRAP("out of bounds table access");
                 std::copy_n(segment.begin() + ptrdiff_t(source), n, table.elements.begin() + ptrdiff_t(destination));
                 break;
             }
-            case code::MiscBase + 13: instance->elements[op.a].clear(); break;  // elem.drop
-            case code::MiscBase + 14: {  // table.copy destination(a) source(b)
-                const uint64_t n = uint32_t(sp[-1]), source = uint32_t(sp[-2]), destination = uint32_t(sp[-3]);
-                sp -= 3;
-                TableInstance& to = *instance->tables[op.a];
-                const TableInstance& from = *instance->tables[op.b];
+            case code::MiscBase + 13: instance->elements[op.imm].clear(); break;  // elem.drop
+            case code::MiscBase + 14: {  // table.copy destination(imm) source(y)
+                const uint64_t destination = uint32_t(R[op.x]), source = uint32_t(R[op.x + 1]), n = uint32_t(R[op.x + 2]);
+                TableInstance& to = *instance->tables[op.imm];
+                const TableInstance& from = *instance->tables[op.y];
                 if (source + n > from.elements.size() || destination + n > to.elements.size())
                     TRAP("out of bounds table access");
                 if (n != 0)
@@ -530,27 +482,25 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
                 break;
             }
             case code::MiscBase + 15: {  // table.grow
-                TableInstance& table = *instance->tables[op.a];
-                const uint64_t delta = uint32_t(sp[-1]);
-                const Slot init = sp[-2];
-                --sp;
+                TableInstance& table = *instance->tables[op.imm];
+                const Slot init = R[op.x];
+                const uint64_t delta = uint32_t(R[op.x + 1]);
                 const uint64_t old_size = table.elements.size();
                 const uint64_t limit = std::min<uint64_t>(table.type.limits.max.value_or(UINT32_MAX), kMaxTableElements);
                 if (old_size + delta > limit) {
-                    sp[-1] = from_i32(UINT32_MAX);
+                    R[op.dst] = from_i32(UINT32_MAX);
                     break;
                 }
                 table.elements.resize(old_size + delta, init);
                 table.type.limits.min = uint32_t(old_size + delta);
-                sp[-1] = from_i32(uint32_t(old_size));
+                R[op.dst] = from_i32(uint32_t(old_size));
                 break;
             }
-            case code::MiscBase + 16: *sp++ = from_i32(uint32_t(instance->tables[op.a]->elements.size())); break;
+            case code::MiscBase + 16: R[op.dst] = from_i32(uint32_t(instance->tables[op.imm]->elements.size())); break;
             case code::MiscBase + 17: {  // table.fill
-                TableInstance& table = *instance->tables[op.a];
-                const uint64_t n = uint32_t(sp[-1]), destination = uint32_t(sp[-3]);
-                const Slot value = sp[-2];
-                sp -= 3;
+                TableInstance& table = *instance->tables[op.imm];
+                const uint64_t destination = uint32_t(R[op.x]), n = uint32_t(R[op.x + 2]);
+                const Slot value = R[op.x + 1];
                 if (destination + n > table.elements.size()) TRAP("out of bounds table access");
                 std::fill_n(table.elements.begin() + ptrdiff_t(destination), n, value);
                 break;
@@ -559,17 +509,15 @@ enter:  // call `callee` (a wasm function) with its arguments on top of the stac
         }
         continue;
 
-    call:  // `callee` is set; its arguments are on top of the stack
+    call:  // `callee` is set; its arguments start at callee_base
         if (callee->code) goto enter;
         {
             const size_t n = callee->type.params.size(), m = callee->type.results.size();
-            Slot* call_args = sp - n;
             host_scratch_.assign(m, 0);
-            message = callee->host(std::span<const Slot>(call_args, n), std::span<Slot>(host_scratch_));
+            message = callee->host(std::span<const Slot>(callee_base, n), std::span<Slot>(host_scratch_));
             if (!message.empty()) return ExecutionStatus::Trap;
-            if (size_t(stack_end - call_args) < m) EXHAUSTED();
-            std::copy(host_scratch_.begin(), host_scratch_.end(), call_args);
-            sp = call_args + m;
+            if (size_t(stack_end - callee_base) < m) EXHAUSTED();
+            std::copy(host_scratch_.begin(), host_scratch_.end(), callee_base);
         }
     }
 }
