@@ -38,7 +38,11 @@ class Executor {
 public:
     explicit Executor(ExecutionLimits limits = {});
 
-    /// No budget (nullopt) or a fuel budget for the following invocations.
+    /// No budget (nullopt) or a fuel budget for the following invocations. Each basic block's
+    /// cost (fuel.hpp) is charged when the block is entered; a block that costs more than what is
+    /// left is not entered: execution stops before its first instruction with OutOfFuel and the
+    /// remaining fuel unchanged. So the effects are exact to within one block. memory.grow also
+    /// charges kFuelPerMemoryPage per page requested, before growing.
     void set_fuel(std::optional<uint64_t> fuel) {
         metered_ = fuel.has_value();
         fuel_ = fuel.value_or(0);

@@ -20,6 +20,16 @@ const std::vector<uint8_t> kInvalidModule = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00,
                                              0x00, 0x01, 0x7F, 0x03, 0x02, 0x01, 0x00, 0x0A, 0x04, 0x01, 0x02, 0x00,
                                              0x0B};
 const std::vector<uint8_t> kMalformedModule = {0x00, 0x61, 0x73, 0x6D, 0x02};
+// Exports div(a, b) = a / b (i32.div_u) and loop() that never returns.
+const std::vector<uint8_t> kDivModule = {
+    0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0A, 0x02, 0x60, 0x02, 0x7F, 0x7F, 0x01, 0x7F, 0x60,
+    0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x01, 0x07, 0x0E, 0x02, 0x03, 'd',  'i',  'v',  0x00, 0x00, 0x04, 'l',
+    'o',  'o',  'p',  0x00, 0x01, 0x0A, 0x11, 0x02, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6E, 0x0B, 0x07, 0x00,
+    0x03, 0x40, 0x0C, 0x00, 0x0B, 0x0B};
+// Imports function "nope" from module "M".
+const std::vector<uint8_t> kImportModule = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01,
+                                            0x60, 0x00, 0x00, 0x02, 0x0A, 0x01, 0x01, 'M',  0x04, 'n',  'o',
+                                            'p',  'e',  0x00, 0x00};
 // A type section with a v128 parameter.
 const std::vector<uint8_t> kSimdModule = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
                                           0x01, 0x05, 0x01, 0x60, 0x01, 0x7B, 0x00};
@@ -34,6 +44,8 @@ protected:
         write_binary("suite/invalid.wasm", kInvalidModule);
         write_binary("suite/malformed.wasm", kMalformedModule);
         write_binary("suite/simd.wasm", kSimdModule);
+        write_binary("suite/div.wasm", kDivModule);
+        write_binary("suite/imports.wasm", kImportModule);
     }
     void TearDown() override { fs::remove_all(root_); }
 
@@ -96,6 +108,28 @@ TEST_F(WasmSpecTestRunner, ReportsWrongVerdicts) {
     EXPECT_NE(r.out.find("FAIL suite/b.json:13 assert_malformed: decoded, but validation failed"), std::string::npos)
         << r.out;
     EXPECT_EQ(r.last_line(), "0 passed, 4 failed, 0 skipped");
+}
+
+TEST_F(WasmSpecTestRunner, ExecutesAssertions) {
+    const std::string div = R"({"type": "invoke", "field": "div", "args": [{"type": "i32", "value": "%A"}, {"type": "i32", "value": "%B"}]})";
+    auto call = [&](const char* a, const char* b) {
+        std::string text = div;
+        text.replace(text.find("%A"), 2, a);
+        text.replace(text.find("%B"), 2, b);
+        return text;
+    };
+    write_script("suite/e.json", R"({"type": "module", "line": 1, "filename": "div.wasm"},
+        {"type": "assert_return", "line": 2, "action": )" + call("7", "2") + R"(, "expected": [{"type": "i32", "value": "3"}]},
+        {"type": "assert_trap", "line": 3, "action": )" + call("1", "0") + R"(, "text": "integer divide by zero", "expected": [{"type": "i32"}]},
+        {"type": "assert_return", "line": 4, "action": )" + call("7", "2") + R"(, "expected": [{"type": "i32", "value": "4"}]},
+        {"type": "assert_trap", "line": 5, "action": )" + call("4", "2") + R"(, "text": "integer divide by zero", "expected": [{"type": "i32"}]},
+        {"type": "register", "line": 6, "as": "M"},
+        {"type": "assert_unlinkable", "line": 7, "filename": "imports.wasm", "text": "unknown import", "module_type": "binary"})");
+    const Run r = run();
+    EXPECT_EQ(r.rc, 1);
+    EXPECT_NE(r.out.find("FAIL suite/e.json:4 assert_return: result 0 is i32:3"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("FAIL suite/e.json:5 assert_trap: returned"), std::string::npos) << r.out;
+    EXPECT_EQ(r.last_line(), "5 passed, 2 failed, 0 skipped");
 }
 
 TEST_F(WasmSpecTestRunner, UnreadableInputIsAUsageError) {
