@@ -12,7 +12,7 @@ namespace polyvm::wasm {
 
 /// Internal opcodes. Single-byte Wasm opcodes keep their value (0x00-0xD2) where they exist
 /// internally; the 0xFC group is moved to 0xE0 + sub-opcode; the rest are the translator's own.
-/// Everything stays below 256 so that the interpreter's switch is one dense jump table.
+/// Everything stays below code::Count so that dispatch is one dense table.
 namespace code {
 inline constexpr uint8_t MiscBase = 0xE0;   // 0xE0..0xF1: 0xFC 0..17
 inline constexpr uint8_t Copy = 0xF4;       // R[dst] = R[x]
@@ -20,6 +20,11 @@ inline constexpr uint8_t Const = 0xF5;      // R[dst] = imm
 inline constexpr uint8_t BrUnless = 0xF8;   // if R[x] == 0 goto imm (if/else)
 inline constexpr uint8_t Fuel = 0xF9;       // charge imm units at basic-block entry
 inline constexpr uint8_t BrTableX = 0xFA;   // br_table with targets in CompiledFunction::branch_table
+/// An integer comparison (0x45-0x5A) fused with the br_if (or the if) that tests it, when the
+/// branch carries no values: "if R[x] <cmp> R[y] goto imm" (BrUnless: when it does not hold).
+inline constexpr uint16_t FusedBrIf = 0x100;      // + (comparison opcode - 0x45)
+inline constexpr uint16_t FusedBrUnless = 0x120;  // + (comparison opcode - 0x45)
+inline constexpr uint16_t Count = 0x140;          // internal opcodes are below this
 }  // namespace code
 
 /// One instruction (24 bytes): slots are indices into the frame, relative to its base.

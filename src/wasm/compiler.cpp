@@ -142,6 +142,29 @@ private:
         emit(Op{code, t.destination, t.source, t.keep, (uint64_t(condition) << 32) | t.target});
     }
 
+    // The comparison that produced `condition` just before a branch on it, if it can be fused:
+    // it is the last op emitted (nothing flushed in between) and wrote the popped operand's slot.
+    int64_t fusable_comparison(uint32_t condition) const {
+        if (last_producer_ < 0 || last_producer_ != int64_t(here()) - 1) return -1;
+        const Op& producer = out_.ops[size_t(last_producer_)];
+        if (producer.dst != condition || condition != stack_slot(sources_.size())) return -1;
+        if (producer.code < 0x45 || producer.code > 0x5A) return -1;
+        return last_producer_;
+    }
+
+    bool fuse_branch(uint16_t base, uint32_t depth, uint32_t condition) {
+        const int64_t fused = fusable_comparison(condition);
+        if (fused < 0) return false;
+        bool needs_fixup = false;
+        const BranchTarget t = branch(depth, needs_fixup);
+        if (t.keep != 0) return false;
+        Op& comparison = out_.ops[size_t(fused)];
+        comparison = Op{uint16_t(base + (comparison.code - 0x45)), 0, comparison.x, comparison.y, t.target};
+        if (needs_fixup) controls_[controls_.size() - 1 - depth].fixups.push_back(uint32_t(fused));
+        last_producer_ = -1;
+        return true;
+    }
+
     static void set_target(Op& op, uint32_t target) { op.imm = (op.imm & ~uint64_t(0xFFFFFFFF)) | target; }
 
     void translate(const Instruction& in, bool live, std::span<const ControlFrame> frames) {
@@ -168,7 +191,15 @@ private:
                 if (live) {
                     const uint32_t condition = pop();
                     flush();
-                    control.if_fixup = emit(Op{code::BrUnless, 0, condition});
+                    const int64_t fused = fusable_comparison(condition);
+                    if (fused >= 0) {
+                        Op& comparison = out_.ops[size_t(fused)];
+                        comparison = Op{uint16_t(code::FusedBrUnless + (comparison.code - 0x45)), 0, comparison.x, comparison.y, 0};
+                        control.if_fixup = fused;
+                        last_producer_ = -1;
+                    } else {
+                        control.if_fixup = emit(Op{code::BrUnless, 0, condition});
+                    }
                     controls_.push_back(std::move(control));
                     start_block();
                 } else {
@@ -229,7 +260,7 @@ private:
             case op::BrIf: {
                 const uint32_t condition = pop();
                 flush();
-                emit_branch(op::BrIf, in.index, condition);
+                if (!fuse_branch(code::FusedBrIf, in.index, condition)) emit_branch(op::BrIf, in.index, condition);
                 start_block();
                 return;
             }
