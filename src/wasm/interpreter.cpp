@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 #include <type_traits>
 
 namespace polyvm::wasm {
@@ -533,7 +534,12 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
                     R[ip->dst] = from_i32(UINT32_MAX);
                     NEXT;
                 }
-                table.elements.resize(old_size + delta, init);
+                try {
+                    table.elements.resize(old_size + delta, init);
+                } catch (const std::bad_alloc&) {  // the host is out of memory: growth fails as the spec allows
+                    R[ip->dst] = from_i32(UINT32_MAX);
+                    NEXT;
+                }
                 table.type.limits.min = uint32_t(old_size + delta);
                 R[ip->dst] = from_i32(uint32_t(old_size));
                 NEXT;
