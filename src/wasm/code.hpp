@@ -27,7 +27,8 @@ inline constexpr uint16_t FusedBrUnless = 0x120;  // + (comparison opcode - 0x45
 inline constexpr uint16_t Count = 0x140;          // internal opcodes are below this
 }  // namespace code
 
-/// One instruction (24 bytes): slots are indices into the frame, relative to its base.
+/// One instruction (24 bytes): slots are indices into the frame, relative to its base. The frame
+/// is [params, locals][constants][operand stack].
 /// Branches (Br, BrIf): copy y values from slots x.. to dst.., then go to imm's low 32 bits;
 /// BrIf tests the slot in imm's high 32 bits.
 struct Op {
@@ -54,9 +55,12 @@ struct CompiledFunction {
     uint32_t max_stack_height = 0;  // operand slots above the locals
     std::vector<Op> ops;
     std::vector<BranchTarget> branch_table;
+    /// The body's constants, copied into the frame after the locals at each call so that
+    /// instructions read them as operands like any slot (i32.const emits nothing).
+    std::vector<uint64_t> constants;
 
-    /// Slots one activation needs.
-    uint64_t frame_size() const { return uint64_t(param_count) + local_count + max_stack_height; }
+    /// Slots one activation needs: [params, locals][constants][operand stack].
+    uint64_t frame_size() const { return uint64_t(param_count) + local_count + constants.size() + max_stack_height; }
 };
 
 }  // namespace polyvm::wasm

@@ -7,6 +7,7 @@
 #include "wasm/validator.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace polyvm::wasm {
 namespace {
@@ -18,8 +19,11 @@ namespace {
 /// emitted; only its block structure is followed so that `end`s match.
 class Translator final : public InstructionObserver {
 public:
-    explicit Translator(CompiledFunction& out)
-        : out_(out), locals_total_(uint32_t(std::min<uint64_t>(uint64_t(out.param_count) + out.local_count, kMaxSlotLocals))) {
+    Translator(CompiledFunction& out, const std::unordered_map<uint64_t, uint32_t>& constant_index)
+        : out_(out),
+          locals_total_(uint32_t(std::min<uint64_t>(uint64_t(out.param_count) + out.local_count, kMaxSlotLocals))),
+          stack_base_(locals_total_ + uint32_t(out.constants.size())),
+          constant_index_(constant_index) {
         controls_.push_back(Control{op::Block, 0, out.result_count, out.result_count, 0, {}, -1, false});
         start_block();
     }
@@ -55,7 +59,16 @@ private:
     };
 
     uint32_t here() const { return uint32_t(out_.ops.size()); }
-    uint32_t stack_slot(size_t height) const { return locals_total_ + uint32_t(height); }
+    uint32_t stack_slot(size_t height) const { return stack_base_ + uint32_t(height); }
+
+    // A pooled constant is read from its frame slot; the others (past the pool's size) are loaded.
+    void push_constant(uint64_t value) {
+        if (const auto found = constant_index_.find(value); found != constant_index_.end()) {
+            sources_.push_back(locals_total_ + found->second);
+            return;
+        }
+        emit_producer(Op{code::Const, push_result(), 0, 0, value});
+    }
 
     uint32_t emit(const Op& op) {
         out_.ops.push_back(op);
@@ -346,9 +359,9 @@ private:
                 return;
             }
             case op::I32Const:
-            case op::F32Const: emit_producer(Op{code::Const, push_result(), 0, 0, in.constant & 0xFFFFFFFFu}); return;
+            case op::F32Const: push_constant(in.constant & 0xFFFFFFFFu); return;
             case op::I64Const:
-            case op::F64Const: emit_producer(Op{code::Const, push_result(), 0, 0, in.constant}); return;
+            case op::F64Const: push_constant(in.constant); return;
             case op::RefNull: emit_producer(Op{code::Const, push_result(), 0, 0, 0}); return;
             case op::RefFunc: emit_producer(Op{op::RefFunc, push_result(), 0, 0, in.index}); return;
             case op::RefIsNull: unary(op::RefIsNull); return;
@@ -427,6 +440,8 @@ public:
 private:
     CompiledFunction& out_;
     const uint32_t locals_total_;
+    const uint32_t stack_base_;
+    const std::unordered_map<uint64_t, uint32_t>& constant_index_;
     std::vector<Control> controls_;
     std::vector<uint32_t> sources_;
     std::vector<std::pair<uint32_t, size_t>> table_fixups_;  // (branch_table index, control index)
@@ -435,6 +450,27 @@ private:
     uint32_t fuel_op_ = 0;
     int64_t last_producer_ = -1;
 };
+
+// Constants per function kept in frame slots; more would make every call copy a large pool.
+constexpr size_t kMaxPooledConstants = 64;
+
+/// The distinct constants of a (validated) body, in order of appearance, up to the pool's size.
+void collect_constants(const Module& module, const Function& function, std::vector<uint64_t>& pool,
+                       std::unordered_map<uint64_t, uint32_t>& index) {
+    ByteReader reader(module.bytes, function.body.begin, function.body.end);
+    Instruction instruction;
+    while (!reader.at_end() && pool.size() < kMaxPooledConstants && read_instruction(reader, instruction)) {
+        uint64_t value = 0;
+        switch (instruction.opcode) {
+            case op::I32Const:
+            case op::F32Const: value = instruction.constant & 0xFFFFFFFFu; break;
+            case op::I64Const:
+            case op::F64Const: value = instruction.constant; break;
+            default: continue;
+        }
+        if (index.emplace(value, uint32_t(pool.size())).second) pool.push_back(value);
+    }
+}
 
 }  // namespace
 
@@ -455,7 +491,9 @@ Result<std::shared_ptr<const CompiledModule>> compile(Module module) {
         function.result_count = uint32_t(type.results.size());
         // Bodies may declare ~2^32 locals; such a function compiles but exhausts the stack on call.
         function.local_count = uint32_t(std::min<uint64_t>(m.functions[i].local_count, UINT32_MAX));
-        Translator translator(function);
+        std::unordered_map<uint64_t, uint32_t> constant_index;
+        collect_constants(m, m.functions[i], function.constants, constant_index);
+        Translator translator(function, constant_index);
         translator.module_ = &m;
         translator.function_type_indices_ = &compiled->function_type_indices;
         if (auto error = validator.validate(i, &translator)) return *error;

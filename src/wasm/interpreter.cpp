@@ -206,6 +206,9 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
         if (frames_.size() >= limits_.max_call_depth) EXHAUSTED();
         if (uint64_t(stack_end - callee_base) < code->frame_size() + 1) EXHAUSTED();
         std::memset(callee_base + code->param_count, 0, size_t(code->local_count) * sizeof(Slot));
+        if (!code->constants.empty())
+            std::memcpy(callee_base + code->param_count + code->local_count, code->constants.data(),
+                        code->constants.size() * sizeof(Slot));
         frames_.push_back(Frame{pc, R, function, instance});
         R = callee_base;
         function = code;
