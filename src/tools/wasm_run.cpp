@@ -91,7 +91,8 @@ int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ost
         err << "error: " << wasm::describe(decoded.error()) << "\n";
         return kExitUsage;
     }
-    auto compiled = wasm::compile(std::move(decoded.value()));
+    // Unmetered runs leave the fuel charges out of the code.
+    auto compiled = wasm::compile(std::move(decoded.value()), wasm::CompileOptions{options.fuel.has_value()});
     if (!compiled) {
         err << "error: " << wasm::describe(compiled.error()) << "\n";
         return kExitUsage;

@@ -19,8 +19,9 @@ namespace {
 /// emitted; only its block structure is followed so that `end`s match.
 class Translator final : public InstructionObserver {
 public:
-    Translator(CompiledFunction& out, const std::unordered_map<uint64_t, uint32_t>& constant_index)
+    Translator(CompiledFunction& out, const std::unordered_map<uint64_t, uint32_t>& constant_index, bool metering)
         : out_(out),
+          metering_(metering),
           locals_total_(uint32_t(std::min<uint64_t>(uint64_t(out.param_count) + out.local_count, kMaxSlotLocals))),
           stack_base_(locals_total_ + uint32_t(out.constants.size())),
           constant_index_(constant_index) {
@@ -33,7 +34,7 @@ public:
     void on_instruction(const Instruction& instruction, std::span<const OperandType> operands,
                         std::span<const ControlFrame> frames) override {
         const bool live = !controls_.back().dead && !previous_unreachable_;
-        if (live) out_.ops[fuel_op_].imm += instruction_cost(instruction.opcode);
+        if (live && metering_) out_.ops[fuel_op_].imm += instruction_cost(instruction.opcode);
         translate(instruction, live, frames);
         previous_unreachable_ = !frames.empty() && frames.back().unreachable;
         if (operands.size() > out_.max_stack_height) out_.max_stack_height = uint32_t(operands.size());
@@ -82,6 +83,10 @@ private:
     }
 
     void start_block() {
+        if (!metering_) {
+            last_producer_ = -1;  // a label may follow: nothing before it may be rewritten
+            return;
+        }
         fuel_op_ = emit(Op{code::Fuel});
     }
 
@@ -192,8 +197,8 @@ private:
                                 uint32_t(frames.back().results.size()), 0, {}, -1, !live};
                 if (live) {
                     flush();
+                    control.loop_start = here();
                     start_block();
-                    control.loop_start = fuel_op_;
                 }
                 controls_.push_back(std::move(control));
                 return;
@@ -439,6 +444,7 @@ public:
 
 private:
     CompiledFunction& out_;
+    const bool metering_;
     const uint32_t locals_total_;
     const uint32_t stack_base_;
     const std::unordered_map<uint64_t, uint32_t>& constant_index_;
@@ -474,10 +480,11 @@ void collect_constants(const Module& module, const Function& function, std::vect
 
 }  // namespace
 
-Result<std::shared_ptr<const CompiledModule>> compile(Module module) {
+Result<std::shared_ptr<const CompiledModule>> compile(Module module, CompileOptions options) {
     if (auto error = validate(module)) return *error;
     auto compiled = std::make_shared<CompiledModule>();
     compiled->module = std::move(module);
+    compiled->fuel_metering = options.fuel_metering;
     const Module& m = compiled->module;
     const ValidationContext context = make_validation_context(m);
     compiled->function_type_indices = context.function_type_indices;
@@ -493,7 +500,7 @@ Result<std::shared_ptr<const CompiledModule>> compile(Module module) {
         function.local_count = uint32_t(std::min<uint64_t>(m.functions[i].local_count, UINT32_MAX));
         std::unordered_map<uint64_t, uint32_t> constant_index;
         collect_constants(m, m.functions[i], function.constants, constant_index);
-        Translator translator(function, constant_index);
+        Translator translator(function, constant_index, options.fuel_metering);
         translator.module_ = &m;
         translator.function_type_indices_ = &compiled->function_type_indices;
         if (auto error = validator.validate(i, &translator)) return *error;

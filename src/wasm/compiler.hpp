@@ -14,11 +14,18 @@ namespace polyvm::wasm {
 
 struct CompiledModule {
     Module module;
+    bool fuel_metering = true;  // as compiled (CompileOptions)
     std::vector<uint32_t> function_type_indices;  // every function, imports first
     std::vector<CompiledFunction> functions;      // defined functions
 };
 
+struct CompileOptions {
+    /// Emit the per-block fuel charges. Code compiled without them never consumes fuel, even on
+    /// an Executor with a budget; leaving them out saves one dispatch per basic block.
+    bool fuel_metering = true;
+};
+
 /// Decodes nothing: `module` must come from decode(). Fails as validate() does.
-Result<std::shared_ptr<const CompiledModule>> compile(Module module);
+Result<std::shared_ptr<const CompiledModule>> compile(Module module, CompileOptions options = {});
 
 }  // namespace polyvm::wasm

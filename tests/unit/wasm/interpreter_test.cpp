@@ -19,10 +19,10 @@ const Bytes kExportF = section(7, vec({{0x01, 'f', 0x00, 0x00}}));
 /// Instantiates `bytes` and calls its export "f".
 class Machine {
 public:
-    explicit Machine(const Bytes& bytes, ExecutionLimits limits = {}) : executor_(limits) {
+    explicit Machine(const Bytes& bytes, ExecutionLimits limits = {}, CompileOptions options = {}) : executor_(limits) {
         auto decoded = decode(bytes);
         EXPECT_TRUE(decoded.ok()) << describe(decoded.error());
-        auto compiled = compile(std::move(decoded.value()));
+        auto compiled = compile(std::move(decoded.value()), options);
         EXPECT_TRUE(compiled.ok()) << describe(compiled.error());
         const Instantiation instance = instantiate(store_, compiled.value(), nullptr, executor_);
         EXPECT_TRUE(instance.ok()) << instance.message;
@@ -197,6 +197,10 @@ TEST(WasmInterpreter, FuelInsideALoop) {
     // 10 units: the entry (1) and one iteration (5) fit, the second iteration (5) does not.
     EXPECT_EQ(machine.call({Value::i32(3)}, 10).status, ExecutionStatus::OutOfFuel);
     EXPECT_EQ(machine.fuel_left(), 4u);
+    // Code compiled without metering charges nothing.
+    Machine unmetered(function_module({I32}, {I32}, body), ExecutionLimits{}, CompileOptions{false});
+    EXPECT_EQ(single(unmetered.call({Value::i32(3)}, 1)), 0u);
+    EXPECT_EQ(unmetered.fuel_left(), 1u);
     // An endless loop ends too.
     Machine endless(function_module({}, {}, {0x03, 0x40, 0x0C, 0x00, 0x0B, 0x0B}));
     EXPECT_EQ(endless.call({}, 1000000).status, ExecutionStatus::OutOfFuel);
