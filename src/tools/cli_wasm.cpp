@@ -1,5 +1,7 @@
 #include "tools/cli.hpp"
 #include "tools/statetest_driver.hpp"
+#include "common/hex.hpp"
+#include "tools/wasm_pack.hpp"
 #include "tools/wasm_run.hpp"
 #include "tools/wasm_spectest.hpp"
 #include "wasm/decoder.hpp"
@@ -37,6 +39,23 @@ int validate_file(const std::string& path) {
     return kExitOk;
 }
 
+int pack_file(const std::string& path, bool init_code) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "error: " << path << ": cannot open\n";
+        return kExitUsage;
+    }
+    const std::vector<uint8_t> module{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto packed = pack_contract(module);
+    if (const auto* error = std::get_if<std::string>(&packed)) {
+        std::cerr << "error: " << path << ": " << *error << "\n";
+        return kExitFailed;
+    }
+    const auto& contract = std::get<PackedContract>(packed);
+    std::cout << to_hex_prefixed(init_code ? contract.init_code : contract.code) << "\n";
+    return kExitOk;
+}
+
 bool running_in_ci() {
     const char* ci = std::getenv("CI");
     return ci && std::string_view(ci) == "true";
@@ -52,7 +71,7 @@ Command add_wasm_command(CLI::App& parent) {
         uint64_t fuel = 0;
     };
     auto args = std::make_shared<Args>();
-    CLI::App* cmd = parent.add_subcommand("wasm", "WebAssembly 2.0 tools: validate, run a function, run the spec tests");
+    CLI::App* cmd = parent.add_subcommand("wasm", "WebAssembly 2.0 tools: validate, run a function, run the spec tests, pack a contract");
     cmd->require_subcommand(1, 1);
     CLI::App* validate = cmd->add_subcommand("validate", "Decode and validate a .wasm module; prints \"valid\" or the error");
     validate->add_option("FILE", args->file, "WebAssembly binary module")->required();
@@ -73,10 +92,19 @@ Command add_wasm_command(CLI::App& parent) {
     run->footer("Prints the results one per line. Exit status: 0 returned, 1 trap/exhaustion/out of fuel\n"
                 "(reason on stderr), 2 bad usage or a module that does not load.");
 
+    CLI::App* pack = cmd->add_subcommand("pack", "Check a contract module and print it as deployable code (hex)");
+    pack->add_option("MODULE", args->file, "WebAssembly contract module")->required();
+    auto init_code = std::make_shared<bool>(false);
+    pack->add_flag("--init-code", *init_code, "Print EVM init code that deploys it (a deployment's data)");
+    pack->footer("The code is Stylus's format: 0xEF 0xF0 0x00, dictionary 0x00, the module compressed\n"
+                 "with Brotli (docs/wasm_contracts.md). Checks: valid WebAssembly, the contract rules,\n"
+                 "24 KiB packed and 128 KiB unpacked. Exit status: 0 packed, 1 refused, 2 unreadable.");
+
     Command c;
     c.app = cmd;
-    c.run = [args, validate, run, fuel]() -> int {
+    c.run = [args, validate, run, fuel, pack, init_code]() -> int {
         if (validate->parsed()) return validate_file(args->file);
+        if (pack->parsed()) return pack_file(args->file, *init_code);
         if (run->parsed()) {
             if (fuel->count() != 0) args->run.fuel = args->fuel;
             return run_wasm_function(args->run, std::cout, std::cerr);
