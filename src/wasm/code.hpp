@@ -24,7 +24,11 @@ inline constexpr uint8_t BrTableX = 0xFA;   // br_table with targets in Compiled
 /// branch carries no values: "if R[x] <cmp> R[y] goto imm" (BrUnless: when it does not hold).
 inline constexpr uint16_t FusedBrIf = 0x100;      // + (comparison opcode - 0x45)
 inline constexpr uint16_t FusedBrUnless = 0x120;  // + (comparison opcode - 0x45)
-inline constexpr uint16_t Count = 0x140;          // internal opcodes are below this
+/// An integer binary operation (0x6A-0x8A, division and remainder excepted) whose second operand
+/// is a constant: "R[dst] = R[x] <op> imm". The constant then needs no frame slot, so calls copy
+/// fewer constants, and the handler reads one operand less.
+inline constexpr uint16_t BinaryImm = 0x140;      // + (opcode - 0x6A)
+inline constexpr uint16_t Count = 0x161;          // internal opcodes are below this
 }  // namespace code
 
 /// One instruction (24 bytes): slots are indices into the frame, relative to its base. The frame

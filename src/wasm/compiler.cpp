@@ -12,6 +12,13 @@
 namespace polyvm::wasm {
 namespace {
 
+/// Integer binary operations with a form taking their second operand as an immediate
+/// (code::BinaryImm): 0x6A-0x8A except the unary i64 bit counts and division/remainder.
+bool has_immediate_form(uint16_t opcode) {
+    if (opcode < 0x6A || opcode > 0x8A) return false;
+    return !(opcode >= 0x6D && opcode <= 0x70) && !(opcode >= 0x79 && opcode <= 0x7B) && !(opcode >= 0x7F && opcode <= 0x82);
+}
+
 /// Translates one body while the validator walks it. A compile-time stack says where each
 /// operand lives (its own stack slot, or a local that local.get left unread); operands are
 /// copied to their own slots ("flushed") only where a later reader needs them in place: at
@@ -414,7 +421,28 @@ private:
     }
     void binary(uint16_t code) {
         const uint32_t y = pop(), x = pop();
+        uint64_t value = 0;
+        if (has_immediate_form(code) && constant_operand(y, value)) {
+            emit_producer(Op{uint16_t(code::BinaryImm + (code - 0x6A)), push_result(), x, 0, value});
+            return;
+        }
         emit_producer(Op{code, push_result(), x, y});
+    }
+    // Whether operand `source` (just popped, at height sources_.size() + 1) is a constant: a pooled
+    // one's slot, or the slot a Const op just emitted wrote. Such a Const op is dropped: the
+    // operation about to be emitted takes its place and its value.
+    bool constant_operand(uint32_t source, uint64_t& value) {
+        if (source >= locals_total_ && source < stack_base_) {
+            value = out_.constants[source - locals_total_];
+            return true;
+        }
+        if (last_producer_ < 0 || last_producer_ != int64_t(here()) - 1) return false;
+        const Op& producer = out_.ops.back();
+        if (producer.code != code::Const || producer.dst != source || source != stack_slot(sources_.size() + 1)) return false;
+        value = producer.imm;
+        out_.ops.pop_back();
+        last_producer_ = -1;
+        return true;
     }
 
     const FunctionType& context_type(uint32_t function_index) const {
@@ -461,21 +489,28 @@ private:
 constexpr size_t kMaxPooledConstants = 64;
 
 /// The distinct constants of a (validated) body, in order of appearance, up to the pool's size.
+/// A constant directly followed by an operation with an immediate form is left out: it becomes
+/// that operation's immediate, and every call copies the pool into the frame.
 void collect_constants(const Module& module, const Function& function, std::vector<uint64_t>& pool,
                        std::unordered_map<uint64_t, uint32_t>& index) {
     ByteReader reader(module.bytes, function.body.begin, function.body.end);
     Instruction instruction;
+    bool pending = false;  // a constant read, pooled unless the next instruction takes it as an immediate
+    uint64_t pending_value = 0;
     while (!reader.at_end() && pool.size() < kMaxPooledConstants && read_instruction(reader, instruction)) {
-        uint64_t value = 0;
+        if (pending && !has_immediate_form(instruction.opcode) && index.emplace(pending_value, uint32_t(pool.size())).second)
+            pool.push_back(pending_value);
+        pending = true;
         switch (instruction.opcode) {
             case op::I32Const:
-            case op::F32Const: value = instruction.constant & 0xFFFFFFFFu; break;
+            case op::F32Const: pending_value = instruction.constant & 0xFFFFFFFFu; break;
             case op::I64Const:
-            case op::F64Const: value = instruction.constant; break;
-            default: continue;
+            case op::F64Const: pending_value = instruction.constant; break;
+            default: pending = false; break;
         }
-        if (index.emplace(value, uint32_t(pool.size())).second) pool.push_back(value);
     }
+    if (pending && pool.size() < kMaxPooledConstants && index.emplace(pending_value, uint32_t(pool.size())).second)
+        pool.push_back(pending_value);
 }
 
 }  // namespace
