@@ -27,6 +27,31 @@ inline Slot from_i64(uint64_t v) { return v; }
 inline Slot from_i32_signed(int32_t v) { return uint32_t(v); }
 inline Slot from_i64_signed(int64_t v) { return uint64_t(v); }
 
+// Frames hold a handful of locals, constants and results: a few plain stores beat a libc call
+// (which is what the compiler makes of a loop), past that memset/memmove take over.
+inline void zero_slots(Slot* to, size_t n) {
+    switch (n) {
+        case 4: to[3] = 0; [[fallthrough]];
+        case 3: to[2] = 0; [[fallthrough]];
+        case 2: to[1] = 0; [[fallthrough]];
+        case 1: to[0] = 0; [[fallthrough]];
+        case 0: return;
+        default: std::memset(to, 0, n * sizeof(Slot));
+    }
+}
+/// Copies n slots; `to` is below `from` or apart from it (each value is read before any is
+/// written over, from the lowest up).
+inline void copy_slots(Slot* to, const Slot* from, size_t n) {
+    if (n > 4) {
+        std::memmove(to, from, n * sizeof(Slot));
+        return;
+    }
+    if (n > 0) to[0] = from[0];
+    if (n > 1) to[1] = from[1];
+    if (n > 2) to[2] = from[2];
+    if (n > 3) to[3] = from[3];
+}
+
 // Element count a table may reach whatever its declared maximum (about 128 MiB of slots).
 constexpr uint64_t kMaxTableElements = uint64_t(1) << 24;
 
@@ -34,7 +59,7 @@ constexpr uint64_t kMaxTableElements = uint64_t(1) << 24;
 
 Executor::Executor(ExecutionLimits limits) : limits_(limits) {
     stack_.resize(limits_.value_stack_slots);
-    frames_.reserve(size_t(limits_.max_call_depth) + 1);
+    frames_.resize(size_t(limits_.max_call_depth) + 1);
 }
 
 ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Value> args) {
@@ -51,7 +76,6 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
     }
     for (size_t i = 0; i < args.size(); ++i) stack_[i] = normalize_bits(args[i].type, args[i].bits);
     running_ = true;
-    frames_.clear();
     result.status = run(function, stack_.data(), result.message);
     running_ = false;
     if (result.ok()) {
@@ -171,6 +195,9 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
 
 ExecutionStatus Executor::run(FunctionInstance& entry, Slot* args, std::string& message) {
     Slot* const stack_end = stack_.data() + stack_.size();
+    // The frame stack as raw pointers: the depth check is one comparison.
+    Frame* frame_top = frames_.data();
+    Frame* const frame_limit = frame_top + limits_.max_call_depth;
     if (!entry.code) {  // a host function called directly
         const size_t n = entry.type.params.size(), m = entry.type.results.size();
         host_scratch_.assign(m, 0);
@@ -212,18 +239,20 @@ ExecutionStatus Executor::run(FunctionInstance& entry, Slot* args, std::string& 
 enter:  // call `callee` (a wasm function) whose frame starts at callee_base, arguments in place
     {
         const CompiledFunction* code = callee->code;
-        if (frames_.size() >= limits_.max_call_depth) EXHAUSTED();
+        if (frame_top == frame_limit) EXHAUSTED();
         if (uint64_t(stack_end - callee_base) < code->frame_size() + 1) EXHAUSTED();
-        std::memset(callee_base + code->param_count, 0, size_t(code->local_count) * sizeof(Slot));
-        if (!code->constants.empty())
-            std::memcpy(callee_base + code->param_count + code->local_count, code->constants.data(),
-                        code->constants.size() * sizeof(Slot));
-        frames_.push_back(Frame{pc, R, function, instance});
+        Slot* const locals = callee_base + code->param_count;
+        zero_slots(locals, code->local_count);
+        copy_slots(locals + code->local_count, code->constants.data(), code->constants.size());
+        *frame_top++ = Frame{pc, R, function, instance};
         R = callee_base;
         function = code;
-        instance = callee->instance;
         pc = code->ops.data();
-        RELOAD_MEMORY();
+        // Memory cannot change between the call and the callee's entry: same instance, same memory.
+        if (callee->instance != instance) {
+            instance = callee->instance;
+            RELOAD_MEMORY();
+        }
     }
 
     for (;;) {
@@ -262,9 +291,8 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
                 NEXT;
             }
             case wop::Return: HANDLER(6) {
-                if (ip->x != 0 && ip->y != 0) std::memmove(R, R + ip->x, ip->y * sizeof(Slot));
-                const Frame frame = frames_.back();
-                frames_.pop_back();
+                if (ip->x != 0) copy_slots(R, R + ip->x, ip->y);  // results go below: never overlapping upwards
+                const Frame frame = *--frame_top;
                 if (frame.return_pc == nullptr) return ExecutionStatus::Ok;
                 pc = frame.return_pc;
                 R = frame.base;

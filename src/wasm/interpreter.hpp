@@ -64,7 +64,7 @@ private:
 
     ExecutionLimits limits_;
     std::vector<Slot> stack_;
-    std::vector<Frame> frames_;
+    std::vector<Frame> frames_;  // max_call_depth entries, used from the bottom by run()
     std::vector<Slot> host_scratch_;
     bool metered_ = false;
     uint64_t fuel_ = 0;
