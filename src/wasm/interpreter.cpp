@@ -292,13 +292,17 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             }
             case wop::Return: HANDLER(6) {
                 if (ip->x != 0) copy_slots(R, R + ip->x, ip->y);  // results go below: never overlapping upwards
-                const Frame frame = *--frame_top;
-                if (frame.return_pc == nullptr) return ExecutionStatus::Ok;
-                pc = frame.return_pc;
-                R = frame.base;
-                function = frame.function;
-                instance = frame.instance;
-                RELOAD_MEMORY();
+                const Frame* const frame = --frame_top;
+                if (frame->return_pc == nullptr) return ExecutionStatus::Ok;
+                pc = frame->return_pc;
+                R = frame->base;
+                function = frame->function;
+                // memory_base and memory_size always describe the current instance's memory (a
+                // callee's memory.grow reloaded them), so only a change of instance reloads them.
+                if (frame->instance != instance) {
+                    instance = frame->instance;
+                    RELOAD_MEMORY();
+                }
                 NEXT;
             }
             case wop::Call: HANDLER(7)
