@@ -58,7 +58,8 @@ constexpr uint64_t kMaxTableElements = uint64_t(1) << 24;
 }  // namespace
 
 Executor::Executor(ExecutionLimits limits) : limits_(limits) {
-    stack_.resize(limits_.value_stack_slots);
+    stack_.reset(new Slot[limits_.value_stack_slots]);  // default-initialised: not zeroed
+    stack_slots_ = limits_.value_stack_slots;
     frames_.resize(size_t(limits_.max_call_depth) + 1);
 }
 
@@ -69,14 +70,14 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
         result.message = "re-entrant invocation";
         return result;
     }
-    if (args.size() != function.type.params.size() || args.size() > stack_.size()) {
+    if (args.size() != function.type.params.size() || args.size() > stack_slots_) {
         result.status = ExecutionStatus::Trap;
         result.message = "argument count mismatch";
         return result;
     }
     for (size_t i = 0; i < args.size(); ++i) stack_[i] = normalize_bits(args[i].type, args[i].bits);
     running_ = true;
-    result.status = run(function, stack_.data(), result.message);
+    result.status = run(function, stack_.get(), result.message);
     running_ = false;
     if (result.ok()) {
         for (size_t i = 0; i < function.type.results.size(); ++i) {
@@ -194,7 +195,7 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
     }
 
 ExecutionStatus Executor::run(FunctionInstance& entry, Slot* args, std::string& message) {
-    Slot* const stack_end = stack_.data() + stack_.size();
+    Slot* const stack_end = stack_.get() + stack_slots_;
     // The frame stack as raw pointers: the depth check is one comparison.
     Frame* frame_top = frames_.data();
     Frame* const frame_limit = frame_top + limits_.max_call_depth;
