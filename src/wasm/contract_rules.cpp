@@ -1,31 +1,12 @@
 #include "wasm/contract_rules.hpp"
 
 #include "wasm/host_interface.hpp"
+#include "wasm/validation_context.hpp"
 
 namespace polyvm::wasm {
 namespace {
 
 Error invalid(std::string message) { return Error{ErrorKind::Invalid, 0, std::move(message)}; }
-
-/// The type of function `index` (imports first, then the module's own).
-const FunctionType* function_type(const Module& module, uint32_t index) {
-    uint32_t type_index = 0;
-    if (index < module.imported_function_count) {
-        uint32_t seen = 0;
-        for (const Import& import : module.imports) {
-            if (import.kind != ExternalKind::Function) continue;
-            if (seen++ == index) {
-                type_index = import.function_type_index;
-                break;
-            }
-        }
-    } else {
-        const uint32_t own = index - module.imported_function_count;
-        if (own >= module.functions.size()) return nullptr;
-        type_index = module.functions[own].type_index;
-    }
-    return type_index < module.types.size() ? &module.types[type_index] : nullptr;
-}
 
 }  // namespace
 
@@ -42,12 +23,13 @@ std::optional<Error> check_contract_module(const Module& module) {
     }
     if (module.start_function) return invalid("contracts may not have a start function");
 
+    // The module is validated, so export indices are in range.
+    const ValidationContext context = make_validation_context(module);
     bool entrypoint = false, memory = false;
     for (const Export& e : module.exports) {
         if (e.name == "user_entrypoint") {
             if (e.kind != ExternalKind::Function) return invalid("user_entrypoint is not a function");
-            const FunctionType* type = function_type(module, e.index);
-            if (!type || *type != FunctionType{{ValueType::I32}, {ValueType::I32}})
+            if (context.function_type(e.index) != FunctionType{{ValueType::I32}, {ValueType::I32}})
                 return invalid("user_entrypoint must have type (i32) -> i32");
             entrypoint = true;
         } else if (e.name == "memory") {
