@@ -10,9 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <string_view>
 
@@ -20,13 +18,9 @@ namespace polyvm::tools {
 namespace {
 
 int validate_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << "error: " << path << ": cannot open\n";
-        return kExitUsage;
-    }
-    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    auto decoded = wasm::decode(bytes);
+    const auto bytes = read_module_file(path, std::cerr);
+    if (!bytes) return kExitUsage;
+    auto decoded = wasm::decode(*bytes);
     if (!decoded) {
         std::cout << wasm::describe(decoded.error()) << "\n";
         return kExitFailed;
@@ -40,13 +34,9 @@ int validate_file(const std::string& path) {
 }
 
 int pack_file(const std::string& path, bool init_code) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << "error: " << path << ": cannot open\n";
-        return kExitUsage;
-    }
-    const std::vector<uint8_t> module{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    const auto packed = pack_contract(module);
+    const auto module = read_module_file(path, std::cerr);
+    if (!module) return kExitUsage;
+    const auto packed = pack_contract(*module);
     if (const auto* error = std::get_if<std::string>(&packed)) {
         std::cerr << "error: " << path << ": " << *error << "\n";
         return kExitFailed;

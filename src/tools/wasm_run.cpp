@@ -79,14 +79,19 @@ std::string format(const wasm::Value& value) {
 
 }  // namespace
 
-int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ostream& err) {
-    std::ifstream in(options.file, std::ios::binary);
+std::optional<std::vector<uint8_t>> read_module_file(const std::string& path, std::ostream& err) {
+    std::ifstream in(path, std::ios::binary);
     if (!in) {
-        err << "error: " << options.file << ": cannot open\n";
-        return kExitUsage;
+        err << "error: " << path << ": cannot open\n";
+        return std::nullopt;
     }
-    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    auto decoded = wasm::decode(bytes);
+    return std::vector<uint8_t>{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ostream& err) {
+    const auto bytes = read_module_file(options.file, err);
+    if (!bytes) return kExitUsage;
+    auto decoded = wasm::decode(*bytes);
     if (!decoded) {
         err << "error: " << wasm::describe(decoded.error()) << "\n";
         return kExitUsage;

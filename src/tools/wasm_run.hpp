@@ -22,4 +22,8 @@ struct WasmRunOptions {
 /// unusable module.
 int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ostream& err);
 
+/// The bytes of a module file for the wasm commands; nullopt after "error: PATH: cannot open"
+/// on `err` (the commands then exit with kExitUsage).
+std::optional<std::vector<uint8_t>> read_module_file(const std::string& path, std::ostream& err);
+
 }  // namespace polyvm::tools
