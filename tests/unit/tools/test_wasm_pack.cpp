@@ -11,15 +11,13 @@ namespace {
 
 using wasm::test::Bytes;
 
-Bytes name(const std::string& s) { return wasm::test::concat({wasm::test::uleb(s.size()), Bytes(s.begin(), s.end())}); }
-
 /// The smallest contract: user_entrypoint(i32) -> i32 returning 0, and its memory exported.
 Bytes minimal_contract() {
     using namespace wasm::test;
     return single_function_module({0x7F}, {0x7F}, {0x41, 0x00, 0x0B},
                                   {section(5, vec({{0x00, 0x01}})),
-                                   section(7, vec({concat({name("user_entrypoint"), {0x00, 0x00}}),
-                                                   concat({name("memory"), {0x02, 0x00}})}))});
+                                   section(7, vec({concat({wasm::test::name("user_entrypoint"), {0x00, 0x00}}),
+                                                   concat({wasm::test::name("memory"), {0x02, 0x00}})}))});
 }
 
 TEST(WasmPack, PacksAContractAndItsInitCodeDeploysIt) {

@@ -26,8 +26,6 @@ std::string message_of(const Bytes& bytes) {
     return e ? e->message : std::string("(accepted)");
 }
 
-Bytes name(const std::string& s) { return concat({uleb(s.size()), Bytes(s.begin(), s.end())}); }
-
 // (i32) -> i32 entry point returning 0; memory of `pages`; exports as given; imports as given.
 Bytes contract(std::initializer_list<Bytes> import_entries, Bytes extra_types, uint32_t pages, bool export_entry = true,
                bool export_memory = true, bool start = false) {

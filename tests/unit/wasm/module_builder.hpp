@@ -42,6 +42,9 @@ inline Bytes vec(std::initializer_list<Bytes> items) {
     return out;
 }
 
+/// A name as the binary format writes it: length, then the UTF-8 bytes.
+inline Bytes name(const std::string& text) { return concat({uleb(text.size()), Bytes(text.begin(), text.end())}); }
+
 inline Bytes header() { return {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00}; }
 
 inline Bytes module(std::initializer_list<Bytes> sections) {
