@@ -38,6 +38,12 @@ struct FunctionInstance {
 struct TableInstance {
     TableType type;            // limits.min tracks the current size
     std::vector<Slot> elements;
+
+    /// The engine's bound on a table's size whatever its declared maximum (about 128 MiB of slots).
+    static constexpr uint64_t kMaxElements = uint64_t(1) << 24;
+    /// Grows by `delta` elements set to `init`; the old size, or -1 (as uint32) past the maximum
+    /// or when the host is out of memory.
+    uint32_t grow(uint32_t delta, Slot init);
 };
 
 struct MemoryInstance {
