@@ -720,6 +720,7 @@ struct LmdbDatabase::Impl {
     /// Write-back (see LmdbOptions::write_back_memory): 0 writes every commit through.
     size_t write_back_memory = 0;
     size_t write_back_entries = 0;
+    bool journal_commits = true;  // LmdbOptions::journal
     /// The commits not written back yet (write-back mode), and how many journal entries hold them.
     /// Written by the committing thread with commit_mutex and this mutex held; read by readers
     /// with this mutex shared.
@@ -1000,6 +1001,7 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
 
     write_back_memory = options.write_back_memory;
     write_back_entries = options.write_back_entries;
+    journal_commits = options.journal;
     max_map_size = std::max(kMinMapSize, options.max_map_size / kPageSize * kPageSize);
     const size_t initial = std::min(max_map_size, std::max(kMinMapSize, round_up_to_page(options.initial_map_size)));
     check(mdb_env_create(&env), "create environment");
@@ -1305,7 +1307,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
             return false;
         }
         dirty_lock.unlock();
-        group_journal.push_back(encode_journal_entry(changes, records, encoded_changes));
+        if (journal_commits) group_journal.push_back(encode_journal_entry(changes, records, encoded_changes));
         return true;
     }
     Delta pending;
@@ -1314,8 +1316,10 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
         View view(txn.get(), dbis, &dirty, &pending);
         if (!body(view, &records)) return false;
     }
-    const bytes entry = encode_journal_entry(changes, records, encoded_changes);
-    write_journal(std::span<const bytes>(&entry, 1));
+    if (journal_commits) {
+        const bytes entry = encode_journal_entry(changes, records, encoded_changes);
+        write_journal(std::span<const bytes>(&entry, 1));
+    }
     {
         std::unique_lock lock(dirty_mutex);
         dirty.absorb(std::move(pending));

@@ -83,6 +83,10 @@ struct LmdbOptions {
     /// listed pages spills the oldest to the file (measured: 266,630 pages in one transaction,
     /// with and without MDB_WRITEMAP).
     size_t write_back_entries = 1'000'000;
+    /// false: commits waiting for write-back are not journaled, so a crash of the process loses
+    /// them. Only for a database that is thrown away when closed (the node's --in-memory chain),
+    /// where the journal's encoding and writes would be pure cost.
+    bool journal = true;
 };
 
 class LmdbDatabase final : public StateDatabase {

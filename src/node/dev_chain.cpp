@@ -124,6 +124,7 @@ DevChain::DevChain(const StorageOptions& storage, const DevGenesis& genesis) {
         temporary_dir_ = pattern;
         LmdbOptions options;
         options.defer_flush = true;
+        options.journal = false;  // a crash loses the chain anyway: the folder is temporary
         db_ = std::make_unique<LmdbDatabase>(temporary_dir_, options);
         lmdb_ = false;  // never flushed: it is thrown away
     } else {

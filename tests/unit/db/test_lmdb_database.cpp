@@ -790,6 +790,49 @@ TEST(LmdbDatabase, JournalIsReplayedAfterAProcessDies) {
     }
 }
 
+// Without the journal (a throw-away database) commits read back, write back and group as with
+// it, and nothing is ever written to the journal table: a crash keeps only what was written back.
+TEST(LmdbDatabase, WithoutTheJournalCommitsWorkAndNothingIsJournaled) {
+    for (const size_t entries_limit : {size_t{100'000}, size_t{64}}) {
+        SCOPED_TRACE("write-back entry limit " + std::to_string(entries_limit));
+        TempDir dir;
+        ChangeGenerator generator(41);
+        std::vector<ChangeSet> sets;
+        std::vector<std::vector<RecordWrite>> records;
+        for (int i = 0; i < 40; ++i) {
+            sets.push_back(generator.next(true));
+            records.push_back(generator.next_records());
+        }
+        const pid_t child = fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            LmdbOptions options = fast_options();
+            options.write_back_entries = entries_limit;
+            options.journal = false;
+            MemoryDatabase memory;
+            auto* db = new LmdbDatabase(dir.path(), options);  // never destroyed: the process "crashes"
+            bool ok = true;
+            for (size_t i = 0; i < sets.size(); ++i) {
+                if (i % 10 == 0) db->begin_group();
+                ok = ok && same_change_set(memory.commit(sets[i], records[i]), db->commit(sets[i], records[i]));
+                ok = ok && memory.state_root() == db->state_root();
+                for (const RecordWrite& w : records[i]) ok = ok && memory.read_record(w.table, w.key) == db->read_record(w.table, w.key);
+                if (i % 10 == 9) db->end_group();
+            }
+            _exit(ok ? 0 : 5);
+        }
+        int status = 0;
+        ASSERT_EQ(waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFEXITED(status));
+        ASSERT_EQ(WEXITSTATUS(status), 0);
+        EXPECT_EQ(table_entries(dir.path(), "journal"), 0u);
+        // What the crash kept: the last write-back (nothing with the large limit), never more.
+        LmdbDatabase reopened(dir.path(), fast_options());
+        if (entries_limit == 100'000) EXPECT_EQ(reopened.state_root(), kEmptyTrieRoot);
+        else EXPECT_NE(reopened.state_root(), kEmptyTrieRoot);
+    }
+}
+
 // A group's commits become durable together when it ends: a process that dies inside a group
 // reopens at the last commit before it, with the groups it ended.
 TEST(LmdbDatabase, AGroupIsDurableWhenItEnds) {
