@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -832,8 +833,8 @@ struct LmdbDatabase::Impl {
 
     /// The commit protocol shared by every kind of commit. `body(view, journal)` applies the
     /// commit's writes through `view`, appends the records it applied to `*journal` when
-    /// `journal` is not null (write-back: they go into the commit's journal entry) and returns
-    /// whether to keep them. The caller holds commit_mutex. Returns what `body` returned.
+    /// `journal` is not null (write-back with the journal on: they go into the commit's journal
+    /// entry) and returns whether to keep them. The caller holds commit_mutex. Returns what `body` returned.
     /// `encoded_changes`: encode_change_set(changes) when the committer has it (for the journal).
     template <typename Body>
     bool transact(const ChangeSet& changes, Body&& body, bytes_view encoded_changes = {});
@@ -1297,7 +1298,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
         try {
             ReadTxn txn(*this, true);
             View view(txn.get(), dbis, &dirty, &dirty);
-            keep = body(view, &records);
+            keep = body(view, journal_commits ? &records : nullptr);
         } catch (...) {
             dirty.revert(*group, start);
             throw;
@@ -1314,7 +1315,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
     {
         ReadTxn txn(*this, true);
         View view(txn.get(), dbis, &dirty, &pending);
-        if (!body(view, &records)) return false;
+        if (!body(view, journal_commits ? &records : nullptr)) return false;
     }
     if (journal_commits) {
         const bytes entry = encode_journal_entry(changes, records, encoded_changes);
@@ -1525,10 +1526,10 @@ CheckedCommit LmdbDatabase::commit_sealing(const ChangeSet& changes, const Recor
     out.committed = impl_->transact(changes, [&](View& view, std::vector<RecordWrite>* journal) {
         out.reverse = impl_->apply(view, changes, {});
         out.root = Impl::root_in(view);
-        const std::vector<RecordWrite> records = make_records(out.root, out.reverse);
+        std::vector<RecordWrite> records = make_records(out.root, out.reverse);
         check_record_writes(records, impl_->max_key_size);
         Impl::write_records(view, records);
-        append_records(journal, records);
+        if (journal) journal->insert(journal->end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
         return true;
     }, encoded_changes);
     return out;
