@@ -17,8 +17,9 @@ namespace code {
 inline constexpr uint8_t MiscBase = 0xE0;   // 0xE0..0xF1: 0xFC 0..17
 inline constexpr uint8_t Copy = 0xF4;       // R[dst] = R[x]
 inline constexpr uint8_t Const = 0xF5;      // R[dst] = imm
+inline constexpr uint8_t BrWhen = 0xF6;     // if R[x] != 0 goto imm (a br_if carrying no values)
 inline constexpr uint8_t BrUnless = 0xF8;   // if R[x] == 0 goto imm (if/else)
-inline constexpr uint8_t Fuel = 0xF9;       // charge imm units at basic-block entry
+inline constexpr uint8_t Fuel = 0xF9;       // charge imm units at the entry of a fuel block (see below)
 inline constexpr uint8_t BrTableX = 0xFA;   // br_table with targets in CompiledFunction::branch_table
 /// An integer comparison (0x45-0x5A) fused with the br_if (or the if) that tests it, when the
 /// branch carries no values: "if R[x] <cmp> R[y] goto imm" (BrUnless: when it does not hold).
@@ -31,6 +32,12 @@ inline constexpr uint16_t BinaryImm = 0x140;      // + (opcode - 0x6A)
 inline constexpr uint16_t Count = 0x161;          // internal opcodes are below this
 }  // namespace code
 
+/// Fuel blocks: a Fuel op charges the cost of the straight-line code from it up to the next label
+/// (a point other code branches to) or unconditional transfer. Conditional branches inside it
+/// that carry no values (BrWhen, BrUnless, FusedBrIf, FusedBrUnless) leave it early: when taken
+/// they give back, in `dst`, the cost of the part not run, so the fuel consumed is exactly the
+/// cost of what ran, and the fall-through of such a branch pays no charge of its own.
+///
 /// One instruction (24 bytes): slots are indices into the frame, relative to its base. The frame
 /// is [params, locals][constants][operand stack].
 /// Branches (Br, BrIf): copy y values from slots x.. to dst.., then go to imm's low 32 bits;

@@ -41,7 +41,11 @@ public:
     void on_instruction(const Instruction& instruction, std::span<const OperandType> operands,
                         std::span<const ControlFrame> frames) override {
         const bool live = !controls_.back().dead && !previous_unreachable_;
-        if (live && metering_) out_.ops[fuel_op_].imm += instruction_cost(instruction.opcode);
+        if (live && metering_) {
+            // A refund must fit an op's 32-bit field: a (pathologically) long block is split.
+            if (out_.ops[fuel_op_].imm > kMaxBlockCost && !exits_.empty()) start_block();
+            out_.ops[fuel_op_].imm += instruction_cost(instruction.opcode);
+        }
         translate(instruction, live, frames);
         previous_unreachable_ = !frames.empty() && frames.back().unreachable;
         if (operands.size() > out_.max_stack_height) out_.max_stack_height = uint32_t(operands.size());
@@ -54,6 +58,8 @@ private:
     // Slot numbers must stay 32-bit; a function with more locals compiles but cannot be called
     // (its frame exceeds any value stack).
     static constexpr uint64_t kMaxSlotLocals = uint64_t(1) << 28;
+    // Fuel blocks grow past this only with no early exit to refund (so the refunds fit 32 bits).
+    static constexpr uint64_t kMaxBlockCost = uint64_t(1) << 30;
 
     struct Control {
         uint16_t opcode;
@@ -94,7 +100,20 @@ private:
             last_producer_ = -1;  // a label may follow: nothing before it may be rewritten
             return;
         }
+        close_block();
         fuel_op_ = emit(Op{code::Fuel});
+    }
+    /// The current fuel block is complete: each early exit gives back what follows it.
+    void close_block() {
+        if (exits_.empty()) return;
+        const uint64_t total = out_.ops[fuel_op_].imm;
+        for (const auto& [index, cost_so_far] : exits_) out_.ops[index].dst = uint32_t(total - cost_so_far);
+        exits_.clear();
+    }
+    /// A conditional branch at `index` leaves the current fuel block early (when metering), and
+    /// the code after it stays in the block.
+    void add_exit(uint32_t index) {
+        if (metering_) exits_.emplace_back(index, out_.ops[fuel_op_].imm);
     }
 
     uint32_t pop() {
@@ -187,6 +206,7 @@ private:
         comparison = Op{uint16_t(base + (comparison.code - 0x45)), 0, comparison.x, comparison.y, t.target};
         if (needs_fixup) controls_[controls_.size() - 1 - depth].fixups.push_back(uint32_t(fused));
         last_producer_ = -1;
+        add_exit(uint32_t(fused));
         return true;
     }
 
@@ -225,8 +245,9 @@ private:
                     } else {
                         control.if_fixup = emit(Op{code::BrUnless, 0, condition});
                     }
+                    // The `then` arm is only entered from here: it stays in this fuel block.
+                    add_exit(uint32_t(control.if_fixup));
                     controls_.push_back(std::move(control));
-                    start_block();
                 } else {
                     controls_.push_back(std::move(control));
                 }
@@ -257,6 +278,7 @@ private:
                 has_incoming = resolve_table_fixups(end) || has_incoming;
                 if (controls_.empty()) {
                     emit(Op{op::Return, 0, stack_slot(0), out_.result_count});
+                    if (metering_) close_block();
                 } else if (!control.dead) {
                     reset_to(control.height, control.result_count);
                     if (has_incoming) start_block();
@@ -285,7 +307,18 @@ private:
             case op::BrIf: {
                 const uint32_t condition = pop();
                 flush();
-                if (!fuse_branch(code::FusedBrIf, in.index, condition)) emit_branch(op::BrIf, in.index, condition);
+                if (fuse_branch(code::FusedBrIf, in.index, condition)) return;
+                bool needs_fixup = false;
+                if (branch(in.index, needs_fixup).keep == 0) {
+                    // Nothing to copy: a plain test whose fall-through stays in this fuel block.
+                    emit_branch(code::BrWhen, in.index);
+                    Op& emitted = out_.ops.back();
+                    emitted.dst = 0;
+                    emitted.x = condition;
+                    add_exit(here() - 1);
+                    return;
+                }
+                emit_branch(op::BrIf, in.index, condition);
                 start_block();
                 return;
             }
@@ -481,7 +514,8 @@ private:
     std::vector<std::pair<uint32_t, size_t>> table_fixups_;  // (branch_table index, control index)
     bool previous_unreachable_ = false;
     bool failed_ = false;
-    uint32_t fuel_op_ = 0;
+    uint32_t fuel_op_ = 0;  // the current fuel block's charge
+    std::vector<std::pair<uint32_t, uint64_t>> exits_;  // its early exits: (op, block cost up to and including it)
     int64_t last_producer_ = -1;
 };
 

@@ -52,6 +52,8 @@ inline void copy_slots(Slot* to, const Slot* from, size_t n) {
     if (n > 3) to[3] = from[3];
 }
 
+constexpr uint64_t kUnmeteredBudget = uint64_t(1) << 63;
+
 }  // namespace
 
 Executor::Executor(ExecutionLimits limits) : limits_(limits) {
@@ -74,7 +76,12 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
     }
     for (size_t i = 0; i < args.size(); ++i) stack_[i] = normalize_bits(args[i].type, args[i].bits);
     running_ = true;
+    // Unmetered, the code still charges and refunds, against a budget no run can spend (each unit
+    // is at least one dispatch): the charge then needs no test of whether fuel is metered.
+    const uint64_t fuel_before = fuel_;
+    if (!metered_) fuel_ = kUnmeteredBudget;
     result.status = run(function, stack_.get(), result.message);
+    if (!metered_) fuel_ = fuel_before;
     running_ = false;
     if (result.ok()) {
         for (size_t i = 0; i < function.type.results.size(); ++i) {
@@ -110,6 +117,14 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
     do {                                           \
         message = "call stack exhausted";          \
         return ExecutionStatus::Exhausted;         \
+    } while (0)
+
+// A taken conditional branch that leaves its fuel block early gives back the cost of the part of
+// the block it skips (code.hpp; 0 in code compiled without metering).
+#define LEAVE_FUEL_BLOCK()                                  \
+    do {                                                    \
+        fuel_ += ip->dst;                                   \
+        pc = function->ops.data() + uint32_t(ip->imm);      \
     } while (0)
 
 // Operand helpers: R is the frame (locals then operand slots); operands are read before the
@@ -231,7 +246,7 @@ ExecutionStatus Executor::run(FunctionInstance& entry, Slot* args, std::string& 
     for (auto& target : dispatch) target = &&handler_default;
     dispatch[code::BinaryImm + 0x00] = &&handler_2000; dispatch[code::BinaryImm + 0x01] = &&handler_2001; dispatch[code::BinaryImm + 0x02] = &&handler_2002; dispatch[code::BinaryImm + 0x07] = &&handler_2007; dispatch[code::BinaryImm + 0x08] = &&handler_2008; dispatch[code::BinaryImm + 0x09] = &&handler_2009; dispatch[code::BinaryImm + 0x0A] = &&handler_2010; dispatch[code::BinaryImm + 0x0B] = &&handler_2011; dispatch[code::BinaryImm + 0x0C] = &&handler_2012; dispatch[code::BinaryImm + 0x0D] = &&handler_2013; dispatch[code::BinaryImm + 0x0E] = &&handler_2014; dispatch[code::BinaryImm + 0x12] = &&handler_2018; dispatch[code::BinaryImm + 0x13] = &&handler_2019; dispatch[code::BinaryImm + 0x14] = &&handler_2020; dispatch[code::BinaryImm + 0x19] = &&handler_2025; dispatch[code::BinaryImm + 0x1A] = &&handler_2026; dispatch[code::BinaryImm + 0x1B] = &&handler_2027; dispatch[code::BinaryImm + 0x1C] = &&handler_2028; dispatch[code::BinaryImm + 0x1D] = &&handler_2029; dispatch[code::BinaryImm + 0x1E] = &&handler_2030; dispatch[code::BinaryImm + 0x1F] = &&handler_2031; dispatch[code::BinaryImm + 0x20] = &&handler_2032;
     dispatch[code::FusedBrIf + 0x00] = &&handler_1000; dispatch[code::FusedBrUnless + 0x00] = &&handler_1001; dispatch[code::FusedBrIf + 0x01] = &&handler_1002; dispatch[code::FusedBrUnless + 0x01] = &&handler_1003; dispatch[code::FusedBrIf + 0x02] = &&handler_1004; dispatch[code::FusedBrUnless + 0x02] = &&handler_1005; dispatch[code::FusedBrIf + 0x03] = &&handler_1006; dispatch[code::FusedBrUnless + 0x03] = &&handler_1007; dispatch[code::FusedBrIf + 0x04] = &&handler_1008; dispatch[code::FusedBrUnless + 0x04] = &&handler_1009; dispatch[code::FusedBrIf + 0x05] = &&handler_1010; dispatch[code::FusedBrUnless + 0x05] = &&handler_1011; dispatch[code::FusedBrIf + 0x06] = &&handler_1012; dispatch[code::FusedBrUnless + 0x06] = &&handler_1013; dispatch[code::FusedBrIf + 0x07] = &&handler_1014; dispatch[code::FusedBrUnless + 0x07] = &&handler_1015; dispatch[code::FusedBrIf + 0x08] = &&handler_1016; dispatch[code::FusedBrUnless + 0x08] = &&handler_1017; dispatch[code::FusedBrIf + 0x09] = &&handler_1018; dispatch[code::FusedBrUnless + 0x09] = &&handler_1019; dispatch[code::FusedBrIf + 0x0A] = &&handler_1020; dispatch[code::FusedBrUnless + 0x0A] = &&handler_1021; dispatch[code::FusedBrIf + 0x0B] = &&handler_1022; dispatch[code::FusedBrUnless + 0x0B] = &&handler_1023; dispatch[code::FusedBrIf + 0x0C] = &&handler_1024; dispatch[code::FusedBrUnless + 0x0C] = &&handler_1025; dispatch[code::FusedBrIf + 0x0D] = &&handler_1026; dispatch[code::FusedBrUnless + 0x0D] = &&handler_1027; dispatch[code::FusedBrIf + 0x0E] = &&handler_1028; dispatch[code::FusedBrUnless + 0x0E] = &&handler_1029; dispatch[code::FusedBrIf + 0x0F] = &&handler_1030; dispatch[code::FusedBrUnless + 0x0F] = &&handler_1031; dispatch[code::FusedBrIf + 0x10] = &&handler_1032; dispatch[code::FusedBrUnless + 0x10] = &&handler_1033; dispatch[code::FusedBrIf + 0x11] = &&handler_1034; dispatch[code::FusedBrUnless + 0x11] = &&handler_1035; dispatch[code::FusedBrIf + 0x12] = &&handler_1036; dispatch[code::FusedBrUnless + 0x12] = &&handler_1037; dispatch[code::FusedBrIf + 0x13] = &&handler_1038; dispatch[code::FusedBrUnless + 0x13] = &&handler_1039; dispatch[code::FusedBrIf + 0x14] = &&handler_1040; dispatch[code::FusedBrUnless + 0x14] = &&handler_1041; dispatch[code::FusedBrIf + 0x15] = &&handler_1042; dispatch[code::FusedBrUnless + 0x15] = &&handler_1043; 
-    dispatch[wop::Unreachable] = &&handler_0; dispatch[code::Fuel] = &&handler_1; dispatch[wop::Br] = &&handler_2; dispatch[wop::BrIf] = &&handler_3; dispatch[code::BrUnless] = &&handler_4; dispatch[code::BrTableX] = &&handler_5; dispatch[wop::Return] = &&handler_6; dispatch[wop::Call] = &&handler_7; dispatch[wop::CallIndirect] = &&handler_8; dispatch[code::Copy] = &&handler_9; dispatch[code::Const] = &&handler_10; dispatch[wop::Select] = &&handler_11; dispatch[wop::GlobalGet] = &&handler_12; dispatch[wop::GlobalSet] = &&handler_13; dispatch[wop::TableGet] = &&handler_14; dispatch[wop::TableSet] = &&handler_15; dispatch[0x28] = &&handler_16; dispatch[0x29] = &&handler_17; dispatch[0x2A] = &&handler_18; dispatch[0x2B] = &&handler_19; dispatch[0x2C] = &&handler_20; dispatch[0x2D] = &&handler_21; dispatch[0x2E] = &&handler_22; dispatch[0x2F] = &&handler_23; dispatch[0x30] = &&handler_24; dispatch[0x31] = &&handler_25; dispatch[0x32] = &&handler_26; dispatch[0x33] = &&handler_27; dispatch[0x34] = &&handler_28; dispatch[0x35] = &&handler_29; dispatch[0x36] = &&handler_30; dispatch[0x37] = &&handler_31; dispatch[0x38] = &&handler_32; dispatch[0x39] = &&handler_33; dispatch[0x3A] = &&handler_34; dispatch[0x3B] = &&handler_35; dispatch[0x3C] = &&handler_36; dispatch[0x3D] = &&handler_37; dispatch[0x3E] = &&handler_38; dispatch[wop::MemorySize] = &&handler_39; dispatch[wop::MemoryGrow] = &&handler_40; dispatch[0x45] = &&handler_41; dispatch[0x46] = &&handler_42; dispatch[0x47] = &&handler_43; dispatch[0x48] = &&handler_44; dispatch[0x49] = &&handler_45; dispatch[0x4A] = &&handler_46; dispatch[0x4B] = &&handler_47; dispatch[0x4C] = &&handler_48; dispatch[0x4D] = &&handler_49; dispatch[0x4E] = &&handler_50; dispatch[0x4F] = &&handler_51; dispatch[0x50] = &&handler_52; dispatch[0x51] = &&handler_53; dispatch[0x52] = &&handler_54; dispatch[0x53] = &&handler_55; dispatch[0x54] = &&handler_56; dispatch[0x55] = &&handler_57; dispatch[0x56] = &&handler_58; dispatch[0x57] = &&handler_59; dispatch[0x58] = &&handler_60; dispatch[0x59] = &&handler_61; dispatch[0x5A] = &&handler_62; dispatch[0x5B] = &&handler_63; dispatch[0x5C] = &&handler_64; dispatch[0x5D] = &&handler_65; dispatch[0x5E] = &&handler_66; dispatch[0x5F] = &&handler_67; dispatch[0x60] = &&handler_68; dispatch[0x61] = &&handler_69; dispatch[0x62] = &&handler_70; dispatch[0x63] = &&handler_71; dispatch[0x64] = &&handler_72; dispatch[0x65] = &&handler_73; dispatch[0x66] = &&handler_74; dispatch[0x67] = &&handler_75; dispatch[0x68] = &&handler_76; dispatch[0x69] = &&handler_77; dispatch[0x6A] = &&handler_78; dispatch[0x6B] = &&handler_79; dispatch[0x6C] = &&handler_80; dispatch[0x6D] = &&handler_81; dispatch[0x6E] = &&handler_82; dispatch[0x6F] = &&handler_83; dispatch[0x70] = &&handler_84; dispatch[0x71] = &&handler_85; dispatch[0x72] = &&handler_86; dispatch[0x73] = &&handler_87; dispatch[0x74] = &&handler_88; dispatch[0x75] = &&handler_89; dispatch[0x76] = &&handler_90; dispatch[0x77] = &&handler_91; dispatch[0x78] = &&handler_92; dispatch[0x79] = &&handler_93; dispatch[0x7A] = &&handler_94; dispatch[0x7B] = &&handler_95; dispatch[0x7C] = &&handler_96; dispatch[0x7D] = &&handler_97; dispatch[0x7E] = &&handler_98; dispatch[0x7F] = &&handler_99; dispatch[0x80] = &&handler_100; dispatch[0x81] = &&handler_101; dispatch[0x82] = &&handler_102; dispatch[0x83] = &&handler_103; dispatch[0x84] = &&handler_104; dispatch[0x85] = &&handler_105; dispatch[0x86] = &&handler_106; dispatch[0x87] = &&handler_107; dispatch[0x88] = &&handler_108; dispatch[0x89] = &&handler_109; dispatch[0x8A] = &&handler_110; dispatch[0x8B] = &&handler_111; dispatch[0x8C] = &&handler_112; dispatch[0x8D] = &&handler_113; dispatch[0x8E] = &&handler_114; dispatch[0x8F] = &&handler_115; dispatch[0x90] = &&handler_116; dispatch[0x91] = &&handler_117; dispatch[0x92] = &&handler_118; dispatch[0x93] = &&handler_119; dispatch[0x94] = &&handler_120; dispatch[0x95] = &&handler_121; dispatch[0x96] = &&handler_122; dispatch[0x97] = &&handler_123; dispatch[0x98] = &&handler_124; dispatch[0x99] = &&handler_125; dispatch[0x9A] = &&handler_126; dispatch[0x9B] = &&handler_127; dispatch[0x9C] = &&handler_128; dispatch[0x9D] = &&handler_129; dispatch[0x9E] = &&handler_130; dispatch[0x9F] = &&handler_131; dispatch[0xA0] = &&handler_132; dispatch[0xA1] = &&handler_133; dispatch[0xA2] = &&handler_134; dispatch[0xA3] = &&handler_135; dispatch[0xA4] = &&handler_136; dispatch[0xA5] = &&handler_137; dispatch[0xA6] = &&handler_138; dispatch[0xA7] = &&handler_139; dispatch[0xA8] = &&handler_140; dispatch[0xA9] = &&handler_141; dispatch[0xAA] = &&handler_142; dispatch[0xAB] = &&handler_143; dispatch[0xAC] = &&handler_144; dispatch[0xAD] = &&handler_145; dispatch[0xAE] = &&handler_146; dispatch[0xAF] = &&handler_147; dispatch[0xB0] = &&handler_148; dispatch[0xB1] = &&handler_149; dispatch[0xB2] = &&handler_150; dispatch[0xB3] = &&handler_151; dispatch[0xB4] = &&handler_152; dispatch[0xB5] = &&handler_153; dispatch[0xB6] = &&handler_154; dispatch[0xB7] = &&handler_155; dispatch[0xB8] = &&handler_156; dispatch[0xB9] = &&handler_157; dispatch[0xBA] = &&handler_158; dispatch[0xBB] = &&handler_159; dispatch[0xBC] = &&handler_160; dispatch[0xBD] = &&handler_161; dispatch[0xBE] = &&handler_162; dispatch[0xBF] = &&handler_163; dispatch[0xC0] = &&handler_164; dispatch[0xC1] = &&handler_165; dispatch[0xC2] = &&handler_166; dispatch[0xC3] = &&handler_167; dispatch[0xC4] = &&handler_168; dispatch[wop::RefIsNull] = &&handler_169; dispatch[wop::RefFunc] = &&handler_170; dispatch[code::MiscBase + 0] = &&handler_171; dispatch[code::MiscBase + 1] = &&handler_172; dispatch[code::MiscBase + 2] = &&handler_173; dispatch[code::MiscBase + 3] = &&handler_174; dispatch[code::MiscBase + 4] = &&handler_175; dispatch[code::MiscBase + 5] = &&handler_176; dispatch[code::MiscBase + 6] = &&handler_177; dispatch[code::MiscBase + 7] = &&handler_178; dispatch[code::MiscBase + 8] = &&handler_179; dispatch[code::MiscBase + 9] = &&handler_180; dispatch[code::MiscBase + 10] = &&handler_181; dispatch[code::MiscBase + 11] = &&handler_182; dispatch[code::MiscBase + 12] = &&handler_183; dispatch[code::MiscBase + 13] = &&handler_184; dispatch[code::MiscBase + 14] = &&handler_185; dispatch[code::MiscBase + 15] = &&handler_186; dispatch[code::MiscBase + 16] = &&handler_187; dispatch[code::MiscBase + 17] = &&handler_188; 
+    dispatch[wop::Unreachable] = &&handler_0; dispatch[code::Fuel] = &&handler_1; dispatch[wop::Br] = &&handler_2; dispatch[wop::BrIf] = &&handler_3; dispatch[code::BrUnless] = &&handler_4; dispatch[code::BrWhen] = &&handler_3000; dispatch[code::BrTableX] = &&handler_5; dispatch[wop::Return] = &&handler_6; dispatch[wop::Call] = &&handler_7; dispatch[wop::CallIndirect] = &&handler_8; dispatch[code::Copy] = &&handler_9; dispatch[code::Const] = &&handler_10; dispatch[wop::Select] = &&handler_11; dispatch[wop::GlobalGet] = &&handler_12; dispatch[wop::GlobalSet] = &&handler_13; dispatch[wop::TableGet] = &&handler_14; dispatch[wop::TableSet] = &&handler_15; dispatch[0x28] = &&handler_16; dispatch[0x29] = &&handler_17; dispatch[0x2A] = &&handler_18; dispatch[0x2B] = &&handler_19; dispatch[0x2C] = &&handler_20; dispatch[0x2D] = &&handler_21; dispatch[0x2E] = &&handler_22; dispatch[0x2F] = &&handler_23; dispatch[0x30] = &&handler_24; dispatch[0x31] = &&handler_25; dispatch[0x32] = &&handler_26; dispatch[0x33] = &&handler_27; dispatch[0x34] = &&handler_28; dispatch[0x35] = &&handler_29; dispatch[0x36] = &&handler_30; dispatch[0x37] = &&handler_31; dispatch[0x38] = &&handler_32; dispatch[0x39] = &&handler_33; dispatch[0x3A] = &&handler_34; dispatch[0x3B] = &&handler_35; dispatch[0x3C] = &&handler_36; dispatch[0x3D] = &&handler_37; dispatch[0x3E] = &&handler_38; dispatch[wop::MemorySize] = &&handler_39; dispatch[wop::MemoryGrow] = &&handler_40; dispatch[0x45] = &&handler_41; dispatch[0x46] = &&handler_42; dispatch[0x47] = &&handler_43; dispatch[0x48] = &&handler_44; dispatch[0x49] = &&handler_45; dispatch[0x4A] = &&handler_46; dispatch[0x4B] = &&handler_47; dispatch[0x4C] = &&handler_48; dispatch[0x4D] = &&handler_49; dispatch[0x4E] = &&handler_50; dispatch[0x4F] = &&handler_51; dispatch[0x50] = &&handler_52; dispatch[0x51] = &&handler_53; dispatch[0x52] = &&handler_54; dispatch[0x53] = &&handler_55; dispatch[0x54] = &&handler_56; dispatch[0x55] = &&handler_57; dispatch[0x56] = &&handler_58; dispatch[0x57] = &&handler_59; dispatch[0x58] = &&handler_60; dispatch[0x59] = &&handler_61; dispatch[0x5A] = &&handler_62; dispatch[0x5B] = &&handler_63; dispatch[0x5C] = &&handler_64; dispatch[0x5D] = &&handler_65; dispatch[0x5E] = &&handler_66; dispatch[0x5F] = &&handler_67; dispatch[0x60] = &&handler_68; dispatch[0x61] = &&handler_69; dispatch[0x62] = &&handler_70; dispatch[0x63] = &&handler_71; dispatch[0x64] = &&handler_72; dispatch[0x65] = &&handler_73; dispatch[0x66] = &&handler_74; dispatch[0x67] = &&handler_75; dispatch[0x68] = &&handler_76; dispatch[0x69] = &&handler_77; dispatch[0x6A] = &&handler_78; dispatch[0x6B] = &&handler_79; dispatch[0x6C] = &&handler_80; dispatch[0x6D] = &&handler_81; dispatch[0x6E] = &&handler_82; dispatch[0x6F] = &&handler_83; dispatch[0x70] = &&handler_84; dispatch[0x71] = &&handler_85; dispatch[0x72] = &&handler_86; dispatch[0x73] = &&handler_87; dispatch[0x74] = &&handler_88; dispatch[0x75] = &&handler_89; dispatch[0x76] = &&handler_90; dispatch[0x77] = &&handler_91; dispatch[0x78] = &&handler_92; dispatch[0x79] = &&handler_93; dispatch[0x7A] = &&handler_94; dispatch[0x7B] = &&handler_95; dispatch[0x7C] = &&handler_96; dispatch[0x7D] = &&handler_97; dispatch[0x7E] = &&handler_98; dispatch[0x7F] = &&handler_99; dispatch[0x80] = &&handler_100; dispatch[0x81] = &&handler_101; dispatch[0x82] = &&handler_102; dispatch[0x83] = &&handler_103; dispatch[0x84] = &&handler_104; dispatch[0x85] = &&handler_105; dispatch[0x86] = &&handler_106; dispatch[0x87] = &&handler_107; dispatch[0x88] = &&handler_108; dispatch[0x89] = &&handler_109; dispatch[0x8A] = &&handler_110; dispatch[0x8B] = &&handler_111; dispatch[0x8C] = &&handler_112; dispatch[0x8D] = &&handler_113; dispatch[0x8E] = &&handler_114; dispatch[0x8F] = &&handler_115; dispatch[0x90] = &&handler_116; dispatch[0x91] = &&handler_117; dispatch[0x92] = &&handler_118; dispatch[0x93] = &&handler_119; dispatch[0x94] = &&handler_120; dispatch[0x95] = &&handler_121; dispatch[0x96] = &&handler_122; dispatch[0x97] = &&handler_123; dispatch[0x98] = &&handler_124; dispatch[0x99] = &&handler_125; dispatch[0x9A] = &&handler_126; dispatch[0x9B] = &&handler_127; dispatch[0x9C] = &&handler_128; dispatch[0x9D] = &&handler_129; dispatch[0x9E] = &&handler_130; dispatch[0x9F] = &&handler_131; dispatch[0xA0] = &&handler_132; dispatch[0xA1] = &&handler_133; dispatch[0xA2] = &&handler_134; dispatch[0xA3] = &&handler_135; dispatch[0xA4] = &&handler_136; dispatch[0xA5] = &&handler_137; dispatch[0xA6] = &&handler_138; dispatch[0xA7] = &&handler_139; dispatch[0xA8] = &&handler_140; dispatch[0xA9] = &&handler_141; dispatch[0xAA] = &&handler_142; dispatch[0xAB] = &&handler_143; dispatch[0xAC] = &&handler_144; dispatch[0xAD] = &&handler_145; dispatch[0xAE] = &&handler_146; dispatch[0xAF] = &&handler_147; dispatch[0xB0] = &&handler_148; dispatch[0xB1] = &&handler_149; dispatch[0xB2] = &&handler_150; dispatch[0xB3] = &&handler_151; dispatch[0xB4] = &&handler_152; dispatch[0xB5] = &&handler_153; dispatch[0xB6] = &&handler_154; dispatch[0xB7] = &&handler_155; dispatch[0xB8] = &&handler_156; dispatch[0xB9] = &&handler_157; dispatch[0xBA] = &&handler_158; dispatch[0xBB] = &&handler_159; dispatch[0xBC] = &&handler_160; dispatch[0xBD] = &&handler_161; dispatch[0xBE] = &&handler_162; dispatch[0xBF] = &&handler_163; dispatch[0xC0] = &&handler_164; dispatch[0xC1] = &&handler_165; dispatch[0xC2] = &&handler_166; dispatch[0xC3] = &&handler_167; dispatch[0xC4] = &&handler_168; dispatch[wop::RefIsNull] = &&handler_169; dispatch[wop::RefFunc] = &&handler_170; dispatch[code::MiscBase + 0] = &&handler_171; dispatch[code::MiscBase + 1] = &&handler_172; dispatch[code::MiscBase + 2] = &&handler_173; dispatch[code::MiscBase + 3] = &&handler_174; dispatch[code::MiscBase + 4] = &&handler_175; dispatch[code::MiscBase + 5] = &&handler_176; dispatch[code::MiscBase + 6] = &&handler_177; dispatch[code::MiscBase + 7] = &&handler_178; dispatch[code::MiscBase + 8] = &&handler_179; dispatch[code::MiscBase + 9] = &&handler_180; dispatch[code::MiscBase + 10] = &&handler_181; dispatch[code::MiscBase + 11] = &&handler_182; dispatch[code::MiscBase + 12] = &&handler_183; dispatch[code::MiscBase + 13] = &&handler_184; dispatch[code::MiscBase + 14] = &&handler_185; dispatch[code::MiscBase + 15] = &&handler_186; dispatch[code::MiscBase + 16] = &&handler_187; dispatch[code::MiscBase + 17] = &&handler_188; 
 #endif
 
 enter:  // call `callee` (a wasm function) whose frame starts at callee_base, arguments in place
@@ -261,13 +276,11 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
         switch (ip->code) {
             case wop::Unreachable: HANDLER(0) TRAP("unreachable");
             case code::Fuel: HANDLER(1)
-                if (metered_) {
-                    if (fuel_ < ip->imm) {
-                        message = "out of fuel";
-                        return ExecutionStatus::OutOfFuel;
-                    }
-                    fuel_ -= ip->imm;
+                if (fuel_ < ip->imm) {
+                    message = "out of fuel";
+                    return ExecutionStatus::OutOfFuel;
                 }
+                fuel_ -= ip->imm;
                 NEXT;
             case wop::Br: HANDLER(2)
             branch:
@@ -278,7 +291,10 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
                 if (uint32_t(R[ip->imm >> 32]) != 0) goto branch;
                 NEXT;
             case code::BrUnless: HANDLER(4)
-                if (uint32_t(R[ip->x]) == 0) pc = function->ops.data() + uint32_t(ip->imm);
+                if (uint32_t(R[ip->x]) == 0) LEAVE_FUEL_BLOCK();
+                NEXT;
+            case code::BrWhen: HANDLER(3000)
+                if (uint32_t(R[ip->x]) != 0) LEAVE_FUEL_BLOCK();
                 NEXT;
             case code::BrTableX: HANDLER(5) {
                 uint32_t index = uint32_t(R[ip->x]);
@@ -580,222 +596,222 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             }
             case code::FusedBrIf + 0x00: HANDLER(1000) {
                 const auto a = U32(R[ip->x]);
-                if (a == 0) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a == 0) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x00: HANDLER(1001) {
                 const auto a = U32(R[ip->x]);
-                if (!(a == 0)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a == 0)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x01: HANDLER(1002) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (a == b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a == b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x01: HANDLER(1003) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (!(a == b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a == b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x02: HANDLER(1004) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (a != b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a != b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x02: HANDLER(1005) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (!(a != b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a != b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x03: HANDLER(1006) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (a < b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a < b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x03: HANDLER(1007) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (!(a < b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a < b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x04: HANDLER(1008) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (a < b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a < b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x04: HANDLER(1009) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (!(a < b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a < b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x05: HANDLER(1010) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (a > b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a > b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x05: HANDLER(1011) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (!(a > b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a > b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x06: HANDLER(1012) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (a > b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a > b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x06: HANDLER(1013) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (!(a > b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a > b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x07: HANDLER(1014) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (a <= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a <= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x07: HANDLER(1015) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (!(a <= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a <= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x08: HANDLER(1016) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (a <= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a <= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x08: HANDLER(1017) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (!(a <= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a <= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x09: HANDLER(1018) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (a >= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a >= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x09: HANDLER(1019) {
                 const auto a = S32(R[ip->x]); const auto b = S32(R[ip->y]);
-                if (!(a >= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a >= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x0A: HANDLER(1020) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (a >= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a >= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x0A: HANDLER(1021) {
                 const auto a = U32(R[ip->x]); const auto b = U32(R[ip->y]);
-                if (!(a >= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a >= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x0B: HANDLER(1022) {
                 const auto a = U64(R[ip->x]);
-                if (a == 0) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a == 0) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x0B: HANDLER(1023) {
                 const auto a = U64(R[ip->x]);
-                if (!(a == 0)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a == 0)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x0C: HANDLER(1024) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (a == b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a == b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x0C: HANDLER(1025) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (!(a == b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a == b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x0D: HANDLER(1026) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (a != b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a != b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x0D: HANDLER(1027) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (!(a != b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a != b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x0E: HANDLER(1028) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (a < b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a < b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x0E: HANDLER(1029) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (!(a < b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a < b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x0F: HANDLER(1030) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (a < b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a < b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x0F: HANDLER(1031) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (!(a < b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a < b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x10: HANDLER(1032) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (a > b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a > b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x10: HANDLER(1033) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (!(a > b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a > b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x11: HANDLER(1034) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (a > b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a > b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x11: HANDLER(1035) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (!(a > b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a > b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x12: HANDLER(1036) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (a <= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a <= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x12: HANDLER(1037) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (!(a <= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a <= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x13: HANDLER(1038) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (a <= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a <= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x13: HANDLER(1039) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (!(a <= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a <= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x14: HANDLER(1040) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (a >= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a >= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x14: HANDLER(1041) {
                 const auto a = S64(R[ip->x]); const auto b = S64(R[ip->y]);
-                if (!(a >= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a >= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrIf + 0x15: HANDLER(1042) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (a >= b) pc = function->ops.data() + uint32_t(ip->imm);
+                if (a >= b) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::FusedBrUnless + 0x15: HANDLER(1043) {
                 const auto a = U64(R[ip->x]); const auto b = U64(R[ip->y]);
-                if (!(a >= b)) pc = function->ops.data() + uint32_t(ip->imm);
+                if (!(a >= b)) LEAVE_FUEL_BLOCK();
                 NEXT;
             }
             case code::BinaryImm + 0x00: HANDLER(2000) BINARY_IMM(U32, from_i32, a + b)

@@ -39,11 +39,16 @@ class Executor {
 public:
     explicit Executor(ExecutionLimits limits = {});
 
-    /// No budget (nullopt) or a fuel budget for the following invocations. Each basic block's
-    /// cost (fuel.hpp) is charged when the block is entered; a block that costs more than what is
-    /// left is not entered: execution stops before its first instruction with OutOfFuel and the
-    /// remaining fuel unchanged. So the effects are exact to within one block. memory.grow also
-    /// charges kFuelPerMemoryPage per page requested, before growing.
+    /// No budget (nullopt) or a fuel budget for the following invocations. Code is charged by
+    /// fuel block: straight-line code from a label (a branch target, a function's entry) up to
+    /// the next label or unconditional branch, which conditional branches may leave early. A
+    /// block's cost (fuel.hpp) is charged when it is entered, and a conditional branch taken out
+    /// of it gives back the cost of the part it skips, so a completed call consumes exactly the
+    /// cost of the instructions it ran (a trap: up to the end of the trapping block). A block
+    /// that costs more than what is left is not entered: execution stops before its first
+    /// instruction with OutOfFuel and the remaining fuel unchanged. So the effects are exact to
+    /// within one block. memory.grow also charges kFuelPerMemoryPage per page requested, before
+    /// growing.
     void set_fuel(std::optional<uint64_t> fuel) {
         metered_ = fuel.has_value();
         fuel_ = fuel.value_or(0);
