@@ -37,6 +37,10 @@ inline constexpr uint16_t Count = 0x161;          // internal opcodes are below 
 /// that carry no values (BrWhen, BrUnless, FusedBrIf, FusedBrUnless) leave it early: when taken
 /// they give back, in `dst`, the cost of the part not run, so the fuel consumed is exactly the
 /// cost of what ran, and the fall-through of such a branch pays no charge of its own.
+/// A branch into a fuel block charges that block itself and goes past its Fuel op, so a taken
+/// branch (a loop's back edge, a br_table's case) costs no extra dispatch: Br, BrWhen, BrUnless
+/// and the fused branches hold that charge in imm's high 32 bits, br_table entries in `charge`
+/// (BrIf keeps its condition there and goes to the Fuel op).
 ///
 /// One instruction (24 bytes): slots are indices into the frame, relative to its base. The frame
 /// is [params, locals][constants][operand stack].
@@ -56,6 +60,7 @@ struct BranchTarget {
     uint32_t source = 0;       // first slot of the values carried
     uint32_t destination = 0;  // where they go (the label's height)
     uint32_t keep = 0;
+    uint32_t charge = 0;       // the fuel block entered, when `target` is just past its Fuel op
 };
 
 struct CompiledFunction {

@@ -110,6 +110,23 @@ private:
         for (const auto& [index, cost_so_far] : exits_) out_.ops[index].dst = uint32_t(total - cost_so_far);
         exits_.clear();
     }
+    /// Every branch that can charge the block it enters (code.hpp) goes past that block's Fuel
+    /// op with its cost, once all costs are known (the body's end).
+    void charge_at_branches() {
+        const auto charge_of = [&](uint32_t target, uint32_t& charge) {
+            if (target >= out_.ops.size() || out_.ops[target].code != code::Fuel || out_.ops[target].imm > UINT32_MAX) return false;
+            charge = uint32_t(out_.ops[target].imm);
+            return true;
+        };
+        for (Op& op : out_.ops) {
+            const bool charges_itself = op.code == op::Br || op.code == code::BrWhen || op.code == code::BrUnless ||
+                                        (op.code >= code::FusedBrIf && op.code < code::BinaryImm);
+            uint32_t charge = 0;
+            if (charges_itself && charge_of(uint32_t(op.imm), charge)) op.imm = (uint64_t(charge) << 32) | (uint32_t(op.imm) + 1);
+        }
+        for (BranchTarget& entry : out_.branch_table)
+            if (charge_of(entry.target, entry.charge)) ++entry.target;
+    }
     /// A conditional branch at `index` leaves the current fuel block early (when metering), and
     /// the code after it stays in the block.
     void add_exit(uint32_t index) {
@@ -278,7 +295,10 @@ private:
                 has_incoming = resolve_table_fixups(end) || has_incoming;
                 if (controls_.empty()) {
                     emit(Op{op::Return, 0, stack_slot(0), out_.result_count});
-                    if (metering_) close_block();
+                    if (metering_) {
+                        close_block();
+                        charge_at_branches();
+                    }
                 } else if (!control.dead) {
                     reset_to(control.height, control.result_count);
                     if (has_incoming) start_block();

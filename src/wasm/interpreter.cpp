@@ -119,13 +119,19 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
         return ExecutionStatus::Exhausted;         \
     } while (0)
 
-// A taken conditional branch that leaves its fuel block early gives back the cost of the part of
-// the block it skips (code.hpp; 0 in code compiled without metering).
-#define LEAVE_FUEL_BLOCK()                                  \
+// A taken branch into a fuel block charges it (and, leaving its own block early, first gives
+// back `refund`, the cost of the part skipped; code.hpp); 0 and 0 in code compiled without metering.
+#define GO_CHARGED(refund, charge, target)                  \
     do {                                                    \
-        fuel_ += ip->dst;                                   \
-        pc = function->ops.data() + uint32_t(ip->imm);      \
+        const uint64_t fuel_now = fuel_ + (refund);         \
+        if (fuel_now < (charge)) {                          \
+            fuel_ = fuel_now;                               \
+            goto out_of_fuel;                               \
+        }                                                   \
+        fuel_ = fuel_now - (charge);                        \
+        pc = function->ops.data() + (target);               \
     } while (0)
+#define LEAVE_FUEL_BLOCK() GO_CHARGED(ip->dst, ip->imm >> 32, uint32_t(ip->imm))
 
 // Operand helpers: R is the frame (locals then operand slots); operands are read before the
 // result is written, since dst may be one of them.
@@ -276,19 +282,18 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
         switch (ip->code) {
             case wop::Unreachable: HANDLER(0) TRAP("unreachable");
             case code::Fuel: HANDLER(1)
-                if (fuel_ < ip->imm) {
-                    message = "out of fuel";
-                    return ExecutionStatus::OutOfFuel;
-                }
+                if (fuel_ < ip->imm) goto out_of_fuel;
                 fuel_ -= ip->imm;
                 NEXT;
             case wop::Br: HANDLER(2)
-            branch:
                 if (ip->y != 0) std::memmove(R + ip->dst, R + ip->x, ip->y * sizeof(Slot));
-                pc = function->ops.data() + uint32_t(ip->imm);
+                GO_CHARGED(0, ip->imm >> 32, uint32_t(ip->imm));
                 NEXT;
             case wop::BrIf: HANDLER(3)
-                if (uint32_t(R[ip->imm >> 32]) != 0) goto branch;
+                if (uint32_t(R[ip->imm >> 32]) != 0) {
+                    if (ip->y != 0) std::memmove(R + ip->dst, R + ip->x, ip->y * sizeof(Slot));
+                    pc = function->ops.data() + uint32_t(ip->imm);
+                }
                 NEXT;
             case code::BrUnless: HANDLER(4)
                 if (uint32_t(R[ip->x]) == 0) LEAVE_FUEL_BLOCK();
@@ -301,7 +306,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
                 if (index >= ip->y) index = ip->y - 1;
                 const BranchTarget& t = function->branch_table[ip->imm + index];
                 if (t.keep != 0) std::memmove(R + t.destination, R + t.source, t.keep * sizeof(Slot));
-                pc = function->ops.data() + t.target;
+                GO_CHARGED(0, t.charge, t.target);
                 NEXT;
             }
             case wop::Return: HANDLER(6) {
@@ -839,6 +844,10 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             default: HANDLER_DEFAULT TRAP("internal error: unknown internal opcode");
         }
         continue;
+
+    out_of_fuel:
+        message = "out of fuel";
+        return ExecutionStatus::OutOfFuel;
 
     call:  // `callee` is set; its arguments start at callee_base
         if (callee->code) goto enter;
