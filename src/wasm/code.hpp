@@ -46,6 +46,8 @@ inline constexpr uint16_t Count = 0x161;          // internal opcodes are below 
 /// is [params, locals][constants][operand stack].
 /// Branches (Br, BrIf): copy y values from slots x.. to dst.., then go to imm's low 32 bits;
 /// BrIf tests the slot in imm's high 32 bits.
+/// Branch targets, in ops and in br_table entries, are signed distances from the branch op (as
+/// int32_t), so that a taken branch adds to the op's address instead of loading the code's base.
 struct Op {
     uint16_t code = 0;
     uint32_t dst = 0;
@@ -56,7 +58,7 @@ struct Op {
 
 /// A branch as br_table stores it.
 struct BranchTarget {
-    uint32_t target = 0;
+    uint32_t target = 0;       // relative to the BrTableX op, as int32_t
     uint32_t source = 0;       // first slot of the values carried
     uint32_t destination = 0;  // where they go (the label's height)
     uint32_t keep = 0;

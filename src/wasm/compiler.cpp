@@ -119,13 +119,30 @@ private:
             return true;
         };
         for (Op& op : out_.ops) {
-            const bool charges_itself = op.code == op::Br || op.code == code::BrWhen || op.code == code::BrUnless ||
-                                        (op.code >= code::FusedBrIf && op.code < code::BinaryImm);
+            const bool charges_itself = is_branch(op.code) && op.code != op::BrIf;
             uint32_t charge = 0;
             if (charges_itself && charge_of(uint32_t(op.imm), charge)) op.imm = (uint64_t(charge) << 32) | (uint32_t(op.imm) + 1);
         }
         for (BranchTarget& entry : out_.branch_table)
             if (charge_of(entry.target, entry.charge)) ++entry.target;
+    }
+    static bool is_branch(uint16_t code) {
+        return code == op::Br || code == op::BrIf || code == code::BrWhen || code == code::BrUnless ||
+               (code >= code::FusedBrIf && code < code::BinaryImm);
+    }
+    /// Branch targets become distances from the branch (code.hpp), once all are resolved.
+    void make_targets_relative() {
+        for (uint32_t i = 0; i < out_.ops.size(); ++i) {
+            Op& op = out_.ops[i];
+            if (is_branch(op.code)) {
+                op.imm = (op.imm & ~uint64_t(0xFFFFFFFF)) | uint32_t(int32_t(uint32_t(op.imm) - i));
+            } else if (op.code == code::BrTableX) {
+                for (uint32_t k = 0; k < op.y; ++k) {
+                    BranchTarget& entry = out_.branch_table[op.imm + k];
+                    entry.target = uint32_t(int32_t(entry.target - i));
+                }
+            }
+        }
     }
     /// A conditional branch at `index` leaves the current fuel block early (when metering), and
     /// the code after it stays in the block.
@@ -299,6 +316,7 @@ private:
                         close_block();
                         charge_at_branches();
                     }
+                    make_targets_relative();
                 } else if (!control.dead) {
                     reset_to(control.height, control.result_count);
                     if (has_incoming) start_block();

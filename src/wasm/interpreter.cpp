@@ -129,9 +129,10 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
             goto out_of_fuel;                               \
         }                                                   \
         fuel_ = fuel_now - (charge);                        \
-        pc = function->ops.data() + (target);               \
+        pc = ip + int32_t(target);                          \
     } while (0)
 #define LEAVE_FUEL_BLOCK() GO_CHARGED(ip->dst, ip->imm >> 32, uint32_t(ip->imm))
+// Branch targets are distances from the branch op (code.hpp).
 
 // Operand helpers: R is the frame (locals then operand slots); operands are read before the
 // result is written, since dst may be one of them.
@@ -292,7 +293,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             case wop::BrIf: HANDLER(3)
                 if (uint32_t(R[ip->imm >> 32]) != 0) {
                     if (ip->y != 0) std::memmove(R + ip->dst, R + ip->x, ip->y * sizeof(Slot));
-                    pc = function->ops.data() + uint32_t(ip->imm);
+                    pc = ip + int32_t(uint32_t(ip->imm));
                 }
                 NEXT;
             case code::BrUnless: HANDLER(4)
