@@ -15,7 +15,9 @@ namespace polyvm::wasm {
 /// Everything stays below code::Count so that dispatch is one dense table.
 namespace code {
 inline constexpr uint8_t MiscBase = 0xE0;   // 0xE0..0xF1: 0xFC 0..17
+inline constexpr uint8_t ShiftRightAndImm = 0xF3;  // R[dst] = (u32(R[x]) >> y) & imm: a bit field, i32
 inline constexpr uint8_t Copy = 0xF4;       // R[dst] = R[x]
+inline constexpr uint8_t Copy2 = 0xF7;      // R[dst] = R[x], then R[y] = R[imm]: two copies in a row
 inline constexpr uint8_t Const = 0xF5;      // R[dst] = imm
 inline constexpr uint8_t BrWhen = 0xF6;     // if R[x] != 0 goto imm (a br_if carrying no values)
 inline constexpr uint8_t BrUnless = 0xF8;   // if R[x] == 0 goto imm (if/else)

@@ -89,6 +89,18 @@ private:
         last_producer_ = -1;
         return here() - 1;
     }
+    // Copies in a row (a flush, local.set from locals) share one op unless a label separates them.
+    void emit_copy(uint32_t dst, uint32_t source) {
+        if (here() > label_ && out_.ops.back().code == code::Copy) {
+            Op& previous = out_.ops.back();
+            previous.code = code::Copy2;
+            previous.y = dst;
+            previous.imm = source;
+            last_producer_ = -1;
+            return;
+        }
+        emit(Op{code::Copy, dst, source});
+    }
     // An op whose only effect is writing R[dst]: local.set may redirect it into the local.
     void emit_producer(const Op& op) {
         emit(op);
@@ -96,6 +108,7 @@ private:
     }
 
     void start_block() {
+        label_ = here();
         if (!metering_) {
             last_producer_ = -1;  // a label may follow: nothing before it may be rewritten
             return;
@@ -163,7 +176,7 @@ private:
     void flush() {
         for (size_t i = 0; i < sources_.size(); ++i) {
             if (sources_[i] != stack_slot(i)) {
-                emit(Op{code::Copy, stack_slot(i), sources_[i]});
+                emit_copy(stack_slot(i), sources_[i]);
                 sources_[i] = stack_slot(i);
             }
         }
@@ -177,7 +190,7 @@ private:
     void materialize(uint32_t index, size_t count) {
         for (size_t i = 0; i < count; ++i) {
             if (sources_[i] == index) {
-                emit(Op{code::Copy, stack_slot(i), index});
+                emit_copy(stack_slot(i), index);
                 sources_[i] = stack_slot(i);
             }
         }
@@ -405,7 +418,7 @@ private:
                 if (source == in.index) return;
                 if (!pending(in.index, sources_.size()) && redirect_last_producer(source, in.index)) return;
                 materialize(in.index, sources_.size());
-                emit(Op{code::Copy, in.index, source});
+                emit_copy(in.index, source);
                 return;
             }
             case op::LocalTee: {
@@ -419,7 +432,7 @@ private:
                     return;
                 }
                 materialize(in.index, sources_.size());
-                emit(Op{code::Copy, in.index, source});
+                emit_copy(in.index, source);
                 sources_.push_back(source);
                 return;
             }
@@ -494,10 +507,21 @@ private:
         const uint32_t y = pop(), x = pop();
         uint64_t value = 0;
         if (has_immediate_form(code) && constant_operand(y, value)) {
+            if (code == 0x71 && fuse_bit_field(x, uint32_t(value))) return;
             emit_producer(Op{uint16_t(code::BinaryImm + (code - 0x6A)), push_result(), x, 0, value});
             return;
         }
         emit_producer(Op{code, push_result(), x, y});
+    }
+    // i32.and with a constant right after i32.shr_u by a constant, on the value it produced
+    // (`x` just popped, nothing in between, no label): one op extracts the bit field.
+    bool fuse_bit_field(uint32_t x, uint32_t mask) {
+        if (here() <= label_ || x != stack_slot(sources_.size())) return false;
+        Op& shift = out_.ops.back();
+        if (shift.code != code::BinaryImm + (0x76 - 0x6A) || shift.dst != x) return false;
+        shift = Op{code::ShiftRightAndImm, push_result(), shift.x, uint32_t(shift.imm & 31), mask};
+        last_producer_ = int64_t(here()) - 1;
+        return true;
     }
     // Whether operand `source` (just popped, at height sources_.size() + 1) is a constant: a pooled
     // one's slot, or the slot a Const op just emitted wrote. Such a Const op is dropped: the
@@ -552,6 +576,7 @@ private:
     std::vector<std::pair<uint32_t, size_t>> table_fixups_;  // (branch_table index, control index)
     bool previous_unreachable_ = false;
     bool failed_ = false;
+    uint32_t label_ = 0;    // the latest label's position: ops before it cannot merge with ops after it
     uint32_t fuel_op_ = 0;  // the current fuel block's charge
     std::vector<std::pair<uint32_t, uint64_t>> exits_;  // its early exits: (op, block cost up to and including it)
     int64_t last_producer_ = -1;
