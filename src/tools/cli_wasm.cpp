@@ -1,6 +1,7 @@
 #include "tools/cli.hpp"
 #include "tools/statetest_driver.hpp"
 #include "common/hex.hpp"
+#include "tools/wasm_bench.hpp"
 #include "tools/wasm_pack.hpp"
 #include "tools/wasm_run.hpp"
 #include "tools/wasm_spectest.hpp"
@@ -59,9 +60,11 @@ Command add_wasm_command(CLI::App& parent) {
         std::vector<std::string> paths;
         WasmRunOptions run;
         uint64_t fuel = 0;
+        WasmBenchOptions bench;
+        std::string bench_fixtures;
     };
     auto args = std::make_shared<Args>();
-    CLI::App* cmd = parent.add_subcommand("wasm", "WebAssembly 2.0 tools: validate, run a function, run the spec tests, pack a contract");
+    CLI::App* cmd = parent.add_subcommand("wasm", "WebAssembly 2.0 tools: validate, run a function, run the spec tests, benchmark, pack a contract");
     cmd->require_subcommand(1, 1);
     CLI::App* validate = cmd->add_subcommand("validate", "Decode and validate a .wasm module; prints \"valid\" or the error");
     validate->add_option("FILE", args->file, "WebAssembly binary module")->required();
@@ -82,6 +85,19 @@ Command add_wasm_command(CLI::App& parent) {
     run->footer("Prints the results one per line. Exit status: 0 returned, 1 trap/exhaustion/out of fuel\n"
                 "(reason on stderr), 2 bad usage or a module that does not load.");
 
+    CLI::App* bench = cmd->add_subcommand("bench", "Time the benchmark modules' calls in process, checking every result");
+    bench->add_option("--fixtures", args->bench_fixtures, "Folder with expected.json and the modules")
+        ->type_name("DIR");
+    bench->add_option("--rounds", args->bench.rounds, "Timed calls and translations per module (medians reported)")
+        ->capture_default_str();
+    bench->add_option("--modules", args->bench.modules, "Only these modules, e.g. coremark,fib")->delimiter(',');
+    bench->add_option("--fuel", args->bench.fuel, "Fuel budget of each call (metering is always on)")->capture_default_str();
+    bench->footer("Default DIR: $POLYVM_FIXTURES/wasm/bench (or ../shared/fixtures/wasm/bench). Per module: the\n"
+                  "expected.json `checks` once (one instance, in order), then the `bench` call --rounds times\n"
+                  "(a fresh instance each). Prints the median CPU time of the timed call and of translation\n"
+                  "(decode, validation, compilation), also per KiB of function bodies.\n"
+                  "Exit status: 0, 1 a call trapped or returned other than expected, 2 bad usage or input.");
+
     CLI::App* pack = cmd->add_subcommand("pack", "Check a contract module and print it as deployable code (hex)");
     pack->add_option("MODULE", args->file, "WebAssembly contract module")->required();
     auto init_code = std::make_shared<bool>(false);
@@ -92,8 +108,16 @@ Command add_wasm_command(CLI::App& parent) {
 
     Command c;
     c.app = cmd;
-    c.run = [args, validate, run, fuel, pack, init_code]() -> int {
+    c.run = [args, validate, run, fuel, bench, pack, init_code]() -> int {
         if (validate->parsed()) return validate_file(args->file);
+        if (bench->parsed()) {
+            if (args->bench_fixtures.empty()) {
+                const char* env = std::getenv("POLYVM_FIXTURES");
+                args->bench_fixtures = env && *env ? std::string(env) + "/wasm/bench" : std::string("../shared/fixtures/wasm/bench");
+            }
+            args->bench.folder = args->bench_fixtures;
+            return run_wasm_bench(args->bench, std::cout, std::cerr);
+        }
         if (pack->parsed()) return pack_file(args->file, *init_code);
         if (run->parsed()) {
             if (fuel->count() != 0) args->run.fuel = args->fuel;

@@ -88,34 +88,52 @@ std::optional<std::vector<uint8_t>> read_module_file(const std::string& path, st
     return std::vector<uint8_t>{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+std::shared_ptr<const wasm::CompiledModule> compile_module_bytes(std::span<const uint8_t> bytes, bool fuel_metering,
+                                                                 std::ostream& err) {
+    auto decoded = wasm::decode(bytes);
+    if (!decoded) {
+        err << "error: " << wasm::describe(decoded.error()) << "\n";
+        return nullptr;
+    }
+    auto compiled = wasm::compile(std::move(decoded.value()), wasm::CompileOptions{fuel_metering});
+    if (!compiled) {
+        err << "error: " << wasm::describe(compiled.error()) << "\n";
+        return nullptr;
+    }
+    return compiled.value();
+}
+
+wasm::FunctionInstance* instantiate_for_call(wasm::Store& store, std::shared_ptr<const wasm::CompiledModule> module,
+                                             wasm::Executor& executor, const std::string& name, std::ostream& err,
+                                             int& exit_status) {
+    const wasm::Instantiation instance = wasm::instantiate(store, std::move(module), nullptr, executor);
+    if (!instance.ok()) {
+        err << "error: instantiation failed: " << instance.message << "\n";
+        exit_status = instance.status == wasm::InstantiationStatus::Unlinkable ? kExitUsage : kExitFailed;
+        return nullptr;
+    }
+    const auto entry = instance.instance->exports.find(name);
+    if (entry == instance.instance->exports.end() || entry->second.kind != wasm::ExternalKind::Function) {
+        err << "error: no exported function " << name << "\n";
+        exit_status = kExitUsage;
+        return nullptr;
+    }
+    return entry->second.function;
+}
+
 int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ostream& err) {
     const auto bytes = read_module_file(options.file, err);
     if (!bytes) return kExitUsage;
-    auto decoded = wasm::decode(*bytes);
-    if (!decoded) {
-        err << "error: " << wasm::describe(decoded.error()) << "\n";
-        return kExitUsage;
-    }
     // Unmetered runs leave the fuel charges out of the code.
-    auto compiled = wasm::compile(std::move(decoded.value()), wasm::CompileOptions{options.fuel.has_value()});
-    if (!compiled) {
-        err << "error: " << wasm::describe(compiled.error()) << "\n";
-        return kExitUsage;
-    }
+    const auto compiled = compile_module_bytes(*bytes, options.fuel.has_value(), err);
+    if (!compiled) return kExitUsage;
     wasm::Store store;
     wasm::Executor executor;
     executor.set_fuel(options.fuel);
-    const wasm::Instantiation instance = wasm::instantiate(store, compiled.value(), nullptr, executor);
-    if (!instance.ok()) {
-        err << "error: instantiation failed: " << instance.message << "\n";
-        return instance.status == wasm::InstantiationStatus::Unlinkable ? kExitUsage : kExitFailed;
-    }
-    const auto entry = instance.instance->exports.find(options.function);
-    if (entry == instance.instance->exports.end() || entry->second.kind != wasm::ExternalKind::Function) {
-        err << "error: no exported function " << options.function << "\n";
-        return kExitUsage;
-    }
-    wasm::FunctionInstance& function = *entry->second.function;
+    int exit_status = kExitOk;
+    wasm::FunctionInstance* const entry = instantiate_for_call(store, compiled, executor, options.function, err, exit_status);
+    if (!entry) return exit_status;
+    wasm::FunctionInstance& function = *entry;
     if (options.args.size() != function.type.params.size()) {
         err << "error: " << options.function << " takes " << function.type.params.size() << " arguments\n";
         return kExitUsage;

@@ -1,4 +1,6 @@
-// `polyvm wasm run`: argument parsing, printed results, traps and fuel.
+// `polyvm wasm run`: argument parsing, printed results, traps and fuel; `polyvm wasm bench`:
+// results checked against expected.json, the exit status on a wrong one.
+#include "tools/wasm_bench.hpp"
 #include "tools/wasm_run.hpp"
 
 #include <gtest/gtest.h>
@@ -65,6 +67,65 @@ TEST_F(WasmRun, BadUsage) {
     EXPECT_EQ(run("div", {"i64:1", "2"}).rc, 2);    // wrong type
     EXPECT_EQ(run("div", {"x", "2"}).rc, 2);        // not a number
     EXPECT_EQ(run("missing", {}).rc, 2);
+}
+
+class WasmBench : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::random_device rd;
+        folder_ = fs::temp_directory_path() / ("polyvm_wasm_bench_" + std::to_string(rd()));
+        fs::create_directories(folder_);
+        std::ofstream out(folder_ / "div.wasm", std::ios::binary);
+        out.write(reinterpret_cast<const char*>(kDivModule.data()), std::streamsize(kDivModule.size()));
+    }
+    void TearDown() override { fs::remove_all(folder_); }
+
+    struct Result {
+        int rc;
+        std::string out, err;
+    };
+    Result bench(const std::string& expected_json, uint64_t fuel = uint64_t(1) << 62) {
+        std::ofstream(folder_ / "expected.json") << expected_json;
+        WasmBenchOptions options;
+        options.folder = folder_;
+        options.rounds = 2;
+        options.fuel = fuel;
+        std::ostringstream out, err;
+        const int rc = run_wasm_bench(options, out, err);
+        return {rc, out.str(), err.str()};
+    }
+
+    fs::path folder_;
+};
+
+TEST_F(WasmBench, ChecksEveryResult) {
+    const Result ok = bench(R"({"modules": {"div.wasm": {"bench": {"export": "div", "args": [4294967295, 1], "expect": 4294967295},
+                                "checks": [{"export": "div", "args": [7, 2], "expect": 3}]}}})");
+    EXPECT_EQ(ok.rc, 0) << ok.err;
+    EXPECT_NE(ok.out.find("div(4294967295, 1)"), std::string::npos) << ok.out;
+    const Result wrong = bench(R"({"modules": {"div.wasm": {"bench": {"export": "div", "args": [7, 2], "expect": 4}}}})");
+    EXPECT_EQ(wrong.rc, 1);
+    EXPECT_NE(wrong.err.find("got 3, expected 4"), std::string::npos) << wrong.err;
+    const Result wrong_check = bench(R"({"modules": {"div.wasm": {"bench": {"export": "div", "args": [7, 2], "expect": 3},
+                                        "checks": [{"export": "div", "args": [1, 0], "expect": 0}]}}})");
+    EXPECT_EQ(wrong_check.rc, 1);
+    EXPECT_NE(wrong_check.err.find("integer divide by zero"), std::string::npos) << wrong_check.err;
+}
+
+TEST_F(WasmBench, RunsMetered) {
+    const Result r = bench(R"({"modules": {"div.wasm": {"bench": {"export": "loop", "args": [], "expect": 0}}}})", 1000);
+    EXPECT_EQ(r.rc, 1);
+    EXPECT_NE(r.err.find("out of fuel"), std::string::npos) << r.err;
+}
+
+TEST_F(WasmBench, MissingInputIsUsage) {
+    EXPECT_EQ(bench("not json").rc, 2);
+    std::ofstream(folder_ / "expected.json") << R"({"modules": {}})";
+    WasmBenchOptions options;
+    options.folder = folder_;
+    options.modules = {"absent"};
+    std::ostringstream out, err;
+    EXPECT_EQ(run_wasm_bench(options, out, err), 2);
 }
 
 }  // namespace
