@@ -27,17 +27,29 @@ inline Slot from_i64(uint64_t v) { return v; }
 inline Slot from_i32_signed(int32_t v) { return uint32_t(v); }
 inline Slot from_i64_signed(int64_t v) { return uint64_t(v); }
 
-// Frames hold a handful of locals, constants and results: a few plain stores beat a libc call
-// (which is what the compiler makes of a loop), past that memset/memmove take over.
+// Frames hold a few dozen locals and constants at most in practice: blocks of four slots stored
+// inline beat a libc call (CoreMark's hottest function zeroes 11 locals and copies 13 constants
+// per call; memset and memmove were 3-4% of the run), past 64 slots memset/memcpy take over.
+// The loops are kept as loops (no vectorizer, no call) by copying fixed-size blocks.
 inline void zero_slots(Slot* to, size_t n) {
-    switch (n) {
-        case 4: to[3] = 0; [[fallthrough]];
-        case 3: to[2] = 0; [[fallthrough]];
-        case 2: to[1] = 0; [[fallthrough]];
-        case 1: to[0] = 0; [[fallthrough]];
-        case 0: return;
-        default: std::memset(to, 0, n * sizeof(Slot));
+    if (n > 64) {
+        std::memset(to, 0, n * sizeof(Slot));
+        return;
     }
+    static constexpr Slot kZeros[4] = {};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) std::memcpy(to + i, kZeros, sizeof kZeros);
+    for (; i < n; ++i) to[i] = 0;
+}
+/// A function's constant pool into its new frame (the two apart), as zero_slots does.
+inline void copy_constants(Slot* to, const Slot* from, size_t n) {
+    if (n > 64) {
+        std::memcpy(to, from, n * sizeof(Slot));
+        return;
+    }
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) std::memcpy(to + i, from + i, 4 * sizeof(Slot));
+    for (; i < n; ++i) to[i] = from[i];
 }
 /// Copies n slots; `to` is below `from` or apart from it (each value is read before any is
 /// written over, from the lowest up).
@@ -263,7 +275,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
         if (uint64_t(stack_end - callee_base) < code->frame_size() + 1) EXHAUSTED();
         Slot* const locals = callee_base + code->param_count;
         zero_slots(locals, code->local_count);
-        copy_slots(locals + code->local_count, code->constants.data(), code->constants.size());
+        copy_constants(locals + code->local_count, code->constants.data(), code->constants.size());
         *frame_top++ = Frame{pc, R, function, instance};
         R = callee_base;
         function = code;
