@@ -27,10 +27,10 @@ inline Slot from_i64(uint64_t v) { return v; }
 inline Slot from_i32_signed(int32_t v) { return uint32_t(v); }
 inline Slot from_i64_signed(int64_t v) { return uint64_t(v); }
 
-// Frames hold a few dozen locals and constants at most in practice: blocks of four slots stored
-// inline beat a libc call (CoreMark's hottest function zeroes 11 locals and copies 13 constants
-// per call; memset and memmove were 3-4% of the run), past 64 slots memset/memcpy take over.
-// The loops are kept as loops (no vectorizer, no call) by copying fixed-size blocks.
+// Frames hold a few dozen locals and constants at most in practice: stores inline beat a libc
+// call (CoreMark's hottest function zeroes 11 locals and copies 13 constants per call; memset
+// and memmove were 3-4% of the run), past 64 slots memset/memcpy take over. Blocks of four
+// slots, then a switch for the rest: a plain loop would be turned back into a libc call.
 inline void zero_slots(Slot* to, size_t n) {
     if (n > 64) {
         std::memset(to, 0, n * sizeof(Slot));
@@ -39,7 +39,12 @@ inline void zero_slots(Slot* to, size_t n) {
     static constexpr Slot kZeros[4] = {};
     size_t i = 0;
     for (; i + 4 <= n; i += 4) std::memcpy(to + i, kZeros, sizeof kZeros);
-    for (; i < n; ++i) to[i] = 0;
+    switch (n - i) {
+        case 3: to[i + 2] = 0; [[fallthrough]];
+        case 2: to[i + 1] = 0; [[fallthrough]];
+        case 1: to[i] = 0; [[fallthrough]];
+        default: return;
+    }
 }
 /// A function's constant pool into its new frame (the two apart), as zero_slots does.
 inline void copy_constants(Slot* to, const Slot* from, size_t n) {
@@ -49,7 +54,12 @@ inline void copy_constants(Slot* to, const Slot* from, size_t n) {
     }
     size_t i = 0;
     for (; i + 4 <= n; i += 4) std::memcpy(to + i, from + i, 4 * sizeof(Slot));
-    for (; i < n; ++i) to[i] = from[i];
+    switch (n - i) {
+        case 3: to[i + 2] = from[i + 2]; [[fallthrough]];
+        case 2: to[i + 1] = from[i + 1]; [[fallthrough]];
+        case 1: to[i] = from[i]; [[fallthrough]];
+        default: return;
+    }
 }
 /// Copies n slots; `to` is below `from` or apart from it (each value is read before any is
 /// written over, from the lowest up).
