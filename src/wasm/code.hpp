@@ -15,6 +15,9 @@ namespace polyvm::wasm {
 /// Everything stays below code::Count so that dispatch is one dense table.
 namespace code {
 inline constexpr uint8_t MiscBase = 0xE0;   // 0xE0..0xF1: 0xFC 0..17
+/// A call to a function the module defines (not an import): imm is its CompiledFunction, in the
+/// same CompiledModule, and it runs in the caller's instance; arguments from slot x.
+inline constexpr uint8_t CallDefined = 0xF2;
 inline constexpr uint8_t ShiftRightAndImm = 0xF3;  // R[dst] = (u32(R[x]) >> y) & imm: a bit field, i32
 inline constexpr uint8_t Copy = 0xF4;       // R[dst] = R[x]
 inline constexpr uint8_t Copy2 = 0xF7;      // R[dst] = R[x], then R[y] = R[imm]: two copies in a row

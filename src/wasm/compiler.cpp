@@ -398,7 +398,10 @@ private:
                 flush();
                 const FunctionType& type = in.opcode == op::Call ? context_type(in.index) : module_->types[in.index];
                 const uint32_t args = stack_slot(sources_.size() - type.params.size());
-                if (in.opcode == op::Call) emit(Op{op::Call, 0, args, 0, in.index});
+                const size_t imports = function_type_indices_->size() - defined_functions_->size();
+                if (in.opcode == op::Call && in.index >= imports)
+                    emit(Op{code::CallDefined, 0, args, 0, uint64_t(reinterpret_cast<uintptr_t>(&(*defined_functions_)[in.index - imports]))});
+                else if (in.opcode == op::Call) emit(Op{op::Call, 0, args, 0, in.index});
                 else emit(Op{op::CallIndirect, 0, args, index, uint64_t(in.index) | (uint64_t(in.second_index) << 32)});
                 sources_.resize(sources_.size() - type.params.size());
                 for (size_t i = 0; i < type.results.size(); ++i) push_result();
@@ -564,6 +567,8 @@ private:
 public:
     const Module* module_ = nullptr;
     const std::vector<uint32_t>* function_type_indices_ = nullptr;
+    /// The module's defined functions, their addresses final (CallDefined points at them).
+    const std::vector<CompiledFunction>* defined_functions_ = nullptr;
 
 private:
     CompiledFunction& out_;
@@ -635,6 +640,7 @@ Result<std::shared_ptr<const CompiledModule>> compile(Module module, CompileOpti
         Translator translator(function, constant_index, options.fuel_metering);
         translator.module_ = &m;
         translator.function_type_indices_ = &compiled->function_type_indices;
+        translator.defined_functions_ = &compiled->functions;
         if (auto error = validator.validate(i, &translator)) return *error;
         if (translator.failed())
             return Error{ErrorKind::Invalid, m.functions[i].body.begin, "internal error: translation lost the stack height"};
