@@ -185,6 +185,26 @@ TEST(WasmInterpreter, FuelRunsOutExactlyAtABlockBoundary) {
     EXPECT_TRUE(machine.call({}).ok());  // unmetered again
 }
 
+TEST(WasmInterpreter, FuelGivenBackByAnEarlyExit) {
+    // f(x): block { br_if 0 (x); i32.const 1; drop; i32.const 2; drop } i32.const 7. The block
+    // up to its `end` is one fuel block (8 units, charged at entry); a taken br_if gives back the
+    // 5 it skips, and the label after the block (i32.const 7; end) costs 2.
+    const Bytes body = {0x02, 0x40, 0x20, 0x00, 0x0D, 0x00, 0x41, 0x01, 0x1A, 0x41, 0x02, 0x1A, 0x0B, 0x41, 0x07, 0x0B};
+    Machine machine(function_module({I32}, {I32}, body));
+    EXPECT_EQ(single(machine.call({Value::i32(1)}, 100)), 7u);
+    EXPECT_EQ(machine.fuel_left(), 95u);  // 3 + 2: exactly what ran
+    EXPECT_EQ(single(machine.call({Value::i32(0)}, 100)), 7u);
+    EXPECT_EQ(machine.fuel_left(), 90u);  // 8 + 2
+    // The whole block must fit when it is entered, even if the branch will leave after 3 units.
+    EXPECT_EQ(machine.call({Value::i32(1)}, 7).status, ExecutionStatus::OutOfFuel);
+    EXPECT_EQ(machine.fuel_left(), 7u);
+    EXPECT_EQ(single(machine.call({Value::i32(1)}, 8)), 7u);
+    EXPECT_EQ(machine.fuel_left(), 3u);
+    // Unmetered, the refunds leave no trace either.
+    EXPECT_EQ(single(machine.call({Value::i32(1)})), 7u);
+    EXPECT_EQ(machine.fuel_left(), 0u);
+}
+
 TEST(WasmInterpreter, FuelInsideALoop) {
     // f(n): loop { n = n - 1; br_if 0 (n) } -> 0. Costs: 1 (loop) + 5 per iteration + 2 (the ends).
     const Bytes body = {0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6B, 0x22, 0x00, 0x0D, 0x00, 0x0B, 0x20, 0x00, 0x0B};
