@@ -13,6 +13,12 @@
 namespace polyvm::wasm {
 
 struct CompiledModule {
+    CompiledModule() = default;
+    // Not copyable: calls between a module's own functions hold their CompiledFunction's address
+    // (code::CallDefined), which a copy would keep pointing into the original.
+    CompiledModule(const CompiledModule&) = delete;
+    CompiledModule& operator=(const CompiledModule&) = delete;
+
     Module module;
     bool fuel_metering = true;  // as compiled (CompileOptions)
     std::vector<uint32_t> function_type_indices;  // every function, imports first
