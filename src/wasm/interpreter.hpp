@@ -54,6 +54,18 @@ public:
         fuel_ = fuel.value_or(0);
     }
     uint64_t fuel_left() const { return fuel_; }
+    /// For host functions that charge for their work during an invocation: takes `amount` from
+    /// the fuel left and returns true, or leaves no fuel and returns false when there is less.
+    bool consume_fuel(uint64_t amount) {
+        if (fuel_ < amount) {
+            fuel_ = 0;
+            return false;
+        }
+        fuel_ -= amount;
+        return true;
+    }
+    /// Gives fuel back during an invocation (what a nested call did not use).
+    void add_fuel(uint64_t amount) { fuel_ += amount; }
 
     /// Calls `function` with `args` (their count and types must match its parameters).
     ExecutionResult invoke(FunctionInstance& function, std::span<const Value> args);
