@@ -1,0 +1,53 @@
+// Runs Stylus programs over the EVM's Host: a call's gas becomes the WebAssembly executor's fuel
+// as ink, and the vm_hooks functions (docs/wasm_contracts.md) read and change the state through
+// the same Host the interpreter uses, at the EVM's prices for the same accesses.
+#pragma once
+
+#include "common/revision.hpp"
+#include "evm/host.hpp"
+#include "stylus/program.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace polyvm::wasm {
+struct MemoryInstance;
+}
+
+namespace polyvm::stylus {
+
+/// Stylus's exchange rate: the executor's fuel is ink, and one EVM gas buys this much of it.
+inline constexpr uint64_t kInkPerGas = 10'000;
+
+/// Linear memory of all the programs running at once in a transaction, in 64 KiB pages: a deep
+/// chain of calls cannot make the process allocate more than this (128 MiB).
+inline constexpr uint32_t kMaxOpenPages = 2048;
+
+/// The programs running in one transaction, outermost first: for msg_reentrant and for the
+/// memory budget. One per ExecutionHost.
+class ProgramStack {
+public:
+    /// Whether a program acting as `contract` runs more than once: the innermost call to it
+    /// re-entered it (directly or through other contracts).
+    bool is_reentered(const Address& contract) const;
+    /// Pages held by the running programs' memories now.
+    uint64_t open_pages() const;
+
+private:
+    friend class ProgramFrameGuard;
+    struct Frame {
+        Address contract;
+        const wasm::MemoryInstance* memory;
+    };
+    std::vector<Frame> frames_;
+};
+
+/// Runs `program` for `msg`: instantiates it in a fresh store, calls user_entrypoint with the
+/// call data's length, and maps the outcome onto the EVM's: 0 -> Success (the state changes
+/// stay, the result is the output), any other status -> Revert (gas left returned), a trap or
+/// a hook's misuse -> Failure, no ink left -> OutOfGas (both consume all gas). Never throws on
+/// anything a program does.
+ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, const CompiledProgram& program,
+                                ProgramStack& stack);
+
+}  // namespace polyvm::stylus
