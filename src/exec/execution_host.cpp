@@ -5,6 +5,7 @@
 #include "evm/interpreter.hpp"
 #include "evm/tracer.hpp"
 #include "precompiles/precompiles.hpp"
+#include "wasm/stylus_program.hpp"
 
 #include <string>
 
@@ -181,10 +182,31 @@ ExecutionResult ExecutionHost::traced_call(const Message& msg) {
 }
 
 ExecutionResult ExecutionHost::run_code(const Message& msg, const Account& code_owner) {
+    // The EVM's path pays one test of a flag that is constant for the transaction.
+    if (wasm_contracts_) [[unlikely]] {
+        if (wasm::is_stylus_program(code_owner.code_view())) return run_program(msg, code_owner);
+    }
     auto& analysis = analyses_[code_owner.code_hash];
     if (!analysis) analysis = AnalysisCache::shared().get(code_owner.code_hash, code_owner.code_view(), rev_);
     const auto keep_alive = analysis;  // the map may rehash during nested calls
     return execute(*this, rev_, msg, *keep_alive, tracer_);
+}
+
+ExecutionResult ExecutionHost::run_program(const Message& msg, const Account& code_owner) {
+    auto& program = programs_[code_owner.code_hash];
+    if (!program) program = stylus::ProgramCache::shared().get(code_owner.code_hash, code_owner.code_view());
+    const auto keep_alive = program;  // the map may rehash during nested calls
+    return stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_);
+}
+
+bool ExecutionHost::deployable(bytes_view code) {
+    if (rev_ >= Revision::SpuriousDragon && code.size() > kMaxCodeSize) return false;  // EIP-170
+    if (code.empty() || code[0] != 0xEF) return true;
+    // A Stylus program is checked and translated now (Arbitrum's activation), so that an
+    // invalid one never becomes a contract.
+    if (wasm_contracts_ && wasm::is_stylus_program(code))
+        return stylus::ProgramCache::shared().get(keccak256(code), code) != nullptr;
+    return rev_ < Revision::London;  // EIP-3541
 }
 
 ExecutionResult ExecutionHost::execute_message_call(const Message& msg) {
@@ -277,10 +299,7 @@ ExecutionResult ExecutionHost::create(const Message& msg) {
         return result;
     }
     bytes code = std::move(result.output);
-    if (rev_ >= Revision::London && !code.empty() && code[0] == 0xEF)  // EIP-3541
-        return fail(Status::ContractValidationFailure);
-    if (rev_ >= Revision::SpuriousDragon && code.size() > kMaxCodeSize)  // EIP-170
-        return fail(Status::ContractValidationFailure);
+    if (!deployable(code)) return fail(Status::ContractValidationFailure);
     const int64_t deposit_cost = static_cast<int64_t>(code.size()) * kCodeDepositGasPerByte;
     if (result.gas_left < deposit_cost) {
         // Homestead (EIP-2) made an unaffordable code deposit a failure; Frontier kept an empty account.

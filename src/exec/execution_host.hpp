@@ -8,6 +8,7 @@
 #include "exec/block_info.hpp"
 #include "exec/transaction_execution.hpp"
 #include "state/state.hpp"
+#include "stylus/runtime.hpp"
 
 #include <memory>
 #include <unordered_map>
@@ -19,8 +20,10 @@ class Tracer;
 
 class ExecutionHost final : public Host {
 public:
-    ExecutionHost(State& state, Revision rev, const TxContext& tx_context, Tracer* tracer)
-        : state_(state), rev_(rev), tx_context_(tx_context), tracer_(tracer) {}
+    /// `wasm_contracts`: code in Stylus's format (0xEF 0xF0 0x00 ...) runs as a WebAssembly
+    /// program and may be deployed; off, such code is refused by EIP-3541 as on Ethereum.
+    ExecutionHost(State& state, Revision rev, const TxContext& tx_context, Tracer* tracer, bool wasm_contracts = false)
+        : state_(state), rev_(rev), tx_context_(tx_context), tracer_(tracer), wasm_contracts_(wasm_contracts) {}
 
     bool account_exists(const Address& addr) override;
     uint256 get_storage(const Address& addr, const uint256& key) override;
@@ -49,6 +52,9 @@ private:
     ExecutionResult execute_message_call(const Message& msg);
     ExecutionResult create(const Message& msg);
     ExecutionResult run_code(const Message& msg, const Account& code_owner);
+    ExecutionResult run_program(const Message& msg, const Account& code_owner);
+    /// Whether deployed code may stay: EIP-3541 and EIP-170, and a Stylus program must activate.
+    bool deployable(bytes_view code);
     void revert_to(size_t state_snapshot, size_t logs_size);
 
     State& state_;
@@ -57,9 +63,13 @@ private:
     Tracer* tracer_;
     std::vector<Log> logs_;
     bool used_unsupported_precompile_ = false;
+    bool wasm_contracts_;
+    stylus::ProgramStack running_programs_;
     // The analyses of the codes run in this transaction (from AnalysisCache::shared(), looked up
     // once per code here: no lock per call).
     std::unordered_map<Hash32, std::shared_ptr<const CodeAnalysis>> analyses_;
+    // Likewise the programs (from stylus::ProgramCache::shared()).
+    std::unordered_map<Hash32, stylus::CompiledProgram> programs_;
 };
 
 /// Address of a contract created by `sender` with `nonce` (CREATE) or with a salt (CREATE2, EIP-1014).

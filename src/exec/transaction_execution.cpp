@@ -201,7 +201,8 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     state.sub_balance(tx.sender, uint256{tx.gas_limit} * gas_price + blob_gas * blob_fee);
     state.bump_nonce(tx.sender);
 
-    ExecutionHost host(state, rev, transaction_context(block, tx, rev, chain_id, blob_fee), options.tracer);
+    ExecutionHost host(state, rev, transaction_context(block, tx, rev, chain_id, blob_fee), options.tracer,
+                       options.wasm_contracts);
     warm_transaction_accounts(state, block, tx, rev);
 
     // EIP-7702: authorizations are applied in order before the call, outside its snapshot: they
@@ -264,7 +265,7 @@ CallOutcome execute_code(State& state, const BlockInfo& block, Revision rev, con
 
     TxContext ctx = block_context(block, rev, 1);
     ctx.origin = caller;
-    ExecutionHost host(state, rev, ctx, options.tracer);
+    ExecutionHost host(state, rev, ctx, options.tracer, options.wasm_contracts);
     if (rev >= Revision::Berlin) {
         state.mark_warm(caller);
         state.mark_warm(recipient);

@@ -36,6 +36,9 @@ struct ExecutionOptions {
     /// A simulated call (eth_call, eth_estimateGas; geth's SkipNonceChecks and SkipFromEOACheck):
     /// the nonce and EIP-3607's sender-has-code rule are not checked. Never set for blocks.
     bool simulation = false;
+    /// WebAssembly contracts (Stylus's format, docs/wasm_contracts.md) run and deploy. Off for
+    /// Ethereum: code starting with 0xEF is then refused by EIP-3541.
+    bool wasm_contracts = false;
 };
 
 /// Validates and executes `tx` (tx.sender must be set) in `block` under `rev`. On rejection the
