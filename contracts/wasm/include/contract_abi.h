@@ -15,7 +15,7 @@ static inline word word_zero(void) {
     return w;
 }
 
-static word word_from_u64(uint64_t v) {
+static inline word word_from_u64(uint64_t v) {
     word w = word_zero();
     for (int i = 0; i < 8; ++i) w.bytes[31 - i] = (uint8_t)(v >> (8 * i));
     return w;
