@@ -196,7 +196,12 @@ ExecutionResult ExecutionHost::run_program(const Message& msg, const Account& co
     auto& program = programs_[code_owner.code_hash];
     if (!program) program = stylus::ProgramCache::shared().get(code_owner.code_hash, code_owner.code_view());
     const auto keep_alive = program;  // the map may rehash during nested calls
-    return stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_);
+    if (!tracer_) return stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_);
+    // A program's frame has no EVM steps, but tracers still see it start and end.
+    tracer_->on_frame_start(msg, rev_, code_owner.code_view());
+    ExecutionResult result = stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_);
+    tracer_->on_frame_end(msg, result);
+    return result;
 }
 
 bool ExecutionHost::deployable(bytes_view code) {

@@ -6,6 +6,7 @@
 
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
+#include "evm/tracer.hpp"
 #include "exec/execution_host.hpp"
 #include "exec/transaction_execution.hpp"
 #include "stylus/program.hpp"
@@ -68,6 +69,7 @@ struct Document {
     std::vector<Step> steps;
     std::vector<PostAccount> post;
     bool wasm_contracts = true;
+    Tracer* tracer = nullptr;
 };
 
 struct DocumentRun {
@@ -106,6 +108,7 @@ inline DocumentRun run(const Document& doc) {
     }
     ExecutionOptions options;
     options.wasm_contracts = doc.wasm_contracts;
+    options.tracer = doc.tracer;
     for (size_t i = 0; i < doc.steps.size(); ++i) {
         const Step& step = doc.steps[i];
         const TransactionOutcome out =

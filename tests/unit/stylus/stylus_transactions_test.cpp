@@ -218,4 +218,44 @@ TEST(StylusTransactions, WithTheSwitchOffStylusCodeIsRefusedByEip3541) {
     EXPECT_EQ(r.state.find(create_address(kSender, 0)), nullptr);
 }
 
+// --- tracing -------------------------------------------------------------------------------
+
+// Counts what a tracer is told.
+struct CountingTracer : Tracer {
+    int calls_started = 0, calls_ended = 0, frames_started = 0, frames_ended = 0, steps = 0;
+    std::vector<Status> frame_results;
+    void on_frame_start(const Message&, Revision, bytes_view) override { ++frames_started; }
+    void on_step(const TraceStep&) override { ++steps; }
+    void on_frame_end(const Message&, const ExecutionResult& result) override {
+        ++frames_ended;
+        frame_results.push_back(result.status);
+    }
+    void on_call_start(const Message&) override { ++calls_started; }
+    void on_call_end(const Message&, const ExecutionResult&) override { ++calls_ended; }
+};
+
+TEST(StylusTransactions, TracersSeeWasmFramesWithoutSteps) {
+    REQUIRE_CONTRACT(counter, "counter");
+    CountingTracer direct, through_evm;
+    Document doc;
+    doc.pre = {{kWasm, counter, {}, 0}, {kEvm, evm_forwarder(kWasm, kEvmCall), {}, 0}};
+    doc.tracer = &direct;
+    doc.steps = {{.to = kWasm, .data = selector("increment()")}};
+    run(doc);
+    EXPECT_EQ(direct.calls_started, 1);
+    EXPECT_EQ(direct.calls_ended, 1);
+    EXPECT_EQ(direct.frames_started, 1);
+    EXPECT_EQ(direct.frames_ended, 1);
+    EXPECT_EQ(direct.steps, 0);
+
+    doc.tracer = &through_evm;
+    doc.steps = {{.to = kEvm, .data = selector("nonexistent()"), .status = Status::Revert}};
+    run(doc);
+    EXPECT_EQ(through_evm.calls_started, 2);
+    EXPECT_EQ(through_evm.frames_started, 2);
+    EXPECT_GT(through_evm.steps, 10);  // the EVM forwarder's instructions only
+    // The inner (wasm) frame ends first, reverting; then the forwarder reverts too.
+    EXPECT_EQ(through_evm.frame_results, (std::vector<Status>{Status::Revert, Status::Revert}));
+}
+
 }  // namespace
