@@ -12,6 +12,8 @@
  *   gas()                      evm_gas_left, evm_ink_left
  *   reentrant()                msg_reentrant
  *   call_self_reentrant()      calls reentrant() on itself and returns its answer
+ *   pay(address to, uint256 v) calls `to` with value v and no data: the call's status, then
+ *                              to's balance
  *   out_of_bounds()            passes a pointer past the end of memory (a trap)
  *   exit_early(uint256 s)      sets the result to the word 0x99 and exits with status s */
 #include "contract_abi.h"
@@ -28,6 +30,7 @@ enum {
     kCallSelfReentrant = 0xe600eafd,
     kOutOfBounds = 0xf4fb4774,
     kExitEarly = 0xe2fac4b8,
+    kPay = 0xc4076876,
 };
 
 static uint8_t out[13 * 32];
@@ -173,6 +176,18 @@ __attribute__((export_name("user_entrypoint"))) int user_entrypoint(int args_len
             word value;
             storage_load_bytes32((const uint8_t*)0xFFFFFFF0u, value.bytes);
             return 1;
+        }
+        case kPay: {
+            uint8_t to[20];
+            if (!address_argument(0, to)) return 1;
+            const word value = argument(1);
+            size_t size = 0;
+            const uint8_t status = call_contract(to, calldata, 0, value.bytes, ~(uint64_t)0, &size);
+            put_u64(0, status);
+            word balance;
+            account_balance(to, balance.bytes);
+            put_word(1, &balance);
+            return finish(2);
         }
         case kExitEarly: {
             const word status = argument(0);

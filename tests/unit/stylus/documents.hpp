@@ -61,7 +61,8 @@ struct Step {
 struct PostAccount {
     Address address;
     std::vector<std::pair<uint256, uint256>> storage;  // slots that must hold these values
-    std::optional<bytes> code;
+    std::optional<bytes> code = std::nullopt;
+    std::optional<uint256> balance = std::nullopt;
 };
 
 struct Document {
@@ -132,6 +133,11 @@ inline DocumentRun run(const Document& doc) {
         for (const auto& [key, value] : post.storage)
             EXPECT_EQ(r.state.storage_value(post.address, key), value)
                 << "slot " << key.to_hex() << " of " << to_hex(bytes_view{post.address.data(), 20});
+        if (post.balance) {
+            const Account* account = r.state.find(post.address);
+            EXPECT_EQ(account ? account->balance : uint256{}, *post.balance)
+                << "balance of " << to_hex(bytes_view{post.address.data(), 20});
+        }
         if (post.code) {
             const Account* account = r.state.find(post.address);
             EXPECT_NE(account, nullptr);

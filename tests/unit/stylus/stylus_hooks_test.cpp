@@ -160,6 +160,29 @@ TEST(StylusHooks, MsgReentrantOnlyWhenTheProgramIsAlreadyRunning) {
     run(doc);
 }
 
+TEST(StylusHooks, CallWithValueTransfersItUnlessStatic) {
+    REQUIRE_CONTRACT(probe, "probe");
+    const Address payee = addr(0x51, 0x99);
+    const bytes pay_300 = concat({selector("pay(address,uint256)"), word(payee), word(uint256{300})});
+    const bytes pay_too_much = concat({selector("pay(address,uint256)"), word(payee), word(uint256{10'000})});
+    Document doc;
+    doc.pre = {{kProbe, probe, {}, 1000}, {kEvm, evm_forwarder(kProbe, kEvmStaticCall), {}, 0}};
+    doc.steps = {
+        {.to = kProbe, .data = pay_300, .output = words({0, 300})},
+        // More than the probe has: the call does not start and fails (status 1).
+        {.to = kProbe, .data = pay_too_much, .output = words({1, 300})},
+        // A value transfer from a static frame fails the whole frame.
+        {.to = kEvm, .data = pay_300, .status = Status::Revert, .output = bytes{}},
+    };
+    doc.post = {{kProbe, {}, std::nullopt, 700}, {payee, {}, std::nullopt, 300}};
+    const DocumentRun r = run(doc);
+    // The first payment brings a cold account to life: 2,600 for the access, 9,000 for the
+    // value, 25,000 for the account; the callee's 2,300 stipend is free and comes back unused,
+    // as in the EVM.
+    EXPECT_GT(r.outcomes[0].gas_used, 21'000 + 2'600 + 9'000 + 25'000 - 2'300);
+    EXPECT_LT(r.outcomes[0].gas_used, 21'000 + 2'600 + 9'000 + 25'000 - 2'300 + 1'500);
+}
+
 TEST(StylusHooks, PointerOutsideMemoryTraps) {
     REQUIRE_CONTRACT(probe, "probe");
     Document doc;
