@@ -117,6 +117,7 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         TransactionOutcome outcome;
         if (!error) {
             ExecutionOptions exec_options;
+            exec_options.wasm_contracts = config.wasm_contracts;
             if (options.tracer_for) exec_options.tracer = options.tracer_for(i, tx);
             outcome = execute_transaction(state, env.info, tx, rev, config.chain_id, exec_options);
             error = outcome.rejection;

@@ -26,6 +26,9 @@ struct ChainConfig {
     std::vector<ForkActivation> forks{{Revision::Cancun, 0}};
     std::map<Revision, BlobSchedule> blob_schedules;  // overrides of the fork table's defaults
     Address deposit_contract;                    // EIP-6110
+    /// WebAssembly contracts (Stylus's format, docs/wasm_contracts.md) deploy and run: polyvm's
+    /// development chains. Never on Ethereum's networks, where EIP-3541 refuses such code.
+    bool wasm_contracts = false;
 
     ChainConfig();
     explicit ChainConfig(Revision from_genesis);

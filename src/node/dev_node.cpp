@@ -18,6 +18,7 @@ namespace {
 ChainConfig dev_config(const NodeOptions& o) {
     ChainConfig config(o.fork);
     config.chain_id = uint256{o.chain_id};
+    config.wasm_contracts = o.wasm_contracts;
     return config;
 }
 
@@ -38,6 +39,7 @@ DevNode::DevNode(NodeOptions options) : options_(std::move(options)) {
     DevGenesis genesis;
     if (options_.genesis) {
         genesis = *options_.genesis;
+        genesis.config.wasm_contracts = options_.wasm_contracts;
     } else {
         std::vector<Address> funded;
         for (const auto& a : accounts_) funded.push_back(a.address);

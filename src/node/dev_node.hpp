@@ -40,6 +40,7 @@ struct NodeOptions {
     std::optional<DevGenesis> genesis;        // --genesis (replaces the default accounts' funding)
     std::optional<double> block_time;         // interval mining (seconds); automine otherwise
     bool quiet = false;
+    bool wasm_contracts = true;               // --no-wasm turns WebAssembly (Stylus) contracts off
     std::optional<std::string> load_state;    // a file written by anvil_dumpState / --dump-state
     std::optional<std::string> dump_state;    // written on shutdown
 };

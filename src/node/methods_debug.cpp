@@ -59,11 +59,13 @@ json trace_one(DevChain& chain, const BlockView& block, size_t index, const json
     State state(view.get());
     const BlockEnvironment env = block_environment(h, chain.config());
     const uint256& chain_id = chain.config().chain_id;
+    ExecutionOptions execution;
+    execution.wasm_contracts = chain.config().wasm_contracts;
     for (size_t i = 0; i < block.block.transactions.size(); ++i) {
         const Transaction& tx = block.block.transactions[i];
         if (all || i == index) {
             try {
-                json result = trace::trace_transaction(state, env.info, tx, env.revision, chain_id, options);
+                json result = trace::trace_transaction(state, env.info, tx, env.revision, chain_id, options, execution);
                 if (flat)
                     result = flat_call_result(result, *flat, env.revision,
                                               {{"blockHash", rpc::hex(block.hash)},
@@ -76,7 +78,7 @@ json trace_one(DevChain& chain, const BlockView& block, size_t index, const json
                 throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
             }
         } else {
-            execute_transaction(state, env.info, tx, env.revision, chain_id);
+            execute_transaction(state, env.info, tx, env.revision, chain_id, execution);
         }
     }
     return nullptr;
@@ -242,6 +244,7 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
         State state(call.view.get());
         ExecutionOptions base;
         base.simulation = true;
+        base.wasm_contracts = chain.config().wasm_contracts;
         try {
             // flatCallTracer on a call: the flat form without a block's location.
             const auto flat = flat_call_tracer(options);

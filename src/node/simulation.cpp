@@ -130,6 +130,7 @@ RunResult run(DevNode& node, const TransactionRequest& request, uint64_t number,
     ExecutionOptions options;
     options.simulation = true;
     options.tracer = tracer;
+    options.wasm_contracts = node.chain().config().wasm_contracts;
     RunResult r;
     r.outcome = execute_transaction(state, call.block, call.tx, call.revision, node.chain().config().chain_id, options);
     r.tx = std::move(call.tx);
@@ -253,6 +254,7 @@ json simulate_v1(DevNode& node, const json& request, uint64_t number) {
             tx.sender = from;
             ExecutionOptions options;
             options.simulation = !validation;
+            options.wasm_contracts = chain.config().wasm_contracts;
             const TransactionOutcome o = execute_transaction(state, info, tx, rev, chain.config().chain_id, options);
             if (o.rejection) throw RpcError(rpc::kServerError, geth_rejection_message(*o.rejection, tx));
             gas_used += static_cast<uint64_t>(o.gas_used);

@@ -39,6 +39,7 @@ Command add_node_command(CLI::App& parent) {
         bool durable = false;
         std::optional<double> block_time;
         bool quiet = false;
+        bool no_wasm = false;
         std::string load_state;
         std::string dump_state;
         unsigned threads = 2;
@@ -65,6 +66,8 @@ Command add_node_command(CLI::App& parent) {
     cmd->add_flag("--durable", args->durable, "Flush the database to disk at every block");
     cmd->add_option("-b,--block-time", args->block_time, "Mine a block every SECONDS instead of automining")->type_name("SECONDS");
     cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but the start-up lines");
+    cmd->add_flag("--no-wasm", args->no_wasm,
+                  "Refuse WebAssembly (Stylus) contracts: code starting with 0xEF is refused as on Ethereum");
     cmd->add_option("--load-state", args->load_state, "Load a state dump (anvil_dumpState / --dump-state) at start");
     cmd->add_option("--dump-state", args->dump_state, "Write a state dump here on exit");
     cmd->add_option("--threads", args->threads, "Server threads (default 2)");
@@ -101,6 +104,7 @@ Command add_node_command(CLI::App& parent) {
             o.storage.durable = args->durable;
             o.block_time = args->block_time;
             o.quiet = args->quiet;
+            o.wasm_contracts = !args->no_wasm;
             if (!args->load_state.empty()) o.load_state = args->load_state;
             if (!args->dump_state.empty()) o.dump_state = args->dump_state;
             if (!args->genesis.empty()) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """polyvm node's command line: the start-up lines (accounts, keys, address), a restart that
 continues the chain on the same data dir and says so, a data dir of another chain id refused,
---dump-state on exit read back with --load-state, --genesis from a geth genesis file, and
---block-time interval mining.
+--dump-state on exit read back with --load-state, --genesis from a geth genesis file,
+--block-time interval mining, and WebAssembly contracts deployed by default but refused with
+--no-wasm.
 
 Usage: cli_test.py <polyvm binary>
 """
@@ -139,6 +140,28 @@ def main():
     check(receipt is not None and receipt["status"] == "0x1", "--block-time never mined the transaction")
     check(int(node.result("eth_blockNumber"), 16) >= 2, "--block-time mined fewer than 2 blocks in 2.5 s")
     node.stop()
+
+    # WebAssembly (Stylus) contracts: deployed by default, refused by EIP-3541 with --no-wasm.
+    counter = os.path.join(os.path.dirname(os.path.abspath(binary)), "contracts", "wasm", "counter.wasm")
+    if os.path.exists(counter):
+        init_code = subprocess.run([binary, "wasm", "pack", counter, "--init-code"], capture_output=True, text=True,
+                                   check=True, timeout=30).stdout.strip()
+        for flags, deploys in (((), True), (("--no-wasm",), False)):
+            node = Node(binary, "--in-memory", *flags)
+            tx = node.result("eth_sendTransaction", [{"from": ACCOUNT0, "data": init_code, "gas": "0x2dc6c0"}])
+            receipt = node.result("eth_getTransactionReceipt", [tx])
+            address = receipt["contractAddress"] if receipt else None
+            if deploys:
+                code = node.result("eth_getCode", [address, "latest"]) if address else "0x"
+                check(receipt["status"] == "0x1" and code.startswith("0xeff000"),
+                      f"a Stylus program did not deploy by default: {receipt}")
+            else:
+                check(receipt["status"] == "0x0", f"--no-wasm deployed a Stylus program: {receipt}")
+            node.stop()
+    elif os.environ.get("CI") == "true":
+        check(False, f"no {counter}: the WebAssembly contracts are not built")
+    else:
+        print(f"skipped the WebAssembly checks: no {counter}")
 
     for f in failures:
         print("FAIL", f)
