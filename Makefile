@@ -49,7 +49,7 @@ test-tsan: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_BENCH=OFF -DPOLYVM_JEMALLOC=OFF \
 	  -DCMAKE_C_FLAGS="$(TSAN_FLAGS)" -DCMAKE_CXX_FLAGS="$(TSAN_FLAGS) -fconstexpr-steps=200000000" \
 	  -DCMAKE_EXE_LINKER_FLAGS="$(TSAN_FLAGS)" >/dev/null
-	@cmake --build $(TSAN_DIR) -j $(JOBS) --target polyvm test_db test_rpc test_node
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target polyvm test_db test_rpc test_node wasm_contracts
 	@rm -rf $(TSAN_DIR)/tsan-reports && mkdir -p $(TSAN_DIR)/tsan-reports
 	@export TSAN_OPTIONS="log_path=$(abspath $(TSAN_DIR))/tsan-reports/report"; \
 	  $(TSAN_DIR)/tests/test_db --gtest_brief=1 && $(TSAN_DIR)/tests/test_rpc --gtest_brief=1 && \

@@ -41,6 +41,8 @@ trap 'exit 130' INT TERM
 
 # Tests that need a node of their own (another fork) start this binary (lib/spawn-node.mjs).
 export POLYVM_BIN="$polyvm"
+# The example WebAssembly contracts, built next to the binary (tests/CMakeLists.txt).
+export POLYVM_WASM_CONTRACTS="${POLYVM_WASM_CONTRACTS:-$(dirname "$polyvm")/contracts/wasm}"
 
 # Compile the contracts once; every test file reads the cached artifacts.
 export POLYVM_E2E_CACHE="$work/contracts"
