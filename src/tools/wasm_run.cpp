@@ -147,6 +147,9 @@ int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ost
         }
     }
     const wasm::ExecutionResult result = executor.invoke(function, args);
+    // What the call cost, for a contract's author and for calibrating the fuel table (stderr:
+    // stdout stays the results alone).
+    if (options.fuel) err << "fuel: " << *options.fuel - executor.fuel_left() << " used, " << executor.fuel_left() << " left\n";
     if (!result.ok()) {
         err << "error: " << result.message << "\n";
         return kExitFailed;

@@ -23,7 +23,8 @@ struct WasmRunOptions {
     std::optional<uint64_t> fuel;
 };
 
-/// Prints the results one per line (integers unsigned decimal, floats as decimals). Returns 0,
+/// Prints the results one per line (integers unsigned decimal, floats as decimals) and, when
+/// metered, "fuel: N used, M left" on `err`. Returns 0,
 /// 1 on a trap, exhaustion or running out of fuel (the reason on `err`), 2 on bad usage or an
 /// unusable module.
 int run_wasm_function(const WasmRunOptions& options, std::ostream& out, std::ostream& err);

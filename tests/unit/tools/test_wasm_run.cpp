@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -60,6 +61,24 @@ TEST_F(WasmRun, TrapsAndFuelExitWithOne) {
     const Result fuel = run("loop", {}, 1000);
     EXPECT_EQ(fuel.rc, 1);
     EXPECT_NE(fuel.err.find("out of fuel"), std::string::npos) << fuel.err;
+    // Stopped before a block that no longer fits: what is left is less than one iteration.
+    unsigned used = 0, left = 0;
+    ASSERT_EQ(std::sscanf(fuel.err.c_str(), "fuel: %u used, %u left", &used, &left), 2) << fuel.err;
+    EXPECT_EQ(used + left, 1000u);
+    EXPECT_LT(left, 20u);
+}
+
+TEST_F(WasmRun, MeteredRunsReportTheFuelUsed) {
+    const Result unmetered = run("div", {"7", "2"});
+    EXPECT_EQ(unmetered.err, "");
+    const Result metered = run("div", {"7", "2"}, 100);
+    EXPECT_EQ(metered.rc, 0) << metered.err;
+    EXPECT_EQ(metered.out, "3\n");
+    // div is one block (local.get, local.get, i32.div_u; the end is free): a few units, not 0.
+    unsigned used = 0, left = 0;
+    ASSERT_EQ(std::sscanf(metered.err.c_str(), "fuel: %u used, %u left", &used, &left), 2) << metered.err;
+    EXPECT_GT(used, 0u);
+    EXPECT_EQ(used + left, 100u);
 }
 
 TEST_F(WasmRun, BadUsage) {
