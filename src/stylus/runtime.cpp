@@ -3,6 +3,7 @@
 #include "crypto/keccak.hpp"
 #include "evm/gas_constants.hpp"
 #include "evm/storage_cost.hpp"
+#include "wasm/fuel.hpp"
 #include "wasm/host_interface.hpp"
 #include "wasm/instance.hpp"
 #include "wasm/interpreter.hpp"
@@ -129,7 +130,7 @@ private:
     }
     /// Charges `gas` as ink; false (and halt_ OutOfGas) when there is not enough left.
     bool charge(int64_t gas) {
-        if (executor_.consume_fuel(static_cast<uint64_t>(gas) * kInkPerGas)) return true;
+        if (executor_.consume_fuel(static_cast<uint64_t>(gas) * kFuelPerGas)) return true;
         halt_ = Status::OutOfGas;
         return false;
     }
@@ -138,7 +139,7 @@ private:
         if (p) std::memcpy(out.data(), p, 20);
         return p != nullptr;
     }
-    int64_t gas_left() const { return static_cast<int64_t>(executor_.fuel_left() / kInkPerGas); }
+    int64_t gas_left() const { return static_cast<int64_t>(executor_.fuel_left() / kFuelPerGas); }
     std::string halt(Status status) {
         halt_ = status;
         return kHaltMessage;
@@ -362,7 +363,7 @@ std::string ProgramRun::hook(Hook id, std::span<const Slot> args, std::span<Slot
         return {};
     case Hook::EvmInkLeft:
         if (!charge(kBaseGas)) return kHaltMessage;
-        results[0] = executor_.fuel_left();
+        results[0] = executor_.fuel_left() * kInkPerFuel;
         return {};
     case Hook::PayForMemoryGrow:
         // memory.grow itself charges per page (wasm/fuel.hpp); this hook is the base cost only.
@@ -500,7 +501,7 @@ std::string ProgramRun::call(Hook kind, std::span<const Slot> args, std::span<Sl
     const bool can_start = msg_.depth < gas::kMaxCallDepth &&
                            (!transfers_value || host_.get_balance(msg_.recipient) >= value);
     if (!can_start) {
-        executor_.add_fuel(static_cast<uint64_t>(child_gas) * kInkPerGas);  // as the EVM: the gas comes back
+        executor_.add_fuel(static_cast<uint64_t>(child_gas) * kFuelPerGas);  // as the EVM: the gas comes back
     } else {
         Message child;
         child.depth = msg_.depth + 1;
@@ -521,7 +522,7 @@ std::string ProgramRun::call(Hook kind, std::span<const Slot> args, std::span<Sl
         }
         ExecutionResult r = host_.call(child);
         return_data_ = std::move(r.output);
-        executor_.add_fuel(static_cast<uint64_t>(r.gas_left) * kInkPerGas);
+        executor_.add_fuel(static_cast<uint64_t>(r.gas_left) * kFuelPerGas);
         if (r.status == Status::Success) {
             refund_ += r.gas_refund;
             status = 0;
@@ -569,7 +570,7 @@ std::string ProgramRun::create(Hook kind, std::span<const Slot> args) {
         child.input = bytes_view{code, code_size};
         if (salted) std::memcpy(child.create2_salt.data(), salt, 32);
         ExecutionResult r = host_.call(child);
-        executor_.add_fuel(static_cast<uint64_t>(r.gas_left) * kInkPerGas);
+        executor_.add_fuel(static_cast<uint64_t>(r.gas_left) * kFuelPerGas);
         if (r.status == Status::Success) {
             refund_ += r.gas_refund;
             created = r.create_address;
@@ -577,7 +578,7 @@ std::string ProgramRun::create(Hook kind, std::span<const Slot> args) {
             return_data_ = std::move(r.output);  // only a reverted init code leaves return data
         }
     } else {
-        executor_.add_fuel(static_cast<uint64_t>(child_gas) * kInkPerGas);
+        executor_.add_fuel(static_cast<uint64_t>(child_gas) * kFuelPerGas);
     }
     std::memcpy(contract_out, created.data(), 20);
     store_u32_le(revert_data_len, static_cast<uint32_t>(return_data_.size()));
@@ -599,7 +600,10 @@ ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, co
     if (open_pages >= kMaxOpenPages) return failure(Status::Failure);
     ProgramFrameGuard frame(stack, msg.recipient);
     wasm::Executor executor(wasm::ExecutionLimits{.max_call_depth = 1024, .value_stack_slots = size_t(1) << 16});
-    executor.set_fuel(static_cast<uint64_t>(metered_gas) * kInkPerGas);
+    executor.set_fuel(static_cast<uint64_t>(metered_gas) * kFuelPerGas);
+    // The memory a call starts with is paid like grown memory (at most 128 pages: contract_rules).
+    const uint64_t initial_pages = program->module.memories.empty() ? 0 : program->module.memories[0].limits.min;
+    if (!executor.consume_fuel(initial_pages * wasm::kFuelPerMemoryPage)) return failure(Status::OutOfGas);
     ProgramRun run(host, rev, msg, stack, executor);
 
     wasm::Store store;
@@ -643,7 +647,7 @@ ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, co
 
     ExecutionResult result;
     result.status = status == 0 ? Status::Success : Status::Revert;
-    result.gas_left = static_cast<int64_t>(executor.fuel_left() / kInkPerGas) + reserved_gas;
+    result.gas_left = static_cast<int64_t>(executor.fuel_left() / kFuelPerGas) + reserved_gas;
     result.gas_refund = status == 0 ? run.refund_ : 0;
     result.output = std::move(run.result_);
     return result;

@@ -16,8 +16,14 @@ struct MemoryInstance;
 
 namespace polyvm::stylus {
 
-/// Stylus's exchange rate: the executor's fuel is ink, and one EVM gas buys this much of it.
+/// Stylus's exchange rate: one EVM gas buys this much ink.
 inline constexpr uint64_t kInkPerGas = 10'000;
+/// The ink price of one unit of the engine's fuel, the cost of one simple WebAssembly instruction
+/// (wasm/fuel.hpp): measured so that contracts burn gas at about the EVM's rate per second of
+/// CPU (docs/wasm_contracts.md, "Gas and ink"). The executor counts fuel; ink is fuel times this.
+inline constexpr uint64_t kInkPerFuel = 10'000;
+inline constexpr uint64_t kFuelPerGas = kInkPerGas / kInkPerFuel;
+static_assert(kInkPerGas % kInkPerFuel == 0, "a gas must buy whole units of fuel");
 
 /// Linear memory of all the programs running at once in a transaction, in 64 KiB pages: a deep
 /// chain of calls cannot make the process allocate more than this (128 MiB).

@@ -581,8 +581,16 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             case code::MiscBase + 6: HANDLER(177) UNARY(as_f64, from_i64, uint64_t(numeric::truncate_saturating<int64_t>(a)))
             case code::MiscBase + 7: HANDLER(178) UNARY(as_f64, from_i64, numeric::truncate_saturating<uint64_t>(a))
             // Bulk operations: operands in R[x], R[x+1], R[x+2]; imm = segment or table, y = second index.
+            // Metered, they also pay for their size (fuel.hpp) before any bounds check.
+#define CHARGE_BULK(cost)                      \
+    if (metered_) {                            \
+        const uint64_t bulk_cost = (cost);     \
+        if (fuel_ < bulk_cost) goto out_of_fuel; \
+        fuel_ -= bulk_cost;                    \
+    }
             case code::MiscBase + 8: HANDLER(179) {  // memory.init
                 const uint64_t destination = uint32_t(R[ip->x]), source = uint32_t(R[ip->x + 1]), n = uint32_t(R[ip->x + 2]);
+                CHARGE_BULK(bulk_memory_cost(n));
                 MemoryInstance& memory = *instance->memory;
                 const std::span<const uint8_t> segment = instance->data[ip->imm];
                 if (source + n > segment.size() || destination + n > memory.bytes.size())
@@ -593,6 +601,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             case code::MiscBase + 9: HANDLER(180) instance->data[ip->imm] = {}; NEXT;  // data.drop
             case code::MiscBase + 10: HANDLER(181) {  // memory.copy
                 const uint64_t destination = uint32_t(R[ip->x]), source = uint32_t(R[ip->x + 1]), n = uint32_t(R[ip->x + 2]);
+                CHARGE_BULK(bulk_memory_cost(n));
                 MemoryInstance& memory = *instance->memory;
                 if (source + n > memory.bytes.size() || destination + n > memory.bytes.size())
                     TRAP("out of bounds memory access");
@@ -601,6 +610,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             }
             case code::MiscBase + 11: HANDLER(182) {  // memory.fill
                 const uint64_t destination = uint32_t(R[ip->x]), n = uint32_t(R[ip->x + 2]);
+                CHARGE_BULK(bulk_memory_cost(n));
                 const uint8_t value = uint8_t(R[ip->x + 1]);
                 MemoryInstance& memory = *instance->memory;
                 if (destination + n > memory.bytes.size()) TRAP("out of bounds memory access");
@@ -609,6 +619,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             }
             case code::MiscBase + 12: HANDLER(183) {  // table.init segment(imm) table(y)
                 const uint64_t destination = uint32_t(R[ip->x]), source = uint32_t(R[ip->x + 1]), n = uint32_t(R[ip->x + 2]);
+                CHARGE_BULK(n * kFuelPerTableElement);
                 TableInstance& table = *instance->tables[ip->y];
                 const std::vector<Slot>& segment = instance->elements[ip->imm];
                 if (source + n > segment.size() || destination + n > table.elements.size())
@@ -619,6 +630,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
             case code::MiscBase + 13: HANDLER(184) instance->elements[ip->imm].clear(); NEXT;  // elem.drop
             case code::MiscBase + 14: HANDLER(185) {  // table.copy destination(imm) source(y)
                 const uint64_t destination = uint32_t(R[ip->x]), source = uint32_t(R[ip->x + 1]), n = uint32_t(R[ip->x + 2]);
+                CHARGE_BULK(n * kFuelPerTableElement);
                 TableInstance& to = *instance->tables[ip->imm];
                 const TableInstance& from = *instance->tables[ip->y];
                 if (source + n > from.elements.size() || destination + n > to.elements.size())
@@ -628,12 +640,14 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
                 NEXT;
             }
             case code::MiscBase + 15: HANDLER(186)  // table.grow (kept out of line: a catch block cannot hold a dispatch)
+                CHARGE_BULK(uint64_t(uint32_t(R[ip->x + 1])) * kFuelPerTableElement);
                 R[ip->dst] = from_i32(instance->tables[ip->imm]->grow(uint32_t(R[ip->x + 1]), R[ip->x]));
                 NEXT;
             case code::MiscBase + 16: HANDLER(187) R[ip->dst] = from_i32(uint32_t(instance->tables[ip->imm]->elements.size())); NEXT;
             case code::MiscBase + 17: HANDLER(188) {  // table.fill
                 TableInstance& table = *instance->tables[ip->imm];
                 const uint64_t destination = uint32_t(R[ip->x]), n = uint32_t(R[ip->x + 2]);
+                CHARGE_BULK(n * kFuelPerTableElement);
                 const Slot value = R[ip->x + 1];
                 if (destination + n > table.elements.size()) TRAP("out of bounds table access");
                 std::fill_n(table.elements.begin() + ptrdiff_t(destination), n, value);

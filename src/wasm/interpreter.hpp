@@ -48,7 +48,7 @@ public:
     /// that costs more than what is left is not entered: execution stops before its first
     /// instruction with OutOfFuel and the remaining fuel unchanged. So the effects are exact to
     /// within one block. memory.grow also charges kFuelPerMemoryPage per page requested, before
-    /// growing.
+    /// growing, and the bulk memory and table operations their size (fuel.hpp) before they run.
     void set_fuel(std::optional<uint64_t> fuel) {
         metered_ = fuel.has_value();
         fuel_ = fuel.value_or(0);

@@ -11,6 +11,7 @@
 #include "exec/transaction_execution.hpp"
 #include "stylus/program.hpp"
 #include "stylus/runtime.hpp"
+#include "wasm/fuel.hpp"
 #include "wasm/stylus_program.hpp"
 
 #include "unit/support/test_addresses.hpp"
@@ -32,6 +33,9 @@ using polyvm::test::addr;
 inline const Address kSender = addr(0xaa, 0x5e);
 inline const Address kCoinbase = addr(0xcc);
 inline constexpr Revision kRevision = Revision::Cancun;
+/// What a call into one of the example contracts costs beyond its hooks: the two pages of memory
+/// it starts with (contracts/wasm/build.sh) and an allowance for its instructions (one gas each).
+inline constexpr int64_t kProgramCallOverhead = 2 * static_cast<int64_t>(wasm::kFuelPerMemoryPage / stylus::kFuelPerGas) + 3'000;
 
 // --- the documents -------------------------------------------------------------------------
 

@@ -142,11 +142,11 @@ TEST(StylusHooks, GasAndInkLeftAgree) {
     const DocumentRun r = run(doc);
     const uint256 gas = word_at(r.outcomes[0].output, 0), ink = word_at(r.outcomes[0].output, 1);
     EXPECT_LT(gas, uint256{100'000 - 21'000});
-    EXPECT_GT(gas, uint256{100'000 - 21'000 - 2'000});
-    // Ink is read after gas, and evm_ink_left itself costs 2 gas (20,000 ink); gas() rounded
-    // the fraction of a gas away, so ink is within one gas of (gas - 2) * 10,000.
-    EXPECT_LT(ink, (gas - 1) * uint256{stylus::kInkPerGas});
-    EXPECT_GT(ink, (gas - 3) * uint256{stylus::kInkPerGas});
+    EXPECT_GT(gas, uint256{100'000 - 21'000 - kProgramCallOverhead});
+    // Ink is read after gas: evm_ink_left itself costs 2 gas (20,000 ink) and the few
+    // instructions between the two reads one gas each, so ink is a little under gas * 10,000.
+    EXPECT_LE(ink, (gas - 2) * uint256{stylus::kInkPerGas});
+    EXPECT_GT(ink, (gas - 50) * uint256{stylus::kInkPerGas});
 }
 
 TEST(StylusHooks, MsgReentrantOnlyWhenTheProgramIsAlreadyRunning) {
@@ -180,7 +180,7 @@ TEST(StylusHooks, CallWithValueTransfersItUnlessStatic) {
     // value, 25,000 for the account; the callee's 2,300 stipend is free and comes back unused,
     // as in the EVM.
     EXPECT_GT(r.outcomes[0].gas_used, 21'000 + 2'600 + 9'000 + 25'000 - 2'300);
-    EXPECT_LT(r.outcomes[0].gas_used, 21'000 + 2'600 + 9'000 + 25'000 - 2'300 + 1'500);
+    EXPECT_LT(r.outcomes[0].gas_used, 21'000 + 2'600 + 9'000 + 25'000 - 2'300 + kProgramCallOverhead);
 }
 
 TEST(StylusHooks, PointerOutsideMemoryTraps) {

@@ -3,6 +3,7 @@
 #include "module_builder.hpp"
 #include "wasm/compiler.hpp"
 #include "wasm/instance.hpp"
+#include "wasm/fuel.hpp"
 #include "wasm/interpreter.hpp"
 
 #include <gtest/gtest.h>
@@ -203,6 +204,24 @@ TEST(WasmInterpreter, FuelGivenBackByAnEarlyExit) {
     // Unmetered, the refunds leave no trace either.
     EXPECT_EQ(single(machine.call({Value::i32(1)})), 7u);
     EXPECT_EQ(machine.fuel_left(), 0u);
+}
+
+TEST(WasmInterpreter, BulkMemoryPaysForItsSize) {
+    // f(n): memory.fill(0, 7, n); return the byte at 0. One page of memory.
+    const Bytes body = {0x41, 0x00, 0x41, 0x07, 0x20, 0x00, 0xFC, 0x0B, 0x00, 0x41, 0x00, 0x2D, 0x00, 0x00, 0x0B};
+    const Bytes module = function_module({I32}, {I32}, body, {section(5, vec({{0x00, 0x01}}))});
+    Machine machine(module);
+    EXPECT_EQ(single(machine.call({Value::i32(0)}, 1000)), 0u);
+    const uint64_t block = 1000 - machine.fuel_left();  // the instructions alone
+    EXPECT_EQ(single(machine.call({Value::i32(64)}, 1000)), 7u);
+    EXPECT_EQ(1000 - machine.fuel_left(), block + bulk_memory_cost(64));
+    EXPECT_EQ(bulk_memory_cost(65), 3 * kFuelPerBulkMemoryWord);
+    // A fill it cannot pay for does not happen: out of fuel with the block paid, memory untouched.
+    Machine fresh(module);
+    const uint64_t budget = block + bulk_memory_cost(65536) - 1;
+    EXPECT_EQ(fresh.call({Value::i32(65536)}, budget).status, ExecutionStatus::OutOfFuel);
+    EXPECT_EQ(fresh.fuel_left(), budget - block);
+    EXPECT_EQ(single(fresh.call({Value::i32(0)})), 0u);
 }
 
 TEST(WasmInterpreter, FuelInsideALoop) {
