@@ -13,8 +13,10 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace polyvm::stylus {
 
@@ -587,6 +589,36 @@ std::string ProgramRun::create(Hook kind, std::span<const Slot> args) {
 
 ExecutionResult failure(Status status) { return ExecutionResult{status, 0, 0, {}, {}}; }
 
+/// An executor for one program call, taken from this thread's spares and given back after: an
+/// executor's stacks (512 KiB of values, 1,025 frames) cost more to allocate than a small call
+/// takes to run. Nested calls (a program calling a program) each hold their own.
+class ExecutorLease {
+public:
+    ExecutorLease() {
+        if (spares().empty()) {
+            executor_ = std::make_unique<wasm::Executor>(
+                wasm::ExecutionLimits{.max_call_depth = 1024, .value_stack_slots = size_t(1) << 16});
+        } else {
+            executor_ = std::move(spares().back());
+            spares().pop_back();
+        }
+    }
+    ~ExecutorLease() {
+        if (spares().size() < kMaxSpares) spares().push_back(std::move(executor_));
+    }
+    ExecutorLease(const ExecutorLease&) = delete;
+    ExecutorLease& operator=(const ExecutorLease&) = delete;
+    wasm::Executor& executor() { return *executor_; }
+
+private:
+    static constexpr size_t kMaxSpares = 4;
+    static std::vector<std::unique_ptr<wasm::Executor>>& spares() {
+        thread_local std::vector<std::unique_ptr<wasm::Executor>> pool;
+        return pool;
+    }
+    std::unique_ptr<wasm::Executor> executor_;
+};
+
 }  // namespace
 
 ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, const CompiledProgram& program,
@@ -599,7 +631,8 @@ ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, co
     const uint64_t open_pages = stack.open_pages();
     if (open_pages >= kMaxOpenPages) return failure(Status::Failure);
     ProgramFrameGuard frame(stack, msg.recipient);
-    wasm::Executor executor(wasm::ExecutionLimits{.max_call_depth = 1024, .value_stack_slots = size_t(1) << 16});
+    ExecutorLease lease;
+    wasm::Executor& executor = lease.executor();
     executor.set_fuel(static_cast<uint64_t>(metered_gas) * kFuelPerGas);
     // The memory a call starts with is paid like grown memory (at most 128 pages: contract_rules).
     const uint64_t initial_pages = program->module.memories.empty() ? 0 : program->module.memories[0].limits.min;
