@@ -3,10 +3,12 @@
 #   bench/node/run_side_by_side.sh [polyvm binary, default build/polyvm]
 # Per round, each system is started on a free port, set up (token + funded senders, setup.json),
 # measured with (a) eth_blockNumber and (b) eth_call balanceOf, wrk -t2 -c32 for DURATION each,
-# and stopped by PID; the systems alternate within a round. In the first round each node also
-# gets (c): the pre-signed ERC-20 transfers, timed from the first send until every sender's nonce
-# shows all its transactions mined (or MINE_TIMEOUT s), then every expected balance is checked.
-# In the first round each system also gets (d), on a node of its own: Uniswap V2 deployed from its
+# and stopped by PID; the systems alternate within a round, in an order that rotates from round to
+# round (whichever runs first in a round runs measurably slower). Each polyvm node also gets, in
+# every round (Anvil in the first only: it mines a few per second, so a run takes MINE_TIMEOUT),
+# (c): the pre-signed ERC-20 transfers, timed from the first send until every sender's nonce
+# shows all its transactions mined (or MINE_TIMEOUT s), then every expected balance is checked,
+# and (d), on a node of its own: Uniswap V2 deployed from its
 # build artifacts (tests/node/node_modules/@uniswap: run npm ci there first; skipped without them),
 # liquidity added, then SWAPS pre-signed swapExactETHForTokens from the senders, timed the same
 # way and checked (one Swap event per swap, tokens conserved, every sender paid).
@@ -132,16 +134,22 @@ measure_transfers() {  # system [load dir, test name]: sends every transaction, 
 
 block_number='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
 balance_of=$(cat "$work/load/balance_of.json")
+read -r -a system_list <<<"$systems"
 for round in $(seq "$rounds"); do
   echo "round $round (load: $(uptime | sed 's/.*load average/load average/'))"
-  for system in $systems; do
+  count=${#system_list[@]}
+  ordered=()
+  for i in $(seq 0 $((count - 1))); do ordered+=("${system_list[$(((i + round - 1) % count))]}"); done
+  for system in "${ordered[@]}"; do
+    mine_now=0
+    if [ "$round" = 1 ] || [ "$system" != anvil ]; then mine_now=1; fi
     start_node "$system"
     python3 "$here/rpc_tool.py" setup "$url" "$work/load/setup.json"
     measure_rate "$system" blockNumber "$block_number"
     measure_rate "$system" balanceOf "$balance_of"
-    [ "$round" = 1 ] && measure_transfers "$system"
+    [ "$mine_now" = 1 ] && measure_transfers "$system"
     stop_node
-    if [ "$round" = 1 ] && [ "$swaps" -gt 0 ]; then
+    if [ "$mine_now" = 1 ] && [ "$swaps" -gt 0 ]; then
       start_node "$system"  # a fresh chain: the deployments' addresses follow from the deployer's nonces
       if python3 "$here/rpc_tool.py" setup-in-order "$url" "$work/swaps/setup.json"; then
         measure_transfers "$system" "$work/swaps" swaps
