@@ -634,9 +634,12 @@ ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, co
     ExecutorLease lease;
     wasm::Executor& executor = lease.executor();
     executor.set_fuel(static_cast<uint64_t>(metered_gas) * kFuelPerGas);
-    // The memory a call starts with is paid like grown memory (at most 128 pages: contract_rules).
+    // Instantiation, and the memory a call starts with paid like grown memory (at most 128 pages:
+    // contract_rules).
     const uint64_t initial_pages = program->module.memories.empty() ? 0 : program->module.memories[0].limits.min;
-    if (!executor.consume_fuel(initial_pages * wasm::kFuelPerMemoryPage)) return failure(Status::OutOfGas);
+    if (!executor.consume_fuel(static_cast<uint64_t>(kProgramInstantiationGas) * kFuelPerGas +
+                               initial_pages * wasm::kFuelPerMemoryPage))
+        return failure(Status::OutOfGas);
     ProgramRun run(host, rev, msg, stack, executor);
 
     wasm::Store store;

@@ -24,6 +24,11 @@ inline constexpr uint64_t kInkPerGas = 10'000;
 inline constexpr uint64_t kInkPerFuel = 10'000;
 inline constexpr uint64_t kFuelPerGas = kInkPerGas / kInkPerFuel;
 static_assert(kInkPerGas % kInkPerFuel == 0, "a gas must buy whole units of fuel");
+/// Charged at the start of every call of a program, for instantiating it (a fresh store, the
+/// imports bound, globals and data segments applied; its memory pages are paid apart): about
+/// that time at the EVM's rate of gas per second (docs/wasm_contracts.md, "Gas and ink"), as
+/// Stylus charges its own program-init cost per call.
+inline constexpr int64_t kProgramInstantiationGas = 2'000;
 
 /// Linear memory of all the programs running at once in a transaction, in 64 KiB pages: a deep
 /// chain of calls cannot make the process allocate more than this (128 MiB).

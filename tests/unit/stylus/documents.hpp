@@ -33,9 +33,11 @@ using polyvm::test::addr;
 inline const Address kSender = addr(0xaa, 0x5e);
 inline const Address kCoinbase = addr(0xcc);
 inline constexpr Revision kRevision = Revision::Cancun;
-/// What a call into one of the example contracts costs beyond its hooks: the two pages of memory
-/// it starts with (contracts/wasm/build.sh) and an allowance for its instructions (one gas each).
-inline constexpr int64_t kProgramCallOverhead = 2 * static_cast<int64_t>(wasm::kFuelPerMemoryPage / stylus::kFuelPerGas) + 3'000;
+/// What a call into one of the example contracts costs beyond its hooks: the page of memory it
+/// starts with (contracts/wasm/build.sh), the call's instantiation, and an allowance for its
+/// instructions (one gas each).
+inline constexpr int64_t kProgramCallOverhead =
+    static_cast<int64_t>(wasm::kFuelPerMemoryPage / stylus::kFuelPerGas) + stylus::kProgramInstantiationGas + 3'000;
 
 // --- the documents -------------------------------------------------------------------------
 
