@@ -40,12 +40,10 @@ static word allowance_slot(const uint8_t owner[20], const uint8_t spender[20]) {
 static void emit_three_topics(const char* signature, const uint8_t a[20], const uint8_t b[20], const word* value) {
     uint8_t log[4 * 32];
     const word topic = signature_hash(signature), first = address_word(a), second = address_word(b);
-    for (int k = 0; k < 32; ++k) {
-        log[k] = topic.bytes[k];
-        log[32 + k] = first.bytes[k];
-        log[64 + k] = second.bytes[k];
-        log[96 + k] = value->bytes[k];
-    }
+    copy32(log, topic.bytes);
+    copy32(log + 32, first.bytes);
+    copy32(log + 64, second.bytes);
+    copy32(log + 96, value->bytes);
     emit_log(log, sizeof log, 3);
 }
 
