@@ -258,4 +258,48 @@ TEST(StylusTransactions, TracersSeeWasmFramesWithoutSteps) {
     EXPECT_EQ(through_evm.frame_results, (std::vector<Status>{Status::Revert, Status::Revert}));
 }
 
+// --- a Keccak and Merkle workload -----------------------------------------------------------
+
+/// The reference: the same tree as contracts/wasm/src/merkle.c, computed here.
+Hash32 merkle_root_of(size_t leaves) {
+    if (leaves == 0) return Hash32{};
+    std::vector<Hash32> level;
+    for (size_t i = 0; i < leaves; ++i) level.push_back(keccak256(bytes_view{word(uint256{i})}));
+    while (level.size() > 1) {
+        std::vector<Hash32> parents;
+        for (size_t i = 0; i + 1 < level.size(); i += 2) {
+            bytes pair(level[i].data(), level[i].data() + 32);
+            pair.insert(pair.end(), level[i + 1].data(), level[i + 1].data() + 32);
+            parents.push_back(keccak256(bytes_view{pair}));
+        }
+        if (level.size() % 2) parents.push_back(level.back());
+        level = std::move(parents);
+    }
+    return level[0];
+}
+
+TEST(StylusTransactions, KeccakAndMerkleWorkloadMatchTheReference) {
+    REQUIRE_CONTRACT(merkle, "merkle");
+    const Address program = addr(0x3e);
+    Hash32 chained = uint256{7}.to_hash();
+    for (int i = 0; i < 100; ++i) chained = keccak256(bytes_view{chained.data(), 32});
+    const auto as_bytes = [](const Hash32& h) { return bytes(h.data(), h.data() + 32); };
+    Document doc;
+    doc.pre = {{program, merkle, {}, 0}};
+    doc.steps = {
+        {.to = program, .data = concat({selector("hashChain(uint256,uint256)"), word(uint256{7}), word(uint256{100})}),
+         .output = as_bytes(chained)},
+        {.to = program, .data = concat({selector("merkleRoot(uint256)"), word(uint256{0})}), .output = word(uint256{})},
+        {.to = program, .data = concat({selector("merkleRoot(uint256)"), word(uint256{1})}), .output = as_bytes(merkle_root_of(1))},
+        {.to = program, .data = concat({selector("merkleRoot(uint256)"), word(uint256{7})}), .output = as_bytes(merkle_root_of(7))},
+        {.to = program, .data = concat({selector("merkleRoot(uint256)"), word(uint256{500})}), .output = as_bytes(merkle_root_of(500))},
+        {.to = program, .data = concat({selector("merkleRoot(uint256)"), word(uint256{513})}), .status = Status::Revert},
+    };
+    const DocumentRun r = run(doc);
+    ASSERT_EQ(r.outcomes.size(), 6u);
+    // 999 hashes of 32 and 64 bytes (30 + 6 per word each) and the work around them: the gas
+    // grows with the tree.
+    EXPECT_GT(r.outcomes[4].gas_used, r.outcomes[3].gas_used + 499 * 42 + 500 * 36);
+}
+
 }  // namespace
