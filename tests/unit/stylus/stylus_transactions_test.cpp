@@ -36,8 +36,8 @@ TEST(StylusTransactions, CounterDeployedByCreationTransactionThenCalled) {
 TEST(StylusTransactions, Erc20TransferEmitsTransferAndRevertsOnInsufficientBalance) {
     REQUIRE_CONTRACT(erc20, "erc20");
     const Address alice = kSender, bob = addr(0xb0);
-    const bytes transfer_topic = bytes(keccak256(std::string_view("Transfer(address,address,uint256)")).data(),
-                                       keccak256(std::string_view("Transfer(address,address,uint256)")).data() + 32);
+    const Hash32 transfer_hash = keccak256(std::string_view("Transfer(address,address,uint256)"));
+    const bytes transfer_topic = bytes(transfer_hash.data(), transfer_hash.data() + 32);
     const bytes mint = concat({selector("mint(address,uint256)"), word(alice), word(uint256{1000})});
     const bytes transfer_300 = concat({selector("transfer(address,uint256)"), word(bob), word(uint256{300})});
     const bytes transfer_too_much = concat({selector("transfer(address,uint256)"), word(bob), word(uint256{701})});
