@@ -243,7 +243,11 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     state.add_balance(tx.sender, uint256{static_cast<uint64_t>(static_cast<int64_t>(tx.gas_limit) - gas_used)} * gas_price);
     // The coinbase gets the tip only; the base fee and the blob fee are burnt (EIP-1559, EIP-4844).
     const uint256 priority_fee = rev >= Revision::London ? gas_price - block.base_fee : gas_price;
-    state.add_balance(block.coinbase, uint256{static_cast<uint64_t>(gas_used)} * priority_fee);
+    const uint256 coinbase_payment = uint256{static_cast<uint64_t>(gas_used)} * priority_fee;
+    if (options.defer_coinbase_payment)
+        outcome.coinbase_payment = coinbase_payment;
+    else
+        state.add_balance(block.coinbase, coinbase_payment);
 
     state.finalize_transaction(rev >= Revision::SpuriousDragon);
 

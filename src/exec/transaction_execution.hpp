@@ -29,6 +29,8 @@ struct TransactionOutcome {
     std::vector<Log> logs;
     std::optional<Address> created_address;
     bool used_unsupported_precompile = false;   // a not-yet-implemented precompile was called
+    /// With ExecutionOptions::defer_coinbase_payment: what the coinbase is still owed.
+    uint256 coinbase_payment;
 };
 
 struct ExecutionOptions {
@@ -39,6 +41,10 @@ struct ExecutionOptions {
     /// WebAssembly contracts (Stylus's format, docs/wasm_contracts.md) run and deploy. Off for
     /// Ethereum: code starting with 0xEF is then refused by EIP-3541.
     bool wasm_contracts = false;
+    /// Parallel execution: the coinbase's fee is not credited (nor the coinbase touched) but
+    /// returned in TransactionOutcome::coinbase_payment, so that transactions do not all depend on
+    /// the coinbase's balance; the executor credits it when it commits the transaction.
+    bool defer_coinbase_payment = false;
 };
 
 /// Validates and executes `tx` (tx.sender must be set) in `block` under `rev`. On rejection the

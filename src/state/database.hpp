@@ -39,7 +39,9 @@ struct AccountInfo {
 };
 
 /// Read access to the world a block executes on. Implementations must be cheap to call
-/// repeatedly for absent keys (the cache above asks each key at most once per block).
+/// repeatedly for absent keys (the cache above asks each key at most once per block), and must
+/// allow read_account, read_storage and read_code from several threads at once (the parallel
+/// executor's workers); read_block_hash is called by one thread at a time.
 class StateReader {
 public:
     virtual ~StateReader() = default;
@@ -52,6 +54,11 @@ public:
     /// Databases answer from the record table kCanonicalHashTable; block execution on a side
     /// branch puts a view over the database that answers from the branch's own ancestry.
     virtual std::optional<Hash32> read_block_hash(uint64_t number) = 0;
+    /// The State is about to answer EIP-7610's "does this account have storage" from the
+    /// account's storage flag and the slots it has loaded. A reader that serves a speculative
+    /// execution (exec/parallel_executor.hpp) cannot vouch for that answer and notes it; a
+    /// database has nothing to do.
+    virtual void note_storage_presence_query(const Address& address) { (void)address; }
 };
 
 /// What one account became during a block.

@@ -130,6 +130,7 @@ uint256 State::load_storage_value(const Address& addr, Account& acc, const uint2
 bool State::has_nonzero_storage(const Address& addr) {
     const Account* acc = find(addr);
     if (!acc) return false;
+    if (reader_) reader_->note_storage_presence_query(addr);
     if (acc->has_db_storage) return true;
     for (const auto& [key, slot] : acc->storage)
         if (!slot.original.is_zero() || !slot.current.is_zero()) return true;
@@ -293,6 +294,47 @@ void State::finalize_transaction(bool delete_empty) {
     warm_addresses_.clear();
     warm_slots_.clear();
     journal_.clear();
+}
+
+void State::apply_changes(const ChangeSet& changes) {
+    assert(journal_.empty());
+    for (const AccountChange& change : changes.accounts) {
+        const Address& addr = change.address;
+        if (!change.account) {  // as finalize_account deletes
+            if (find(addr)) accounts_.erase(addr);
+            deleted_.insert(addr);
+            continue;
+        }
+        Account* acc = find(addr);
+        if (!acc) {  // as get_or_create: a re-creation after a deletion wipes the database's storage
+            acc = &accounts_[addr];
+            acc->storage_wiped = deleted_.contains(addr);
+        }
+        if (change.storage_wiped) {  // as create_contract over an account that held a balance
+            acc->storage.clear();
+            acc->has_db_storage = false;
+            acc->storage_wiped = true;
+        }
+        acc->nonce = change.account->nonce;
+        acc->balance = change.account->balance;
+        if (acc->code_hash != change.account->code_hash) {
+            acc->code_hash = change.account->code_hash;
+            acc->code = nullptr;
+            for (const auto& [hash, code] : changes.codes)
+                if (hash == acc->code_hash) acc->code = code;
+            if (!acc->code && acc->code_hash != kEmptyCodeHash && reader_) acc->code = reader_->read_code(acc->code_hash);
+            if (!acc->code && acc->code_hash != kEmptyCodeHash)
+                throw DatabaseError("code " + to_hex_prefixed(acc->code_hash) + " of a change set is missing");
+            new_codes_.emplace_back(acc->code_hash, acc->code);
+        }
+        acc->dirty = true;
+        for (const auto& [key, value] : change.storage) {
+            StorageSlot& slot = acc->storage[key];
+            slot.current = value;
+            slot.original = value;
+            slot.dirty = true;
+        }
+    }
 }
 
 ChangeSet State::changes() const {

@@ -73,6 +73,11 @@ public:
     /// A cache over `reader`, which must outlive the State.
     explicit State(StateReader* reader) : reader_(reader) {}
 
+    StateReader* reader() const noexcept { return reader_; }
+    /// Reads from now on go to `reader`, which must answer exactly as the previous one (the
+    /// parallel executor puts a cache shared by its threads in front of the database).
+    void replace_reader(StateReader* reader) noexcept { reader_ = reader; }
+
     /// Pre-state loading (no journal): creates or replaces an account.
     Account& put_account(const Address& addr, Account account);
     void set_code(Account& account, bytes code);
@@ -133,6 +138,11 @@ public:
     /// End of a transaction: delete self-destructed accounts, delete touched empty accounts when
     /// `delete_empty` (EIP-158), clear transient storage and warm flags, make current values original.
     void finalize_transaction(bool delete_empty);
+
+    /// Installs one transaction's effect computed elsewhere (a speculative execution of the
+    /// parallel executor, already finalized there) as if it had run here: the State ends up as
+    /// after that transaction's finalize_transaction. Call between transactions.
+    void apply_changes(const ChangeSet& changes);
 
     /// Merkle-Patricia state root of a self-contained State (no reader: with one, commit the
     /// changes and ask the database).
