@@ -1,0 +1,102 @@
+// The state a block's transactions see while they run in parallel (Block-STM's multi-version
+// memory): for each account and slot, the database's value (read once, shared by all threads)
+// and the versions the block wrote, by version number (0: the block's start, i + 1: transaction
+// i). An execution of transaction i reads the latest version below i + 1, else the database.
+// Everything about one address lives in one entry of one shard: a read is one lookup.
+#pragma once
+
+#include "state/database.hpp"
+#include "state/state.hpp"
+
+#include <array>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace polyvm {
+
+class MultiVersionMemory {
+public:
+    /// `database` must allow reads from several threads at once (StateReader's contract).
+    /// `expected_addresses`: how many addresses the block may touch (room is made up front, so
+    /// that the shards do not rehash while the workers run).
+    MultiVersionMemory(StateReader& database, size_t expected_addresses);
+
+    struct AccountValue {
+        std::optional<AccountInfo> info;  // nullopt: absent or deleted
+        std::shared_ptr<const bytes> code;
+    };
+    /// The account as a reader with version `below` sees it. Written versions report
+    /// has_storage true: the slots they wrote must be asked for.
+    AccountValue account(const Address& address, uint32_t below);
+    /// The slot as a reader with version `below` sees it (zero once a version dropped the
+    /// account's storage, unless a later one wrote the slot).
+    uint256 slot(const Address& address, const uint256& key, uint32_t below);
+
+    /// Publishes the writes of `version`. `account_codes` has, per change, the code of the
+    /// account it leaves, or nullopt when its account fields are not published (only slots).
+    using AccountCodes = std::vector<std::optional<std::shared_ptr<const bytes>>>;
+    void publish(uint32_t version, const ChangeSet& changes, const AccountCodes& account_codes);
+    /// Removes what publish(version, changes, ...) added.
+    void remove(uint32_t version, const ChangeSet& changes);
+
+    /// The database as this memory has read it (the committed State reads through it, so that
+    /// an account a worker loaded is not read from the database again).
+    StateReader& database_reader() noexcept { return database_reader_; }
+
+private:
+    struct SlotVersion {
+        uint32_t version;
+        uint256 value;
+    };
+    struct SlotEntry {
+        std::optional<uint256> database;
+        std::vector<SlotVersion> versions;  // by version
+    };
+    struct AccountVersion {
+        uint32_t version;
+        AccountValue value;
+    };
+    struct AddressEntry {
+        std::optional<AccountValue> database;     // once read
+        std::vector<AccountVersion> accounts;     // by version
+        std::vector<uint32_t> storage_drops;      // versions that wiped or deleted the storage
+        std::unordered_map<uint256, SlotEntry> slots;
+    };
+    struct Shard {
+        std::mutex mutex;
+        std::unordered_map<Address, AddressEntry> addresses;
+    };
+    Shard& shard_of(const Address& address) { return shards_[std::hash<Address>{}(address) % shards_.size()]; }
+    AccountValue database_account(const Address& address);
+    uint256 database_slot(const Address& address, const uint256& key);
+
+    class DatabaseReader final : public StateReader {
+    public:
+        explicit DatabaseReader(MultiVersionMemory& memory) : memory_(memory) {}
+        std::optional<AccountInfo> read_account(const Address& address) override {
+            return memory_.database_account(address).info;
+        }
+        uint256 read_storage(const Address& address, const uint256& key) override {
+            return memory_.database_slot(address, key);
+        }
+        std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override;
+        std::optional<Hash32> read_block_hash(uint64_t number) override;
+        void note_storage_presence_query(const Address& address) override {
+            memory_.database_.note_storage_presence_query(address);
+        }
+
+    private:
+        MultiVersionMemory& memory_;
+    };
+
+    StateReader& database_;
+    DatabaseReader database_reader_;
+    std::array<Shard, 64> shards_;
+    std::mutex code_mutex_;
+    std::unordered_map<Hash32, std::shared_ptr<const bytes>> codes_;
+    std::mutex block_hash_mutex_;
+};
+
+}  // namespace polyvm

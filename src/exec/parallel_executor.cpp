@@ -1,0 +1,342 @@
+#include "exec/parallel_executor.hpp"
+
+#include "common/large_stack_thread.hpp"
+#include "exec/multi_version_memory.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace polyvm {
+
+namespace {
+
+/// What one speculative execution read, with the values it saw.
+struct ReadSet {
+    std::vector<std::pair<Address, std::optional<AccountInfo>>> accounts;
+    std::vector<std::tuple<Address, uint256, uint256>> slots;  // address, key, value
+    bool storage_presence_queried = false;                     // EIP-7610: see State::has_nonzero_storage
+};
+
+struct SpeculativeResult {
+    TransactionOutcome outcome;
+    ChangeSet changes;
+    ReadSet reads;
+    bool writes_coinbase = false;  // then the deferred fee cannot simply be added at commit
+    bool published = false;
+};
+
+/// Random yields and sleeps for the stress test (ParallelOptions::delay_seed).
+class DelayInjector {
+public:
+    explicit DelayInjector(uint64_t seed) : enabled_(seed != 0), random_(seed) {}
+    void maybe_delay() {
+        if (!enabled_) return;
+        const uint32_t draw = random_() % 64;
+        if (draw < 6)
+            std::this_thread::yield();
+        else if (draw == 6)
+            std::this_thread::sleep_for(std::chrono::microseconds(20 + random_() % 200));
+    }
+
+private:
+    bool enabled_;
+    std::mt19937_64 random_;
+};
+
+class ParallelRun;
+
+/// The StateReader of one execution of transaction `index`: the versions written below it (the
+/// block's start, committed and speculative transactions), then the database; every answer is
+/// recorded so that the commit can check it against the final versions.
+class SpeculativeView final : public StateReader {
+public:
+    SpeculativeView(ParallelRun& run, uint32_t version, ReadSet& reads) : run_(run), version_(version), reads_(reads) {}
+
+    std::optional<AccountInfo> read_account(const Address& address) override;
+    uint256 read_storage(const Address& address, const uint256& key) override;
+    std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override {
+        const auto it = codes_.find(code_hash);
+        return it == codes_.end() ? nullptr : it->second;
+    }
+    std::optional<Hash32> read_block_hash(uint64_t number) override;
+    void note_storage_presence_query(const Address&) override { reads_.storage_presence_queried = true; }
+
+private:
+    ParallelRun& run_;
+    uint32_t version_;
+    ReadSet& reads_;
+    std::unordered_map<Hash32, std::shared_ptr<const bytes>> codes_;  // of the accounts answered
+};
+
+class ParallelRun {
+public:
+    ParallelRun(State& state, StateReader& database, const BlockInfo& block, std::span<const Transaction> transactions,
+                Revision rev, const uint256& chain_id, const ExecutionOptions& exec_options,
+                const ParallelOptions& options, const ParallelCommitHooks& hooks)
+        : state_(state), database_(database), block_(block), transactions_(transactions), rev_(rev),
+          chain_id_(chain_id), exec_options_(exec_options), options_(options), hooks_(hooks), versions_(database, 3 * transactions.size() + 16),
+          results_(transactions.size()), executed_(transactions.size()) {
+        speculative_options_ = exec_options;
+        speculative_options_.defer_coinbase_payment = true;
+    }
+
+    size_t run(ParallelStatistics* statistics) {
+        // The committed state reads the database through the memory's copy while the run lasts.
+        state_.replace_reader(&versions_.database_reader());
+        struct RestoreReader {
+            State& state;
+            StateReader& reader;
+            ~RestoreReader() { state.replace_reader(&reader); }
+        } restore{state_, database_};
+
+        // Version 0: what the block changed before its transactions (the system calls).
+        const ChangeSet prelude = state_.changes();
+        versions_.publish(0, prelude, codes_of(state_, prelude, nullptr));
+
+        const unsigned threads = std::max(1u, options_.threads);
+        std::vector<LargeStackThread> workers;
+        workers.reserve(threads - 1);
+        for (unsigned w = 1; w < threads; ++w) workers.emplace_back([this, w] { work(w); });
+        work(0);
+        for (auto& worker : workers) worker.join();
+        if (failure_) std::rethrow_exception(failure_);
+        if (statistics) {
+            statistics->speculative_executions += speculative_executions_.load();
+            statistics->reexecutions += reexecutions_;
+            statistics->committed += commit_index_.load();
+            statistics->stopped_for_contention |= stopped_for_contention_;
+        }
+        return commit_index_.load();
+    }
+
+    /// What an execution with this version reads: the latest version below it, else the database.
+    std::optional<AccountInfo> account_below(uint32_t version, const Address& address,
+                                             std::shared_ptr<const bytes>* code) {
+        auto found = versions_.account(address, version);
+        if (code) *code = std::move(found.code);
+        return found.info;
+    }
+    uint256 slot_below(uint32_t version, const Address& address, const uint256& key) {
+        return versions_.slot(address, key, version);
+    }
+    std::optional<Hash32> block_hash(uint64_t number) { return versions_.database_reader().read_block_hash(number); }
+    void maybe_delay() { thread_delays_.maybe_delay(); }
+
+private:
+    /// The version of transaction `index`: 0 is the block's start.
+    static uint32_t version_of(size_t index) { return static_cast<uint32_t>(index + 1); }
+
+    /// Per change, the code of the account it leaves in `state` (nullopt where `skip` says the
+    /// account's fields are not published).
+    static MultiVersionMemory::AccountCodes codes_of(State& state, const ChangeSet& changes, const std::vector<bool>* skip) {
+        MultiVersionMemory::AccountCodes codes(changes.accounts.size());
+        for (size_t c = 0; c < changes.accounts.size(); ++c) {
+            if (skip && (*skip)[c]) continue;
+            const AccountChange& change = changes.accounts[c];
+            codes[c] = change.account ? state.find(change.address)->code : std::shared_ptr<const bytes>{};
+        }
+        return codes;
+    }
+
+    void work(unsigned worker) {
+        thread_delays_ = DelayInjector(options_.delay_seed ? options_.delay_seed * 1000003 + worker : 0);
+        try {
+            const size_t n = transactions_.size();
+            while (!stop_.load(std::memory_order_acquire)) {
+                try_commit();
+                if (stop_.load(std::memory_order_acquire) || commit_index_.load() >= n) break;
+                if (next_execution_.load() >= n) {
+                    std::this_thread::yield();
+                    continue;
+                }
+                const size_t index = next_execution_.fetch_add(1);
+                if (index >= n) continue;
+                thread_delays_.maybe_delay();
+                execute_speculatively(index);
+            }
+        } catch (...) {
+            const std::lock_guard lock(failure_mutex_);
+            if (!failure_) failure_ = std::current_exception();
+            stop_.store(true, std::memory_order_release);
+        }
+    }
+
+    /// Runs transaction `index` on a private State over the versions below it.
+    void execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result);
+    void execute_speculatively(size_t index);
+    void try_commit();
+    void commit(size_t index);
+    bool reads_still_hold(size_t index, const ReadSet& reads);
+
+    State& state_;              // the committed state: only the committing thread touches it
+    StateReader& database_;     // the state's reader before the run
+    const BlockInfo& block_;
+    std::span<const Transaction> transactions_;
+    Revision rev_;
+    uint256 chain_id_;
+    ExecutionOptions exec_options_;
+    ExecutionOptions speculative_options_;
+    ParallelOptions options_;
+    const ParallelCommitHooks& hooks_;
+
+    MultiVersionMemory versions_;
+    std::vector<SpeculativeResult> results_;
+    std::vector<std::atomic<bool>> executed_;  // results_[i] is complete
+    std::atomic<size_t> next_execution_{0};
+    std::atomic<size_t> commit_index_{0};
+    std::atomic<bool> stop_{false};
+    std::atomic<size_t> speculative_executions_{0};
+    std::mutex commit_mutex_;  // one committer at a time
+    size_t reexecutions_ = 0;  // under commit_mutex_
+    bool stopped_for_contention_ = false;
+    std::mutex failure_mutex_;
+    std::exception_ptr failure_;
+    static thread_local DelayInjector thread_delays_;
+};
+
+thread_local DelayInjector ParallelRun::thread_delays_{0};
+
+std::optional<AccountInfo> SpeculativeView::read_account(const Address& address) {
+    run_.maybe_delay();
+    std::shared_ptr<const bytes> code;
+    auto info = run_.account_below(version_, address, &code);
+    if (info && code) codes_.emplace(info->code_hash, std::move(code));
+    reads_.accounts.emplace_back(address, info);
+    return info;
+}
+
+uint256 SpeculativeView::read_storage(const Address& address, const uint256& key) {
+    run_.maybe_delay();
+    const uint256 value = run_.slot_below(version_, address, key);
+    reads_.slots.emplace_back(address, key, value);
+    return value;
+}
+
+std::optional<Hash32> SpeculativeView::read_block_hash(uint64_t number) { return run_.block_hash(number); }
+
+void ParallelRun::execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result) {
+    SpeculativeView view(*this, version_of(index), result.reads);
+    State local(&view);
+    result.outcome = execute_transaction(local, block_, transactions_[index], rev_, chain_id_, options);
+    if (result.outcome.rejection) return;
+    result.changes = local.changes();
+    // Publish an account's fields only when they differ from what the transaction read (a
+    // token whose slots change keeps its balance and nonce: readers need not depend on it).
+    std::vector<bool> unchanged(result.changes.accounts.size());
+    for (size_t c = 0; c < result.changes.accounts.size(); ++c) {
+        const AccountChange& change = result.changes.accounts[c];
+        result.writes_coinbase |= change.address == block_.coinbase;
+        if (!change.account || change.storage_wiped) continue;
+        const std::optional<AccountInfo>* seen = nullptr;
+        for (const auto& [address, info] : result.reads.accounts)
+            if (address == change.address) seen = &info;
+        unchanged[c] = seen && *seen && (*seen)->nonce == change.account->nonce &&
+                       (*seen)->balance == change.account->balance && (*seen)->code_hash == change.account->code_hash &&
+                       ((*seen)->has_storage || change.storage.empty());
+    }
+    versions_.publish(version_of(index), result.changes, codes_of(local, result.changes, &unchanged));
+    result.published = true;
+}
+
+void ParallelRun::execute_speculatively(size_t index) {
+    execute(index, speculative_options_, results_[index]);
+    speculative_executions_.fetch_add(1, std::memory_order_relaxed);
+    executed_[index].store(true, std::memory_order_release);
+}
+
+void ParallelRun::try_commit() {
+    const size_t n = transactions_.size();
+    for (;;) {
+        if (!commit_mutex_.try_lock()) return;
+        {
+            const std::lock_guard lock(commit_mutex_, std::adopt_lock);
+            size_t index;
+            while (!stop_.load(std::memory_order_acquire) && (index = commit_index_.load()) < n &&
+                   executed_[index].load(std::memory_order_acquire))
+                commit(index);
+        }
+        // A worker may have finished the next transaction after the loop looked and before the
+        // lock was released: look again, or nobody might commit it.
+        const size_t index = commit_index_.load();
+        if (stop_.load(std::memory_order_acquire) || index >= n || !executed_[index].load(std::memory_order_acquire))
+            return;
+    }
+}
+
+bool ParallelRun::reads_still_hold(size_t index, const ReadSet& reads) {
+    // Every transaction below `index` is committed: the versions below it are final.
+    const uint32_t version = version_of(index);
+    for (const auto& [address, seen] : reads.accounts)
+        if (account_below(version, address, nullptr) != seen) return false;
+    for (const auto& [address, key, seen] : reads.slots)
+        if (slot_below(version, address, key) != seen) return false;
+    return true;
+}
+
+void ParallelRun::commit(size_t index) {
+    thread_delays_.maybe_delay();
+    if (!hooks_.admit(index)) {
+        stop_.store(true, std::memory_order_release);
+        return;
+    }
+    SpeculativeResult& result = results_[index];
+    bool fee_deferred = true;
+    if (!reads_still_hold(index, result.reads) || result.writes_coinbase) {
+        // Run it again over the final versions below it, paying the coinbase itself: exact.
+        ++reexecutions_;
+        if (result.published) versions_.remove(version_of(index), result.changes);
+        result = SpeculativeResult{};
+        execute(index, exec_options_, result);
+        fee_deferred = false;
+    }
+    // EIP-7610's storage question (State::has_nonzero_storage) or an invalid transaction: the
+    // sequential executor goes on from here, on the committed state.
+    if (result.reads.storage_presence_queried || result.outcome.rejection) {
+        stop_.store(true, std::memory_order_release);
+        return;
+    }
+    state_.apply_changes(result.changes);
+    if (fee_deferred) {
+        // The fee, credited as execute_transaction would have: it touches the coinbase, which
+        // EIP-158 removes if it stays empty.
+        state_.add_balance(block_.coinbase, result.outcome.coinbase_payment);
+        state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+        // Later transactions that read the coinbase see its exact balance in this version.
+        ChangeSet coinbase;
+        AccountChange change;
+        change.address = block_.coinbase;
+        if (const Account* account = state_.find(block_.coinbase))
+            change.account = AccountInfo{account->nonce, account->balance, account->code_hash, false};
+        coinbase.accounts.push_back(std::move(change));
+        versions_.publish(version_of(index), coinbase, codes_of(state_, coinbase, nullptr));
+    }
+    TransactionOutcome outcome = std::move(result.outcome);
+    outcome.coinbase_payment = {};
+    hooks_.committed(index, std::move(outcome));
+    result = SpeculativeResult{};
+    const size_t committed = index + 1;
+    commit_index_.store(committed);
+    if (committed >= options_.contention_window && reexecutions_ * 3 > committed && committed < transactions_.size()) {
+        stopped_for_contention_ = true;
+        stop_.store(true, std::memory_order_release);
+    }
+}
+
+}  // namespace
+
+size_t execute_transactions_in_parallel(State& state, const BlockInfo& block, std::span<const Transaction> transactions,
+                                        Revision rev, const uint256& chain_id, const ExecutionOptions& exec_options,
+                                        const ParallelOptions& options, const ParallelCommitHooks& hooks,
+                                        ParallelStatistics* statistics) {
+    // A State without a reader holds its whole world in its cache: nothing to share.
+    if (transactions.empty() || !state.reader()) return 0;
+    ParallelRun run(state, *state.reader(), block, transactions, rev, chain_id, exec_options, options, hooks);
+    return run.run(statistics);
+}
+
+}  // namespace polyvm

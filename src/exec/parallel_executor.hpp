@@ -1,0 +1,58 @@
+// Parallel execution of a block's transactions (in the manner of Block-STM, Gelbashvili et al.,
+// PPoPP 2023), always with exactly the sequential result.
+//
+// Workers execute transactions speculatively, each on a private State over a view that sees the
+// writes of lower-indexed transactions already executed (multi_version_memory.hpp) and otherwise
+// the committed state, recording every value read. Transactions commit in index order: a
+// transaction whose reads all equal the committed state's values is applied as it ran; any other
+// is executed again on the committed state itself, which is sequential execution. The coinbase's
+// fee is credited at commit (ExecutionOptions::defer_coinbase_payment), so that the coinbase does
+// not make every transaction depend on the one before it. docs/architecture.md has the design.
+#pragma once
+
+#include "exec/transaction_execution.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+namespace polyvm {
+
+struct ParallelOptions {
+    unsigned threads = 1;
+    /// Testing: when non-zero, workers yield and sleep at random points drawn from this seed, so
+    /// that repeated runs explore other interleavings.
+    uint64_t delay_seed = 0;
+    /// After this many commits, a block whose commits needed more than a third re-executed is
+    /// heavily dependent: the rest runs sequentially (never much slower than sequential).
+    size_t contention_window = 32;
+};
+
+struct ParallelStatistics {
+    size_t speculative_executions = 0;
+    size_t reexecutions = 0;       // commits whose speculative reads were stale (run again, sequentially)
+    size_t committed = 0;          // transactions committed by the parallel executor
+    bool stopped_for_contention = false;
+};
+
+/// What the block executor decides in index order, on the committing thread.
+struct ParallelCommitHooks {
+    /// Before transaction `index` runs on the committed state (its signature, the block's gas
+    /// budget): false stops the parallel run there.
+    std::function<bool(size_t index)> admit;
+    /// Transaction `index` has been applied to the state with this exact outcome.
+    std::function<void(size_t index, TransactionOutcome&& outcome)> committed;
+};
+
+/// Executes `transactions` (senders recovered) on `state` with `options.threads` threads (the
+/// calling one included) and commits them in order through `hooks`. Stops at the first
+/// transaction that `admit` refuses or that is invalid against the state (its rejection is left
+/// for the caller's sequential path to report), or when contention makes parallelism a loss.
+/// Returns the number of transactions committed: `state` is then exactly the state sequential
+/// execution reaches after them. `exec_options.tracer` must be null.
+size_t execute_transactions_in_parallel(State& state, const BlockInfo& block, std::span<const Transaction> transactions,
+                                        Revision rev, const uint256& chain_id, const ExecutionOptions& exec_options,
+                                        const ParallelOptions& options, const ParallelCommitHooks& hooks,
+                                        ParallelStatistics* statistics = nullptr);
+
+}  // namespace polyvm
