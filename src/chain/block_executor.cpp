@@ -87,45 +87,8 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
     const std::vector<std::optional<TransactionError>> sender_errors =
         options.senders_known ? std::vector<std::optional<TransactionError>>(transactions.size())
                               : recover_senders(transactions, rev);
-    for (size_t i = 0; i < transactions.size(); ++i) {
-        Transaction& tx = transactions[i];
-        auto reject = [&](const TransactionError& e) -> std::optional<BlockError> {
-            if (options.skip_invalid_transactions) {
-                out.rejected.push_back({i, e.rule, e.detail});
-                return std::nullopt;
-            }
-            return transaction_error(e.rule, "transaction " + std::to_string(i) + ": " + e.detail);
-        };
-        if (const auto& e = sender_errors[i]) {
-            if (auto err = reject(*e)) return *err;
-            continue;
-        }
-        TxValidationContext context;
-        context.chain_id = config.chain_id;
-        if (env.info.blob_schedule) context.max_blobs_per_block = env.info.blob_schedule->max;
-        // The specification's order: up to Cancun the block's budget and the checks against the
-        // state come before the transaction's own (intrinsic gas, ...); from Prague on after them.
-        std::optional<TransactionError> error;
-        if (rev < Revision::Prague) {
-            error = check_block_budget(tx, out, env);
-            if (!error) error = validate_transaction_against_state(state, env.info, tx, rev, blob_fee);
-            if (!error) error = validate_transaction_static(tx, rev, context);
-        } else {
-            error = validate_transaction_static(tx, rev, context);
-            if (!error) error = check_block_budget(tx, out, env);
-        }
-        TransactionOutcome outcome;
-        if (!error) {
-            ExecutionOptions exec_options;
-            exec_options.wasm_contracts = config.wasm_contracts;
-            if (options.tracer_for) exec_options.tracer = options.tracer_for(i, tx);
-            outcome = execute_transaction(state, env.info, tx, rev, config.chain_id, exec_options);
-            error = outcome.rejection;
-        }
-        if (error) {
-            if (auto err = reject(*error)) return *err;
-            continue;
-        }
+    // A transaction's receipt, once its outcome is final (in either executor).
+    auto include = [&](size_t i, const Transaction& tx, TransactionOutcome&& outcome) {
         out.gas_used += static_cast<uint64_t>(outcome.gas_used);
         out.blob_gas_used += kGasPerBlob * tx.blob_versioned_hashes.size();
         Receipt receipt;
@@ -140,6 +103,66 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         out.receipts.push_back(std::move(receipt));
         out.included.push_back(i);
         out.outcomes.push_back(std::move(outcome));
+    };
+    TxValidationContext context;
+    context.chain_id = config.chain_id;
+    if (env.info.blob_schedule) context.max_blobs_per_block = env.info.blob_schedule->max;
+    ExecutionOptions exec_options;
+    exec_options.wasm_contracts = config.wasm_contracts;
+
+    // The parallel executor commits a prefix of the transactions; from the first one it does not
+    // commit (an invalid transaction, heavy contention) the sequential loop below goes on, and
+    // reports any error exactly as without it.
+    size_t first_sequential = 0;
+    if (options.parallel.threads > 1 && transactions.size() >= std::max<size_t>(1, options.parallel_min_transactions) &&
+        rev >= Revision::Byzantium && !options.tracer_for) {
+        ParallelCommitHooks hooks;
+        hooks.admit = [&](size_t i) {
+            const Transaction& tx = transactions[i];
+            return !sender_errors[i] && !validate_transaction_static(tx, rev, context) && !check_block_budget(tx, out, env);
+        };
+        hooks.committed = [&](size_t i, TransactionOutcome&& outcome) { include(i, transactions[i], std::move(outcome)); };
+        first_sequential = execute_transactions_in_parallel(state, env.info, transactions, rev, config.chain_id,
+                                                            exec_options, options.parallel, hooks,
+                                                            options.parallel_statistics);
+    }
+
+    for (size_t i = first_sequential; i < transactions.size(); ++i) {
+        Transaction& tx = transactions[i];
+        auto reject = [&](const TransactionError& e) -> std::optional<BlockError> {
+            if (options.skip_invalid_transactions) {
+                out.rejected.push_back({i, e.rule, e.detail});
+                return std::nullopt;
+            }
+            return transaction_error(e.rule, "transaction " + std::to_string(i) + ": " + e.detail);
+        };
+        if (const auto& e = sender_errors[i]) {
+            if (auto err = reject(*e)) return *err;
+            continue;
+        }
+        // The specification's order: up to Cancun the block's budget and the checks against the
+        // state come before the transaction's own (intrinsic gas, ...); from Prague on after them.
+        std::optional<TransactionError> error;
+        if (rev < Revision::Prague) {
+            error = check_block_budget(tx, out, env);
+            if (!error) error = validate_transaction_against_state(state, env.info, tx, rev, blob_fee);
+            if (!error) error = validate_transaction_static(tx, rev, context);
+        } else {
+            error = validate_transaction_static(tx, rev, context);
+            if (!error) error = check_block_budget(tx, out, env);
+        }
+        TransactionOutcome outcome;
+        if (!error) {
+            ExecutionOptions traced_options = exec_options;
+            if (options.tracer_for) traced_options.tracer = options.tracer_for(i, tx);
+            outcome = execute_transaction(state, env.info, tx, rev, config.chain_id, traced_options);
+            error = outcome.rejection;
+        }
+        if (error) {
+            if (auto err = reject(*error)) return *err;
+            continue;
+        }
+        include(i, tx, std::move(outcome));
     }
 
     // EIP-4895: withdrawals credit Gwei amounts without gas; an account left empty is removed.

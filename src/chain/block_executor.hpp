@@ -8,6 +8,7 @@
 #include "chain/chain_config.hpp"
 #include "chain/receipt.hpp"
 #include "exec/block_info.hpp"
+#include "exec/parallel_executor.hpp"
 #include "state/state.hpp"
 
 #include <functional>
@@ -61,6 +62,13 @@ struct BlockExecutionOptions {
     /// Before Byzantium a receipt holds the state root after its transaction: the caller
     /// computes it (the State alone cannot).
     std::function<Hash32(State& state)> intermediate_root;
+    /// Parallel execution (exec/parallel_executor.hpp) with `parallel.threads` > 1, for blocks of
+    /// at least `parallel_min_transactions` transactions from Byzantium on without a tracer: the
+    /// result is the sequential one. Below the minimum a thread costs more than it can save.
+    ParallelOptions parallel;
+    size_t parallel_min_transactions = 16;
+    /// Accumulates what the parallel executor did, when set.
+    ParallelStatistics* parallel_statistics = nullptr;
 };
 
 /// Recovers the senders, then runs the block. Transactions keep their senders afterwards.

@@ -174,7 +174,7 @@ BlockResult<Hash32> Blockchain::import_block(Block block, size_t encoded_size) {
     BlockEnvironment env = block_environment(h, config_);
     if (block.withdrawals) env.withdrawals = &*block.withdrawals;
     State state(&db_);
-    auto executed = execute_block_body(state, env, block.transactions, config_);
+    auto executed = execute_block_body(state, env, block.transactions, config_, execution_options_);
     if (auto* e = std::get_if<BlockError>(&executed)) return restore(*e);
     const ExecutedBlock& result = std::get<ExecutedBlock>(executed);
 

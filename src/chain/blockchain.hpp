@@ -69,6 +69,8 @@ public:
     Hash32 head_hash();
     BlockHeader head_header();
     std::optional<BlockHeader> header(const Hash32& hash);
+    /// How blocks execute (the parallel executor's threads, ...); the result never depends on it.
+    void set_execution_options(const BlockExecutionOptions& options) { execution_options_ = options; }
     StateDatabase& database() noexcept { return db_; }
     const ChainConfig& config() const noexcept { return config_; }
 
@@ -78,6 +80,7 @@ private:
 
     StateDatabase& db_;
     ChainConfig config_;
+    BlockExecutionOptions execution_options_;
 };
 
 }  // namespace polyvm

@@ -111,10 +111,12 @@ std::vector<BlockchainTest> load_blockchain_test_file(const std::filesystem::pat
     return parse_blockchain_tests(read_fixture_text(path, file_label), file_label);
 }
 
-CaseVerdict run_blockchain_test(const BlockchainTest& test, const DatabaseFactory& make_database) {
+CaseVerdict run_blockchain_test(const BlockchainTest& test, const DatabaseFactory& make_database,
+                                const BlockExecutionOptions& execution) {
     if (!test.config) return {CaseResult::Skip, "unknown network " + test.network};
     std::unique_ptr<StateDatabase> db = make_database();
     Blockchain chain(*db, *test.config);
+    chain.set_execution_options(execution);
 
     auto genesis_block = decode_block(test.genesis_rlp);
     if (auto* e = std::get_if<BlockError>(&genesis_block)) return {CaseResult::Fail, "genesisRLP: " + e->to_string()};

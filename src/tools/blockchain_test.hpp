@@ -2,6 +2,7 @@
 // case: a genesis, blocks imported in order (some to be rejected), the head and the post-state.
 #pragma once
 
+#include "chain/block_executor.hpp"
 #include "chain/chain_config.hpp"
 #include "state/database.hpp"
 #include "tools/state_test.hpp"
@@ -39,6 +40,8 @@ std::vector<BlockchainTest> load_blockchain_test_file(const std::filesystem::pat
 /// Makes the database a case runs on (a fresh one per case).
 using DatabaseFactory = std::function<std::unique_ptr<StateDatabase>()>;
 
-CaseVerdict run_blockchain_test(const BlockchainTest& test, const DatabaseFactory& make_database);
+/// `execution`: how blocks execute (`blocktest --threads`); the verdict must not depend on it.
+CaseVerdict run_blockchain_test(const BlockchainTest& test, const DatabaseFactory& make_database,
+                                const BlockExecutionOptions& execution = {});
 
 }  // namespace polyvm::tools

@@ -37,6 +37,7 @@ Command add_statetest_command(CLI::App& parent) {
         std::string fork, filter, known_failures;
         bool json = false, trace = false;
         unsigned jobs = 1;
+        unsigned threads = 1;
         size_t min_cases = 0;
     };
     auto args = std::make_shared<Args>();
@@ -62,6 +63,12 @@ Command add_statetest_command(CLI::App& parent) {
         ->type_name("REGEX");
     cmd->add_flag("--json", args->json, "Print one JSON object per case (file, test, fork, indexes, result, reason)");
     cmd->add_option("--jobs,-j", args->jobs, "Worker threads (output order does not depend on it)")
+        ->check(CLI::Range(1u, 1024u))
+        ->type_name("N")
+        ->capture_default_str();
+    cmd->add_option("--threads", args->threads,
+                    "Run each transaction as a one-transaction block through the parallel executor on N threads "
+                    "(1: the sequential executor)")
         ->check(CLI::Range(1u, 1024u))
         ->type_name("N")
         ->capture_default_str();
@@ -103,7 +110,10 @@ Command add_statetest_command(CLI::App& parent) {
             exec_options.tracer = tracer.get();
         }
         return run_state_tests(
-            options, [&](const StateTest& t, const StateTestCase& c) { return run_state_test_case(t, c, exec_options); },
+            options,
+            [&](const StateTest& t, const StateTestCase& c) {
+                return run_state_test_case(t, c, exec_options, args->trace ? 1 : args->threads);
+            },
             std::cout, std::cerr);
     };
     return c;

@@ -2,6 +2,7 @@
 
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
+#include "exec/parallel_executor.hpp"
 #include "exec/transaction_execution.hpp"
 #include "tools/exception_match.hpp"
 
@@ -81,7 +82,25 @@ std::optional<std::string> judge_rejection(const std::optional<TransactionError>
 
 }  // namespace
 
-CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options) {
+namespace {
+/// The transaction as a one-transaction block of the parallel executor; a transaction it does
+/// not commit (an invalid one) runs sequentially, as the block executor does.
+TransactionOutcome execute_in_parallel(State& state, const BlockInfo& block, const Transaction& tx, Revision rev,
+                                       const uint256& chain_id, const ExecutionOptions& options, unsigned threads) {
+    std::optional<TransactionOutcome> committed;
+    ParallelCommitHooks hooks;
+    hooks.admit = [](size_t) { return true; };
+    hooks.committed = [&](size_t, TransactionOutcome&& outcome) { committed = std::move(outcome); };
+    ParallelOptions parallel;
+    parallel.threads = threads;
+    if (execute_transactions_in_parallel(state, block, std::span(&tx, 1), rev, chain_id, options, parallel, hooks) == 1)
+        return std::move(*committed);
+    return execute_transaction(state, block, tx, rev, chain_id, options);
+}
+}  // namespace
+
+CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options,
+                                unsigned parallel_threads) {
     const BlockInfo block = block_for(test, c.revision);
     MemoryDatabase db = build_pre_database(test.pre, block.number);
     State state(&db);
@@ -91,7 +110,10 @@ CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, c
         // A value that does not fit its type: no such transaction can exist, so it is invalid.
         rejection = TransactionError{c.tx_invalid_rule, c.tx_invalid_reason};
     } else {
-        TransactionOutcome outcome = execute_transaction(state, block, *c.tx, c.revision, test.chain_id, options);
+        TransactionOutcome outcome =
+            parallel_threads > 1
+                ? execute_in_parallel(state, block, *c.tx, c.revision, test.chain_id, options, parallel_threads)
+                : execute_transaction(state, block, *c.tx, c.revision, test.chain_id, options);
         if (outcome.used_unsupported_precompile) return {CaseResult::Skip, "calls unimplemented precompile"};
         rejection = std::move(outcome.rejection);
         logs = std::move(outcome.logs);

@@ -23,6 +23,9 @@ MemoryDatabase build_pre_database(const std::vector<PreAccount>& pre, uint64_t n
 /// ("wrong rejection: got X, expected Y" otherwise); cases calling a precompile this build lacks
 /// are skipped. A txbytes/fields disagreement is a failure too (a decoder or loader bug), and so
 /// are txbytes that the decoder rejects for a rule the case does not expect.
-CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options = {});
+/// `parallel_threads` > 1: the transaction runs as a one-transaction block through the parallel
+/// executor (`statetest --threads`), which must give the same verdict.
+CaseVerdict run_state_test_case(const StateTest& test, const StateTestCase& c, const ExecutionOptions& options = {},
+                                unsigned parallel_threads = 1);
 
 }  // namespace polyvm::tools
