@@ -25,13 +25,15 @@ Hash32 sender_key(size_t i) {
     return k;
 }
 
-uint256 balance_slot(const Address& holder) {
+}  // namespace
+
+uint256 erc20_balance_slot(const Address& holder) {
     uint8_t buf[64] = {};
     std::memcpy(buf + 12, holder.data(), 20);
     return uint256::from_hash(keccak256(bytes_view{buf, 64}));
 }
 
-bytes call_data(uint32_t selector, const Address& to, std::optional<uint64_t> amount) {
+bytes erc20_call_data(uint32_t selector, const Address& to, std::optional<uint64_t> amount) {
     bytes data(4, 0);
     for (int i = 0; i < 4; ++i) data[static_cast<size_t>(i)] = static_cast<uint8_t>(selector >> (24 - 8 * i));
     data.resize(36, 0);
@@ -42,7 +44,6 @@ bytes call_data(uint32_t selector, const Address& to, std::optional<uint64_t> am
     }
     return data;
 }
-}  // namespace
 
 std::optional<Workload> parse_workload(std::string_view name) {
     if (name == "transfers") return Workload::Transfers;
@@ -82,7 +83,7 @@ GeneratedChain generate_chain(const ChainSpec& spec) {
         a.address = s;
         a.info.balance = uint256{1} << 100;
         g.alloc.push_back(a);
-        token.storage.emplace_back(balance_slot(s), uint256{1} << 64);
+        token.storage.emplace_back(erc20_balance_slot(s), uint256{1} << 64);
     }
     token.info.has_storage = true;
     g.alloc.push_back(token);
@@ -145,8 +146,8 @@ GeneratedChain generate_chain(const ChainSpec& spec) {
                 tx.gas_limit = 80'000;
                 tx.to = erc20_address();
                 const bool read_only = spec.workload == Workload::Mix && rng() % 4 == 0;
-                tx.data = read_only ? call_data(0x70a08231, recipient, std::nullopt)
-                                    : call_data(0xa9059cbb, recipient, 1 + rng() % 1000);
+                tx.data = read_only ? erc20_call_data(0x70a08231, recipient, std::nullopt)
+                                    : erc20_call_data(0xa9059cbb, recipient, 1 + rng() % 1000);
             }
             sign_transaction(tx, keys[from]);
             t.transactions.push_back(std::move(tx));

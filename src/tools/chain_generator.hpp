@@ -3,9 +3,11 @@
 // chosen workload built and checked by the chain layer itself.
 #pragma once
 
+#include "common/uint256.hpp"
 #include "tools/genesis.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,5 +45,11 @@ GeneratedChain generate_chain(const ChainSpec& spec);
 const bytes& erc20_runtime_code();
 /// The address the token is deployed at in generated genesis files.
 Address erc20_address();
+/// The token's balance slot of `holder`: keccak256(holder ‖ 0), as Solidity lays out a mapping
+/// at slot 0 (OpenZeppelin's ERC20 keeps its balances there too).
+uint256 erc20_balance_slot(const Address& holder);
+/// ABI call data of `selector(address[, uint256])`: transfer (0xa9059cbb) with an amount,
+/// balanceOf (0x70a08231) without.
+bytes erc20_call_data(uint32_t selector, const Address& to, std::optional<uint64_t> amount);
 
 }  // namespace polyvm::tools

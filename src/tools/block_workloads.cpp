@@ -1,0 +1,227 @@
+#include "tools/block_workloads.hpp"
+
+#include "common/hex.hpp"
+#include "crypto/keccak.hpp"
+#include "exec/transaction_execution.hpp"
+#include "state/memory_database.hpp"
+#include "tools/chain_generator.hpp"
+
+#include <random>
+#include <stdexcept>
+
+namespace polyvm::tools {
+
+namespace {
+constexpr uint64_t kGwei = 1'000'000'000;
+constexpr uint64_t kTransferSelector = 0xa9059cbb;
+
+// A probe for the stress test: calldata byte 1 increments slot 0 (every caller contends on
+// it), byte 2 stores the coinbase's balance under the caller's address (a read of the balance the
+// executor credits fees to), anything else stops.
+constexpr std::string_view kProbeRuntimeHex = "60003560f81c8060011460145760021460205700"
+                                              "5b5060005460010160005500"
+                                              "5b4131335500";
+// Init codes: store 1 in slot 0 and deploy the one-byte code STOP, or store and SELFDESTRUCT to
+// the creator inside the creating transaction (EIP-6780 deletes such a contract).
+constexpr std::string_view kDeployStopInitHex = "60016000556001601ff3";
+constexpr std::string_view kDeployAndDestructInitHex = "600160005533ff";
+
+Address derived_address(std::string_view role, size_t index) {
+    const Hash32 h = keccak256(as_view("polyvm workload " + std::string(role) + " " + std::to_string(index)));
+    Address a;
+    std::copy(h.bytes.begin() + 12, h.bytes.end(), a.bytes.begin());
+    return a;
+}
+
+Transaction base_transaction(const Address& sender, uint64_t nonce) {
+    Transaction tx;
+    tx.type = TransactionType::DynamicFee;
+    tx.chain_id = uint256{1};
+    tx.nonce = nonce;
+    tx.max_fee_per_gas = uint256{2 * kGwei};
+    tx.gas_price = tx.max_fee_per_gas;
+    tx.max_priority_fee_per_gas = uint256{kGwei};  // the coinbase earns a fee from every transaction
+    tx.sender = sender;
+    return tx;
+}
+
+Transaction value_transfer(const Address& sender, uint64_t nonce, const Address& to, uint64_t value) {
+    Transaction tx = base_transaction(sender, nonce);
+    tx.gas_limit = 21'000;
+    tx.to = to;
+    tx.value = uint256{value};
+    return tx;
+}
+
+Transaction token_transfer(const Address& sender, uint64_t nonce, const Address& token, const Address& to,
+                           uint64_t amount) {
+    Transaction tx = base_transaction(sender, nonce);
+    tx.gas_limit = 120'000;
+    tx.to = token;
+    tx.data = erc20_call_data(kTransferSelector, to, amount);
+    return tx;
+}
+
+/// Executes one setup transaction on `state`; the setup must not fail.
+void run_setup(State& state, const BlockInfo& block, const Transaction& tx, TransactionOutcome* out = nullptr) {
+    TransactionOutcome outcome = execute_transaction(state, block, tx, Revision::Cancun, uint256{1});
+    if (outcome.rejection) throw std::runtime_error("workload setup: transaction rejected: " + outcome.rejection->detail);
+    if (outcome.status != Status::Success) throw std::runtime_error("workload setup: transaction failed");
+    if (out) *out = std::move(outcome);
+}
+
+ChangeSet dump_as_change_set(MemoryDatabase& db) {
+    ChangeSet changes;
+    for (auto& account : db.dump()) {
+        AccountChange change;
+        change.address = account.address;
+        change.account = account.info;
+        change.storage = std::move(account.storage);
+        if (account.code && !account.code->empty()) changes.codes.emplace_back(account.info.code_hash, account.code);
+        changes.accounts.push_back(std::move(change));
+    }
+    return changes;
+}
+}  // namespace
+
+std::string_view workload_name(BlockWorkload workload) {
+    switch (workload) {
+    case BlockWorkload::RawTransfers: return "raw_transfers";
+    case BlockWorkload::Erc20Transfers: return "erc20_transfers";
+    case BlockWorkload::TransfersContended: return "transfers_contended";
+    case BlockWorkload::Erc20Contended: return "erc20_contended";
+    case BlockWorkload::MixedContended: return "mixed_10pct_contended";
+    case BlockWorkload::Deployments: return "deployments";
+    }
+    return "?";
+}
+
+std::optional<BlockWorkload> parse_block_workload(std::string_view name) {
+    for (BlockWorkload w : {BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers, BlockWorkload::TransfersContended,
+                            BlockWorkload::Erc20Contended, BlockWorkload::MixedContended, BlockWorkload::Deployments})
+        if (workload_name(w) == name) return w;
+    return std::nullopt;
+}
+
+std::vector<BlockWorkload> benchmark_workloads() {
+    return {BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers, BlockWorkload::MixedContended,
+            BlockWorkload::TransfersContended, BlockWorkload::Erc20Contended};
+}
+
+WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
+    WorkloadBlock out;
+    out.config.chain_id = uint256{1};
+    out.config.forks = {{Revision::Cancun, 0}};
+    out.env.revision = Revision::Cancun;
+    BlockInfo& info = out.env.info;
+    info.number = 1;
+    info.timestamp = 12;
+    info.gas_limit = 8'000'000'000;  // room for 10,000 of any workload's transactions
+    info.coinbase = derived_address("coinbase", 0);
+    info.prev_randao = keccak256(as_view("polyvm workload randao"));
+    info.base_fee = uint256{kGwei};
+    info.blob_schedule = out.config.blob_schedule(Revision::Cancun);
+    out.env.parent_hash = keccak256(as_view("polyvm workload parent"));
+    out.env.parent_beacon_block_root = Hash32{};
+
+    const size_t n = spec.transactions;
+    std::mt19937_64 random(spec.seed);
+    // The stress workload reuses senders (consecutive nonces make transactions depend on each
+    // other); the others give every transaction its own sender.
+    const size_t sender_count = spec.workload == BlockWorkload::Deployments ? std::max<size_t>(1, n / 2) : n;
+    const uint256 sender_balance = uint256{1'000'000} * uint256{kGwei} * uint256{kGwei};
+
+    MemoryDatabase db;
+    for (size_t i = 0; i < sender_count; ++i) db.put_account(derived_address("sender", i), AccountInfo{0, sender_balance});
+    const Address hot = derived_address("hot", 0);
+    db.put_account(hot, AccountInfo{0, uint256{kGwei}});
+    const Address probe = derived_address("probe", 0);
+    db.put_account(probe, AccountInfo{}, *from_hex(kProbeRuntimeHex));
+
+    // The token: the hand-written one with balances written into the pre-state, or the given
+    // creation code deployed and its supply handed out by transfers.
+    const bool uses_token = spec.workload != BlockWorkload::RawTransfers &&
+                            spec.workload != BlockWorkload::TransfersContended;
+    Address token = erc20_address();
+    if (uses_token && spec.token_creation_code.empty()) {
+        std::vector<std::pair<uint256, uint256>> balances;
+        for (size_t i = 0; i < sender_count; ++i)
+            balances.emplace_back(erc20_balance_slot(derived_address("sender", i)), uint256{1} << 64);
+        std::sort(balances.begin(), balances.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        db.put_account(token, AccountInfo{1, {}}, erc20_runtime_code(), balances);
+    } else if (uses_token) {
+        const Address deployer = derived_address("deployer", 0);
+        db.put_account(deployer, AccountInfo{0, sender_balance});
+        State state(&db);
+        BlockInfo setup_block = info;
+        setup_block.number = 0;
+        Transaction create = base_transaction(deployer, 0);
+        create.gas_limit = 30'000'000;
+        create.data = spec.token_creation_code;
+        const Hash32 supply = (uint256{1} << 200).to_hash();
+        create.data.insert(create.data.end(), supply.bytes.begin(), supply.bytes.end());
+        TransactionOutcome created;
+        run_setup(state, setup_block, create, &created);
+        if (!created.created_address) throw std::runtime_error("workload setup: the token was not created");
+        token = *created.created_address;
+        for (size_t i = 0; i < sender_count; ++i)
+            run_setup(state, setup_block,
+                      token_transfer(deployer, i + 1, token, derived_address("sender", i), uint64_t{1} << 60));
+        db.commit(state.changes());
+    }
+
+    std::vector<uint64_t> nonces(sender_count, 0);
+    out.transactions.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        const size_t sender_index = i % sender_count;
+        const Address sender = derived_address("sender", sender_index);
+        const uint64_t nonce = nonces[sender_index]++;
+        const Address recipient = derived_address("recipient", i);
+        const uint64_t amount = 1 + random() % 1000;
+        switch (spec.workload) {
+        case BlockWorkload::RawTransfers:
+            out.transactions.push_back(value_transfer(sender, nonce, recipient, amount));
+            break;
+        case BlockWorkload::Erc20Transfers:
+            out.transactions.push_back(token_transfer(sender, nonce, token, recipient, amount));
+            break;
+        case BlockWorkload::TransfersContended:
+            out.transactions.push_back(value_transfer(sender, nonce, hot, amount));
+            break;
+        case BlockWorkload::Erc20Contended:
+            out.transactions.push_back(token_transfer(sender, nonce, token, hot, amount));
+            break;
+        case BlockWorkload::MixedContended: {
+            const Address to = random() % 10 == 0 ? hot : recipient;
+            out.transactions.push_back(i % 2 == 0 ? value_transfer(sender, nonce, to, amount)
+                                                  : token_transfer(sender, nonce, token, to, amount));
+            break;
+        }
+        case BlockWorkload::Deployments: {
+            Transaction tx;
+            const uint64_t kind = random() % 20;
+            if (kind < 6) {
+                tx = value_transfer(sender, nonce, kind == 0 ? info.coinbase : kind == 1 ? hot : recipient, amount);
+            } else if (kind < 9) {
+                tx = token_transfer(sender, nonce, token, kind == 6 ? hot : recipient, amount);
+            } else if (kind < 13) {
+                tx = base_transaction(sender, nonce);
+                tx.gas_limit = 200'000;
+                tx.data = *from_hex(kind == 12 ? kDeployAndDestructInitHex : kDeployStopInitHex);
+                tx.value = uint256{kind == 12 ? amount : 0};
+            } else {
+                tx = base_transaction(sender, nonce);
+                tx.gas_limit = 100'000;
+                tx.to = probe;
+                tx.data = bytes{static_cast<uint8_t>(kind < 17 ? 1 : 2)};
+            }
+            out.transactions.push_back(std::move(tx));
+            break;
+        }
+        }
+    }
+    out.pre_state = dump_as_change_set(db);
+    return out;
+}
+
+}  // namespace polyvm::tools

@@ -1,0 +1,54 @@
+// Generated blocks for the parallel executor: its stress test (tests/unit/exec) and
+// `polyvm bench-blocks`. Each workload is one large block over a pre-state of funded senders (and
+// an ERC-20 token with funded holders), with senders set directly (no signatures: the benchmark
+// recovers no senders in either mode).
+#pragma once
+
+#include "chain/block_executor.hpp"
+#include "chain/chain_config.hpp"
+#include "state/database.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace polyvm::tools {
+
+enum class BlockWorkload {
+    RawTransfers,        // ETH transfers between distinct accounts
+    Erc20Transfers,      // ERC-20 transfer() between distinct holders
+    TransfersContended,  // every transfer pays one account
+    Erc20Contended,      // every ERC-20 transfer credits one holder
+    MixedContended,      // ETH and ERC-20 transfers, 10% of them to one account or holder
+    Deployments,         // contract creations, some of them self-destructing (stress test only)
+};
+
+/// The names `bench-blocks --workloads` takes ("raw_transfers", "erc20_transfers", ...).
+std::string_view workload_name(BlockWorkload workload);
+std::optional<BlockWorkload> parse_block_workload(std::string_view name);
+/// The workloads the benchmark runs by default (Deployments is for the stress test).
+std::vector<BlockWorkload> benchmark_workloads();
+
+struct WorkloadSpec {
+    BlockWorkload workload = BlockWorkload::RawTransfers;
+    size_t transactions = 10'000;
+    uint64_t seed = 1;
+    /// The ERC-20's creation code with a constructor (uint256 supply) minting to its deployer
+    /// (OpenZeppelin's ERC20, bench/fixtures/TestToken.creation.hex). Empty: the generated chains'
+    /// hand-written token (tools/chain_generator.hpp), its balances written into the pre-state.
+    bytes token_creation_code;
+};
+
+struct WorkloadBlock {
+    ChainConfig config;
+    BlockEnvironment env;
+    ChangeSet pre_state;  // commit it to an empty database
+    std::vector<Transaction> transactions;  // senders set
+};
+
+/// Builds the pre-state (deploying and distributing the token by executing transactions when
+/// `token_creation_code` is given) and the block. Throws std::runtime_error if the setup fails.
+WorkloadBlock make_workload_block(const WorkloadSpec& spec);
+
+}  // namespace polyvm::tools

@@ -1,0 +1,127 @@
+// The parallel executor's proof of exactness on generated blocks: every workload of
+// tools/block_workloads.hpp, run hundreds of times with 2 to 8 threads and random delays injected
+// into the workers, must give exactly the sequential executor's state root, receipts and gas.
+// Built with ThreadSanitizer too (`make test-tsan`).
+#include "state/memory_database.hpp"
+#include "tools/block_workloads.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+using namespace polyvm;
+using namespace polyvm::tools;
+
+namespace {
+
+struct BlockResultSummary {
+    Hash32 state_root;
+    ExecutedBlock executed;
+};
+
+BlockResultSummary execute(const WorkloadBlock& block, unsigned threads, uint64_t delay_seed, size_t contention_window,
+                           ParallelStatistics* statistics) {
+    MemoryDatabase db;
+    db.commit(block.pre_state);
+    State state(&db);
+    std::vector<Transaction> transactions = block.transactions;
+    BlockExecutionOptions options;
+    options.senders_known = true;
+    options.parallel.threads = threads;
+    options.parallel.delay_seed = delay_seed;
+    options.parallel.contention_window = contention_window;
+    options.parallel_min_transactions = 1;
+    options.parallel_statistics = statistics;
+    auto result = execute_block_body(state, block.env, transactions, block.config, options);
+    if (auto* error = std::get_if<BlockError>(&result)) throw std::runtime_error("block rejected: " + error->to_string());
+    db.commit(state.changes());
+    return {db.state_root(), std::move(std::get<ExecutedBlock>(result))};
+}
+
+/// Every difference between two executions of one block, as text (empty: identical).
+std::string differences(const BlockResultSummary& expected, const BlockResultSummary& actual) {
+    if (expected.state_root != actual.state_root) return "state root differs";
+    if (expected.executed.gas_used != actual.executed.gas_used) return "gas used differs";
+    if (expected.executed.included != actual.executed.included) return "included transactions differ";
+    if (expected.executed.logs_bloom != actual.executed.logs_bloom) return "logs bloom differs";
+    if (expected.executed.receipts.size() != actual.executed.receipts.size()) return "receipt count differs";
+    for (size_t i = 0; i < expected.executed.receipts.size(); ++i) {
+        const Receipt& e = expected.executed.receipts[i];
+        const Receipt& a = actual.executed.receipts[i];
+        if (e.success != a.success || e.cumulative_gas_used != a.cumulative_gas_used || e.logs.size() != a.logs.size())
+            return "receipt " + std::to_string(i) + " differs";
+        for (size_t l = 0; l < e.logs.size(); ++l)
+            if (e.logs[l].address != a.logs[l].address || e.logs[l].topics != a.logs[l].topics ||
+                e.logs[l].data != a.logs[l].data)
+                return "log " + std::to_string(l) + " of receipt " + std::to_string(i) + " differs";
+    }
+    return {};
+}
+
+class ParallelBlocks : public testing::TestWithParam<BlockWorkload> {};
+
+TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
+    WorkloadSpec spec;
+    spec.workload = GetParam();
+    spec.transactions = 150;
+    spec.seed = 7;
+    const WorkloadBlock block = make_workload_block(spec);
+    const BlockResultSummary sequential = execute(block, 1, 0, 0, nullptr);
+    ASSERT_EQ(sequential.executed.included.size(), block.transactions.size()) << "the workload's block must be valid";
+
+    ParallelStatistics statistics;
+    size_t runs = 0;
+    for (unsigned threads : {2u, 3u, 4u, 8u})
+        for (uint64_t delay_seed = 0; delay_seed <= 10; ++delay_seed) {
+            // Half the runs never give up on contention, so the whole block goes through the
+            // parallel path even when every transaction conflicts.
+            const size_t window = delay_seed % 2 ? std::numeric_limits<size_t>::max() : 32;
+            const BlockResultSummary parallel = execute(block, threads, delay_seed, window, &statistics);
+            ++runs;
+            ASSERT_EQ(differences(sequential, parallel), "")
+                << workload_name(GetParam()) << ", " << threads << " threads, delay seed " << delay_seed;
+        }
+    EXPECT_EQ(runs, 44u);
+    // The parallel executor did commit transactions itself (not only the sequential fallback).
+    EXPECT_GT(statistics.committed, runs * block.transactions.size() / 4);
+    std::cout << workload_name(GetParam()) << ": " << runs << " runs, " << statistics.committed << " committed, "
+              << statistics.reexecutions << " re-executed, " << statistics.speculative_executions
+              << " speculative executions\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Workloads, ParallelBlocks,
+                         testing::Values(BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers,
+                                         BlockWorkload::TransfersContended, BlockWorkload::Erc20Contended,
+                                         BlockWorkload::MixedContended, BlockWorkload::Deployments),
+                         [](const auto& info) { return std::string(workload_name(info.param)); });
+
+TEST(ParallelBlocks, ContendedTransactionsAreReexecutedAndIndependentOnesAreNot) {
+    WorkloadSpec spec;
+    spec.transactions = 200;
+    spec.workload = BlockWorkload::Erc20Transfers;
+    ParallelStatistics independent;
+    execute(make_workload_block(spec), 2, 0, std::numeric_limits<size_t>::max(), &independent);
+    EXPECT_EQ(independent.committed, 200u);
+    EXPECT_EQ(independent.reexecutions, 0u) << "distinct holders and the deferred coinbase fee leave nothing to conflict";
+
+    spec.workload = BlockWorkload::Deployments;  // shared senders, a contended counter, coinbase reads
+    ParallelStatistics dependent;
+    execute(make_workload_block(spec), 2, 3, std::numeric_limits<size_t>::max(), &dependent);
+    EXPECT_GT(dependent.reexecutions, 0u);
+}
+
+TEST(ParallelBlocks, HeavyContentionHandsTheRestToTheSequentialExecutor) {
+    WorkloadSpec spec;
+    spec.transactions = 400;
+    spec.workload = BlockWorkload::Erc20Contended;
+    const WorkloadBlock block = make_workload_block(spec);
+    ParallelStatistics statistics;
+    const BlockResultSummary parallel = execute(block, 2, 5, 32, &statistics);
+    EXPECT_EQ(differences(execute(block, 1, 0, 0, nullptr), parallel), "");
+    if (statistics.reexecutions * 3 > statistics.committed) {
+        EXPECT_TRUE(statistics.stopped_for_contention);
+        EXPECT_LT(statistics.committed, block.transactions.size());
+    }
+}
+
+}  // namespace
