@@ -22,6 +22,7 @@ struct Command {
 Command add_statetest_command(CLI::App& parent);
 Command add_run_command(CLI::App& parent);
 Command add_bench_command(CLI::App& parent);
+Command add_bench_blocks_command(CLI::App& parent);
 Command add_blocktest_command(CLI::App& parent);
 Command add_import_command(CLI::App& parent);
 Command add_dump_command(CLI::App& parent);

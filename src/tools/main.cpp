@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
         polyvm::tools::add_statetest_command(app),
         polyvm::tools::add_run_command(app),
         polyvm::tools::add_bench_command(app),
+        polyvm::tools::add_bench_blocks_command(app),
         polyvm::tools::add_blocktest_command(app),
         polyvm::tools::add_import_command(app),
         polyvm::tools::add_dump_command(app),
