@@ -378,6 +378,7 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
     }
     options.tracer_for = std::move(tracer_for);
     options.senders_known = true;
+    options.parallel.threads = execution_threads;
     auto mined = mine_block(*chain_, t, options);
     if (auto* e = std::get_if<BlockError>(&mined)) return *e;
     MinedBlock& m = std::get<MinedBlock>(mined);

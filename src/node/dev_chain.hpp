@@ -110,6 +110,7 @@ public:
     std::optional<uint256> next_base_fee_override;    // anvil_setNextBlockBaseFeePerGas
     uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
     Address coinbase;                              // anvil_setCoinbase
+    unsigned execution_threads = 1;                // --threads: blocks of many transactions run in parallel
 
     // ---- snapshots (evm_snapshot / evm_revert) ----
     uint64_t snapshot();

@@ -47,6 +47,7 @@ DevNode::DevNode(NodeOptions options) : options_(std::move(options)) {
                                       options_.base_fee, clock_seconds());
     }
     chain_ = std::make_unique<DevChain>(options_.storage, genesis);
+    chain_->execution_threads = std::max(1u, options_.execution_threads);
     if (options_.load_state) load_state_file(*options_.load_state);
     register_methods();
 }

@@ -78,6 +78,7 @@ Command add_import(CLI::App& parent) {
         size_t batch = 256;
         size_t max_db_size = 0;
         size_t write_back_mib = 256;
+        unsigned threads = 1;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("import", "Import RLP-encoded blocks into a chain database (LMDB)");
@@ -97,6 +98,10 @@ Command add_import(CLI::App& parent) {
     cmd->add_option("--write-back-mib", args->write_back_mib, "Memory for state changes not yet written to the tables (0: write every block through)")
         ->capture_default_str()
         ->check(CLI::Range(size_t{0}, size_t{1} << 20));
+    cmd->add_option("--threads", args->threads,
+                    "Execute blocks of many transactions on N threads with the parallel executor (1: sequential)")
+        ->check(CLI::Range(1u, 1024u))
+        ->capture_default_str();
     cmd->add_option("FILE", args->files, "RLP block files")->required();
     Command c;
     c.app = cmd;
@@ -109,6 +114,9 @@ Command add_import(CLI::App& parent) {
             return kExitUsage;
         }
         Blockchain& chain = *open.chain;
+        BlockExecutionOptions execution;
+        execution.parallel.threads = args->threads;
+        chain.set_execution_options(execution);
         using clock = std::chrono::steady_clock;
         const auto start = clock::now();
         auto last_report = start;

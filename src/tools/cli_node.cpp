@@ -6,8 +6,9 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
-#include <unistd.h>
 #include <iostream>
+#include <thread>
+#include <unistd.h>
 
 namespace polyvm::tools {
 namespace {
@@ -42,7 +43,8 @@ Command add_node_command(CLI::App& parent) {
         bool no_wasm = false;
         std::string load_state;
         std::string dump_state;
-        unsigned threads = 2;
+        unsigned rpc_threads = 2;
+        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("node", "Run a local development chain behind Ethereum JSON-RPC (like Anvil)");
@@ -70,7 +72,11 @@ Command add_node_command(CLI::App& parent) {
                   "Refuse WebAssembly (Stylus) contracts: code starting with 0xEF is refused as on Ethereum");
     cmd->add_option("--load-state", args->load_state, "Load a state dump (anvil_dumpState / --dump-state) at start");
     cmd->add_option("--dump-state", args->dump_state, "Write a state dump here on exit");
-    cmd->add_option("--threads", args->threads, "Server threads (default 2)");
+    cmd->add_option("--rpc-threads", args->rpc_threads, "Server threads (default 2)")->check(CLI::Range(1u, 1024u));
+    cmd->add_option("--threads", args->threads,
+                    "Threads that execute a block of many transactions in parallel (default: the machine's cores; "
+                    "1: sequential)")
+        ->check(CLI::Range(1u, 1024u));
     Command c;
     c.app = cmd;
     c.run = [args]() -> int {
@@ -81,7 +87,8 @@ Command add_node_command(CLI::App& parent) {
             o.server.host = args->host == "localhost" ? "127.0.0.1" : args->host;
             o.server.port = args->port;
             o.server.cors = !args->no_cors;
-            o.server.threads = std::max(1u, args->threads);
+            o.server.threads = std::max(1u, args->rpc_threads);
+            o.execution_threads = args->threads;
             o.chain_id = args->chain_id;
             std::string error;
             const auto fork = parse_fork_option(args->fork, error);

@@ -206,3 +206,23 @@ TEST(DevChain, MinedBlocksPassTheFullBlockRulesOfImport) {
         EXPECT_EQ(std::get<Hash32>(imported), block->hash);
     }
 }
+
+TEST(DevChain, ABlockOfManyTransactionsMinedInParallelIsTheSequentialBlock) {
+    // 60 transfers from three senders (consecutive nonces depend on each other) to two
+    // recipients: mined with the parallel executor and sequentially, the blocks are identical.
+    std::vector<Hash32> hashes;
+    for (unsigned threads : {1u, 2u, 4u}) {
+        Fixture f;
+        f.chain->execution_threads = threads;
+        std::vector<Transaction> transactions;
+        for (uint64_t n = 0; n < 20; ++n)
+            for (uint8_t from = 1; from <= 3; ++from)
+                transactions.push_back(f.transfer(from, n, test::addr(static_cast<uint8_t>(0x70 + n % 2)), 100 + n, from));
+        auto mined = f.chain->mine(transactions);
+        ASSERT_TRUE(std::holds_alternative<MinedBlock>(mined));
+        EXPECT_EQ(std::get<MinedBlock>(mined).block.transactions.size(), 60u);
+        hashes.push_back(std::get<MinedBlock>(mined).hash);
+    }
+    EXPECT_EQ(hashes[0], hashes[1]);
+    EXPECT_EQ(hashes[0], hashes[2]);
+}
