@@ -1,7 +1,7 @@
 // Programs that call each host function with arguments chosen to hurt: pointers past the end of
 // memory, then all zeros. Nothing may crash; a bad pointer fails the call with all its gas, and
 // zeros (in bounds) are fine for every hook.
-#include "unit/stylus/documents.hpp"
+#include "unit/stylus/document_runner.hpp"
 #include "unit/wasm/module_builder.hpp"
 
 #include "wasm/host_interface.hpp"

@@ -1,7 +1,9 @@
-// Small state-test-style documents for WebAssembly contracts: a pre-state (EVM bytecode assembled
-// here, or an example contract from contracts/wasm packed as Stylus code), transactions run
-// through execute_transaction (wasm_contracts on unless the document says otherwise), and the
-// expected status, output, logs and post-state of each.
+// Runs state-test-style documents for WebAssembly contracts: a pre-state (EVM bytecode, or an
+// example contract from contracts/wasm packed as Stylus code), transactions run through
+// execute_transaction (wasm_contracts on unless the document says otherwise), and the expected
+// status, output, logs, gas and post-state of each. The documents themselves are JSON files in
+// tests/fixtures/stylus/ (format: docs/wasm_contracts.md, "Test documents"); tests that generate
+// programs build Document values directly and run them the same way.
 #pragma once
 
 #include "common/hex.hpp"
@@ -19,8 +21,11 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -62,6 +67,11 @@ struct Step {
     std::optional<std::vector<ExpectedLog>> logs = std::nullopt;
     uint64_t gas_limit = 2'000'000;
     uint256 value = {};
+    std::optional<int64_t> gas_used = std::nullopt;  // exactly
+    std::optional<int64_t> gas_used_min = std::nullopt;
+    std::optional<int64_t> gas_used_max = std::nullopt;
+    /// Set: the address a creation made, or none (a failed creation).
+    std::optional<std::optional<Address>> created_address = std::nullopt;
 };
 
 struct PostAccount {
@@ -69,9 +79,11 @@ struct PostAccount {
     std::vector<std::pair<uint256, uint256>> storage;  // slots that must hold these values
     std::optional<bytes> code = std::nullopt;
     std::optional<uint256> balance = std::nullopt;
+    bool should_not_exist = false;
 };
 
 struct Document {
+    std::string name;  // in failure messages
     std::vector<PreAccount> pre;
     std::vector<Step> steps;
     std::vector<PostAccount> post;
@@ -99,8 +111,12 @@ inline Transaction transaction(const Step& step, uint64_t nonce) {
     return tx;
 }
 
-// Runs the document's steps in order and checks what it says about each and about the end.
+inline std::string hex_of(const Address& address) { return to_hex_prefixed(bytes_view{address.data(), 20}); }
+
+// Runs the document's steps in order and checks what it says about each and about the end;
+// each failure names the document, the transaction or account, and what differed.
 inline DocumentRun run(const Document& doc) {
+    SCOPED_TRACE("document " + (doc.name.empty() ? std::string("(unnamed)") : doc.name));
     DocumentRun r;
     Account sender;
     sender.balance = uint256{1} << 100;
@@ -118,42 +134,84 @@ inline DocumentRun run(const Document& doc) {
     options.tracer = doc.tracer;
     for (size_t i = 0; i < doc.steps.size(); ++i) {
         const Step& step = doc.steps[i];
+        const std::string where = "transaction " + std::to_string(i) + ": ";
         const TransactionOutcome out =
             execute_transaction(r.state, test::simple_block(kCoinbase), transaction(step, i), kRevision, 1, options);
-        EXPECT_FALSE(out.rejection) << "step " << i;
-        EXPECT_EQ(status_name(out.status), std::string(status_name(step.status))) << "step " << i;
+        EXPECT_FALSE(out.rejection) << where << "rejected";
+        EXPECT_EQ(status_name(out.status), std::string(status_name(step.status))) << where << "status";
         if (step.output) {
-            EXPECT_EQ(to_hex(out.output), to_hex(*step.output)) << "step " << i;
+            EXPECT_EQ(to_hex(out.output), to_hex(*step.output)) << where << "output";
         }
         if (step.logs) {
-            EXPECT_EQ(out.logs.size(), step.logs->size()) << "step " << i;
+            EXPECT_EQ(out.logs.size(), step.logs->size()) << where << "number of logs";
             for (size_t k = 0; k < std::min(out.logs.size(), step.logs->size()); ++k) {
-                EXPECT_EQ(out.logs[k].address, (*step.logs)[k].address) << "step " << i << " log " << k;
-                EXPECT_EQ(out.logs[k].topics, (*step.logs)[k].topics) << "step " << i << " log " << k;
-                EXPECT_EQ(out.logs[k].data, (*step.logs)[k].data) << "step " << i << " log " << k;
+                EXPECT_EQ(out.logs[k].address, (*step.logs)[k].address) << where << "address of log " << k;
+                EXPECT_EQ(out.logs[k].topics, (*step.logs)[k].topics) << where << "topics of log " << k;
+                EXPECT_EQ(to_hex(out.logs[k].data), to_hex((*step.logs)[k].data)) << where << "data of log " << k;
             }
+        }
+        if (step.gas_used) {
+            EXPECT_EQ(out.gas_used, *step.gas_used) << where << "gas used";
+        }
+        if (step.gas_used_min) {
+            EXPECT_GE(out.gas_used, *step.gas_used_min) << where << "gas used";
+        }
+        if (step.gas_used_max) {
+            EXPECT_LE(out.gas_used, *step.gas_used_max) << where << "gas used";
+        }
+        if (step.created_address) {
+            const auto shown = [](const std::optional<Address>& a) { return a ? hex_of(*a) : std::string("none"); };
+            EXPECT_EQ(shown(out.created_address), shown(*step.created_address)) << where << "created address";
         }
         r.outcomes.push_back(out);
     }
     for (const PostAccount& post : doc.post) {
+        const std::string who = "account " + hex_of(post.address) + ": ";
+        const Account* account = r.state.find(post.address);
+        if (post.should_not_exist) {
+            EXPECT_EQ(account, nullptr) << who << "exists";
+            continue;
+        }
         for (const auto& [key, value] : post.storage)
-            EXPECT_EQ(r.state.storage_value(post.address, key), value)
-                << "slot " << key.to_hex() << " of " << to_hex(bytes_view{post.address.data(), 20});
+            EXPECT_EQ(r.state.storage_value(post.address, key).to_hex(), value.to_hex()) << who << "slot " << key.to_hex();
         if (post.balance) {
-            const Account* account = r.state.find(post.address);
-            EXPECT_EQ(account ? account->balance : uint256{}, *post.balance)
-                << "balance of " << to_hex(bytes_view{post.address.data(), 20});
+            EXPECT_EQ(account ? account->balance : uint256{}, *post.balance) << who << "balance";
         }
         if (post.code) {
-            const Account* account = r.state.find(post.address);
-            EXPECT_NE(account, nullptr);
+            EXPECT_NE(account, nullptr) << who << "missing";
             if (account) {
-                EXPECT_EQ(bytes(account->code_view().begin(), account->code_view().end()), *post.code);
+                EXPECT_EQ(to_hex(account->code_view()), to_hex(*post.code)) << who << "code";
             }
         }
     }
     return r;
 }
+
+// --- the documents in JSON -----------------------------------------------------------------
+
+/// One document of a file in tests/fixtures/stylus/, not yet interpreted.
+struct DocumentSource {
+    std::string name;
+    std::string file;  // relative to the folder
+    std::shared_ptr<const nlohmann::ordered_json> json;  // in file order
+};
+
+/// How gtest shows a document's test parameter.
+inline void PrintTo(const DocumentSource& source, std::ostream* out) { *out << source.file << ": " << source.name; }
+
+/// The documents of every *.json file of tests/fixtures/stylus/, files by name, documents in the
+/// order each file lists them. A file that does not parse is one source with a null json (its
+/// test fails saying why).
+std::vector<DocumentSource> load_document_sources();
+
+/// The document as Document values: contracts built and packed, labels and ABI words resolved.
+/// Throws std::runtime_error naming the field for a malformed document; `missing_contract` is
+/// set (and the document incomplete) when it names an example contract that was not built.
+Document document_from_json(const DocumentSource& source, std::string& missing_contract);
+
+/// The document of that name from the fixture folder (failing the test when there is none, or
+/// when it names a contract that was not built: callers check with REQUIRE_CONTRACT first).
+Document named_document(const std::string& name);
 
 // --- contracts -----------------------------------------------------------------------------
 
@@ -193,64 +251,6 @@ inline bytes word(const uint256& value) {
 
 inline bytes word(const Address& address) { return word(uint256::from_address(address)); }
 
-inline bytes concat(std::initializer_list<bytes> parts) {
-    bytes out;
-    for (const bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-    return out;
-}
-
-inline Hash32 topic(const bytes& w) {
-    Hash32 h;
-    std::memcpy(h.data(), w.data(), 32);
-    return h;
-}
-
-// EVM contracts, hand-assembled (PUSH0 needs Shanghai).
-enum EvmCall : uint8_t { kEvmCall = 0xf1, kEvmDelegateCall = 0xf4, kEvmStaticCall = 0xfa };
-
-inline bytes push_address(const Address& a) {
-    bytes out(21);
-    out[0] = 0x73;  // PUSH20
-    std::memcpy(out.data() + 1, a.data(), 20);
-    return out;
-}
-
-// Copies its call data to memory, sends it to `target` with all its gas (the call kind's
-// opcode), then returns the callee's output or reverts with it.
-inline bytes evm_forwarder(const Address& target, EvmCall op) {
-    bytes code = {0x36, 0x5f, 0x5f, 0x37,  // CALLDATACOPY(0, 0, CALLDATASIZE)
-                  0x5f, 0x5f, 0x36, 0x5f}; // retSize 0, retOffset 0, argsSize, argsOffset 0
-    if (op == kEvmCall) code.push_back(0x5f);  // value 0
-    code = concat({code, push_address(target), {0x5a, op}});  // GAS, CALL*
-    code = concat({code, {0x3d, 0x5f, 0x5f, 0x3e}});           // RETURNDATACOPY(0, 0, RETURNDATASIZE)
-    const uint8_t success_at = static_cast<uint8_t>(code.size() + 6);
-    code = concat({code, {0x60, success_at, 0x57, 0x3d, 0x5f, 0xfd}});  // JUMPI success; REVERT(0, size)
-    return concat({code, {0x5b, 0x3d, 0x5f, 0xf3}});                    // JUMPDEST; RETURN(0, size)
-}
-
-// Sends its call data to `target` with all its gas and stores the call's success (0 or 1) in
-// its slot 0; never reverts itself.
-inline bytes evm_recorder(const Address& target) {
-    bytes code = {0x36, 0x5f, 0x5f, 0x37, 0x5f, 0x5f, 0x36, 0x5f, 0x5f};
-    return concat({code, push_address(target), {0x5a, 0xf1, 0x5f, 0x55, 0x00}});  // CALL; SSTORE(0, ok); STOP
-}
-
-// Stores CALLER in slot 0 and returns it as a word.
-inline const bytes kEvmStoreCaller = {0x33, 0x80, 0x5f, 0x55, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3};
-// Stores 1 in slot 0, then reverts with the 4 bytes 0xdeadbeef.
-inline const bytes kEvmStoreThenRevert = {0x60, 0x01, 0x5f, 0x55, 0x63, 0xde, 0xad, 0xbe, 0xef, 0x5f,
-                                   0x52, 0x60, 0x04, 0x60, 0x1c, 0xfd};
-
-// caller.c's call data: how (0 call, 1 delegate call, 2 static call), the target, the data.
-inline bytes forward_through_wasm(uint8_t how, const Address& target, const bytes& data) {
-    bytes out = {how};
-    out.insert(out.end(), target.data(), target.data() + 20);
-    return concat({out, data});
-}
-
 inline const Address kWasm = addr(0x01, 0x77);
-inline const Address kWasm2 = addr(0x02, 0x77);
-inline const Address kEvm = addr(0x03, 0xee);
-inline const Address kEvm2 = addr(0x04, 0xee);
 
 }  // namespace polyvm::stylus_test
