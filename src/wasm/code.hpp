@@ -70,6 +70,17 @@ struct BranchTarget {
     uint32_t charge = 0;       // the fuel block entered, when `target` is just past its Fuel op
 };
 
+/// A WebAssembly instruction as the source of internal code, for tracers: each op runs the
+/// instructions translated into it (those that emit nothing, as local.get or i32.const, ride on
+/// the next op), so a traced run reports them when the op runs.
+struct SourceInstruction {
+    uint32_t offset = 0;  // of its opcode in the module binary (as wasm-objdump prints it)
+    uint16_t opcode = 0;  // opcodes.hpp: 0xFC00 | sub-opcode for the prefixed ones
+    /// The fuel its block charges for it and the instructions after it in the block: the fuel
+    /// left before it ran is the fuel left after the block's charge plus this (0 unmetered).
+    uint64_t fuel_to_block_end = 0;
+};
+
 struct CompiledFunction {
     uint32_t type_index = 0;
     uint32_t param_count = 0;
@@ -81,6 +92,9 @@ struct CompiledFunction {
     /// The body's constants, copied into the frame after the locals at each call so that
     /// instructions read them as operands like any slot (i32.const emits nothing).
     std::vector<uint64_t> constants;
+    /// Tracing only: ops[i] ran source_instructions[source_begin[i] .. source_begin[i + 1]).
+    std::vector<uint32_t> source_begin;
+    std::vector<SourceInstruction> source_instructions;
 
     /// Slots one activation needs: [params, locals][constants][operand stack].
     uint64_t frame_size() const { return uint64_t(param_count) + local_count + constants.size() + max_stack_height; }

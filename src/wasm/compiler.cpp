@@ -46,6 +46,7 @@ public:
             if (out_.ops[fuel_op_].imm > kMaxBlockCost && !exits_.empty()) start_block();
             out_.ops[fuel_op_].imm += instruction_cost(instruction.opcode);
         }
+        if (live) record_source(instruction);
         translate(instruction, live, frames);
         previous_unreachable_ = !frames.empty() && frames.back().unreachable;
         if (operands.size() > out_.max_stack_height) out_.max_stack_height = uint32_t(operands.size());
@@ -87,6 +88,7 @@ private:
     uint32_t emit(const Op& op) {
         out_.ops.push_back(op);
         last_producer_ = -1;
+        attach_sources(here() - 1);
         return here() - 1;
     }
     // Copies in a row (a flush, local.set from locals) share one op unless a label separates them.
@@ -97,6 +99,7 @@ private:
             previous.y = dst;
             previous.imm = source;
             last_producer_ = -1;
+            attach_sources(here() - 1);
             return;
         }
         emit(Op{code::Copy, dst, source});
@@ -111,6 +114,9 @@ private:
         label_ = here();
         if (!metering_) {
             last_producer_ = -1;  // a label may follow: nothing before it may be rewritten
+            // The op after the label also runs for branches to it: instructions before the label
+            // that emitted nothing are not traced rather than traced once per branch.
+            drop_pending_sources();
             return;
         }
         close_block();
@@ -200,6 +206,7 @@ private:
         if (last_producer_ < 0 || out_.ops[size_t(last_producer_)].dst != source) return false;
         if (source != stack_slot(sources_.size())) return false;
         out_.ops[size_t(last_producer_)].dst = index;
+        attach_sources(uint32_t(last_producer_));
         last_producer_ = -1;
         return true;
     }
@@ -253,6 +260,7 @@ private:
         comparison = Op{uint16_t(base + (comparison.code - 0x45)), 0, comparison.x, comparison.y, t.target};
         if (needs_fixup) controls_[controls_.size() - 1 - depth].fixups.push_back(uint32_t(fused));
         last_producer_ = -1;
+        attach_sources(uint32_t(fused));
         add_exit(uint32_t(fused));
         return true;
     }
@@ -289,6 +297,7 @@ private:
                         comparison = Op{uint16_t(code::FusedBrUnless + (comparison.code - 0x45)), 0, comparison.x, comparison.y, 0};
                         control.if_fixup = fused;
                         last_producer_ = -1;
+                        attach_sources(uint32_t(fused));
                     } else {
                         control.if_fixup = emit(Op{code::BrUnless, 0, condition});
                     }
@@ -330,6 +339,7 @@ private:
                         charge_at_branches();
                     }
                     make_targets_relative();
+                    finish_sources();
                 } else if (!control.dead) {
                     reset_to(control.height, control.result_count);
                     if (has_incoming) start_block();
@@ -524,6 +534,7 @@ private:
         if (shift.code != code::BinaryImm + (0x76 - 0x6A) || shift.dst != x) return false;
         shift = Op{code::ShiftRightAndImm, push_result(), shift.x, uint32_t(shift.imm & 31), mask};
         last_producer_ = int64_t(here()) - 1;
+        attach_sources(here() - 1);
         return true;
     }
     // Whether operand `source` (just popped, at height sources_.size() + 1) is a constant: a pooled
@@ -539,8 +550,42 @@ private:
         if (producer.code != code::Const || producer.dst != source || source != stack_slot(sources_.size() + 1)) return false;
         value = producer.imm;
         out_.ops.pop_back();
+        detach_sources(here());
         last_producer_ = -1;
         return true;
+    }
+
+    // Tracing (code.hpp, SourceInstruction): every live instruction is recorded, then rides on
+    // the next op emitted, or on the op it rewrites in place (a fused branch, a redirected
+    // producer, merged copies), so a traced run reports it exactly when its effect runs.
+    void record_source(const Instruction& instruction) {
+        const uint64_t cost_before = metering_ ? out_.ops[fuel_op_].imm - instruction_cost(instruction.opcode) : 0;
+        sources_recorded_.push_back(RecordedSource{uint32_t(instruction.offset), instruction.opcode, fuel_op_, cost_before, kPendingSource});
+    }
+    void attach_sources(uint32_t op) {
+        for (; first_pending_source_ < sources_recorded_.size(); ++first_pending_source_)
+            sources_recorded_[first_pending_source_].op = op;
+    }
+    void drop_pending_sources() { attach_sources(kDroppedSource); }
+    // The op at `op` (the last) was removed: what rode on it rides on the next one instead.
+    void detach_sources(uint32_t op) {
+        while (first_pending_source_ > 0 && sources_recorded_[first_pending_source_ - 1].op == op)
+            sources_recorded_[--first_pending_source_].op = kPendingSource;
+    }
+    // The ops only grow and sources attach in order, so the recorded ops are ascending.
+    void finish_sources() {
+        out_.source_begin.assign(out_.ops.size() + 1, 0);
+        out_.source_instructions.clear();
+        uint32_t op = 0;
+        for (const RecordedSource& recorded : sources_recorded_) {
+            if (recorded.op >= out_.ops.size()) continue;  // dropped, or never attached
+            while (op < recorded.op) out_.source_begin[++op] = uint32_t(out_.source_instructions.size());
+            const uint64_t block_cost = metering_ ? out_.ops[recorded.fuel_op].imm : 0;
+            out_.source_instructions.push_back(SourceInstruction{recorded.offset, recorded.opcode, block_cost - recorded.cost_before});
+        }
+        while (op < out_.ops.size()) out_.source_begin[++op] = uint32_t(out_.source_instructions.size());
+        sources_recorded_.clear();
+        sources_recorded_.shrink_to_fit();
     }
 
     const FunctionType& context_type(uint32_t function_index) const {
@@ -585,6 +630,16 @@ private:
     uint32_t fuel_op_ = 0;  // the current fuel block's charge
     std::vector<std::pair<uint32_t, uint64_t>> exits_;  // its early exits: (op, block cost up to and including it)
     int64_t last_producer_ = -1;
+    struct RecordedSource {
+        uint32_t offset;
+        uint16_t opcode;
+        uint32_t fuel_op;      // its fuel block's Fuel op
+        uint64_t cost_before;  // that block's cost before it
+        uint32_t op;           // the op it rides on, or one of the two values below
+    };
+    static constexpr uint32_t kPendingSource = UINT32_MAX, kDroppedSource = UINT32_MAX - 1;
+    std::vector<RecordedSource> sources_recorded_;
+    size_t first_pending_source_ = 0;  // sources_recorded_ from here on are pending
 };
 
 // Constants per function kept in frame slots; more would make every call copy a large pool.

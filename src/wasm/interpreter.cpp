@@ -102,7 +102,8 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
     // is at least one dispatch): the charge then needs no test of whether fuel is metered.
     const uint64_t fuel_before = fuel_;
     if (!metered_) fuel_ = kUnmeteredBudget;
-    result.status = run(function, stack_.get(), result.message);
+    result.status = observer_ ? run<true>(function, stack_.get(), result.message)
+                              : run<false>(function, stack_.get(), result.message);
     if (!metered_) fuel_ = fuel_before;
     running_ = false;
     if (result.ok()) {
@@ -114,6 +115,21 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
     return result;
 }
 
+void Executor::trace_op(const CompiledFunction& function, const Op* op) {
+    const size_t index = size_t(op - function.ops.data());
+    if (index + 1 >= function.source_begin.size()) return;
+    for (uint32_t i = function.source_begin[index]; i < function.source_begin[index + 1]; ++i) {
+        const SourceInstruction& source = function.source_instructions[i];
+        observer_->on_instruction(ExecutedInstruction{source.offset, source.opcode, metered_ ? fuel_ + source.fuel_to_block_end : 0});
+    }
+}
+
+// Only the traced instantiation of run() reports the op about to run; the other compiles to nothing.
+#define TRACE_OP()                                          \
+    do {                                                    \
+        if constexpr (Traced) trace_op(*function, ip);      \
+    } while (0)
+
 #if defined(__GNUC__) && !defined(POLYVM_WASM_NO_THREADED)
 #define POLYVM_WASM_THREADED 1
 #define HANDLER(n) handler_##n:
@@ -121,6 +137,7 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
 #define NEXT                              \
     do {                                  \
         ip = pc++;                        \
+        TRACE_OP();                       \
         goto* dispatch[ip->code];         \
     } while (0)
 #else
@@ -235,6 +252,7 @@ ExecutionResult Executor::invoke(FunctionInstance& function, std::span<const Val
         NEXT;                                                                    \
     }
 
+template <bool Traced>
 ExecutionStatus Executor::run(FunctionInstance& entry, Slot* args, std::string& message) {
     Slot* const stack_end = stack_.get() + stack_slots_;
     // The frame stack as raw pointers: the depth check is one comparison.
@@ -305,6 +323,7 @@ enter:  // call `callee` (a wasm function) whose frame starts at callee_base, ar
 
     for (;;) {
         ip = pc++;
+        TRACE_OP();
 #if POLYVM_WASM_THREADED
         goto* dispatch[ip->code];
 #endif

@@ -30,6 +30,22 @@ struct ExecutionResult {
     bool ok() const { return status == ExecutionStatus::Ok; }
 };
 
+/// One WebAssembly instruction of a traced invocation, reported before it runs.
+struct ExecutedInstruction {
+    uint32_t offset = 0;     // of its opcode in the module binary (SourceInstruction)
+    uint16_t opcode = 0;     // opcodes.hpp; instruction_name() gives its mnemonic
+    /// The fuel left before it, as if each instruction were charged on its own rather than its
+    /// block at once; 0 when the executor has no budget.
+    uint64_t fuel_left = 0;
+};
+
+/// Receives the instructions of invocations traced with Executor::set_step_observer.
+class StepObserver {
+public:
+    virtual ~StepObserver() = default;
+    virtual void on_instruction(const ExecutedInstruction& instruction) = 0;
+};
+
 struct ExecutionLimits {
     uint32_t max_call_depth = 10000;
     size_t value_stack_slots = size_t(1) << 20;  // 8 MiB
@@ -70,6 +86,11 @@ public:
     /// Calls `function` with `args` (their count and types must match its parameters).
     ExecutionResult invoke(FunctionInstance& function, std::span<const Value> args);
 
+    /// Reports every WebAssembly instruction the following invocations run to `observer` (null:
+    /// none). A traced invocation runs a second instantiation of the interpreter's loop, so the
+    /// untraced one holds no tracing code and pays nothing for it.
+    void set_step_observer(StepObserver* observer) { observer_ = observer; }
+
 private:
     struct Frame {
         const Op* return_pc;            // null: return to the embedder
@@ -78,7 +99,10 @@ private:
         ModuleInstance* instance;
     };
 
+    template <bool Traced>
     ExecutionStatus run(FunctionInstance& function, Slot* args, std::string& message);
+    /// Reports the instructions translated into `op`, which is about to run.
+    void trace_op(const CompiledFunction& function, const Op* op);
 
     ExecutionLimits limits_;
     // Not zeroed: every frame writes its slots before reading them, and the pages of a fresh
@@ -90,6 +114,7 @@ private:
     bool metered_ = false;
     uint64_t fuel_ = 0;
     bool running_ = false;
+    StepObserver* observer_ = nullptr;
 };
 
 }  // namespace polyvm::wasm

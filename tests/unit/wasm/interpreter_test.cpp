@@ -1,13 +1,15 @@
 // The interpreter's edge cases, one small hand-built module each: integer traps, float rules,
-// truncation, memory bounds, call_indirect errors, call depth and fuel.
+// truncation, memory bounds, call_indirect errors, call depth, fuel and tracing.
 #include "module_builder.hpp"
 #include "wasm/compiler.hpp"
 #include "wasm/instance.hpp"
 #include "wasm/fuel.hpp"
+#include "wasm/instruction_names.hpp"
 #include "wasm/interpreter.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -35,6 +37,7 @@ public:
         return executor_.invoke(*function_, args);
     }
     uint64_t fuel_left() const { return executor_.fuel_left(); }
+    void observe(StepObserver* observer) { executor_.set_step_observer(observer); }
 
 private:
     Store store_;
@@ -204,6 +207,85 @@ TEST(WasmInterpreter, FuelGivenBackByAnEarlyExit) {
     // Unmetered, the refunds leave no trace either.
     EXPECT_EQ(single(machine.call({Value::i32(1)})), 7u);
     EXPECT_EQ(machine.fuel_left(), 0u);
+}
+
+// Keeps the instructions a traced invocation reports.
+struct InstructionLog : StepObserver {
+    std::vector<ExecutedInstruction> seen;
+    void on_instruction(const ExecutedInstruction& instruction) override { seen.push_back(instruction); }
+    std::vector<uint16_t> opcodes() const {
+        std::vector<uint16_t> out;
+        for (const ExecutedInstruction& i : seen) out.push_back(i.opcode);
+        return out;
+    }
+    std::vector<uint64_t> fuel() const {
+        std::vector<uint64_t> out;
+        for (const ExecutedInstruction& i : seen) out.push_back(i.fuel_left);
+        return out;
+    }
+};
+
+TEST(WasmInterpreter, TracedRunsReportEveryInstructionWithItsFuel) {
+    // The early-exit function above: every instruction is reported, those the translator folds
+    // away (block, local.get, i32.const, drop, end) included, with the fuel left before it as if
+    // each were charged on its own, although blocks are charged at their entry.
+    const Bytes body = {0x02, 0x40, 0x20, 0x00, 0x0D, 0x00, 0x41, 0x01, 0x1A, 0x41, 0x02, 0x1A, 0x0B, 0x41, 0x07, 0x0B};
+    const Bytes module = function_module({I32}, {I32}, body);
+    Machine machine(module);
+    InstructionLog log;
+    machine.observe(&log);
+    EXPECT_EQ(single(machine.call({Value::i32(0)}, 100)), 7u);
+    EXPECT_EQ(log.opcodes(), (std::vector<uint16_t>{0x02, 0x20, 0x0D, 0x41, 0x1A, 0x41, 0x1A, 0x0B, 0x41, 0x0B}));
+    EXPECT_EQ(log.fuel(), (std::vector<uint64_t>{100, 99, 98, 97, 96, 95, 94, 93, 92, 91}));
+    EXPECT_EQ(machine.fuel_left(), 90u);
+    for (const ExecutedInstruction& i : log.seen) {
+        ASSERT_LT(i.offset, module.size());
+        EXPECT_EQ(module[i.offset], i.opcode);  // offsets are the module binary's
+    }
+    // The branch taken: the rest of the block is skipped, and its fuel given back.
+    log.seen.clear();
+    EXPECT_EQ(single(machine.call({Value::i32(1)}, 100)), 7u);
+    EXPECT_EQ(log.opcodes(), (std::vector<uint16_t>{0x02, 0x20, 0x0D, 0x41, 0x0B}));
+    EXPECT_EQ(log.fuel(), (std::vector<uint64_t>{100, 99, 98, 97, 96}));
+    EXPECT_EQ(machine.fuel_left(), 95u);
+    // Unmetered: the same instructions, no fuel.
+    log.seen.clear();
+    EXPECT_EQ(single(machine.call({Value::i32(1)})), 7u);
+    EXPECT_EQ(log.fuel(), (std::vector<uint64_t>{0, 0, 0, 0, 0}));
+    // No observer: nothing reported.
+    machine.observe(nullptr);
+    log.seen.clear();
+    EXPECT_EQ(single(machine.call({Value::i32(1)}, 100)), 7u);
+    EXPECT_TRUE(log.seen.empty());
+}
+
+TEST(WasmInterpreter, TracedLoopsReportEachIteration) {
+    // f(n): loop { n = n - 1; br_if 0 (n) } -> 0 (FuelInsideALoop): loop, then 5 per iteration, then 3.
+    const Bytes body = {0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6B, 0x22, 0x00, 0x0D, 0x00, 0x0B, 0x20, 0x00, 0x0B};
+    Machine machine(function_module({I32}, {I32}, body));
+    InstructionLog log;
+    machine.observe(&log);
+    EXPECT_EQ(single(machine.call({Value::i32(3)}, 1000)), 0u);
+    ASSERT_EQ(log.seen.size(), 1u + 5 * 3 + 3);
+    EXPECT_EQ(log.seen.front().opcode, 0x03);
+    const std::vector<uint16_t> opcodes = log.opcodes();
+    EXPECT_EQ(std::count(opcodes.begin(), opcodes.end(), 0x6B), 3);  // i32.sub
+    // Fuel goes down by one an instruction, to what the executor has left after the last.
+    for (size_t i = 0; i < log.seen.size(); ++i) EXPECT_EQ(log.seen[i].fuel_left, 1000 - i) << i;
+    EXPECT_EQ(machine.fuel_left(), 1000 - log.seen.size());
+}
+
+TEST(WasmInterpreter, InstructionNames) {
+    EXPECT_EQ(instruction_name(0x41), "i32.const");
+    EXPECT_EQ(instruction_name(0x10), "call");
+    EXPECT_EQ(instruction_name(0x6A), "i32.add");
+    EXPECT_EQ(instruction_name(0xC4), "i64.extend32_s");
+    EXPECT_EQ(instruction_name(0xD2), "ref.func");
+    EXPECT_EQ(instruction_name(0xFC0A), "memory.copy");
+    EXPECT_EQ(instruction_name(0xFC11), "table.fill");
+    EXPECT_EQ(instruction_name(0x06), "");
+    EXPECT_EQ(instruction_name(0xFC12), "");
+    EXPECT_EQ(instruction_name(0xFD00), "");
 }
 
 TEST(WasmInterpreter, BulkMemoryPaysForItsSize) {
