@@ -73,7 +73,8 @@ void Eip3155Tracer::on_step(const TraceStep& s) {
     line += "],\"depth\":" + std::to_string(s.depth + 1);
     line += ",\"refund\":" + std::to_string(s.refund);
     if (with_return_data_) line += ",\"returnData\":\"" + to_hex_prefixed(s.return_data) + "\"";
-    line += ",\"opName\":\"" + op_name(s.opcode, revision_) + "\"}\n";
+    const std::string name = s.vm == TraceVm::Evm ? op_name(s.opcode, revision_) : std::string(s.op_name);
+    line += ",\"opName\":\"" + name + "\"}\n";
     next.tail = std::move(line);
     next.present = true;
 }

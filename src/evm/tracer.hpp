@@ -7,11 +7,18 @@
 #include <iosfwd>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace polyvm {
 
-/// The machine state just before one instruction runs.
+/// The VM that ran a step. Tracers that decode EVM opcodes (storage, calls) skip other VMs' steps.
+enum class TraceVm : uint8_t { Evm, Wasm };
+
+/// The machine state just before one instruction runs. WebAssembly contracts' steps (Wasm) are one
+/// per WebAssembly instruction: pc is its offset in the module binary, opcode its first byte (0xFC
+/// for the prefixed ones), op_name its mnemonic, gas_cost its fuel price in gas; the stack,
+/// memory and return data are left empty (the engine keeps no operand stack to show).
 struct TraceStep {
     uint32_t pc;
     uint8_t opcode;
@@ -22,6 +29,8 @@ struct TraceStep {
     int32_t depth;             // Message::depth: 0 for the transaction's frame (EIP-3155 prints depth + 1)
     int64_t refund;            // this frame's refund counter so far
     bytes_view return_data;    // output of the last nested call
+    TraceVm vm = TraceVm::Evm;
+    std::string_view op_name;  // Wasm: the instruction's mnemonic ("i32.add"); empty for the EVM
 };
 
 class Tracer {

@@ -197,9 +197,9 @@ ExecutionResult ExecutionHost::run_program(const Message& msg, const Account& co
     if (!program) program = stylus::ProgramCache::shared().get(code_owner.code_hash, code_owner.code_view());
     const auto keep_alive = program;  // the map may rehash during nested calls
     if (!tracer_) return stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_);
-    // A program's frame has no EVM steps, but tracers still see it start and end.
+    // Tracers see the program's frame start and end, and its WebAssembly steps in between.
     tracer_->on_frame_start(msg, rev_, code_owner.code_view());
-    ExecutionResult result = stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_);
+    ExecutionResult result = stylus::execute_program(*this, rev_, msg, keep_alive, running_programs_, tracer_);
     tracer_->on_frame_end(msg, result);
     return result;
 }

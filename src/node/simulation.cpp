@@ -84,6 +84,7 @@ public:
         touched[msg.recipient];
     }
     void on_step(const TraceStep& s) override {
+        if (s.vm != TraceVm::Evm) return;  // a WebAssembly program's steps carry no EVM operands
         const auto top = [&](size_t i) { return s.stack[s.stack.size() - 1 - i]; };
         const uint8_t op = s.opcode;
         if ((op == 0x54 || op == 0x55) && !s.stack.empty()) touched[frames.back()].insert(top(0));  // SLOAD, SSTORE

@@ -3,9 +3,11 @@
 #include "crypto/keccak.hpp"
 #include "evm/gas_constants.hpp"
 #include "evm/storage_cost.hpp"
+#include "evm/tracer.hpp"
 #include "wasm/fuel.hpp"
 #include "wasm/host_interface.hpp"
 #include "wasm/instance.hpp"
+#include "wasm/instruction_names.hpp"
 #include "wasm/interpreter.hpp"
 
 #include <algorithm>
@@ -116,6 +118,9 @@ public:
     /// Writes the cached stores to the state (SSTORE's gas and refunds); false when the program
     /// must stop (halt_ says why).
     bool flush_storage_cache(bool clear);
+
+    /// The output of the program's last call or failed creation (RETURNDATA's counterpart).
+    bytes_view return_data() const { return return_data_; }
 
     std::optional<int32_t> exit_status_;  // exit_early's status
     std::optional<Status> halt_;          // a hook ended the call as a failure
@@ -621,8 +626,36 @@ private:
 
 }  // namespace
 
+/// Turns a traced program's instructions into the tracer's steps of the program's frame: gas as
+/// the EVM counts it (fuel in gas plus what was kept out of the executor), the frame's depth.
+class StepReporter final : public wasm::StepObserver {
+public:
+    StepReporter(Tracer& tracer, const Message& msg, const ProgramRun& run, int64_t reserved_gas)
+        : tracer_(tracer), msg_(msg), run_(run), reserved_gas_(reserved_gas) {}
+
+    void on_instruction(const wasm::ExecutedInstruction& executed) override {
+        TraceStep step;
+        step.vm = TraceVm::Wasm;
+        step.pc = executed.offset;
+        step.opcode = static_cast<uint8_t>(executed.opcode > 0xFF ? executed.opcode >> 8 : executed.opcode);
+        step.op_name = wasm::instruction_name(executed.opcode);
+        step.gas_left = static_cast<int64_t>(executed.fuel_left / kFuelPerGas) + reserved_gas_;
+        step.gas_cost = static_cast<int64_t>(wasm::instruction_cost(executed.opcode) * kInkPerFuel / kInkPerGas);
+        step.depth = msg_.depth;
+        step.refund = run_.refund_;
+        step.return_data = run_.return_data();
+        tracer_.on_step(step);
+    }
+
+private:
+    Tracer& tracer_;
+    const Message& msg_;
+    const ProgramRun& run_;
+    int64_t reserved_gas_;
+};
+
 ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, const CompiledProgram& program,
-                                ProgramStack& stack) {
+                                ProgramStack& stack, Tracer* tracer) {
     if (!program) return failure(Status::Failure);
     const int64_t metered_gas = std::min(msg.gas, kMaxGasAsInk);
     const int64_t reserved_gas = msg.gas - metered_gas;
@@ -667,7 +700,12 @@ ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, co
     if (entry == instance.instance->exports.end() || !entry->second.function) return failure(Status::Failure);
 
     const wasm::Value args_len = wasm::Value::i32(static_cast<uint32_t>(msg.input.size()));
+    // The executor is pooled: the observer is set for this call only (null untraced).
+    std::optional<StepReporter> reporter;
+    if (tracer) reporter.emplace(*tracer, msg, run, reserved_gas);
+    executor.set_step_observer(reporter ? &*reporter : nullptr);
     const wasm::ExecutionResult outcome = executor.invoke(*entry->second.function, std::span(&args_len, 1));
+    executor.set_step_observer(nullptr);
 
     if (run.halt_) return failure(*run.halt_);
     int32_t status = 0;

@@ -14,6 +14,10 @@ namespace polyvm::wasm {
 struct MemoryInstance;
 }
 
+namespace polyvm {
+class Tracer;
+}
+
 namespace polyvm::stylus {
 
 /// Stylus's exchange rate: one EVM gas buys this much ink.
@@ -57,8 +61,9 @@ private:
 /// call data's length, and maps the outcome onto the EVM's: 0 -> Success (the state changes
 /// stay, the result is the output), any other status -> Revert (gas left returned), a trap or
 /// a hook's misuse -> Failure, no ink left -> OutOfGas (both consume all gas). Never throws on
-/// anything a program does.
+/// anything a program does. With a tracer, every WebAssembly instruction the program runs is
+/// reported as a step of its frame (TraceVm::Wasm, evm/tracer.hpp); the caller reports the frame.
 ExecutionResult execute_program(Host& host, Revision rev, const Message& msg, const CompiledProgram& program,
-                                ProgramStack& stack);
+                                ProgramStack& stack, Tracer* tracer = nullptr);
 
 }  // namespace polyvm::stylus

@@ -18,8 +18,8 @@ void CallTracer::begin(State&, const BlockInfo&, const Transaction& tx, Revision
 }
 
 void CallTracer::on_step(const TraceStep& s) {
-    // Remembered for geth's stack and opcode error texts.
-    if (!stack_.empty() && s.depth == static_cast<int32_t>(stack_.size()) - 1)
+    // Remembered for geth's stack and opcode error texts (EVM opcodes only).
+    if (s.vm == TraceVm::Evm && !stack_.empty() && s.depth == static_cast<int32_t>(stack_.size()) - 1)
         stack_.back().last_step = FailingStep{s.opcode, s.stack.size()};
 }
 

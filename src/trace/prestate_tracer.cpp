@@ -79,6 +79,7 @@ void PrestateTracer::on_frame_start(const Message& msg, Revision, bytes_view) {
 void PrestateTracer::on_frame_end(const Message&, const ExecutionResult&) {}
 
 void PrestateTracer::on_step(const TraceStep& s) {
+    if (s.vm != TraceVm::Evm) return;  // WebAssembly steps: their accesses go through the host
     const size_t depth = static_cast<size_t>(std::max(s.depth, 0));
     if (depth >= frame_addresses_.size() || !state_) return;
     const Address self = frame_addresses_[depth];

@@ -50,7 +50,7 @@ void StructLogger::on_frame_start(const Message& msg, Revision rev, bytes_view) 
 
 void StructLogger::settle(PendingStep& p, int64_t gas_after) {
     int64_t cost = p.gas_before - gas_after;
-    if (is_call(p.opcode)) {
+    if (p.evm && is_call(p.opcode)) {
         const int64_t stipend = p.transfers_value ? gas::kCallStipend : 0;
         if (p.child_ran) {
             // gas_after = before - charged + the child's leftover (its unused stipend included,
@@ -67,7 +67,7 @@ void StructLogger::settle(PendingStep& p, int64_t gas_after) {
             if (rev_ >= Revision::TangerineWhistle) forwarded = std::min(forwarded, left - left / 64);
             cost = charged + forwarded;
         }
-    } else if (is_create(p.opcode) && p.child_ran) {
+    } else if (p.evm && is_create(p.opcode) && p.child_ran) {
         // geth charges CREATE's forwarded gas while the instruction runs: not part of gasCost.
         cost = p.gas_before - gas_after + p.child_gas_left - p.child_gas;
     }
@@ -79,16 +79,20 @@ void StructLogger::on_step(const TraceStep& s) {
     Frame& f = frame_at(s.depth);
     if (f.pending.present) settle(f.pending, s.gas_left);
 
+    // A WebAssembly step shows its mnemonic as "op", with no stack; its calls' gasCost is what the
+    // frame's gas changed by (the callee's use included), as for any other instruction.
+    const bool evm = s.vm == TraceVm::Evm;
     PendingStep p;
     p.present = true;
+    p.evm = evm;
     p.opcode = s.opcode;
     p.gas_before = s.gas_left;
     p.base_cost = s.gas_cost;
     p.stack_size = s.stack.size();
     p.refund = s.refund;
     const size_t n = s.stack.size();
-    if (is_call(s.opcode) && n >= 1) p.requested_gas = s.stack[n - 1];
-    if ((s.opcode == OP_CALL || s.opcode == OP_CALLCODE) && n >= 3) p.transfers_value = !s.stack[n - 3].is_zero();
+    if (evm && is_call(s.opcode) && n >= 1) p.requested_gas = s.stack[n - 1];
+    if (evm && (s.opcode == OP_CALL || s.opcode == OP_CALLCODE) && n >= 3) p.transfers_value = !s.stack[n - 3].is_zero();
 
     if (config_.limit != 0 && result_size_ > config_.limit) {
         f.pending = p;  // past geth's size limit: cost tracking only
@@ -97,7 +101,8 @@ void StructLogger::on_step(const TraceStep& s) {
 
     nlohmann::json e;
     e["pc"] = s.pc;
-    e["op"] = geth_opcode_name(s.opcode);
+    if (evm) e["op"] = geth_opcode_name(s.opcode);
+    else e["op"] = std::string(s.op_name);
     e["gas"] = s.gas_left;
     e["gasCost"] = s.gas_cost;
     e["depth"] = s.depth + 1;
@@ -113,8 +118,8 @@ void StructLogger::on_step(const TraceStep& s) {
             memory.push_back(hex_word(uint256::from_be(s.memory.subspan(i, 32))));
         e["memory"] = std::move(memory);
     }
-    const bool sload = s.opcode == OP_SLOAD && n >= 1;
-    const bool sstore = s.opcode == OP_SSTORE && n >= 2;
+    const bool sload = evm && s.opcode == OP_SLOAD && n >= 1;
+    const bool sstore = evm && s.opcode == OP_SSTORE && n >= 2;
     if (!config_.disable_storage && (sload || sstore)) {
         // geth shows the slots of this contract seen so far: read values at SLOAD, written
         // values at SSTORE (before the instruction runs).
@@ -145,7 +150,7 @@ void StructLogger::on_frame_end(const Message& msg, const ExecutionResult& r) {
             // An exceptional halt: the instruction's base cost (its dynamic part is unknown).
             if (last.recorded && reported_on_step(r.status)) {
                 const FailingStep failing{last.opcode, last.stack_size};
-                entries_[last.index]["error"] = geth_error(r.status, &failing);
+                entries_[last.index]["error"] = geth_error(r.status, last.evm ? &failing : nullptr);
             }
             last.present = false;
         }

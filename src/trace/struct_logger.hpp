@@ -38,6 +38,7 @@ private:
         bool present = false;
         bool recorded = false;  // false past the size limit: nothing to fill in
         size_t index = 0;       // into entries_
+        bool evm = true;        // an EVM instruction (opcode is the EVM's)
         uint8_t opcode = 0;
         int64_t gas_before = 0;
         int64_t base_cost = 0;

@@ -1,52 +1,13 @@
 // WebAssembly contracts in transactions: deployment, calls between the two VMs in every
 // direction, reverts and failures crossing the boundary, and the switch that keeps EIP-3541 are
 // documents in tests/fixtures/stylus/transactions.json (stylus_documents_test.cpp runs them);
-// here, what a document cannot say: the Merkle workload checked against a computation here, and
-// what tracers see.
+// here, what a document cannot say: the Merkle workload checked against a computation here.
 #include "unit/stylus/document_runner.hpp"
 
 using namespace polyvm;
 using namespace polyvm::stylus_test;
 
 namespace {
-
-// --- tracing -------------------------------------------------------------------------------
-
-// Counts what a tracer is told.
-struct CountingTracer : Tracer {
-    int calls_started = 0, calls_ended = 0, frames_started = 0, frames_ended = 0, steps = 0;
-    std::vector<Status> frame_results;
-    void on_frame_start(const Message&, Revision, bytes_view) override { ++frames_started; }
-    void on_step(const TraceStep&) override { ++steps; }
-    void on_frame_end(const Message&, const ExecutionResult& result) override {
-        ++frames_ended;
-        frame_results.push_back(result.status);
-    }
-    void on_call_start(const Message&) override { ++calls_started; }
-    void on_call_end(const Message&, const ExecutionResult&) override { ++calls_ended; }
-};
-
-TEST(StylusTransactions, TracersSeeWasmFramesWithoutSteps) {
-    REQUIRE_CONTRACT(counter, "counter");
-    CountingTracer direct, through_evm;
-    Document doc = named_document("CounterIncrementedDirectly");
-    doc.tracer = &direct;
-    run(doc);
-    EXPECT_EQ(direct.calls_started, 1);
-    EXPECT_EQ(direct.calls_ended, 1);
-    EXPECT_EQ(direct.frames_started, 1);
-    EXPECT_EQ(direct.frames_ended, 1);
-    EXPECT_EQ(direct.steps, 0);
-
-    doc = named_document("EvmContractForwardsARevertFromWasm");
-    doc.tracer = &through_evm;
-    run(doc);
-    EXPECT_EQ(through_evm.calls_started, 2);
-    EXPECT_EQ(through_evm.frames_started, 2);
-    EXPECT_GT(through_evm.steps, 10);  // the EVM forwarder's instructions only
-    // The inner (wasm) frame ends first, reverting; then the forwarder reverts too.
-    EXPECT_EQ(through_evm.frame_results, (std::vector<Status>{Status::Revert, Status::Revert}));
-}
 
 /// The reference: the same tree as contracts/wasm/src/merkle.c, computed here.
 Hash32 merkle_root_of(size_t leaves) {
