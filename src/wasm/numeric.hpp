@@ -78,7 +78,9 @@ template <typename I, typename F> TruncStatus truncate(F x, I& out) {
     return TruncStatus::Ok;
 }
 
-template <typename I, typename F> I truncate_saturating(F x) {
+// Always inline: the interpreter has a traced and an untraced instantiation of its loop, and with
+// two callers GCC would call this out of line in both, changing the untraced loop's code.
+template <typename I, typename F> [[gnu::always_inline]] inline I truncate_saturating(F x) {
     I out{};
     switch (truncate<I>(x, out)) {
         case TruncStatus::Ok: return out;
