@@ -72,7 +72,8 @@ struct BranchTarget {
 
 /// A WebAssembly instruction as the source of internal code, for tracers: each op runs the
 /// instructions translated into it (those that emit nothing, as local.get or i32.const, ride on
-/// the next op), so a traced run reports them when the op runs.
+/// the next op), so a traced run reports them when the op runs. Without fuel metering, those
+/// right before a label (`loop`, a block's `end`) are left out: no op runs only on that path.
 struct SourceInstruction {
     uint32_t offset = 0;  // of its opcode in the module binary (as wasm-objdump prints it)
     uint16_t opcode = 0;  // opcodes.hpp: 0xFC00 | sub-opcode for the prefixed ones
