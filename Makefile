@@ -38,22 +38,25 @@ test-sanitize: deps
 	@tests/state/run_sanitizer_sample.sh $(ASAN_DIR)/polyvm
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain --jobs $(JOBS) --min-cases 4400 --known-failures tests/blockchain/known_failures.txt
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --db lmdb --min-cases 1500
+	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --threads 3 --min-cases 1500
 	@sh tests/blockchain/import_bad_input_test.sh $(ASAN_DIR)/polyvm
 
 # ThreadSanitizer, built with Clang (GCC 12's TSan binaries crash at start on this kernel): the
-# code that runs threads — the database (readers during commits), the JSON-RPC server, the node —
-# through their unit tests, and the node's own suites against a TSan-built polyvm. Reports go to
-# files; any report fails the target.
+# code that runs threads — the database (readers during commits), the JSON-RPC server, the node,
+# the parallel block executor — through their unit tests (test_parallel: generated blocks under
+# random scheduling delays), the Cancun blockchain tests on 4 threads, and the node's own suites
+# against a TSan-built polyvm. Reports go to files; any report fails the target.
 TSAN_FLAGS = -fsanitize=thread
 test-tsan: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_BENCH=OFF -DPOLYVM_JEMALLOC=OFF \
 	  -DCMAKE_C_FLAGS="$(TSAN_FLAGS)" -DCMAKE_CXX_FLAGS="$(TSAN_FLAGS) -fconstexpr-steps=200000000" \
 	  -DCMAKE_EXE_LINKER_FLAGS="$(TSAN_FLAGS)" >/dev/null
-	@cmake --build $(TSAN_DIR) -j $(JOBS) --target polyvm test_db test_rpc test_node wasm_contracts
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target polyvm test_db test_rpc test_node test_parallel wasm_contracts
 	@rm -rf $(TSAN_DIR)/tsan-reports && mkdir -p $(TSAN_DIR)/tsan-reports
 	@export TSAN_OPTIONS="log_path=$(abspath $(TSAN_DIR))/tsan-reports/report"; \
 	  $(TSAN_DIR)/tests/test_db --gtest_brief=1 && $(TSAN_DIR)/tests/test_rpc --gtest_brief=1 && \
-	  $(TSAN_DIR)/tests/test_node --gtest_brief=1 && \
+	  $(TSAN_DIR)/tests/test_node --gtest_brief=1 && $(TSAN_DIR)/tests/test_parallel --gtest_brief=1 && \
+	  sh tests/run_fixture_suite.sh $(TSAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/cancun --jobs 1 --threads 4 && \
 	  python3 tests/node/hostile_requests_test.py $(TSAN_DIR)/polyvm && \
 	  python3 tests/node/cli_test.py $(TSAN_DIR)/polyvm && \
 	  sh tests/node/run.sh $(TSAN_DIR)/polyvm

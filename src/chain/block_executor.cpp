@@ -87,8 +87,12 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
     const std::vector<std::optional<TransactionError>> sender_errors =
         options.senders_known ? std::vector<std::optional<TransactionError>>(transactions.size())
                               : recover_senders(transactions, rev);
-    // A transaction's receipt, once its outcome is final (in either executor).
-    auto include = [&](size_t i, const Transaction& tx, TransactionOutcome&& outcome) {
+    out.receipts.reserve(transactions.size());
+    out.included.reserve(transactions.size());
+    out.outcomes.reserve(transactions.size());
+    // A transaction's receipt, once its outcome is final (in either executor). `bloom`: its
+    // logs' bloom when a worker of the parallel executor computed it already.
+    auto include = [&](size_t i, const Transaction& tx, TransactionOutcome&& outcome, const Bloom* bloom = nullptr) {
         out.gas_used += static_cast<uint64_t>(outcome.gas_used);
         out.blob_gas_used += kGasPerBlob * tx.blob_versioned_hashes.size();
         Receipt receipt;
@@ -97,7 +101,7 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         if (rev < Revision::Byzantium && options.intermediate_root) receipt.post_state_root = options.intermediate_root(state);
         receipt.cumulative_gas_used = out.gas_used;
         receipt.logs = outcome.logs;
-        receipt.logs_bloom = logs_bloom(receipt.logs);
+        receipt.logs_bloom = bloom ? *bloom : logs_bloom(receipt.logs);
         merge_bloom(out.logs_bloom, receipt.logs_bloom);
         block_logs.insert(block_logs.end(), outcome.logs.begin(), outcome.logs.end());
         out.receipts.push_back(std::move(receipt));
@@ -121,7 +125,11 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
             const Transaction& tx = transactions[i];
             return !sender_errors[i] && !validate_transaction_static(tx, rev, context) && !check_block_budget(tx, out, env);
         };
-        hooks.committed = [&](size_t i, TransactionOutcome&& outcome) { include(i, transactions[i], std::move(outcome)); };
+        std::vector<Bloom> blooms(transactions.size());  // each written by one worker, read at its commit
+        hooks.prepare = [&](size_t i, const TransactionOutcome& outcome) { blooms[i] = logs_bloom(outcome.logs); };
+        hooks.committed = [&](size_t i, TransactionOutcome&& outcome) {
+            include(i, transactions[i], std::move(outcome), &blooms[i]);
+        };
         first_sequential = execute_transactions_in_parallel(state, env.info, transactions, rev, config.chain_id,
                                                             exec_options, options.parallel, hooks,
                                                             options.parallel_statistics);

@@ -31,6 +31,7 @@ constexpr auto drop_number = [](uint32_t v) { return v; };
 MultiVersionMemory::MultiVersionMemory(StateReader& database, size_t expected_addresses)
     : database_(database), database_reader_(*this) {
     for (Shard& shard : shards_) shard.addresses.reserve(expected_addresses / shards_.size() + 1);
+    for (SlotShard& shard : slot_shards_) shard.slots.reserve(expected_addresses / slot_shards_.size() + 1);
 }
 
 MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& address, uint32_t below) {
@@ -47,24 +48,31 @@ MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& addr
     return database_account(address);
 }
 
-uint256 MultiVersionMemory::slot(const Address& address, const uint256& key, uint32_t below) {
+std::optional<uint32_t> MultiVersionMemory::storage_drop_below(const Address& address, uint32_t below) {
+    if (!any_storage_drop_.load(std::memory_order_acquire)) return std::nullopt;
     Shard& shard = shard_of(address);
+    const std::lock_guard lock(shard.mutex);
+    const auto it = shard.addresses.find(address);
+    if (it == shard.addresses.end()) return std::nullopt;
+    if (const uint32_t* drop = latest_below(it->second.storage_drops, below, drop_number)) return *drop;
+    return std::nullopt;
+}
+
+uint256 MultiVersionMemory::slot(const Address& address, const uint256& key, uint32_t below) {
+    const std::optional<uint32_t> drop = storage_drop_below(address, below);
+    const SlotKey slot_key{address, key};
+    SlotShard& shard = slot_shard_of(slot_key);
     {
         const std::lock_guard lock(shard.mutex);
-        const auto it = shard.addresses.find(address);
-        if (it != shard.addresses.end()) {
-            const AddressEntry& entry = it->second;
-            const uint32_t* drop = latest_below(entry.storage_drops, below, drop_number);
-            const auto s = entry.slots.find(key);
-            const SlotVersion* written =
-                s == entry.slots.end() ? nullptr
-                                       : latest_below(s->second.versions, below, [](const SlotVersion& v) { return v.version; });
-            // A version that re-creates an account lists the slots it then has: its write
-            // counts over its own drop.
-            if (written && (!drop || written->version >= *drop)) return written->value;
-            if (drop) return uint256{};
-            if (s != entry.slots.end() && s->second.database) return *s->second.database;
-        }
+        const auto s = shard.slots.find(slot_key);
+        const SlotVersion* written =
+            s == shard.slots.end() ? nullptr
+                                   : latest_below(s->second.versions, below, [](const SlotVersion& v) { return v.version; });
+        // A version that re-creates an account lists the slots it then has: its write counts
+        // over its own drop.
+        if (written && (!drop || written->version >= *drop)) return written->value;
+        if (drop) return uint256{};
+        if (s != shard.slots.end() && s->second.database) return *s->second.database;
     }
     return database_slot(address, key);
 }
@@ -87,17 +95,16 @@ MultiVersionMemory::AccountValue MultiVersionMemory::database_account(const Addr
 }
 
 uint256 MultiVersionMemory::database_slot(const Address& address, const uint256& key) {
-    Shard& shard = shard_of(address);
+    const SlotKey slot_key{address, key};
+    SlotShard& shard = slot_shard_of(slot_key);
     {
         const std::lock_guard lock(shard.mutex);
-        const auto it = shard.addresses.find(address);
-        if (it != shard.addresses.end())
-            if (const auto s = it->second.slots.find(key); s != it->second.slots.end() && s->second.database)
-                return *s->second.database;
+        if (const auto s = shard.slots.find(slot_key); s != shard.slots.end() && s->second.database)
+            return *s->second.database;
     }
     const uint256 value = database_.read_storage(address, key);
     const std::lock_guard lock(shard.mutex);
-    SlotEntry& entry = shard.addresses[address].slots[key];
+    SlotEntry& entry = shard.slots[slot_key];
     if (!entry.database) entry.database = value;
     return *entry.database;
 }
@@ -120,34 +127,59 @@ std::optional<Hash32> MultiVersionMemory::DatabaseReader::read_block_hash(uint64
 void MultiVersionMemory::publish(uint32_t version, const ChangeSet& changes, const AccountCodes& account_codes) {
     for (size_t c = 0; c < changes.accounts.size(); ++c) {
         const AccountChange& change = changes.accounts[c];
-        Shard& shard = shard_of(change.address);
-        const std::lock_guard lock(shard.mutex);
-        AddressEntry& entry = shard.addresses[change.address];
-        if (account_codes[c]) {
-            AccountVersion written{version, AccountValue{change.account, *account_codes[c]}};
-            // A reader must ask for this account's slots: some may have been written here.
-            if (written.value.info) written.value.info->has_storage = true;
-            insert_sorted(entry.accounts, std::move(written), [](const AccountVersion& a) { return a.version; });
+        const bool drops = !change.account || change.storage_wiped;
+        if (account_codes[c] || drops) {
+            if (drops) any_storage_drop_.store(true, std::memory_order_release);
+            Shard& shard = shard_of(change.address);
+            const std::lock_guard lock(shard.mutex);
+            AddressEntry& entry = shard.addresses[change.address];
+            if (account_codes[c]) {
+                AccountVersion written{version, AccountValue{change.account, *account_codes[c]}};
+                // A reader must ask for this account's slots: some may have been written here.
+                if (written.value.info) written.value.info->has_storage = true;
+                insert_sorted(entry.accounts, std::move(written), [](const AccountVersion& a) { return a.version; });
+            }
+            if (drops) insert_sorted(entry.storage_drops, version, drop_number);
         }
-        if (!change.account || change.storage_wiped) insert_sorted(entry.storage_drops, version, drop_number);
-        for (const auto& [key, value] : change.storage)
-            insert_sorted(entry.slots[key].versions, SlotVersion{version, value},
+        for (const auto& [key, value] : change.storage) {
+            const SlotKey slot_key{change.address, key};
+            SlotShard& shard = slot_shard_of(slot_key);
+            const std::lock_guard lock(shard.mutex);
+            insert_sorted(shard.slots[slot_key].versions, SlotVersion{version, value},
                           [](const SlotVersion& v) { return v.version; });
+        }
     }
+}
+
+void MultiVersionMemory::publish_account(uint32_t version, const Address& address, std::optional<AccountInfo> info,
+                                         std::shared_ptr<const bytes> code) {
+    if (!info) any_storage_drop_.store(true, std::memory_order_release);
+    Shard& shard = shard_of(address);
+    const std::lock_guard lock(shard.mutex);
+    AddressEntry& entry = shard.addresses[address];
+    if (!info) insert_sorted(entry.storage_drops, version, drop_number);
+    if (info) info->has_storage = true;
+    insert_sorted(entry.accounts, AccountVersion{version, AccountValue{std::move(info), std::move(code)}},
+                  [](const AccountVersion& a) { return a.version; });
 }
 
 void MultiVersionMemory::remove(uint32_t version, const ChangeSet& changes) {
     for (const AccountChange& change : changes.accounts) {
-        Shard& shard = shard_of(change.address);
-        const std::lock_guard lock(shard.mutex);
-        const auto it = shard.addresses.find(change.address);
-        if (it == shard.addresses.end()) continue;
-        AddressEntry& entry = it->second;
-        erase_version(entry.accounts, version, [](const AccountVersion& a) { return a.version; });
-        erase_version(entry.storage_drops, version, drop_number);
-        for (const auto& [key, value] : change.storage)
-            if (const auto s = entry.slots.find(key); s != entry.slots.end())
+        {
+            Shard& shard = shard_of(change.address);
+            const std::lock_guard lock(shard.mutex);
+            if (const auto it = shard.addresses.find(change.address); it != shard.addresses.end()) {
+                erase_version(it->second.accounts, version, [](const AccountVersion& a) { return a.version; });
+                erase_version(it->second.storage_drops, version, drop_number);
+            }
+        }
+        for (const auto& [key, value] : change.storage) {
+            const SlotKey slot_key{change.address, key};
+            SlotShard& shard = slot_shard_of(slot_key);
+            const std::lock_guard lock(shard.mutex);
+            if (const auto s = shard.slots.find(slot_key); s != shard.slots.end())
                 erase_version(s->second.versions, version, [](const SlotVersion& v) { return v.version; });
+        }
     }
 }
 

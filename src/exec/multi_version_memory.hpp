@@ -9,6 +9,7 @@
 #include "state/state.hpp"
 
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -38,6 +39,9 @@ public:
     /// account it leaves, or nullopt when its account fields are not published (only slots).
     using AccountCodes = std::vector<std::optional<std::shared_ptr<const bytes>>>;
     void publish(uint32_t version, const ChangeSet& changes, const AccountCodes& account_codes);
+    /// Publishes one account's fields (nullopt: deleted, with its storage).
+    void publish_account(uint32_t version, const Address& address, std::optional<AccountInfo> info,
+                         std::shared_ptr<const bytes> code);
     /// Removes what publish(version, changes, ...) added.
     void remove(uint32_t version, const ChangeSet& changes);
 
@@ -62,13 +66,22 @@ private:
         std::optional<AccountValue> database;     // once read
         std::vector<AccountVersion> accounts;     // by version
         std::vector<uint32_t> storage_drops;      // versions that wiped or deleted the storage
-        std::unordered_map<uint256, SlotEntry> slots;
     };
     struct Shard {
         std::mutex mutex;
         std::unordered_map<Address, AddressEntry> addresses;
     };
+    // Slots have shards of their own: a token's slots are written by every transfer, and one lock
+    // per address would make its holders wait for each other.
+    using SlotKey = std::pair<Address, uint256>;
+    struct SlotShard {
+        std::mutex mutex;
+        std::unordered_map<SlotKey, SlotEntry, WarmSlotHash> slots;
+    };
     Shard& shard_of(const Address& address) { return shards_[std::hash<Address>{}(address) % shards_.size()]; }
+    SlotShard& slot_shard_of(const SlotKey& key) { return slot_shards_[WarmSlotHash{}(key) % slot_shards_.size()]; }
+    /// The latest drop of the address's storage below `below`, if any.
+    std::optional<uint32_t> storage_drop_below(const Address& address, uint32_t below);
     AccountValue database_account(const Address& address);
     uint256 database_slot(const Address& address, const uint256& key);
 
@@ -94,6 +107,8 @@ private:
     StateReader& database_;
     DatabaseReader database_reader_;
     std::array<Shard, 64> shards_;
+    std::array<SlotShard, 64> slot_shards_;
+    std::atomic<bool> any_storage_drop_{false};  // no lookup of drops while none was published
     std::mutex code_mutex_;
     std::unordered_map<Hash32, std::shared_ptr<const bytes>> codes_;
     std::mutex block_hash_mutex_;

@@ -55,7 +55,13 @@ class ParallelRun;
 /// recorded so that the commit can check it against the final versions.
 class SpeculativeView final : public StateReader {
 public:
-    SpeculativeView(ParallelRun& run, uint32_t version, ReadSet& reads) : run_(run), version_(version), reads_(reads) {}
+    explicit SpeculativeView(ParallelRun& run) : run_(run) {}
+    /// Serves the next execution, of version `version`, recording into `reads`.
+    void start(uint32_t version, ReadSet& reads) {
+        version_ = version;
+        reads_ = &reads;
+        codes_.clear();
+    }
 
     std::optional<AccountInfo> read_account(const Address& address) override;
     uint256 read_storage(const Address& address, const uint256& key) override;
@@ -64,13 +70,20 @@ public:
         return it == codes_.end() ? nullptr : it->second;
     }
     std::optional<Hash32> read_block_hash(uint64_t number) override;
-    void note_storage_presence_query(const Address&) override { reads_.storage_presence_queried = true; }
+    void note_storage_presence_query(const Address&) override { reads_->storage_presence_queried = true; }
 
 private:
     ParallelRun& run_;
-    uint32_t version_;
-    ReadSet& reads_;
+    uint32_t version_ = 0;
+    ReadSet* reads_ = nullptr;
     std::unordered_map<Hash32, std::shared_ptr<const bytes>> codes_;  // of the accounts answered
+};
+
+/// What one thread reuses from one execution to the next (a State's containers keep their memory).
+struct WorkerContext {
+    explicit WorkerContext(ParallelRun& run) : view(run), state(&view) {}
+    SpeculativeView view;
+    State state;
 };
 
 class ParallelRun {
@@ -146,9 +159,10 @@ private:
     void work(unsigned worker) {
         thread_delays_ = DelayInjector(options_.delay_seed ? options_.delay_seed * 1000003 + worker : 0);
         try {
+            WorkerContext context(*this);
             const size_t n = transactions_.size();
             while (!stop_.load(std::memory_order_acquire)) {
-                try_commit();
+                try_commit(context);
                 if (stop_.load(std::memory_order_acquire) || commit_index_.load() >= n) break;
                 if (next_execution_.load() >= n) {
                     std::this_thread::yield();
@@ -157,7 +171,7 @@ private:
                 const size_t index = next_execution_.fetch_add(1);
                 if (index >= n) continue;
                 thread_delays_.maybe_delay();
-                execute_speculatively(index);
+                execute_speculatively(index, context);
             }
         } catch (...) {
             const std::lock_guard lock(failure_mutex_);
@@ -167,10 +181,10 @@ private:
     }
 
     /// Runs transaction `index` on a private State over the versions below it.
-    void execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result);
-    void execute_speculatively(size_t index);
-    void try_commit();
-    void commit(size_t index);
+    void execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result, WorkerContext& context);
+    void execute_speculatively(size_t index, WorkerContext& context);
+    void try_commit(WorkerContext& context);
+    void commit(size_t index, WorkerContext& context);
     bool reads_still_hold(size_t index, const ReadSet& reads);
 
     State& state_;              // the committed state: only the committing thread touches it
@@ -206,22 +220,24 @@ std::optional<AccountInfo> SpeculativeView::read_account(const Address& address)
     std::shared_ptr<const bytes> code;
     auto info = run_.account_below(version_, address, &code);
     if (info && code) codes_.emplace(info->code_hash, std::move(code));
-    reads_.accounts.emplace_back(address, info);
+    reads_->accounts.emplace_back(address, info);
     return info;
 }
 
 uint256 SpeculativeView::read_storage(const Address& address, const uint256& key) {
     run_.maybe_delay();
     const uint256 value = run_.slot_below(version_, address, key);
-    reads_.slots.emplace_back(address, key, value);
+    reads_->slots.emplace_back(address, key, value);
     return value;
 }
 
 std::optional<Hash32> SpeculativeView::read_block_hash(uint64_t number) { return run_.block_hash(number); }
 
-void ParallelRun::execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result) {
-    SpeculativeView view(*this, version_of(index), result.reads);
-    State local(&view);
+void ParallelRun::execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result,
+                          WorkerContext& context) {
+    context.view.start(version_of(index), result.reads);
+    State& local = context.state;
+    local.clear();
     result.outcome = execute_transaction(local, block_, transactions_[index], rev_, chain_id_, options);
     if (result.outcome.rejection) return;
     result.changes = local.changes();
@@ -243,13 +259,15 @@ void ParallelRun::execute(size_t index, const ExecutionOptions& options, Specula
     result.published = true;
 }
 
-void ParallelRun::execute_speculatively(size_t index) {
-    execute(index, speculative_options_, results_[index]);
+void ParallelRun::execute_speculatively(size_t index, WorkerContext& context) {
+    SpeculativeResult& result = results_[index];
+    execute(index, speculative_options_, result, context);
+    if (hooks_.prepare && !result.outcome.rejection) hooks_.prepare(index, result.outcome);
     speculative_executions_.fetch_add(1, std::memory_order_relaxed);
     executed_[index].store(true, std::memory_order_release);
 }
 
-void ParallelRun::try_commit() {
+void ParallelRun::try_commit(WorkerContext& context) {
     const size_t n = transactions_.size();
     for (;;) {
         if (!commit_mutex_.try_lock()) return;
@@ -258,7 +276,7 @@ void ParallelRun::try_commit() {
             size_t index;
             while (!stop_.load(std::memory_order_acquire) && (index = commit_index_.load()) < n &&
                    executed_[index].load(std::memory_order_acquire))
-                commit(index);
+                commit(index, context);
         }
         // A worker may have finished the next transaction after the loop looked and before the
         // lock was released: look again, or nobody might commit it.
@@ -278,7 +296,7 @@ bool ParallelRun::reads_still_hold(size_t index, const ReadSet& reads) {
     return true;
 }
 
-void ParallelRun::commit(size_t index) {
+void ParallelRun::commit(size_t index, WorkerContext& context) {
     thread_delays_.maybe_delay();
     if (!hooks_.admit(index)) {
         stop_.store(true, std::memory_order_release);
@@ -291,8 +309,9 @@ void ParallelRun::commit(size_t index) {
         ++reexecutions_;
         if (result.published) versions_.remove(version_of(index), result.changes);
         result = SpeculativeResult{};
-        execute(index, exec_options_, result);
+        execute(index, exec_options_, result, context);
         fee_deferred = false;
+        if (hooks_.prepare && !result.outcome.rejection) hooks_.prepare(index, result.outcome);
     }
     // EIP-7610's storage question (State::has_nonzero_storage) or an invalid transaction: the
     // sequential executor goes on from here, on the committed state.
@@ -307,13 +326,12 @@ void ParallelRun::commit(size_t index) {
         state_.add_balance(block_.coinbase, result.outcome.coinbase_payment);
         state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
         // Later transactions that read the coinbase see its exact balance in this version.
-        ChangeSet coinbase;
-        AccountChange change;
-        change.address = block_.coinbase;
         if (const Account* account = state_.find(block_.coinbase))
-            change.account = AccountInfo{account->nonce, account->balance, account->code_hash, false};
-        coinbase.accounts.push_back(std::move(change));
-        versions_.publish(version_of(index), coinbase, codes_of(state_, coinbase, nullptr));
+            versions_.publish_account(version_of(index), block_.coinbase,
+                                      AccountInfo{account->nonce, account->balance, account->code_hash, false},
+                                      account->code);
+        else
+            versions_.publish_account(version_of(index), block_.coinbase, std::nullopt, nullptr);
     }
     TransactionOutcome outcome = std::move(result.outcome);
     outcome.coinbase_payment = {};

@@ -42,6 +42,9 @@ struct ParallelCommitHooks {
     std::function<bool(size_t index)> admit;
     /// Transaction `index` has been applied to the state with this exact outcome.
     std::function<void(size_t index, TransactionOutcome&& outcome)> committed;
+    /// Optional: work on an outcome that the workers can share (a receipt's bloom), called by
+    /// the thread that executed transaction `index`, for each execution, before its commit.
+    std::function<void(size_t index, const TransactionOutcome& outcome)> prepare;
 };
 
 /// Executes `transactions` (senders recovered) on `state` with `options.threads` threads (the

@@ -296,6 +296,17 @@ void State::finalize_transaction(bool delete_empty) {
     journal_.clear();
 }
 
+void State::clear() {
+    accounts_.clear();
+    absent_in_db_.clear();
+    deleted_.clear();
+    new_codes_.clear();
+    ripemd_touch_kept_ = false;
+    journal_.clear();
+    warm_addresses_.clear();
+    warm_slots_.clear();
+}
+
 void State::apply_changes(const ChangeSet& changes) {
     assert(journal_.empty());
     for (const AccountChange& change : changes.accounts) {

@@ -74,6 +74,9 @@ public:
     explicit State(StateReader* reader) : reader_(reader) {}
 
     StateReader* reader() const noexcept { return reader_; }
+    /// Forgets everything (cache, journal, changes) but keeps the containers' memory: a worker
+    /// of the parallel executor runs each transaction on a fresh State without allocating one.
+    void clear();
     /// Reads from now on go to `reader`, which must answer exactly as the previous one (the
     /// parallel executor puts a cache shared by its threads in front of the database).
     void replace_reader(StateReader* reader) noexcept { reader_ = reader; }
