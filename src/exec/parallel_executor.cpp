@@ -114,7 +114,13 @@ public:
         const unsigned threads = std::max(1u, options_.threads);
         std::vector<LargeStackThread> workers;
         workers.reserve(threads - 1);
-        for (unsigned w = 1; w < threads; ++w) workers.emplace_back([this, w] { work(w); });
+        for (unsigned w = 1; w < threads; ++w) {
+            try {
+                workers.emplace_back([this, w] { work(w); });
+            } catch (const std::exception&) {
+                break;  // the system refuses more threads: fewer do the same work
+            }
+        }
         work(0);
         for (auto& worker : workers) worker.join();
         if (failure_) std::rethrow_exception(failure_);
