@@ -6,6 +6,8 @@
 #include "state/memory_database.hpp"
 #include "tools/chain_generator.hpp"
 
+#include <cctype>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 
@@ -62,6 +64,20 @@ Transaction token_transfer(const Address& sender, uint64_t nonce, const Address&
     return tx;
 }
 
+Hash32 word(const uint256& value) { return value.to_hash(); }
+Hash32 word(const Address& address) {
+    Hash32 w;
+    std::copy(address.bytes.begin(), address.bytes.end(), w.bytes.begin() + 12);
+    return w;
+}
+/// ABI call data: a selector and 32-byte words.
+bytes abi_call(uint32_t selector, std::initializer_list<Hash32> words) {
+    bytes data{static_cast<uint8_t>(selector >> 24), static_cast<uint8_t>(selector >> 16), static_cast<uint8_t>(selector >> 8),
+               static_cast<uint8_t>(selector)};
+    for (const Hash32& w : words) data.insert(data.end(), w.bytes.begin(), w.bytes.end());
+    return data;
+}
+
 /// Executes one setup transaction on `state`; the setup must not fail.
 void run_setup(State& state, const BlockInfo& block, const Transaction& tx, TransactionOutcome* out = nullptr) {
     TransactionOutcome outcome = execute_transaction(state, block, tx, Revision::Cancun, uint256{1});
@@ -91,6 +107,8 @@ std::string_view workload_name(BlockWorkload workload) {
     case BlockWorkload::TransfersContended: return "transfers_contended";
     case BlockWorkload::Erc20Contended: return "erc20_contended";
     case BlockWorkload::MixedContended: return "mixed_10pct_contended";
+    case BlockWorkload::UniswapSwaps: return "uniswap_swaps";
+    case BlockWorkload::UniswapContended: return "uniswap_contended";
     case BlockWorkload::Deployments: return "deployments";
     }
     return "?";
@@ -98,14 +116,34 @@ std::string_view workload_name(BlockWorkload workload) {
 
 std::optional<BlockWorkload> parse_block_workload(std::string_view name) {
     for (BlockWorkload w : {BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers, BlockWorkload::TransfersContended,
-                            BlockWorkload::Erc20Contended, BlockWorkload::MixedContended, BlockWorkload::Deployments})
+                            BlockWorkload::Erc20Contended, BlockWorkload::MixedContended, BlockWorkload::UniswapSwaps,
+                            BlockWorkload::UniswapContended, BlockWorkload::Deployments})
         if (workload_name(w) == name) return w;
     return std::nullopt;
 }
 
-std::vector<BlockWorkload> benchmark_workloads() {
-    return {BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers, BlockWorkload::MixedContended,
-            BlockWorkload::TransfersContended, BlockWorkload::Erc20Contended};
+std::vector<BlockWorkload> benchmark_workloads(bool with_uniswap) {
+    std::vector<BlockWorkload> all{BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers, BlockWorkload::MixedContended,
+                                   BlockWorkload::TransfersContended, BlockWorkload::Erc20Contended};
+    if (with_uniswap) {
+        all.insert(all.begin() + 2, BlockWorkload::UniswapSwaps);
+        all.push_back(BlockWorkload::UniswapContended);
+    }
+    return all;
+}
+
+UniswapCode load_uniswap_code(const std::string& folder) {
+    auto read = [&](const std::string& name) {
+        const std::string path = folder + "/" + name + ".creation.hex";
+        std::ifstream in(path);
+        if (!in) throw std::runtime_error("cannot read " + path);
+        std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::erase_if(hex, [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+        auto code = from_hex(hex);
+        if (!code || code->empty()) throw std::runtime_error(path + ": not hex creation code");
+        return std::move(*code);
+    };
+    return UniswapCode{read("WETH9"), read("ERC20"), read("UniswapV2Factory"), read("UniswapV2Router02")};
 }
 
 WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
@@ -140,8 +178,9 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
 
     // The token: the hand-written one with balances written into the pre-state, or the given
     // creation code deployed and its supply handed out by transfers.
-    const bool uses_token = spec.workload != BlockWorkload::RawTransfers &&
-                            spec.workload != BlockWorkload::TransfersContended;
+    const bool uses_token = spec.workload == BlockWorkload::Erc20Transfers ||
+                            spec.workload == BlockWorkload::Erc20Contended ||
+                            spec.workload == BlockWorkload::MixedContended || spec.workload == BlockWorkload::Deployments;
     Address token = erc20_address();
     if (uses_token && spec.token_creation_code.empty()) {
         std::vector<std::pair<uint256, uint256>> balances;
@@ -170,6 +209,60 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
         db.commit(state.changes());
     }
 
+    // Uniswap V2: WETH9, the factory, Router02, and per pool a token with its liquidity against
+    // 1,000 ETH (addLiquidityETH creates the pair).
+    const bool uses_uniswap =
+        spec.workload == BlockWorkload::UniswapSwaps || spec.workload == BlockWorkload::UniswapContended;
+    Address weth, router;
+    std::vector<Address> pool_tokens;
+    const uint256 deadline{uint64_t{1} << 40};
+    if (uses_uniswap) {
+        if (!spec.uniswap) throw std::runtime_error("workload setup: the Uniswap workloads need Uniswap's code");
+        const UniswapCode& code = *spec.uniswap;
+        const Address deployer = derived_address("uniswap deployer", 0);
+        db.put_account(deployer, AccountInfo{0, sender_balance});
+        State state(&db);
+        BlockInfo setup_block = info;
+        setup_block.number = 0;
+        uint64_t nonce = 0;
+        auto deploy = [&](const bytes& creation, std::initializer_list<Hash32> arguments, const uint256& value = {}) {
+            Transaction tx = base_transaction(deployer, nonce++);
+            tx.gas_limit = 10'000'000;
+            tx.data = creation;
+            for (const Hash32& a : arguments) tx.data.insert(tx.data.end(), a.bytes.begin(), a.bytes.end());
+            tx.value = value;
+            TransactionOutcome created;
+            run_setup(state, setup_block, tx, &created);
+            if (!created.created_address) throw std::runtime_error("workload setup: a Uniswap contract was not created");
+            return *created.created_address;
+        };
+        auto call = [&](const Address& to, bytes data, const uint256& value = {}) {
+            Transaction tx = base_transaction(deployer, nonce++);
+            tx.gas_limit = 10'000'000;
+            tx.to = to;
+            tx.data = std::move(data);
+            tx.value = value;
+            run_setup(state, setup_block, tx);
+        };
+        const uint256 ether{1'000'000'000'000'000'000ull};
+        const uint256 supply = ether * uint256{1'000'000'000ull};
+        weth = deploy(code.weth, {});
+        const Address factory = deploy(code.factory, {word(deployer)});
+        router = deploy(code.router, {word(factory), word(weth)});
+        const size_t pools = spec.workload == BlockWorkload::UniswapContended ? 1 : std::max<size_t>(1, spec.uniswap_pools);
+        for (size_t k = 0; k < pools; ++k) {
+            const Address token_k = deploy(code.token, {word(supply)});
+            call(token_k, abi_call(0x095ea7b3, {word(router), word(supply)}));  // approve(router, supply)
+            // addLiquidityETH(token, amountTokenDesired, amountTokenMin, amountETHMin, to, deadline)
+            call(router,
+                 abi_call(0xf305d719, {word(token_k), word(ether * uint256{100'000'000ull}), word(uint256{}), word(uint256{}),
+                                       word(deployer), word(deadline)}),
+                 ether * uint256{1000});
+            pool_tokens.push_back(token_k);
+        }
+        db.commit(state.changes());
+    }
+
     std::vector<uint64_t> nonces(sender_count, 0);
     out.transactions.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -191,6 +284,19 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
         case BlockWorkload::Erc20Contended:
             out.transactions.push_back(token_transfer(sender, nonce, token, hot, amount));
             break;
+        case BlockWorkload::UniswapSwaps:
+        case BlockWorkload::UniswapContended: {
+            // swapExactETHForTokens(amountOutMin, path, to, deadline), path = [WETH, token]
+            // (a dynamic array at offset 0x80 after the four head words).
+            Transaction tx = base_transaction(sender, nonce);
+            tx.gas_limit = 250'000;
+            tx.to = router;
+            tx.value = uint256{1'000'000'000'000'000ull} * uint256{1 + random() % 100};  // 0.001 to 0.1 ETH
+            tx.data = abi_call(0x7ff36ab5, {word(uint256{}), word(uint256{0x80}), word(sender), word(deadline),
+                                            word(uint256{2}), word(weth), word(pool_tokens[i % pool_tokens.size()])});
+            out.transactions.push_back(std::move(tx));
+            break;
+        }
         case BlockWorkload::MixedContended: {
             const Address to = random() % 10 == 0 ? hot : recipient;
             out.transactions.push_back(i % 2 == 0 ? value_transfer(sender, nonce, to, amount)

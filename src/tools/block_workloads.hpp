@@ -21,14 +21,29 @@ enum class BlockWorkload {
     TransfersContended,  // every transfer pays one account
     Erc20Contended,      // every ERC-20 transfer credits one holder
     MixedContended,      // ETH and ERC-20 transfers, 10% of them to one account or holder
+    UniswapSwaps,        // Uniswap V2 swaps (ETH for tokens through Router02) over 100 pools
+    UniswapContended,    // the same swaps, all on one pool
     Deployments,         // contract creations, some of them self-destructing (stress test only)
 };
+
+/// Creation code of Uniswap V2's build artifacts (npm @uniswap/v2-core 1.0.1 and v2-periphery
+/// 1.1.0-beta.0; bench/fixtures/uniswap holds them, bench/fixtures/README.md says how).
+struct UniswapCode {
+    bytes weth;     // WETH9
+    bytes token;    // v2-core's test ERC20(uint256 totalSupply), minted to the deployer
+    bytes factory;  // UniswapV2Factory(address feeToSetter)
+    bytes router;   // UniswapV2Router02(address factory, address WETH)
+};
+/// Reads the four `<name>.creation.hex` files of `folder`; throws std::runtime_error if one is
+/// missing or not hex.
+UniswapCode load_uniswap_code(const std::string& folder);
 
 /// The names `bench-blocks --workloads` takes ("raw_transfers", "erc20_transfers", ...).
 std::string_view workload_name(BlockWorkload workload);
 std::optional<BlockWorkload> parse_block_workload(std::string_view name);
-/// The workloads the benchmark runs by default (Deployments is for the stress test).
-std::vector<BlockWorkload> benchmark_workloads();
+/// The workloads the benchmark runs by default (Deployments is for the stress test; the Uniswap
+/// ones when their code is at hand).
+std::vector<BlockWorkload> benchmark_workloads(bool with_uniswap);
 
 struct WorkloadSpec {
     BlockWorkload workload = BlockWorkload::RawTransfers;
@@ -38,6 +53,9 @@ struct WorkloadSpec {
     /// (OpenZeppelin's ERC20, bench/fixtures/TestToken.creation.hex). Empty: the generated chains'
     /// hand-written token (tools/chain_generator.hpp), its balances written into the pre-state.
     bytes token_creation_code;
+    /// Needed by the Uniswap workloads.
+    std::optional<UniswapCode> uniswap;
+    size_t uniswap_pools = 100;
 };
 
 struct WorkloadBlock {

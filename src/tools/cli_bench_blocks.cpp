@@ -55,7 +55,8 @@ std::vector<std::string> split_list(const std::string& text) {
 
 Command add_bench_blocks_command(CLI::App& parent) {
     struct Args {
-        std::string workloads, threads = "1,2", db = "lmdb", token = "bench/fixtures/TestToken.creation.hex";
+        std::string workloads, threads = "1,2", db = "lmdb", token = "bench/fixtures/TestToken.creation.hex",
+                    uniswap = "bench/fixtures/uniswap";
         size_t transactions = 10'000;
         unsigned runs = 5;
         bool json = false;
@@ -63,9 +64,10 @@ Command add_bench_blocks_command(CLI::App& parent) {
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("bench-blocks", "Time the parallel executor against the sequential one on generated blocks");
     cmd->footer(
-        "Workloads: raw_transfers, erc20_transfers, mixed_10pct_contended, transfers_contended, erc20_contended\n"
-        "(default: all five). Each block is executed --runs times per thread count, thread counts interleaved;\n"
-        "medians are reported. Thread count 1 is the sequential executor, the baseline of the speedup (always run).\n"
+        "Workloads: raw_transfers, erc20_transfers, uniswap_swaps (100 pools), mixed_10pct_contended,\n"
+        "transfers_contended, erc20_contended, uniswap_contended (one pool) (default: all). Each block is\n"
+        "executed --runs times per thread count, thread counts interleaved; medians are reported. Thread\n"
+        "count 1 is the sequential executor, the baseline of the speedup (always run).\n"
         "Every run's state root and gas must equal the sequential run's, or the command fails (exit 1).");
     cmd->add_option("--workloads", args->workloads, "Comma-separated workload names")->type_name("LIST");
     cmd->add_option("--threads", args->threads, "Comma-separated thread counts")->type_name("LIST")->capture_default_str();
@@ -76,6 +78,9 @@ Command add_bench_blocks_command(CLI::App& parent) {
         ->capture_default_str();
     cmd->add_option("--token", args->token,
                     "Creation code (hex file) of the ERC-20, OpenZeppelin's by default; 'builtin': the hand-written one")
+        ->capture_default_str();
+    cmd->add_option("--uniswap", args->uniswap,
+                    "Folder of Uniswap V2's creation code (WETH9, ERC20, UniswapV2Factory, UniswapV2Router02 .creation.hex)")
         ->capture_default_str();
     cmd->add_flag("--json", args->json,
                   "One JSON object per workload and thread count (workload, threads, seconds, execution_seconds, "
@@ -93,7 +98,19 @@ Command add_bench_blocks_command(CLI::App& parent) {
             }
             workloads.push_back(*w);
         }
-        if (workloads.empty()) workloads = benchmark_workloads();
+        std::optional<UniswapCode> uniswap;
+        try {
+            uniswap = load_uniswap_code(args->uniswap);
+        } catch (const std::exception& e) {
+            const bool asked = std::find_if(workloads.begin(), workloads.end(), [](BlockWorkload w) {
+                                   return w == BlockWorkload::UniswapSwaps || w == BlockWorkload::UniswapContended;
+                               }) != workloads.end();
+            if (asked) {
+                std::cerr << "error: --uniswap: " << e.what() << " (run from the repository root)\n";
+                return 2;
+            }
+        }
+        if (workloads.empty()) workloads = benchmark_workloads(uniswap.has_value());
         std::vector<unsigned> thread_counts{1};
         for (const std::string& t : split_list(args->threads)) {
             unsigned value = 0;
@@ -135,6 +152,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
             spec.workload = workload;
             spec.transactions = args->transactions;
             spec.token_creation_code = token_code;
+            spec.uniswap = uniswap;
             const WorkloadBlock block = make_workload_block(spec);
             auto db = factory();
             db->commit(block.pre_state);

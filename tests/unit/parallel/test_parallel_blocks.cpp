@@ -1,5 +1,5 @@
 // The parallel executor's proof of exactness on generated blocks: every workload of
-// tools/block_workloads.hpp, run hundreds of times with 2 to 8 threads and random delays injected
+// tools/block_workloads.hpp (Uniswap V2 from bench/fixtures/uniswap included), run hundreds of times with 2 to 8 threads and random delays injected
 // into the workers, must give exactly the sequential executor's state root, receipts and gas.
 // Built with ThreadSanitizer too (`make test-tsan`).
 #include "state/memory_database.hpp"
@@ -65,6 +65,8 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
     spec.workload = GetParam();
     spec.transactions = 150;
     spec.seed = 7;
+    spec.uniswap = load_uniswap_code(POLYVM_SOURCE_DIR "/bench/fixtures/uniswap");
+    spec.uniswap_pools = 5;  // 30 swaps a pool: conflicts within a pool, none across
     const WorkloadBlock block = make_workload_block(spec);
     const BlockResultSummary sequential = execute(block, 1, 0, 0, nullptr);
     ASSERT_EQ(sequential.executed.included.size(), block.transactions.size()) << "the workload's block must be valid";
@@ -92,7 +94,8 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
 INSTANTIATE_TEST_SUITE_P(Workloads, ParallelBlocks,
                          testing::Values(BlockWorkload::RawTransfers, BlockWorkload::Erc20Transfers,
                                          BlockWorkload::TransfersContended, BlockWorkload::Erc20Contended,
-                                         BlockWorkload::MixedContended, BlockWorkload::Deployments),
+                                         BlockWorkload::MixedContended, BlockWorkload::UniswapSwaps,
+                                         BlockWorkload::UniswapContended, BlockWorkload::Deployments),
                          [](const auto& info) { return std::string(workload_name(info.param)); });
 
 TEST(ParallelBlocks, ContendedTransactionsAreReexecutedAndIndependentOnesAreNot) {
