@@ -1,6 +1,6 @@
 #include "exec/parallel_executor.hpp"
 
-#include "common/large_stack_thread.hpp"
+#include "common/worker_pool.hpp"
 #include "exec/multi_version_memory.hpp"
 
 #include <array>
@@ -111,18 +111,9 @@ public:
         const ChangeSet prelude = state_.changes();
         versions_.publish(0, prelude, codes_of(state_, prelude, nullptr));
 
+        // The calling thread works too; the pool's threads (kept between blocks) help it.
         const unsigned threads = std::max(1u, options_.threads);
-        std::vector<LargeStackThread> workers;
-        workers.reserve(threads - 1);
-        for (unsigned w = 1; w < threads; ++w) {
-            try {
-                workers.emplace_back([this, w] { work(w); });
-            } catch (const std::exception&) {
-                break;  // the system refuses more threads: fewer do the same work
-            }
-        }
-        work(0);
-        for (auto& worker : workers) worker.join();
+        WorkerPool::shared().run(threads - 1, [this](unsigned worker) { work(worker); });
         if (failure_) std::rethrow_exception(failure_);
         if (statistics) {
             statistics->speculative_executions += speculative_executions_.load();
