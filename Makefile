@@ -9,7 +9,7 @@ JOBS      ?= $(shell nproc)
 POLYVM_FIXTURES ?= $(abspath $(CURDIR)/../shared/fixtures)
 export POLYVM_FIXTURES
 
-.PHONY: all deps build run test test-release test-sanitize test-tsan clean
+.PHONY: all deps build run test test-release test-sanitize test-tsan fuzz clean
 
 all: build
 
@@ -63,5 +63,11 @@ test-tsan: deps
 	@if ls $(TSAN_DIR)/tsan-reports/report* >/dev/null 2>&1; then cat $(TSAN_DIR)/tsan-reports/report*; \
 	  echo "ThreadSanitizer: reports above"; exit 1; fi; echo "ThreadSanitizer: no reports"
 
+# libFuzzer (Clang) on every fuzz target for FUZZ_SECONDS each (fuzz/README.md); not part of
+# `make test`, whose builds replay the committed corpora instead (ctest -L fuzz).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@JOBS=$(JOBS) fuzz/run-long.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) build-fuzz
