@@ -28,14 +28,17 @@ test: build test-release test-sanitize test-tsan
 test-release:
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 1
 
-# AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests, a sample of the state tests
-# (the slow-by-design folders are left out, see tests/state/sanitizer_sample.txt), the blockchain
+# AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests (the fuzz targets' corpora
+# included), a sample of the Cancun state tests (the slow-by-design folders are left out, see
+# tests/state/run_sanitizer_sample.sh), every Prague and Osaka state test, the blockchain
 # tests (all in memory, Prague's on LMDB) and the bad-input checks of `polyvm import`.
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_SANITIZE=ON -DPOLYVM_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	@cd $(ASAN_DIR) && ctest --output-on-failure -j 1 -L unit
 	@tests/state/run_sanitizer_sample.sh $(ASAN_DIR)/polyvm
+	@for fork in prague osaka; do ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  sh tests/state/run_statetests.sh $(ASAN_DIR)/polyvm $(POLYVM_FIXTURES)/state/$$fork --jobs $(JOBS) --min-cases 950 || exit 1; done
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain --jobs $(JOBS) --min-cases 4400 --known-failures tests/blockchain/known_failures.txt
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --db lmdb --min-cases 1500
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --threads 3 --min-cases 1500
