@@ -53,7 +53,16 @@ int64_t grow_memory(int64_t gas_left, Memory& memory, uint64_t end) {
     const uint64_t new_words = num_words(end);
     const uint64_t old_words = memory.size() / 32;
     gas_left -= memory_cost(new_words) - memory_cost(old_words);
-    if (gas_left >= 0) memory.grow(new_words * 32);
+    if (gas_left >= 0) {
+        // A gas limit far above any block's can pay for more memory than the host has: the
+        // frame then runs out of gas instead of the exception ending the process (the
+        // interpreter is noexcept). Within a block's gas limit memory stays a few MiB.
+        try {
+            memory.grow(new_words * 32);
+        } catch (const std::bad_alloc&) {
+            return -1;
+        }
+    }
     return gas_left;
 }
 

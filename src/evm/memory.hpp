@@ -50,7 +50,8 @@ inline constexpr int64_t memory_cost(uint64_t words) noexcept {
 
 inline constexpr uint64_t num_words(uint64_t size) noexcept { return (size + 31) / 32; }
 
-/// Slow path of memory expansion: charges for growing to cover `end` bytes and grows.
+/// Slow path of memory expansion: charges for growing to cover `end` bytes and grows. Negative
+/// (out of gas) also when the host cannot allocate the memory paid for.
 /// Returns the gas left, negative when out of gas.
 int64_t grow_memory(int64_t gas_left, Memory& memory, uint64_t end);
 

@@ -3,6 +3,10 @@
 #include "evm/opcodes.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <limits>
 
 using namespace polyvm;
 using namespace polyvm::test;
@@ -43,6 +47,29 @@ TEST(EvmGas, HugeMemoryIsOutOfGas) {
     const int64_t need = 6 + 3 + memory_cost(num_words(1000 + 32));
     EXPECT_EQ(run_code(host, Revision::Cancun, push(0) + push(1000) + op(0x52), need).status, Status::Success);
     EXPECT_EQ(run_code(host, Revision::Cancun, push(0) + push(1000) + op(0x52), need - 1).status, Status::OutOfGas);
+}
+
+namespace {
+/// With 1 GiB of address space, runs an MSTORE just below the 2^32 memory cap with gas that pays
+/// for the 4 GiB; exits 0 if the frame ends OutOfGas.
+[[noreturn]] void store_near_the_memory_cap_with_little_address_space() {
+    const rlimit limit{rlim_t{1} << 30, rlim_t{1} << 30};
+    setrlimit(RLIMIT_AS, &limit);
+    MockHost host;
+    const auto r = run_code(host, Revision::Cancun, push(0) + push((uint256{1} << 32) - 32) + op(0x52),
+                            std::numeric_limits<int64_t>::max());
+    std::exit(r.status == Status::OutOfGas ? 0 : 1);
+}
+}  // namespace
+
+TEST(EvmGas, MemoryTheHostCannotAllocateIsOutOfGasNotACrash) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    GTEST_SKIP() << "the sanitizers reserve more address space than the limit allows";
+#else
+    // A frame whose gas pays for more memory than the host can give must end OutOfGas, not
+    // terminate on std::bad_alloc inside the noexcept interpreter.
+    EXPECT_EXIT(store_near_the_memory_cap_with_little_address_space(), testing::ExitedWithCode(0), "");
+#endif
 }
 
 TEST(EvmGas, ExpPerByteEip160) {
