@@ -52,7 +52,7 @@ TEST(EvmGas, HugeMemoryIsOutOfGas) {
 namespace {
 /// With 1 GiB of address space, runs an MSTORE just below the 2^32 memory cap with gas that pays
 /// for the 4 GiB; exits 0 if the frame ends OutOfGas.
-[[noreturn]] void store_near_the_memory_cap_with_little_address_space() {
+[[noreturn, maybe_unused]] void store_near_the_memory_cap_with_little_address_space() {
     const rlimit limit{rlim_t{1} << 30, rlim_t{1} << 30};
     setrlimit(RLIMIT_AS, &limit);
     MockHost host;

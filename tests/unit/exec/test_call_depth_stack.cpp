@@ -39,7 +39,7 @@ bool reaches_the_depth_limit(size_t stack_bytes) {
     return reached;
 }
 
-[[noreturn]] void run_in_child(size_t stack_bytes) { std::exit(reaches_the_depth_limit(stack_bytes) ? 0 : 1); }
+[[noreturn, maybe_unused]] void run_in_child(size_t stack_bytes) { std::exit(reaches_the_depth_limit(stack_bytes) ? 0 : 1); }
 }  // namespace
 
 TEST(CallDepthStack, TheDeepestCallFitsTheDocumentedStackBudget) {
