@@ -6,15 +6,14 @@
 // second of CPU, the figure the ink calibration compares (docs/wasm_contracts.md). Run:
 //   build/bench/bench_stylus_erc20 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // The WebAssembly contracts come from POLYVM_WASM_CONTRACTS (default: build/contracts/wasm).
-#include "common/hex.hpp"
 #include "crypto/keccak.hpp"
 #include "exec/transaction_execution.hpp"
 #include "stylus/program.hpp"
+#include "tools/block_workloads.hpp"
 #include "tools/chain_generator.hpp"
 
 #include <benchmark/benchmark.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -57,13 +56,11 @@ std::variant<bytes, std::string> wasm_token_code() {
 
 /// The Solidity token's creation code, or an error for SkipWithError.
 std::variant<bytes, std::string> solidity_token_creation_code() {
-    const std::string path = std::string(POLYVM_BENCH_FIXTURES) + "/TestToken.creation.hex";
-    std::ifstream in(path);
-    std::string hex{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
-    auto code = from_hex(hex);
-    if (!code) return "no creation code in " + path;
-    return *code;
+    try {
+        return tools::read_creation_code(std::string(POLYVM_BENCH_FIXTURES) + "/TestToken.creation.hex");
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
 }
 
 bytes transfer_call(const Address& to, uint64_t amount) {

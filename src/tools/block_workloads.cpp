@@ -132,17 +132,18 @@ std::vector<BlockWorkload> benchmark_workloads(bool with_uniswap) {
     return all;
 }
 
+bytes read_creation_code(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::erase_if(hex, [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+    auto code = from_hex(hex);
+    if (!code || code->empty()) throw std::runtime_error(path + ": not hex creation code");
+    return std::move(*code);
+}
+
 UniswapCode load_uniswap_code(const std::string& folder) {
-    auto read = [&](const std::string& name) {
-        const std::string path = folder + "/" + name + ".creation.hex";
-        std::ifstream in(path);
-        if (!in) throw std::runtime_error("cannot read " + path);
-        std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::erase_if(hex, [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
-        auto code = from_hex(hex);
-        if (!code || code->empty()) throw std::runtime_error(path + ": not hex creation code");
-        return std::move(*code);
-    };
+    auto read = [&](const std::string& name) { return read_creation_code(folder + "/" + name + ".creation.hex"); };
     return UniswapCode{read("WETH9"), read("ERC20"), read("UniswapV2Factory"), read("UniswapV2Router02")};
 }
 

@@ -34,8 +34,10 @@ struct UniswapCode {
     bytes factory;  // UniswapV2Factory(address feeToSetter)
     bytes router;   // UniswapV2Router02(address factory, address WETH)
 };
-/// Reads the four `<name>.creation.hex` files of `folder`; throws std::runtime_error if one is
-/// missing or not hex.
+/// Creation code from a file of hex (whitespace ignored), as bench/fixtures keeps it; throws
+/// std::runtime_error naming the file when it cannot be read or is not hex.
+bytes read_creation_code(const std::string& path);
+/// Reads the four `<name>.creation.hex` files of `folder` (read_creation_code).
 UniswapCode load_uniswap_code(const std::string& folder);
 
 /// The names `bench-blocks --workloads` takes ("raw_transfers", "erc20_transfers", ...).

@@ -3,7 +3,6 @@
 // decoded transactions (senders known in both modes) to its post-state, receipts and state root,
 // execution alone as well, Mgas/s, the speedup over the sequential executor and re-executions.
 // Thread counts are interleaved within each round so that both see the same machine.
-#include "common/hex.hpp"
 #include "tools/block_workloads.hpp"
 #include "tools/cli.hpp"
 #include "tools/database_factory.hpp"
@@ -14,7 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -127,20 +125,12 @@ Command add_bench_blocks_command(CLI::App& parent) {
         }
         bytes token_code;
         if (args->token != "builtin") {
-            std::ifstream in(args->token);
-            std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            hex.erase(std::remove_if(hex.begin(), hex.end(), [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); }),
-                      hex.end());
-            const auto decoded = from_hex(hex);
-            if (!in.good() && hex.empty()) {
-                std::cerr << "error: --token: cannot read " << args->token << " (run from the repository root, or --token builtin)\n";
+            try {
+                token_code = read_creation_code(args->token);
+            } catch (const std::exception& e) {
+                std::cerr << "error: --token: " << e.what() << " (run from the repository root, or --token builtin)\n";
                 return 2;
             }
-            if (!decoded || decoded->empty()) {
-                std::cerr << "error: --token: " << args->token << " is not hex creation code\n";
-                return 2;
-            }
-            token_code = *decoded;
         }
 
         const DatabaseFactory factory = database_factory(args->db);
