@@ -45,7 +45,7 @@ MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& addr
             if (it->second.database) return *it->second.database;
         }
     }
-    return database_account(address);
+    return load_database_account(address);
 }
 
 std::optional<uint32_t> MultiVersionMemory::storage_drop_below(const Address& address, uint32_t below) {
@@ -74,7 +74,7 @@ uint256 MultiVersionMemory::slot(const Address& address, const uint256& key, uin
         if (drop) return uint256{};
         if (s != shard.slots.end() && s->second.database) return *s->second.database;
     }
-    return database_slot(address, key);
+    return load_database_slot(address, key);
 }
 
 MultiVersionMemory::AccountValue MultiVersionMemory::database_account(const Address& address) {
@@ -84,7 +84,13 @@ MultiVersionMemory::AccountValue MultiVersionMemory::database_account(const Addr
         const auto it = shard.addresses.find(address);
         if (it != shard.addresses.end() && it->second.database) return *it->second.database;
     }
+    return load_database_account(address);
+}
+
+MultiVersionMemory::AccountValue MultiVersionMemory::load_database_account(const Address& address) {
     // Read outside the lock: the database is the slow part, and other threads go on meanwhile.
+    // Another thread may have read it meanwhile: the first value stored is kept.
+    Shard& shard = shard_of(address);
     AccountValue value;
     value.info = database_.read_account(address);
     if (value.info && value.info->code_hash != kEmptyCodeHash) value.code = database_reader_.read_code(value.info->code_hash);
@@ -102,6 +108,12 @@ uint256 MultiVersionMemory::database_slot(const Address& address, const uint256&
         if (const auto s = shard.slots.find(slot_key); s != shard.slots.end() && s->second.database)
             return *s->second.database;
     }
+    return load_database_slot(address, key);
+}
+
+uint256 MultiVersionMemory::load_database_slot(const Address& address, const uint256& key) {
+    const SlotKey slot_key{address, key};
+    SlotShard& shard = slot_shard_of(slot_key);
     const uint256 value = database_.read_storage(address, key);
     const std::lock_guard lock(shard.mutex);
     SlotEntry& entry = shard.slots[slot_key];

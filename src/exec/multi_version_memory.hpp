@@ -82,8 +82,12 @@ private:
     SlotShard& slot_shard_of(const SlotKey& key) { return slot_shards_[WarmSlotHash{}(key) % slot_shards_.size()]; }
     /// The latest drop of the address's storage below `below`, if any.
     std::optional<uint32_t> storage_drop_below(const Address& address, uint32_t below);
+    /// The database's account or slot, read once (cached from the first read on).
     AccountValue database_account(const Address& address);
     uint256 database_slot(const Address& address, const uint256& key);
+    /// Their slow path, for a caller that has just looked and found nothing cached.
+    AccountValue load_database_account(const Address& address);
+    uint256 load_database_slot(const Address& address, const uint256& key);
 
     class DatabaseReader final : public StateReader {
     public:

@@ -3,7 +3,6 @@
 #include "common/worker_pool.hpp"
 #include "exec/multi_version_memory.hpp"
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <exception>
