@@ -4,6 +4,7 @@
 #include "crypto/keccak.hpp"
 #include "crypto/keccak_cache.hpp"
 #include "db/entry_map.hpp"
+#include "db/journal_file.hpp"
 #include "db/merkle_trie.hpp"
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
@@ -40,6 +41,10 @@ constexpr size_t kMaxTableNameSize = 255;       // the records key stores the le
 constexpr size_t kMaxIdleReaders = 32;          // each idle reader keeps a reader-table slot (126)
 constexpr std::string_view kSchemaVersionKey = "schema_version";
 constexpr std::string_view kStateRootKey = "state_root";
+/// The sequence number of the first journal frame the tables do not hold (written by each write-back).
+constexpr std::string_view kJournalNextKey = "journal_next";
+/// Schema 3 kept the journal in an LMDB table; such a database is upgraded when opened.
+constexpr uint32_t kTableJournalSchemaVersion = 3;
 /// Account-trie nodes above this depth (the root and the levels below it, 273 nodes once full,
 /// most of them rewritten by every commit) are kept in a table of their own, packed together
 /// instead of each on a page of leaves: a commit rewrites fewer pages. (Depth 4 puts the next
@@ -642,7 +647,8 @@ std::optional<bytes_view> find_account_leaf(View& view, const Address& address, 
 
 // ---------------------------------------------------------------------------------------------
 // The journal: one entry per commit not yet written back, RLP [change set, [[table, key,
-// deleted (0/1), value], ...]], replayed in order when the database opens.
+// deleted (0/1), value], ...]], a frame of journal.log each (db/journal_file.hpp; schema 3 kept
+// them in the "journal" table), replayed in order when the database opens.
 
 /// `encoded_changes`: encode_change_set(changes) when the committer has it, else empty.
 bytes encode_journal_entry(const ChangeSet& changes, std::span<const RecordWrite> records, bytes_view encoded_changes = {}) {
@@ -716,18 +722,27 @@ struct LmdbDatabase::Impl {
     int lock_file = -1;
 
     std::array<MDB_dbi, kTableCount> dbis{};
-    MDB_dbi journal = 0;
+    MDB_dbi legacy_journal = 0;  // schema 3's journal table, emptied when the database is upgraded
+    bool upgrade_schema = false;  // a schema-3 database: upgraded by the first write-back
 
     /// Write-back (see LmdbOptions::write_back_memory): 0 writes every commit through.
     size_t write_back_memory = 0;
     size_t write_back_entries = 0;
     bool journal_commits = true;  // LmdbOptions::journal
+    /// A journal write is flushed before the commit returns (LmdbOptions::sync_every_commit
+    /// without defer_flush); otherwise a write-back flushes the map before emptying the journal.
+    bool flush_journal = false;
+    std::unique_ptr<JournalFile> journal_file;
     /// The commits not written back yet (write-back mode), and how many journal entries hold them.
     /// Written by the committing thread with commit_mutex and this mutex held; read by readers
     /// with this mutex shared.
     Delta dirty;
     std::shared_mutex dirty_mutex;
-    uint64_t next_journal_key = 0;
+    /// The next journal frame's sequence number, and the first one the tables do not hold
+    /// (kJournalNextKey); the frames between them hold the commits not written back.
+    uint64_t next_sequence = 0;
+    uint64_t written_back_sequence = 0;
+    uint64_t group_first_sequence = 0;
     /// An open group (LmdbDatabase::begin_group): its commits are in `dirty` with what they
     /// replaced kept here, and their journal entries wait for the group's end. Guarded like `dirty`.
     std::optional<Delta::Undo> group;
@@ -741,7 +756,6 @@ struct LmdbDatabase::Impl {
         spare_group_log.accounts.clear();
         group.reset();
     }
-    std::vector<bytes> group_journal;
     size_t group_depth = 0;  // guarded by commit_mutex
     uint64_t write_backs = 0;
     double write_back_seconds = 0;
@@ -839,16 +853,32 @@ struct LmdbDatabase::Impl {
     template <typename Body>
     bool transact(const ChangeSet& changes, Body&& body, bytes_view encoded_changes = {});
     /// Writes every dirty entry to the tables and empties the journal, in one write transaction.
-    /// The caller holds commit_mutex.
-    void write_back();
+    /// The caller holds commit_mutex. An open group is left in memory unless `with_open_group`
+    /// (its end, when the map is nearly full: the caller then releases the group).
+    void write_back(bool with_open_group = false);
+    /// Whether the map's free room (up to max_map_size) can surely take the entries kept in memory
+    /// and `extra` bytes more: the B-tree's pages are seldom full and a write-back copies the
+    /// pages it changes, hence the factor. Pessimistic: pages freed inside the file count as used.
+    bool has_room(size_t extra) {
+        MDB_envinfo info;
+        check(mdb_env_info(env, &info), "env info");
+        const size_t used = (static_cast<size_t>(info.me_last_pgno) + 1) * kPageSize;
+        const size_t needed = 2 * (dirty.memory + extra);
+        return used <= max_map_size && needed <= max_map_size - used;
+    }
+    /// What a change set may add to the entries kept in memory: its accounts' leaves and the
+    /// trie nodes above them, its slots and their storage-trie nodes, its codes.
+    static size_t estimated_size(const ChangeSet& changes) {
+        size_t size = 0;
+        for (const AccountChange& account : changes.accounts) size += 2048 + 512 * account.storage.size();
+        for (const auto& code : changes.codes) size += code.second ? code.second->size() : 0;
+        return size;
+    }
     /// Writes back when the dirty entries pass the limits; a failure leaves them dirty (the
     /// journal holds them) for the next commit to try again. The caller holds commit_mutex.
     void write_back_if_over_limits();
-    /// Writes `entries` as the next journal entries, in one write transaction (the map grows as
-    /// needed). Throws DatabaseError when it cannot: nothing was written.
-    void write_journal(std::span<const bytes> entries);
-    /// Ends the open group: its journal entries in one write transaction; on failure the group's
-    /// commits are taken back out of `dirty`. The caller holds commit_mutex.
+    /// Ends the open group: its journal frames in one write; on failure the group's commits are
+    /// taken back out of `dirty`. The caller holds commit_mutex.
     void close_group();
     void drop_group();
     /// Reads through the dirty delta and LMDB (readers of any thread).
@@ -975,8 +1005,6 @@ void write_delta(MDB_txn* txn, const std::array<MDB_dbi, kTableCount>& dbis, con
     }
 }
 
-bytes journal_key(uint64_t sequence) { return block_number_key(sequence); }
-
 }  // namespace
 
 void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOptions& options) {
@@ -1003,6 +1031,7 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
     write_back_memory = options.write_back_memory;
     write_back_entries = options.write_back_entries;
     journal_commits = options.journal;
+    flush_journal = options.sync_every_commit && !options.defer_flush;
     max_map_size = std::max(kMinMapSize, options.max_map_size / kPageSize * kPageSize);
     const size_t initial = std::min(max_map_size, std::max(kMinMapSize, round_up_to_page(options.initial_map_size)));
     check(mdb_env_create(&env), "create environment");
@@ -1025,6 +1054,7 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
     check(mdb_reader_check(env, &dead_readers), "clear stale readers");  // slots of crashed processes
     max_key_size = static_cast<size_t>(mdb_env_get_maxkeysize(env));
     open_tables(dir);
+    journal_file = std::make_unique<JournalFile>(dir / "journal.log");
     replay_journal();
 }
 
@@ -1065,7 +1095,8 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
         if (rc != 0 || v.mv_size != 4) throw DatabaseError(name + " is not a polyvm state database (no schema version in its metadata)");
         const bytes_view version = view_of(v);
         const uint32_t found = (uint32_t{version[0]} << 24) | (uint32_t{version[1]} << 16) | (uint32_t{version[2]} << 8) | uint32_t{version[3]};
-        if (found != kSchemaVersion)
+        upgrade_schema = found == kTableJournalSchemaVersion;
+        if (found != kSchemaVersion && !upgrade_schema)
             throw DatabaseError(name + " has database schema version " + std::to_string(found) + ", but this build reads schema version " +
                                 std::to_string(kSchemaVersion) + " only");
     }
@@ -1073,7 +1104,7 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
         {"account_trie_top", &dbis[kAccountTrieTopTable]}, {"account_trie", &dbis[kAccountTrieTable]},
         {"storage", &dbis[kStorageTable]},                 {"code", &dbis[kCodeTable]},
         {"storage_trie", &dbis[kStorageTrieTable]},        {"records", &dbis[kRecordsTable]},
-        {"journal", &journal},
+        {"journal", &legacy_journal},
     };
     for (const auto& [table, handle] : tables) {
         rc = mdb_dbi_open(txn.get(), table, fresh ? MDB_CREATE : 0, handle);
@@ -1097,29 +1128,44 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
 
 void LmdbDatabase::Impl::replay_journal() {
     // The commits a process made durable by their journal entries but did not write back before
-    // it stopped: applied again, in order, over the tables they were applied to.
+    // it stopped: applied again, in order, over the tables they were applied to, then written
+    // back, so that the database opens with an empty journal.
     std::lock_guard commit_lock(commit_mutex);
     std::vector<bytes> entries;
     {
         ReadTxn txn(*this, true);
-        MDB_cursor* cursor = nullptr;
-        check(mdb_cursor_open(txn.get(), journal, &cursor), "open cursor");
-        MDB_val k, v;
-        for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc != MDB_NOTFOUND; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
-            if (rc != 0) {
-                mdb_cursor_close(cursor);
-                fail("cursor", rc);
-            }
-            if (k.mv_size != 8) {
-                mdb_cursor_close(cursor);
-                throw DatabaseError("damaged journal key in the state database");
-            }
-            entries.emplace_back(view_of(v).begin(), view_of(v).end());
-            next_journal_key = 0;
-            for (size_t i = 0; i < 8; ++i) next_journal_key = (next_journal_key << 8) | static_cast<const uint8_t*>(k.mv_data)[i];
-            ++next_journal_key;
+        View tables(txn.get(), dbis, nullptr, nullptr);
+        if (const auto next = tables.get(kMetadataTable, as_view(kJournalNextKey))) {
+            if (next->size() != 8) throw DatabaseError("damaged journal position in the state database");
+            for (const uint8_t b : *next) written_back_sequence = (written_back_sequence << 8) | b;
         }
-        mdb_cursor_close(cursor);
+        if (upgrade_schema) {  // schema 3: the entries of the journal table
+            MDB_cursor* cursor = nullptr;
+            check(mdb_cursor_open(txn.get(), legacy_journal, &cursor), "open cursor");
+            MDB_val k, v;
+            for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc != MDB_NOTFOUND; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+                if (rc != 0) {
+                    mdb_cursor_close(cursor);
+                    fail("cursor", rc);
+                }
+                entries.emplace_back(view_of(v).begin(), view_of(v).end());
+            }
+            mdb_cursor_close(cursor);
+        }
+    }
+    next_sequence = written_back_sequence;
+    // Frames below the position were written back by a process that stopped before emptying the
+    // file; a gap means the frames after it are older than the tables (never the case unless
+    // an OS crash lost a write-back's flush): they are not applied.
+    bool gap = false;
+    for (JournalFile::Frame& frame : journal_file->read()) {
+        if (frame.sequence < written_back_sequence) continue;
+        if (frame.sequence != next_sequence) {
+            gap = true;
+            break;
+        }
+        entries.push_back(std::move(frame.payload));
+        ++next_sequence;
     }
     for (const bytes& entry : entries) {
         const auto [changes, records] = decode_journal_entry(entry);
@@ -1131,7 +1177,10 @@ void LmdbDatabase::Impl::replay_journal() {
         }
         dirty.absorb(std::move(pending));
     }
-    if (!entries.empty() && !writes_back()) write_back();  // opened write-through: leave no journal
+    // A write-back process keeps them in memory and their frames in the journal, as before it
+    // stopped; a write-through process, an upgrade and frames that must not stay (after a gap)
+    // write them back now.
+    if ((!entries.empty() && !writes_back()) || upgrade_schema || gap) write_back();
 }
 
 std::optional<StoredAccount> LmdbDatabase::Impl::load_account(View& view, const Address& address) {
@@ -1284,6 +1333,14 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
 
     // Write-back: applied over the dirty delta and a read snapshot (this process is the only
     // writer), made durable by one journal entry, then kept in memory.
+    if (!group && !has_room(estimated_size(changes))) {
+        // The journal takes no room in the map: a commit that the map could not take with the
+        // ones kept in memory is refused now, not found out by a later write-back.
+        write_back();  // throws "database full" when the map cannot take those kept in memory
+        if (!has_room(estimated_size(changes)))
+            throw DatabaseError("database full: the commit may not fit in the maximum map size of " + std::to_string(max_map_size) +
+                                " bytes (LmdbOptions::max_map_size); nothing was written");
+    }
     std::vector<RecordWrite> records;
     if (group) {
         // Grouped: written straight into the dirty delta, logged so that the commit (when
@@ -1308,7 +1365,7 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
             return false;
         }
         dirty_lock.unlock();
-        if (journal_commits) group_journal.push_back(encode_journal_entry(changes, records, encoded_changes));
+        if (journal_commits) journal_file->add(next_sequence++, encode_journal_entry(changes, records, encoded_changes));
         return true;
     }
     Delta pending;
@@ -1318,8 +1375,9 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
         if (!body(view, journal_commits ? &records : nullptr)) return false;
     }
     if (journal_commits) {
-        const bytes entry = encode_journal_entry(changes, records, encoded_changes);
-        write_journal(std::span<const bytes>(&entry, 1));
+        journal_file->add(next_sequence, encode_journal_entry(changes, records, encoded_changes));
+        journal_file->write_pending(flush_journal);  // throws (the frame dropped): not committed
+        ++next_sequence;
     }
     {
         std::unique_lock lock(dirty_mutex);
@@ -1339,26 +1397,16 @@ void LmdbDatabase::Impl::write_back_if_over_limits() {
     }
 }
 
-void LmdbDatabase::Impl::write_journal(std::span<const bytes> entries) {
-    for (;;) {
-        {
-            WriteTxn txn(*this);
-            try {
-                for (size_t i = 0; i < entries.size(); ++i)
-                    put(txn.get(), journal, journal_key(next_journal_key + i), entries[i]);
-                txn.commit();
-                break;
-            } catch (const MapFull&) {
-            }
-        }
-        grow_map();  // throws "database full" when it cannot: nothing was committed
-    }
-    next_journal_key += entries.size();
-}
-
 void LmdbDatabase::Impl::close_group() {
     try {
-        if (!group_journal.empty()) write_journal(group_journal);
+        if (has_room(0)) {
+            journal_file->write_pending(flush_journal);
+        } else {
+            // The map may not take the group with the commits before it: written back now, the
+            // group durable through the tables, or refused whole ("database full").
+            write_back(true);
+            journal_file->discard_pending();
+        }
     } catch (...) {
         drop_group();
         throw;
@@ -1367,7 +1415,6 @@ void LmdbDatabase::Impl::close_group() {
         std::unique_lock lock(dirty_mutex);
         dirty.undo = nullptr;
         release_group();
-        group_journal.clear();
     }
     write_back_if_over_limits();
 }
@@ -1377,19 +1424,26 @@ void LmdbDatabase::Impl::drop_group() {
     dirty.revert(*group, group_start);
     dirty.undo = nullptr;
     release_group();
-    group_journal.clear();
+    journal_file->discard_pending();
+    next_sequence = group_first_sequence;
 }
 
-void LmdbDatabase::Impl::write_back() {
-    if (dirty.empty() && next_journal_key == 0) return;
-    if (group) return;  // the group's commits are not durable yet: after the group's end
+void LmdbDatabase::Impl::write_back(bool with_open_group) {
+    if (dirty.empty() && next_sequence == written_back_sequence && journal_file->size() == 0 && !upgrade_schema) return;
+    if (group && !with_open_group) return;  // the group's commits are not durable yet: after the group's end
     const auto start = std::chrono::steady_clock::now();
     for (;;) {
         {
             WriteTxn txn(*this);
             try {
                 write_delta(txn.get(), dbis, dirty);
-                check_write(mdb_drop(txn.get(), journal, 0), "empty the journal");
+                put(txn.get(), dbis[kMetadataTable], as_view(kJournalNextKey), block_number_key(next_sequence));
+                if (upgrade_schema) {
+                    check_write(mdb_drop(txn.get(), legacy_journal, 0), "empty the schema-3 journal");
+                    const uint8_t version[4] = {static_cast<uint8_t>(kSchemaVersion >> 24), static_cast<uint8_t>(kSchemaVersion >> 16),
+                                                static_cast<uint8_t>(kSchemaVersion >> 8), static_cast<uint8_t>(kSchemaVersion)};
+                    put(txn.get(), dbis[kMetadataTable], as_view(kSchemaVersionKey), version);
+                }
                 txn.commit();
                 break;
             } catch (const MapFull&) {
@@ -1397,10 +1451,14 @@ void LmdbDatabase::Impl::write_back() {
         }
         grow_map();
     }
+    upgrade_schema = false;
+    written_back_sequence = next_sequence;
+    // The journal's frames are dropped only once the tables that now hold them are on disk.
+    if (!flush_journal && journal_file->size() != 0) check(mdb_env_sync(env, 1), "sync to disk");
+    journal_file->clear();
     // The tables now hold what the delta held: readers see the same state with it or without it.
     std::unique_lock lock(dirty_mutex);
     dirty = Delta{};
-    next_journal_key = 0;
     ++write_backs;
     write_back_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -1551,6 +1609,7 @@ void LmdbDatabase::begin_group() {
     if (impl_->group_depth++ > 0 || !impl_->writes_back()) return;
     std::unique_lock dirty_lock(impl_->dirty_mutex);
     impl_->group.emplace(std::move(impl_->spare_group_log));
+    impl_->group_first_sequence = impl_->next_sequence;
     impl_->dirty.undo = &*impl_->group;
     impl_->group_start = impl_->dirty.mark();
 }
@@ -1562,7 +1621,13 @@ void LmdbDatabase::end_group() {
     impl_->close_group();
 }
 
-void LmdbDatabase::sync_to_disk() { check(mdb_env_sync(impl_->env, 1), "sync to disk"); }
+void LmdbDatabase::sync_to_disk() {
+    // Beside commits and reads (msync of the map, which LMDB allows at any time), but not while
+    // the map is being replaced by a larger one.
+    std::shared_lock lock(impl_->map_mutex);
+    check(mdb_env_sync(impl_->env, 1), "sync to disk");
+    impl_->journal_file->flush();
+}
 
 void LmdbDatabase::write_back() {
     std::lock_guard lock(impl_->commit_mutex);
@@ -1643,7 +1708,7 @@ size_t LmdbDatabase::map_size() const {
 
 LmdbDatabase::WriteBackStatistics LmdbDatabase::write_back_statistics() const {
     std::lock_guard commit_lock(impl_->commit_mutex);
-    return {impl_->dirty.entries, impl_->dirty.memory, impl_->next_journal_key, impl_->write_backs, impl_->write_back_seconds};
+    return {impl_->dirty.entries, impl_->dirty.memory, impl_->next_sequence - impl_->written_back_sequence, impl_->write_backs, impl_->write_back_seconds};
 }
 
 }  // namespace polyvm

@@ -17,9 +17,12 @@
 //   code              code hash (32)                   -> code
 //   storage_trie      address (20) || packed path      -> RLP node of that account's storage trie
 //   records           table length (1) || table || key -> value (commit's RecordWrite tables)
-//   journal           sequence number (8, BE)          -> a commit not yet written back (below)
+//   journal           empty (schema 3 kept the write-back journal here; see below)
 //   metadata          "schema_version"                 -> 4-byte big-endian version
 //                     "state_root"                     -> 32-byte root of the account trie
+//                     "journal_next"                   -> 8-byte big-endian sequence number of the
+//                                                          first journal frame the tables do not hold
+// Beside data.mdb: journal.log, the write-back journal (db/journal_file.hpp), and polyvm.lock.
 // The accounts are the account trie's leaves: a leaf record is 0x00 || address (20) || RLP
 // [nonce, balance, storage root, code hash] (the account's value in the trie), or RLP [nonce,
 // balance] for an account without code and storage. The leaf's node is rebuilt from it (the rest
@@ -33,10 +36,11 @@
 //
 // Write-back (the default; LmdbOptions::write_back_memory): a commit computes its writes (trie
 // nodes, leaves, slots, records) over the commits not yet written back, which stay in memory,
-// and becomes durable as one journal entry (its change set and records: one small LMDB write).
-// When the dirty entries pass a limit, they are written to the tables and the journal emptied in
-// one write transaction, so a commit costs the nodes it touches plus, amortised, a share of one
-// large sorted write in which nodes touched by many commits are written once (the way geth's
+// and becomes durable as one journal frame (its change set and records, appended to journal.log).
+// When the dirty entries pass a limit, they are written to the tables in one write transaction
+// (which records the next frame's sequence number, so that frames it holds are never applied
+// twice) and the journal is emptied, so a commit costs the nodes it touches plus, amortised, a
+// share of one large sorted write in which nodes touched by many commits are written once (the way geth's
 // path database buffers its dirty nodes). Opening a database replays its journal, so a process
 // crash at any moment reopens at the last commit. A process that writes back must have the
 // directory to itself (polyvm.lock); write-through processes (write_back_memory 0) may share it.
@@ -92,7 +96,8 @@ struct LmdbOptions {
 class LmdbDatabase final : public StateDatabase {
 public:
     /// Layout version of the stored data (see above). A database of another version is refused.
-    static constexpr uint32_t kSchemaVersion = 3;
+    /// Schema 3 (the journal in a table) is upgraded to 4 when opened.
+    static constexpr uint32_t kSchemaVersion = 4;
 
     /// Opens the database in `dir`, creating the directory and an empty database when `dir` does
     /// not exist or is empty. Throws DatabaseError when `dir` is not a directory, holds other
@@ -126,8 +131,7 @@ public:
     /// Group commit (write-back mode; nothing changes in write-through mode): the commits made
     /// between begin_group() and end_group() are applied in memory as usual, each seeing the
     /// ones before it and readable by every reader of this process at once, but they become
-    /// durable together, by end_group(), in one LMDB write transaction that holds their journal
-    /// entries. A crash before end_group() loses the group's commits, so whoever answers for them
+    /// durable together, by end_group(), in one write of their journal frames. A crash before end_group() loses the group's commits, so whoever answers for them
     /// (the development node, to the senders of the transactions a group of blocks mined) waits
     /// for end_group() to return; readers that must only see durable commits are the caller's to
     /// hold back. When end_group() throws (DatabaseError: the disk or the map is full) the group's
@@ -136,7 +140,8 @@ public:
     /// commit applies, and commit_sealing's make_records must not read this database.
     void begin_group();
     void end_group();
-    /// Flushes every commit so far to disk (with sync_every_commit false, the end of a batch).
+    /// Flushes every commit so far to disk, the journal included (with sync_every_commit false,
+    /// the end of a batch). Needs no lock of the caller's: commits go on meanwhile.
     void sync_to_disk();
     /// Writes the commits kept in memory to the tables now and empties the journal (write-back;
     /// also done when the limits are passed and when the database closes).

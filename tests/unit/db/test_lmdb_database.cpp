@@ -264,6 +264,51 @@ void set_schema_version(const std::filesystem::path& dir, uint32_t version) {
     mdb_env_close(env);
 }
 
+/// A metadata value of the database (closed), empty when missing.
+bytes metadata_value(const std::filesystem::path& dir, const std::string& key) {
+    MDB_env* env = nullptr;
+    bytes value;
+    if (mdb_env_create(&env) == 0 && mdb_env_set_maxdbs(env, 8) == 0 && mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644) == 0) {
+        MDB_txn* txn = nullptr;
+        MDB_dbi dbi;
+        if (mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0) {
+            MDB_val k{key.size(), const_cast<char*>(key.data())};
+            MDB_val v;
+            if (mdb_dbi_open(txn, "metadata", 0, &dbi) == 0 && mdb_get(txn, dbi, &k, &v) == 0)
+                value.assign(static_cast<const uint8_t*>(v.mv_data), static_cast<const uint8_t*>(v.mv_data) + v.mv_size);
+            mdb_txn_abort(txn);
+        }
+    }
+    mdb_env_close(env);
+    return value;
+}
+
+/// Makes a closed database look like one of schema 3 holding one journal entry in its table.
+void make_schema_3_with_journal_entry(const std::filesystem::path& dir, const ChangeSet& changes, const RecordWrite& record) {
+    set_schema_version(dir, 3);
+    // Schema 3's entry: RLP [change set, [[table, key, deleted (0/1), value], ...]].
+    const bytes entry = rlp::ListBuilder{}
+                            .add_raw(encode_change_set(changes))
+                            .add_raw(rlp::ListBuilder{}
+                                         .add_raw(rlp::ListBuilder{}.add(record.table).add(record.key).add(uint64_t{0}).add(*record.value).finish())
+                                         .finish())
+                            .finish();
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
+    ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi journal;
+    ASSERT_EQ(mdb_dbi_open(txn, "journal", 0, &journal), 0);
+    const bytes key = block_number_key(0);
+    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
+    MDB_val v{entry.size(), const_cast<uint8_t*>(entry.data())};
+    ASSERT_EQ(mdb_put(txn, journal, &k, &v, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+
 /// The number of entries in one of the database's tables (the database closed).
 size_t table_entries(const std::filesystem::path& dir, const char* table) {
     MDB_env* env = nullptr;
@@ -485,6 +530,7 @@ TEST_P(LmdbModes, MapGrowsAsNeeded) {
     const ChangeSet changes = many_accounts(3000, 7, 3);
     memory.commit(changes);
     db.commit(changes);
+    db.write_back();  // in write-back modes the map grows when the tables are written
     EXPECT_GT(db.map_size(), initial);
     expect_same_state(memory, db);
 }
@@ -678,6 +724,7 @@ TEST_P(LmdbModes, ConcurrentReadersDuringGrowingCommits) {
         });
     }
     for (const ChangeSet& set : sets) db.commit(set);
+    db.write_back();  // WriteBack keeps all twelve in memory until here
     done = true;
     for (auto& t : readers) t.join();
     EXPECT_EQ(bad, 0u);
@@ -784,14 +831,14 @@ TEST(LmdbDatabase, JournalIsReplayedAfterAProcessDies) {
                 ASSERT_EQ(memory.state_root(), reopened.state_root());
             }
             if (reopen_write_through) {
-                EXPECT_EQ(table_entries(dir.path(), "journal"), 0u);  // written back at open
+                EXPECT_EQ(std::filesystem::file_size(dir.path() / "journal.log"), 0u);  // written back at open
             }
         }
     }
 }
 
 // Without the journal (a throw-away database) commits read back, write back and group as with
-// it, and nothing is ever written to the journal table: a crash keeps only what was written back.
+// it, and nothing is ever written to the journal: a crash keeps only what was written back.
 TEST(LmdbDatabase, WithoutTheJournalCommitsWorkAndNothingIsJournaled) {
     for (const size_t entries_limit : {size_t{100'000}, size_t{64}}) {
         SCOPED_TRACE("write-back entry limit " + std::to_string(entries_limit));
@@ -825,7 +872,7 @@ TEST(LmdbDatabase, WithoutTheJournalCommitsWorkAndNothingIsJournaled) {
         ASSERT_EQ(waitpid(child, &status, 0), child);
         ASSERT_TRUE(WIFEXITED(status));
         ASSERT_EQ(WEXITSTATUS(status), 0);
-        EXPECT_EQ(table_entries(dir.path(), "journal"), 0u);
+        EXPECT_EQ(std::filesystem::file_size(dir.path() / "journal.log"), 0u);
         // What the crash kept: the last write-back (nothing with the large limit), never more.
         LmdbDatabase reopened(dir.path(), fast_options());
         if (entries_limit == 100'000) EXPECT_EQ(reopened.state_root(), kEmptyTrieRoot);
@@ -883,6 +930,114 @@ TEST(LmdbDatabase, AGroupIsDurableWhenItEnds) {
     for (size_t i = 0; i < 20; ++i)
         for (const RecordWrite& w : records[i]) ASSERT_EQ(memory.read_record(w.table, w.key), reopened.read_record(w.table, w.key));
     EXPECT_THROW(reopened.end_group(), std::logic_error);
+}
+
+// Runs `work` in a child process that "crashes" (leaves without closing anything); fails the test
+// when the child reports a failure (exit status other than 0).
+void in_crashing_child(const std::function<bool()>& work) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) _exit(work() ? 0 : 5);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+}
+
+// A process that dies in the middle of appending to the journal leaves a frame cut short; an OS
+// crash may leave garbage after the last frame. Either way the journal ends at the last whole
+// frame: the database reopens at that commit and goes on from there.
+TEST(LmdbDatabase, AJournalWithATornOrDamagedTailEndsAtItsLastWholeFrame) {
+    ChangeGenerator generator(43);
+    std::vector<ChangeSet> sets;
+    std::vector<Hash32> roots;
+    MemoryDatabase memory;
+    for (int i = 0; i < 12; ++i) {
+        sets.push_back(generator.next(true));
+        memory.commit(sets.back());
+        roots.push_back(memory.state_root());
+    }
+    for (const bool torn : {true, false}) {
+        SCOPED_TRACE(torn ? "the last frame cut short" : "garbage after the last frame");
+        TempDir dir;
+        ASSERT_NO_FATAL_FAILURE(in_crashing_child([&] {
+            auto* db = new LmdbDatabase(dir.path(), fast_options());  // never destroyed
+            for (const ChangeSet& set : sets) db->commit(set);
+            return db->write_back_statistics().journal_entries == sets.size();
+        }));
+        const std::filesystem::path journal = dir.path() / "journal.log";
+        const auto size = std::filesystem::file_size(journal);
+        if (torn) {
+            std::filesystem::resize_file(journal, size - 7);
+        } else {
+            std::ofstream out(journal, std::ios::binary | std::ios::app);
+            out << "PVJ1 and then nothing that checks out";
+        }
+        LmdbDatabase reopened(dir.path(), fast_options());
+        EXPECT_EQ(reopened.state_root(), roots[torn ? sets.size() - 2 : sets.size() - 1]);
+        EXPECT_EQ(reopened.write_back_statistics().journal_entries, torn ? sets.size() - 1 : sets.size());
+        EXPECT_LT(std::filesystem::file_size(journal), torn ? size - 7 : size + 1);  // the tail is cut off
+        const ChangeSet more = generator.next(true);
+        reopened.commit(more);
+        reopened.write_back();
+        EXPECT_EQ(std::filesystem::file_size(journal), 0u);
+    }
+}
+
+// A write-back records in the tables which frames they now hold, then empties the journal: a
+// process that dies in between leaves frames that the next open must not count again.
+TEST(LmdbDatabase, FramesAWriteBackHoldsAreNotReplayed) {
+    TempDir dir;
+    ChangeGenerator generator(47);
+    std::vector<ChangeSet> sets;
+    for (int i = 0; i < 10; ++i) sets.push_back(generator.next(true));
+    const std::filesystem::path journal = dir.path() / "journal.log";
+    const std::filesystem::path saved = dir.path().parent_path() / (dir.path().filename().string() + ".journal");
+    ASSERT_NO_FATAL_FAILURE(in_crashing_child([&] {
+        auto* db = new LmdbDatabase(dir.path(), fast_options());  // never destroyed
+        for (size_t i = 0; i < 6; ++i) db->commit(sets[i]);
+        std::filesystem::copy_file(journal, saved, std::filesystem::copy_options::overwrite_existing);
+        db->write_back();
+        return std::filesystem::file_size(journal) == 0 && db->write_back_statistics().journal_entries == 0;
+    }));
+    std::filesystem::copy_file(saved, journal, std::filesystem::copy_options::overwrite_existing);  // as if never emptied
+    std::filesystem::remove(saved);
+    MemoryDatabase memory;
+    for (size_t i = 0; i < 6; ++i) memory.commit(sets[i]);
+    {
+        LmdbDatabase reopened(dir.path(), fast_options());
+        EXPECT_EQ(reopened.write_back_statistics().journal_entries, 0u);  // all six skipped
+        ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, reopened));
+        for (size_t i = 6; i < sets.size(); ++i) ASSERT_TRUE(same_change_set(memory.commit(sets[i]), reopened.commit(sets[i])));
+        EXPECT_EQ(reopened.write_back_statistics().journal_entries, sets.size() - 6);
+    }
+    LmdbDatabase again(dir.path(), fast_options());
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, again));
+}
+
+// Schema 3 kept the journal in a table: such a database is upgraded when opened, its journal's
+// commits applied and written back.
+TEST(LmdbDatabase, ASchema3DatabaseIsUpgradedWithItsJournal) {
+    TempDir dir;
+    ChangeGenerator generator(53);
+    const ChangeSet first = generator.next(true);
+    const ChangeSet journaled = generator.next(true);
+    const RecordWrite record{"headers", bytes{4, 2}, bytes{7, 7, 7}};
+    { LmdbDatabase db(dir.path(), fast_options()); db.commit(first); }
+    ASSERT_NO_FATAL_FAILURE(make_schema_3_with_journal_entry(dir.path(), journaled, record));
+    MemoryDatabase memory;
+    memory.commit(first);
+    memory.commit(journaled);
+    {
+        LmdbDatabase upgraded(dir.path(), fast_options());
+        ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, upgraded));
+        EXPECT_EQ(upgraded.read_record(record.table, record.key), record.value);
+        EXPECT_EQ(upgraded.write_back_statistics().journal_entries, 0u);
+    }
+    EXPECT_EQ(metadata_value(dir.path(), "schema_version"), (bytes{0, 0, 0, static_cast<uint8_t>(LmdbDatabase::kSchemaVersion)}));
+    EXPECT_EQ(table_entries(dir.path(), "journal"), 0u);
+    LmdbDatabase reopened(dir.path(), fast_options());
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, reopened));
 }
 
 // Commits kept in memory are invisible to other processes: a process that writes back has the
