@@ -97,6 +97,18 @@ def main():
             if i % 3 == 0:
                 body = bytes(random.getrandbits(8) for _ in range(random.randint(1, 64))).decode("latin-1")
             expect_error(port, body.encode("latin-1") if isinstance(body, str) else body, (-32700, -32600), f"garbage {i}", failures, counter)
+        # 1b. Deep nesting (a resource limit: the JSON parser keeps its own stack, not a native
+        # frame per level, so 200,000 levels are an ordinary invalid request).
+        deep = 200000
+        for label, body, codes in [
+                ("nested arrays", "[" * deep + "]" * deep, (-32600,)),
+                ("nested id", '{"jsonrpc":"2.0","id":' + "[" * deep + "]" * deep + ',"method":"eth_chainId"}', (-32600,)),
+                ("nested params", '{"jsonrpc":"2.0","id":1,"method":"eth_call","params":' + "[" * deep + "]" * deep + "}",
+                 (-32602,)),
+                ("nested objects", '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":[' + '{"a":' * deep + "1" +
+                 "}" * deep + "]}", (-32602,)),
+        ]:
+            expect_error(port, body.encode(), codes, label, failures, counter)
         # 2. Wrong types, huge numbers, unknown methods.
         bad_params = [
             ("eth_getBalance", ["0x1234", "latest"]),
