@@ -104,9 +104,7 @@ void State::sub_balance(const Address& addr, const uint256& amount) {
 
 void State::bump_nonce(const Address& addr) {
     auto& acc = get_or_create(addr);
-    JournalEntry e = entry(JournalEntry::Nonce, addr);
-    e.previous_nonce = acc.nonce;
-    journal_.push_back(std::move(e));
+    journal_.push_back(entry(JournalEntry::Nonce, addr, {}, uint256{acc.nonce}));
     ++acc.nonce;
     acc.dirty = true;
 }
@@ -187,9 +185,8 @@ void State::create_contract(const Address& addr, uint64_t initial_nonce) {
         return;
     }
     // Re-creation over an account that holds only a balance: remember it whole for revert.
-    JournalEntry e = entry(JournalEntry::Recreated, addr);
-    e.previous_account = std::make_shared<Account>(accounts_.find(addr)->second);
-    journal_.push_back(std::move(e));
+    journal_.push_back(entry(JournalEntry::Recreated, addr));
+    journal_saved_.push_back(SavedAccount{nullptr, {}, std::make_shared<Account>(accounts_.find(addr)->second)});
     Account& acc = accounts_.find(addr)->second;
     const uint256 balance = acc.balance;
     acc = Account{};
@@ -205,10 +202,8 @@ void State::create_contract(const Address& addr, uint64_t initial_nonce) {
 
 void State::set_code_journaled(const Address& addr, bytes code) {
     auto& acc = get_or_create(addr);
-    JournalEntry e = entry(JournalEntry::Code, addr);
-    e.previous_code = acc.code;
-    e.previous_code_hash = acc.code_hash;
-    journal_.push_back(std::move(e));
+    journal_.push_back(entry(JournalEntry::Code, addr));
+    journal_saved_.push_back(SavedAccount{acc.code, acc.code_hash, nullptr});
     set_code(acc, std::move(code));
     acc.dirty = true;
     new_codes_.emplace_back(acc.code_hash, acc.code);
@@ -226,7 +221,7 @@ void State::revert(size_t snapshot) {
             accounts_[e.addr].balance = e.previous;
             break;
         case JournalEntry::Nonce:
-            accounts_[e.addr].nonce = e.previous_nonce;
+            accounts_[e.addr].nonce = e.previous.low64();
             break;
         case JournalEntry::Storage:
             accounts_[e.addr].storage[e.key].current = e.previous;
@@ -249,12 +244,16 @@ void State::revert(size_t snapshot) {
         case JournalEntry::Destructed:
             accounts_[e.addr].destructed = false;
             break;
-        case JournalEntry::Code:
-            accounts_[e.addr].code = std::move(e.previous_code);
-            accounts_[e.addr].code_hash = e.previous_code_hash;
+        case JournalEntry::Code: {
+            Account& acc = accounts_[e.addr];
+            acc.code = std::move(journal_saved_.back().code);
+            acc.code_hash = journal_saved_.back().code_hash;
+            journal_saved_.pop_back();
             break;
+        }
         case JournalEntry::Recreated:
-            accounts_[e.addr] = std::move(*e.previous_account);
+            accounts_[e.addr] = std::move(*journal_saved_.back().account);
+            journal_saved_.pop_back();
             break;
         }
         journal_.pop_back();
@@ -294,6 +293,7 @@ void State::finalize_transaction(bool delete_empty) {
     warm_addresses_.clear();
     warm_slots_.clear();
     journal_.clear();
+    journal_saved_.clear();
 }
 
 void State::clear() {
@@ -303,6 +303,7 @@ void State::clear() {
     new_codes_.clear();
     ripemd_touch_kept_ = false;
     journal_.clear();
+    journal_saved_.clear();
     warm_addresses_.clear();
     warm_slots_.clear();
 }
