@@ -10,6 +10,7 @@
 // Input: fork (1 byte) || gas / 4 (2 bytes, big-endian) || input length (1) || input || code.
 #include "fuzz_target.hpp"
 
+#include "common/large_stack_thread.hpp"
 #include "evm/tracer.hpp"
 #include "exec/transaction_execution.hpp"
 #include "state/memory_database.hpp"
@@ -105,14 +106,10 @@ bool changes_nothing(MemoryDatabase& db, const ChangeSet& changes) {
     return true;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    if (size < 4) return 0;
+void check_one(const uint8_t* data, size_t size) {
     // Frontier to BPO2: the forks with a schedule of their own (BPO3-5 are configured by chains).
     const auto rev = static_cast<Revision>(data[0] % (static_cast<int>(Revision::BPO2) + 1));
-    // At most 262,140 gas: the 63/64 rule then bounds the depth to about 400 frames, which fit
-    // the fuzzing thread's stack even under AddressSanitizer.
+    // At most 262,141 gas: the 63/64 rule then bounds the depth to about 400 frames.
     const int64_t gas = (int64_t{data[1]} << 10 | int64_t{data[2]} << 2) + 1;
     const size_t input_size = std::min<size_t>(data[3], size - 4);
     const bytes_view input(data + 4, input_size);
@@ -146,5 +143,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(same_logs(traced.outcome.logs, out.logs), "traced and untraced runs log the same");
     FUZZ_CHECK(same_changes(traced.changes, plain.changes), "traced and untraced runs change the state alike");
     FUZZ_CHECK(checker.steps > 0 || code.empty() || out.status != Status::Success, "a successful run of code reports its steps");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (size < 4) return 0;
+    // On a thread with an execution stack, as every thread that executes transactions is: deep
+    // calls under AddressSanitizer would not fit the main thread's 8 MiB.
+    LargeStackThread([&] { check_one(data, size); }, size_t{64} << 20).join();
     return 0;
 }
