@@ -142,6 +142,7 @@ std::vector<Case> cases() {
     out.push_back({"IDENTITY of 32 bytes (0x04)", loop(call_precompile(0x04, 32, 32)), bytes(32, 0xab)});
     {
         // EIP-7823 bounds each length to 1,024 bytes; odd and even moduli take different paths.
+        // (1 KiB operands with a 1 KiB exponent cost more than a block's gas under EIP-7883.)
         const auto modexp = [&](const std::string& name, size_t base_size, size_t exp_size, size_t mod_size, uint8_t mod_last) {
             bytes input = concat({word(base_size), word(exp_size), word(mod_size)});
             input.insert(input.end(), base_size, 0xfe);
@@ -154,7 +155,6 @@ std::vector<Case> cases() {
         modexp("MODEXP 32-byte operands, 32-byte exponent (0x05)", 32, 32, 32, 0xfd);
         modexp("MODEXP 1 KiB odd modulus, 32-byte exponent (0x05)", 1024, 32, 1024, 0xfd);
         modexp("MODEXP 1 KiB even modulus, 32-byte exponent (0x05)", 1024, 32, 1024, 0xfc);
-        modexp("MODEXP 1 KiB odd modulus, 1 KiB exponent (0x05)", 1024, 1024, 1024, 0xfd);
         modexp("MODEXP 64-byte odd modulus, 1 KiB exponent (0x05)", 64, 1024, 64, 0xfd);
     }
     {
