@@ -92,7 +92,7 @@ uint16_t DevNode::start() {
         std::lock_guard lock(incoming_mutex_);
         miner_running_ = true;
     }
-    miner_thread_ = std::thread([this] {
+    miner_thread_.emplace([this] {
         name_this_thread("polyvm-miner");
         miner_loop();
     });
@@ -102,7 +102,7 @@ uint16_t DevNode::start() {
         interval_ms = static_cast<uint64_t>(*options_.block_time * 1000.0);
         automine = false;
     }
-    interval_thread_ = std::thread([this] {
+    interval_thread_.emplace([this] {
         name_this_thread("polyvm-interval");
         interval_loop();
     });
@@ -117,14 +117,14 @@ void DevNode::stop() {
     }
     stop_cv_.notify_all();
     if (server_) server_->stop();
-    if (interval_thread_.joinable()) interval_thread_.join();
+    if (interval_thread_) interval_thread_->join();
     {
         // The miner finishes what it was given (nobody hears the answers any more).
         std::lock_guard lock(incoming_mutex_);
         miner_stopping_ = true;
     }
     incoming_cv_.notify_all();
-    if (miner_thread_.joinable()) miner_thread_.join();
+    if (miner_thread_) miner_thread_->join();
     std::unique_lock lock(chain_mutex_);
     if (options_.dump_state) {
         try {

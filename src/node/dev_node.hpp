@@ -9,6 +9,7 @@
 // serving; their senders are answered when the pass is durable.
 #pragma once
 
+#include "common/large_stack_thread.hpp"
 #include "node/dev_chain.hpp"
 #include "node/mempool.hpp"
 #include "rpc/dispatcher.hpp"
@@ -21,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <thread>
@@ -143,7 +145,8 @@ private:
     std::unique_ptr<DevChain> chain_;
     rpc::Dispatcher dispatcher_;
     std::unique_ptr<rpc::Server> server_;
-    std::thread interval_thread_;
+    // Both mine blocks (interval mining, automine): threads with the execution stack budget.
+    std::optional<LargeStackThread> interval_thread_;
     // Transactions for the miner thread (automine), in arrival order.
     struct Submission {
         Transaction tx;
@@ -158,7 +161,7 @@ private:
     std::vector<Submission> incoming_;
     bool miner_running_ = false;   // guarded by incoming_mutex_, like miner_stopping_
     bool miner_stopping_ = false;
-    std::thread miner_thread_;
+    std::optional<LargeStackThread> miner_thread_;
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     bool stopping_ = false;

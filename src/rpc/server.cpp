@@ -4,6 +4,7 @@
 // instead of a timer per read, which keeps the keep-alive request path free of timer work.
 #include "rpc/server.hpp"
 
+#include "common/large_stack_thread.hpp"
 #include "common/thread_name.hpp"
 #include "rpc/http_head.hpp"
 
@@ -74,7 +75,8 @@ struct Worker {
     net::steady_timer sweep_timer{context};
     std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // touched on this thread only
     bool stopping = false;                                          // this thread only
-    std::thread thread;
+    /// Handlers execute EVM code (eth_call, eth_estimateGas, traces): the execution stack budget.
+    std::optional<LargeStackThread> thread;
 
     std::vector<std::shared_ptr<Session>> live_sessions() {
         std::vector<std::shared_ptr<Session>> live;
@@ -637,7 +639,7 @@ uint16_t Server::start() {
     impl.threads_done = 0;
     for (auto& worker : impl.workers) {
         impl.sweep(*worker);
-        worker->thread = std::thread([&impl, w = worker.get(), index = &worker - impl.workers.data()] {
+        worker->thread.emplace([&impl, w = worker.get(), index = &worker - impl.workers.data()] {
             name_this_thread("polyvm-rpc-" + std::to_string(index));
             for (;;) {
                 try {
@@ -680,7 +682,7 @@ void Server::stop() {
             for (auto& worker : impl.workers) worker->context.stop();
     }
     for (auto& worker : impl.workers)
-        if (worker->thread.joinable()) worker->thread.join();
+        if (worker->thread) worker->thread->join();
     // Run what the forced stop left queued, so every WebSocket connection reports on_close.
     for (auto& worker : impl.workers) {
         worker->context.restart();

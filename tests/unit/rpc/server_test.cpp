@@ -1,6 +1,7 @@
 // The HTTP/WebSocket server against real sockets on 127.0.0.1 (port 0), driven by a raw
 // Asio/Beast client in the test. Every client operation has a deadline, so a server bug fails a
 // test instead of hanging it.
+#include "common/large_stack_thread.hpp"
 #include "rpc/dispatcher.hpp"
 #include "rpc/server.hpp"
 
@@ -13,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -48,6 +50,16 @@ public:
                 std::this_thread::sleep_for(std::chrono::milliseconds(delay));
                 answer(nullptr, params);
             });
+        });
+        // The stack size of the thread that runs handlers.
+        dispatcher.add("stack_size", [](const json&, const CallContext&) -> json {
+            pthread_attr_t attr;
+            size_t size = 0;
+            if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+                pthread_attr_getstacksize(&attr, &size);
+                pthread_attr_destroy(&attr);
+            }
+            return size;
         });
         dispatcher.add("subscribe", [this](const json&, const CallContext& context) -> json {
             std::lock_guard lock(mutex);
@@ -208,6 +220,18 @@ TEST_F(ServerTest, PostRoundTrip) {
     const auto who = client.post(R"({"jsonrpc":"2.0","id":1,"method":"whoami"})");
     ASSERT_TRUE(who);
     EXPECT_EQ(json::parse(who->body())["result"]["websocket"], false);
+}
+
+// Handlers execute EVM code (eth_call, estimates, traces), which recurses natively up to call
+// depth 1024: the server's threads have the execution stack (docs/security.md), not the
+// default 8 MiB (or 2 MiB with an unlimited stack rlimit).
+TEST_F(ServerTest, HandlersRunOnThreadsWithTheExecutionStack) {
+    start();
+    HttpClient client(port);
+    ASSERT_TRUE(client.connected);
+    const auto response = client.post(R"({"jsonrpc":"2.0","id":1,"method":"stack_size"})");
+    ASSERT_TRUE(response);
+    EXPECT_GE(json::parse(response->body())["result"].get<size_t>(), polyvm::kExecutionStackSize);
 }
 
 // A method that answers later, from another thread, keeps its connection waiting but not the
