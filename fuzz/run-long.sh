@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ "$#" -gt 0 ] && shift
-targets=${*:-"fuzz_rlp fuzz_transaction fuzz_block fuzz_wasm_module fuzz_evm_execution fuzz_fixture_json fuzz_precompile fuzz_uint256 fuzz_rpc"}
+targets=${*:-"fuzz_rlp fuzz_transaction fuzz_block fuzz_wasm_module fuzz_evm_execution fuzz_fixture_json fuzz_precompile fuzz_uint256 fuzz_rpc fuzz_state_root"}
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 if [ ! -f build-fuzz/build.ninja ]; then
     CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLYVM_BENCH=OFF \
