@@ -8,6 +8,7 @@
 //     traced one lacks) gives exactly the untraced result: status, gas, output, logs and the
 //     state's changes; every step it reports is within the frame's limits.
 // Input: fork (1 byte) || gas / 4 (2 bytes, big-endian) || input length (1) || input || code.
+#include "change_sets.hpp"
 #include "fuzz_target.hpp"
 
 #include "common/large_stack_thread.hpp"
@@ -72,13 +73,6 @@ Run run(MemoryDatabase& db, Revision rev, bytes_view code, bytes_view input, int
     return out;
 }
 
-bool same_changes(const ChangeSet& a, const ChangeSet& b) {
-    if (a.accounts != b.accounts || a.codes.size() != b.codes.size()) return false;
-    for (size_t i = 0; i < a.codes.size(); ++i)
-        if (a.codes[i].first != b.codes[i].first) return false;
-    return true;
-}
-
 bool same_logs(const std::vector<Log>& a, const std::vector<Log>& b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
@@ -141,7 +135,7 @@ void check_one(const uint8_t* data, size_t size) {
     FUZZ_CHECK(traced.outcome.gas_used == out.gas_used, "traced and untraced runs use the same gas");
     FUZZ_CHECK(traced.outcome.output == out.output, "traced and untraced runs give the same output");
     FUZZ_CHECK(same_logs(traced.outcome.logs, out.logs), "traced and untraced runs log the same");
-    FUZZ_CHECK(same_changes(traced.changes, plain.changes), "traced and untraced runs change the state alike");
+    FUZZ_CHECK(same_change_set(traced.changes, plain.changes), "traced and untraced runs change the state alike");
     FUZZ_CHECK(checker.steps > 0 || code.empty() || out.status != Status::Success, "a successful run of code reports its steps");
 }
 

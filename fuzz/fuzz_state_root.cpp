@@ -6,6 +6,7 @@
 // must still agree.
 // Input: write-back entry limit (1 byte) || change sets, each: count || per account: address,
 // kind, nonce, balance, code, wipe, slots (bytes read as needed; the input's end ends the history).
+#include "change_sets.hpp"
 #include "fuzz_target.hpp"
 
 #include "crypto/keccak.hpp"
@@ -96,13 +97,6 @@ ChangeSet next_change_set(ByteReader& in, const World& world) {
     }
     for (auto& [address, change] : chosen) set.accounts.push_back(std::move(change));
     return set;
-}
-
-bool same_change_set(const ChangeSet& a, const ChangeSet& b) {
-    if (a.accounts != b.accounts || a.codes.size() != b.codes.size()) return false;
-    for (size_t i = 0; i < a.codes.size(); ++i)
-        if (a.codes[i].first != b.codes[i].first) return false;
-    return true;
 }
 
 bool same_dump(StateDatabase& a, StateDatabase& b) {
