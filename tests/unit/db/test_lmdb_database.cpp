@@ -245,23 +245,27 @@ std::vector<Address> clustered_addresses(size_t count, size_t shared, size_t oth
     return out;
 }
 
-void set_schema_version(const std::filesystem::path& dir, uint32_t version) {
+/// Writes one entry into a table of a closed database, past LmdbDatabase (to fake older layouts).
+void put_raw(const std::filesystem::path& dir, const char* table, bytes_view key, bytes_view value) {
     MDB_env* env = nullptr;
     ASSERT_EQ(mdb_env_create(&env), 0);
     ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
     ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
     MDB_txn* txn = nullptr;
     ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-    MDB_dbi metadata;
-    ASSERT_EQ(mdb_dbi_open(txn, "metadata", 0, &metadata), 0);
-    const std::string key = "schema_version";
-    uint8_t value[4] = {static_cast<uint8_t>(version >> 24), static_cast<uint8_t>(version >> 16), static_cast<uint8_t>(version >> 8),
-                        static_cast<uint8_t>(version)};
-    MDB_val k{key.size(), const_cast<char*>(key.data())};
-    MDB_val v{4, value};
-    ASSERT_EQ(mdb_put(txn, metadata, &k, &v, 0), 0);
+    MDB_dbi dbi;
+    ASSERT_EQ(mdb_dbi_open(txn, table, 0, &dbi), 0);
+    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
+    MDB_val v{value.size(), const_cast<uint8_t*>(value.data())};
+    ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
     ASSERT_EQ(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
+}
+
+void set_schema_version(const std::filesystem::path& dir, uint32_t version) {
+    const uint8_t value[4] = {static_cast<uint8_t>(version >> 24), static_cast<uint8_t>(version >> 16),
+                              static_cast<uint8_t>(version >> 8), static_cast<uint8_t>(version)};
+    put_raw(dir, "metadata", as_view(std::string_view("schema_version")), value);
 }
 
 /// A metadata value of the database (closed), empty when missing.
@@ -293,20 +297,7 @@ void make_schema_3_with_journal_entry(const std::filesystem::path& dir, const Ch
                                          .add_raw(rlp::ListBuilder{}.add(record.table).add(record.key).add(uint64_t{0}).add(*record.value).finish())
                                          .finish())
                             .finish();
-    MDB_env* env = nullptr;
-    ASSERT_EQ(mdb_env_create(&env), 0);
-    ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
-    ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
-    MDB_txn* txn = nullptr;
-    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-    MDB_dbi journal;
-    ASSERT_EQ(mdb_dbi_open(txn, "journal", 0, &journal), 0);
-    const bytes key = block_number_key(0);
-    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
-    MDB_val v{entry.size(), const_cast<uint8_t*>(entry.data())};
-    ASSERT_EQ(mdb_put(txn, journal, &k, &v, 0), 0);
-    ASSERT_EQ(mdb_txn_commit(txn), 0);
-    mdb_env_close(env);
+    put_raw(dir, "journal", block_number_key(0), entry);
 }
 
 /// The number of entries in one of the database's tables (the database closed).
