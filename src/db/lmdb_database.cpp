@@ -1128,8 +1128,8 @@ void LmdbDatabase::Impl::open_tables(const std::filesystem::path& dir) {
 
 void LmdbDatabase::Impl::replay_journal() {
     // The commits a process made durable by their journal entries but did not write back before
-    // it stopped: applied again, in order, over the tables they were applied to, then written
-    // back, so that the database opens with an empty journal.
+    // it stopped: applied again, in order, over the tables they were applied to, and kept in
+    // memory as they were before it stopped (written back at once when said below).
     std::lock_guard commit_lock(commit_mutex);
     std::vector<bytes> entries;
     {
