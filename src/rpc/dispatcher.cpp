@@ -1,6 +1,7 @@
 #include "rpc/dispatcher.hpp"
 
 #include "rpc/json_parse.hpp"
+#include "rpc/params.hpp"
 
 #include <atomic>
 #include <charconv>
@@ -136,6 +137,11 @@ void Dispatcher::finish(const Call& call, std::exception_ptr error, const json& 
             code = e.code;
             message = e.what();
             data = e.data;
+        } catch (const DecodeError& e) {
+            // A nested field a method decoded itself (evm_mine's {"timestamp": ...}): the
+            // caller's input was wrong, as with the param_* decoders, not the node.
+            code = kInvalidParams;
+            message = std::string("invalid argument: ") + e.what();
         } catch (const std::exception& e) {
             code = kInternalError;
             message = e.what();

@@ -2,6 +2,7 @@
 // and every error case of the brief.
 #include "rpc/dispatcher.hpp"
 #include "rpc/json_parse.hpp"
+#include "rpc/params.hpp"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,9 @@ protected:
             throw RpcError(kExecutionReverted, "execution reverted", "0x08c379a0");
         });
         dispatcher.add("plain_throw", [](const json&, const CallContext&) -> json { throw std::runtime_error("disk on fire"); });
+        dispatcher.add("nested_quantity", [](const json& params, const CallContext&) -> json {
+            return decode_quantity_u64(params.at(0).at("timestamp"));
+        });
         // Deferred: answered by a thread of their own (or at once, or by throwing first).
         dispatcher.add_deferred("later_sum", [this](const json& params, const CallContext&, Dispatcher::Answer answer) {
             const int total = params.at(0).get<int>() + params.at(1).get<int>();
@@ -217,6 +221,12 @@ TEST_F(DispatcherTest, MethodErrors) {
     // A library error inside a method (json type error) is an internal error, not a crash.
     const json bad = call(R"({"jsonrpc":"2.0","method":"subtract","params":["a","b"],"id":3})");
     EXPECT_EQ(bad["error"]["code"], -32603);
+    // A value a method decodes itself that does not decode is the caller's error (fuzz_rpc found
+    // evm_mine's {"timestamp": <a number beyond 64 bits>} answered as an internal error).
+    const json nested = call(R"({"jsonrpc":"2.0","method":"nested_quantity","params":[{"timestamp":1e40}],"id":4})");
+    EXPECT_EQ(nested["error"]["code"], -32602);
+    EXPECT_NE(nested["error"]["message"].get<std::string>().find("cannot unmarshal"), std::string::npos) << nested.dump();
+    EXPECT_EQ(call(R"({"jsonrpc":"2.0","method":"nested_quantity","params":[{"timestamp":"0x10"}],"id":5})")["result"], 16);
 }
 
 TEST_F(DispatcherTest, HasAndHook) {
