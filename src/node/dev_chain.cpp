@@ -232,6 +232,7 @@ BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receip
     view->hash = hash;
     view->receipts = std::move(receipts);
     std::lock_guard lock(cache_mutex_);
+    if (by_hash_.size() >= kMaxCachedBlocks) by_hash_.clear();
     by_hash_[hash] = view;
     return view;
 }

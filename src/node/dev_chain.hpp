@@ -156,7 +156,10 @@ private:
     /// Blocks as the RPC methods show them. Readers fill it under the node's shared lock, so it
     /// has a lock of its own.
     std::mutex cache_mutex_;
+    /// Block views made or loaded, by hash; emptied when it reaches kMaxCachedBlocks (views load
+    /// again from the database), so that a long chain does not live in memory twice.
     std::unordered_map<Hash32, BlockPtr> by_hash_;
+    static constexpr size_t kMaxCachedBlocks = 4096;
 
     struct Snapshot {
         Hash32 head;
