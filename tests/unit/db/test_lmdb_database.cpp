@@ -300,6 +300,18 @@ void make_schema_3_with_journal_entry(const std::filesystem::path& dir, const Ch
     put_raw(dir, "journal", block_number_key(0), entry);
 }
 
+// Runs `work` in a child process that "crashes" (leaves without closing anything); fails the test
+// when the child reports a failure (exit status other than 0).
+void in_crashing_child(const std::function<bool()>& work) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) _exit(work() ? 0 : 5);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+}
+
 /// The number of entries in one of the database's tables (the database closed).
 size_t table_entries(const std::filesystem::path& dir, const char* table) {
     MDB_env* env = nullptr;
@@ -794,18 +806,13 @@ TEST(LmdbDatabase, JournalIsReplayedAfterAProcessDies) {
                 sets.push_back(generator.next(true));
                 records.push_back(generator.next_records());
             }
-            const pid_t child = fork();
-            ASSERT_GE(child, 0);
-            if (child == 0) {
+            ASSERT_NO_FATAL_FAILURE(in_crashing_child([&] {
                 LmdbOptions options = fast_options();
                 options.write_back_entries = entries_limit;
                 auto* db = new LmdbDatabase(dir.path(), options);  // never destroyed: the process "crashes"
                 for (size_t i = 0; i < sets.size(); ++i) db->commit(sets[i], records[i]);
-                _exit(0);
-            }
-            int status = 0;
-            ASSERT_EQ(waitpid(child, &status, 0), child);
-            ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                return true;
+            }));
 
             MemoryDatabase memory;
             for (size_t i = 0; i < sets.size(); ++i) memory.commit(sets[i], records[i]);
@@ -841,9 +848,7 @@ TEST(LmdbDatabase, WithoutTheJournalCommitsWorkAndNothingIsJournaled) {
             sets.push_back(generator.next(true));
             records.push_back(generator.next_records());
         }
-        const pid_t child = fork();
-        ASSERT_GE(child, 0);
-        if (child == 0) {
+        ASSERT_NO_FATAL_FAILURE(in_crashing_child([&] {
             LmdbOptions options = fast_options();
             options.write_back_entries = entries_limit;
             options.journal = false;
@@ -857,12 +862,8 @@ TEST(LmdbDatabase, WithoutTheJournalCommitsWorkAndNothingIsJournaled) {
                 for (const RecordWrite& w : records[i]) ok = ok && memory.read_record(w.table, w.key) == db->read_record(w.table, w.key);
                 if (i % 10 == 9) db->end_group();
             }
-            _exit(ok ? 0 : 5);
-        }
-        int status = 0;
-        ASSERT_EQ(waitpid(child, &status, 0), child);
-        ASSERT_TRUE(WIFEXITED(status));
-        ASSERT_EQ(WEXITSTATUS(status), 0);
+            return ok;
+        }));
         EXPECT_EQ(std::filesystem::file_size(dir.path() / "journal.log"), 0u);
         // What the crash kept: the last write-back (nothing with the large limit), never more.
         LmdbDatabase reopened(dir.path(), fast_options());
@@ -891,9 +892,7 @@ TEST(LmdbDatabase, AGroupIsDurableWhenItEnds) {
             roots.push_back(memory.state_root());
         }
     }
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
+    ASSERT_NO_FATAL_FAILURE(in_crashing_child([&] {
         LmdbOptions options = fast_options();
         options.write_back_entries = 200;
         auto* db = new LmdbDatabase(dir.path(), options);  // never destroyed: the process "crashes"
@@ -906,12 +905,8 @@ TEST(LmdbDatabase, AGroupIsDurableWhenItEnds) {
             if (i == 15) db->end_group();  // the inner one: nothing written yet
             if (i == 19) db->end_group();
         }
-        _exit(ok ? 0 : 5);
-    }
-    int status = 0;
-    ASSERT_EQ(waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 0);
+        return ok;
+    }));
 
     MemoryDatabase memory;
     for (size_t i = 0; i < 20; ++i) memory.commit(sets[i], records[i]);
@@ -921,18 +916,6 @@ TEST(LmdbDatabase, AGroupIsDurableWhenItEnds) {
     for (size_t i = 0; i < 20; ++i)
         for (const RecordWrite& w : records[i]) ASSERT_EQ(memory.read_record(w.table, w.key), reopened.read_record(w.table, w.key));
     EXPECT_THROW(reopened.end_group(), std::logic_error);
-}
-
-// Runs `work` in a child process that "crashes" (leaves without closing anything); fails the test
-// when the child reports a failure (exit status other than 0).
-void in_crashing_child(const std::function<bool()>& work) {
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) _exit(work() ? 0 : 5);
-    int status = 0;
-    ASSERT_EQ(waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 0);
 }
 
 // A process that dies in the middle of appending to the journal leaves a frame cut short; an OS
