@@ -9,6 +9,7 @@
 #include "state/database.hpp"
 
 #include <memory>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -168,6 +169,7 @@ private:
         uint256 key;
         uint256 previous;  // previous balance / storage value / nonce
     };
+    static_assert(std::is_trivially_copyable_v<JournalEntry> && sizeof(JournalEntry) == 88);
     /// What a Code or Recreated entry replaced: the account's code, or the whole account.
     struct SavedAccount {
         std::shared_ptr<const bytes> code;
