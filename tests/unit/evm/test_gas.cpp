@@ -1,6 +1,7 @@
 // Gas of memory expansion and of the per-revision priced instructions.
 #include "mock_host.hpp"
 #include "evm/opcodes.hpp"
+#include "unit/support/sanitizers.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -63,7 +64,7 @@ namespace {
 }  // namespace
 
 TEST(EvmGas, MemoryTheHostCannotAllocateIsOutOfGasNotACrash) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(POLYVM_ADDRESS_SANITIZER) || defined(POLYVM_THREAD_SANITIZER)
     GTEST_SKIP() << "the sanitizers reserve more address space than the limit allows";
 #else
     // A frame whose gas pays for more memory than the host can give must end OutOfGas, not

@@ -5,6 +5,7 @@
 #include "exec/transaction_execution.hpp"
 
 #include "unit/support/test_addresses.hpp"
+#include "unit/support/sanitizers.hpp"
 #include "unit/support/test_block.hpp"
 
 #include <gtest/gtest.h>
@@ -43,7 +44,7 @@ bool reaches_the_depth_limit(size_t stack_bytes) {
 }  // namespace
 
 TEST(CallDepthStack, TheDeepestCallFitsTheDocumentedStackBudget) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(POLYVM_ADDRESS_SANITIZER)
     GTEST_SKIP() << "AddressSanitizer's frames are several times larger: its threads get 256 MiB";
 #else
     // docs/security.md: the 1,025 frames need 1.5-1.75 MiB in a Release build (1,536 KiB
