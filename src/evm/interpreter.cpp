@@ -21,7 +21,9 @@
 // (stack pointer, stack base or table pointer) in every handler of this single huge function,
 // depending on unrelated code changes. Allocating the function as one region keeps them all in
 // registers (checked in the generated code; see docs/performance.md).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("ira-region=one")
+#endif
 
 namespace polyvm {
 namespace {

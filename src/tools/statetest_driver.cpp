@@ -10,10 +10,14 @@
 #include <map>
 #include <mutex>
 // GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <regex>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <set>
 #include <thread>
 

@@ -191,7 +191,7 @@ TEST(Uint256, ArithmeticAndShiftsMatchGmp) {
         mpz_clears(x, y, nullptr);
     }
     // Constant evaluation takes the portable paths.
-    static_assert((uint256{1} << 200) >> 199 == uint256{2});
+    static_assert(((uint256{1} << 200) >> 199) == uint256{2});
     static_assert(uint256{0, 1, 0, 0} - uint256{1} == uint256{~uint64_t{0}, 0, 0, 0});
     static_assert(uint256{~uint64_t{0}} * uint256{~uint64_t{0}} == uint256{1, ~uint64_t{0} - 1, 0, 0});
     static_assert(uint256{5} < uint256{0, 1, 0, 0});
