@@ -331,4 +331,25 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
     return out;
 }
 
+std::string executed_block_differences(const ExecutedBlock& expected, const ExecutedBlock& actual) {
+    if (expected.gas_used != actual.gas_used) return "gas used differs";
+    if (expected.blob_gas_used != actual.blob_gas_used) return "blob gas used differs";
+    if (expected.included != actual.included) return "included transactions differ";
+    if (expected.logs_bloom != actual.logs_bloom) return "logs bloom differs";
+    if (expected.requests != actual.requests) return "requests differ";
+    if (expected.receipts.size() != actual.receipts.size()) return "receipt count differs";
+    for (size_t i = 0; i < expected.receipts.size(); ++i) {
+        const Receipt& e = expected.receipts[i];
+        const Receipt& a = actual.receipts[i];
+        if (e.type != a.type || e.success != a.success || e.cumulative_gas_used != a.cumulative_gas_used ||
+            e.logs_bloom != a.logs_bloom || e.logs.size() != a.logs.size())
+            return "receipt " + std::to_string(i) + " differs";
+        for (size_t l = 0; l < e.logs.size(); ++l)
+            if (e.logs[l].address != a.logs[l].address || e.logs[l].topics != a.logs[l].topics ||
+                e.logs[l].data != a.logs[l].data)
+                return "log " + std::to_string(l) + " of receipt " + std::to_string(i) + " differs";
+    }
+    return {};
+}
+
 }  // namespace polyvm::tools

@@ -71,4 +71,9 @@ struct WorkloadBlock {
 /// `token_creation_code` is given) and the block. Throws std::runtime_error if the setup fails.
 WorkloadBlock make_workload_block(const WorkloadSpec& spec);
 
+/// The first difference between two executions of one block, as text (empty: identical): gas,
+/// blob gas, included transactions, bloom, receipts with their logs, requests. How the parallel
+/// executor's stress test and fuzz target compare it with the sequential one.
+std::string executed_block_differences(const ExecutedBlock& expected, const ExecutedBlock& actual);
+
 }  // namespace polyvm::tools

@@ -1,0 +1,195 @@
+// Differential: the parallel block executor (exec/parallel_executor.hpp) against the sequential
+// one on small blocks the input describes, over a small world where transactions collide: four
+// senders with consecutive nonces, four contracts whose code is the input's, a coinbase that may
+// be one of them. The block is run sequentially, then with 2 or 3 threads (random scheduling
+// delays, never handed back to the sequential executor for contention); both must reject it
+// with the same error or give the same state root, receipts, logs, bloom and gas.
+// Input: revision, coinbase choice, threads and delay seed (1 byte each) || the four contracts'
+// code (a length byte, then that many bytes) || transactions, 6 bytes and call data each:
+// sender and nonce, recipient, value, gas, tip, data length.
+#include "fuzz_target.hpp"
+
+#include "chain/block_executor.hpp"
+#include "common/large_stack_thread.hpp"
+#include "crypto/keccak.hpp"
+#include "state/memory_database.hpp"
+#include "tools/block_workloads.hpp"
+
+#include <array>
+#include <limits>
+#include <string>
+#include <variant>
+#include <vector>
+
+using namespace polyvm;
+
+namespace {
+
+class ByteReader {
+public:
+    ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+    bool done() const { return at_ >= size_; }
+    uint8_t next() { return at_ < size_ ? data_[at_++] : 0; }
+    bytes take(size_t n) {
+        n = std::min(n, size_ - std::min(at_, size_));
+        bytes out(data_ + at_, data_ + at_ + n);
+        at_ += n;
+        return out;
+    }
+
+private:
+    const uint8_t* data_;
+    size_t size_;
+    size_t at_ = 0;
+};
+
+/// Short addresses, so that call data can name them: contracts 0x1000 + i, senders 0x2000 + i,
+/// the coinbase 0x3000.
+Address short_address(uint8_t high, uint8_t index) {
+    Address a;
+    a.bytes[18] = high;
+    a.bytes[19] = index;
+    return a;
+}
+
+constexpr Revision kRevisions[] = {Revision::London, Revision::Shanghai, Revision::Cancun, Revision::Prague};
+constexpr uint64_t kGwei = 1'000'000'000;
+
+struct Block {
+    ChainConfig config;
+    BlockEnvironment env;
+    ChangeSet pre_state;
+    std::vector<Transaction> transactions;
+    unsigned threads = 2;
+    uint64_t delay_seed = 0;
+};
+
+Block read_block(ByteReader& in) {
+    Block block;
+    const Revision rev = kRevisions[in.next() % std::size(kRevisions)];
+    block.config.chain_id = uint256{1};
+    block.config.forks = {{rev, 0}};
+    block.env.revision = rev;
+    BlockInfo& info = block.env.info;
+    info.number = 1;
+    info.timestamp = 12;
+    info.gas_limit = 30'000'000;
+    info.prev_randao = keccak256(as_view("randao"));
+    info.base_fee = uint256{kGwei};
+    if (rev >= Revision::Cancun) {
+        info.blob_schedule = block.config.blob_schedule(rev);
+        block.env.parent_beacon_block_root = Hash32{};
+    }
+    block.env.parent_hash = keccak256(as_view("parent"));
+
+    std::array<Address, 4> senders, contracts;
+    for (uint8_t i = 0; i < 4; ++i) senders[i] = short_address(0x20, i), contracts[i] = short_address(0x10, i);
+    const uint8_t coinbase = in.next();
+    info.coinbase = coinbase % 3 == 0 ? contracts[coinbase % 4] : short_address(0x30, 0);
+    const uint8_t scheduling = in.next();
+    block.threads = 2 + scheduling % 2;
+    block.delay_seed = scheduling / 2;
+
+    for (const Address& sender : senders) {
+        AccountChange change;
+        change.address = sender;
+        change.account = AccountInfo{0, uint256{1} << 80};
+        block.pre_state.accounts.push_back(change);
+    }
+    for (uint8_t i = 0; i < 4; ++i) {
+        auto code = std::make_shared<const bytes>(in.take(in.next() % 64));
+        AccountChange change;
+        change.address = contracts[i];
+        AccountInfo account{1, uint256{1'000'000}};
+        account.code_hash = keccak256(*code);
+        change.account = account;
+        change.storage = {{uint256{0}, uint256{i + 1u}}, {uint256{1}, uint256{1}}};  // slots that can be cleared
+        block.pre_state.accounts.push_back(change);
+        block.pre_state.codes.emplace_back(account.code_hash, code);
+    }
+    std::sort(block.pre_state.accounts.begin(), block.pre_state.accounts.end(),
+              [](const AccountChange& a, const AccountChange& b) { return a.address < b.address; });
+
+    std::array<uint64_t, 4> nonces{};
+    while (!in.done() && block.transactions.size() < 24) {
+        const uint8_t who = in.next(), to = in.next(), value = in.next(), gas = in.next(), tip = in.next();
+        const size_t sender = who % 4;
+        Transaction tx;
+        tx.type = TransactionType::DynamicFee;
+        tx.chain_id = uint256{1};
+        // Mostly the next nonce; rarely a gap, which makes the block invalid (both must say so).
+        tx.nonce = nonces[sender]++ + (who >= 0xfc ? 1 : 0);
+        tx.max_fee_per_gas = uint256{4 * kGwei};  // above every tip: a block is invalid only by a nonce gap
+        tx.max_priority_fee_per_gas = uint256{tip % 4 * kGwei};
+        tx.gas_limit = 21'000 + uint64_t{gas} * 2'000;
+        tx.sender = senders[sender];
+        const uint8_t target = to % 16;
+        if (target < 8) tx.to = contracts[target % 4];
+        else if (target < 12) tx.to = senders[target % 4];
+        else if (target < 14) tx.to = info.coinbase;
+        // else a creation: the data is its init code
+        tx.value = value < 128 ? uint256{} : uint256{value};
+        tx.data = in.take(tip / 4 % 48);
+        block.transactions.push_back(std::move(tx));
+    }
+    return block;
+}
+
+struct Outcome {
+    std::string error;  // the block's rejection, or empty
+    Hash32 state_root;
+    ExecutedBlock executed;
+};
+
+Outcome run(const Block& block, unsigned threads, uint64_t delay_seed) {
+    MemoryDatabase db;
+    db.commit(block.pre_state);
+    State state(&db);
+    std::vector<Transaction> transactions = block.transactions;
+    BlockExecutionOptions options;
+    options.senders_known = true;
+    options.allow_missing_request_contracts = true;
+    options.parallel.threads = threads;
+    options.parallel.delay_seed = delay_seed;
+    options.parallel.contention_window = std::numeric_limits<size_t>::max();
+    options.parallel_min_transactions = 1;
+    auto result = execute_block_body(state, block.env, transactions, block.config, options);
+    Outcome out;
+    if (auto* error = std::get_if<BlockError>(&result)) {
+        out.error = error->to_string();
+        return out;
+    }
+    db.commit(state.changes());
+    out.state_root = db.state_root();
+    out.executed = std::move(std::get<ExecutedBlock>(result));
+    return out;
+}
+
+void check_one(const uint8_t* data, size_t size) {
+    ByteReader in(data, size);
+    const Block block = read_block(in);
+    if (block.transactions.empty()) return;
+    const Outcome sequential = run(block, 1, 0);
+    const Outcome parallel = run(block, block.threads, block.delay_seed);
+    if (std::getenv("FUZZ_VERBOSE")) {  // what an input does, for writing seeds
+        size_t succeeded = 0, logs = 0;
+        for (const Receipt& r : sequential.executed.receipts) succeeded += r.success, logs += r.logs.size();
+        std::fprintf(stderr, "%zu transactions: %s, %zu succeeded, %zu logs, gas %llu\n", block.transactions.size(),
+                     sequential.error.empty() ? "valid" : sequential.error.c_str(), succeeded, logs,
+                     static_cast<unsigned long long>(sequential.executed.gas_used));
+    }
+    FUZZ_CHECK(sequential.error == parallel.error, "both executors accept or reject the block alike");
+    if (!sequential.error.empty()) return;
+    FUZZ_CHECK(sequential.state_root == parallel.state_root, "the parallel state root is the sequential one");
+    const std::string difference = tools::executed_block_differences(sequential.executed, parallel.executed);
+    if (!difference.empty()) std::fprintf(stderr, "%s\n", difference.c_str());
+    FUZZ_CHECK(difference.empty(), "the parallel receipts, logs and gas are the sequential ones");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    // On a thread with an execution stack, as every thread that executes transactions is.
+    LargeStackThread([&] { check_one(data, size); }, size_t{64} << 20).join();
+    return 0;
+}
