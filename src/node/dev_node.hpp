@@ -91,7 +91,9 @@ public:
     void submit_transaction_async(Transaction tx, SubmitDone done);
     /// The nonces of `sender`'s transactions waiting for the miner (not yet in the pool).
     std::vector<uint64_t> incoming_nonces(const Address& sender);
-    /// Mines `count` blocks (anvil_mine / evm_mine), with the pool's ready transactions.
+    /// Mines `count` blocks (anvil_mine / evm_mine), with the pool's ready transactions. The
+    /// methods refuse more than kMaxBlocksPerMineCall in one request.
+    static constexpr uint64_t kMaxBlocksPerMineCall = 100'000;
     void mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval);
     /// The secret key of an unlocked account, or nullopt.
     std::optional<Hash32> secret_key_of(const Address& address) const;

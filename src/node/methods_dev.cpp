@@ -9,6 +9,15 @@ namespace polyvm::node {
 namespace {
 using rpc::RpcError;
 
+/// Every block is mined and kept (about 5 KB each in memory): one request's work is bounded, at
+/// a count that still fits a Governor's week-long voting period (50,400 blocks) in one call.
+uint64_t checked_block_count(uint64_t count, const std::string& argument) {
+    if (count > DevNode::kMaxBlocksPerMineCall)
+        throw RpcError(rpc::kInvalidParams, argument + ": at most " + std::to_string(DevNode::kMaxBlocksPerMineCall) +
+                                                " blocks at once (call again for more)");
+    return count;
+}
+
 /// One account's change on top of the current state (balance, nonce or code).
 void edit_account(DevNode& node, const Address& address, const std::function<void(AccountInfo&, ChangeSet&)>& edit) {
     std::unique_lock lock(node.chain_mutex_);
@@ -89,8 +98,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
     alias({"anvil_mine", "hardhat_mine"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const uint64_t count = rpc::param_optional_quantity_u64(p, 0).value_or(1);
         const uint64_t interval = rpc::param_optional_quantity_u64(p, 1).value_or(1);
-        if (count > 1'000'000) throw RpcError(rpc::kInvalidParams, "invalid argument 0: at most 1000000 blocks at once");
-        node.mine_blocks(count, std::nullopt, interval);
+        node.mine_blocks(checked_block_count(count, "invalid argument 0"), std::nullopt, interval);
         return nullptr;
     });
     d.add("evm_mine", [&node](const json& p, const rpc::CallContext&) -> json {
@@ -100,7 +108,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
                 // Ganache's {timestamp, blocks}
                 const uint64_t blocks = t->contains("blocks") ? rpc::decode_quantity_u64((*t)["blocks"]) : 1;
                 if (t->contains("timestamp")) timestamp = rpc::decode_quantity_u64((*t)["timestamp"]);
-                node.mine_blocks(blocks, timestamp, 1);
+                node.mine_blocks(checked_block_count(blocks, "invalid argument 0: blocks"), timestamp, 1);
                 return "0x0";
             }
             timestamp = rpc::param_quantity_u64(p, 0);

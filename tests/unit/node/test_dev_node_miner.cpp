@@ -71,3 +71,22 @@ TEST(DevNodeMiner, RefusalsAndGapsGoThroughTheSamePath) {
     EXPECT_EQ(refused["error"]["message"], "insufficient funds for gas * price + value");
     EXPECT_EQ(f.head(), 3u);
 }
+
+TEST(DevNodeMiner, OneRequestMinesAtMostTheBlockLimit) {
+    // fuzz_rpc: anvil_mine of 88,880 blocks outgrew libFuzzer's memory limit under ASan, and
+    // Ganache's evm_mine({blocks}) had no bound at all.
+    NodeFixture f;
+    const std::string too_many = rpc::quantity(DevNode::kMaxBlocksPerMineCall + 1);
+    for (const auto& [method, params] :
+         {std::pair{"anvil_mine", rpc::json::array({too_many})}, std::pair{"hardhat_mine", rpc::json::array({too_many})},
+          std::pair{"evm_mine", rpc::json::array({{{"blocks", too_many}}})}}) {
+        const rpc::json answer = f.call(method, params);
+        ASSERT_TRUE(answer.contains("error")) << method << ": " << answer.dump();
+        EXPECT_EQ(answer["error"]["code"], -32602) << method;
+        EXPECT_NE(answer["error"]["message"].get<std::string>().find("at most 100000 blocks"), std::string::npos) << method;
+    }
+    EXPECT_EQ(f.head(), 0u);
+    ASSERT_TRUE(f.call("anvil_mine", rpc::json::array({"0x3"})).contains("result"));
+    ASSERT_TRUE(f.call("evm_mine", rpc::json::array({{{"blocks", "0x2"}}})).contains("result"));
+    EXPECT_EQ(f.head(), 5u);
+}
