@@ -7,6 +7,7 @@
 // Input: revision, coinbase choice, threads and delay seed (1 byte each) || the four contracts'
 // code (a length byte, then that many bytes) || transactions, 6 bytes and call data each:
 // sender and nonce, recipient, value, gas, tip, data length.
+#include "byte_reader.hpp"
 #include "fuzz_target.hpp"
 
 #include "chain/block_executor.hpp"
@@ -24,24 +25,6 @@
 using namespace polyvm;
 
 namespace {
-
-class ByteReader {
-public:
-    ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-    bool done() const { return at_ >= size_; }
-    uint8_t next() { return at_ < size_ ? data_[at_++] : 0; }
-    bytes take(size_t n) {
-        n = std::min(n, size_ - std::min(at_, size_));
-        bytes out(data_ + at_, data_ + at_ + n);
-        at_ += n;
-        return out;
-    }
-
-private:
-    const uint8_t* data_;
-    size_t size_;
-    size_t at_ = 0;
-};
 
 /// Short addresses, so that call data can name them: contracts 0x1000 + i, senders 0x2000 + i,
 /// the coinbase 0x3000.

@@ -6,6 +6,7 @@
 // must still agree.
 // Input: write-back entry limit (1 byte) || change sets, each: count || per account: address,
 // kind, nonce, balance, code, wipe, slots (bytes read as needed; the input's end ends the history).
+#include "byte_reader.hpp"
 #include "change_sets.hpp"
 #include "fuzz_target.hpp"
 
@@ -25,23 +26,6 @@
 using namespace polyvm;
 
 namespace {
-
-class ByteReader {
-public:
-    ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-    bool done() const { return at_ >= size_; }
-    uint8_t next() { return at_ < size_ ? data_[at_++] : 0; }
-    uint256 word(size_t bytes) {
-        uint256 value;
-        for (size_t i = 0; i < bytes; ++i) value = (value << 8) | uint256{next()};
-        return value;
-    }
-
-private:
-    const uint8_t* data_;
-    size_t size_;
-    size_t at_ = 0;
-};
 
 struct World {
     std::vector<Address> addresses;

@@ -6,6 +6,7 @@
 // Input: batches, each: count || per write: key choice (an earlier key, or a new one of 0-6
 // bytes, its nibbles drawn from a small alphabet or not, so keys share prefixes and are prefixes
 // of each other), value length (0 deletes; from 32 bytes on a node is hashed, not embedded), value.
+#include "byte_reader.hpp"
 #include "fuzz_target.hpp"
 
 #include "common/hex.hpp"
@@ -20,18 +21,6 @@ using namespace polyvm;
 using namespace polyvm::mpt;
 
 namespace {
-
-class ByteReader {
-public:
-    ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-    bool done() const { return at_ >= size_; }
-    uint8_t next() { return at_ < size_ ? data_[at_++] : 0; }
-
-private:
-    const uint8_t* data_;
-    size_t size_;
-    size_t at_ = 0;
-};
 
 // --- The naive reference: its own RLP and the Yellow Paper's functions, nothing shared. ---
 
