@@ -42,9 +42,10 @@ configure-asan: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(ASAN_DIR) -G Ninja $(SANITIZER_BUILD_FLAGS) -DPOLYVM_SANITIZE=ON -DPOLYVM_LIBFUZZER=ON >/dev/null
 
 # AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests (the fuzz targets' corpora
-# included), every fuzz target for FUZZ_BRIEF_SECONDS, a sample of the Cancun state tests (the slow-by-design folders are left out, see
-# tests/state/run_sanitizer_sample.sh), every Prague and Osaka state test, the blockchain
-# tests (all in memory, Prague's on LMDB) and the bad-input checks of `polyvm import`.
+# included), every fuzz target for FUZZ_BRIEF_SECONDS, a sample of the Cancun state tests (the
+# slow-by-design folders are left out, see tests/state/run_sanitizer_sample.sh), every Prague
+# and Osaka state test, the blockchain tests (all in memory, Prague's on LMDB and on 3 threads)
+# and the bad-input checks of `polyvm import`.
 test-sanitize: configure-asan
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	@cd $(ASAN_DIR) && ctest --output-on-failure -j 1 -L unit
