@@ -10,16 +10,13 @@
 #include "byte_reader.hpp"
 #include "fuzz_target.hpp"
 
-#include "chain/block_executor.hpp"
 #include "common/large_stack_thread.hpp"
 #include "crypto/keccak.hpp"
-#include "state/memory_database.hpp"
 #include "tools/block_workloads.hpp"
 
 #include <array>
 #include <limits>
 #include <string>
-#include <variant>
 #include <vector>
 
 using namespace polyvm;
@@ -39,16 +36,14 @@ constexpr Revision kRevisions[] = {Revision::London, Revision::Shanghai, Revisio
 constexpr uint64_t kGwei = 1'000'000'000;
 
 struct Block {
-    ChainConfig config;
-    BlockEnvironment env;
-    ChangeSet pre_state;
-    std::vector<Transaction> transactions;
+    tools::WorkloadBlock block;
     unsigned threads = 2;
     uint64_t delay_seed = 0;
 };
 
 Block read_block(ByteReader& in) {
-    Block block;
+    Block out;
+    tools::WorkloadBlock& block = out.block;
     const Revision rev = kRevisions[in.next() % std::size(kRevisions)];
     block.config.chain_id = uint256{1};
     block.config.forks = {{rev, 0}};
@@ -70,8 +65,8 @@ Block read_block(ByteReader& in) {
     const uint8_t coinbase = in.next();
     info.coinbase = coinbase % 3 == 0 ? contracts[coinbase % 4] : short_address(0x30, 0);
     const uint8_t scheduling = in.next();
-    block.threads = 2 + scheduling % 2;
-    block.delay_seed = scheduling / 2;
+    out.threads = 2 + scheduling % 2;
+    out.delay_seed = scheduling / 2;
 
     for (const Address& sender : senders) {
         AccountChange change;
@@ -115,49 +110,27 @@ Block read_block(ByteReader& in) {
         tx.data = in.take(tip / 4 % 48);
         block.transactions.push_back(std::move(tx));
     }
-    return block;
+    return out;
 }
 
-struct Outcome {
-    std::string error;  // the block's rejection, or empty
-    Hash32 state_root;
-    ExecutedBlock executed;
-};
-
-Outcome run(const Block& block, unsigned threads, uint64_t delay_seed) {
-    MemoryDatabase db;
-    db.commit(block.pre_state);
-    State state(&db);
-    std::vector<Transaction> transactions = block.transactions;
-    BlockExecutionOptions options;
-    options.senders_known = true;
-    options.allow_missing_request_contracts = true;
-    options.parallel.threads = threads;
-    options.parallel.delay_seed = delay_seed;
-    options.parallel.contention_window = std::numeric_limits<size_t>::max();
-    options.parallel_min_transactions = 1;
-    auto result = execute_block_body(state, block.env, transactions, block.config, options);
-    Outcome out;
-    if (auto* error = std::get_if<BlockError>(&result)) {
-        out.error = error->to_string();
-        return out;
-    }
-    db.commit(state.changes());
-    out.state_root = db.state_root();
-    out.executed = std::move(std::get<ExecutedBlock>(result));
-    return out;
+tools::InMemoryBlockRun run(const Block& block, unsigned threads, uint64_t delay_seed) {
+    ParallelOptions parallel;
+    parallel.threads = threads;
+    parallel.delay_seed = delay_seed;
+    parallel.contention_window = std::numeric_limits<size_t>::max();
+    return tools::run_block_in_memory(block.block, parallel);
 }
 
 void check_one(const uint8_t* data, size_t size) {
     ByteReader in(data, size);
     const Block block = read_block(in);
-    if (block.transactions.empty()) return;
-    const Outcome sequential = run(block, 1, 0);
-    const Outcome parallel = run(block, block.threads, block.delay_seed);
+    if (block.block.transactions.empty()) return;
+    const tools::InMemoryBlockRun sequential = run(block, 1, 0);
+    const tools::InMemoryBlockRun parallel = run(block, block.threads, block.delay_seed);
     if (std::getenv("FUZZ_VERBOSE")) {  // what an input does, for writing seeds
         size_t succeeded = 0, logs = 0;
         for (const Receipt& r : sequential.executed.receipts) succeeded += r.success, logs += r.logs.size();
-        std::fprintf(stderr, "%zu transactions: %s, %zu succeeded, %zu logs, gas %llu\n", block.transactions.size(),
+        std::fprintf(stderr, "%zu transactions: %s, %zu succeeded, %zu logs, gas %llu\n", block.block.transactions.size(),
                      sequential.error.empty() ? "valid" : sequential.error.c_str(), succeeded, logs,
                      static_cast<unsigned long long>(sequential.executed.gas_used));
     }

@@ -331,6 +331,30 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
     return out;
 }
 
+InMemoryBlockRun run_block_in_memory(const WorkloadBlock& block, const ParallelOptions& parallel,
+                                     ParallelStatistics* statistics) {
+    MemoryDatabase db;
+    db.commit(block.pre_state);
+    State state(&db);
+    std::vector<Transaction> transactions = block.transactions;
+    BlockExecutionOptions options;
+    options.senders_known = true;
+    options.allow_missing_request_contracts = true;
+    options.parallel = parallel;
+    options.parallel_min_transactions = 1;
+    options.parallel_statistics = statistics;
+    auto result = execute_block_body(state, block.env, transactions, block.config, options);
+    InMemoryBlockRun run;
+    if (auto* error = std::get_if<BlockError>(&result)) {
+        run.error = error->to_string();
+        return run;
+    }
+    db.commit(state.changes());
+    run.state_root = db.state_root();
+    run.executed = std::move(std::get<ExecutedBlock>(result));
+    return run;
+}
+
 std::string executed_block_differences(const ExecutedBlock& expected, const ExecutedBlock& actual) {
     if (expected.gas_used != actual.gas_used) return "gas used differs";
     if (expected.blob_gas_used != actual.blob_gas_used) return "blob gas used differs";

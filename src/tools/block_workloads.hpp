@@ -71,6 +71,17 @@ struct WorkloadBlock {
 /// `token_creation_code` is given) and the block. Throws std::runtime_error if the setup fails.
 WorkloadBlock make_workload_block(const WorkloadSpec& spec);
 
+/// One block run in memory: `pre_state` committed to a fresh MemoryDatabase, the transactions
+/// (senders known) executed with `parallel` (1 thread: sequentially; no minimum block size;
+/// Prague's request contracts may be absent). How the stress test and the fuzz target run both.
+struct InMemoryBlockRun {
+    std::string error;  // the block's rejection, or empty
+    Hash32 state_root;  // after the block, when accepted
+    ExecutedBlock executed;
+};
+InMemoryBlockRun run_block_in_memory(const WorkloadBlock& block, const ParallelOptions& parallel,
+                                     ParallelStatistics* statistics = nullptr);
+
 /// The first difference between two executions of one block, as text (empty: identical): gas,
 /// blob gas, included transactions, bloom, receipts with their logs, requests. How the parallel
 /// executor's stress test and fuzz target compare it with the sequential one.

@@ -2,7 +2,6 @@
 // tools/block_workloads.hpp (Uniswap V2 from bench/fixtures/uniswap included), run hundreds of times with 2 to 8 threads and random delays injected
 // into the workers, must give exactly the sequential executor's state root, receipts and gas.
 // Built with ThreadSanitizer too (`make test-tsan`).
-#include "state/memory_database.hpp"
 #include "tools/block_workloads.hpp"
 
 #include <gtest/gtest.h>
@@ -14,28 +13,17 @@ using namespace polyvm::tools;
 
 namespace {
 
-struct BlockResultSummary {
-    Hash32 state_root;
-    ExecutedBlock executed;
-};
+using BlockResultSummary = InMemoryBlockRun;
 
 BlockResultSummary execute(const WorkloadBlock& block, unsigned threads, uint64_t delay_seed, size_t contention_window,
                            ParallelStatistics* statistics) {
-    MemoryDatabase db;
-    db.commit(block.pre_state);
-    State state(&db);
-    std::vector<Transaction> transactions = block.transactions;
-    BlockExecutionOptions options;
-    options.senders_known = true;
-    options.parallel.threads = threads;
-    options.parallel.delay_seed = delay_seed;
-    options.parallel.contention_window = contention_window;
-    options.parallel_min_transactions = 1;
-    options.parallel_statistics = statistics;
-    auto result = execute_block_body(state, block.env, transactions, block.config, options);
-    if (auto* error = std::get_if<BlockError>(&result)) throw std::runtime_error("block rejected: " + error->to_string());
-    db.commit(state.changes());
-    return {db.state_root(), std::move(std::get<ExecutedBlock>(result))};
+    ParallelOptions parallel;
+    parallel.threads = threads;
+    parallel.delay_seed = delay_seed;
+    parallel.contention_window = contention_window;
+    BlockResultSummary run = run_block_in_memory(block, parallel, statistics);
+    if (!run.error.empty()) throw std::runtime_error("block rejected: " + run.error);
+    return run;
 }
 
 /// The first difference between two executions of one block, as text (empty: identical).
