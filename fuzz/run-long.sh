@@ -17,6 +17,8 @@ targets=${*:-"fuzz_rlp fuzz_transaction fuzz_block fuzz_wasm_module fuzz_evm_exe
 build=${FUZZ_BUILD_DIR:-build-asan}
 [ -f "$build/build.ninja" ] || make --no-print-directory configure-asan ASAN_DIR="$build"
 cmake --build "$build" -j "${JOBS:-2}" --target $targets
+# A one-time OpenSSL allocation that LeakSanitizer reports at exit (see the file).
+export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 for target in $targets; do
     mkdir -p "$build/corpus/$target"
     log=$build/$target.log
