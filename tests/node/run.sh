@@ -12,19 +12,7 @@ case $polyvm in /*) ;; *) polyvm=$(pwd)/$polyvm ;; esac
 [ -x "$polyvm" ] || { echo "run.sh: $polyvm is not an executable" >&2; exit 2; }
 command -v node >/dev/null || { echo "run.sh: node (Node.js >= 20) is not installed" >&2; exit 2; }
 
-if [ ! -d "$here/node_modules" ]; then
-  echo "tests/node: node_modules missing, running npm ci"
-  if ! npm ci --prefix "$here" --no-audit --no-fund; then
-    echo "run.sh: npm ci failed: cannot run the end-to-end tests" >&2
-    exit 2
-  fi
-fi
-for package in ethers viem solc @openzeppelin/contracts @uniswap/v2-core @uniswap/v2-periphery c-kzg; do
-  if [ ! -d "$here/node_modules/$package" ]; then
-    echo "run.sh: node_modules/$package missing (run npm ci --prefix tests/node)" >&2
-    exit 2
-  fi
-done
+. "$here/ensure-modules.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/polyvm-e2e.XXXXXX")
 node_pid=
