@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${1:-60}
 [ "$#" -gt 0 ] && shift
-targets=${*:-"fuzz_rlp fuzz_transaction fuzz_block fuzz_wasm_module fuzz_evm_execution fuzz_fixture_json fuzz_precompile fuzz_uint256 fuzz_rpc fuzz_state_root fuzz_parallel_block fuzz_trie"}
+targets=${*:-"fuzz_rlp fuzz_transaction fuzz_block fuzz_wasm_module fuzz_wasm_execution fuzz_evm_execution fuzz_fixture_json fuzz_precompile fuzz_uint256 fuzz_rpc fuzz_state_root fuzz_parallel_block fuzz_trie"}
 build=${FUZZ_BUILD_DIR:-build-asan}
 [ -f "$build/build.ninja" ] || make --no-print-directory configure-asan ASAN_DIR="$build"
 cmake --build "$build" -j "${JOBS:-2}" --target $targets
