@@ -24,6 +24,7 @@ const char* status_name(Status s) noexcept {
     case Status::NonceOverflow: return "nonce overflow";
     case Status::InitcodeSizeExceeded: return "initcode size exceeded";
     case Status::UnsupportedPrecompile: return "unsupported precompile";
+    case Status::NativeStackExhausted: return "native stack exhausted";
     }
     return "unknown";
 }

@@ -36,6 +36,7 @@ enum class Status : uint8_t {
     NonceOverflow,
     InitcodeSizeExceeded,
     UnsupportedPrecompile,  // a precompile this build does not implement yet (alt_bn128, KZG)
+    NativeStackExhausted,   // the host's thread ran short of native stack: not an EVM result (native_stack.hpp)
 };
 
 const char* status_name(Status s) noexcept;

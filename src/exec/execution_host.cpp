@@ -1,5 +1,6 @@
 #include "exec/execution_host.hpp"
 
+#include "common/native_stack.hpp"
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "evm/interpreter.hpp"
@@ -167,6 +168,12 @@ void ExecutionHost::revert_to(size_t state_snapshot, size_t logs_size) {
 }
 
 ExecutionResult ExecutionHost::call(const Message& msg) {
+    // Frames recurse natively: on a thread about to run out of stack the call is refused and
+    // the transaction marked, rather than the process ending with SIGSEGV (docs/security.md).
+    if (native_stack_left() < kNativeStackReserve) [[unlikely]] {
+        native_stack_exhausted_ = true;
+        return ExecutionResult{Status::NativeStackExhausted, 0, 0, {}, {}};
+    }
     if (tracer_) [[unlikely]]
         return traced_call(msg);
     if (msg.kind == CallKind::Create || msg.kind == CallKind::Create2) return create(msg);

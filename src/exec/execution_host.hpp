@@ -45,6 +45,9 @@ public:
 
     std::vector<Log>& logs() noexcept { return logs_; }
     bool used_unsupported_precompile() const noexcept { return used_unsupported_precompile_; }
+    /// A call was refused for want of native stack: the results are not the EVM's, the
+    /// transaction must not count (execute_transaction rejects it and restores the state).
+    bool native_stack_exhausted() const noexcept { return native_stack_exhausted_; }
 
 private:
     /// call() with the tracer's message hooks around it.
@@ -63,6 +66,7 @@ private:
     Tracer* tracer_;
     std::vector<Log> logs_;
     bool used_unsupported_precompile_ = false;
+    bool native_stack_exhausted_ = false;
     bool wasm_contracts_;
     stylus::ProgramStack running_programs_;
     // The analyses of the codes run in this transaction (from AnalysisCache::shared(), looked up

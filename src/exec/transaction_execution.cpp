@@ -197,7 +197,9 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     const uint256 gas_price = effective_gas_price(tx, block, rev);
     const uint256 blob_gas = uint256{kGasPerBlob} * uint256{tx.blob_versioned_hashes.size()};
 
-    // Buy the gas and bump the nonce; from here on the transaction is included.
+    // Buy the gas and bump the nonce; from here on the transaction is included (unless the host
+    // runs out of native stack: then everything from here is undone).
+    const size_t start = state.snapshot();
     state.sub_balance(tx.sender, uint256{tx.gas_limit} * gas_price + blob_gas * blob_fee);
     state.bump_nonce(tx.sender);
 
@@ -228,6 +230,15 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     msg.value = tx.value;
 
     ExecutionResult result = host.call(msg);
+    if (host.native_stack_exhausted()) [[unlikely]] {
+        // Not an EVM outcome: a frame was refused for want of native stack (native_stack.hpp).
+        // The transaction is refused with the state as it was, never included with a wrong result.
+        state.revert(start);
+        outcome.rejection = TransactionError{"NATIVE_STACK_EXHAUSTED",
+                                             "the executing thread's stack is too small for this transaction's calls "
+                                             "(give it at least 3 MiB; docs/security.md)"};
+        return outcome;
+    }
 
     int64_t gas_used = static_cast<int64_t>(tx.gas_limit) - result.gas_left;
     // Refunds are capped at half (a fifth from London, EIP-3529) of the gas used. The frame's
@@ -283,7 +294,12 @@ CallOutcome execute_code(State& state, const BlockInfo& block, Revision rev, con
     msg.code_address = recipient;
     msg.input = input;
     msg.value = value;
+    const size_t start = state.snapshot();
     ExecutionResult result = host.call(msg);
+    if (host.native_stack_exhausted()) [[unlikely]] {  // not an EVM result: undone, and said so
+        state.revert(start);
+        return CallOutcome{Status::NativeStackExhausted, 0, {}, {}};
+    }
     return CallOutcome{result.status, gas - result.gas_left, std::move(result.output), std::move(host.logs())};
 }
 

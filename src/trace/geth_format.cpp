@@ -63,6 +63,7 @@ std::string geth_error(Status status, const FailingStep* step) {
     case Status::NonceOverflow: return "nonce uint64 overflow";
     case Status::InitcodeSizeExceeded: return "max initcode size exceeded";
     case Status::UnsupportedPrecompile: return "unsupported precompile";
+    case Status::NativeStackExhausted: return "native stack exhausted";
     case Status::Failure: break;
     }
     return status_name(status);

@@ -56,3 +56,64 @@ TEST(CallDepthStack, TheDeepestCallFitsTheDocumentedStackBudget) {
     }
 #endif
 }
+
+namespace {
+/// A short thread stack: 384 KiB, with the reserve kept, holds about 150 frames in a Release
+/// build; the deepest call needs 1.5-1.75 MiB and the 30M-gas transaction below (455 frames)
+/// about 730 KiB: without the guard both would end the process.
+constexpr size_t kShortStack = size_t{384} << 10;
+}  // namespace
+
+TEST(CallDepthStack, AShortThreadStackRefusesTheTransactionWithTheStateUntouched) {
+    const Address sender = addr(0xaa), self = addr(0x77);
+    State state;
+    Account funded;
+    funded.balance = uint256{1'000'000'000'000'000'000ULL};
+    state.put_account(sender, funded);
+    Account recursive;
+    state.put_account(self, recursive);
+    state.set_code(*state.find(self), kRecurse);
+    state.finalize_transaction(true);
+    Transaction tx;
+    tx.type = TransactionType::DynamicFee;
+    tx.chain_id = 1;
+    tx.max_fee_per_gas = 10;
+    tx.max_priority_fee_per_gas = 2;
+    tx.gas_limit = 30'000'000;
+    tx.to = self;
+    tx.sender = sender;
+
+    TransactionOutcome outcome;
+    LargeStackThread thread([&] { outcome = execute_transaction(state, test::simple_block(addr(0xcc)), tx, Revision::Cancun, 1); },
+                            kShortStack);
+    thread.join();
+    // The guard refused a frame before the stack ran out (the process is still here), and the
+    // transaction did not count: no gas bought, no nonce, no slot written.
+    ASSERT_TRUE(outcome.rejection);
+    EXPECT_EQ(outcome.rejection->rule, "NATIVE_STACK_EXHAUSTED");
+    EXPECT_EQ(state.find(sender)->balance, funded.balance);
+    EXPECT_EQ(state.find(sender)->nonce, 0u);
+    EXPECT_EQ(state.storage_value(self, uint256{}), uint256{});
+
+    // The same transaction on a thread with the documented budget runs as deep as its gas goes
+    // (30M gas keeps a 64th at each level: 455 frames, more than the short stack holds).
+    LargeStackThread large([&] { outcome = execute_transaction(state, test::simple_block(addr(0xcc)), tx, Revision::Cancun, 1); });
+    large.join();
+    ASSERT_FALSE(outcome.rejection);
+    EXPECT_EQ(outcome.status, Status::Success);
+    EXPECT_GT(state.storage_value(self, uint256{}), uint256{400});
+}
+
+TEST(CallDepthStack, AShortThreadStackEndsABareCallWithItsOwnStatus) {
+    State state;
+    CallOutcome out{};
+    LargeStackThread thread(
+        [&] {
+            out = execute_code(state, test::simple_block(addr(0xcc)), Revision::Cancun, addr(0x61), addr(0x77), kRecurse, {},
+                               std::numeric_limits<int64_t>::max() / 2, 0);
+        },
+        kShortStack);
+    thread.join();
+    EXPECT_EQ(out.status, Status::NativeStackExhausted);
+    EXPECT_EQ(state.storage_value(addr(0x77), uint256{}), uint256{});  // the frames' writes are undone
+}
