@@ -49,7 +49,7 @@ configure-asan: deps
 test-sanitize: configure-asan
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	@cd $(ASAN_DIR) && ctest --output-on-failure -j 1 -L unit
-	@FUZZ_BUILD_DIR=$(ASAN_DIR) JOBS=$(JOBS) fuzz/run-long.sh $(FUZZ_BRIEF_SECONDS)
+	@FUZZ_BRIEF=1 FUZZ_BUILD_DIR=$(ASAN_DIR) JOBS=$(JOBS) fuzz/run-long.sh $(FUZZ_BRIEF_SECONDS)
 	@tests/state/run_sanitizer_sample.sh $(ASAN_DIR)/polyvm
 	@for fork in prague osaka; do ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  sh tests/state/run_statetests.sh $(ASAN_DIR)/polyvm $(POLYVM_FIXTURES)/state/$$fork --jobs $(JOBS) --min-cases 950 || exit 1; done
