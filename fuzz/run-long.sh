@@ -17,7 +17,7 @@ targets=${*:-"fuzz_rlp fuzz_transaction fuzz_block fuzz_wasm_module fuzz_wasm_ex
 build=${FUZZ_BUILD_DIR:-build-asan}
 [ -f "$build/build.ninja" ] || make --no-print-directory configure-asan ASAN_DIR="$build"
 cmake --build "$build" -j "${JOBS:-2}" --target $targets
-# A one-time OpenSSL allocation that LeakSanitizer reports at exit (see the file).
+# Suppressions for what LeakSanitizer reports at exit that is not ours to free (see the file).
 export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # FUZZ_BRIEF=1 (make test's step): start from the committed corpus alone, into a scratch folder
 # emptied first, so that inputs a developer's long runs collected in $build/corpus (some slow)
