@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the fuzz targets with libFuzzer for a while each, growing their corpora.
 # usage: fuzz/run-long.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s, every target)
+#        FUZZ_JOBS=N fuzz/run-long.sh ...   (N processes per target: libFuzzer's -fork=N)
 # Uses the sanitizer build of `make test` (Clang, ASan + UBSan + libFuzzer; FUZZ_BUILD_DIR,
 # default build-asan), configuring it on first use. New inputs go to $FUZZ_BUILD_DIR/corpus/<target>
 # (seeded from fuzz/corpus/<target>); to keep what was found, minimise into the committed corpus:
@@ -32,9 +33,13 @@ for target in $targets; do
     # fuzz_rpc may mine 100,000 blocks in one request (the node's bound), each kept by the
     # in-memory chain: 4.3 GB were seen under ASan (anvil_mine([89894]) after other inputs).
     case $target in fuzz_rpc) options="-rss_limit_mb=8192" ;; *) options="" ;; esac
+    # FUZZ_JOBS=N (N > 1): libFuzzer's fork mode, N processes sharing the corpus (the device
+    # machine's 16 cores, or both cores here); it reports its executions as '#N:' lines.
+    [ "${FUZZ_JOBS:-1}" -gt 1 ] && options="$options -fork=$FUZZ_JOBS"
     (cd "$build" && ./fuzz/$target -max_total_time="$seconds" -print_final_stats=1 $options \
         "$corpus_root/$target" "$root/fuzz/corpus/$target") >"$log" 2>&1 || { tail -80 "$log"; echo "FAIL $target (see $log)"; exit 1; }
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
     echo "$target $seconds s: ${runs:-?} executions, coverage ${cov:-?}"
     echo "$(date -u +%FT%TZ) $target $seconds ${runs:-0} ${cov:-0}" >> "$build/executions.log"
