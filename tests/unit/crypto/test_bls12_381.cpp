@@ -153,7 +153,9 @@ TEST(Bls12381Field, MulKernelMatchesPortableLoop) {
     }
     field::Limbs<6> sq{};
     const Fp c = random_fp();
-    if (FpParams::mont_sqr_kernel(sq, c.m)) EXPECT_EQ(sq, (PortableFp::from_montgomery(c.m).sqr()).m);
+    if (FpParams::mont_sqr_kernel(sq, c.m)) {
+        EXPECT_EQ(sq, (PortableFp::from_montgomery(c.m).sqr()).m);
+    }
     // The kernel either declines or produces the portable result.
     field::Limbs<6> r{};
     const Fp a = random_fp(), b = random_fp();
