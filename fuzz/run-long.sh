@@ -34,12 +34,16 @@ for target in $targets; do
     # in-memory chain: 4.3 GB were seen under ASan (anvil_mine([89894]) after other inputs).
     case $target in fuzz_rpc) options="-rss_limit_mb=8192" ;; *) options="" ;; esac
     # FUZZ_JOBS=N (N > 1): libFuzzer's fork mode, N processes sharing the corpus (the device
-    # machine's 16 cores, or both cores here); it reports its executions as '#N:' lines.
+    # machine's 16 cores; here its jobs' start-up costs more than the second core gives); it
+    # reports the executions of all its jobs as '#N:' lines, and coverage in its own units.
     [ "${FUZZ_JOBS:-1}" -gt 1 ] && options="$options -fork=$FUZZ_JOBS"
     (cd "$build" && ./fuzz/$target -max_total_time="$seconds" -print_final_stats=1 $options \
         "$corpus_root/$target" "$root/fuzz/corpus/$target") >"$log" 2>&1 || { tail -80 "$log"; echo "FAIL $target (see $log)"; exit 1; }
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
+    if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then  # fork mode: the final stats are the last job's alone
+        runs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
+    else
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    fi
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
     echo "$target $seconds s: ${runs:-?} executions, coverage ${cov:-?}"
     echo "$(date -u +%FT%TZ) $target $seconds ${runs:-0} ${cov:-0}" >> "$build/executions.log"
