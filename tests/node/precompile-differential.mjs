@@ -274,52 +274,10 @@ const precompiles = [
       return ok ? Buffer.concat([be(4096n, 32), be(BLS.r, 32)]) : undefined;  // FIELD_ELEMENTS_PER_BLOB, BLS_MODULUS
     },
   },
-  {
-    name: 'bls12_g1add', address: 0x0b,
-    input(rnd) {
-      const P = randomPoint(rnd, blsG1Curve);
-      const input = Buffer.concat([blsG1Encode(P), blsG1Encode(randomPoint(rnd, blsG1Curve, P))]);
-      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
-    },
-    expected(input) {
-      if (input.length !== 256) return undefined;
-      const P = blsG1Decode(input.subarray(0, 128), false), Q = blsG1Decode(input.subarray(128, 256), false);  // no subgroup check for addition
-      return P && Q ? blsG1Encode(P.add(Q)) : undefined;
-    },
-  },
-  {
-    name: 'bls12_g1msm', address: 0x0c,
-    input(rnd) {
-      const parts = [];
-      for (let n = pairs(rnd, 4); n > 0; --n) parts.push(blsG1Encode(randomPoint(rnd, blsG1Curve)), be(randomScalar(rnd, BLS.r) % (1n << 256n), 32));
-      const input = Buffer.concat(parts);
-      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
-    },
-    expected(input) { return msm(input, 160, 128, (b) => blsG1Decode(b, true), BLS.G1, blsG1Encode); },
-  },
-  {
-    name: 'bls12_g2add', address: 0x0d,
-    input(rnd) {
-      const P = randomPoint(rnd, blsG2Curve);
-      const input = Buffer.concat([blsG2Encode(P), blsG2Encode(randomPoint(rnd, blsG2Curve, P))]);
-      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
-    },
-    expected(input) {
-      if (input.length !== 512) return undefined;
-      const P = blsG2Decode(input.subarray(0, 256), false), Q = blsG2Decode(input.subarray(256, 512), false);
-      return P && Q ? blsG2Encode(P.add(Q)) : undefined;
-    },
-  },
-  {
-    name: 'bls12_g2msm', address: 0x0e,
-    input(rnd) {
-      const parts = [];
-      for (let n = pairs(rnd, 3); n > 0; --n) parts.push(blsG2Encode(randomPoint(rnd, blsG2Curve)), be(randomScalar(rnd, BLS.r) % (1n << 256n), 32));
-      const input = Buffer.concat(parts);
-      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
-    },
-    expected(input) { return msm(input, 288, 256, (b) => blsG2Decode(b, true), BLS.G2, blsG2Encode); },
-  },
+  additionPrecompile('bls12_g1add', 0x0b, blsG1Curve, 128, blsG1Encode, blsG1Decode),
+  msmPrecompile('bls12_g1msm', 0x0c, blsG1Curve, 128, 4, blsG1Encode, blsG1Decode),
+  additionPrecompile('bls12_g2add', 0x0d, blsG2Curve, 256, blsG2Encode, blsG2Decode),
+  msmPrecompile('bls12_g2msm', 0x0e, blsG2Curve, 256, 3, blsG2Encode, blsG2Decode),
   {
     name: 'bls12_pairing', address: 0x0f,
     input(rnd) {
@@ -400,16 +358,46 @@ const precompiles = [
   },
 ];
 
-function msm(input, pairSize, pointSize, decode, Point, encode) {
-  if (input.length === 0 || input.length % pairSize !== 0) return undefined;
-  let sum = Point.ZERO;
-  for (let at = 0; at < input.length; at += pairSize) {
-    const P = decode(input.subarray(at, at + pointSize));
-    if (!P) return undefined;
-    const s = toBig(input.subarray(at + pointSize, at + pairSize)) % BLS.r;  // subgroup points: order r
-    if (s !== 0n && !P.equals(Point.ZERO)) sum = sum.add(P.multiplyUnsafe(s));
-  }
-  return encode(sum);
+/** EIP-2537's G1ADD and G2ADD: exactly two points, on the curve (no subgroup check). */
+function additionPrecompile(name, address, curve, pointSize, encode, decode) {
+  return {
+    name, address,
+    input(rnd) {
+      const P = randomPoint(rnd, curve);
+      const input = Buffer.concat([encode(P), encode(randomPoint(rnd, curve, P))]);
+      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
+    },
+    expected(input) {
+      if (input.length !== 2 * pointSize) return undefined;
+      const P = decode(input.subarray(0, pointSize), false), Q = decode(input.subarray(pointSize), false);
+      return P && Q ? encode(P.add(Q)) : undefined;
+    },
+  };
+}
+
+/** EIP-2537's G1MSM and G2MSM: one or more (point in the subgroup, 32-byte scalar) pairs. */
+function msmPrecompile(name, address, curve, pointSize, maxPairs, encode, decode) {
+  const pairSize = pointSize + 32;
+  return {
+    name, address,
+    input(rnd) {
+      const parts = [];
+      for (let n = pairs(rnd, maxPairs); n > 0; --n) parts.push(encode(randomPoint(rnd, curve)), be(randomScalar(rnd, BLS.r) % (1n << 256n), 32));
+      const input = Buffer.concat(parts);
+      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
+    },
+    expected(input) {
+      if (input.length === 0 || input.length % pairSize !== 0) return undefined;
+      let sum = curve.G.ZERO;
+      for (let at = 0; at < input.length; at += pairSize) {
+        const P = decode(input.subarray(at, at + pointSize), true);
+        if (!P) return undefined;
+        const s = toBig(input.subarray(at + pointSize, at + pairSize)) % BLS.r;  // subgroup points: order r
+        if (s !== 0n && !P.equals(curve.G.ZERO)) sum = sum.add(P.multiplyUnsafe(s));
+      }
+      return encode(sum);
+    },
+  };
 }
 
 // EIP-4844: kzg_to_versioned_hash = 0x01 || sha256(commitment)[1:].
