@@ -223,32 +223,10 @@ const precompiles = [
       return bnG1Encode(s === 0n ? BN.G1.ZERO : P.multiplyUnsafe(s));
     },
   },
-  {
-    name: 'bn254_pairing', address: 0x08,
-    input(rnd) {
-      // Often a product that is one: e(aP, bQ) * e(-abP, Q).
-      const parts = [];
-      if (rnd.chance(50)) {
-        const a = 1n + rnd.below(BN.r - 1n), b = 1n + rnd.below(BN.r - 1n);
-        parts.push(bnG1Encode(BN.G1.BASE.multiply(a)), bnG2Encode(BN.G2.BASE.multiply(b)));
-        parts.push(bnG1Encode(BN.G1.BASE.multiply((a * b) % BN.r).negate()), bnG2Encode(BN.G2.BASE));
-      }
-      for (let n = rnd.int(3); n > 0; --n) parts.push(bnG1Encode(randomPoint(rnd, bnCurve)), bnG2Encode(randomPoint(rnd, bnG2Curve)));
-      const input = Buffer.concat(parts);
-      return rnd.chance(25) ? mangle(rnd, input, 32, BN.p) : input;
-    },
-    expected(input) {
-      if (input.length % 192 !== 0) return undefined;
-      const terms = [];
-      for (let at = 0; at < input.length; at += 192) {
-        const P = bnG1Decode(input.subarray(at, at + 64)), Q = bnG2Decode(input.subarray(at + 64, at + 192));
-        if (!P || !Q) return undefined;
-        if (!P.equals(BN.G1.ZERO) && !Q.equals(BN.G2.ZERO)) terms.push({ g1: P, g2: Q });
-      }
-      if (!terms.length) return BN_TRUE;
-      return BN.Fp12.eql(bn254.pairingBatch(terms), BN.Fp12.ONE) ? BN_TRUE : BN_FALSE;
-    },
-  },
+  pairingPrecompile('bn254_pairing', 0x08, {
+    g1: bnCurve, g2: bnG2Curve, g1Size: 64, g2Size: 128, fieldSize: 32, p: BN.p, minPairs: 0,
+    encode1: bnG1Encode, encode2: bnG2Encode, decode1: bnG1Decode, decode2: bnG2Decode, pairingBatch: bn254.pairingBatch, Fp12: BN.Fp12,
+  }),
   {
     name: 'point_evaluation', address: 0x0a,
     input(rnd) {
@@ -278,31 +256,11 @@ const precompiles = [
   msmPrecompile('bls12_g1msm', 0x0c, blsG1Curve, 128, 4, blsG1Encode, blsG1Decode),
   additionPrecompile('bls12_g2add', 0x0d, blsG2Curve, 256, blsG2Encode, blsG2Decode),
   msmPrecompile('bls12_g2msm', 0x0e, blsG2Curve, 256, 3, blsG2Encode, blsG2Decode),
-  {
-    name: 'bls12_pairing', address: 0x0f,
-    input(rnd) {
-      const parts = [];
-      if (rnd.chance(50)) {
-        const a = 1n + rnd.below(BLS.r - 1n), b = 1n + rnd.below(BLS.r - 1n);
-        parts.push(blsG1Encode(BLS.G1.BASE.multiply(a)), blsG2Encode(BLS.G2.BASE.multiply(b)));
-        parts.push(blsG1Encode(BLS.G1.BASE.multiply((a * b) % BLS.r).negate()), blsG2Encode(BLS.G2.BASE));
-      }
-      for (let n = rnd.int(3) + (parts.length ? 0 : 1); n > 0; --n) parts.push(blsG1Encode(randomPoint(rnd, blsG1Curve)), blsG2Encode(randomPoint(rnd, blsG2Curve)));
-      const input = Buffer.concat(parts);
-      return rnd.chance(25) ? mangle(rnd, input, 64, BLS.p) : input;
-    },
-    expected(input) {
-      if (input.length === 0 || input.length % 384 !== 0) return undefined;
-      const terms = [];
-      for (let at = 0; at < input.length; at += 384) {
-        const P = blsG1Decode(input.subarray(at, at + 128), true), Q = blsG2Decode(input.subarray(at + 128, at + 384), true);
-        if (!P || !Q) return undefined;
-        if (!P.equals(BLS.G1.ZERO) && !Q.equals(BLS.G2.ZERO)) terms.push({ g1: P, g2: Q });
-      }
-      if (!terms.length) return BN_TRUE;
-      return BLS.Fp12.eql(bls12_381.pairingBatch(terms), BLS.Fp12.ONE) ? BN_TRUE : BN_FALSE;
-    },
-  },
+  pairingPrecompile('bls12_pairing', 0x0f, {
+    g1: blsG1Curve, g2: blsG2Curve, g1Size: 128, g2Size: 256, fieldSize: 64, p: BLS.p, minPairs: 1,
+    encode1: blsG1Encode, encode2: blsG2Encode, decode1: (b) => blsG1Decode(b, true), decode2: (b) => blsG2Decode(b, true),
+    pairingBatch: bls12_381.pairingBatch, Fp12: BLS.Fp12,
+  }),
   {
     name: 'bls12_map_fp_to_g1', address: 0x10,
     input(rnd) {
@@ -357,6 +315,40 @@ const precompiles = [
     },
   },
 ];
+
+/** A pairing check (EIP-197, EIP-2537): (G1, G2) pairs, each point checked (the G2 point in its
+ *  subgroup, and the G1 point for BLS12-381), 32 bytes of 1 when the product of the pairings is
+ *  one. BN254 takes no pairs (true), BLS12-381 at least one (`minPairs`). Often the product of
+ *  e(aP, bQ) and e(-abP, Q), which is one. */
+function pairingPrecompile(name, address, c) {
+  const pairSize = c.g1Size + c.g2Size;
+  return {
+    name, address,
+    input(rnd) {
+      const parts = [];
+      if (rnd.chance(50)) {
+        const a = 1n + rnd.below(c.g1.r - 1n), b = 1n + rnd.below(c.g1.r - 1n);
+        parts.push(c.encode1(c.g1.G.BASE.multiply(a)), c.encode2(c.g2.G.BASE.multiply(b)));
+        parts.push(c.encode1(c.g1.G.BASE.multiply((a * b) % c.g1.r).negate()), c.encode2(c.g2.G.BASE));
+      }
+      for (let n = rnd.int(3) + (parts.length ? 0 : c.minPairs); n > 0; --n)
+        parts.push(c.encode1(randomPoint(rnd, c.g1)), c.encode2(randomPoint(rnd, c.g2)));
+      const input = Buffer.concat(parts);
+      return rnd.chance(25) ? mangle(rnd, input, c.fieldSize, c.p) : input;
+    },
+    expected(input) {
+      if (input.length % pairSize !== 0 || input.length < c.minPairs * pairSize) return undefined;
+      const terms = [];
+      for (let at = 0; at < input.length; at += pairSize) {
+        const P = c.decode1(input.subarray(at, at + c.g1Size)), Q = c.decode2(input.subarray(at + c.g1Size, at + pairSize));
+        if (!P || !Q) return undefined;
+        if (!P.equals(c.g1.G.ZERO) && !Q.equals(c.g2.G.ZERO)) terms.push({ g1: P, g2: Q });
+      }
+      if (!terms.length) return BN_TRUE;
+      return c.Fp12.eql(c.pairingBatch(terms), c.Fp12.ONE) ? BN_TRUE : BN_FALSE;
+    },
+  };
+}
 
 /** EIP-2537's G1ADD and G2ADD: exactly two points, on the curve (no subgroup check). */
 function additionPrecompile(name, address, curve, pointSize, encode, decode) {
