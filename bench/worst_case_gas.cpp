@@ -1,13 +1,16 @@
 // The gas/time ratio a denial-of-service attacker optimises (issue 13): each case is a contract
 // that spends a 30M-gas block's worth of gas on one expensive instruction or precompile in a loop,
-// run as one message call (Osaka, a MemoryDatabase pre-state); reported as milliseconds for the
-// 30M gas and Mgas/s, lowest first. The lowest is the worst case found: a block of that
-// instruction takes 30M / (its Mgas/s) microseconds.
-//   build/bench/bench_worst_case_gas [--runs N] [--markdown] [--filter TEXT]
+// run as one message call (Osaka); reported as milliseconds for the 30M gas and Mgas/s, lowest
+// first. The lowest is the worst case found: a block of that instruction takes 30M / (its
+// Mgas/s) microseconds. The pre-state is in memory (MemoryDatabase) or, with --db lmdb, in an
+// LMDB database (a temporary folder), where every cold account or slot is a B-tree lookup;
+// --accounts N first fills it with N accounts and N slots of the contract, so that those
+// lookups go through a tree of realistic depth.
+//   build/bench/bench_worst_case_gas [--runs N] [--markdown] [--filter TEXT] [--db memory|lmdb] [--accounts N]
 #include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
 #include "exec/transaction_execution.hpp"
-#include "state/memory_database.hpp"
+#include "tools/database_factory.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -182,14 +185,50 @@ struct Measured {
     std::string status;
 };
 
-Measured measure(const Case& c, int runs) {
-    MemoryDatabase db;
-    Address caller, contract;
-    caller.bytes[19] = 0xca;
-    contract.bytes[18] = 0xc0;
-    AccountInfo funded;
-    funded.balance = uint256{1} << 100;
-    db.put_account(caller, funded);
+const Address kCaller = [] {
+    Address a;
+    a.bytes[19] = 0xca;
+    return a;
+}();
+const Address kContract = [] {
+    Address a;
+    a.bytes[18] = 0xc0;
+    return a;
+}();
+
+/// The funded caller, and `accounts` accounts of 1 wei and as many slots of the contract (keys
+/// and addresses spread by hashing, as in a real state).
+std::unique_ptr<StateDatabase> pre_state(const std::string& kind, size_t accounts) {
+    auto db = tools::database_factory(kind)();
+    ChangeSet set;
+    AccountChange caller;
+    caller.address = kCaller;
+    caller.account = AccountInfo{};
+    caller.account->balance = uint256{1} << 100;
+    set.accounts.push_back(caller);
+    AccountChange contract;
+    contract.address = kContract;
+    contract.account = AccountInfo{};
+    contract.account->nonce = 1;
+    for (size_t i = 0; i < accounts; ++i) {
+        const Hash32 h = keccak256(word(i));
+        AccountChange filler;
+        std::copy(h.bytes.begin(), h.bytes.begin() + 20, filler.address.bytes.begin());
+        filler.account = AccountInfo{};
+        filler.account->balance = uint256{1};
+        set.accounts.push_back(std::move(filler));
+        contract.storage.emplace_back(uint256::from_hash(h), uint256{1});
+    }
+    std::sort(contract.storage.begin(), contract.storage.end());
+    set.accounts.push_back(std::move(contract));
+    std::sort(set.accounts.begin(), set.accounts.end(),
+              [](const AccountChange& a, const AccountChange& b) { return a.address < b.address; });
+    db->commit(set);
+    return db;
+}
+
+Measured measure(const Case& c, int runs, StateDatabase& db) {
+    const Address caller = kCaller, contract = kContract;
     BlockInfo block;
     block.number = 100;
     block.timestamp = 1'800'000'000;
@@ -199,7 +238,7 @@ Measured measure(const Case& c, int runs) {
     std::vector<double> times;
     Measured m{c.name, 0, 0, ""};
     for (int r = 0; r < runs; ++r) {
-        State state(&db);
+        State state(&db);  // discarded: the pre-state stays as it was for the next run
         const auto start = std::chrono::steady_clock::now();
         const CallOutcome out = execute_code(state, block, Revision::Osaka, caller, contract, c.code, c.input, kBlockGas, uint256{0});
         times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
@@ -217,6 +256,8 @@ int main(int argc, char** argv) {
     int runs = 3;
     bool markdown = false;
     std::string filter;
+    std::string db_kind = "memory";
+    size_t accounts = 0;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
             runs = std::max(1, std::atoi(argv[++i]));
@@ -224,14 +265,21 @@ int main(int argc, char** argv) {
             filter = argv[++i];
         } else if (std::strcmp(argv[i], "--markdown") == 0) {
             markdown = true;
+        } else if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc &&
+                   (std::strcmp(argv[i + 1], "memory") == 0 || std::strcmp(argv[i + 1], "lmdb") == 0)) {
+            db_kind = argv[++i];
+        } else if (std::strcmp(argv[i], "--accounts") == 0 && i + 1 < argc) {
+            accounts = std::strtoull(argv[++i], nullptr, 10);
         } else {
-            std::fprintf(stderr, "usage: %s [--runs N] [--markdown] [--filter TEXT]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--runs N] [--markdown] [--filter TEXT] [--db memory|lmdb] [--accounts N]\n", argv[0]);
             return 2;
         }
     }
+    const auto db = pre_state(db_kind, accounts);
+    std::printf("pre-state: %s, %zu accounts and %zu contract slots besides the caller\n", db_kind.c_str(), accounts, accounts);
     std::vector<Measured> results;
     for (const Case& c : cases())
-        if (c.name.find(filter) != std::string::npos) results.push_back(measure(c, runs));
+        if (c.name.find(filter) != std::string::npos) results.push_back(measure(c, runs, *db));
     std::sort(results.begin(), results.end(), [](const Measured& a, const Measured& b) {
         return a.gas_used / a.milliseconds < b.gas_used / b.milliseconds;
     });
