@@ -66,10 +66,15 @@ const hex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
 /** Tries f; any exception means the input is invalid for that library. */
 const attempt = (f) => { try { return f(); } catch { return undefined; } };
 
+/** y^2 = x^3 + b (a = 0 on every curve here), in the field `Fp` the coordinates belong to. */
+const curveRhs = (Fp, b, x) => Fp.add(Fp.mul(Fp.sqr(x), x), b);
+const isOnCurve = (Fp, b, x, y) => Fp.eql(Fp.sqr(y), curveRhs(Fp, b, x));
+
 // ---- BN254 (EIP-196, EIP-197) ----
 const BN = { Fp: bn254.fields.Fp, Fp2: bn254.fields.Fp2, Fp12: bn254.fields.Fp12, G1: bn254.G1.ProjectivePoint, G2: bn254.G2.ProjectivePoint };
 BN.p = BN.Fp.ORDER;
 BN.r = bn254.G1.CURVE.n;
+BN.b2 = bn254.G2.CURVE.b;  // the twist's b: 3 / (9 + i)
 
 function bnG1Encode(P) {
   if (P.equals(BN.G1.ZERO)) return Buffer.alloc(64);
@@ -81,7 +86,7 @@ function bnG1Decode(bytes) {
   const x = toBig(bytes.subarray(0, 32)), y = toBig(bytes.subarray(32, 64));
   if (x === 0n && y === 0n) return BN.G1.ZERO;
   if (x >= BN.p || y >= BN.p) return undefined;
-  if (BN.Fp.sqr(y) !== BN.Fp.add(BN.Fp.mul(BN.Fp.sqr(x), x), 3n)) return undefined;
+  if (!isOnCurve(BN.Fp, 3n, x, y)) return undefined;
   return BN.G1.fromAffine({ x, y });
 }
 // EIP-197 writes an element of Fp2 a*i + b as (a, b): the imaginary part first.
@@ -95,9 +100,8 @@ function bnG2Decode(bytes) {
   if (w.some((v) => v >= BN.p)) return undefined;
   if (w.every((v) => v === 0n)) return BN.G2.ZERO;
   const x = BN.Fp2.create({ c0: w[1], c1: w[0] }), y = BN.Fp2.create({ c0: w[3], c1: w[2] });
-  const P = attempt(() => BN.G2.fromAffine({ x, y }));
-  if (!P || !BN.Fp2.eql(BN.Fp2.sqr(y), bn254.G2.CURVE.weierstrassEquation ? bn254.G2.CURVE.weierstrassEquation(x) : BN.Fp2.add(BN.Fp2.mul(BN.Fp2.sqr(x), x), bn254.G2.CURVE.b)))
-    return undefined;
+  if (!isOnCurve(BN.Fp2, BN.b2, x, y)) return undefined;
+  const P = BN.G2.fromAffine({ x, y });
   if (!P.isTorsionFree()) return undefined;  // EIP-197: G2 points must be in the subgroup of order r
   return P;
 }
@@ -106,6 +110,7 @@ function bnG2Decode(bytes) {
 const BLS = { Fp: bls12_381.fields.Fp, Fp2: bls12_381.fields.Fp2, Fp12: bls12_381.fields.Fp12, G1: bls12_381.G1.ProjectivePoint, G2: bls12_381.G2.ProjectivePoint };
 BLS.p = BLS.Fp.ORDER;
 BLS.r = bls12_381.G1.CURVE.n;
+BLS.b2 = BLS.Fp2.create({ c0: 4n, c1: 4n });  // G2: y^2 = x^3 + 4(1 + i)
 
 /** 64 bytes: 16 zero bytes, then the 48-byte element. */
 const blsFpEncode = (x) => be(x, 64);
@@ -123,7 +128,7 @@ function blsG1Decode(bytes, subgroup) {
   const x = blsFpDecode(bytes.subarray(0, 64)), y = blsFpDecode(bytes.subarray(64, 128));
   if (x === undefined || y === undefined) return undefined;
   if (x === 0n && y === 0n) return BLS.G1.ZERO;
-  if (BLS.Fp.sqr(y) !== BLS.Fp.add(BLS.Fp.mul(BLS.Fp.sqr(x), x), 4n)) return undefined;
+  if (!isOnCurve(BLS.Fp, 4n, x, y)) return undefined;
   const P = BLS.G1.fromAffine({ x, y });
   return subgroup && !P.isTorsionFree() ? undefined : P;
 }
@@ -137,8 +142,7 @@ function blsG2Decode(bytes, subgroup) {
   if (w.some((v) => v === undefined)) return undefined;
   if (w.every((v) => v === 0n)) return BLS.G2.ZERO;
   const x = BLS.Fp2.create({ c0: w[0], c1: w[1] }), y = BLS.Fp2.create({ c0: w[2], c1: w[3] });
-  const b = BLS.Fp2.create({ c0: 4n, c1: 4n });  // y^2 = x^3 + 4(1 + i)
-  if (!BLS.Fp2.eql(BLS.Fp2.sqr(y), BLS.Fp2.add(BLS.Fp2.mul(BLS.Fp2.sqr(x), x), b))) return undefined;
+  if (!isOnCurve(BLS.Fp2, BLS.b2, x, y)) return undefined;
   const P = BLS.G2.fromAffine({ x, y });
   return subgroup && !P.isTorsionFree() ? undefined : P;
 }
@@ -148,7 +152,7 @@ function blsG2Decode(bytes, subgroup) {
 function onCurve(rnd, Fp, b, Point, randomElement) {
   for (;;) {
     const x = randomElement();
-    const y2 = Fp.add(Fp.mul(Fp.sqr(x), x), b);
+    const y2 = curveRhs(Fp, b, x);
     const y = attempt(() => Fp.sqrt(y2));
     if (y !== undefined && Fp.eql(Fp.sqr(y), y2)) return Point.fromAffine({ x, y: rnd.chance(50) ? y : Fp.neg(y) });
   }
@@ -186,9 +190,9 @@ function mangle(rnd, input, fieldSize, p) {
 
 // ---- The precompiles: address, input generator, expected result (Buffer, or undefined for failure) ----
 const bnCurve = { G: BN.G1, r: BN.r };
-const bnG2Curve = { G: BN.G2, r: BN.r, offSubgroup: (rnd) => onCurve(rnd, BN.Fp2, bn254.G2.CURVE.b, BN.G2, () => bnFp2Random(rnd)) };
+const bnG2Curve = { G: BN.G2, r: BN.r, offSubgroup: (rnd) => onCurve(rnd, BN.Fp2, BN.b2, BN.G2, () => bnFp2Random(rnd)) };
 const blsG1Curve = { G: BLS.G1, r: BLS.r, offSubgroup: (rnd) => onCurve(rnd, BLS.Fp, 4n, BLS.G1, () => rnd.below(BLS.p)) };
-const blsG2Curve = { G: BLS.G2, r: BLS.r, offSubgroup: (rnd) => onCurve(rnd, BLS.Fp2, BLS.Fp2.create({ c0: 4n, c1: 4n }), BLS.G2, () => blsFp2Random(rnd)) };
+const blsG2Curve = { G: BLS.G2, r: BLS.r, offSubgroup: (rnd) => onCurve(rnd, BLS.Fp2, BLS.b2, BLS.G2, () => blsFp2Random(rnd)) };
 const randomScalar = (rnd, r) => (rnd.chance(10) ? [0n, 1n, r - 1n, r, (1n << 256n) - 1n][rnd.int(5)] : rnd.chance(50) ? rnd.below(r) : rnd.big(256));
 const pairs = (rnd, max) => 1 + rnd.int(max);
 
