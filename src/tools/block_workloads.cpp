@@ -355,6 +355,9 @@ InMemoryBlockRun run_block_in_memory(const WorkloadBlock& block, const ParallelO
     return run;
 }
 
+namespace {
+
+/// The executed part of block_run_differences.
 std::string executed_block_differences(const ExecutedBlock& expected, const ExecutedBlock& actual) {
     if (expected.gas_used != actual.gas_used) return "gas used differs";
     if (expected.blob_gas_used != actual.blob_gas_used) return "blob gas used differs";
@@ -374,6 +377,16 @@ std::string executed_block_differences(const ExecutedBlock& expected, const Exec
                 return "log " + std::to_string(l) + " of receipt " + std::to_string(i) + " differs";
     }
     return {};
+}
+
+}  // namespace
+
+std::string block_run_differences(const InMemoryBlockRun& expected, const InMemoryBlockRun& actual) {
+    if (expected.error != actual.error)
+        return "rejection differs (\"" + expected.error + "\" against \"" + actual.error + "\")";
+    if (!expected.error.empty()) return {};  // rejected alike
+    if (expected.state_root != actual.state_root) return "state root differs";
+    return executed_block_differences(expected.executed, actual.executed);
 }
 
 }  // namespace polyvm::tools

@@ -81,10 +81,10 @@ struct InMemoryBlockRun {
 };
 InMemoryBlockRun run_block_in_memory(const WorkloadBlock& block, const ParallelOptions& parallel,
                                      ParallelStatistics* statistics = nullptr);
-
-/// The first difference between two executions of one block, as text (empty: identical): gas,
-/// blob gas, included transactions, bloom, receipts with their logs, requests. How the parallel
-/// executor's stress test and fuzz target compare it with the sequential one.
-std::string executed_block_differences(const ExecutedBlock& expected, const ExecutedBlock& actual);
+/// The first difference between two runs of one block, as text (empty: identical): the
+/// rejection; for an accepted block the state root, gas, blob gas, included transactions, bloom,
+/// receipts with their logs, requests. How the parallel executor's stress test and fuzz target
+/// compare it with the sequential one.
+std::string block_run_differences(const InMemoryBlockRun& expected, const InMemoryBlockRun& actual);
 
 }  // namespace polyvm::tools

@@ -13,23 +13,15 @@ using namespace polyvm::tools;
 
 namespace {
 
-using BlockResultSummary = InMemoryBlockRun;
-
-BlockResultSummary execute(const WorkloadBlock& block, unsigned threads, uint64_t delay_seed, size_t contention_window,
+InMemoryBlockRun execute(const WorkloadBlock& block, unsigned threads, uint64_t delay_seed, size_t contention_window,
                            ParallelStatistics* statistics) {
     ParallelOptions parallel;
     parallel.threads = threads;
     parallel.delay_seed = delay_seed;
     parallel.contention_window = contention_window;
-    BlockResultSummary run = run_block_in_memory(block, parallel, statistics);
+    InMemoryBlockRun run = run_block_in_memory(block, parallel, statistics);
     if (!run.error.empty()) throw std::runtime_error("block rejected: " + run.error);
     return run;
-}
-
-/// The first difference between two executions of one block, as text (empty: identical).
-std::string differences(const BlockResultSummary& expected, const BlockResultSummary& actual) {
-    if (expected.state_root != actual.state_root) return "state root differs";
-    return executed_block_differences(expected.executed, actual.executed);
 }
 
 class ParallelBlocks : public testing::TestWithParam<BlockWorkload> {};
@@ -42,7 +34,7 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
     spec.uniswap = load_uniswap_code(POLYVM_SOURCE_DIR "/bench/fixtures/uniswap");
     spec.uniswap_pools = 5;  // 30 swaps a pool: conflicts within a pool, none across
     const WorkloadBlock block = make_workload_block(spec);
-    const BlockResultSummary sequential = execute(block, 1, 0, 0, nullptr);
+    const InMemoryBlockRun sequential = execute(block, 1, 0, 0, nullptr);
     ASSERT_EQ(sequential.executed.included.size(), block.transactions.size()) << "the workload's block must be valid";
 
     ParallelStatistics statistics;
@@ -52,9 +44,9 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
             // Half the runs never give up on contention, so the whole block goes through the
             // parallel path even when every transaction conflicts.
             const size_t window = delay_seed % 2 ? std::numeric_limits<size_t>::max() : 32;
-            const BlockResultSummary parallel = execute(block, threads, delay_seed, window, &statistics);
+            const InMemoryBlockRun parallel = execute(block, threads, delay_seed, window, &statistics);
             ++runs;
-            ASSERT_EQ(differences(sequential, parallel), "")
+            ASSERT_EQ(block_run_differences(sequential, parallel), "")
                 << workload_name(GetParam()) << ", " << threads << " threads, delay seed " << delay_seed;
         }
     EXPECT_EQ(runs, 44u);
@@ -93,8 +85,8 @@ TEST(ParallelBlocks, HeavyContentionHandsTheRestToTheSequentialExecutor) {
     spec.workload = BlockWorkload::Erc20Contended;
     const WorkloadBlock block = make_workload_block(spec);
     ParallelStatistics statistics;
-    const BlockResultSummary parallel = execute(block, 2, 5, 32, &statistics);
-    EXPECT_EQ(differences(execute(block, 1, 0, 0, nullptr), parallel), "");
+    const InMemoryBlockRun parallel = execute(block, 2, 5, 32, &statistics);
+    EXPECT_EQ(block_run_differences(execute(block, 1, 0, 0, nullptr), parallel), "");
     if (statistics.reexecutions * 3 > statistics.committed) {
         EXPECT_TRUE(statistics.stopped_for_contention);
         EXPECT_LT(statistics.committed, block.transactions.size());
