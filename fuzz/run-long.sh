@@ -23,11 +23,13 @@ export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPT
 # FUZZ_BRIEF=1 (make test's step): start from the committed corpus alone, into a scratch folder
 # emptied first, so that inputs a developer's long runs collected in $build/corpus (some slow)
 # neither slow the step down nor make it depend on this machine's history.
+brief=${FUZZ_BRIEF:-0}
+jobs=${FUZZ_JOBS:-1}
 corpus_root=$build/corpus
-[ "${FUZZ_BRIEF:-0}" = 1 ] && corpus_root=$build/brief-corpus
+[ "$brief" = 1 ] && corpus_root=$build/brief-corpus
 case $corpus_root in /*) ;; *) corpus_root=$root/$corpus_root ;; esac
 for target in $targets; do
-    [ "${FUZZ_BRIEF:-0}" = 1 ] && rm -rf "$corpus_root/$target"
+    [ "$brief" = 1 ] && rm -rf "$corpus_root/$target"
     mkdir -p "$corpus_root/$target"
     log=$build/$target.log
     # fuzz_rpc may mine 100,000 blocks in one request (the node's bound), each kept by the
@@ -36,15 +38,25 @@ for target in $targets; do
     # FUZZ_JOBS=N (N > 1): libFuzzer's fork mode, N processes sharing the corpus (the device
     # machine's 16 cores; here its jobs' start-up costs more than the second core gives); it
     # reports the executions of all its jobs as '#N:' lines, and coverage in its own units.
-    [ "${FUZZ_JOBS:-1}" -gt 1 ] && options="$options -fork=$FUZZ_JOBS"
+    [ "$jobs" -gt 1 ] && options="$options -fork=$jobs"
+    started=$(date +%s)
+    status=0
     (cd "$build" && ./fuzz/$target -max_total_time="$seconds" -print_final_stats=1 $options \
-        "$corpus_root/$target" "$root/fuzz/corpus/$target") >"$log" 2>&1 || { tail -80 "$log"; echo "FAIL $target (see $log)"; exit 1; }
-    if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then  # fork mode: the final stats are the last job's alone
+        "$corpus_root/$target" "$root/fuzz/corpus/$target") >"$log" 2>&1 || status=$?
+    # A run that stops on a finding still prints its final stats: what it executed counts.
+    if [ "$jobs" -gt 1 ]; then  # fork mode: the final stats are the last job's alone
         runs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
     else
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     fi
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+    elapsed=$(( $(date +%s) - started ))
+    [ "$status" = 0 ] && elapsed=$seconds
+    echo "$(date -u +%FT%TZ) $target $elapsed ${runs:-0} ${cov:-0}$([ "$status" = 0 ] || echo " stopped")" >> "$build/executions.log"
+    if [ "$status" != 0 ]; then
+        tail -80 "$log"
+        echo "FAIL $target (see $log)"
+        exit 1
+    fi
     echo "$target $seconds s: ${runs:-?} executions, coverage ${cov:-?}"
-    echo "$(date -u +%FT%TZ) $target $seconds ${runs:-0} ${cov:-0}" >> "$build/executions.log"
 done
