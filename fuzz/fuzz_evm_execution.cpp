@@ -10,8 +10,8 @@
 // Input: fork (1 byte) || gas / 4 (2 bytes, big-endian) || input length (1) || input || code.
 #include "change_sets.hpp"
 #include "fuzz_target.hpp"
+#include "large_stack_worker.hpp"
 
-#include "common/large_stack_thread.hpp"
 #include "evm/tracer.hpp"
 #include "exec/transaction_execution.hpp"
 #include "state/memory_database.hpp"
@@ -145,6 +145,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 4) return 0;
     // On a thread with an execution stack, as every thread that executes transactions is: deep
     // calls under AddressSanitizer would not fit the main thread's 8 MiB.
-    LargeStackThread([&] { check_one(data, size); }, size_t{64} << 20).join();
+    polyvm::fuzz::run_on_large_stack([&] { check_one(data, size); });
     return 0;
 }

@@ -9,8 +9,8 @@
 // sender and nonce, recipient, value, gas, tip, data length.
 #include "byte_reader.hpp"
 #include "fuzz_target.hpp"
+#include "large_stack_worker.hpp"
 
-#include "common/large_stack_thread.hpp"
 #include "crypto/keccak.hpp"
 #include "tools/block_workloads.hpp"
 
@@ -143,6 +143,6 @@ void check_one(const uint8_t* data, size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // On a thread with an execution stack, as every thread that executes transactions is.
-    LargeStackThread([&] { check_one(data, size); }, size_t{64} << 20).join();
+    polyvm::fuzz::run_on_large_stack([&] { check_one(data, size); });
     return 0;
 }
