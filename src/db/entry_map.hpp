@@ -116,6 +116,12 @@ public:
         for (const Slot& slot : slots_)
             if (slot.entry) visit(static_cast<const Entry&>(*slot.entry));
     }
+    /// The same, where `visit` may move an entry's value out.
+    template <typename Visit>
+    void for_each(Visit&& visit) {
+        for (Slot& slot : slots_)
+            if (slot.entry) visit(*slot.entry);
+    }
 
 private:
     struct Slot {

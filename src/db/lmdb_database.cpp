@@ -16,9 +16,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -389,6 +391,15 @@ struct Entry {
     bytes_view value;
 };
 
+/// A read transaction for another thread with the snapshot of a commit's own (LMDB's
+/// transactions serve one thread at a time): a parallel trie update's forks read through them.
+class ReadSnapshot {
+public:
+    virtual ~ReadSnapshot() = default;
+    virtual MDB_txn* txn() const noexcept = 0;
+};
+using SnapshotOpener = std::function<std::unique_ptr<ReadSnapshot>()>;
+
 /// The tables seen through a commit's delta (if any), the dirty delta (if any) and LMDB.
 class View {
 public:
@@ -398,6 +409,12 @@ public:
         : txn_(txn), dbis_(dbis), pending_(pending) {
         if (pending_) layers_[layer_count_++] = pending_;
         if (dirty && dirty != pending_) layers_[layer_count_++] = dirty;
+    }
+    /// A fork of `below` for another thread: writes go to `pending`, reads see it, then the
+    /// layers of `below` (which must not change while the fork lives), then LMDB through `txn`.
+    View(MDB_txn* txn, const View& below, Delta* pending) : txn_(txn), dbis_(below.dbis_), pending_(pending) {
+        layers_[layer_count_++] = pending_;
+        for (size_t l = 0; l < below.layer_count_; ++l) layers_[layer_count_++] = below.layers_[l];
     }
     ~View() {
         for (MDB_cursor* cursor : cursors_)
@@ -417,6 +434,27 @@ public:
         if (rc == MDB_NOTFOUND) return std::nullopt;
         check(rc, "read");
         return view_of(v);
+    }
+
+    /// Lets the trie updates of this view run on `threads` threads, their forks reading LMDB
+    /// through what `open_snapshot` opens (kept alive by the caller while the view is used).
+    void allow_forks(const SnapshotOpener* open_snapshot, unsigned threads) {
+        open_snapshot_ = open_snapshot;
+        trie_threads_ = open_snapshot ? threads : 1;
+    }
+    unsigned trie_threads() const noexcept { return trie_threads_; }
+    std::unique_ptr<ReadSnapshot> open_snapshot() const { return open_snapshot_ ? (*open_snapshot_)() : nullptr; }
+
+    /// Takes over the writes of a fork's delta (tables only: trie nodes), as if written here.
+    void take_writes(Delta& fork) {
+        if (!pending_->undo) {
+            pending_->absorb(std::move(fork));
+            return;
+        }
+        // A group's writes are logged one by one, so that the group can take them back.
+        for (size_t t = 0; t < kTableCount; ++t)
+            fork.tables[t].entries.for_each([&](auto& entry) { pending_->set(static_cast<Table>(t), entry.key(), std::move(entry.value)); });
+        fork = Delta{};
     }
 
     void put(Table table, bytes_view key, bytes_view value) { pending_->set(table, key, value); }
@@ -522,8 +560,10 @@ private:
     MDB_txn* txn_;
     const std::array<MDB_dbi, kTableCount>& dbis_;
     Delta* pending_;
-    std::array<const Delta*, 2> layers_{};
+    std::array<const Delta*, 3> layers_{};  // a fork's own delta above a commit's two
     size_t layer_count_ = 0;
+    const SnapshotOpener* open_snapshot_ = nullptr;
+    unsigned trie_threads_ = 1;
     std::array<MDB_cursor*, kTableCount> cursors_{};
 };
 
@@ -531,6 +571,36 @@ private:
 void erase_prefix(View& view, Table table, bytes_view prefix) {
     view.for_each_with_prefix(table, prefix, [&](bytes_view key, bytes_view) { view.erase(table, key); });
 }
+
+/// One thread's part of a parallel trie update (mpt::TrieNodeStore::fork): a read snapshot and a
+/// delta of its own over the commit's layers, which stay unchanged until the fork is joined.
+struct ViewFork {
+    explicit ViewFork(const View& parent) : snapshot(parent.open_snapshot()), view(snapshot->txn(), parent, &delta) {}
+    std::unique_ptr<ReadSnapshot> snapshot;
+    Delta delta;
+    View view;  // last: closes its cursors before the snapshot ends
+};
+
+/// A store of type `Store` over a fork of its parent's view.
+template <class Store>
+class ForkedTrieStore final : public mpt::TrieNodeStore {
+public:
+    template <class... Args>
+    explicit ForkedTrieStore(const View& parent, Args&&... args) : fork_(parent), store_(fork_.view, std::forward<Args>(args)...) {}
+
+    std::optional<mpt::StoredNode> load(mpt::NibblePath path) override { return store_.load(path); }
+    void store_node(mpt::NibblePath path, bytes_view encoded_node) override { store_.store_node(path, encoded_node); }
+    void store_node(mpt::NibblePath path, bytes&& encoded_node) override { store_.store_node(path, std::move(encoded_node)); }
+    void store_leaf(mpt::NibblePath path, mpt::NibblePath rest, bytes_view value, bytes_view extra, bytes_view encoded_node) override {
+        store_.store_leaf(path, rest, value, extra, encoded_node);
+    }
+    void remove(mpt::NibblePath path) override { store_.remove(path); }
+    Delta& delta() noexcept { return fork_.delta; }
+
+private:
+    ViewFork fork_;
+    Store store_;
+};
 
 /// One trie's nodes in a table, under a key prefix (the address, for a storage trie).
 class StorageTrieStore final : public mpt::TrieNodeStore {
@@ -552,6 +622,11 @@ public:
         view_.put(kStorageTrieTable, key_for(path), encoded_node);  // storage tries keep no extra bytes
     }
     void remove(mpt::NibblePath path) override { view_.erase(kStorageTrieTable, key_for(path)); }
+    std::unique_ptr<mpt::TrieNodeStore> fork() override {
+        if (view_.trie_threads() < 2) return nullptr;
+        return std::make_unique<ForkedTrieStore<StorageTrieStore>>(view_, bytes_view{key_.data(), prefix_size_});
+    }
+    void join(mpt::TrieNodeStore& forked) override { view_.take_writes(static_cast<ForkedTrieStore<StorageTrieStore>&>(forked).delta()); }
 
 private:
     const bytes& key_for(mpt::NibblePath path) {
@@ -612,6 +687,11 @@ public:
         view_.put(table(path), key_for(path), leaf_record(extra, value));
     }
     void remove(mpt::NibblePath path) override { view_.erase(table(path), key_for(path)); }
+    std::unique_ptr<mpt::TrieNodeStore> fork() override {
+        if (view_.trie_threads() < 2) return nullptr;
+        return std::make_unique<ForkedTrieStore<AccountTrieStore>>(view_);
+    }
+    void join(mpt::TrieNodeStore& forked) override { view_.take_writes(static_cast<ForkedTrieStore<AccountTrieStore>&>(forked).delta()); }
 
 private:
     static Table table(mpt::NibblePath path) { return path.size() < kTopDepth ? kAccountTrieTopTable : kAccountTrieTable; }
@@ -762,6 +842,10 @@ struct LmdbDatabase::Impl {
 
     class ReadTxn;
     class WriteTxn;
+    class ForkSnapshot;
+
+    /// Threads a commit's trie updates may use (LmdbOptions::trie_threads).
+    std::atomic<unsigned> trie_threads{1};
 
     /// One writer at a time in this process (LMDB's writer lock is per process); taken before
     /// map_mutex when both are needed.
@@ -941,6 +1025,16 @@ private:
     MDB_txn* txn_ = nullptr;
 };
 
+/// A read transaction that a parallel trie update's fork uses on another thread.
+class LmdbDatabase::Impl::ForkSnapshot final : public ReadSnapshot {
+public:
+    explicit ForkSnapshot(Impl& db) : txn_(db, true) {}  // for the commit: its lock is held
+    MDB_txn* txn() const noexcept override { return txn_.get(); }
+
+private:
+    ReadTxn txn_;
+};
+
 /// The write transaction of one commit attempt: aborted unless committed. The caller holds
 /// commit_mutex.
 class LmdbDatabase::Impl::WriteTxn {
@@ -1030,6 +1124,7 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
 
     write_back_memory = options.write_back_memory;
     write_back_entries = options.write_back_entries;
+    trie_threads = std::max(1u, options.trie_threads);
     journal_commits = options.journal;
     flush_journal = options.sync_every_commit && !options.defer_flush;
     max_map_size = std::max(kMinMapSize, options.max_map_size / kPageSize * kPageSize);
@@ -1225,10 +1320,21 @@ Hash32 LmdbDatabase::Impl::write_storage(View& view, const Address& address, con
         }
     }
     StorageTrieStore nodes(view, address);
-    return mpt::update_trie(nodes, trie_writes);
+    return mpt::update_trie(nodes, trie_writes, view.trie_threads());
 }
 
 ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes) {
+    // Large trie updates may use more threads (LmdbOptions::trie_threads): their forks read
+    // LMDB through read transactions of their own, which see what this commit's transaction
+    // sees (this process is the one writer while the commit lock is held, and nothing is
+    // written to LMDB before the commit's body ends).
+    const SnapshotOpener open_snapshot = [this] { return std::unique_ptr<ReadSnapshot>(std::make_unique<ForkSnapshot>(*this)); };
+    const unsigned threads = trie_threads.load(std::memory_order_relaxed);
+    struct StopForks {
+        View& view;
+        ~StopForks() { view.allow_forks(nullptr, 1); }  // the opener ends with this call
+    } stop_forks{view};
+    if (threads > 1) view.allow_forks(&open_snapshot, threads);
     for (const auto& [hash, bytecode] : changes.codes)
         if (bytecode && !view.get(kCodeTable, hash)) view.put(kCodeTable, hash, *bytecode);  // content-addressed: never replaced
 
@@ -1291,7 +1397,7 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
 
     for (const auto& [address, account] : written) view.record_account(address, account);
     AccountTrieStore account_nodes(view);
-    const Hash32 root = mpt::update_trie(account_nodes, account_writes);
+    const Hash32 root = mpt::update_trie(account_nodes, account_writes, view.trie_threads());
     view.put(kMetadataTable, as_view(kStateRootKey), root);
     return reverse;
 }
@@ -1603,6 +1709,8 @@ Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
     });
     return root;
 }
+
+void LmdbDatabase::set_trie_threads(unsigned threads) { impl_->trie_threads = std::max(1u, threads); }
 
 void LmdbDatabase::begin_group() {
     std::lock_guard lock(impl_->commit_mutex);

@@ -91,6 +91,10 @@ struct LmdbOptions {
     /// them. Only for a database that is thrown away when closed (the node's --in-memory chain),
     /// where the journal's encoding and writes would be pure cost.
     bool journal = true;
+    /// Threads a commit may use to update a trie of many changed keys (the subtrees below its
+    /// root on several threads, each reading LMDB through a read transaction of its own); 1
+    /// keeps every commit on the calling thread. set_trie_threads changes it later.
+    unsigned trie_threads = 1;
 };
 
 class LmdbDatabase final : public StateDatabase {
@@ -128,6 +132,7 @@ public:
     /// Applies inside a write transaction that is then aborted.
     Hash32 preview_root(const ChangeSet& changes) override;
     std::optional<bytes> read_record(std::string_view table, bytes_view key) override;
+    void set_trie_threads(unsigned threads) override;
     /// Group commit (write-back mode; nothing changes in write-through mode): the commits made
     /// between begin_group() and end_group() are applied in memory as usual, each seeing the
     /// ones before it and readable by every reader of this process at once, but they become

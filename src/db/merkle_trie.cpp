@@ -1,12 +1,16 @@
 #include "db/merkle_trie.hpp"
 
 #include "common/rlp.hpp"
+#include "common/worker_pool.hpp"
 #include "crypto/keccak.hpp"
 #include "state/database.hpp"
 #include "state/trie.hpp"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -254,6 +258,69 @@ public:
         return encoded;
     }
 
+    /// apply() for a branch at the root, the subtrees of its children updated on up to `threads`
+    /// threads, each on a fork of the store (joined before the branch is made canonical, which
+    /// may read a child). Falls back to one thread when the store cannot fork.
+    std::optional<Node> apply_to_root_branch_in_parallel(Node branch, Ops ops, unsigned threads) {
+        size_t i = 0;
+        if (ops[0]->key.empty()) {  // sorted: only the first key can end at the root
+            branch.value.assign(ops[0]->value.begin(), ops[0]->value.end());
+            i = 1;
+        }
+        struct Part {
+            uint8_t nibble = 0;
+            Ops ops;
+            std::optional<Ref> ref;  // the child's new reference; none with `removed`: it is gone
+            bool removed = false;
+        };
+        std::vector<Part> parts;
+        while (i < ops.size()) {
+            const uint8_t nibble = ops[i]->key[0];
+            size_t j = i + 1;
+            while (j < ops.size() && ops[j]->key[0] == nibble) ++j;
+            parts.push_back(Part{nibble, ops.subspan(i, j - i), std::nullopt, false});
+            i = j;
+        }
+        const size_t workers = std::min<size_t>(threads, parts.size());
+        std::vector<std::unique_ptr<TrieNodeStore>> forks(workers);
+        for (auto& fork : forks)
+            if (workers < 2 || !(fork = store_.fork())) return apply_to_branch(std::move(branch), ops);
+
+        std::atomic<size_t> next{0};
+        std::vector<std::exception_ptr> failures(workers);
+        WorkerPool::shared().run(static_cast<unsigned>(workers - 1), [&](unsigned worker) {
+            try {
+                Updater sub(*forks[worker]);
+                for (size_t p; (p = next.fetch_add(1)) < parts.size();) {
+                    Part& part = parts[p];
+                    const bool had_child = !branch.children[part.nibble].empty();  // read only here
+                    sub.path_.assign(1, part.nibble);
+                    std::optional<Node> existing;
+                    if (had_child) existing = sub.load_existing_node();
+                    const std::optional<Node> child = sub.apply(std::move(existing), part.ops);
+                    if (child) {
+                        part.ref = sub.save(*child);
+                    } else if (had_child) {
+                        sub.store_.remove(sub.path_);
+                        part.removed = true;
+                    }
+                }
+            } catch (...) {
+                failures[worker] = std::current_exception();
+            }
+        });
+        for (const auto& failure : failures)
+            if (failure) std::rethrow_exception(failure);
+        for (auto& fork : forks) store_.join(*fork);
+        for (const Part& part : parts) {
+            if (part.ref)
+                branch.children[part.nibble] = *part.ref;
+            else if (part.removed)
+                branch.children[part.nibble].clear();
+        }
+        return canonical_branch(std::move(branch));
+    }
+
 private:
     /// A leaf holds one entry: merge it into the writes (which win for the same key) and build.
     std::optional<Node> apply_to_leaf(Node leaf, Ops ops) {
@@ -446,7 +513,12 @@ private:
 std::optional<StoredNode> MemoryTrieNodeStore::load(NibblePath path) {
     const bytes key(path.begin(), path.end());
     const auto it = nodes_.find(key);
-    if (it == nodes_.end()) return std::nullopt;
+    if (it == nodes_.end()) {
+        // A fork reads its parent where it has not written.
+        if (!parent_ || removed_.count(key)) return std::nullopt;
+        std::optional<StoredNode> below = const_cast<MemoryTrieNodeStore*>(parent_)->load(path);
+        return below;
+    }
     StoredNode out;
     out.encoded = it->second;
     if (const auto extra = extras_.find(key); extra != extras_.end()) out.extra = extra->second;
@@ -462,15 +534,41 @@ void MemoryTrieNodeStore::store(NibblePath path, bytes_view encoded_node) {
     const bytes key(path.begin(), path.end());
     nodes_.insert_or_assign(key, bytes(encoded_node.begin(), encoded_node.end()));
     extras_.erase(key);
+    removed_.erase(key);
 }
 
 void MemoryTrieNodeStore::remove(NibblePath path) {
     const bytes key(path.begin(), path.end());
     nodes_.erase(key);
     extras_.erase(key);
+    if (parent_) removed_.insert(key);
 }
 
-Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
+std::unique_ptr<TrieNodeStore> MemoryTrieNodeStore::fork() {
+    if (!forkable_) return nullptr;
+    auto forked = std::make_unique<MemoryTrieNodeStore>();
+    forked->parent_ = this;
+    return forked;
+}
+
+void MemoryTrieNodeStore::join(TrieNodeStore& forked) {
+    auto& from = dynamic_cast<MemoryTrieNodeStore&>(forked);
+    if (from.parent_ != this) throw std::logic_error("MemoryTrieNodeStore::join: not a fork of this store");
+    for (const bytes& key : from.removed_) {
+        nodes_.erase(key);
+        extras_.erase(key);
+    }
+    for (auto& [key, node] : from.nodes_) {
+        nodes_.insert_or_assign(key, std::move(node));
+        extras_.erase(key);
+    }
+    for (auto& [key, extra] : from.extras_) extras_.insert_or_assign(key, std::move(extra));
+    from.nodes_.clear();
+    from.extras_.clear();
+    from.removed_.clear();
+}
+
+Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads) {
     if (writes.empty()) return stored_trie_root(store);
     std::vector<Op> ops(writes.size());
     for (size_t i = 0; i < writes.size(); ++i) {
@@ -488,7 +586,12 @@ Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes) {
         if (i + 1 == sorted.size() || sorted[i + 1]->key != sorted[i]->key) unique.push_back(sorted[i]);
 
     Updater updater(store);
-    const std::optional<Node> root = updater.apply(updater.load_node(), unique);
+    std::optional<Node> existing = updater.load_node();
+    std::optional<Node> root;
+    if (threads > 1 && unique.size() >= kParallelTrieUpdateMinimum && existing && existing->kind == Node::Kind::Branch)
+        root = updater.apply_to_root_branch_in_parallel(std::move(*existing), unique, threads);
+    else
+        root = updater.apply(std::move(existing), unique);
     if (!root) {
         store.remove({});
         return kEmptyTrieRoot;

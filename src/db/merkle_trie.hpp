@@ -19,6 +19,8 @@
 #include "common/types.hpp"
 
 #include <map>
+#include <memory>
+#include <set>
 #include <optional>
 #include <span>
 #include <vector>
@@ -58,15 +60,29 @@ public:
     virtual void store_leaf(NibblePath path, NibblePath rest, bytes_view value, bytes_view extra, bytes_view encoded_node) = 0;
     /// Removing an absent node is not an error.
     virtual void remove(NibblePath path) = 0;
+
+    /// For update_trie on several threads: a store that another thread may use while this one
+    /// is neither written nor read, which reads this store's nodes as they are now and its own
+    /// writes, and keeps those writes apart until join(); nullptr (the default) keeps the update
+    /// on one thread.
+    virtual std::unique_ptr<TrieNodeStore> fork() { return nullptr; }
+    /// Takes over the writes of a store that fork() made (no other fork wrote at its paths).
+    virtual void join(TrieNodeStore& /*forked*/) {}
 };
 
 /// An in-memory node store (tests, tools): every node encoded, leaves' extra bytes beside.
 class MemoryTrieNodeStore final : public TrieNodeStore {
 public:
+    MemoryTrieNodeStore() = default;
+    /// `forkable`: fork() gives stores over this one (tests of parallel updates).
+    explicit MemoryTrieNodeStore(bool forkable) : forkable_(forkable) {}
+
     std::optional<StoredNode> load(NibblePath path) override;
     void store_node(NibblePath path, bytes_view encoded_node) override { store(path, encoded_node); }
     void store_leaf(NibblePath path, NibblePath rest, bytes_view value, bytes_view extra, bytes_view encoded_node) override;
     void remove(NibblePath path) override;
+    std::unique_ptr<TrieNodeStore> fork() override;
+    void join(TrieNodeStore& forked) override;
 
     /// Puts `encoded_node` at `path` as it is (tests: a damaged store).
     void store(NibblePath path, bytes_view encoded_node);
@@ -78,6 +94,10 @@ public:
 private:
     std::map<bytes, bytes> nodes_;
     std::map<bytes, bytes> extras_;
+    bool forkable_ = false;
+    /// A fork's view of its parent, and what it removed (nullptr: not a fork).
+    const MemoryTrieNodeStore* parent_ = nullptr;
+    std::set<bytes> removed_;
 };
 
 /// One write to a trie: an empty value deletes the key (a trie cannot hold an empty value).
@@ -94,7 +114,14 @@ struct TrieWrite {
 /// Applies `writes` (the last write of a key wins) to the trie in `store` and returns the new
 /// root hash. Keys may have any length, including keys that are prefixes of others. Throws
 /// polyvm::DatabaseError when the store holds a node that does not decode or is missing.
-Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes);
+/// With `threads` > 1, a store that can fork() and a root branch, a large batch updates the
+/// subtrees below the root on up to that many threads (the calling one included), each on a
+/// fork of the store, joined before the root is stored: the same nodes, in less time.
+Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads = 1);
+
+/// The batch size from which update_trie uses several threads (below it, forking costs more
+/// than it saves).
+inline constexpr size_t kParallelTrieUpdateMinimum = 256;
 
 /// The Merkle proof of `key` (EIP-1186's form, as state/trie.hpp's trie_proof gives it): the
 /// encodings of the nodes on the key's path that their parent refers to by hash, and the root,

@@ -144,6 +144,9 @@ public:
     virtual Hash32 preview_root(const ChangeSet& changes);
     /// A record written by commit(), or nullopt.
     virtual std::optional<bytes> read_record(std::string_view table, bytes_view key) = 0;
+    /// How many threads a commit may use to update its tries (the node's and the tools'
+    /// --threads); a database that keeps no trie nodes ignores it.
+    virtual void set_trie_threads(unsigned threads) { (void)threads; }
     /// The Merkle-Patricia root of the whole state (secure trie of RLP [nonce, balance,
     /// storage root, code hash]).
     virtual Hash32 state_root() = 0;

@@ -158,6 +158,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
                     options.parallel.threads = threads;
                     Sample sample;
                     options.parallel_statistics = &sample.statistics;
+                    db->set_trie_threads(threads);  // the root's tries too (LMDB): threads=1 is all sequential
                     State state(db.get());
                     const auto start = std::chrono::steady_clock::now();
                     auto result = execute_block_body(state, block.env, transactions, block.config, options);

@@ -28,6 +28,7 @@ public:
     }
     Hash32 preview_root(const ChangeSet& c) override { return db_->preview_root(c); }
     std::optional<bytes> read_record(std::string_view t, bytes_view k) override { return db_->read_record(t, k); }
+    void set_trie_threads(unsigned threads) override { db_->set_trie_threads(threads); }
     Hash32 state_root() override { return db_->state_root(); }
     std::vector<DumpedAccount> dump() override { return db_->dump(); }
 

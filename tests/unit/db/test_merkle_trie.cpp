@@ -300,3 +300,60 @@ TEST(MerkleTrie, PackedPathKeys) {
     EXPECT_EQ(out, (bytes{0xab, 0xc0, 3}));
     EXPECT_THROW(append_packed_path(out, std::vector<uint8_t>(256, 1)), DatabaseError);
 }
+
+// update_trie on several threads (a store that forks): the same roots and exactly the same
+// stored nodes as on one thread, through batches that grow the root branch, rewrite most of it,
+// leave it one child (the branch collapses into the root, which reads a child a fork wrote) and
+// empty it; batches below kParallelTrieUpdateMinimum stay on one thread.
+TEST(MerkleTrie, UpdatesOnSeveralThreadsStoreTheSameNodes) {
+    std::mt19937_64 rng(11);
+    MemoryTrieNodeStore one_thread, several(true);
+    std::map<bytes, bytes> reference;
+    std::vector<bytes> keys;
+    for (int i = 0; i < 4000; ++i) {
+        const Hash32 h = keccak256(bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), 7});
+        keys.emplace_back(h.bytes.begin(), h.bytes.end());
+    }
+    const auto apply = [&](const std::vector<TrieWrite>& writes) {
+        for (const TrieWrite& w : writes) {
+            if (w.value.empty())
+                reference.erase(w.key);
+            else
+                reference[w.key] = w.value;
+        }
+        const Hash32 expected = update_trie(one_thread, writes);
+        ASSERT_EQ(update_trie(several, writes, 3), expected);
+        ASSERT_EQ(expected, reference_root(reference));
+        ASSERT_EQ(several.nodes(), one_thread.nodes());
+        ASSERT_EQ(several.extras(), one_thread.extras());
+    };
+    for (int round = 0; round < 12; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        std::vector<TrieWrite> writes;
+        const size_t count = round == 0 ? 1 : round % 3 == 0 ? 40 : 300 + rng() % 900;
+        for (size_t i = 0; i < count; ++i) {
+            const bytes& key = keys[rng() % keys.size()];
+            bytes value;
+            if (rng() % 5 != 0) value.assign(1 + rng() % 60, static_cast<uint8_t>(rng()));
+            writes.push_back({key, std::move(value), bytes{static_cast<uint8_t>(round)}});
+        }
+        ASSERT_NO_FATAL_FAILURE(apply(writes));
+    }
+    // Every key but those under one nibble of the root's, then all of them.
+    std::vector<TrieWrite> all_but_one_subtree, everything;
+    const uint8_t kept = reference.begin()->first[0] >> 4;
+    for (const auto& [key, value] : reference) {
+        if (key[0] >> 4 != kept) all_but_one_subtree.push_back({key, {}});
+        everything.push_back({key, {}});
+    }
+    ASSERT_GE(all_but_one_subtree.size(), kParallelTrieUpdateMinimum);
+    ASSERT_NO_FATAL_FAILURE(apply(all_but_one_subtree));
+    ASSERT_FALSE(reference.empty());
+    for (int i = 0; i < 400; ++i) everything.push_back({keys[rng() % keys.size()], bytes{1, 2, 3}});  // re-grow, then...
+    ASSERT_NO_FATAL_FAILURE(apply(everything));
+    std::vector<TrieWrite> erase_all;
+    for (const auto& [k, v] : reference) erase_all.push_back({k, {}});
+    for (int i = 0; i < 300; ++i) erase_all.push_back({keys[rng() % keys.size()], {}});  // absent keys too
+    ASSERT_NO_FATAL_FAILURE(apply(erase_all));
+    EXPECT_TRUE(several.nodes().empty());
+}
