@@ -4,7 +4,9 @@
 // revisited, re-created, wiped and deleted. After every commit the roots, the reverse change sets
 // and the dumps must agree; at the end the database is closed (written back) and reopened, and
 // must still agree.
-// Input: write-back entry limit (1 byte) || change sets, each: count || per account: address,
+// Half the inputs update the tries on two threads (subtrees below a root on forks reading LMDB
+// through read transactions of their own), from two writes on.
+// Input: write-back entry limit and threads (1 byte) || change sets, each: count || per account: address,
 // kind, nonce, balance, code, wipe, slots (bytes read as needed; the input's end ends the history).
 #include "byte_reader.hpp"
 #include "change_sets.hpp"
@@ -116,7 +118,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.sync_every_commit = false;
     options.defer_flush = true;
     options.initial_map_size = size_t{1} << 20;
-    options.write_back_entries = 8 + in.next() * 4u;  // from every commit or so to never
+    const uint8_t setup = in.next();
+    options.write_back_entries = 8 + (setup >> 1) * 8u;  // from every commit or so to never
+    options.trie_threads = setup & 1 ? 2 : 1;
+    options.trie_parallel_minimum = 2;
     TempFolder folder;
     MemoryDatabase memory;
     {

@@ -3,6 +3,8 @@
 // scratch (state/trie.hpp) and a naive reference written here from the Yellow Paper's
 // definition (appendix D: c(I, i), n(I, i), hex-prefix encoding, with its own RLP) must give the
 // same root after every batch of writes; the incremental trie's proofs must be state/trie.hpp's.
+// A second incremental trie takes every batch of two writes or more on two threads (subtrees
+// below the root on forks of its store, mpt::update_trie): it must store exactly the same nodes.
 // Input: batches, each: count || per write: key choice (an earlier key, or a new one of 0-6
 // bytes, its nibbles drawn from a small alphabet or not, so keys share prefixes and are prefixes
 // of each other), value length (0 deletes; from 32 bytes on a node is hashed, not embedded), value.
@@ -124,7 +126,7 @@ Hash32 naive_root(const std::map<bytes, bytes>& entries) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ByteReader in(data, size);
-    MemoryTrieNodeStore store;
+    MemoryTrieNodeStore store, parallel_store(true);
     std::map<bytes, bytes> entries;
     std::vector<bytes> keys;
     for (int batch = 0; !in.done() && batch < 32; ++batch) {
@@ -147,6 +149,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             else entries[key] = value;
         }
         const Hash32 incremental = update_trie(store, writes);
+        FUZZ_CHECK(update_trie(parallel_store, writes, 2, 2) == incremental, "a parallel update gives the same root");
+        FUZZ_CHECK(parallel_store.nodes() == store.nodes() && parallel_store.extras() == store.extras(),
+                   "a parallel update stores the same nodes");
         std::vector<std::pair<bytes, bytes>> list(entries.begin(), entries.end());
         const Hash32 from_scratch = trie_root(list);
         FUZZ_CHECK(from_scratch == naive_root(entries), "the root from scratch is the Yellow Paper's");

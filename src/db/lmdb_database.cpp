@@ -436,13 +436,19 @@ public:
         return view_of(v);
     }
 
-    /// Lets the trie updates of this view run on `threads` threads, their forks reading LMDB
-    /// through what `open_snapshot` opens (kept alive by the caller while the view is used).
-    void allow_forks(const SnapshotOpener* open_snapshot, unsigned threads) {
+    /// Lets the trie updates of this view of `parallel_minimum` writes or more run on `threads`
+    /// threads, their forks reading LMDB through what `open_snapshot` opens (kept alive by the
+    /// caller while the view is used).
+    void allow_forks(const SnapshotOpener* open_snapshot, unsigned threads, size_t parallel_minimum) {
         open_snapshot_ = open_snapshot;
         trie_threads_ = open_snapshot ? threads : 1;
+        parallel_minimum_ = parallel_minimum;
     }
     unsigned trie_threads() const noexcept { return trie_threads_; }
+    /// update_trie for one of this view's tries.
+    Hash32 update_trie(mpt::TrieNodeStore& store, std::span<const mpt::TrieWrite> writes) const {
+        return mpt::update_trie(store, writes, trie_threads_, parallel_minimum_);
+    }
     std::unique_ptr<ReadSnapshot> open_snapshot() const { return open_snapshot_ ? (*open_snapshot_)() : nullptr; }
 
     /// Takes over the writes of a fork's delta (tables only: trie nodes), as if written here.
@@ -564,6 +570,7 @@ private:
     size_t layer_count_ = 0;
     const SnapshotOpener* open_snapshot_ = nullptr;
     unsigned trie_threads_ = 1;
+    size_t parallel_minimum_ = mpt::kParallelTrieUpdateMinimum;
     std::array<MDB_cursor*, kTableCount> cursors_{};
 };
 
@@ -844,8 +851,9 @@ struct LmdbDatabase::Impl {
     class WriteTxn;
     class ForkSnapshot;
 
-    /// Threads a commit's trie updates may use (LmdbOptions::trie_threads).
+    /// Threads a commit's trie updates may use, and from how many writes (LmdbOptions).
     std::atomic<unsigned> trie_threads{1};
+    size_t trie_parallel_minimum = mpt::kParallelTrieUpdateMinimum;
 
     /// One writer at a time in this process (LMDB's writer lock is per process); taken before
     /// map_mutex when both are needed.
@@ -1125,6 +1133,7 @@ void LmdbDatabase::Impl::open(const std::filesystem::path& dir, const LmdbOption
     write_back_memory = options.write_back_memory;
     write_back_entries = options.write_back_entries;
     trie_threads = std::max(1u, options.trie_threads);
+    trie_parallel_minimum = options.trie_parallel_minimum;
     journal_commits = options.journal;
     flush_journal = options.sync_every_commit && !options.defer_flush;
     max_map_size = std::max(kMinMapSize, options.max_map_size / kPageSize * kPageSize);
@@ -1320,7 +1329,7 @@ Hash32 LmdbDatabase::Impl::write_storage(View& view, const Address& address, con
         }
     }
     StorageTrieStore nodes(view, address);
-    return mpt::update_trie(nodes, trie_writes, view.trie_threads());
+    return view.update_trie(nodes, trie_writes);
 }
 
 ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes) {
@@ -1332,9 +1341,9 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     const unsigned threads = trie_threads.load(std::memory_order_relaxed);
     struct StopForks {
         View& view;
-        ~StopForks() { view.allow_forks(nullptr, 1); }  // the opener ends with this call
+        ~StopForks() { view.allow_forks(nullptr, 1, mpt::kParallelTrieUpdateMinimum); }  // the opener ends with this call
     } stop_forks{view};
-    if (threads > 1) view.allow_forks(&open_snapshot, threads);
+    if (threads > 1) view.allow_forks(&open_snapshot, threads, trie_parallel_minimum);
     for (const auto& [hash, bytecode] : changes.codes)
         if (bytecode && !view.get(kCodeTable, hash)) view.put(kCodeTable, hash, *bytecode);  // content-addressed: never replaced
 
@@ -1397,7 +1406,7 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
 
     for (const auto& [address, account] : written) view.record_account(address, account);
     AccountTrieStore account_nodes(view);
-    const Hash32 root = mpt::update_trie(account_nodes, account_writes, view.trie_threads());
+    const Hash32 root = view.update_trie(account_nodes, account_writes);
     view.put(kMetadataTable, as_view(kStateRootKey), root);
     return reverse;
 }
@@ -1709,6 +1718,8 @@ Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
     });
     return root;
 }
+
+static_assert(LmdbOptions{}.trie_parallel_minimum == mpt::kParallelTrieUpdateMinimum);
 
 void LmdbDatabase::set_trie_threads(unsigned threads) { impl_->trie_threads = std::max(1u, threads); }
 

@@ -95,6 +95,9 @@ struct LmdbOptions {
     /// root on several threads, each reading LMDB through a read transaction of its own); 1
     /// keeps every commit on the calling thread. set_trie_threads changes it later.
     unsigned trie_threads = 1;
+    /// The smallest batch of a trie's writes that uses them (mpt::kParallelTrieUpdateMinimum;
+    /// tests and fuzzing use small ones so that small commits take the parallel path too).
+    size_t trie_parallel_minimum = 256;
 };
 
 class LmdbDatabase final : public StateDatabase {

@@ -568,7 +568,7 @@ void MemoryTrieNodeStore::join(TrieNodeStore& forked) {
     from.removed_.clear();
 }
 
-Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads) {
+Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads, size_t parallel_minimum) {
     if (writes.empty()) return stored_trie_root(store);
     std::vector<Op> ops(writes.size());
     for (size_t i = 0; i < writes.size(); ++i) {
@@ -588,7 +588,7 @@ Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsi
     Updater updater(store);
     std::optional<Node> existing = updater.load_node();
     std::optional<Node> root;
-    if (threads > 1 && unique.size() >= kParallelTrieUpdateMinimum && existing && existing->kind == Node::Kind::Branch)
+    if (threads > 1 && unique.size() >= std::max<size_t>(parallel_minimum, 2) && existing && existing->kind == Node::Kind::Branch)
         root = updater.apply_to_root_branch_in_parallel(std::move(*existing), unique, threads);
     else
         root = updater.apply(std::move(existing), unique);

@@ -114,14 +114,13 @@ struct TrieWrite {
 /// Applies `writes` (the last write of a key wins) to the trie in `store` and returns the new
 /// root hash. Keys may have any length, including keys that are prefixes of others. Throws
 /// polyvm::DatabaseError when the store holds a node that does not decode or is missing.
-/// With `threads` > 1, a store that can fork() and a root branch, a large batch updates the
-/// subtrees below the root on up to that many threads (the calling one included), each on a
-/// fork of the store, joined before the root is stored: the same nodes, in less time.
-Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads = 1);
-
-/// The batch size from which update_trie uses several threads (below it, forking costs more
-/// than it saves).
-inline constexpr size_t kParallelTrieUpdateMinimum = 256;
+/// With `threads` > 1, a store that can fork() and a root branch, a batch of at least
+/// `parallel_minimum` writes updates the subtrees below the root on up to that many threads (the
+/// calling one included), each on a fork of the store, joined before the root is stored: the
+/// same nodes, in less time.
+inline constexpr size_t kParallelTrieUpdateMinimum = 256;  // below it, forking costs more than it saves
+Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads = 1,
+                   size_t parallel_minimum = kParallelTrieUpdateMinimum);
 
 /// The Merkle proof of `key` (EIP-1186's form, as state/trie.hpp's trie_proof gives it): the
 /// encodings of the nodes on the key's path that their parent refers to by hash, and the root,

@@ -596,6 +596,35 @@ TEST_P(LmdbModes, TrieUpdatesOnSeveralThreadsMatchMemoryDatabase) {
     }
 }
 
+// The random histories of the main differential test with every trie of two writes or more
+// updated on three threads (small forks, many joins, branches that collapse after a join).
+TEST_P(LmdbModes, RandomHistoryOnSeveralThreadsMatchesMemoryDatabase) {
+    TempDir dir;
+    MemoryDatabase memory;
+    LmdbOptions parallel = options();
+    parallel.trie_threads = 3;
+    parallel.trie_parallel_minimum = 2;
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), parallel);
+    ChangeGenerator generator(4048);
+    for (int step = 0; step < 200; ++step) {
+        SCOPED_TRACE("commit " + std::to_string(step));
+        const bool grouped = GetParam() == Mode::WriteBackGrouped;
+        if (grouped) db->begin_group();
+        const ChangeSet changes = generator.next(true);
+        if (grouped && step % 3 == 0) {
+            ASSERT_FALSE(db->commit_if_root(changes, {}, Hash32{}).committed);
+        }
+        ASSERT_TRUE(same_change_set(memory.commit(changes), db->commit(changes)));
+        ASSERT_EQ(memory.state_root(), db->state_root());
+        if (grouped) db->end_group();
+        if (step == 100) {
+            db.reset();
+            db = std::make_unique<LmdbDatabase>(dir.path(), parallel);
+        }
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
+}
+
 TEST_P(LmdbModes, MapGrowsAsNeeded) {
     TempDir dir;
     LmdbOptions options = LmdbModes::options();
