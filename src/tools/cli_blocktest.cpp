@@ -77,7 +77,8 @@ Command add_blocktest_command(CLI::App& parent) {
         ->capture_default_str();
     cmd->add_option("--threads", args->threads,
                     "Execute each block's transactions on N threads with the parallel executor (every block with a "
-                    "transaction, so that all of them check it; 1: the sequential executor)")
+                    "transaction, so that all of them check it), and update each block's large tries on as many on LMDB "
+                    "(1: the sequential executor)")
         ->check(CLI::Range(1u, 1024u))
         ->type_name("N")
         ->capture_default_str();
@@ -115,7 +116,12 @@ Command add_blocktest_command(CLI::App& parent) {
                 items.push_back({&files[f], &t, {}, {}});
             }
 
-        const DatabaseFactory factory = database_factory(args->db);
+        // Each block's root on as many threads as its transactions (LMDB's trie updates).
+        const DatabaseFactory factory = [make = database_factory(args->db), threads = args->threads] {
+            std::unique_ptr<StateDatabase> db = make();
+            db->set_trie_threads(threads);
+            return db;
+        };
         BlockExecutionOptions execution;
         execution.parallel.threads = args->threads;
         execution.parallel_min_transactions = 1;

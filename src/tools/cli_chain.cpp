@@ -99,7 +99,8 @@ Command add_import(CLI::App& parent) {
         ->capture_default_str()
         ->check(CLI::Range(size_t{0}, size_t{1} << 20));
     cmd->add_option("--threads", args->threads,
-                    "Execute blocks of many transactions on N threads with the parallel executor (1: sequential)")
+                    "Execute blocks of many transactions on N threads with the parallel executor, and update "
+                    "their large tries on as many (1: sequential)")
         ->check(CLI::Range(1u, 1024u))
         ->capture_default_str();
     cmd->add_option("FILE", args->files, "RLP block files")->required();
@@ -117,6 +118,7 @@ Command add_import(CLI::App& parent) {
         BlockExecutionOptions execution;
         execution.parallel.threads = args->threads;
         chain.set_execution_options(execution);
+        chain.database().set_trie_threads(args->threads);  // each block's root on as many
         using clock = std::chrono::steady_clock;
         const auto start = clock::now();
         auto last_report = start;

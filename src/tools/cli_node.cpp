@@ -73,8 +73,8 @@ Command add_node_command(CLI::App& parent) {
     cmd->add_option("--dump-state", args->dump_state, "Write a state dump here on exit");
     cmd->add_option("--rpc-threads", args->rpc_threads, "Server threads (default 2)")->check(CLI::Range(1u, 1024u));
     cmd->add_option("--threads", args->threads,
-                    "Threads that execute a block of many transactions in parallel (default 1: sequential, until "
-                    "the parallel executor is faster than the sequential one)")
+                    "Threads that execute a block of many transactions in parallel and update its large tries "
+                    "(default 1: sequential, until the parallel executor is faster than the sequential one)")
         ->check(CLI::Range(1u, 1024u));
     Command c;
     c.app = cmd;
