@@ -131,6 +131,10 @@ void check_one(const uint8_t* data, size_t size) {
 
     StepChecker checker;
     const Run traced = run(db, rev, code, input, gas, &checker);
+    if (traced.outcome.status != out.status)
+        std::fprintf(stderr, "untraced: status %d, gas used %lld; traced: status %d, gas used %lld, %zu steps\n",
+                     static_cast<int>(out.status), static_cast<long long>(out.gas_used), static_cast<int>(traced.outcome.status),
+                     static_cast<long long>(traced.outcome.gas_used), checker.steps);
     FUZZ_CHECK(traced.outcome.status == out.status, "traced and untraced runs end alike");
     FUZZ_CHECK(traced.outcome.gas_used == out.gas_used, "traced and untraced runs use the same gas");
     FUZZ_CHECK(traced.outcome.output == out.output, "traced and untraced runs give the same output");

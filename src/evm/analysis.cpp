@@ -68,7 +68,7 @@ BlockCheck compute_block_check(const CodeAnalysis& a, size_t start, Revision rev
     int height = 0, needed = 0, highest = 0;  // relative to the entry height
     for (size_t pos = start; pos < size;) {  // at size: the implicit STOP, which checks nothing
         const uint8_t op = code[pos];
-        if (op == OP_JUMPDEST && pos != start) break;  // the next block
+        if (starts_check_block(op) && pos != start) break;  // the next block
         const BlockStep& step = steps[op];
         if (step.kind == BlockStep::Undefined) break;  // halts: nothing after it runs
         needed = std::max(needed, step.inputs - height);

@@ -120,6 +120,7 @@ constexpr bool fusions_are_valid() {
             // it), and only the last may end a block (jump, halt, GAS...): the handler runs the
             // steps in a row.
             if (k > 0 && op == OP_JUMPDEST) return false;
+            if (checked_alone(op)) return false;  // a block of its own
             if (k + 1 < f.length && ends_check_block(op)) return false;
             if (kOpcodeTable[op].immediate_size != 0 && !is_push(op)) return false;
         }

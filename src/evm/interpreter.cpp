@@ -12,6 +12,7 @@
 #include "evm/fusion.hpp"
 #include "evm/instructions.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -217,10 +218,18 @@ Registers to_real_code(Registers r, const ExecutionState& st) noexcept {
     return true;
 }
 
-/// After an instruction that ends a block without jumping: the next one starts a block, unless it
-/// is a JUMPDEST (or a fused sequence starting with one), whose own step enters its block.
+/// The bytes of the fused code whose own step enters their block: JUMPDEST, the fused sequences
+/// that start with one, and the instructions checked alone (one load where three tests were).
+constexpr auto kEntersOwnBlock = [] {
+    std::array<bool, 256> t{};
+    for (int b = 0; b < 256; ++b) t[b] = starts_with_jumpdest(static_cast<uint8_t>(b)) || checked_alone(static_cast<uint8_t>(b));
+    return t;
+}();
+
+/// After an instruction that ends a block without jumping: the next one starts a block, unless
+/// its own step enters it.
 [[gnu::always_inline]] inline bool enter_next_block(Registers& r, const ExecutionState& st, Status& status) noexcept {
-    return starts_with_jumpdest(*r.pc) || enter_block(r, st, status);
+    return kEntersOwnBlock[*r.pc] || enter_block(r, st, status);
 }
 
 /// Executes the instruction at r.pc. Returns false when the frame halts (status set).
@@ -265,6 +274,9 @@ template <uint8_t Op, Mode M>
     } else {
         constexpr int kInputs = info.inputs;
         constexpr int kGrowth = info.outputs - info.inputs;
+        if constexpr (kBlocks && checked_alone(Op)) {  // a block of its own (opcodes.hpp)
+            if (!enter_block(r, st, status)) return false;
+        }
         if constexpr (!kBlocks) {
             // Stack bounds as pointer comparisons against constant offsets from the base (no height
             // computation). Instructions that need both checks (DUPn) share one unsigned range test.

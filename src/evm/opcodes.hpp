@@ -241,10 +241,21 @@ inline constexpr bool is_defined(uint8_t op, Revision rev) noexcept {
     return kGasTables[static_cast<int>(rev)][op] >= 0;
 }
 
+/// True for an instruction that can halt for another reason than gas in the middle of a block:
+/// RETURNDATACOPY past the return data (EIP-211; checked after its gas), LOG0-4 and TSTORE in a
+/// static frame (EIP-214, EIP-1153). Block checks charge a block's base gas on entry, so a
+/// dynamic charge earlier in the block (or the instruction's own) sees less gas than the EVM
+/// has at that point and could report OutOfGas where the EVM reaches this instruction and halts
+/// with its own status: such an instruction is a block of its own.
+inline constexpr bool checked_alone(uint8_t op) noexcept {
+    return op == OP_RETURNDATACOPY || op == OP_TSTORE || (op >= OP_LOG0 && op <= OP_LOG4);
+}
+
 /// True if the instruction after `op` starts a new block for the interpreter's block-level gas
 /// and stack checks (evm/analysis.hpp): `op` ends the frame or jumps, or it reads the gas left,
 /// which must then be exact (GAS; the 63/64 rule of calls and creates, EIP-150; SSTORE's stipend
-/// check, EIP-2200). A JUMPDEST always starts a block too.
+/// check, EIP-2200), or it is checked alone. A JUMPDEST always starts a block too, and so does
+/// an instruction checked alone.
 inline constexpr bool ends_check_block(uint8_t op) noexcept {
     switch (op) {
     case OP_STOP: case OP_RETURN: case OP_REVERT: case OP_INVALID: case OP_SELFDESTRUCT:
@@ -253,9 +264,12 @@ inline constexpr bool ends_check_block(uint8_t op) noexcept {
     case OP_CALL: case OP_CALLCODE: case OP_DELEGATECALL: case OP_STATICCALL: case OP_CREATE: case OP_CREATE2:
         return true;
     default:
-        return false;
+        return checked_alone(op);
     }
 }
+
+/// True if `op` starts a block whatever precedes it (its own step enters the block).
+inline constexpr bool starts_check_block(uint8_t op) noexcept { return op == OP_JUMPDEST || checked_alone(op); }
 
 /// The mnemonic, or an empty view for bytes no revision defines.
 inline constexpr std::string_view opcode_name(uint8_t op) noexcept { return kOpcodeTable[op].name; }

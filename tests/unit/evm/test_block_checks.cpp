@@ -124,7 +124,7 @@ bytes random_program(std::mt19937_64& rng, int length) {
     static constexpr uint8_t kPlain[] = {OP_ADD, OP_MUL, OP_SUB, OP_DIV, OP_LT, OP_GT, OP_SLT, OP_EQ, OP_ISZERO, OP_AND, OP_OR,
                                          OP_NOT, OP_SHL, OP_SHR, OP_POP, OP_MLOAD, OP_MSTORE, OP_SLOAD, OP_SSTORE,
                                          OP_GAS, OP_CALLDATASIZE, OP_ADDRESS, OP_MSIZE, OP_PC, OP_TLOAD, OP_LOG0, OP_EXP,
-                                         OP_KECCAK256};
+                                         OP_KECCAK256, OP_RETURNDATACOPY, OP_RETURNDATASIZE, OP_TSTORE, OP_LOG0 + 2};
     for (int i = 0; i < length; ++i) {
         const uint64_t pick = rng() % 100;
         if (pick < 25) {
@@ -187,7 +187,7 @@ struct Outcome {
 
 enum class Checks { PerInstruction, Blocks, BlocksAndFused };
 
-Outcome run_with(const bytes& code, Revision rev, int64_t gas, Checks checks) {
+Outcome run_with(const bytes& code, Revision rev, int64_t gas, Checks checks, bool is_static = false) {
     const bool block_checks = checks != Checks::PerInstruction;
     Outcome out;
     out.host.account(kSelf).balance = uint256{1'000'000};
@@ -204,6 +204,7 @@ Outcome run_with(const bytes& code, Revision rev, int64_t gas, Checks checks) {
     msg.recipient = kSelf;
     msg.code_address = kSelf;
     msg.sender = kCaller;
+    msg.is_static = is_static;
     const CodeAnalysis analysis =
         block_checks ? analyze(code, rev, checks == Checks::BlocksAndFused ? FusedCode::Yes : FusedCode::No) : analyze(code);
     EXPECT_EQ(analysis.has_blocks_for(rev), block_checks);
@@ -236,30 +237,62 @@ TEST(BlockChecks, GeneratedProgramsEndAsWithPerInstructionChecks) {
     std::mt19937_64 rng(2026);
     const Revision revisions[] = {Revision::Frontier, Revision::Homestead, Revision::Byzantium, Revision::Istanbul,
                                   Revision::Berlin, Revision::Cancun, Revision::Osaka};
-    int runs = 0, out_of_gas = 0, stack_errors = 0;
+    int runs = 0, out_of_gas = 0, stack_errors = 0, other_halts = 0;
     for (int program = 0; program < 600; ++program) {
         const bytes code = random_program(rng, 8 + static_cast<int>(rng() % 120));
         const Revision rev = revisions[rng() % std::size(revisions)];
+        const bool is_static = rng() % 4 == 0;  // LOG, TSTORE, SSTORE and value calls halt
         const int64_t full = 200'000;
-        const Outcome reference = run_with(code, rev, full, Checks::PerInstruction);
+        const Outcome reference = run_with(code, rev, full, Checks::PerInstruction, is_static);
         // Limits around where the run ends, and at random below it.
         const int64_t used = full - reference.result.gas_left;
         std::vector<int64_t> limits{full, used, used - 1, used + 1, 0, 1, 2, 3};
         for (int k = 0; k < 6; ++k) limits.push_back(static_cast<int64_t>(rng() % static_cast<uint64_t>(used + 2)));
         for (const int64_t gas : limits) {
             if (gas < 0) continue;
-            const Outcome checked = run_with(code, rev, gas, Checks::PerInstruction);
+            const Outcome checked = run_with(code, rev, gas, Checks::PerInstruction, is_static);
             const std::string what = "program " + std::to_string(program) + " (" + to_hex(code) + ") rev " +
-                                     std::to_string(static_cast<int>(rev)) + " gas " + std::to_string(gas);
-            expect_same(checked, run_with(code, rev, gas, Checks::Blocks), what + " blocks");
-            expect_same(checked, run_with(code, rev, gas, Checks::BlocksAndFused), what + " fused");
+                                     std::to_string(static_cast<int>(rev)) + " gas " + std::to_string(gas) +
+                                     (is_static ? " static" : "");
+            expect_same(checked, run_with(code, rev, gas, Checks::Blocks, is_static), what + " blocks");
+            expect_same(checked, run_with(code, rev, gas, Checks::BlocksAndFused, is_static), what + " fused");
             ++runs;
             out_of_gas += checked.result.status == Status::OutOfGas;
             stack_errors += checked.result.status == Status::StackUnderflow || checked.result.status == Status::StackOverflow;
+            other_halts += checked.result.status == Status::InvalidMemoryAccess || checked.result.status == Status::StaticModeViolation;
         }
         if (HasFailure()) break;
     }
     // The generator reaches the cases that matter: runs out of gas and stack errors, many times.
     EXPECT_GT(out_of_gas, runs / 10) << runs;
+    EXPECT_GT(other_halts, 20) << runs;
     EXPECT_GT(stack_errors, runs / 20) << runs;
+}
+
+// Found by fuzz_evm_execution (traced against untraced): a block's base gas is charged on entry,
+// so RETURNDATACOPY's own gas once saw less than the EVM has there and halted OutOfGas where the
+// EVM pays it and halts on reading past the return data; likewise an MSTORE's expansion before a
+// LOG in a static frame. Those instructions are blocks of their own (checked_alone).
+TEST(BlockChecks, HaltsOfInstructionsCheckedAloneAreTheEvmsOwn) {
+    // PUSH2 1003 PUSH1 0 PUSH1 0 RETURNDATACOPY, then 60 x (ADDRESS POP): 5 gas each.
+    bytes copy_past_end{OP_PUSH1 + 1, 0x03, 0xeb, OP_PUSH1, 0, OP_PUSH1, 0, OP_RETURNDATACOPY};
+    for (int i = 0; i < 60; ++i) copy_past_end.insert(copy_past_end.end(), {OP_ADDRESS, OP_POP});
+    // PUSH1 1 PUSH2 0x100 MSTORE (expansion to 0x120 bytes) PUSH1 0 PUSH1 0 LOG0.
+    const bytes log_in_static{OP_PUSH1, 1, OP_PUSH1 + 1, 0x01, 0x00, OP_MSTORE, OP_PUSH1, 0, OP_PUSH1, 0, OP_LOG0};
+    struct Case {
+        const bytes& code;
+        bool is_static;
+        int64_t gas;
+        Status status;
+    };
+    // 9 for the pushes, 3 + 96 + 98 for the copy (32 words copied, memory from 0 to 32 words);
+    // 3 + 3 + 3 + 27 for the store (memory to 9 words), 6 + 375 for LOG0's pushes and base.
+    for (const Case& c : {Case{copy_past_end, false, 9 + 197 + 50, Status::InvalidMemoryAccess},
+                          Case{log_in_static, true, 36 + 381, Status::StaticModeViolation},
+                          Case{log_in_static, true, 36 + 380, Status::OutOfGas}}) {
+        const Outcome checked = run_with(c.code, Revision::Cancun, c.gas, Checks::PerInstruction, c.is_static);
+        EXPECT_EQ(checked.result.status, c.status) << to_hex(c.code);
+        expect_same(checked, run_with(c.code, Revision::Cancun, c.gas, Checks::Blocks, c.is_static), "blocks");
+        expect_same(checked, run_with(c.code, Revision::Cancun, c.gas, Checks::BlocksAndFused, c.is_static), "fused");
+    }
 }
