@@ -3,6 +3,7 @@
 //   build/bench/bench_precompiles_bls12_381 --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
 #include "common/hex.hpp"
 #include "crypto/bls12_381.hpp"
+#include "crypto/bls12_381_map.hpp"
 #include "crypto/kzg.hpp"
 #include "precompiles/precompiles.hpp"
 
@@ -141,5 +142,45 @@ void BM_FpMul(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_FpMul);
+
+
+// The parts of MAP_FP2_TO_G2 (EIP-2537), to see where its time goes.
+Fp2 map_input() { return Fp2{g1_generator().x, g1_generator().y.sqr()}; }
+
+void BM_MapG2_Sswu(benchmark::State& state) {
+    const Fp2 u = map_input();
+    for (auto _ : state) benchmark::DoNotOptimize(sswu_g2(u));
+}
+BENCHMARK(BM_MapG2_Sswu)->Unit(benchmark::kMicrosecond);
+
+void BM_MapG2_ClearCofactor(benchmark::State& state) {
+    const G2 q = G2::from_affine(g2_generator()).mul(Scalar{12345, 0, 0, 0});
+    for (auto _ : state) benchmark::DoNotOptimize(clear_cofactor_g2(q));
+}
+BENCHMARK(BM_MapG2_ClearCofactor)->Unit(benchmark::kMicrosecond);
+
+void BM_MapG2_Whole(benchmark::State& state) {
+    const Fp2 u = map_input();
+    for (auto _ : state) benchmark::DoNotOptimize(map_fp2_to_g2(u));
+}
+BENCHMARK(BM_MapG2_Whole)->Unit(benchmark::kMicrosecond);
+
+void BM_FpInverse(benchmark::State& state) {
+    Fp a = g1_generator().x;
+    for (auto _ : state) {
+        a = a.inverse() + Fp::one();
+        benchmark::DoNotOptimize(a);
+    }
+}
+BENCHMARK(BM_FpInverse);
+
+void BM_FpSqrtExp(benchmark::State& state) {
+    Fp a = g1_generator().x;
+    for (auto _ : state) {
+        a = fp_pow_sqrt_exp(a) + Fp::one();
+        benchmark::DoNotOptimize(a);
+    }
+}
+BENCHMARK(BM_FpSqrtExp);
 
 }  // namespace
