@@ -31,7 +31,9 @@ case $corpus_root in /*) ;; *) corpus_root=$root/$corpus_root ;; esac
 for target in $targets; do
     [ "$brief" = 1 ] && rm -rf "$corpus_root/$target"
     mkdir -p "$corpus_root/$target"
+    # A brief run (make test) logs apart: a long run of the same target may be going on beside it.
     log=$build/$target.log
+    [ "$brief" = 1 ] && log=$build/$target.brief.log
     # fuzz_rpc may mine 100,000 blocks in one request (the node's bound), each kept by the
     # in-memory chain: 4.3 GB were seen under ASan (anvil_mine([89894]) after other inputs).
     case $target in fuzz_rpc) options="-rss_limit_mb=8192" ;; *) options="" ;; esac
