@@ -282,9 +282,10 @@ public:
             i = j;
         }
         const size_t workers = std::min<size_t>(threads, parts.size());
+        if (workers < 2) return apply_to_branch(std::move(branch), ops);
         std::vector<std::unique_ptr<TrieNodeStore>> forks(workers);
         for (auto& fork : forks)
-            if (workers < 2 || !(fork = store_.fork())) return apply_to_branch(std::move(branch), ops);
+            if (!(fork = store_.fork())) return apply_to_branch(std::move(branch), ops);
 
         std::atomic<size_t> next{0};
         std::vector<std::exception_ptr> failures(workers);
@@ -516,8 +517,7 @@ std::optional<StoredNode> MemoryTrieNodeStore::load(NibblePath path) {
     if (it == nodes_.end()) {
         // A fork reads its parent where it has not written.
         if (!parent_ || removed_.count(key)) return std::nullopt;
-        std::optional<StoredNode> below = const_cast<MemoryTrieNodeStore*>(parent_)->load(path);
-        return below;
+        return parent_->load(path);
     }
     StoredNode out;
     out.encoded = it->second;

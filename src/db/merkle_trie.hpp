@@ -96,7 +96,7 @@ private:
     std::map<bytes, bytes> extras_;
     bool forkable_ = false;
     /// A fork's view of its parent, and what it removed (nullptr: not a fork).
-    const MemoryTrieNodeStore* parent_ = nullptr;
+    MemoryTrieNodeStore* parent_ = nullptr;
     std::set<bytes> removed_;
 };
 
