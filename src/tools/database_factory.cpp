@@ -3,7 +3,9 @@
 #include "db/lmdb_database.hpp"
 #include "state/memory_database.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace polyvm::tools {
@@ -37,6 +39,10 @@ private:
         LmdbOptions o;
         o.sync_every_commit = false;  // a test database: nothing to keep across a power loss
         o.initial_map_size = size_t{8} << 20;
+        // Testing: POLYVM_TRIE_PARALLEL_MINIMUM=N lets tries of N >= 2 changed keys update on
+        // several threads (--threads), so that the fixtures' small blocks take that path too.
+        if (const char* minimum = std::getenv("POLYVM_TRIE_PARALLEL_MINIMUM"))
+            o.trie_parallel_minimum = std::max<size_t>(2, std::strtoull(minimum, nullptr, 10));
         return o;
     }
     static std::filesystem::path make_dir() {
