@@ -44,7 +44,8 @@ configure-asan: deps
 # AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests (the fuzz targets' corpora
 # included), every fuzz target for FUZZ_BRIEF_SECONDS, a sample of the Cancun state tests (the
 # slow-by-design folders are left out, see tests/state/run_sanitizer_sample.sh), every Prague
-# and Osaka state test, the blockchain tests (all in memory, Prague's on LMDB and on 3 threads)
+# and Osaka state test, the blockchain tests (all in memory, Prague's on LMDB, and on LMDB with 3
+# threads for the executor and for every trie of two changed keys or more)
 # and the bad-input checks of `polyvm import`.
 test-sanitize: configure-asan
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
@@ -55,13 +56,14 @@ test-sanitize: configure-asan
 	  sh tests/state/run_statetests.sh $(ASAN_DIR)/polyvm $(POLYVM_FIXTURES)/state/$$fork --jobs $(JOBS) --min-cases 950 || exit 1; done
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain --jobs $(JOBS) --min-cases 4400 --known-failures tests/blockchain/known_failures.txt
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --db lmdb --min-cases 1500
-	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --threads 3 --min-cases 1500
+	@POLYVM_TRIE_PARALLEL_MINIMUM=2 sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --threads 3 --db lmdb --min-cases 1500
 	@sh tests/blockchain/import_bad_input_test.sh $(ASAN_DIR)/polyvm
 
 # ThreadSanitizer, built with Clang (GCC 12's TSan binaries crash at start on this kernel): the
 # code that runs threads — the database (readers during commits), the JSON-RPC server, the node,
 # the parallel block executor — through their unit tests (test_parallel: generated blocks under
-# random scheduling delays), the Cancun blockchain tests on 4 threads, and the node's own suites
+# random scheduling delays), the Cancun blockchain tests on 4 threads on LMDB (tries of two changed
+# keys or more on forks too), and the node's own suites
 # against a TSan-built polyvm. Reports go to files; any report fails the target.
 TSAN_FLAGS = -fsanitize=thread
 test-tsan: deps
@@ -73,7 +75,7 @@ test-tsan: deps
 	@export TSAN_OPTIONS="log_path=$(abspath $(TSAN_DIR))/tsan-reports/report"; \
 	  $(TSAN_DIR)/tests/test_db --gtest_brief=1 && $(TSAN_DIR)/tests/test_rpc --gtest_brief=1 && \
 	  $(TSAN_DIR)/tests/test_node --gtest_brief=1 && $(TSAN_DIR)/tests/test_parallel --gtest_brief=1 && \
-	  sh tests/run_fixture_suite.sh $(TSAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/cancun --jobs 1 --threads 4 && \
+	  POLYVM_TRIE_PARALLEL_MINIMUM=2 sh tests/run_fixture_suite.sh $(TSAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/cancun --jobs 1 --threads 4 --db lmdb && \
 	  python3 tests/node/hostile_requests_test.py $(TSAN_DIR)/polyvm && \
 	  python3 tests/node/cli_test.py $(TSAN_DIR)/polyvm && \
 	  sh tests/node/run.sh $(TSAN_DIR)/polyvm
