@@ -1,6 +1,7 @@
 #include "db/lmdb_database.hpp"
 
 #include "common/rlp.hpp"
+#include "common/worker_pool.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/keccak_cache.hpp"
 #include "db/entry_map.hpp"
@@ -20,6 +21,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -113,6 +115,18 @@ bytes record_key(std::string_view table, bytes_view key) {
 struct StoredAccount {
     AccountInfo info;
     Hash32 storage_root;
+};
+
+/// What applying one account change reads and computes before it writes anything: the account
+/// it replaces, its reverse entry, its key in the account trie, and per slot the storage trie's
+/// write and the storage table's value. Reads only, so that a large change set's can be prepared
+/// on several threads (LmdbDatabase::Impl::apply).
+struct PreparedChange {
+    Hash32 hashed_address;
+    std::optional<StoredAccount> before;
+    AccountChange undo;                             // when the reverse change set is wanted
+    std::vector<mpt::TrieWrite> slot_writes;        // per slot of the change: hashed key, RLP value (empty: delete)
+    std::vector<std::optional<bytes>> slot_values;  // per slot: the storage table's value (nullopt: erase)
 };
 
 DatabaseError corrupt_account() { return DatabaseError("corrupt account record in the account trie"); }
@@ -445,6 +459,7 @@ public:
         parallel_minimum_ = parallel_minimum;
     }
     unsigned trie_threads() const noexcept { return trie_threads_; }
+    size_t parallel_minimum() const noexcept { return parallel_minimum_; }
     /// update_trie for one of this view's tries.
     Hash32 update_trie(mpt::TrieNodeStore& store, std::span<const mpt::TrieWrite> writes) const {
         return mpt::update_trie(store, writes, trie_threads_, parallel_minimum_);
@@ -920,8 +935,9 @@ struct LmdbDatabase::Impl {
         check(mdb_env_set_mapsize(env, next), "grow map");
     }
 
-    /// Applies `changes` and `records` through `view` and returns the reverse change set.
-    ChangeSet apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes);
+    /// Applies `changes` and `records` through `view` and returns the reverse change set (empty
+    /// unless `want_reverse`: a preview or a replay has no use for it, and it reads every slot).
+    ChangeSet apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes, bool want_reverse = true);
     /// Writes records only (no state change: the root stays as it is).
     static void write_records(View& view, std::span<const RecordWrite> writes);
     /// The account's trie key is hashed only when it must be looked up in LMDB's trie (most
@@ -930,7 +946,15 @@ struct LmdbDatabase::Impl {
     static uint256 load_slot(View& view, const Address& address, const uint256& key);
     static std::vector<std::pair<uint256, uint256>> load_slots(View& view, const Address& address);
     static void drop_storage(View& view, const Address& address);
-    static Hash32 write_storage(View& view, const Address& address, const std::vector<std::pair<uint256, uint256>>& slots);
+    /// The reads of a change (PreparedChange): its account (`known_before` when an earlier change
+    /// of the same set wrote it), then its slots [begin, end).
+    static void prepare_account(View& view, const AccountChange& change, const std::optional<StoredAccount>* known_before,
+                                bool want_reverse, PreparedChange& out);
+    static void prepare_slots(View& view, const AccountChange& change, bool want_reverse, size_t begin, size_t end,
+                              PreparedChange& out);
+    /// Prepares every change of a large set ahead of the writes, on `view` and forks of it.
+    static void prepare_ahead(View& view, const ChangeSet& changes, bool want_reverse, std::vector<PreparedChange>& prepared);
+    static Hash32 write_storage(View& view, const AccountChange& change, PreparedChange& prepared);
     static Hash32 root_in(View& view) {
         const auto root = view.get(kMetadataTable, as_view(kStateRootKey));
         if (!root || root->size() != 32) throw DatabaseError("corrupt metadata: no state root");
@@ -1277,7 +1301,7 @@ void LmdbDatabase::Impl::replay_journal() {
         {
             ReadTxn txn(*this, true);
             View view(txn.get(), dbis, &dirty, &pending);
-            apply(view, changes, records);
+            apply(view, changes, records, /*want_reverse=*/false);
         }
         dirty.absorb(std::move(pending));
     }
@@ -1313,26 +1337,102 @@ void LmdbDatabase::Impl::drop_storage(View& view, const Address& address) {
     erase_prefix(view, kStorageTrieTable, address);
 }
 
-Hash32 LmdbDatabase::Impl::write_storage(View& view, const Address& address, const std::vector<std::pair<uint256, uint256>>& slots) {
-    std::vector<mpt::TrieWrite> trie_writes;
-    trie_writes.reserve(slots.size());
-    for (const auto& [key, value] : slots) {
-        const StorageKey slot = storage_key(address, key);
-        const Hash32 hashed_key = cached_keccak256(key.to_hash());
-        mpt::TrieWrite& write = trie_writes.emplace_back();
-        write.key.assign(hashed_key.bytes.begin(), hashed_key.bytes.end());
-        if (value.is_zero()) {
-            view.erase(kStorageTable, slot);  // an empty trie value deletes as well
-        } else {
-            view.put(kStorageTable, slot, minimal_be(value));
-            write.value = rlp::encode(value);
-        }
+void LmdbDatabase::Impl::prepare_account(View& view, const AccountChange& change, const std::optional<StoredAccount>* known_before,
+                                         bool want_reverse, PreparedChange& out) {
+    out.hashed_address = cached_keccak256(change.address);  // the account's key in the trie
+    out.before = known_before ? *known_before : load_account(view, change.address);
+    if (change.account) {  // a deleted account's slots are dropped, not written
+        out.slot_writes.resize(change.storage.size());
+        out.slot_values.resize(change.storage.size());
     }
-    StorageTrieStore nodes(view, address);
-    return view.update_trie(nodes, trie_writes);
+    if (!want_reverse) return;
+    // The reverse entry, exactly as MemoryDatabase builds it.
+    AccountChange& undo = out.undo;
+    undo.address = change.address;
+    if (!out.before) {
+        undo.storage_wiped = true;
+        return;
+    }
+    undo.account = out.before->info;
+    if (change.storage_wiped || !change.account) {
+        undo.storage_wiped = true;
+        undo.storage = load_slots(view, change.address);
+    } else {
+        undo.storage.resize(change.storage.size());  // each slot's value before: prepare_slots
+    }
 }
 
-ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes) {
+void LmdbDatabase::Impl::prepare_slots(View& view, const AccountChange& change, bool want_reverse, size_t begin, size_t end,
+                                       PreparedChange& out) {
+    if (!change.account) return;
+    const bool undo_slots = want_reverse && out.before && !change.storage_wiped;
+    for (size_t i = begin; i < end; ++i) {
+        const auto& [key, value] = change.storage[i];
+        const Hash32 hashed_key = cached_keccak256(key.to_hash());
+        mpt::TrieWrite& write = out.slot_writes[i];
+        write.key.assign(hashed_key.bytes.begin(), hashed_key.bytes.end());
+        if (!value.is_zero()) {  // an empty trie value deletes, as does a missing table value
+            out.slot_values[i] = minimal_be(value);
+            write.value = rlp::encode(value);
+        }
+        if (undo_slots) out.undo.storage[i] = {key, load_slot(view, change.address, key)};
+    }
+}
+
+void LmdbDatabase::Impl::prepare_ahead(View& view, const ChangeSet& changes, bool want_reverse,
+                                       std::vector<PreparedChange>& prepared) {
+    // Each helper reads through a fork of the view (a read transaction of its own over the same
+    // layers, which nothing writes until every change is prepared); the calling thread reads
+    // through the view itself.
+    std::vector<std::unique_ptr<ViewFork>> forks(view.trie_threads() - 1);
+    for (auto& fork : forks) fork = std::make_unique<ViewFork>(view);
+    std::vector<std::exception_ptr> failures(forks.size() + 1);
+    const auto run = [&](size_t items, size_t chunk, const auto& work) {
+        std::atomic<size_t> next{0};
+        WorkerPool::shared().run(static_cast<unsigned>(forks.size()), [&](unsigned worker) {
+            try {
+                View& reader = worker == 0 ? view : forks[worker - 1]->view;
+                for (size_t start; (start = next.fetch_add(chunk)) < items;)
+                    for (size_t i = start; i < std::min(items, start + chunk); ++i) work(reader, i);
+            } catch (...) {
+                failures[worker] = std::current_exception();
+            }
+        });
+        for (const auto& failure : failures)
+            if (failure) std::rethrow_exception(failure);
+    };
+    // The accounts first (a slot's reverse entry depends on whether its account existed), then
+    // the slots in ranges, so that one account with many slots (a token's) is shared out too.
+    run(changes.accounts.size(), 32, [&](View& reader, size_t c) {
+        prepare_account(reader, changes.accounts[c], nullptr, want_reverse, prepared[c]);
+    });
+    constexpr size_t kSlotsPerRange = 128;
+    struct SlotRange {
+        size_t change, begin, end;
+    };
+    std::vector<SlotRange> ranges;
+    for (size_t c = 0; c < changes.accounts.size(); ++c)
+        for (size_t begin = 0; begin < prepared[c].slot_writes.size(); begin += kSlotsPerRange)
+            ranges.push_back({c, begin, std::min(prepared[c].slot_writes.size(), begin + kSlotsPerRange)});
+    run(ranges.size(), 1, [&](View& reader, size_t r) {
+        const SlotRange& range = ranges[r];
+        prepare_slots(reader, changes.accounts[range.change], want_reverse, range.begin, range.end, prepared[range.change]);
+    });
+}
+
+Hash32 LmdbDatabase::Impl::write_storage(View& view, const AccountChange& change, PreparedChange& prepared) {
+    for (size_t i = 0; i < change.storage.size(); ++i) {
+        const StorageKey slot = storage_key(change.address, change.storage[i].first);
+        if (prepared.slot_values[i])
+            view.put(kStorageTable, slot, std::move(*prepared.slot_values[i]));
+        else
+            view.erase(kStorageTable, slot);
+    }
+    StorageTrieStore nodes(view, change.address);
+    return view.update_trie(nodes, prepared.slot_writes);
+}
+
+ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::span<const RecordWrite> writes, bool want_reverse) {
     // Large trie updates may use more threads (LmdbOptions::trie_threads): their forks read
     // LMDB through read transactions of their own, which see what this commit's transaction
     // sees (this process is the one writer while the commit lock is held, and nothing is
@@ -1347,39 +1447,39 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     for (const auto& [hash, bytecode] : changes.codes)
         if (bytecode && !view.get(kCodeTable, hash)) view.put(kCodeTable, hash, *bytecode);  // content-addressed: never replaced
 
+    // What each change reads comes first: on several threads for a large set (the loads of
+    // accounts and slots and the hashing of keys are most of a block's apply), else one by one
+    // just before its writes.
+    std::vector<PreparedChange> prepared(changes.accounts.size());
+    size_t work = changes.accounts.size();
+    for (const AccountChange& change : changes.accounts) work += change.storage.size();
+    const bool prepared_ahead = view.trie_threads() > 1 && work >= view.parallel_minimum();
+    if (prepared_ahead) prepare_ahead(view, changes, want_reverse, prepared);
+
     // Accounts are applied one after the other (a change set may name an address twice); the
     // account trie takes all of them in one batch at the end, where the last write of a key wins.
     ChangeSet reverse;
-    reverse.accounts.reserve(changes.accounts.size());
+    if (want_reverse) reverse.accounts.reserve(changes.accounts.size());
     std::vector<mpt::TrieWrite> account_writes;
     account_writes.reserve(changes.accounts.size());
     // The accounts live in the trie's leaves, written at the end: an address named again reads
-    // what its earlier change wrote from here.
+    // what its earlier change wrote from here (and its reads are made again, after those writes).
     std::unordered_map<Address, std::optional<StoredAccount>> written;
-    for (const AccountChange& change : changes.accounts) {
-        const Hash32 hashed_address = cached_keccak256(change.address);  // the account's key in the trie
+    written.reserve(changes.accounts.size());
+    for (size_t c = 0; c < changes.accounts.size(); ++c) {
+        const AccountChange& change = changes.accounts[c];
+        PreparedChange& p = prepared[c];
         const auto earlier = written.find(change.address);
-        const std::optional<StoredAccount> before =
-            earlier != written.end() ? earlier->second : load_account(view, change.address);
-
-        // The reverse entry, exactly as MemoryDatabase builds it.
-        AccountChange& undo = reverse.accounts.emplace_back();
-        undo.address = change.address;
-        if (before) {
-            undo.account = before->info;
-            if (change.storage_wiped || !change.account) {
-                undo.storage_wiped = true;
-                undo.storage = load_slots(view, change.address);
-            } else {
-                undo.storage.reserve(change.storage.size());
-                for (const auto& [key, value] : change.storage) undo.storage.emplace_back(key, load_slot(view, change.address, key));
-            }
-        } else {
-            undo.storage_wiped = true;
+        if (!prepared_ahead || earlier != written.end()) {
+            p = PreparedChange{};
+            prepare_account(view, change, earlier != written.end() ? &earlier->second : nullptr, want_reverse, p);
+            prepare_slots(view, change, want_reverse, 0, change.storage.size(), p);
         }
+        const std::optional<StoredAccount>& before = p.before;
+        if (want_reverse) reverse.accounts.push_back(std::move(p.undo));
 
         mpt::TrieWrite trie_write;
-        trie_write.key.assign(hashed_address.bytes.begin(), hashed_address.bytes.end());
+        trie_write.key.assign(p.hashed_address.bytes.begin(), p.hashed_address.bytes.end());
         if (!change.account) {
             if (before) {
                 drop_storage(view, change.address);
@@ -1393,13 +1493,14 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
             drop_storage(view, change.address);
             storage_root = kEmptyTrieRoot;
         }
-        if (!change.storage.empty()) storage_root = write_storage(view, change.address, change.storage);
+        if (!change.storage.empty()) storage_root = write_storage(view, change, p);
         AccountInfo info = *change.account;
         info.has_storage = storage_root != kEmptyTrieRoot;
         trie_write.value = encode_account(info, storage_root);
         trie_write.extra.assign(change.address.bytes.begin(), change.address.bytes.end());  // the leaf record's address
         account_writes.push_back(std::move(trie_write));
         written.insert_or_assign(change.address, StoredAccount{info, storage_root});
+        p = PreparedChange{};  // its memory goes now
     }
 
     write_records(view, writes);
@@ -1712,7 +1813,7 @@ Hash32 LmdbDatabase::preview_root(const ChangeSet& changes) {
     std::lock_guard lock(impl_->commit_mutex);
     Hash32 root;
     impl_->transact(changes, [&](View& view, std::vector<RecordWrite>*) {
-        impl_->apply(view, changes, {});
+        impl_->apply(view, changes, {}, /*want_reverse=*/false);
         root = Impl::root_in(view);
         return false;  // nothing is written
     });

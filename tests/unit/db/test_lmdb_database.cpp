@@ -610,6 +610,36 @@ TEST_P(LmdbModes, RandomHistoryOnSeveralThreadsMatchesMemoryDatabase) {
     ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
 }
 
+// A large change set's reads (accounts before, reverse entries, slots' keys) are made ahead on
+// several threads; a change of an address that an earlier change of the same set wrote must
+// read what that one wrote, as the one-thread path does: the same reverse change set and state.
+TEST_P(LmdbModes, AddressNamedTwiceInOneChangeSetOnSeveralThreads) {
+    TempDir dir;
+    MemoryDatabase memory;
+    LmdbOptions parallel = options();
+    parallel.trie_threads = 3;
+    parallel.trie_parallel_minimum = 2;
+    LmdbDatabase db(dir.path(), parallel);
+    const ChangeSet first = many_accounts(40, 11, 300);
+    ASSERT_TRUE(same_change_set(memory.commit(first), db.commit(first)));
+
+    ChangeSet changes = many_accounts(40, 11, 200);  // the same addresses, slots 0..199 rewritten
+    const ChangeSet again = many_accounts(40, 12, 150);
+    for (size_t i = 0; i < 6; ++i) {
+        AccountChange change = again.accounts[i];
+        change.address = changes.accounts[i * 5].address;  // named a second time, later
+        if (i == 1) change.storage_wiped = true;          // its storage dropped after the first change wrote it
+        if (i == 2) change.account.reset();                // deleted after the first change wrote it
+        changes.accounts.push_back(std::move(change));
+    }
+    AccountChange revived = again.accounts[7];  // deleted above, then re-created in the same set
+    revived.address = changes.accounts[10].address;
+    changes.accounts.push_back(revived);
+    ASSERT_TRUE(same_change_set(memory.commit(changes), db.commit(changes)));
+    ASSERT_EQ(memory.state_root(), db.state_root());
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, db));
+}
+
 TEST_P(LmdbModes, MapGrowsAsNeeded) {
     TempDir dir;
     LmdbOptions options = LmdbModes::options();
