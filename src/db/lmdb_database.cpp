@@ -122,8 +122,11 @@ struct StoredAccount {
 /// write and the storage table's value. Reads only, so that a large change set's can be prepared
 /// on several threads (LmdbDatabase::Impl::apply).
 struct PreparedChange {
-    Hash32 hashed_address;
     std::optional<StoredAccount> before;
+    /// The account trie's write: its key always; its value and the account after the change
+    /// (`after`) here when no slot is written (else its storage root comes from the writes).
+    mpt::TrieWrite account_write;
+    std::optional<StoredAccount> after;
     AccountChange undo;                             // when the reverse change set is wanted
     std::vector<mpt::TrieWrite> slot_writes;        // per slot of the change: hashed key, RLP value (empty: delete)
     std::vector<std::optional<bytes>> slot_values;  // per slot: the storage table's value (nullopt: erase)
@@ -491,6 +494,8 @@ public:
         }
         return std::nullopt;
     }
+    /// Room for `count` more accounts in this view's delta (a block's thousands, without rehashing).
+    void reserve_accounts(size_t count) { pending_->accounts.reserve(pending_->accounts.size() + count); }
     void record_account(const Address& address, const std::optional<StoredAccount>& account) {
         pending_->set_account(address, account);
     }
@@ -955,6 +960,8 @@ struct LmdbDatabase::Impl {
     /// Prepares every change of a large set ahead of the writes, on `view` and forks of it.
     static void prepare_ahead(View& view, const ChangeSet& changes, bool want_reverse, std::vector<PreparedChange>& prepared);
     static Hash32 write_storage(View& view, const AccountChange& change, PreparedChange& prepared);
+    /// The account trie's write of a change that leaves the account with `storage_root`.
+    static void set_account_write(PreparedChange& out, const AccountChange& change, const Hash32& storage_root);
     static Hash32 root_in(View& view) {
         const auto root = view.get(kMetadataTable, as_view(kStateRootKey));
         if (!root || root->size() != 32) throw DatabaseError("corrupt metadata: no state root");
@@ -1339,9 +1346,14 @@ void LmdbDatabase::Impl::drop_storage(View& view, const Address& address) {
 
 void LmdbDatabase::Impl::prepare_account(View& view, const AccountChange& change, const std::optional<StoredAccount>* known_before,
                                          bool want_reverse, PreparedChange& out) {
-    out.hashed_address = cached_keccak256(change.address);  // the account's key in the trie
+    const Hash32 hashed_address = cached_keccak256(change.address);  // the account's key in the trie
+    out.account_write.key.assign(hashed_address.bytes.begin(), hashed_address.bytes.end());
     out.before = known_before ? *known_before : load_account(view, change.address);
-    if (change.account) {  // a deleted account's slots are dropped, not written
+    if (change.account && change.storage.empty()) {
+        // Its storage root stays, unless the change drops the storage.
+        const Hash32 storage_root = out.before && !change.storage_wiped ? out.before->storage_root : kEmptyTrieRoot;
+        set_account_write(out, change, storage_root);
+    } else if (change.account) {  // a deleted account's slots are dropped, not written
         out.slot_writes.resize(change.storage.size());
         out.slot_values.resize(change.storage.size());
     }
@@ -1360,6 +1372,14 @@ void LmdbDatabase::Impl::prepare_account(View& view, const AccountChange& change
     } else {
         undo.storage.resize(change.storage.size());  // each slot's value before: prepare_slots
     }
+}
+
+void LmdbDatabase::Impl::set_account_write(PreparedChange& out, const AccountChange& change, const Hash32& storage_root) {
+    AccountInfo info = *change.account;
+    info.has_storage = storage_root != kEmptyTrieRoot;
+    out.account_write.value = encode_account(info, storage_root);
+    out.account_write.extra.assign(change.address.bytes.begin(), change.address.bytes.end());  // the leaf record's address
+    out.after = StoredAccount{info, storage_root};
 }
 
 void LmdbDatabase::Impl::prepare_slots(View& view, const AccountChange& change, bool want_reverse, size_t begin, size_t end,
@@ -1478,33 +1498,24 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
         const std::optional<StoredAccount>& before = p.before;
         if (want_reverse) reverse.accounts.push_back(std::move(p.undo));
 
-        mpt::TrieWrite trie_write;
-        trie_write.key.assign(p.hashed_address.bytes.begin(), p.hashed_address.bytes.end());
         if (!change.account) {
             if (before) {
                 drop_storage(view, change.address);
-                account_writes.push_back(std::move(trie_write));  // empty value: delete
+                account_writes.push_back(std::move(p.account_write));  // empty value: delete
                 written.insert_or_assign(change.address, std::nullopt);
             }
             continue;
         }
-        Hash32 storage_root = before ? before->storage_root : kEmptyTrieRoot;
-        if (before && change.storage_wiped) {
-            drop_storage(view, change.address);
-            storage_root = kEmptyTrieRoot;
-        }
-        if (!change.storage.empty()) storage_root = write_storage(view, change, p);
-        AccountInfo info = *change.account;
-        info.has_storage = storage_root != kEmptyTrieRoot;
-        trie_write.value = encode_account(info, storage_root);
-        trie_write.extra.assign(change.address.bytes.begin(), change.address.bytes.end());  // the leaf record's address
-        account_writes.push_back(std::move(trie_write));
-        written.insert_or_assign(change.address, StoredAccount{info, storage_root});
+        if (before && change.storage_wiped) drop_storage(view, change.address);
+        if (!change.storage.empty()) set_account_write(p, change, write_storage(view, change, p));
+        account_writes.push_back(std::move(p.account_write));
+        written.insert_or_assign(change.address, std::move(p.after));
         p = PreparedChange{};  // its memory goes now
     }
 
     write_records(view, writes);
 
+    view.reserve_accounts(written.size());
     for (const auto& [address, account] : written) view.record_account(address, account);
     AccountTrieStore account_nodes(view);
     const Hash32 root = view.update_trie(account_nodes, account_writes);
