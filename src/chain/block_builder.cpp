@@ -109,7 +109,8 @@ BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, co
     mined.executed = std::move(b.executed);
     mined.rejected = std::move(b.rejected);
     mined.transaction_hashes = std::move(b.transaction_hashes);
-    const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, state.changes()) : state.changes();
+    ChangeSet block_changes = state.changes(options.parallel.threads);
+    const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, block_changes) : std::move(block_changes);
     // Encoded once: the block's redo record and the database's journal entry hold the same bytes.
     const bytes encoded_changes = encode_change_set(changes);
     chain.database().commit_sealing(changes, [&](const Hash32& root, const ChangeSet& reverse) {

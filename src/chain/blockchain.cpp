@@ -191,7 +191,7 @@ BlockResult<Hash32> Blockchain::import_block(Block block, size_t encoded_size) {
     if (h.requests_hash && requests_hash(result.requests) != *h.requests_hash)
         return restore(block_error("INVALID_REQUESTS", "requests hash differs"));
 
-    const ChangeSet changes = state.changes();
+    const ChangeSet changes = state.changes(execution_options_.parallel.threads);
     const std::vector<RecordWrite> records = block_records(block, hash, result.receipts, changes);
     // The reverse change set is known only once applied: it is part of the same commit through
     // commit_if_root, which stores it under `undo_table`/`undo_key`.

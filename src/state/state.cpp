@@ -1,12 +1,16 @@
 #include "state/state.hpp"
 
 #include "common/rlp.hpp"
+#include "common/worker_pool.hpp"
 #include "crypto/keccak.hpp"
 #include "state/trie.hpp"
 
 #include "common/hex.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <exception>
+#include <atomic>
 #include <cassert>
 
 namespace polyvm {
@@ -349,29 +353,74 @@ void State::apply_changes(const ChangeSet& changes) {
     }
 }
 
-ChangeSet State::changes() const {
+namespace {
+/// The change of one cached account, appended to `out` if it has one (State::changes).
+void append_change(std::vector<AccountChange>& out, const Address& addr, const Account& acc) {
+    bool any_slot = false;
+    for (const auto& [key, slot] : acc.storage) any_slot |= slot.dirty;
+    if (!acc.dirty && !acc.storage_wiped && !any_slot) return;
+    AccountChange& change = out.emplace_back();
+    change.address = addr;
+    change.account = AccountInfo{acc.nonce, acc.balance, acc.code_hash, false};
+    change.storage_wiped = acc.storage_wiped;
+    for (const auto& [key, slot] : acc.storage)
+        if (slot.dirty || (acc.storage_wiped && !slot.current.is_zero())) change.storage.emplace_back(key, slot.current);
+    std::sort(change.storage.begin(), change.storage.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+bool by_address(const AccountChange& a, const AccountChange& b) { return a.address < b.address; }
+}  // namespace
+
+ChangeSet State::changes(unsigned threads) const {
     ChangeSet out;
-    for (const auto& [addr, acc] : accounts_) {
-        bool any_slot = false;
-        for (const auto& [key, slot] : acc.storage) any_slot |= slot.dirty;
-        if (!acc.dirty && !acc.storage_wiped && !any_slot) continue;
-        AccountChange change;
-        change.address = addr;
-        change.account = AccountInfo{acc.nonce, acc.balance, acc.code_hash, false};
-        change.storage_wiped = acc.storage_wiped;
-        for (const auto& [key, slot] : acc.storage)
-            if (slot.dirty || (acc.storage_wiped && !slot.current.is_zero())) change.storage.emplace_back(key, slot.current);
-        std::sort(change.storage.begin(), change.storage.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-        out.accounts.push_back(std::move(change));
+    const bool parallel = threads > 1 && accounts_.size() >= kParallelChangesMinimum;
+    if (!parallel) {
+        for (const auto& [addr, acc] : accounts_) append_change(out.accounts, addr, acc);
+    } else {
+        // The cache's buckets shared out in ranges; each worker sorts what it found, and the
+        // sorted runs are merged here.
+        const size_t buckets = accounts_.bucket_count();
+        constexpr size_t kBucketsPerRange = 512;
+        std::vector<std::vector<AccountChange>> found(threads);
+        std::vector<std::exception_ptr> failures(threads);
+        std::atomic<size_t> next{0};
+        WorkerPool::shared().run(threads - 1, [&](unsigned worker) {
+            try {
+                std::vector<AccountChange>& mine = found[worker];
+                for (size_t start; (start = next.fetch_add(kBucketsPerRange)) < buckets;)
+                    for (size_t b = start; b < std::min(buckets, start + kBucketsPerRange); ++b)
+                        for (auto it = accounts_.begin(b); it != accounts_.end(b); ++it) append_change(mine, it->first, it->second);
+                std::sort(mine.begin(), mine.end(), by_address);
+            } catch (...) {
+                failures[worker] = std::current_exception();
+            }
+        });
+        for (const auto& failure : failures)
+            if (failure) std::rethrow_exception(failure);
+        out.accounts = std::move(found[0]);
+        for (size_t w = 1; w < found.size(); ++w) {
+            if (found[w].empty()) continue;
+            std::vector<AccountChange> merged;
+            merged.reserve(out.accounts.size() + found[w].size());
+            std::merge(std::make_move_iterator(out.accounts.begin()), std::make_move_iterator(out.accounts.end()),
+                       std::make_move_iterator(found[w].begin()), std::make_move_iterator(found[w].end()),
+                       std::back_inserter(merged), by_address);
+            out.accounts = std::move(merged);
+        }
     }
+    const size_t cached = out.accounts.size();
     for (const Address& addr : deleted_) {
         if (accounts_.contains(addr) || absent_in_db_.contains(addr)) continue;  // re-created, or never stored
         AccountChange change;
         change.address = addr;
         out.accounts.push_back(std::move(change));
     }
-    std::sort(out.accounts.begin(), out.accounts.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
+    if (!parallel) {
+        std::sort(out.accounts.begin(), out.accounts.end(), by_address);
+    } else {  // the cached accounts' changes are sorted already
+        std::sort(out.accounts.begin() + static_cast<ptrdiff_t>(cached), out.accounts.end(), by_address);
+        std::inplace_merge(out.accounts.begin(), out.accounts.begin() + static_cast<ptrdiff_t>(cached), out.accounts.end(), by_address);
+    }
     for (const auto& [hash, code] : new_codes_)
         if (code && !code->empty()) out.codes.emplace_back(hash, code);
     return out;

@@ -154,7 +154,9 @@ public:
 
     /// Everything the block changed, for StateDatabase::commit: accounts sorted by address, slots
     /// by key. Call between transactions (after finalize_transaction).
-    ChangeSet changes() const;
+    /// With `threads` > 1 and a large cache, the accounts are looked through on the worker pool.
+    ChangeSet changes(unsigned threads = 1) const;
+    static constexpr size_t kParallelChangesMinimum = 4096;  // cached accounts; below, one thread is faster
 
 private:
     /// 88 bytes and trivially copyable: every SSTORE, TSTORE, cold access and balance change

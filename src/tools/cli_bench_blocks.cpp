@@ -167,7 +167,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
                         std::cerr << "error: " << workload_name(workload) << ": block rejected: " << e->to_string() << "\n";
                         return 1;
                     }
-                    const Hash32 root = db->preview_root(state.changes());
+                    const Hash32 root = db->preview_root(state.changes(threads));
                     const auto end = std::chrono::steady_clock::now();
                     sample.seconds = std::chrono::duration<double>(end - start).count();
                     sample.execution_seconds = std::chrono::duration<double>(executed - start).count();

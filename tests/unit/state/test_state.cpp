@@ -1,11 +1,15 @@
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
+#include "state/memory_database.hpp"
 #include "state/state.hpp"
 #include "state/trie.hpp"
 
 #include "unit/support/test_addresses.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
 
 using namespace polyvm;
 using polyvm::test::addr;
@@ -136,4 +140,48 @@ TEST(State, RootOfSingleAccountMatchesHandBuiltTrie) {
     list.insert(list.end(), account_rlp.begin(), account_rlp.end());
     entries.emplace_back(bytes(key.bytes.begin(), key.bytes.end()), list);
     EXPECT_EQ(s.root(), trie_root(entries));
+}
+
+// State::changes on several threads (the cache's buckets shared out, sorted runs merged) gives
+// exactly the one-thread change set: accounts changed, only loaded, deleted, with slots.
+TEST(State, ChangesOnSeveralThreadsEqualOneThreadsChanges) {
+    MemoryDatabase db;
+    const auto address = [](uint32_t i) {
+        Address a;
+        a.bytes[0] = 0x11;
+        std::memcpy(a.bytes.data() + 16, &i, 4);
+        return a;
+    };
+    ChangeSet pre;
+    for (uint32_t i = 0; i < 3000; ++i) {
+        AccountChange change;
+        change.address = address(i);
+        change.account = AccountInfo{1, uint256{i + 1}, kEmptyCodeHash, false};
+        if (i % 5 == 0) change.storage.emplace_back(uint256{1}, uint256{i + 7});
+        pre.accounts.push_back(std::move(change));
+    }
+    std::sort(pre.accounts.begin(), pre.accounts.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
+    db.commit(pre);
+
+    State state(&db);
+    ChangeSet deletions;
+    for (uint32_t i = 0; i < 9000; ++i) {
+        if (i % 7 == 0) {
+            state.find(address(i));  // loaded, unchanged
+        } else if (i % 11 == 0 && i < 3000) {
+            deletions.accounts.push_back(AccountChange{address(i), std::nullopt, false, {}});
+        } else {
+            state.add_balance(address(i), uint256{i});
+            if (i % 3 == 0) state.set_storage(address(i), uint256{i % 4}, uint256{i});
+        }
+    }
+    state.finalize_transaction(true);
+    state.apply_changes(deletions);
+    const ChangeSet one = state.changes();
+    ASSERT_GT(one.accounts.size(), State::kParallelChangesMinimum);
+    for (unsigned threads : {2u, 3u, 8u}) {
+        const ChangeSet several = state.changes(threads);
+        EXPECT_TRUE(several.accounts == one.accounts) << threads << " threads";
+        EXPECT_EQ(several.codes.size(), one.codes.size());
+    }
 }
