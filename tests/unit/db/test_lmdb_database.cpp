@@ -71,6 +71,13 @@ protected:
             options.write_back_entries = 64;  // written back every few commits
         return options;
     }
+    /// options() with every trie (and change set) of two writes or more handled on three threads.
+    static LmdbOptions parallel_options() {
+        LmdbOptions options = LmdbModes::options();
+        options.trie_threads = 3;
+        options.trie_parallel_minimum = 2;
+        return options;
+    }
 };
 
 std::string describe(const StateDatabase::DumpedAccount& a) {
@@ -586,9 +593,7 @@ TEST_P(LmdbModes, TrieUpdatesOnSeveralThreadsMatchMemoryDatabase) {
 TEST_P(LmdbModes, RandomHistoryOnSeveralThreadsMatchesMemoryDatabase) {
     TempDir dir;
     MemoryDatabase memory;
-    LmdbOptions parallel = options();
-    parallel.trie_threads = 3;
-    parallel.trie_parallel_minimum = 2;
+    const LmdbOptions parallel = parallel_options();
     auto db = std::make_unique<LmdbDatabase>(dir.path(), parallel);
     ChangeGenerator generator(4048);
     for (int step = 0; step < 200; ++step) {
@@ -616,9 +621,7 @@ TEST_P(LmdbModes, RandomHistoryOnSeveralThreadsMatchesMemoryDatabase) {
 TEST_P(LmdbModes, AddressNamedTwiceInOneChangeSetOnSeveralThreads) {
     TempDir dir;
     MemoryDatabase memory;
-    LmdbOptions parallel = options();
-    parallel.trie_threads = 3;
-    parallel.trie_parallel_minimum = 2;
+    const LmdbOptions parallel = parallel_options();
     LmdbDatabase db(dir.path(), parallel);
     const ChangeSet first = many_accounts(40, 11, 300);
     ASSERT_TRUE(same_change_set(memory.commit(first), db.commit(first)));
