@@ -1470,11 +1470,15 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     // What each change reads comes first: on several threads for a large set (the loads of
     // accounts and slots and the hashing of keys are most of a block's apply), else one by one
     // just before its writes.
-    std::vector<PreparedChange> prepared(changes.accounts.size());
     size_t work = changes.accounts.size();
     for (const AccountChange& change : changes.accounts) work += change.storage.size();
     const bool prepared_ahead = view.trie_threads() > 1 && work >= view.parallel_minimum();
-    if (prepared_ahead) prepare_ahead(view, changes, want_reverse, prepared);
+    std::vector<PreparedChange> prepared;
+    PreparedChange one_by_one;  // without threads: one at a time (a block's worth would be megabytes of fresh pages)
+    if (prepared_ahead) {
+        prepared.resize(changes.accounts.size());
+        prepare_ahead(view, changes, want_reverse, prepared);
+    }
 
     // Accounts are applied one after the other (a change set may name an address twice); the
     // account trie takes all of them in one batch at the end, where the last write of a key wins.
@@ -1488,7 +1492,7 @@ ChangeSet LmdbDatabase::Impl::apply(View& view, const ChangeSet& changes, std::s
     written.reserve(changes.accounts.size());
     for (size_t c = 0; c < changes.accounts.size(); ++c) {
         const AccountChange& change = changes.accounts[c];
-        PreparedChange& p = prepared[c];
+        PreparedChange& p = prepared_ahead ? prepared[c] : one_by_one;
         const auto earlier = written.find(change.address);
         if (!prepared_ahead || earlier != written.end()) {
             p = PreparedChange{};

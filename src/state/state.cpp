@@ -8,10 +8,10 @@
 #include "common/hex.hpp"
 
 #include <algorithm>
-#include <iterator>
-#include <exception>
 #include <atomic>
 #include <cassert>
+#include <exception>
+#include <iterator>
 
 namespace polyvm {
 
