@@ -5,8 +5,11 @@
 
 #include "common/large_stack_thread.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -27,6 +30,25 @@ public:
     /// finished (those that had not started are dropped). So task(0) alone must be able to finish
     /// the work: helpers only speed it up. Several callers may run at once.
     void run(unsigned helpers, const std::function<void(unsigned)>& task);
+
+    /// Shares the items [0, count) out in chunks of `chunk` (at least 1) among the calling thread
+    /// and up to `helpers` pool threads, as run(): work(worker, first, last) for each chunk, with
+    /// worker in [0, helpers]. An exception from any worker is rethrown here once all have
+    /// stopped (the lowest worker's); the other workers go on with their chunks meanwhile.
+    template <class Work>
+    void for_each_chunk(unsigned helpers, size_t count, size_t chunk, const Work& work) {
+        std::atomic<size_t> next{0};
+        std::vector<std::exception_ptr> failures(size_t{helpers} + 1);
+        run(helpers, [&](unsigned worker) {
+            try {
+                for (size_t first; (first = next.fetch_add(chunk)) < count;) work(worker, first, std::min(count, first + chunk));
+            } catch (...) {
+                failures[worker] = std::current_exception();
+            }
+        });
+        for (const auto& failure : failures)
+            if (failure) std::rethrow_exception(failure);
+    }
 
 private:
     struct Batch {

@@ -1406,20 +1406,12 @@ void LmdbDatabase::Impl::prepare_ahead(View& view, const ChangeSet& changes, boo
     // through the view itself.
     std::vector<std::unique_ptr<ViewFork>> forks(view.trie_threads() - 1);
     for (auto& fork : forks) fork = std::make_unique<ViewFork>(view);
-    std::vector<std::exception_ptr> failures(forks.size() + 1);
     const auto run = [&](size_t items, size_t chunk, const auto& work) {
-        std::atomic<size_t> next{0};
-        WorkerPool::shared().run(static_cast<unsigned>(forks.size()), [&](unsigned worker) {
-            try {
-                View& reader = worker == 0 ? view : forks[worker - 1]->view;
-                for (size_t start; (start = next.fetch_add(chunk)) < items;)
-                    for (size_t i = start; i < std::min(items, start + chunk); ++i) work(reader, i);
-            } catch (...) {
-                failures[worker] = std::current_exception();
-            }
-        });
-        for (const auto& failure : failures)
-            if (failure) std::rethrow_exception(failure);
+        WorkerPool::shared().for_each_chunk(static_cast<unsigned>(forks.size()), items, chunk,
+                                            [&](unsigned worker, size_t first, size_t last) {
+                                                View& reader = worker == 0 ? view : forks[worker - 1]->view;
+                                                for (size_t i = first; i < last; ++i) work(reader, i);
+                                            });
     };
     // The accounts first (a slot's reverse entry depends on whether its account existed), then
     // the slots in ranges, so that one account with many slots (a token's) is shared out too.

@@ -287,31 +287,21 @@ public:
         for (auto& fork : forks)
             if (!(fork = store_.fork())) return apply_to_branch(std::move(branch), ops);
 
-        std::atomic<size_t> next{0};
-        std::vector<std::exception_ptr> failures(workers);
-        WorkerPool::shared().run(static_cast<unsigned>(workers - 1), [&](unsigned worker) {
-            try {
-                Updater sub(*forks[worker]);
-                for (size_t p; (p = next.fetch_add(1)) < parts.size();) {
-                    Part& part = parts[p];
-                    const bool had_child = !branch.children[part.nibble].empty();  // read only here
-                    sub.path_.assign(1, part.nibble);
-                    std::optional<Node> existing;
-                    if (had_child) existing = sub.load_existing_node();
-                    const std::optional<Node> child = sub.apply(std::move(existing), part.ops);
-                    if (child) {
-                        part.ref = sub.save(*child);
-                    } else if (had_child) {
-                        sub.store_.remove(sub.path_);
-                        part.removed = true;
-                    }
-                }
-            } catch (...) {
-                failures[worker] = std::current_exception();
+        WorkerPool::shared().for_each_chunk(static_cast<unsigned>(workers - 1), parts.size(), 1, [&](unsigned worker, size_t p, size_t) {
+            Part& part = parts[p];
+            Updater sub(*forks[worker]);
+            const bool had_child = !branch.children[part.nibble].empty();  // read only here
+            sub.path_.assign(1, part.nibble);
+            std::optional<Node> existing;
+            if (had_child) existing = sub.load_existing_node();
+            const std::optional<Node> child = sub.apply(std::move(existing), part.ops);
+            if (child) {
+                part.ref = sub.save(*child);
+            } else if (had_child) {
+                sub.store_.remove(sub.path_);
+                part.removed = true;
             }
         });
-        for (const auto& failure : failures)
-            if (failure) std::rethrow_exception(failure);
         for (auto& fork : forks) store_.join(*fork);
         for (const Part& part : parts) {
             if (part.ref)

@@ -382,21 +382,14 @@ ChangeSet State::changes(unsigned threads) const {
         const size_t buckets = accounts_.bucket_count();
         constexpr size_t kBucketsPerRange = 512;
         std::vector<std::vector<AccountChange>> found(threads);
-        std::vector<std::exception_ptr> failures(threads);
-        std::atomic<size_t> next{0};
-        WorkerPool::shared().run(threads - 1, [&](unsigned worker) {
-            try {
-                std::vector<AccountChange>& mine = found[worker];
-                for (size_t start; (start = next.fetch_add(kBucketsPerRange)) < buckets;)
-                    for (size_t b = start; b < std::min(buckets, start + kBucketsPerRange); ++b)
-                        for (auto it = accounts_.begin(b); it != accounts_.end(b); ++it) append_change(mine, it->first, it->second);
-                std::sort(mine.begin(), mine.end(), by_address);
-            } catch (...) {
-                failures[worker] = std::current_exception();
-            }
+        WorkerPool& pool = WorkerPool::shared();
+        pool.for_each_chunk(threads - 1, buckets, kBucketsPerRange, [&](unsigned worker, size_t first, size_t last) {
+            for (size_t b = first; b < last; ++b)
+                for (auto it = accounts_.begin(b); it != accounts_.end(b); ++it) append_change(found[worker], it->first, it->second);
         });
-        for (const auto& failure : failures)
-            if (failure) std::rethrow_exception(failure);
+        pool.for_each_chunk(threads - 1, found.size(), 1, [&](unsigned, size_t run, size_t) {
+            std::sort(found[run].begin(), found[run].end(), by_address);
+        });
         out.accounts = std::move(found[0]);
         for (size_t w = 1; w < found.size(); ++w) {
             if (found[w].empty()) continue;
