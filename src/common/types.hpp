@@ -46,7 +46,11 @@ struct FixedBytes {
             std::memcpy(r.bytes.data() + (N - v.size()), v.data(), v.size());
         return r;
     }
-    friend bool operator==(const FixedBytes&, const FixedBytes&) = default;
+    // memcmp with the size as a constant compiles to a few word compares; the defaulted
+    // comparison of the arrays called memcmp (hash-map keys compare addresses on every hit).
+    friend bool operator==(const FixedBytes& a, const FixedBytes& b) noexcept {
+        return std::memcmp(a.bytes.data(), b.bytes.data(), N) == 0;
+    }
     friend auto operator<=>(const FixedBytes&, const FixedBytes&) = default;
 };
 
