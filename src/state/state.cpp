@@ -281,8 +281,11 @@ void State::finalize_account(const Address& addr, bool delete_empty) {
 
 void State::finalize_transaction(bool delete_empty) {
     // Only the accounts in the journal can have changed: visit each once (the journal is the
-    // transaction's size, the cache the block's).
-    std::unordered_set<Address> seen;
+    // transaction's size, the cache the block's), in any order (each account's finalization is
+    // its own). Sorted and deduplicated in a reused vector: a set allocated a node per address
+    // on every transaction.
+    std::vector<Address>& touched = finalize_scratch_;
+    touched.clear();
     for (const JournalEntry& e : journal_) {
         if (e.kind == JournalEntry::Storage) {
             if (const auto it = accounts_.find(e.addr); it != accounts_.end())
@@ -290,9 +293,12 @@ void State::finalize_transaction(bool delete_empty) {
                     slot->second.original = slot->second.current;
         }
         if (e.kind == JournalEntry::Warm || e.kind == JournalEntry::StorageWarm) continue;
-        if (seen.insert(e.addr).second) finalize_account(e.addr, delete_empty);
+        touched.push_back(e.addr);
     }
-    if (ripemd_touch_kept_ && seen.insert(kRipemdAddress).second) finalize_account(kRipemdAddress, delete_empty);
+    if (ripemd_touch_kept_) touched.push_back(kRipemdAddress);
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (const Address& addr : touched) finalize_account(addr, delete_empty);
     ripemd_touch_kept_ = false;
     warm_addresses_.clear();
     warm_slots_.clear();

@@ -197,6 +197,7 @@ private:
     bool ripemd_touch_kept_ = false;                   // see the RIPEMD quirk in revert()
     std::vector<JournalEntry> journal_;
     std::vector<SavedAccount> journal_saved_;
+    std::vector<Address> finalize_scratch_;  // finalize_transaction's list, kept for its memory
     std::unordered_set<Address> warm_addresses_;
     std::unordered_set<std::pair<Address, uint256>, WarmSlotHash> warm_slots_;
 };
