@@ -34,18 +34,36 @@ MultiVersionMemory::MultiVersionMemory(StateReader& database, size_t expected_ad
     for (SlotShard& shard : slot_shards_) shard.slots.reserve(expected_addresses / slot_shards_.size() + 1);
 }
 
-MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& address, uint32_t below) {
+MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& address, uint32_t below, AccountHandle* handle) {
     Shard& shard = shard_of(address);
+    AddressEntry* entry;
     {
+        // One lookup: an address not seen before gets its (empty) entry now, which the
+        // database's value then fills in without looking it up again.
         const std::lock_guard lock(shard.mutex);
-        const auto it = shard.addresses.find(address);
-        if (it != shard.addresses.end()) {
-            if (const auto* v = latest_below(it->second.accounts, below, [](const AccountVersion& a) { return a.version; }))
-                return v->value;
-            if (it->second.database) return *it->second.database;
+        const auto it = shard.addresses.try_emplace(address).first;
+        entry = &it->second;
+        if (handle) {
+            handle->shard_ = &shard;
+            handle->entry_ = entry;
+            handle->address_ = &it->first;
         }
+        if (const auto* v = latest_below(entry->accounts, below, [](const AccountVersion& a) { return a.version; }))
+            return v->value;
+        if (entry->database) return *entry->database;
     }
-    return load_database_account(address);
+    return load_database_account(shard, *entry, address);
+}
+
+std::optional<AccountInfo> MultiVersionMemory::account_info(const AccountHandle& handle, uint32_t below) {
+    {
+        const std::lock_guard lock(handle.shard_->mutex);
+        const AddressEntry& entry = *handle.entry_;
+        if (const auto* v = latest_below(entry.accounts, below, [](const AccountVersion& a) { return a.version; }))
+            return v->value.info;
+        if (entry.database) return entry.database->info;
+    }
+    return load_database_account(*handle.shard_, *handle.entry_, *handle.address_).info;
 }
 
 std::optional<uint32_t> MultiVersionMemory::storage_drop_below(const Address& address, uint32_t below) {
@@ -79,23 +97,23 @@ uint256 MultiVersionMemory::slot(const Address& address, const uint256& key, uin
 
 MultiVersionMemory::AccountValue MultiVersionMemory::database_account(const Address& address) {
     Shard& shard = shard_of(address);
+    AddressEntry* entry;
     {
         const std::lock_guard lock(shard.mutex);
-        const auto it = shard.addresses.find(address);
-        if (it != shard.addresses.end() && it->second.database) return *it->second.database;
+        entry = &shard.addresses.try_emplace(address).first->second;
+        if (entry->database) return *entry->database;
     }
-    return load_database_account(address);
+    return load_database_account(shard, *entry, address);
 }
 
-MultiVersionMemory::AccountValue MultiVersionMemory::load_database_account(const Address& address) {
+MultiVersionMemory::AccountValue MultiVersionMemory::load_database_account(Shard& shard, AddressEntry& entry,
+                                                                           const Address& address) {
     // Read outside the lock: the database is the slow part, and other threads go on meanwhile.
     // Another thread may have read it meanwhile: the first value stored is kept.
-    Shard& shard = shard_of(address);
     AccountValue value;
     value.info = database_.read_account(address);
     if (value.info && value.info->code_hash != kEmptyCodeHash) value.code = database_reader_.read_code(value.info->code_hash);
     const std::lock_guard lock(shard.mutex);
-    AddressEntry& entry = shard.addresses[address];
     if (!entry.database) entry.database = std::move(value);
     return *entry.database;
 }

@@ -18,6 +18,9 @@
 namespace polyvm {
 
 class MultiVersionMemory {
+    struct Shard;
+    struct AddressEntry;
+
 public:
     /// `database` must allow reads from several threads at once (StateReader's contract).
     /// `expected_addresses`: how many addresses the block may touch (room is made up front, so
@@ -28,9 +31,24 @@ public:
         std::optional<AccountInfo> info;  // nullopt: absent or deleted
         std::shared_ptr<const bytes> code;
     };
+    /// Where an address's versions live: a reader keeps it to ask again without a lookup (an
+    /// entry, once made, stays where it is until the memory is destroyed).
+    class AccountHandle {
+    public:
+        AccountHandle() = default;
+
+    private:
+        friend class MultiVersionMemory;
+        Shard* shard_ = nullptr;
+        AddressEntry* entry_ = nullptr;
+        const Address* address_ = nullptr;  // the entry's key
+    };
     /// The account as a reader with version `below` sees it. Written versions report
-    /// has_storage true: the slots they wrote must be asked for.
-    AccountValue account(const Address& address, uint32_t below);
+    /// has_storage true: the slots they wrote must be asked for. `handle`, when given, is set
+    /// for account_info.
+    AccountValue account(const Address& address, uint32_t below, AccountHandle* handle = nullptr);
+    /// account(address, below).info for the address of `handle` (which account() set).
+    std::optional<AccountInfo> account_info(const AccountHandle& handle, uint32_t below);
     /// The slot as a reader with version `below` sees it (zero once a version dropped the
     /// account's storage, unless a later one wrote the slot).
     uint256 slot(const Address& address, const uint256& key, uint32_t below);
@@ -85,8 +103,9 @@ private:
     /// The database's account or slot, read once (cached from the first read on).
     AccountValue database_account(const Address& address);
     uint256 database_slot(const Address& address, const uint256& key);
-    /// Their slow path, for a caller that has just looked and found nothing cached.
-    AccountValue load_database_account(const Address& address);
+    /// Their slow path, for a caller that has just looked and found nothing cached: reads
+    /// outside the shard's lock, then fills `entry` in (the first value stored is kept).
+    AccountValue load_database_account(Shard& shard, AddressEntry& entry, const Address& address);
     uint256 load_database_slot(const Address& address, const uint256& key);
 
     class DatabaseReader final : public StateReader {

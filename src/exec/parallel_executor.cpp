@@ -16,7 +16,12 @@ namespace {
 
 /// What one speculative execution read, with the values it saw.
 struct ReadSet {
-    std::vector<std::pair<Address, std::optional<AccountInfo>>> accounts;
+    struct AccountRead {
+        Address address;
+        std::optional<AccountInfo> info;
+        MultiVersionMemory::AccountHandle handle;  // to validate without looking the address up
+    };
+    std::vector<AccountRead> accounts;
     std::vector<std::tuple<Address, uint256, uint256>> slots;  // address, key, value
     bool storage_presence_queried = false;                     // EIP-7610: see State::has_nonzero_storage
 };
@@ -124,10 +129,10 @@ public:
     }
 
     /// What an execution with this version reads: the latest version below it, else the database.
-    std::optional<AccountInfo> account_below(uint32_t version, const Address& address,
-                                             std::shared_ptr<const bytes>* code) {
-        auto found = versions_.account(address, version);
-        if (code) *code = std::move(found.code);
+    std::optional<AccountInfo> account_below(uint32_t version, const Address& address, std::shared_ptr<const bytes>& code,
+                                             MultiVersionMemory::AccountHandle& handle) {
+        auto found = versions_.account(address, version, &handle);
+        code = std::move(found.code);
         return found.info;
     }
     uint256 slot_below(uint32_t version, const Address& address, const uint256& key) {
@@ -214,9 +219,10 @@ thread_local DelayInjector ParallelRun::thread_delays_{0};
 std::optional<AccountInfo> SpeculativeView::read_account(const Address& address) {
     run_.maybe_delay();
     std::shared_ptr<const bytes> code;
-    auto info = run_.account_below(version_, address, &code);
+    MultiVersionMemory::AccountHandle handle;
+    auto info = run_.account_below(version_, address, code, handle);
     if (info && code) codes_.emplace(info->code_hash, std::move(code));
-    reads_->accounts.emplace_back(address, info);
+    reads_->accounts.push_back({address, info, handle});
     return info;
 }
 
@@ -245,8 +251,8 @@ void ParallelRun::execute(size_t index, const ExecutionOptions& options, Specula
         result.writes_coinbase |= change.address == block_.coinbase;
         if (!change.account || change.storage_wiped) continue;
         const std::optional<AccountInfo>* seen = nullptr;
-        for (const auto& [address, info] : result.reads.accounts)
-            if (address == change.address) seen = &info;
+        for (const ReadSet::AccountRead& read : result.reads.accounts)
+            if (read.address == change.address) seen = &read.info;
         unchanged[c] = seen && *seen && (*seen)->nonce == change.account->nonce &&
                        (*seen)->balance == change.account->balance && (*seen)->code_hash == change.account->code_hash &&
                        ((*seen)->has_storage || change.storage.empty());
@@ -285,8 +291,8 @@ void ParallelRun::try_commit(WorkerContext& context) {
 bool ParallelRun::reads_still_hold(size_t index, const ReadSet& reads) {
     // Every transaction below `index` is committed: the versions below it are final.
     const uint32_t version = version_of(index);
-    for (const auto& [address, seen] : reads.accounts)
-        if (account_below(version, address, nullptr) != seen) return false;
+    for (const ReadSet::AccountRead& read : reads.accounts)
+        if (versions_.account_info(read.handle, version) != read.info) return false;
     for (const auto& [address, key, seen] : reads.slots)
         if (slot_below(version, address, key) != seen) return false;
     return true;
