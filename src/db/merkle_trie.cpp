@@ -8,8 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -8,9 +8,7 @@
 #include "common/hex.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cassert>
-#include <exception>
 #include <iterator>
 
 namespace polyvm {
