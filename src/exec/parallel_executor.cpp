@@ -119,6 +119,7 @@ public:
         const unsigned threads = std::max(1u, options_.threads);
         WorkerPool::shared().run(threads - 1, [this](unsigned worker) { work(worker); });
         if (failure_) std::rethrow_exception(failure_);
+        flush_coinbase();
         if (statistics) {
             statistics->speculative_executions += speculative_executions_.load();
             statistics->reexecutions += reexecutions_;
@@ -187,6 +188,8 @@ private:
     void try_commit(WorkerContext& context);
     void commit(size_t index, WorkerContext& context);
     bool reads_still_hold(size_t index, const ReadSet& reads);
+    void credit_coinbase(size_t index, const uint256& fee);
+    void flush_coinbase();
 
     State& state_;              // the committed state: only the committing thread touches it
     StateReader& database_;     // the state's reader before the run
@@ -211,6 +214,16 @@ private:
     bool stopped_for_contention_ = false;
     std::mutex failure_mutex_;
     std::exception_ptr failure_;
+
+    /// The coinbase as the commits have left it, and the deferred fees not yet credited to
+    /// state_ (credit_coinbase); only the committing thread touches it.
+    struct Coinbase {
+        bool known = false;  // info and code are the account's as of the last commit
+        std::optional<AccountInfo> info;
+        std::shared_ptr<const bytes> code;
+        uint256 pending;           // fees to credit to state_
+        bool any_pending = false;  // even a zero fee touches the account
+    } coinbase_;
     static thread_local DelayInjector thread_delays_;
 };
 
@@ -308,6 +321,9 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
     bool fee_deferred = true;
     if (!reads_still_hold(index, result.reads) || result.writes_coinbase) {
         // Run it again over the final versions below it, paying the coinbase itself: exact.
+        // Its change set holds the coinbase's whole account, applied over the fees so far.
+        flush_coinbase();
+        coinbase_.known = false;
         ++reexecutions_;
         if (result.published) versions_.remove(version_of(index), result.changes);
         result = SpeculativeResult{};
@@ -322,19 +338,7 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
         return;
     }
     state_.apply_changes(result.changes);
-    if (fee_deferred) {
-        // The fee, credited as execute_transaction would have: it touches the coinbase, which
-        // EIP-158 removes if it stays empty.
-        state_.add_balance(block_.coinbase, result.outcome.coinbase_payment);
-        state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
-        // Later transactions that read the coinbase see its exact balance in this version.
-        if (const Account* account = state_.find(block_.coinbase))
-            versions_.publish_account(version_of(index), block_.coinbase,
-                                      AccountInfo{account->nonce, account->balance, account->code_hash, false},
-                                      account->code);
-        else
-            versions_.publish_account(version_of(index), block_.coinbase, std::nullopt, nullptr);
-    }
+    if (fee_deferred) credit_coinbase(index, result.outcome.coinbase_payment);
     TransactionOutcome outcome = std::move(result.outcome);
     outcome.coinbase_payment = {};
     hooks_.committed(index, std::move(outcome));
@@ -345,6 +349,52 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
         stopped_for_contention_ = true;
         stop_.store(true, std::memory_order_release);
     }
+}
+
+void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
+    Coinbase& coinbase = coinbase_;
+    if (!coinbase.known) {
+        if (const Account* account = state_.find(block_.coinbase)) {
+            coinbase.info = AccountInfo{account->nonce, account->balance, account->code_hash, false};
+            coinbase.code = account->code;
+        } else {
+            coinbase.info.reset();
+            coinbase.code = nullptr;
+        }
+        coinbase.known = true;
+    }
+    AccountInfo after = coinbase.info.value_or(AccountInfo{});
+    after.balance += fee;
+    if (after.nonce == 0 && after.balance.is_zero() && after.code_hash == kEmptyCodeHash) {
+        // The credit leaves the coinbase empty: EIP-158 deletes it (its storage too), so it
+        // takes execute_transaction's own path on the state.
+        flush_coinbase();
+        state_.add_balance(block_.coinbase, fee);
+        state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+        coinbase.known = false;
+        if (const Account* account = state_.find(block_.coinbase))
+            versions_.publish_account(version_of(index), block_.coinbase,
+                                      AccountInfo{account->nonce, account->balance, account->code_hash, false},
+                                      account->code);
+        else
+            versions_.publish_account(version_of(index), block_.coinbase, std::nullopt, nullptr);
+        return;
+    }
+    // A credit to an account that stays non-empty is only an addition: the fees add up here and
+    // reach the state once (flush_coinbase), which then equals crediting them one by one.
+    coinbase.pending += fee;
+    coinbase.any_pending = true;
+    coinbase.info = after;
+    // Later transactions that read the coinbase see its exact balance in this version.
+    versions_.publish_account(version_of(index), block_.coinbase, after, coinbase.code);
+}
+
+void ParallelRun::flush_coinbase() {
+    if (!coinbase_.any_pending) return;
+    state_.add_balance(block_.coinbase, coinbase_.pending);
+    state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+    coinbase_.pending = {};
+    coinbase_.any_pending = false;
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 // transaction whose reads all equal the committed state's values is applied as it ran; any other
 // is executed again on the committed state itself, which is sequential execution. The coinbase's
 // fee is credited at commit (ExecutionOptions::defer_coinbase_payment), so that the coinbase does
-// not make every transaction depend on the one before it. docs/architecture.md has the design.
+// not make every transaction depend on the one before it; the fees that leave it non-empty add
+// up and reach the committed state once. docs/architecture.md has the design.
 #pragma once
 
 #include "exec/transaction_execution.hpp"

@@ -322,6 +322,9 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
                 tx.to = probe;
                 tx.data = bytes{static_cast<uint8_t>(kind < 17 ? 1 : 2)};
             }
+            // Zero tips at the start and now and then: the coinbase stays empty for a while (a
+            // zero fee only touches it, and EIP-158 deletes an empty account) before fees fund it.
+            if (i < 6 || random() % 8 == 0) tx.max_priority_fee_per_gas = uint256{};
             out.transactions.push_back(std::move(tx));
             break;
         }

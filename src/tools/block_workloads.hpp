@@ -23,7 +23,7 @@ enum class BlockWorkload {
     MixedContended,      // ETH and ERC-20 transfers, 10% of them to one account or holder
     UniswapSwaps,        // Uniswap V2 swaps (ETH for tokens through Router02) over 100 pools
     UniswapContended,    // the same swaps, all on one pool
-    Deployments,         // contract creations, some of them self-destructing (stress test only)
+    Deployments,         // creations (some self-destructing), coinbase reads, zero tips (stress test only)
 };
 
 /// Creation code of Uniswap V2's build artifacts (npm @uniswap/v2-core 1.0.1 and v2-periphery
