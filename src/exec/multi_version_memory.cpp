@@ -34,7 +34,8 @@ MultiVersionMemory::MultiVersionMemory(StateReader& database, size_t expected_ad
     for (SlotShard& shard : slot_shards_) shard.slots.reserve(expected_addresses / slot_shards_.size() + 1);
 }
 
-MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& address, uint32_t below, AccountHandle* handle) {
+MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& address, uint32_t below, AccountHandle* handle,
+                                                             bool* written) {
     Shard& shard = shard_of(address);
     AddressEntry* entry;
     {
@@ -48,6 +49,7 @@ MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& addr
             handle->entry_ = entry;
             handle->address_ = &it->first;
         }
+        if (written) *written = !entry->accounts.empty();
         if (const auto* v = latest_below(entry->accounts, below, [](const AccountVersion& a) { return a.version; }))
             return v->value;
         if (entry->database) return *entry->database;

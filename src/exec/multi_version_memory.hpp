@@ -45,8 +45,10 @@ public:
     };
     /// The account as a reader with version `below` sees it. Written versions report
     /// has_storage true: the slots they wrote must be asked for. `handle`, when given, is set
-    /// for account_info.
-    AccountValue account(const Address& address, uint32_t below, AccountHandle* handle = nullptr);
+    /// for account_info; `written`, when given, says whether any version (of any number) has
+    /// written the account's fields so far.
+    AccountValue account(const Address& address, uint32_t below, AccountHandle* handle = nullptr,
+                         bool* written = nullptr);
     /// account(address, below).info for the address of `handle` (which account() set).
     std::optional<AccountInfo> account_info(const AccountHandle& handle, uint32_t below);
     /// The slot as a reader with version `below` sees it (zero once a version dropped the

@@ -2,6 +2,7 @@
 
 #include "common/worker_pool.hpp"
 #include "exec/multi_version_memory.hpp"
+#include "precompiles/precompiles.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -20,10 +21,15 @@ struct ReadSet {
         Address address;
         std::optional<AccountInfo> info;
         MultiVersionMemory::AccountHandle handle;  // to validate without looking the address up
+        bool balance_ignored = false;              // only the absence of code counts (see credited)
     };
     std::vector<AccountRead> accounts;
     std::vector<std::tuple<Address, uint256, uint256>> slots;  // address, key, value
     bool storage_presence_queried = false;                     // EIP-7610: see State::has_nonzero_storage
+    /// A plain transfer's recipient, read as codeless and otherwise ignored: the execution saw its
+    /// balance as zero, so its change holds the credit, which the commit adds to the account as
+    /// the versions below leave it.
+    std::optional<Address> credited;
 };
 
 struct SpeculativeResult {
@@ -60,10 +66,12 @@ class ParallelRun;
 class SpeculativeView final : public StateReader {
 public:
     explicit SpeculativeView(ParallelRun& run) : run_(run) {}
-    /// Serves the next execution, of version `version`, recording into `reads`.
-    void start(uint32_t version, ReadSet& reads) {
+    /// Serves the next execution, of version `version`, recording into `reads`. `credit_only`:
+    /// the recipient of a plain value transfer, whose balance is not read if it has no code.
+    void start(uint32_t version, ReadSet& reads, const Address* credit_only) {
         version_ = version;
         reads_ = &reads;
+        credit_only_ = credit_only;
         codes_.clear();
     }
 
@@ -80,6 +88,7 @@ private:
     ParallelRun& run_;
     uint32_t version_ = 0;
     ReadSet* reads_ = nullptr;
+    const Address* credit_only_ = nullptr;
     std::unordered_map<Hash32, std::shared_ptr<const bytes>> codes_;  // of the accounts answered
 };
 
@@ -131,8 +140,8 @@ public:
 
     /// What an execution with this version reads: the latest version below it, else the database.
     std::optional<AccountInfo> account_below(uint32_t version, const Address& address, std::shared_ptr<const bytes>& code,
-                                             MultiVersionMemory::AccountHandle& handle) {
-        auto found = versions_.account(address, version, &handle);
+                                             MultiVersionMemory::AccountHandle& handle, bool* written = nullptr) {
+        auto found = versions_.account(address, version, &handle, written);
         code = std::move(found.code);
         return found.info;
     }
@@ -182,13 +191,16 @@ private:
         }
     }
 
-    /// Runs transaction `index` on a private State over the versions below it.
-    void execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result, WorkerContext& context);
+    /// Runs transaction `index` on a private State over the versions below it: speculatively
+    /// (the coinbase's fee deferred, a plain transfer's credit folded at commit) or, at commit,
+    /// exactly as sequential execution would.
+    void execute(size_t index, bool speculative, SpeculativeResult& result, WorkerContext& context);
     void execute_speculatively(size_t index, WorkerContext& context);
     void try_commit(WorkerContext& context);
     void commit(size_t index, WorkerContext& context);
     bool reads_still_hold(size_t index, const ReadSet& reads);
     void credit_coinbase(size_t index, const uint256& fee);
+    void fold_credit(size_t index, const Address& recipient, ChangeSet& changes);
     void flush_coinbase();
 
     State& state_;              // the committed state: only the committing thread touches it
@@ -233,8 +245,20 @@ std::optional<AccountInfo> SpeculativeView::read_account(const Address& address)
     run_.maybe_delay();
     std::shared_ptr<const bytes> code;
     MultiVersionMemory::AccountHandle handle;
-    auto info = run_.account_below(version_, address, code, handle);
+    bool written = false;
+    const bool credit_only = credit_only_ && address == *credit_only_;
+    auto info = run_.account_below(version_, address, code, handle, credit_only ? &written : nullptr);
     if (info && code) codes_.emplace(info->code_hash, std::move(code));
+    if (credit_only && written && (!info || info->code_hash == kEmptyCodeHash)) {
+        // A recipient that other transactions of the block write (a popular one) and without
+        // code: the transfer's only effect on it is the credit, whatever its balance, nonce or
+        // existence, so transfers to it do not depend on each other. (Other recipients are read
+        // as usual: the credit costs the committer a lookup and a publication.)
+        reads_->accounts.push_back({address, info, handle, true});
+        reads_->credited = address;
+        if (info) info->balance = {};
+        return info;
+    }
     reads_->accounts.push_back({address, info, handle});
     return info;
 }
@@ -248,12 +272,17 @@ uint256 SpeculativeView::read_storage(const Address& address, const uint256& key
 
 std::optional<Hash32> SpeculativeView::read_block_hash(uint64_t number) { return run_.block_hash(number); }
 
-void ParallelRun::execute(size_t index, const ExecutionOptions& options, SpeculativeResult& result,
-                          WorkerContext& context) {
-    context.view.start(version_of(index), result.reads);
+void ParallelRun::execute(size_t index, bool speculative, SpeculativeResult& result, WorkerContext& context) {
+    // A speculative plain transfer (value, a recipient that is not the sender, the coinbase or a
+    // precompile, no EIP-7702 authorizations that could give it code) credits its recipient.
+    const Transaction& tx = transactions_[index];
+    const bool plain_transfer = speculative && options_.fold_transfer_credits && tx.to && !tx.value.is_zero() &&
+                                tx.authorization_list.empty() && *tx.to != tx.sender && *tx.to != block_.coinbase &&
+                                !is_precompile(*tx.to, rev_);
+    context.view.start(version_of(index), result.reads, plain_transfer ? &*tx.to : nullptr);
     State& local = context.state;
     local.clear();
-    result.outcome = execute_transaction(local, block_, transactions_[index], rev_, chain_id_, options);
+    result.outcome = execute_transaction(local, block_, tx, rev_, chain_id_, speculative ? speculative_options_ : exec_options_);
     if (result.outcome.rejection) return;
     result.changes = local.changes();
     // Publish an account's fields only when they differ from what the transaction read (a
@@ -262,6 +291,11 @@ void ParallelRun::execute(size_t index, const ExecutionOptions& options, Specula
     for (size_t c = 0; c < result.changes.accounts.size(); ++c) {
         const AccountChange& change = result.changes.accounts[c];
         result.writes_coinbase |= change.address == block_.coinbase;
+        // A credit is published at commit, as the balance it gives.
+        if (result.reads.credited == change.address) {
+            unchanged[c] = true;
+            continue;
+        }
         if (!change.account || change.storage_wiped) continue;
         const std::optional<AccountInfo>* seen = nullptr;
         for (const ReadSet::AccountRead& read : result.reads.accounts)
@@ -276,7 +310,7 @@ void ParallelRun::execute(size_t index, const ExecutionOptions& options, Specula
 
 void ParallelRun::execute_speculatively(size_t index, WorkerContext& context) {
     SpeculativeResult& result = results_[index];
-    execute(index, speculative_options_, result, context);
+    execute(index, true, result, context);
     if (hooks_.prepare && !result.outcome.rejection) hooks_.prepare(index, result.outcome);
     speculative_executions_.fetch_add(1, std::memory_order_relaxed);
     executed_[index].store(true, std::memory_order_release);
@@ -304,8 +338,10 @@ void ParallelRun::try_commit(WorkerContext& context) {
 bool ParallelRun::reads_still_hold(size_t index, const ReadSet& reads) {
     // Every transaction below `index` is committed: the versions below it are final.
     const uint32_t version = version_of(index);
-    for (const ReadSet::AccountRead& read : reads.accounts)
-        if (versions_.account_info(read.handle, version) != read.info) return false;
+    for (const ReadSet::AccountRead& read : reads.accounts) {
+        const std::optional<AccountInfo> now = versions_.account_info(read.handle, version);
+        if (read.balance_ignored ? now && now->code_hash != kEmptyCodeHash : now != read.info) return false;
+    }
     for (const auto& [address, key, seen] : reads.slots)
         if (slot_below(version, address, key) != seen) return false;
     return true;
@@ -327,7 +363,7 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
         ++reexecutions_;
         if (result.published) versions_.remove(version_of(index), result.changes);
         result = SpeculativeResult{};
-        execute(index, exec_options_, result, context);
+        execute(index, false, result, context);
         fee_deferred = false;
         if (hooks_.prepare && !result.outcome.rejection) hooks_.prepare(index, result.outcome);
     }
@@ -337,6 +373,7 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
         stop_.store(true, std::memory_order_release);
         return;
     }
+    if (result.reads.credited) fold_credit(index, *result.reads.credited, result.changes);
     state_.apply_changes(result.changes);
     if (fee_deferred) credit_coinbase(index, result.outcome.coinbase_payment);
     TransactionOutcome outcome = std::move(result.outcome);
@@ -387,6 +424,19 @@ void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
     coinbase.info = after;
     // Later transactions that read the coinbase see its exact balance in this version.
     versions_.publish_account(version_of(index), block_.coinbase, after, coinbase.code);
+}
+
+void ParallelRun::fold_credit(size_t index, const Address& recipient, ChangeSet& changes) {
+    for (AccountChange& change : changes.accounts) {
+        if (change.address != recipient || !change.account) continue;
+        // Every lower transaction is committed: the versions below give the recipient's final
+        // account before this transaction, which adds its credit (it saw a zero balance).
+        AccountInfo after = versions_.account(recipient, version_of(index)).info.value_or(AccountInfo{});
+        after.balance += change.account->balance;
+        after.has_storage = false;
+        change.account = after;
+        versions_.publish_account(version_of(index), recipient, after, nullptr);
+    }
 }
 
 void ParallelRun::flush_coinbase() {

@@ -27,6 +27,13 @@ struct ParallelOptions {
     /// After this many commits, a block whose commits needed more than a third re-executed is
     /// heavily dependent: the rest runs sequentially (never much slower than sequential).
     size_t contention_window = 32;
+    /// A plain value transfer to a codeless recipient that other transactions of the block write
+    /// reads only the recipient's lack of code, and its credit is added at commit: transfers to
+    /// one popular account then do not depend on each other. Off by default: with today's
+    /// committer such a transfer costs more in parallel than sequentially (docs/performance.md),
+    /// so a block of them is better left to the contention rule, which hands it to the
+    /// sequential executor.
+    bool fold_transfer_credits = false;
 };
 
 struct ParallelStatistics {

@@ -18,11 +18,12 @@ constexpr uint64_t kGwei = 1'000'000'000;
 constexpr uint64_t kTransferSelector = 0xa9059cbb;
 
 // A probe for the stress test: calldata byte 1 increments slot 0 (every caller contends on
-// it), byte 2 stores the coinbase's balance under the caller's address (a read of the balance the
-// executor credits fees to), anything else stops.
+// it), byte 2 stores under the caller's address the coinbase's balance plus the balance of the
+// address in calldata bytes 1-20 (reads of balances the executor credits at commit: fees, and
+// transfers to a popular recipient), anything else stops.
 constexpr std::string_view kProbeRuntimeHex = "60003560f81c8060011460145760021460205700"
                                               "5b5060005460010160005500"
-                                              "5b4131335500";
+                                              "5b413160013560601c3101335500";
 // Init codes: store 1 in slot 0 and deploy the one-byte code STOP, or store and SELFDESTRUCT to
 // the creator inside the creating transaction (EIP-6780 deletes such a contract).
 constexpr std::string_view kDeployStopInitHex = "60016000556001601ff3";
@@ -321,6 +322,7 @@ WorkloadBlock make_workload_block(const WorkloadSpec& spec) {
                 tx.gas_limit = 100'000;
                 tx.to = probe;
                 tx.data = bytes{static_cast<uint8_t>(kind < 17 ? 1 : 2)};
+                if (kind >= 17) tx.data.insert(tx.data.end(), hot.bytes.begin(), hot.bytes.end());
             }
             // Zero tips at the start and now and then: the coinbase stays empty for a while (a
             // zero fee only touches it, and EIP-158 deletes an empty account) before fees fund it.

@@ -58,6 +58,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
         size_t transactions = 10'000;
         unsigned runs = 5;
         bool json = false;
+        bool transfer_credits = false;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("bench-blocks", "Time the parallel executor against the sequential one on generated blocks");
@@ -80,6 +81,8 @@ Command add_bench_blocks_command(CLI::App& parent) {
     cmd->add_option("--uniswap", args->uniswap,
                     "Folder of Uniswap V2's creation code (WETH9, ERC20, UniswapV2Factory, UniswapV2Router02 .creation.hex)")
         ->capture_default_str();
+    cmd->add_flag("--transfer-credits", args->transfer_credits,
+                  "Plain transfers to a popular recipient credit it at commit (ParallelOptions::fold_transfer_credits)");
     cmd->add_flag("--json", args->json,
                   "One JSON object per workload and thread count (workload, threads, seconds, execution_seconds, "
                   "mgas_per_s, speedup, execution_speedup, reexecutions, load_average)");
@@ -156,6 +159,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
                     BlockExecutionOptions options;
                     options.senders_known = true;
                     options.parallel.threads = threads;
+                    options.parallel.fold_transfer_credits = args->transfer_credits;
                     Sample sample;
                     options.parallel_statistics = &sample.statistics;
                     db->set_trie_threads(threads);  // the root's tries too (LMDB): threads=1 is all sequential
