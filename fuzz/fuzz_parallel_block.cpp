@@ -2,7 +2,8 @@
 // one on small blocks the input describes, over a small world where transactions collide: four
 // senders with consecutive nonces, four contracts whose code is the input's, a coinbase that may
 // be one of them. The block is run sequentially, then with 2 or 3 threads (random scheduling
-// delays, never handed back to the sequential executor for contention); both must reject it
+// delays, never handed back to the sequential executor for contention; half the inputs with
+// ParallelOptions::fold_transfer_credits, the senders paying each other); both must reject it
 // with the same error or give the same state root, receipts, logs, bloom and gas.
 // Input: revision, coinbase choice, threads and delay seed (1 byte each) || the four contracts'
 // code (a length byte, then that many bytes) || transactions, 6 bytes and call data each:
@@ -39,6 +40,7 @@ struct Block {
     tools::WorkloadBlock block;
     unsigned threads = 2;
     uint64_t delay_seed = 0;
+    bool transfer_credits = false;
 };
 
 Block read_block(ByteReader& in) {
@@ -67,6 +69,7 @@ Block read_block(ByteReader& in) {
     const uint8_t scheduling = in.next();
     out.threads = 2 + scheduling % 2;
     out.delay_seed = scheduling / 2;
+    out.transfer_credits = scheduling & 0x80;
 
     for (const Address& sender : senders) {
         AccountChange change;
@@ -117,6 +120,7 @@ tools::InMemoryBlockRun run(const Block& block, unsigned threads, uint64_t delay
     ParallelOptions parallel;
     parallel.threads = threads;
     parallel.delay_seed = delay_seed;
+    parallel.fold_transfer_credits = block.transfer_credits;
     parallel.contention_window = std::numeric_limits<size_t>::max();
     return tools::run_block_in_memory(block.block, parallel);
 }
