@@ -23,6 +23,18 @@ test('bad params are -32602', async () => {
   }
 });
 
+test('eth_getLogs past the head is -32602, not an incomplete answer', async () => {
+  const head = await provider.getBlockNumber();
+  for (const range of [{ fromBlock: '0x0', toBlock: `0x${(head + 5).toString(16)}` },
+                       { fromBlock: `0x${(head + 1).toString(16)}` },
+                       { fromBlock: `0x${(head + 1).toString(16)}`, toBlock: `0x${(head + 9).toString(16)}` }]) {
+    const reply = await rpcRaw('eth_getLogs', [range]);
+    assert.equal(reply.error?.code, -32602, `${JSON.stringify(range)}: ${JSON.stringify(reply)}`);
+  }
+  const upToHead = await rpcRaw('eth_getLogs', [{ fromBlock: '0x0', toBlock: `0x${head.toString(16)}` }]);
+  assert.ok(Array.isArray(upToHead.result), JSON.stringify(upToHead));
+});
+
 test('malformed JSON is -32700 and a request without method is -32600', async () => {
   const { RPC_URL } = await import('../lib/node.mjs');
   const parse = await (await fetch(RPC_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":' })).json();
