@@ -199,6 +199,7 @@ private:
     void try_commit(WorkerContext& context);
     void commit(size_t index, WorkerContext& context);
     bool reads_still_hold(size_t index, const ReadSet& reads);
+    void load_coinbase();
     void credit_coinbase(size_t index, const uint256& fee);
     void fold_credit(size_t index, const Address& recipient, ChangeSet& changes);
     void flush_coinbase();
@@ -388,19 +389,20 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
     }
 }
 
-void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
-    Coinbase& coinbase = coinbase_;
-    if (!coinbase.known) {
-        if (const Account* account = state_.find(block_.coinbase)) {
-            coinbase.info = AccountInfo{account->nonce, account->balance, account->code_hash, false};
-            coinbase.code = account->code;
-        } else {
-            coinbase.info.reset();
-            coinbase.code = nullptr;
-        }
-        coinbase.known = true;
+void ParallelRun::load_coinbase() {
+    if (const Account* account = state_.find(block_.coinbase)) {
+        coinbase_.info = AccountInfo{account->nonce, account->balance, account->code_hash, false};
+        coinbase_.code = account->code;
+    } else {
+        coinbase_.info.reset();
+        coinbase_.code = nullptr;
     }
-    AccountInfo after = coinbase.info.value_or(AccountInfo{});
+    coinbase_.known = true;
+}
+
+void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
+    if (!coinbase_.known) load_coinbase();
+    AccountInfo after = coinbase_.info.value_or(AccountInfo{});
     after.balance += fee;
     if (after.nonce == 0 && after.balance.is_zero() && after.code_hash == kEmptyCodeHash) {
         // The credit leaves the coinbase empty: EIP-158 deletes it (its storage too), so it
@@ -408,22 +410,16 @@ void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
         flush_coinbase();
         state_.add_balance(block_.coinbase, fee);
         state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
-        coinbase.known = false;
-        if (const Account* account = state_.find(block_.coinbase))
-            versions_.publish_account(version_of(index), block_.coinbase,
-                                      AccountInfo{account->nonce, account->balance, account->code_hash, false},
-                                      account->code);
-        else
-            versions_.publish_account(version_of(index), block_.coinbase, std::nullopt, nullptr);
-        return;
+        load_coinbase();
+    } else {
+        // A credit to an account that stays non-empty is only an addition: the fees add up here
+        // and reach the state once (flush_coinbase), which then equals crediting them one by one.
+        coinbase_.pending += fee;
+        coinbase_.any_pending = true;
+        coinbase_.info = after;
     }
-    // A credit to an account that stays non-empty is only an addition: the fees add up here and
-    // reach the state once (flush_coinbase), which then equals crediting them one by one.
-    coinbase.pending += fee;
-    coinbase.any_pending = true;
-    coinbase.info = after;
     // Later transactions that read the coinbase see its exact balance in this version.
-    versions_.publish_account(version_of(index), block_.coinbase, after, coinbase.code);
+    versions_.publish_account(version_of(index), block_.coinbase, coinbase_.info, coinbase_.code);
 }
 
 void ParallelRun::fold_credit(size_t index, const Address& recipient, ChangeSet& changes) {
