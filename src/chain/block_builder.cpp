@@ -91,16 +91,41 @@ BlockResult<BuiltBlock> build_block(Blockchain& chain, const BlockTemplate& t) {
     return built;
 }
 
-BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options) {
+namespace {
+/// mine_block's execution on the head, shared with preview_block: the block without its state
+/// root, and the State its transactions left.
+BlockResult<BuiltBlock> execute_on_head(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options,
+                                        State& state) {
     const auto parent = chain.header(t.parent_hash);
     if (!parent) return block_error("UNKNOWN_PARENT", "parent " + to_hex_prefixed(t.parent_hash) + " is not known");
     if (chain.head_hash() != t.parent_hash) return block_error("UNKNOWN_PARENT", "the parent is not the head");
     const ChainConfig& config = chain.config();
-    const Revision rev = config.revision_at(t.timestamp);
-    const BlockHeader h = start_header(*parent, t, config, rev, options.base_fee);
+    const BlockHeader h = start_header(*parent, t, config, config.revision_at(t.timestamp), options.base_fee);
+    return execute_template(state, h, t, config, options);
+}
+}  // namespace
+
+BlockResult<PreviewedBlock> preview_block(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options) {
+    State state(options.reader ? options.reader : &chain.database());
+    auto built = execute_on_head(chain, t, options, state);
+    if (auto* e = std::get_if<BlockError>(&built)) return *e;
+    BuiltBlock& b = std::get<BuiltBlock>(built);
+    PreviewedBlock out;
+    out.changes = state.changes(options.parallel.threads);
+    // The database's root of everything the block would commit: the changes made between blocks
+    // (already in options.reader) and the block's own.
+    out.block = std::move(b.block);
+    out.block.header.state_root =
+        chain.database().preview_root(options.pending ? merge_change_sets(*options.pending, out.changes) : out.changes);
+    out.executed = std::move(b.executed);
+    out.transaction_hashes = std::move(b.transaction_hashes);
+    return out;
+}
+
+BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options) {
     StateReader& reader = options.reader ? *options.reader : chain.database();
     State state(&reader);
-    auto built = execute_template(state, h, t, config, options);
+    auto built = execute_on_head(chain, t, options, state);
     if (auto* e = std::get_if<BlockError>(&built)) return *e;
     BuiltBlock& b = std::get<BuiltBlock>(built);
 

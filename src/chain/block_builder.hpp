@@ -59,4 +59,16 @@ struct MinedBlock {
 /// The template's parent must be the head.
 BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& block_template, const MiningOptions& options = {});
 
+/// The block mine_block would make now, left uncommitted (a development node's `pending`
+/// block): every header field filled in, the state root included, and what its execution
+/// changes over the state it was built on (options.reader's, without options.pending).
+struct PreviewedBlock {
+    Block block;
+    ExecutedBlock executed;
+    std::vector<Hash32> transaction_hashes;  // of block.transactions
+    ChangeSet changes;
+};
+BlockResult<PreviewedBlock> preview_block(Blockchain& chain, const BlockTemplate& block_template,
+                                          const MiningOptions& options = {});
+
 }  // namespace polyvm

@@ -207,10 +207,9 @@ void DevChain::flush() {
     if (lmdb_) static_cast<LmdbDatabase&>(*db_).sync_to_disk();
 }
 
-BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts,
-                             std::vector<Hash32> transaction_hashes, std::optional<size_t> encoded_size) {
+BlockPtr make_block_view(Block block, const Hash32& hash, std::vector<Receipt> receipts, Revision rev,
+                         std::vector<Hash32> transaction_hashes, std::optional<size_t> encoded_size) {
     auto view = std::make_shared<BlockView>();
-    const Revision rev = config().revision_at(block.header.timestamp);
     view->encoded_size = encoded_size ? *encoded_size : encode_block(block).size();
     const bool hashes_given = transaction_hashes.size() == block.transactions.size();
     if (hashes_given) view->transaction_hashes = std::move(transaction_hashes);
@@ -231,6 +230,14 @@ BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receip
     view->block = std::move(block);
     view->hash = hash;
     view->receipts = std::move(receipts);
+    return view;
+}
+
+BlockPtr DevChain::make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts,
+                             std::vector<Hash32> transaction_hashes, std::optional<size_t> encoded_size) {
+    const Revision rev = config().revision_at(block.header.timestamp);
+    BlockPtr view = make_block_view(std::move(block), hash, std::move(receipts), rev, std::move(transaction_hashes),
+                                    encoded_size);
     std::lock_guard lock(cache_mutex_);
     if (by_hash_.size() >= kMaxCachedBlocks) by_hash_.clear();
     by_hash_[hash] = view;
@@ -284,6 +291,7 @@ std::optional<std::pair<BlockPtr, size_t>> DevChain::find_transaction(const Hash
 }
 
 void DevChain::rebuild_pending_overlay() {
+    ++pending_generation_;
     if (pending_.empty()) {
         pending_overlay_.reset();
         return;
@@ -353,8 +361,8 @@ BlockInfo DevChain::next_block_info() {
     return block_environment(h, config()).info;
 }
 
-BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, NextBlock next,
-                                       std::function<Tracer*(size_t, const Transaction&)> tracer_for) {
+std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vector<Transaction> transactions, NextBlock next,
+                                                                     std::unique_ptr<StateView>& state) {
     BlockTemplate t;
     t.parent_hash = head_hash_;
     t.timestamp = next.timestamp ? *next.timestamp : next_timestamp();
@@ -366,11 +374,33 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
 
     MiningOptions options;
     if (head_.base_fee_per_gas) options.base_fee = next_base_fee();
-    std::unique_ptr<StateView> state;
     if (!pending_.empty()) {
         state = state_at(head_.number);
         options.reader = state.get();
         options.pending = &pending_;
+    }
+    options.senders_known = true;
+    options.parallel.threads = execution_threads;
+    return {std::move(t), std::move(options)};
+}
+
+DevChain::PreviewedNext DevChain::preview_next(std::vector<Transaction> transactions) {
+    std::unique_ptr<StateView> state;
+    auto [t, options] = next_block_template(std::move(transactions), {}, state);
+    auto previewed = preview_block(*chain_, t, options);
+    if (auto* e = std::get_if<BlockError>(&previewed)) throw std::runtime_error("pending block: " + e->to_string());
+    PreviewedBlock& p = std::get<PreviewedBlock>(previewed);
+    const Hash32 hash = header_hash(p.block.header);
+    const Revision rev = config().revision_at(p.block.header.timestamp);
+    return {make_block_view(std::move(p.block), hash, std::move(p.executed.receipts), rev, std::move(p.transaction_hashes)),
+            std::move(p.changes)};
+}
+
+BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, NextBlock next,
+                                       std::function<Tracer*(size_t, const Transaction&)> tracer_for) {
+    std::unique_ptr<StateView> state;
+    auto [t, options] = next_block_template(std::move(transactions), next, state);
+    if (!pending_.empty()) {
         // Kept with the block: re-running it (traces) must start from the same state.
         options.extra_records = [this](const Hash32& hash) {
             return std::vector<RecordWrite>{
@@ -378,8 +408,6 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
         };
     }
     options.tracer_for = std::move(tracer_for);
-    options.senders_known = true;
-    options.parallel.threads = execution_threads;
     auto mined = mine_block(*chain_, t, options);
     if (auto* e = std::get_if<BlockError>(&mined)) return *e;
     MinedBlock& m = std::get<MinedBlock>(mined);

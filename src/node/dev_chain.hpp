@@ -95,6 +95,17 @@ public:
     /// reported in `rejected`) on the head. Throws DatabaseError when the database cannot take it.
     BlockResult<MinedBlock> mine(std::vector<Transaction> transactions, NextBlock next = {},
                                  std::function<Tracer*(size_t, const Transaction&)> tracer_for = {});
+    /// The block mine() would make now with `transactions`, not committed (the `pending`
+    /// block): its view (hash: of its header, state root included) and the changes its
+    /// transactions make over state_at(head).
+    struct PreviewedNext {
+        BlockPtr view;
+        ChangeSet changes;
+    };
+    PreviewedNext preview_next(std::vector<Transaction> transactions);
+    /// Bumped whenever the changes made since the head (anvil_set*) change: with the head's hash,
+    /// what a cached `pending` block depends on besides the pool.
+    uint64_t pending_changes_generation() const noexcept { return pending_generation_; }
     /// The header values the next block will get (what eth_call and pending see).
     BlockInfo next_block_info();
     uint64_t next_timestamp() const;
@@ -150,6 +161,11 @@ private:
     Hash32 head_hash_;
     std::atomic<uint64_t> head_number_{0};
     ChangeSet pending_;
+    uint64_t pending_generation_ = 0;
+    /// The template and options mine() and preview_next() build the next block with. `state`
+    /// keeps the reader the options point to.
+    std::pair<BlockTemplate, MiningOptions> next_block_template(std::vector<Transaction> transactions, NextBlock next,
+                                                               std::unique_ptr<StateView>& state);
     /// pending_ over the database, built once per change (every read of `latest` goes through it).
     std::unique_ptr<OverlayReader> pending_overlay_;
     void rebuild_pending_overlay();
@@ -172,6 +188,11 @@ private:
     std::map<uint64_t, Snapshot> snapshots_;
     uint64_t next_snapshot_id_ = 1;
 };
+
+/// A block as the RPC methods show it (senders recovered where missing, per-transaction figures
+/// derived from the receipts). `transaction_hashes` and `encoded_size`: when known (else computed).
+BlockPtr make_block_view(Block block, const Hash32& hash, std::vector<Receipt> receipts, Revision revision,
+                         std::vector<Hash32> transaction_hashes = {}, std::optional<size_t> encoded_size = {});
 
 /// The node's default genesis: the funded accounts, the EIP-4788/2935/7002/7251 system contracts,
 /// every header field of `fork` (Osaka by default).

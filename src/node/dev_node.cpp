@@ -360,6 +360,40 @@ void DevNode::run_pass(std::vector<Submission>& batch) {
     }
 }
 
+std::shared_ptr<const DevNode::PendingBlock> DevNode::pending_block() {
+    DevChain& chain = *chain_;
+    const PendingKey key{chain.head_hash(),      mempool.generation(), chain.pending_changes_generation(),
+                         chain.next_timestamp(), chain.gas_limit,      chain.next_base_fee(),
+                         chain.coinbase};
+    const std::lock_guard lock(pending_mutex_);
+    if (pending_ && pending_key_ == key) return pending_;
+    auto state = chain.state_at(chain.head().number);
+    auto nonce_of = [&](const Address& a) {
+        const auto account = state->read_account(a);
+        return account ? account->nonce : uint64_t{0};
+    };
+    std::vector<Transaction> transactions;
+    for (Mempool::Entry& e : mempool.peek_ready(nonce_of, SIZE_MAX, key.base_fee, key.gas_limit))
+        transactions.push_back(std::move(e.tx));
+    auto previewed = chain.preview_next(std::move(transactions));
+    pending_ = std::make_shared<const PendingBlock>(PendingBlock{std::move(previewed.view), std::move(previewed.changes)});
+    pending_key_ = key;
+    return pending_;
+}
+
+std::unique_ptr<StateView> DevNode::state_at(uint64_t number) {
+    if (number != kPendingBlockNumber) return chain_->state_at(number);
+    const auto pending = pending_block();
+    auto view = chain_->state_at(chain_->head().number);
+    view->overlay().apply(pending->changes);
+    return view;
+}
+
+uint64_t DevNode::resolve_state_block(const rpc::BlockSelector& selector) {
+    if (selector.tag == rpc::BlockSelector::Tag::Pending) return kPendingBlockNumber;
+    return *resolve_block(selector);
+}
+
 std::vector<Mempool::Entry> DevNode::take_ready_locked(size_t max_transactions) {
     auto state = chain_->state_at(chain_->head().number);
     auto nonce_of = [&](const Address& a) {

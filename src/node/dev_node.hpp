@@ -81,6 +81,23 @@ public:
     /// Resolves a block parameter to a number on the current chain (throws for unknown blocks
     /// only when `must_exist`; returns nullopt for a missing one otherwise).
     std::optional<uint64_t> resolve_block(const rpc::BlockSelector& selector, bool must_exist = true);
+
+    /// The `pending` block (geth's and Anvil's): what mining now would make of the pool's ready
+    /// transactions on the head, and the changes it makes over the head's state. Built when
+    /// asked and kept until the head, the pool, the changes since the head or the next block's
+    /// values change. The caller holds chain_mutex_ (shared is enough).
+    struct PendingBlock {
+        BlockPtr view;
+        ChangeSet changes;
+    };
+    std::shared_ptr<const PendingBlock> pending_block();
+    /// Where the methods take a block number, this one stands for the pending block.
+    static constexpr uint64_t kPendingBlockNumber = UINT64_MAX;
+    /// chain().state_at(number), or for kPendingBlockNumber the head's state with the pending
+    /// block's changes on top.
+    std::unique_ptr<StateView> state_at(uint64_t number);
+    /// resolve_block, except that `pending` gives kPendingBlockNumber.
+    uint64_t resolve_state_block(const rpc::BlockSelector& selector);
     /// Adds a signed transaction to the pool and, when automining, mines it; then `done` gets its
     /// hash, or the RpcError with geth's message that refused it. Automining, the transaction
     /// goes to the miner thread, which admits every transaction that arrived meanwhile, mines
@@ -118,6 +135,20 @@ public:
         std::string subscription_id;
     };
     std::mutex filters_mutex_;
+
+private:
+    struct PendingKey {
+        Hash32 head;
+        uint64_t pool = 0, changes = 0, timestamp = 0, gas_limit = 0;
+        uint256 base_fee;
+        Address coinbase;
+        friend bool operator==(const PendingKey&, const PendingKey&) = default;
+    };
+    std::mutex pending_mutex_;  // readers build it under the shared chain lock
+    PendingKey pending_key_;
+    std::shared_ptr<const PendingBlock> pending_;
+
+public:
     std::map<std::string, Filter> filters_;
     std::string new_filter_id();
     /// After a block is mined: notifications to subscriptions.

@@ -10,6 +10,7 @@ uint256 tip_at(const Transaction& tx, const uint256& base_fee) {
 }  // namespace
 
 Mempool::AddResult Mempool::add(Transaction tx, const Hash32& hash) {
+    ++generation_;
     if (by_hash_.contains(hash)) return AddResult::AlreadyKnown;
     auto& queue = by_sender_[tx.sender];
     const auto existing = queue.find(tx.nonce);
@@ -32,6 +33,7 @@ Mempool::AddResult Mempool::add(Transaction tx, const Hash32& hash) {
 
 std::vector<Mempool::Entry> Mempool::take_ready(const std::function<uint64_t(const Address&)>& next_nonce, size_t max,
                                                 const uint256& base_fee, uint64_t gas_budget) {
+    ++generation_;
     std::vector<Entry> out;
     std::unordered_map<Address, uint64_t> nonces;
     while (out.size() < max) {
@@ -69,6 +71,7 @@ const Mempool::Entry* Mempool::find(const Hash32& hash) const {
 }
 
 bool Mempool::remove(const Hash32& hash) {
+    ++generation_;
     const auto it = by_hash_.find(hash);
     if (it == by_hash_.end()) return false;
     auto& queue = by_sender_[it->second.first];
@@ -79,6 +82,7 @@ bool Mempool::remove(const Hash32& hash) {
 }
 
 void Mempool::drop_stale(const std::function<uint64_t(const Address&)>& next_nonce) {
+    ++generation_;
     for (auto it = by_sender_.begin(); it != by_sender_.end();) {
         const uint64_t nonce = next_nonce(it->first);
         auto& queue = it->second;
@@ -98,6 +102,7 @@ std::vector<const Mempool::Entry*> Mempool::all() const {
 }
 
 void Mempool::clear() {
+    ++generation_;
     by_sender_.clear();
     by_hash_.clear();
 }

@@ -28,6 +28,14 @@ public:
     /// gas limits fit `gas_budget` together (the rest wait for the next block).
     std::vector<Entry> take_ready(const std::function<uint64_t(const Address&)>& next_nonce, size_t max,
                                   const uint256& base_fee, uint64_t gas_budget = UINT64_MAX);
+    /// What take_ready would return, the pool left as it is (the `pending` block).
+    std::vector<Entry> peek_ready(const std::function<uint64_t(const Address&)>& next_nonce, size_t max,
+                                  const uint256& base_fee, uint64_t gas_budget = UINT64_MAX) const {
+        Mempool copy = *this;
+        return copy.take_ready(next_nonce, max, base_fee, gas_budget);
+    }
+    /// Changes whenever the pool may have (what a cached `pending` block depends on).
+    uint64_t generation() const noexcept { return generation_; }
     const Entry* find(const Hash32& hash) const;
     bool remove(const Hash32& hash);
     /// Drops transactions whose nonce is below their sender's (mined by another path).
@@ -39,6 +47,7 @@ public:
 private:
     std::map<Address, std::map<uint64_t, Entry>> by_sender_;
     std::unordered_map<Hash32, std::pair<Address, uint64_t>> by_hash_;
+    uint64_t generation_ = 0;
 };
 
 }  // namespace polyvm::node

@@ -370,8 +370,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         rpc::param_count(p, 2);
         const Address a = rpc::param_address(p, 0);
         auto lock = shared();
-        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        const auto account = chain.state_at(*n)->read_account(a);
+        const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        const auto account = node.state_at(n)->read_account(a);
         return rpc::quantity(account ? account->balance : uint256{});
     });
     d.add("eth_getTransactionCount", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
@@ -388,8 +388,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         rpc::param_count(p, 2);
         const Address a = rpc::param_address(p, 0);
         auto lock = shared();
-        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        auto view = chain.state_at(*n);
+        auto view = node.state_at(node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest())));
         const auto account = view->read_account(a);
         if (!account || account->code_hash == kEmptyCodeHash) return "0x";
         const auto code = view->read_code(account->code_hash);
@@ -400,8 +399,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         const Address a = rpc::param_address(p, 0);
         const uint256 key = param_storage_key(p, 1);
         auto lock = shared();
-        const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
-        return rpc::hex(chain.state_at(*n)->read_storage(a, key).to_hash());
+        const uint64_t n = node.resolve_state_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
+        return rpc::hex(node.state_at(n)->read_storage(a, key).to_hash());
     });
 
     // ---- calls ----
@@ -414,8 +413,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
         if (const json* b = rpc::param_at(p, 3)) overrides.block = b;
         auto lock = shared();
-        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        const SimulationResult result = simulate_call(node, request, *n, overrides);
+        const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        const SimulationResult result = simulate_call(node, request, n, overrides);
         return rpc::data_hex(result.output);
     });
     d.add("eth_estimateGas", [&node, shared](const json& p, const rpc::CallContext&) -> json {
@@ -426,8 +425,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         CallOverrides overrides;
         if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
         auto lock = shared();
-        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        return rpc::quantity(estimate_gas(node, request, *n, overrides));
+        const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        return rpc::quantity(estimate_gas(node, request, n, overrides));
     });
     d.add("eth_simulateV1", [&node, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 2);
@@ -443,8 +442,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
         const TransactionRequest request = parse_transaction_request(*object, 0);
         auto lock = shared();
-        const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
-        return create_access_list(node, request, *n);
+        const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        return create_access_list(node, request, n);
     });
 
     // ---- sending ----
@@ -521,6 +520,12 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         const auto selector = rpc::param_block(p, 0, rpc::BlockSelector::latest());
         const bool full = rpc::param_optional_bool(p, 1).value_or(false);
         auto lock = shared();
+        if (selector.tag == rpc::BlockSelector::Tag::Pending) {
+            // geth: a pending block has no hash, nonce or miner yet.
+            json block = block_json(*node.pending_block()->view, full, chain.config());
+            block["hash"] = block["nonce"] = block["miner"] = nullptr;
+            return block;
+        }
         const auto n = node.resolve_block(selector, false);
         if (!n) return nullptr;
         return null_or(chain.block_by_number(*n), [&](const BlockView& b) { return block_json(b, full, chain.config()); });
@@ -534,7 +539,9 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     auto block_of = [&node, &chain](const json& p, bool by_hash) -> BlockPtr {
         if (by_hash) return chain.block_by_hash(rpc::param_hash(p, 0));
-        const auto n = node.resolve_block(rpc::param_block(p, 0, rpc::BlockSelector::latest()), false);
+        const rpc::BlockSelector selector = rpc::param_block(p, 0, rpc::BlockSelector::latest());
+        if (selector.tag == rpc::BlockSelector::Tag::Pending) return node.pending_block()->view;
+        const auto n = node.resolve_block(selector, false);
         return n ? chain.block_by_number(*n) : nullptr;
     };
     for (const bool by_hash : {false, true}) {

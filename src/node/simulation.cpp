@@ -102,7 +102,7 @@ PreparedCall prepare_call(DevNode& node, const TransactionRequest& request, uint
                           std::optional<uint64_t> gas) {
     DevChain& chain = node.chain();
     PreparedCall call;
-    call.view = chain.state_at(number);
+    call.view = node.state_at(number);  // kPendingBlockNumber: the pending block's state
     if (overrides.state) call.view->overlay().apply(state_override_changes(*call.view, *overrides.state));
     call.block = call_block_info(node, number);
     if (overrides.block) apply_block_overrides(call.block, *overrides.block);
@@ -178,7 +178,7 @@ uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t
     // With a gas price, the sender's balance limits the gas it can buy (geth).
     const uint256 price = request.max_fee_per_gas.value_or(request.gas_price.value_or(uint256{}));
     if (!price.is_zero() && request.from) {
-        auto view = chain.state_at(number);
+        auto view = node.state_at(number);
         const auto account = view->read_account(*request.from);
         uint256 balance = account ? account->balance : uint256{};
         const uint256 value = request.value.value_or(uint256{});
