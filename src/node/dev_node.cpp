@@ -69,6 +69,7 @@ void DevNode::register_methods() {
     register_dev_methods(*this, dispatcher_);
     register_debug_methods(*this, dispatcher_);
     register_proof_methods(*this, dispatcher_);
+    register_txpool_methods(*this, dispatcher_);
     if (!options_.quiet) {
         dispatcher_.on_call = [this](std::string_view method, const json&, const json* error) {
             // Hot read-only methods would flood the log; Anvil prints them all, we print the
