@@ -250,9 +250,13 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
                 {"currentBlockHash", rpc::hex(chain.head_hash())},
                 {"currentBlockTimestamp", chain.head().timestamp},
                 {"hardFork", std::string(revision_name(chain.revision()))},
-                {"forkConfig", nullptr},
+                {"transactionOrder", "fees"},
+                // Anvil's shape: an object even when not forking, so that forkConfig.forkUrl reads.
+                {"forkConfig", {{"forkUrl", nullptr}, {"forkBlockNumber", nullptr}, {"forkRetryBackoff", nullptr}}},
+                // gasPrice as eth_gasPrice answers it: the next base fee and a 1 gwei tip.
                 {"environment", {{"baseFee", rpc::quantity(chain.next_base_fee())}, {"chainId", node.options().chain_id},
-                                 {"gasLimit", rpc::quantity(chain.gas_limit)}, {"gasPrice", rpc::quantity(chain.next_base_fee())}}},
+                                 {"gasLimit", rpc::quantity(chain.gas_limit)},
+                                 {"gasPrice", rpc::quantity(chain.next_base_fee() + uint256{1'000'000'000})}}},
                 {"snapshots", json::object()}};
     });
 }
