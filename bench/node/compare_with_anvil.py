@@ -100,6 +100,128 @@ def scenario(url):
     r("client", "web3_clientVersion", [])
     return out
 
+A2 = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"
+STRANGER = "0x" + "ab" * 20
+
+def scenario_dev(url):
+    """Dev methods, filters, traces, signing and block parameters."""
+    out = []
+    r = lambda name, m, p: out.append((name, post(url, m, p)))
+    val = lambda m, p: post(url, m, p).get("result")
+    r("accounts", "eth_accounts", [])
+    r("mining", "eth_mining", [])
+    r("listening", "net_listening", [])
+    r("peer_count", "net_peerCount", [])
+    r("sha3", "web3_sha3", ["0x68656c6c6f"])
+    r("coinbase", "eth_coinbase", [])
+    r("block_filter", "eth_newBlockFilter", [])
+    r("pending_filter", "eth_newPendingTransactionFilter", [])
+    r("log_filter", "eth_newFilter", [{"fromBlock": "0x0"}])
+    block_filter = val("eth_newBlockFilter", [])
+    log_filter = val("eth_newFilter", [{}])
+    h = val("eth_sendTransaction", [{"from": A0, "to": A1, "value": "0x5"}])
+    post(url, "evm_mine", [])
+    r("block_filter_changes", "eth_getFilterChanges", [block_filter])
+    r("log_filter_changes", "eth_getFilterChanges", [log_filter])
+    r("filter_logs", "eth_getFilterLogs", [log_filter])
+    r("uninstall", "eth_uninstallFilter", [log_filter])
+    r("uninstall_again", "eth_uninstallFilter", [log_filter])
+    r("changes_unknown", "eth_getFilterChanges", ["0x1234"])
+    blk = val("eth_getBlockByNumber", ["0x1", False]) or {}
+    bh = blk.get("hash")
+    r("count_by_number", "eth_getBlockTransactionCountByNumber", ["0x1"])
+    r("count_by_hash", "eth_getBlockTransactionCountByHash", [bh])
+    r("count_missing", "eth_getBlockTransactionCountByNumber", ["0x999"])
+    r("by_hash_index", "eth_getTransactionByBlockHashAndIndex", [bh, "0x0"])
+    r("uncle_by_hash", "eth_getUncleCountByBlockHash", [bh])
+    r("block_by_hash", "eth_getBlockByHash", [bh, True])
+    r("block_by_hash_missing", "eth_getBlockByHash", ["0x" + "22" * 32, False])
+    r("eip1898_hash", "eth_getBalance", [A1, {"blockHash": bh}])
+    r("eip1898_number", "eth_getBalance", [A1, {"blockNumber": "0x1"}])
+    r("eip1898_canonical", "eth_getBalance", [A1, {"blockHash": bh, "requireCanonical": True}])
+    r("eip1898_unknown", "eth_getBalance", [A1, {"blockHash": "0x" + "22" * 32}])
+    r("balance_future", "eth_getBalance", [A1, "0x999"])
+    r("nonce_pending", "eth_getTransactionCount", [A0, "pending"])
+    r("nonce_safe", "eth_getTransactionCount", [A0, "safe"])
+    # Traces of the transfer above.
+    r("trace_default", "debug_traceTransaction", [h])
+    r("trace_call_tracer", "debug_traceTransaction", [h, {"tracer": "callTracer"}])
+    r("trace_prestate", "debug_traceTransaction", [h, {"tracer": "prestateTracer"}])
+    r("trace_prestate_diff", "debug_traceTransaction", [h, {"tracer": "prestateTracer", "tracerConfig": {"diffMode": True}}])
+    r("trace_unknown_tracer", "debug_traceTransaction", [h, {"tracer": "fooTracer"}])
+    r("trace_missing_tx", "debug_traceTransaction", ["0x" + "33" * 32])
+    r("trace_call", "debug_traceCall", [{"from": A0, "to": A1, "value": "0x1"}, "latest"])
+    r("trace_call_calltracer", "debug_traceCall", [{"from": A0, "to": A1, "value": "0x1"}, "latest", {"tracer": "callTracer"}])
+    r("trace_block", "debug_traceBlockByNumber", ["0x1"])
+    r("trace_block_hash", "debug_traceBlockByHash", [bh, {"tracer": "callTracer"}])
+    r("parity_trace_tx", "trace_transaction", [h])
+    r("parity_trace_block", "trace_block", ["0x1"])
+    # Signing.
+    typed = {"types": {"EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],
+                       "Mail": [{"name": "contents", "type": "string"}]},
+             "primaryType": "Mail", "domain": {"name": "Test", "chainId": 31337}, "message": {"contents": "hi"}}
+    r("typed_data", "eth_signTypedData_v4", [A0, typed])
+    r("typed_data_string", "eth_signTypedData_v4", [A0, json.dumps(typed)])
+    r("sign_tx", "eth_signTransaction", [{"from": A0, "to": A1, "value": "0x1", "gas": "0x5208", "nonce": "0x1",
+                                           "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x1"}])
+    raw = val("eth_signTransaction", [{"from": A0, "to": A1, "value": "0x1", "gas": "0x5208", "nonce": "0x1",
+                                       "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x1"}])
+    r("send_signed", "eth_sendRawTransaction", [raw])
+    r("send_signed_again", "eth_sendRawTransaction", [raw])
+    # Dev methods and their aliases.
+    r("hh_set_balance", "hardhat_setBalance", [A2, "0x1234"])
+    r("set_code", "anvil_setCode", [STRANGER, "0x6000"])
+    r("hh_set_code", "hardhat_setCode", [STRANGER, "0x600160005260206000f3"])
+    r("code_after", "eth_getCode", [STRANGER, "latest"])
+    r("set_nonce", "anvil_setNonce", [STRANGER, "0x7"])
+    r("hh_set_nonce", "hardhat_setNonce", [STRANGER, "0x8"])
+    r("nonce_after", "eth_getTransactionCount", [STRANGER, "latest"])
+    r("set_storage", "anvil_setStorageAt", [STRANGER, "0x0", "0x" + "00" * 31 + "05"])
+    r("hh_set_storage", "hardhat_setStorageAt", [STRANGER, "0x1", "0x" + "00" * 31 + "06"])
+    r("storage_after", "eth_getStorageAt", [STRANGER, "0x1", "latest"])
+    r("set_storage_short", "anvil_setStorageAt", [STRANGER, "0x0", "0x05"])
+    r("hh_impersonate", "hardhat_impersonateAccount", [STRANGER])
+    post(url, "anvil_setBalance", [STRANGER, "0xde0b6b3a7640000"])
+    r("send_impersonated", "eth_sendTransaction", [{"from": STRANGER, "to": A1, "value": "0x1"}])
+    r("stop_impersonating", "anvil_stopImpersonatingAccount", [STRANGER])
+    r("send_after_stop", "eth_sendTransaction", [{"from": STRANGER, "to": A1, "value": "0x1"}])
+    r("auto_impersonate", "anvil_autoImpersonateAccount", [True])
+    r("send_auto", "eth_sendTransaction", [{"from": STRANGER, "to": A1, "value": "0x1"}])
+    r("auto_impersonate_off", "anvil_autoImpersonateAccount", [False])
+    r("set_automine_off", "evm_setAutomine", [False])
+    r("get_automine", "anvil_getAutomine", [])
+    pending_hash = val("eth_sendTransaction", [{"from": A0, "to": A1, "value": "0x2"}])
+    r("pending_receipt", "eth_getTransactionReceipt", [pending_hash])
+    r("pending_tx", "eth_getTransactionByHash", [pending_hash])
+    r("pending_block", "eth_getBlockByNumber", ["pending", True])
+    r("txpool_status", "txpool_status", [])
+    r("drop", "anvil_dropTransaction", [pending_hash])
+    r("dropped_tx", "eth_getTransactionByHash", [pending_hash])
+    r("set_automine_on", "evm_setAutomine", [True])
+    r("interval_mining", "evm_setIntervalMining", [0])
+    r("block_gas_limit", "evm_setBlockGasLimit", ["0x1c9c380"])
+    r("next_base_fee", "anvil_setNextBlockBaseFeePerGas", ["0x3b9aca00"])
+    r("min_gas_price", "anvil_setMinGasPrice", ["0x1"])
+    r("set_coinbase", "anvil_setCoinbase", [A2])
+    r("coinbase_after", "eth_coinbase", [])
+    r("evm_mine_ts", "evm_mine", [0x7ffffff0])
+    r("block_after_ts", "eth_getBlockByNumber", ["latest", False])
+    r("hh_mine", "hardhat_mine", ["0x2", "0x5"])
+    r("anvil_mine_none", "anvil_mine", [])
+    r("node_info", "anvil_nodeInfo", [])
+    r("metadata", "anvil_metadata", [])
+    r("hh_metadata", "hardhat_metadata", [])
+    r("dump", "anvil_dumpState", [])
+    r("snapshot", "evm_snapshot", [])
+    r("revert_unknown", "evm_revert", ["0x99"])
+    r("simulate", "eth_simulateV1", [{"blockStateCalls": [{"calls": [{"from": A0, "to": A1, "value": "0x1"}]}]}, "latest"])
+    r("call_state_override", "eth_call", [{"to": STRANGER, "data": "0x"}, "latest", {STRANGER: {"code": "0x60ff60005260206000f3"}}])
+    r("call_block_override", "eth_call", [{"to": STRANGER, "data": "0x"}, "latest", {}, {"number": "0x1234"}])
+    r("estimate_override", "eth_estimateGas", [{"from": A0, "to": A1, "value": "0x1"}, "latest", {A0: {"balance": "0x0"}}])
+    r("reset", "anvil_reset", [])
+    r("number_after_reset", "eth_blockNumber", [])
+    return out
+
 def shape(v):
     if isinstance(v, dict): return {k: shape(x) for k, x in sorted(v.items())}
     if isinstance(v, list): return [shape(v[0])] if v else []
@@ -110,9 +232,11 @@ def main():
     polyvm = sys.argv[1]; anvil = sys.argv[2]
     results = {}
     for name, cmd in (("polyvm", [polyvm, "node", "-q", "--in-memory"]), ("anvil", [anvil, "-q"])):
-        p, url = start(cmd)
-        try: results[name] = scenario(url)
-        finally: p.terminate(); p.wait()
+        results[name] = []
+        for each in (scenario, scenario_dev):
+            p, url = start(cmd)
+            try: results[name] += each(url)
+            finally: p.terminate(); p.wait()
     for (n, a), (_, b) in zip(results["polyvm"], results["anvil"]):
         ea, eb = a.get("error"), b.get("error")
         if (ea is None) != (eb is None):
