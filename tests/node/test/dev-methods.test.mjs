@@ -112,6 +112,14 @@ test('evm_setAutomine(false): a sent transaction stays pending until evm_mine', 
     assert.equal(pending.blockNumber, null);
     assert.equal(await provider.getTransactionCount(wallet.address, 'pending'),
       (await provider.getTransactionCount(wallet.address, 'latest')) + 1);
+    // The pending block is the block mining would make now: it holds the transaction, and state
+    // read at `pending` includes its effect (geth, Anvil).
+    const pendingBlock = await provider.getBlock('pending');
+    assert.equal(pendingBlock.number, before + 1);
+    assert.ok(pendingBlock.transactions.includes(tx.hash), 'the pending block holds the transaction');
+    assert.equal(await provider.getBalance(ACCOUNT1, 'pending'), (await provider.getBalance(ACCOUNT1, 'latest')) + 11n);
+    const pool = await rpc('txpool_status');
+    assert.ok(BigInt(pool.pending) >= 1n, `txpool_status ${JSON.stringify(pool)}`);
     await rpc('evm_mine');
     const receipt = await provider.getTransactionReceipt(tx.hash);
     assert.equal(receipt?.status, 1);

@@ -88,3 +88,24 @@ test('watchBlocks sees a newly mined block', async () => {
   assert.equal(block.number, start + 1n);
   assert.ok(block.transactions.includes(hash), 'the block holds the transaction');
 });
+
+test('getBlock and getBalance at the pending block tag (automine off)', async () => {
+  const before = await publicClient.getBlockNumber();
+  await publicClient.request({ method: 'evm_setAutomine', params: [false] });
+  try {
+    const to = localWallet(6).address;
+    const latest = await publicClient.getBalance({ address: to });
+    const hash = await walletClient.sendTransaction({ to, value: 7n });
+    const block = await publicClient.getBlock({ blockTag: 'pending', includeTransactions: true });
+    assert.equal(block.number, before + 1n);
+    assert.equal(block.hash, null);  // not sealed yet (geth)
+    assert.ok(block.transactions.some((t) => t.hash === hash), 'the pending block holds the transaction');
+    assert.equal(await publicClient.getBalance({ address: to, blockTag: 'pending' }), latest + 7n);
+    assert.equal(await publicClient.getBalance({ address: to }), latest);
+    await publicClient.request({ method: 'evm_mine', params: [] });
+    const receipt = await publicClient.getTransactionReceipt({ hash });
+    assert.equal(receipt.blockNumber, before + 1n);
+  } finally {
+    await publicClient.request({ method: 'evm_setAutomine', params: [true] });
+  }
+});
