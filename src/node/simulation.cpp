@@ -1,11 +1,15 @@
 #include "node/simulation.hpp"
 
+#include "chain/block.hpp"
+#include "chain/receipt.hpp"
 #include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "evm/opcodes.hpp"
 #include "evm/tracer.hpp"
+#include "exec/system_contracts.hpp"
 #include "exec/transaction_execution.hpp"
 #include "precompiles/precompiles.hpp"
+#include "state/trie.hpp"
 
 #include <set>
 
@@ -218,6 +222,7 @@ json simulate_v1(DevNode& node, const json& request, uint64_t number) {
     const json& blocks = request["blockStateCalls"];
     if (blocks.size() > 256) throw RpcError(rpc::kInvalidParams, "too many blocks (at most 256)");
     const bool validation = request.value("validation", false);
+    const bool full_transactions = request.value("returnFullTransactions", false);
     DevChain& chain = node.chain();
     auto view = chain.state_at(number);
     BlockInfo parent = call_block_info(node, number);
@@ -238,12 +243,17 @@ json simulate_v1(DevNode& node, const json& request, uint64_t number) {
         if (spec.contains("blockOverrides")) apply_block_overrides(info, spec["blockOverrides"]);
         if (!validation) info.base_fee = uint256{};
         State state(view.get());
-        json calls = json::array();
-        uint64_t gas_used = 0;
         const json empty = json::array();
         const json& call_list = spec.contains("calls") ? spec["calls"] : empty;
         if (!call_list.is_array()) throw RpcError(rpc::kInvalidParams, "invalid argument 0: calls must be an array");
         const Revision rev = chain.config().revision_at(info.timestamp);
+        // The calls become the block's transactions (unsigned, as geth's simulator makes them) and
+        // their outcomes its receipts, so that the block has geth's full shape.
+        Block block;
+        std::vector<Receipt> receipts;
+        std::vector<TransactionOutcome> outcomes;
+        std::vector<bytes> encoded;
+        uint64_t gas_used = 0;
         for (const json& call : call_list) {
             const TransactionRequest r = parse_transaction_request(call, 0);
             const Address from = r.from.value_or(Address{});
@@ -256,15 +266,60 @@ json simulate_v1(DevNode& node, const json& request, uint64_t number) {
             ExecutionOptions options;
             options.simulation = !validation;
             options.wasm_contracts = chain.config().wasm_contracts;
-            const TransactionOutcome o = execute_transaction(state, info, tx, rev, chain.config().chain_id, options);
+            TransactionOutcome o = execute_transaction(state, info, tx, rev, chain.config().chain_id, options);
             if (o.rejection) throw RpcError(rpc::kServerError, geth_rejection_message(*o.rejection, tx));
             gas_used += static_cast<uint64_t>(o.gas_used);
+            Receipt& receipt = receipts.emplace_back();
+            receipt.type = tx.type;
+            receipt.success = o.status == Status::Success;
+            receipt.cumulative_gas_used = gas_used;
+            receipt.logs = o.logs;
+            receipt.logs_bloom = logs_bloom(receipt.logs);
+            merge_bloom(block.header.logs_bloom, receipt.logs_bloom);
+            encoded.push_back(encode_transaction(tx));
+            block.transactions.push_back(std::move(tx));
+            outcomes.push_back(std::move(o));
+        }
+        // The next block sees this one's state.
+        view->overlay().apply(state.changes());
+        // Simulated blocks are not sealed and their state root is not computed (zero, as Anvil
+        // gives it); everything else commits to what the calls did.
+        BlockHeader& h = block.header;
+        h.parent_hash = parent_hash;
+        h.ommers_hash = kEmptyOmmersHash;
+        h.coinbase = info.coinbase;
+        h.transactions_root = ordered_trie_root(encoded);
+        h.receipts_root = receipts_root(receipts);
+        h.difficulty = info.difficulty;
+        h.number = info.number;
+        h.gas_limit = info.gas_limit;
+        h.gas_used = gas_used;
+        h.timestamp = info.timestamp;
+        h.mix_hash = info.prev_randao.value_or(Hash32{});
+        h.base_fee_per_gas = info.base_fee;
+        if (rev >= Revision::Shanghai) {
+            h.withdrawals_root = withdrawals_root({});
+            block.withdrawals.emplace();
+        }
+        if (rev >= Revision::Cancun) {
+            uint64_t blob_gas = 0;
+            for (const Transaction& tx : block.transactions) blob_gas += kGasPerBlob * tx.blob_versioned_hashes.size();
+            h.blob_gas_used = blob_gas;
+            h.excess_blob_gas = info.excess_blob_gas;
+            h.parent_beacon_block_root = Hash32{};
+        }
+        if (rev >= Revision::Prague) h.requests_hash = requests_hash({});
+        std::vector<Hash32> hashes;
+        for (const bytes& e : encoded) hashes.push_back(keccak256(e));
+        const Hash32 hash = header_hash(h);
+        const BlockPtr view_of_block = make_block_view(std::move(block), hash, receipts, rev, std::move(hashes));
+        json out_block = block_json(*view_of_block, full_transactions, chain.config());
+        json calls = json::array();
+        for (size_t i = 0; i < outcomes.size(); ++i) {
+            const TransactionOutcome& o = outcomes[i];
             json logs = json::array();
-            for (const Log& log : o.logs) {
-                json topics = json::array();
-                for (const auto& t : log.topics) topics.push_back(rpc::hex(t));
-                logs.push_back({{"address", rpc::hex(log.address)}, {"topics", std::move(topics)}, {"data", rpc::data_hex(log.data)}});
-            }
+            for (size_t l = 0; l < o.logs.size(); ++l)
+                logs.push_back(log_json(o.logs[l], *view_of_block, i, view_of_block->first_log_index[i] + static_cast<uint32_t>(l)));
             json entry = {{"returnData", rpc::data_hex(o.output)},
                           {"logs", std::move(logs)},
                           {"gasUsed", rpc::quantity(static_cast<uint64_t>(o.gas_used))},
@@ -275,20 +330,8 @@ json simulate_v1(DevNode& node, const json& request, uint64_t number) {
                 entry["error"] = {{"code", -32015}, {"message", std::string(status_name(o.status))}};
             calls.push_back(std::move(entry));
         }
-        // The next block sees this one's state.
-        view->overlay().apply(state.changes());
-        // Simulated blocks are not sealed: their hash only links them.
-        const Hash32 hash = keccak256(rlp::ListBuilder{}.add(parent_hash).add(info.number).add(info.timestamp).finish());
-        out.push_back({{"number", rpc::quantity(info.number)},
-                       {"hash", rpc::hex(hash)},
-                       {"parentHash", rpc::hex(parent_hash)},
-                       {"timestamp", rpc::quantity(info.timestamp)},
-                       {"gasLimit", rpc::quantity(info.gas_limit)},
-                       {"gasUsed", rpc::quantity(gas_used)},
-                       {"baseFeePerGas", rpc::quantity(info.base_fee)},
-                       {"miner", rpc::hex(info.coinbase)},
-                       {"transactions", json::array()},
-                       {"calls", std::move(calls)}});
+        out_block["calls"] = std::move(calls);
+        out.push_back(std::move(out_block));
         parent = info;
         parent_hash = hash;
     }

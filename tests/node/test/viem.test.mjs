@@ -109,3 +109,41 @@ test('getBlock and getBalance at the pending block tag (automine off)', async ()
     await publicClient.request({ method: 'evm_setAutomine', params: [true] });
   }
 });
+
+test('simulateBlocks (eth_simulateV1): calls in blocks that see each other, logs, reverts, nothing kept', async () => {
+  const deployHash = await walletClient.deployContract({ abi, bytecode, args: [1000n] });
+  const { contractAddress: token } = await publicClient.waitForTransactionReceipt({ hash: deployHash, pollingInterval: 50 });
+  const head = await publicClient.getBlockNumber({ cacheTime: 0 });  // viem caches the number for 4 s
+  const results = await publicClient.simulateBlocks({
+    blocks: [
+      {
+        calls: [
+          { account: ACCOUNT0, to: token, abi, functionName: 'transfer', args: [ACCOUNT1, 5n] },
+          { to: token, abi, functionName: 'balanceOf', args: [ACCOUNT1] },
+          { account: ACCOUNT0, to: token, abi, functionName: 'failWithReason' },
+        ],
+      },
+      { calls: [{ to: token, abi, functionName: 'balanceOf', args: [ACCOUNT1] }] },
+    ],
+  });
+  assert.equal(results.length, 2);
+  const [first, second] = results;
+  assert.equal(first.number, head + 1n);
+  assert.equal(second.number, head + 2n);
+  assert.equal(second.parentHash, first.hash);
+  assert.equal(first.transactions.length, 3);  // the calls, as geth lists them
+  assert.equal(first.calls[0].status, 'success');
+  assert.equal(first.calls[0].result, true);
+  assert.equal(first.calls[0].logs.length, 1);
+  assert.equal(first.calls[0].logs[0].address.toLowerCase(), token.toLowerCase());
+  assert.equal(first.calls[0].logs[0].blockNumber, head + 1n);
+  assert.equal(first.calls[0].logs[0].transactionHash, first.transactions[0]);
+  assert.equal(first.calls[1].result, 5n);  // the transfer before it in the same block
+  assert.equal(first.calls[2].status, 'failure');
+  assert.ok(first.calls[2].error, 'a reverted call carries its error');
+  assert.equal(second.calls[0].result, 5n);  // the next block sees the first one's state
+  assert.equal(first.gasUsed, first.calls.reduce((sum, c) => sum + c.gasUsed, 0n));
+  // Simulation changes nothing.
+  assert.equal(await publicClient.getBlockNumber({ cacheTime: 0 }), head);
+  assert.equal(await publicClient.readContract({ address: token, abi, functionName: 'balanceOf', args: [ACCOUNT1] }), 0n);
+});
