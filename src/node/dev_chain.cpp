@@ -334,6 +334,7 @@ std::unique_ptr<StateView> DevChain::state_at(uint64_t number) {
 
 uint64_t DevChain::next_timestamp() const {
     if (next_timestamp_override) return *next_timestamp_override;
+    if (block_timestamp_interval) return head_.timestamp + *block_timestamp_interval;
     const int64_t clock = static_cast<int64_t>(now_seconds()) + time_offset;
     const uint64_t from_clock = clock > 0 ? static_cast<uint64_t>(clock) : 0;
     return std::max(from_clock, head_.timestamp + 1);

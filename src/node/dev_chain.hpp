@@ -118,6 +118,7 @@ public:
     // ---- time and block parameters ----
     int64_t time_offset = 0;                       // evm_increaseTime
     std::optional<uint64_t> next_timestamp_override;  // evm_setNextBlockTimestamp
+    std::optional<uint64_t> block_timestamp_interval; // anvil_setBlockTimestampInterval: parent + this
     std::optional<uint256> next_base_fee_override;    // anvil_setNextBlockBaseFeePerGas
     uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
     Address coinbase;                              // anvil_setCoinbase

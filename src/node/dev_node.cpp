@@ -28,7 +28,7 @@ uint64_t clock_seconds() {
 }
 }  // namespace
 
-DevNode::DevNode(NodeOptions options) : options_(std::move(options)) {
+DevNode::DevNode(NodeOptions options) : logging(!options.quiet), options_(std::move(options)) {
     const Seed512 seed = mnemonic_to_seed(options_.mnemonic);
     for (size_t i = 0; i < options_.accounts; ++i) {
         DevAccount account;
@@ -70,8 +70,9 @@ void DevNode::register_methods() {
     register_debug_methods(*this, dispatcher_);
     register_proof_methods(*this, dispatcher_);
     register_txpool_methods(*this, dispatcher_);
-    if (!options_.quiet) {
+    {
         dispatcher_.on_call = [this](std::string_view method, const json&, const json* error) {
+            if (!logging.load(std::memory_order_relaxed)) return;  // --quiet, anvil_setLoggingEnabled
             // Hot read-only methods would flood the log; Anvil prints them all, we print the
             // ones that change or inspect something.
             if (method == "eth_blockNumber" || method == "eth_chainId" || method == "net_version") return;
@@ -83,7 +84,7 @@ void DevNode::register_methods() {
 }
 
 void DevNode::log_line(const std::string& line) {
-    if (options_.quiet) return;
+    if (!logging.load(std::memory_order_relaxed)) return;
     std::lock_guard lock(log_mutex_);
     std::cout << line << '\n' << std::flush;
 }
@@ -448,7 +449,7 @@ BlockPtr DevNode::mine_transactions_locked(std::vector<Transaction> txs, std::op
     if (auto* e = std::get_if<BlockError>(&mined)) throw std::runtime_error("block rejected: " + e->to_string());
     const MinedBlock& m = std::get<MinedBlock>(mined);
     BlockPtr view = chain_->block_by_hash(m.hash);
-    if (!options_.quiet) {
+    if (logging.load(std::memory_order_relaxed)) {
         for (size_t i = 0; i < view->block.transactions.size(); ++i) {
             const Receipt& r = view->receipts[i];
             std::string line = "    Transaction: " + rpc::hex(view->transaction_hashes[i]);

@@ -116,6 +116,7 @@ public:
     std::optional<Hash32> secret_key_of(const Address& address) const;
     bool can_send_from(const Address& address);  // takes the chain lock shared
 
+    std::atomic<bool> logging;  // request and block lines (off with --quiet; anvil_setLoggingEnabled)
     std::atomic<bool> automine{true};
     std::atomic<uint64_t> interval_ms{0};
     uint256 min_gas_price;                     // anvil_setMinGasPrice (legacy transactions)

@@ -46,6 +46,15 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         edit_account(node, a, [&](AccountInfo& info, ChangeSet&) { info.balance = balance; });
         return nullptr;
     });
+    d.add("anvil_addBalance", [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address a = rpc::param_address(p, 0);
+        const uint256 amount = rpc::param_quantity(p, 1);
+        edit_account(node, a, [&](AccountInfo& info, ChangeSet&) {
+            if (info.balance + amount < info.balance) throw RpcError(rpc::kInvalidParams, "invalid argument 1: balance overflows 256 bits");
+            info.balance += amount;
+        });
+        return nullptr;
+    });
     alias({"anvil_setNonce", "hardhat_setNonce", "evm_setAccountNonce"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const Address a = rpc::param_address(p, 0);
         const uint64_t nonce = rpc::param_quantity_u64(p, 1);
@@ -101,20 +110,35 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         node.mine_blocks(checked_block_count(count, "invalid argument 0"), std::nullopt, interval);
         return nullptr;
     });
-    d.add("evm_mine", [&node](const json& p, const rpc::CallContext&) -> json {
+    // evm_mine's parameter: a timestamp, or Ganache's {timestamp, blocks}. Returns the number of
+    // blocks mined.
+    const auto mine_as_evm_mine = [&node](const json& p) -> uint64_t {
         std::optional<uint64_t> timestamp;
         if (const json* t = rpc::param_at(p, 0)) {
             if (t->is_object()) {
-                // Ganache's {timestamp, blocks}
                 const uint64_t blocks = t->contains("blocks") ? rpc::decode_quantity_u64((*t)["blocks"]) : 1;
                 if (t->contains("timestamp")) timestamp = rpc::decode_quantity_u64((*t)["timestamp"]);
                 node.mine_blocks(checked_block_count(blocks, "invalid argument 0: blocks"), timestamp, 1);
-                return "0x0";
+                return blocks;
             }
             timestamp = rpc::param_quantity_u64(p, 0);
         }
         node.mine_blocks(1, timestamp, 0);
+        return 1;
+    };
+    d.add("evm_mine", [mine_as_evm_mine](const json& p, const rpc::CallContext&) -> json {
+        mine_as_evm_mine(p);
         return "0x0";
+    });
+    // Anvil's: as evm_mine, answering the blocks mined, with their transactions.
+    alias({"evm_mine_detailed", "anvil_mine_detailed"}, [&node, &chain, mine_as_evm_mine](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t blocks = mine_as_evm_mine(p);
+        std::shared_lock lock(node.chain_mutex_);
+        json out = json::array();
+        const uint64_t head = chain.head().number;
+        for (uint64_t n = head + 1 - std::min(blocks, head + 1); n <= head; ++n)
+            if (const BlockPtr b = chain.block_by_number(n)) out.push_back(block_json(*b, true, chain.config()));
+        return out;
     });
     alias({"evm_snapshot", "anvil_snapshot"}, [&node](const json&, const rpc::CallContext&) -> json {
         std::unique_lock lock(node.chain_mutex_);
@@ -195,6 +219,29 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         const Hash32 hash = rpc::param_hash(p, 0);
         std::unique_lock lock(node.chain_mutex_);
         return node.mempool.remove(hash) ? json(rpc::hex(hash)) : json(nullptr);
+    });
+    d.add("anvil_removePoolTransactions", [&node](const json& p, const rpc::CallContext&) -> json {
+        const Address sender = rpc::param_address(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        for (const Mempool::Entry* e : node.mempool.all())
+            if (e->tx.sender == sender) node.mempool.remove(Hash32(e->hash));
+        return nullptr;
+    });
+    alias({"anvil_setBlockTimestampInterval", "hardhat_setBlockTimestampInterval"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t seconds = rpc::param_quantity_u64(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().block_timestamp_interval = seconds;
+        return nullptr;
+    });
+    alias({"anvil_removeBlockTimestampInterval", "hardhat_removeBlockTimestampInterval"}, [&node](const json&, const rpc::CallContext&) -> json {
+        std::unique_lock lock(node.chain_mutex_);
+        const bool was_set = node.chain().block_timestamp_interval.has_value();
+        node.chain().block_timestamp_interval.reset();
+        return was_set;
+    });
+    alias({"anvil_setLoggingEnabled", "hardhat_setLoggingEnabled"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        node.logging = rpc::param_bool(p, 0);
+        return nullptr;
     });
     d.add("anvil_dropAllTransactions", [&node](const json&, const rpc::CallContext&) -> json {
         std::unique_lock lock(node.chain_mutex_);

@@ -108,10 +108,11 @@ uint64_t next_nonce(DevNode& node, const Address& sender) {
 }
 
 /// Fills in what eth_sendTransaction leaves to the node (nonce, gas, fees) and signs.
-Transaction prepare_transaction(DevNode& node, const TransactionRequest& request) {
+/// `unsigned_from_anyone`: eth_sendUnsignedTransaction, any sender as if impersonated.
+Transaction prepare_transaction(DevNode& node, const TransactionRequest& request, bool unsigned_from_anyone = false) {
     if (!request.from) throw RpcError(rpc::kInvalidParams, "missing \"from\" field");
     const Address from = *request.from;
-    if (!node.can_send_from(from)) throw RpcError(rpc::kServerError, "No Signer available");
+    if (!unsigned_from_anyone && !node.can_send_from(from)) throw RpcError(rpc::kServerError, "No Signer available");
     DevChain& chain = node.chain();
     uint64_t nonce;
     uint256 base_fee;
@@ -134,7 +135,7 @@ Transaction prepare_transaction(DevNode& node, const TransactionRequest& request
         filled.gas = estimate_gas(node, filled, chain.head().number, {});
     }
     Transaction tx = transaction_from_request(filled, *filled.gas, nonce, chain.config().chain_id);
-    if (const auto key = node.secret_key_of(from)) {
+    if (const auto key = node.secret_key_of(from); key && !unsigned_from_anyone) {
         if (!sign_transaction(tx, *key)) throw RpcError(rpc::kServerError, "signing failed");
     } else {
         tx.sender = from;  // impersonated: no signature; the hash is that of the unsigned encoding
@@ -466,6 +467,14 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         Transaction tx = prepare_transaction(node, parse_transaction_request(*object, 0));
         node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
+    // Anvil's: a transaction from any address, sent unsigned as an impersonated one would be.
+    d.add_deferred("eth_sendUnsignedTransaction", [&node, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
+        rpc::param_count(p, 1);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        Transaction tx = prepare_transaction(node, parse_transaction_request(*object, 0), true);
+        node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
+    });
     d.add("eth_signTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
         const json* object = rpc::param_at(p, 0);
@@ -588,6 +597,18 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         if (const auto* pending = node.mempool.find(hash)) return transaction_json(pending->tx, hash, nullptr, 0, chain.config());
         return nullptr;
     });
+    // geth's: the transaction's network encoding (EIP-2718), mined or waiting in the pool.
+    const auto raw_transaction = [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const Hash32 hash = rpc::param_hash(p, 0);
+        auto lock = shared();
+        if (const auto found = chain.find_transaction(hash))
+            return rpc::data_hex(encode_transaction(found->first->block.transactions[found->second]));
+        if (const auto* pending = node.mempool.find(hash)) return rpc::data_hex(encode_transaction(pending->tx));
+        return nullptr;
+    };
+    d.add("eth_getRawTransactionByHash", raw_transaction);
+    d.add("debug_getRawTransaction", raw_transaction);
     d.add("eth_getTransactionReceipt", [&chain, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
         const Hash32 hash = rpc::param_hash(p, 0);

@@ -1,0 +1,79 @@
+// viem's test client in Anvil mode (createTestClient({ mode: 'anvil' })): the pool (txpool
+// status, content, inspect, drop), mining, block timestamp intervals, logging, unsigned sends.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestClient, http, getAddress } from 'viem';
+import { viemClients, polyvmChain, RPC_URL, ACCOUNT0, ACCOUNT1, rpc } from '../lib/node.mjs';
+
+const testClient = createTestClient({ chain: polyvmChain, mode: 'anvil', transport: http(RPC_URL) });
+const { publicClient, walletClient } = viemClients(ACCOUNT0);
+const blockNumber = () => publicClient.getBlockNumber({ cacheTime: 0 });
+
+test('txpool: status, content and inspect split the pool; dropTransaction and mine empty it', async () => {
+  await testClient.setAutomine(false);
+  try {
+    const first = await walletClient.sendTransaction({ to: ACCOUNT1, value: 1n });
+    const second = await walletClient.sendTransaction({ to: ACCOUNT1, value: 2n });
+    const nonce = await publicClient.getTransactionCount({ address: ACCOUNT0, blockTag: 'pending' });
+    // A nonce past the next one waits behind the gap: queued.
+    const gapped = await rpc('eth_sendTransaction', [{ from: ACCOUNT0, to: ACCOUNT1, value: '0x3', nonce: `0x${(nonce + 5).toString(16)}` }]);
+    assert.deepEqual(await testClient.getTxpoolStatus(), { pending: 2, queued: 1 });
+    const content = await testClient.getTxpoolContent();
+    const sender = getAddress(ACCOUNT0);
+    assert.deepEqual(Object.keys(content.pending[sender]).length, 2);
+    assert.equal(content.queued[sender][String(nonce + 5)].hash, gapped);
+    const hashes = Object.values(content.pending[sender]).map((t) => t.hash).sort();
+    assert.deepEqual(hashes, [first, second].sort());
+    const summary = await testClient.inspectTxpool();
+    assert.match(Object.values(summary.pending[sender])[0], / wei \+ \d+ gas × \d+ wei$/);
+
+    await testClient.dropTransaction({ hash: gapped });
+    assert.deepEqual(await testClient.getTxpoolStatus(), { pending: 2, queued: 0 });
+    const before = await blockNumber();
+    await testClient.mine({ blocks: 1 });
+    assert.equal(await blockNumber(), before + 1n);
+    assert.equal((await publicClient.getTransactionReceipt({ hash: second })).blockNumber, before + 1n);
+    assert.deepEqual(await testClient.getTxpoolStatus(), { pending: 0, queued: 0 });
+  } finally {
+    await testClient.setAutomine(true);
+  }
+});
+
+test('setBlockTimestampInterval: each mined block is the interval after its parent', async () => {
+  await testClient.setBlockTimestampInterval({ interval: 1000 });
+  try {
+    const parent = await publicClient.getBlock({ blockTag: 'latest' });
+    await testClient.mine({ blocks: 1 });
+    const child = await publicClient.getBlock({ blockTag: 'latest' });
+    assert.equal(child.timestamp, parent.timestamp + 1000n);
+  } finally {
+    await testClient.removeBlockTimestampInterval();
+  }
+  assert.equal(await rpc('anvil_removeBlockTimestampInterval'), false);  // none set any more
+});
+
+test('sendUnsignedTransaction sends from any address; setLoggingEnabled; addBalance', async () => {
+  const stranger = '0x00000000000000000000000000000000c0ffee07';
+  await testClient.setBalance({ address: stranger, value: 10n ** 18n });
+  await rpc('anvil_addBalance', [stranger, '0x5']);
+  assert.equal(await publicClient.getBalance({ address: stranger }), 10n ** 18n + 5n);
+  const before = await publicClient.getBalance({ address: ACCOUNT1 });
+  const hash = await testClient.sendUnsignedTransaction({ from: stranger, to: ACCOUNT1, value: 9n });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  assert.equal(receipt.status, 'success');
+  assert.equal(receipt.from.toLowerCase(), stranger);
+  assert.equal(await publicClient.getBalance({ address: ACCOUNT1 }), before + 9n);
+  // The raw encoding of the mined transaction hashes to its hash (EIP-2718 envelope).
+  const raw = await rpc('eth_getRawTransactionByHash', [hash]);
+  assert.match(raw, /^0x02/);
+  await testClient.setLoggingEnabled(false);
+  await testClient.setLoggingEnabled(true);
+});
+
+test('evm_mine_detailed answers the blocks it mined, with their transactions', async () => {
+  const before = await blockNumber();
+  const blocks = await rpc('evm_mine_detailed', [{ blocks: 2 }]);
+  assert.equal(blocks.length, 2);
+  assert.equal(BigInt(blocks[1].number), before + 2n);
+  assert.ok(Array.isArray(blocks[0].transactions));
+});
