@@ -340,6 +340,11 @@ uint64_t DevChain::next_timestamp() const {
     return std::max(from_clock, head_.timestamp + 1);
 }
 
+int64_t DevChain::set_time(uint64_t timestamp) {
+    time_offset = static_cast<int64_t>(timestamp) - static_cast<int64_t>(now_seconds());
+    return time_offset;
+}
+
 uint256 DevChain::next_base_fee() const {
     if (next_base_fee_override) return *next_base_fee_override;
     if (!head_.base_fee_per_gas) return uint256{};
@@ -370,7 +375,7 @@ std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vecto
     t.coinbase = coinbase;
     t.gas_limit = gas_limit;
     // PREVRANDAO: something that changes per block, as a beacon chain's would.
-    t.prev_randao = keccak256(as_bytes(head_hash_));
+    t.prev_randao = next_prev_randao_override.value_or(keccak256(as_bytes(head_hash_)));
     t.transactions = std::move(transactions);
 
     MiningOptions options;
@@ -421,6 +426,7 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
         time_offset = static_cast<int64_t>(m.block.header.timestamp) - static_cast<int64_t>(now_seconds());
     next_timestamp_override.reset();
     next_base_fee_override.reset();
+    next_prev_randao_override.reset();
     head_ = m.block.header;
     head_number_.store(head_.number, std::memory_order_release);
     head_hash_ = m.hash;

@@ -119,6 +119,10 @@ public:
     int64_t time_offset = 0;                       // evm_increaseTime
     std::optional<uint64_t> next_timestamp_override;  // evm_setNextBlockTimestamp
     std::optional<uint64_t> block_timestamp_interval; // anvil_setBlockTimestampInterval: parent + this
+    std::optional<Hash32> next_prev_randao_override;  // hardhat_setPrevRandao (the next block only)
+    /// evm_setTime / anvil_setTime: the clock reads `timestamp` now (time_offset follows).
+    /// Returns the new offset in seconds.
+    int64_t set_time(uint64_t timestamp);
     std::optional<uint256> next_base_fee_override;    // anvil_setNextBlockBaseFeePerGas
     uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
     Address coinbase;                              // anvil_setCoinbase

@@ -163,6 +163,19 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         // The total offset in seconds as a JSON number, as Anvil answers (Hardhat: a decimal string).
         return node.chain().time_offset;
     });
+    // Ganache's and Anvil's: the clock jumps to this time (later blocks follow on from it).
+    alias({"evm_setTime", "anvil_setTime"}, [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t t = rpc::param_quantity_u64(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        return node.chain().set_time(t);
+    });
+    // Hardhat's: PREVRANDAO of the next block (32 bytes).
+    d.add("hardhat_setPrevRandao", [&node](const json& p, const rpc::CallContext&) -> json {
+        const Hash32 value = rpc::param_hash(p, 0);
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().next_prev_randao_override = value;
+        return true;
+    });
     alias({"evm_setNextBlockTimestamp", "anvil_setNextBlockTimestamp"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const uint64_t t = rpc::param_quantity_u64(p, 0);
         std::unique_lock lock(node.chain_mutex_);

@@ -77,3 +77,18 @@ test('evm_mine_detailed answers the blocks it mined, with their transactions', a
   assert.equal(BigInt(blocks[1].number), before + 2n);
   assert.ok(Array.isArray(blocks[0].transactions));
 });
+
+test('evm_setTime moves the clock; hardhat_setPrevRandao sets the next block\'s PREVRANDAO once', async () => {
+  const parent = await publicClient.getBlock({ blockTag: 'latest' });
+  const target = Number(parent.timestamp) + 20000;
+  const offset = await rpc('evm_setTime', [target]);
+  assert.equal(typeof offset, 'number');
+  const randao = `0x${'5a'.repeat(32)}`;
+  assert.equal(await rpc('hardhat_setPrevRandao', [randao]), true);
+  await testClient.mine({ blocks: 1 });
+  const block = await publicClient.getBlock({ blockTag: 'latest' });
+  assert.ok(block.timestamp >= BigInt(target) && block.timestamp < BigInt(target) + 60n, `timestamp ${block.timestamp}, set ${target}`);
+  assert.equal(block.mixHash, randao);
+  await testClient.mine({ blocks: 1 });
+  assert.notEqual((await publicClient.getBlock({ blockTag: 'latest' })).mixHash, randao);
+});
