@@ -367,7 +367,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     });
 
     // ---- state ----
-    d.add("eth_getBalance", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+    d.add("eth_getBalance", [&node, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 2);
         const Address a = rpc::param_address(p, 0);
         auto lock = shared();
@@ -385,7 +385,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         const auto account = chain.state_at(*n)->read_account(a);
         return rpc::quantity(account ? account->nonce : 0);
     });
-    d.add("eth_getCode", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+    d.add("eth_getCode", [&node, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 2);
         const Address a = rpc::param_address(p, 0);
         auto lock = shared();
@@ -395,7 +395,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         const auto code = view->read_code(account->code_hash);
         return rpc::data_hex(code ? bytes_view(*code) : bytes_view{});
     });
-    d.add("eth_getStorageAt", [&node, &chain, shared](const json& p, const rpc::CallContext&) -> json {
+    d.add("eth_getStorageAt", [&node, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 3);
         const Address a = rpc::param_address(p, 0);
         const uint256 key = param_storage_key(p, 1);
