@@ -3,9 +3,10 @@
 // senders with consecutive nonces, four contracts whose code is the input's, a coinbase that may
 // be one of them. The block is run sequentially, then with 2 or 3 threads (random scheduling
 // delays, never handed back to the sequential executor for contention; half the inputs with
-// ParallelOptions::fold_transfer_credits, the senders paying each other); both must reject it
+// ParallelOptions::fold_transfer_credits, the senders paying each other, three in four with
+// ParallelOptions::defer_contract_balances); both must reject it
 // with the same error or give the same state root, receipts, logs, bloom and gas.
-// Input: revision, coinbase choice, threads and delay seed (1 byte each) || the four contracts'
+// Input: revision, coinbase choice (bit 0x40: no deferred balances), threads and delay seed (1 byte each) || the four contracts'
 // code (a length byte, then that many bytes) || transactions, 6 bytes and call data each:
 // sender and nonce, recipient, value, gas, tip, data length.
 #include "byte_reader.hpp"
@@ -41,6 +42,7 @@ struct Block {
     unsigned threads = 2;
     uint64_t delay_seed = 0;
     bool transfer_credits = false;
+    bool defer_balances = true;
 };
 
 Block read_block(ByteReader& in) {
@@ -66,6 +68,7 @@ Block read_block(ByteReader& in) {
     for (uint8_t i = 0; i < 4; ++i) senders[i] = short_address(0x20, i), contracts[i] = short_address(0x10, i);
     const uint8_t coinbase = in.next();
     info.coinbase = coinbase % 3 == 0 ? contracts[coinbase % 4] : short_address(0x30, 0);
+    out.defer_balances = !(coinbase & 0x40);  // ParallelOptions::defer_contract_balances in 3 of 4
     const uint8_t scheduling = in.next();
     out.threads = 2 + scheduling % 2;
     out.delay_seed = scheduling / 2;
@@ -121,6 +124,7 @@ tools::InMemoryBlockRun run(const Block& block, unsigned threads, uint64_t delay
     parallel.threads = threads;
     parallel.delay_seed = delay_seed;
     parallel.fold_transfer_credits = block.transfer_credits;
+    parallel.defer_contract_balances = block.defer_balances;
     parallel.contention_window = std::numeric_limits<size_t>::max();
     return tools::run_block_in_memory(block.block, parallel);
 }

@@ -72,7 +72,7 @@ StorageStatus ExecutionHost::set_storage(const Address& addr, const uint256& key
 }
 
 uint256 ExecutionHost::get_balance(const Address& addr) {
-    const Account* acc = state_.find(addr);
+    const Account* acc = state_.find_with_balance(addr);
     return acc ? acc->balance : uint256{};
 }
 
@@ -100,7 +100,7 @@ size_t ExecutionHost::copy_code(const Address& addr, size_t offset, std::span<ui
 }
 
 bool ExecutionHost::selfdestruct(const Address& addr, const Address& beneficiary) {
-    Account* acc = state_.find(addr);
+    Account* acc = state_.find_with_balance(addr);
     if (!acc) return false;
     if (tracer_) [[unlikely]]
         tracer_->on_selfdestruct(addr, beneficiary, acc->balance);

@@ -4,6 +4,7 @@
 #include "exec/multi_version_memory.hpp"
 #include "precompiles/precompiles.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -22,6 +23,7 @@ struct ReadSet {
         std::optional<AccountInfo> info;
         MultiVersionMemory::AccountHandle handle;  // to validate without looking the address up
         bool balance_ignored = false;              // only the absence of code counts (see credited)
+        bool balance_deferred = false;             // everything but the balance counts (see deferred)
     };
     std::vector<AccountRead> accounts;
     std::vector<std::tuple<Address, uint256, uint256>> slots;  // address, key, value
@@ -30,12 +32,19 @@ struct ReadSet {
     /// balance as zero, so its change holds the credit, which the commit adds to the account as
     /// the versions below leave it.
     std::optional<Address> credited;
+    /// Accounts with code whose balance the execution left out (read everything but the
+    /// balance, as zero, and never observed it): their changes hold what the transaction added,
+    /// which the commit adds to the balance the versions below leave.
+    std::vector<Address> deferred;
 };
 
 struct SpeculativeResult {
     TransactionOutcome outcome;
     ChangeSet changes;
     ReadSet reads;
+    /// The changes whose balance is a deferred account's addition (ReadSet::deferred), with the
+    /// code the account has after the transaction (for publishing the folded account).
+    std::vector<std::pair<Address, std::shared_ptr<const bytes>>> deferred_balances;
     bool writes_coinbase = false;  // then the deferred fee cannot simply be added at commit
     bool published = false;
 };
@@ -68,10 +77,13 @@ public:
     explicit SpeculativeView(ParallelRun& run) : run_(run) {}
     /// Serves the next execution, of version `version`, recording into `reads`. `credit_only`:
     /// the recipient of a plain value transfer, whose balance is not read if it has no code.
-    void start(uint32_t version, ReadSet& reads, const Address* credit_only) {
+    /// `defer_balances_except`: when set, the balances of accounts with code that other
+    /// transactions of the block write are deferred, except this one's (the sender's).
+    void start(uint32_t version, ReadSet& reads, const Address* credit_only, const Address* defer_balances_except) {
         version_ = version;
         reads_ = &reads;
         credit_only_ = credit_only;
+        defer_except_ = defer_balances_except;
         codes_.clear();
     }
 
@@ -83,12 +95,17 @@ public:
     }
     std::optional<Hash32> read_block_hash(uint64_t number) override;
     void note_storage_presence_query(const Address&) override { reads_->storage_presence_queried = true; }
+    bool balance_deferred(const Address& address) override {
+        return std::find(reads_->deferred.begin(), reads_->deferred.end(), address) != reads_->deferred.end();
+    }
+    uint256 read_deferred_balance(const Address& address) override;
 
 private:
     ParallelRun& run_;
     uint32_t version_ = 0;
     ReadSet* reads_ = nullptr;
     const Address* credit_only_ = nullptr;
+    const Address* defer_except_ = nullptr;
     std::unordered_map<Hash32, std::shared_ptr<const bytes>> codes_;  // of the accounts answered
 };
 
@@ -149,6 +166,7 @@ public:
         return versions_.slot(address, key, version);
     }
     std::optional<Hash32> block_hash(uint64_t number) { return versions_.database_reader().read_block_hash(number); }
+    bool is_coinbase(const Address& address) const noexcept { return address == block_.coinbase; }
     void maybe_delay() { thread_delays_.maybe_delay(); }
 
 private:
@@ -202,6 +220,8 @@ private:
     void load_coinbase();
     void credit_coinbase(size_t index, const uint256& fee);
     void fold_credit(size_t index, const Address& recipient, ChangeSet& changes);
+    void fold_deferred_balance(size_t index, const Address& address, const std::shared_ptr<const bytes>& code,
+                               ChangeSet& changes);
     void flush_coinbase();
 
     State& state_;              // the committed state: only the committing thread touches it
@@ -248,7 +268,8 @@ std::optional<AccountInfo> SpeculativeView::read_account(const Address& address)
     MultiVersionMemory::AccountHandle handle;
     bool written = false;
     const bool credit_only = credit_only_ && address == *credit_only_;
-    auto info = run_.account_below(version_, address, code, handle, credit_only ? &written : nullptr);
+    const bool may_defer = defer_except_ && address != *defer_except_ && !run_.is_coinbase(address);
+    auto info = run_.account_below(version_, address, code, handle, credit_only || may_defer ? &written : nullptr);
     if (info && code) codes_.emplace(info->code_hash, std::move(code));
     if (credit_only && written && (!info || info->code_hash == kEmptyCodeHash)) {
         // A recipient that other transactions of the block write (a popular one) and without
@@ -260,8 +281,27 @@ std::optional<AccountInfo> SpeculativeView::read_account(const Address& address)
         if (info) info->balance = {};
         return info;
     }
+    if (may_defer && written && info && info->code_hash != kEmptyCodeHash) {
+        // A contract that other transactions write (WETH, into which every swap pays): most
+        // transactions only add to its balance. Its balance is left out until observed
+        // (State::find_with_balance asks read_deferred_balance), so they do not conflict on it.
+        reads_->accounts.push_back({address, info, handle, false, true});
+        reads_->deferred.push_back(address);
+        info->balance = {};
+        return info;
+    }
     reads_->accounts.push_back({address, info, handle});
     return info;
+}
+
+uint256 SpeculativeView::read_deferred_balance(const Address& address) {
+    // Observed after all: an exact read like any other, validated with the balance.
+    std::shared_ptr<const bytes> code;
+    MultiVersionMemory::AccountHandle handle;
+    const auto info = run_.account_below(version_, address, code, handle);
+    reads_->accounts.push_back({address, info, handle});
+    std::erase(reads_->deferred, address);
+    return info ? info->balance : uint256{};
 }
 
 uint256 SpeculativeView::read_storage(const Address& address, const uint256& key) {
@@ -280,7 +320,8 @@ void ParallelRun::execute(size_t index, bool speculative, SpeculativeResult& res
     const bool plain_transfer = speculative && options_.fold_transfer_credits && tx.to && !tx.value.is_zero() &&
                                 tx.authorization_list.empty() && *tx.to != tx.sender && *tx.to != block_.coinbase &&
                                 !is_precompile(*tx.to, rev_);
-    context.view.start(version_of(index), result.reads, plain_transfer ? &*tx.to : nullptr);
+    const bool defer = speculative && options_.defer_contract_balances;
+    context.view.start(version_of(index), result.reads, plain_transfer ? &*tx.to : nullptr, defer ? &tx.sender : nullptr);
     State& local = context.state;
     local.clear();
     result.outcome = execute_transaction(local, block_, tx, rev_, chain_id_, speculative ? speculative_options_ : exec_options_);
@@ -292,9 +333,14 @@ void ParallelRun::execute(size_t index, bool speculative, SpeculativeResult& res
     for (size_t c = 0; c < result.changes.accounts.size(); ++c) {
         const AccountChange& change = result.changes.accounts[c];
         result.writes_coinbase |= change.address == block_.coinbase;
-        // A credit is published at commit, as the balance it gives.
+        // A credit is published at commit, as the balance it gives; so is a deferred balance.
         if (result.reads.credited == change.address) {
             unchanged[c] = true;
+            continue;
+        }
+        if (!result.reads.deferred.empty() && change.account && local.balance_deferred(change.address)) {
+            unchanged[c] = true;
+            result.deferred_balances.emplace_back(change.address, local.find(change.address)->code);
             continue;
         }
         if (!change.account || change.storage_wiped) continue;
@@ -341,6 +387,13 @@ bool ParallelRun::reads_still_hold(size_t index, const ReadSet& reads) {
     const uint32_t version = version_of(index);
     for (const ReadSet::AccountRead& read : reads.accounts) {
         const std::optional<AccountInfo> now = versions_.account_info(read.handle, version);
+        if (read.balance_deferred) {
+            if (now.has_value() != read.info.has_value()) return false;
+            if (now && (now->nonce != read.info->nonce || now->code_hash != read.info->code_hash ||
+                        now->has_storage != read.info->has_storage))
+                return false;
+            continue;
+        }
         if (read.balance_ignored ? now && now->code_hash != kEmptyCodeHash : now != read.info) return false;
     }
     for (const auto& [address, key, seen] : reads.slots)
@@ -375,6 +428,7 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
         return;
     }
     if (result.reads.credited) fold_credit(index, *result.reads.credited, result.changes);
+    for (const auto& [address, code] : result.deferred_balances) fold_deferred_balance(index, address, code, result.changes);
     state_.apply_changes(result.changes);
     if (fee_deferred) credit_coinbase(index, result.outcome.coinbase_payment);
     TransactionOutcome outcome = std::move(result.outcome);
@@ -432,6 +486,18 @@ void ParallelRun::fold_credit(size_t index, const Address& recipient, ChangeSet&
         after.has_storage = false;
         change.account = after;
         versions_.publish_account(version_of(index), recipient, after, nullptr);
+    }
+}
+
+void ParallelRun::fold_deferred_balance(size_t index, const Address& address, const std::shared_ptr<const bytes>& code,
+                                        ChangeSet& changes) {
+    for (AccountChange& change : changes.accounts) {
+        if (change.address != address || !change.account) continue;
+        // Every lower transaction is committed: the versions below give the balance before this
+        // transaction, which added the change's balance to it (the other fields were validated).
+        const auto before = versions_.account(address, version_of(index)).info;
+        change.account->balance += before ? before->balance : uint256{};
+        versions_.publish_account(version_of(index), address, change.account, code);
     }
 }
 

@@ -34,6 +34,11 @@ struct ParallelOptions {
     /// so a block of them is better left to the contention rule, which hands it to the
     /// sequential executor.
     bool fold_transfer_credits = false;
+    /// A speculative execution leaves out the balance of an account with code that other
+    /// transactions of the block write (not its sender's, not the coinbase's) until it observes
+    /// it (BALANCE, SELFBALANCE, a transfer out of it, SELFDESTRUCT); what it adds is added at
+    /// commit. Swaps that all pay ETH into WETH then do not conflict on WETH's balance.
+    bool defer_contract_balances = true;
 };
 
 struct ParallelStatistics {

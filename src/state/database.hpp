@@ -59,6 +59,18 @@ public:
     /// execution (exec/parallel_executor.hpp) cannot vouch for that answer and notes it; a
     /// database has nothing to do.
     virtual void note_storage_presence_query(const Address& address) { (void)address; }
+    /// A speculative reader may leave an account's balance out of the account it answers (as
+    /// zero) when the transaction is likely only to add to it: the State then keeps that
+    /// account's balance as this transaction's change alone until something observes it, and
+    /// asks for the real value with read_deferred_balance. A database never defers.
+    virtual bool balance_deferred(const Address& address) {
+        (void)address;
+        return false;
+    }
+    virtual uint256 read_deferred_balance(const Address& address) {
+        (void)address;
+        return {};
+    }
 };
 
 /// What one account became during a block.

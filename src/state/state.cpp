@@ -62,7 +62,16 @@ Account* State::load(const Address& addr) const {
         if (!acc.code) throw DatabaseError("code " + to_hex_prefixed(info->code_hash) + " of an account is missing");
     }
     acc.has_db_storage = info->has_storage;
+    acc.balance_deferred = reader_->balance_deferred(addr);
     return &accounts_.emplace(addr, std::move(acc)).first->second;
+}
+
+void State::materialize_balance(const Address& addr, Account& acc) {
+    const uint256 base = reader_->read_deferred_balance(addr);
+    acc.balance += base;
+    for (JournalEntry& e : journal_)
+        if (e.kind == JournalEntry::Balance && e.addr == addr) e.previous += base;
+    acc.balance_deferred = false;
 }
 
 Account& State::get_or_create(const Address& addr) {

@@ -34,6 +34,9 @@ struct Account {
     bool destructed = false;       // SELFDESTRUCT executed in this transaction
     bool created_in_tx = false;    // EIP-6780: SELFDESTRUCT deletes only accounts created in the same transaction
     bool storage_cleared = false;  // storage wiped (account re-created): the pre-state storage does not count
+    /// `balance` holds only this transaction's change: the reader deferred the real balance
+    /// (StateReader::balance_deferred); State::find_with_balance adds it when observed.
+    bool balance_deferred = false;
 
     // Block-level bookkeeping of the cache (not journaled: over-approximations are harmless).
     bool has_db_storage = false;  // slots missing from `storage` are read from the database
@@ -99,6 +102,19 @@ public:
         if (it != accounts_.end()) [[likely]]
             return &it->second;
         return load(addr);
+    }
+    /// find() for a caller that reads the balance (BALANCE, a value check, SELFDESTRUCT): a
+    /// deferred balance is read now and added to the change made so far.
+    Account* find_with_balance(const Address& addr) {
+        Account* acc = find(addr);
+        if (acc && acc->balance_deferred) [[unlikely]]
+            materialize_balance(addr, *acc);
+        return acc;
+    }
+    /// Whether the account's balance is still only this transaction's change (see Account).
+    bool balance_deferred(const Address& addr) const noexcept {
+        const auto it = accounts_.find(addr);
+        return it != accounts_.end() && it->second.balance_deferred;
     }
     /// Returns the account, creating an empty one (journaled) if missing.
     Account& get_or_create(const Address& addr);
@@ -184,6 +200,9 @@ private:
 
     /// Loads `addr` from the reader into the cache; nullptr when absent.
     Account* load(const Address& addr) const;
+    /// find_with_balance's slow path: the reader's balance added to the account's and to the
+    /// balances the journal would restore (they were changes too).
+    void materialize_balance(const Address& addr, Account& acc);
     /// storage_value's miss: the database's value, cached from then on.
     uint256 load_storage_value(const Address& addr, Account& acc, const uint256& key);
     /// The account after finalize_transaction decided it survives or not.

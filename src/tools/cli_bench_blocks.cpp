@@ -59,6 +59,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
         unsigned runs = 5;
         bool json = false;
         bool transfer_credits = false;
+        bool no_deferred_balances = false;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("bench-blocks", "Time the parallel executor against the sequential one on generated blocks");
@@ -83,6 +84,8 @@ Command add_bench_blocks_command(CLI::App& parent) {
         ->capture_default_str();
     cmd->add_flag("--transfer-credits", args->transfer_credits,
                   "Plain transfers to a popular recipient credit it at commit (ParallelOptions::fold_transfer_credits)");
+    cmd->add_flag("--no-deferred-balances", args->no_deferred_balances,
+                  "Contracts' balances are read like any other field (ParallelOptions::defer_contract_balances off)");
     cmd->add_flag("--json", args->json,
                   "One JSON object per workload and thread count (workload, threads, seconds, execution_seconds, "
                   "mgas_per_s, speedup, execution_speedup, reexecutions, load_average)");
@@ -160,6 +163,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
                     options.senders_known = true;
                     options.parallel.threads = threads;
                     options.parallel.fold_transfer_credits = args->transfer_credits;
+                    options.parallel.defer_contract_balances = !args->no_deferred_balances;
                     Sample sample;
                     options.parallel_statistics = &sample.statistics;
                     db->set_trie_threads(threads);  // the root's tries too (LMDB): threads=1 is all sequential
