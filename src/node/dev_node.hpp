@@ -45,7 +45,7 @@ struct NodeOptions {
     bool wasm_contracts = true;               // --no-wasm turns WebAssembly (Stylus) contracts off
     /// Threads of the parallel executor for blocks of many transactions (interval mining,
     /// evm_mine with automine off); 1: sequential. Blocks of few transactions run sequentially.
-    /// 1 until the parallel executor beats the sequential one (docs/performance.md).
+    /// `polyvm node` gives the machine's cores (its --threads); 1 here for embedders and tests.
     unsigned execution_threads = 1;
     std::optional<std::string> load_state;    // a file written by anvil_dumpState / --dump-state
     std::optional<std::string> dump_state;    // written on shutdown

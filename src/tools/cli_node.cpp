@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 namespace polyvm::tools {
@@ -43,7 +44,7 @@ Command add_node_command(CLI::App& parent) {
         std::string load_state;
         std::string dump_state;
         unsigned rpc_threads = 2;
-        unsigned threads = 1;
+        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("node", "Run a local development chain behind Ethereum JSON-RPC (like Anvil)");
@@ -74,7 +75,7 @@ Command add_node_command(CLI::App& parent) {
     cmd->add_option("--rpc-threads", args->rpc_threads, "Server threads (default 2)")->check(CLI::Range(1u, 1024u));
     cmd->add_option("--threads", args->threads,
                     "Threads that execute a block of many transactions in parallel and update its large tries "
-                    "(default 1: sequential, until the parallel executor is faster than the sequential one)")
+                    "(default: the machine's cores; 1: sequential)")
         ->check(CLI::Range(1u, 1024u));
     Command c;
     c.app = cmd;
