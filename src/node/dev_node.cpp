@@ -369,13 +369,8 @@ std::shared_ptr<const DevNode::PendingBlock> DevNode::pending_block() {
                          chain.coinbase};
     const std::lock_guard lock(pending_mutex_);
     if (pending_ && pending_key_ == key) return pending_;
-    auto state = chain.state_at(chain.head().number);
-    auto nonce_of = [&](const Address& a) {
-        const auto account = state->read_account(a);
-        return account ? account->nonce : uint64_t{0};
-    };
     std::vector<Transaction> transactions;
-    for (Mempool::Entry& e : mempool.peek_ready(nonce_of, SIZE_MAX, key.base_fee, key.gas_limit))
+    for (Mempool::Entry& e : mempool.peek_ready(head_nonces(), SIZE_MAX, key.base_fee, key.gas_limit))
         transactions.push_back(std::move(e.tx));
     auto previewed = chain.preview_next(std::move(transactions));
     pending_ = std::make_shared<const PendingBlock>(PendingBlock{std::move(previewed.view), std::move(previewed.changes)});
@@ -396,13 +391,16 @@ uint64_t DevNode::resolve_state_block(const rpc::BlockSelector& selector) {
     return *resolve_block(selector);
 }
 
-std::vector<Mempool::Entry> DevNode::take_ready_locked(size_t max_transactions) {
-    auto state = chain_->state_at(chain_->head().number);
-    auto nonce_of = [&](const Address& a) {
-        const auto account = state->read_account(a);
+std::function<uint64_t(const Address&)> DevNode::head_nonces() {
+    std::shared_ptr<StateView> state = chain_->state_at(chain_->head().number);
+    return [state](const Address& address) {
+        const auto account = state->read_account(address);
         return account ? account->nonce : uint64_t{0};
     };
-    return mempool.take_ready(nonce_of, max_transactions, chain_->next_base_fee(), chain_->gas_limit);
+}
+
+std::vector<Mempool::Entry> DevNode::take_ready_locked(size_t max_transactions) {
+    return mempool.take_ready(head_nonces(), max_transactions, chain_->next_base_fee(), chain_->gas_limit);
 }
 
 void DevNode::automine_locked() {

@@ -106,6 +106,9 @@ public:
     /// before this returns.
     using SubmitDone = std::function<void(std::exception_ptr error, Hash32 hash)>;
     void submit_transaction_async(Transaction tx, SubmitDone done);
+    /// Each sender's next nonce as the head's state has it (0 for an absent account): what the
+    /// pool's ready and pending rules count from. Holds the head's state; takes no lock.
+    std::function<uint64_t(const Address&)> head_nonces();
     /// The nonces of `sender`'s transactions waiting for the miner (not yet in the pool).
     std::vector<uint64_t> incoming_nonces(const Address& sender);
     /// Mines `count` blocks (anvil_mine / evm_mine), with the pool's ready transactions. The

@@ -37,10 +37,9 @@ struct PoolContents {
 PoolContents pool_contents(DevNode& node) {
     PoolContents out;
     for (const Mempool::Entry* e : node.mempool.all()) out.by_sender[e->tx.sender][e->tx.nonce] = {e, false};
-    auto state = node.chain().state_at(node.chain().head().number);
+    const auto next_nonce = node.head_nonces();
     for (auto& [sender, by_nonce] : out.by_sender) {
-        const auto account = state->read_account(sender);
-        uint64_t next = account ? account->nonce : 0;
+        uint64_t next = next_nonce(sender);
         for (auto& [nonce, waiting] : by_nonce) {
             if (nonce != next) break;
             waiting.pending = true;
