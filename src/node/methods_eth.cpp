@@ -11,6 +11,7 @@
 #include "node/dev_node.hpp"
 #include "node/rpc_format.hpp"
 #include "node/simulation.hpp"
+#include "node/transaction_requests.hpp"
 #include "node/typed_data.hpp"
 
 #include <set>
@@ -76,23 +77,6 @@ std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
     return canonical;
 }
 
-Transaction decode_raw(const bytes& raw_input, DevChain& chain) {
-    const std::optional<bytes> unwrapped = unwrap_blob_transaction(raw_input);
-    const bytes& raw = unwrapped ? *unwrapped : raw_input;
-    auto decoded = decode_transaction(raw);
-    if (auto* e = std::get_if<TransactionError>(&decoded))
-        throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
-    Transaction tx = std::move(std::get<Transaction>(decoded));
-    // Recovery's rules (EIP-2, EIP-155) are the same in every fork the node runs (Paris on), so the
-    // chain's newest fork will do: this runs without the chain lock, beside the mining.
-    const Revision rev = chain.config().forks.back().revision;
-    if (auto e = validate_chain_id(tx, rev, chain.config().chain_id)) throw RpcError(rpc::kServerError, "invalid chain id");
-    auto sender = recover_sender(tx, rev);
-    if (auto* e = std::get_if<TransactionError>(&sender))
-        throw RpcError(rpc::kServerError, "invalid sender: " + (e->detail.empty() ? e->rule : e->detail));
-    return tx;
-}
-
 /// The nonce the next transaction of `sender` gets: the state's, after those waiting in the pool.
 uint64_t next_nonce(DevNode& node, const Address& sender) {
     auto state = node.chain().state_at(node.chain().head().number);
@@ -111,36 +95,10 @@ uint64_t next_nonce(DevNode& node, const Address& sender) {
 /// `unsigned_from_anyone`: eth_sendUnsignedTransaction, any sender as if impersonated.
 Transaction prepare_transaction(DevNode& node, const TransactionRequest& request, bool unsigned_from_anyone = false) {
     if (!request.from) throw RpcError(rpc::kInvalidParams, "missing \"from\" field");
-    const Address from = *request.from;
-    if (!unsigned_from_anyone && !node.can_send_from(from)) throw RpcError(rpc::kServerError, "No Signer available");
-    DevChain& chain = node.chain();
-    uint64_t nonce;
-    uint256 base_fee;
-    {
-        std::shared_lock lock(node.chain_mutex_);
-        nonce = request.nonce ? *request.nonce : next_nonce(node, from);
-        base_fee = chain.next_base_fee();
-    }
-    TransactionRequest filled = request;
-    filled.nonce = nonce;
-    if (!filled.gas_price && !filled.max_fee_per_gas && (!filled.type || *filled.type >= TransactionType::DynamicFee)) {
-        const uint256 tip = filled.max_priority_fee_per_gas.value_or(uint256{1'000'000'000});
-        filled.max_priority_fee_per_gas = tip;
-        filled.max_fee_per_gas = base_fee * uint256{2} + tip;
-    } else if (filled.type && *filled.type <= TransactionType::AccessList && !filled.gas_price) {
-        filled.gas_price = base_fee + uint256{1'000'000'000};
-    }
-    if (!filled.gas) {
-        std::shared_lock lock(node.chain_mutex_);
-        filled.gas = estimate_gas(node, filled, chain.head().number, {});
-    }
-    Transaction tx = transaction_from_request(filled, *filled.gas, nonce, chain.config().chain_id);
-    if (const auto key = node.secret_key_of(from); key && !unsigned_from_anyone) {
-        if (!sign_transaction(tx, *key)) throw RpcError(rpc::kServerError, "signing failed");
-    } else {
-        tx.sender = from;  // impersonated: no signature; the hash is that of the unsigned encoding
-    }
-    return tx;
+    std::shared_lock lock(node.chain_mutex_);
+    const uint64_t nonce = request.nonce ? *request.nonce : next_nonce(node, *request.from);
+    return complete_transaction_locked(node, request, nonce, node.chain().next_base_fee(), node.chain().head().number,
+                                       unsigned_from_anyone);
 }
 
 json fee_history(DevNode& node, const json& params) {
@@ -241,6 +199,49 @@ bool block_may_match(const Bloom& bloom, const LogFilter& f) {
     return true;
 }
 }  // namespace
+
+Transaction decode_raw_transaction(const bytes& raw_input, const DevChain& chain) {
+    const std::optional<bytes> unwrapped = unwrap_blob_transaction(raw_input);
+    const bytes& raw = unwrapped ? *unwrapped : raw_input;
+    auto decoded = decode_transaction(raw);
+    if (auto* e = std::get_if<TransactionError>(&decoded))
+        throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
+    Transaction tx = std::move(std::get<Transaction>(decoded));
+    // Recovery's rules (EIP-2, EIP-155) are the same in every fork the node runs (Paris on), so the
+    // chain's newest fork will do: this runs without the chain lock, beside the mining.
+    const Revision rev = chain.config().forks.back().revision;
+    if (auto e = validate_chain_id(tx, rev, chain.config().chain_id)) throw RpcError(rpc::kServerError, "invalid chain id");
+    auto sender = recover_sender(tx, rev);
+    if (auto* e = std::get_if<TransactionError>(&sender))
+        throw RpcError(rpc::kServerError, "invalid sender: " + (e->detail.empty() ? e->rule : e->detail));
+    return tx;
+}
+
+Transaction complete_transaction_locked(DevNode& node, const TransactionRequest& request, uint64_t nonce,
+                                        const uint256& base_fee, uint64_t state_block, bool unsigned_from_anyone) {
+    if (!request.from) throw RpcError(rpc::kInvalidParams, "missing \"from\" field");
+    const Address from = *request.from;
+    const std::optional<Hash32> key = node.secret_key_of(from);
+    if (!unsigned_from_anyone && !key && !node.auto_impersonate && !node.impersonated.contains(from))
+        throw RpcError(rpc::kServerError, "No Signer available");
+    TransactionRequest filled = request;
+    filled.nonce = nonce;
+    if (!filled.gas_price && !filled.max_fee_per_gas && (!filled.type || *filled.type >= TransactionType::DynamicFee)) {
+        const uint256 tip = filled.max_priority_fee_per_gas.value_or(uint256{1'000'000'000});
+        filled.max_priority_fee_per_gas = tip;
+        filled.max_fee_per_gas = base_fee * uint256{2} + tip;
+    } else if (filled.type && *filled.type <= TransactionType::AccessList && !filled.gas_price) {
+        filled.gas_price = base_fee + uint256{1'000'000'000};
+    }
+    if (!filled.gas) filled.gas = estimate_gas(node, filled, state_block, {});
+    Transaction tx = transaction_from_request(filled, *filled.gas, nonce, node.chain().config().chain_id);
+    if (key && !unsigned_from_anyone) {
+        if (!sign_transaction(tx, *key)) throw RpcError(rpc::kServerError, "signing failed");
+    } else {
+        tx.sender = from;  // impersonated: no signature; the hash is that of the unsigned encoding
+    }
+    return tx;
+}
 
 LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index) {
     if (!criteria.is_object())
@@ -457,7 +458,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add_deferred("eth_sendRawTransaction", [&node, &chain, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
         rpc::param_count(p, 1);
         const bytes raw = rpc::param_data(p, 0);
-        Transaction tx = decode_raw(raw, chain);  // throws before the answer is handed on
+        Transaction tx = decode_raw_transaction(raw, chain);  // throws before the answer is handed on
         node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
     d.add_deferred("eth_sendTransaction", [&node, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
