@@ -218,6 +218,16 @@ def scenario_dev(url):
     r("call_state_override", "eth_call", [{"to": STRANGER, "data": "0x"}, "latest", {STRANGER: {"code": "0x60ff60005260206000f3"}}])
     r("call_block_override", "eth_call", [{"to": STRANGER, "data": "0x"}, "latest", {}, {"number": "0x1234"}])
     r("estimate_override", "eth_estimateGas", [{"from": A0, "to": A1, "value": "0x1"}, "latest", {A0: {"balance": "0x0"}}])
+    # Rollback and reorg (the chain is a few blocks long by now).
+    r("rollback", "anvil_rollback", [1])
+    r("rollback_default", "anvil_rollback", [None])
+    r("rollback_too_deep", "anvil_rollback", [10**6])
+    r("number_after_rollback", "eth_blockNumber", [])
+    r("reorg", "anvil_reorg", [2, [[{"from": A0, "to": A1, "value": "0x3"}, 0], [{"from": A0, "to": A1, "value": "0x4"}, 1]]])
+    r("number_after_reorg", "eth_blockNumber", [])
+    r("reorged_block", "eth_getBlockByNumber", ["latest", True])
+    r("reorg_past_depth", "anvil_reorg", [1, [[{"from": A0, "to": A1}, 1]]])
+    r("reorg_too_deep", "anvil_reorg", [10**6, []])
     r("reset", "anvil_reset", [])
     r("number_after_reset", "eth_blockNumber", [])
     return out

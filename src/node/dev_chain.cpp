@@ -469,6 +469,19 @@ bool DevChain::revert(uint64_t id) {
     return true;
 }
 
+void DevChain::rewind(uint64_t depth) {
+    if (depth > head_.number)
+        throw std::invalid_argument("depth " + std::to_string(depth) + " is more than the chain's " + std::to_string(head_.number) +
+                                    " blocks above the genesis");
+    if (depth == 0) return;
+    const auto ancestor = db_->read_block_hash(head_.number - depth);
+    if (!ancestor) throw std::runtime_error("rewind failed: no canonical block " + std::to_string(head_.number - depth));
+    if (auto e = chain_->set_head(*ancestor)) throw std::runtime_error("rewind failed: " + e->to_string());
+    pending_ = {};
+    persist_pending();
+    set_head_cached();
+}
+
 void DevChain::reset_to_genesis() {
     const auto genesis = db_->read_block_hash(0);
     if (genesis && *genesis != head_hash_)

@@ -135,6 +135,11 @@ public:
 
     /// anvil_reset: the head back to the genesis, every snapshot and change since dropped.
     void reset_to_genesis();
+    /// anvil_rollback / anvil_reorg: the head back `depth` blocks, to its ancestor, and the
+    /// changes made since the head (anvil_set*) dropped, as the ancestor's state has none of them.
+    /// The blocks above stay stored, off the chain (a snapshot taken on them can still go back
+    /// there). Throws std::invalid_argument when the chain is not `depth` blocks long.
+    void rewind(uint64_t depth);
 
     /// Group commit of the blocks mined in between (LmdbDatabase::begin_group): they become
     /// durable together when the group ends. When end_group() throws, the group's blocks are

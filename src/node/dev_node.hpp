@@ -115,6 +115,14 @@ public:
     /// methods refuse more than kMaxBlocksPerMineCall in one request.
     static constexpr uint64_t kMaxBlocksPerMineCall = 100'000;
     void mine_blocks(uint64_t count, std::optional<uint64_t> timestamp, uint64_t interval);
+    /// anvil_rollback and anvil_reorg: the head back `depth` blocks (DevChain::rewind), then one
+    /// block per entry of `blocks`, each with exactly those transactions (one a block leaves out
+    /// is dropped and logged, as the miner does), the new blocks durable together. Log and block
+    /// filters that had reported the blocks taken off report their replacements. Refused (an
+    /// RpcError, nothing changed) when the head is no longer `expected_head`, where given: the
+    /// caller prepared the transactions against it. Takes the chain lock.
+    void rewind_and_mine(uint64_t depth, std::vector<std::vector<Transaction>> blocks,
+                         const std::optional<Hash32>& expected_head = std::nullopt);
     /// The secret key of an unlocked account, or nullopt.
     std::optional<Hash32> secret_key_of(const Address& address) const;
     bool can_send_from(const Address& address);  // takes the chain lock shared

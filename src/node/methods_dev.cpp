@@ -4,6 +4,10 @@
 #include "node/dev_node.hpp"
 #include "node/rpc_format.hpp"
 #include "node/state_file.hpp"
+#include "node/transaction_requests.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace polyvm::node {
 namespace {
@@ -268,6 +272,93 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         // Back to the genesis: blocks above it stay stored, off the chain.
         node.chain().reset_to_genesis();
         node.mempool.clear();
+        return nullptr;
+    });
+    // Anvil's: the chain's last `depth` blocks (1 when not given) taken off it, as a reorg to a
+    // shorter chain does. They stay stored; the pool keeps its transactions.
+    d.add("anvil_rollback", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const json* depth = rpc::param_at(p, 0);
+        node.rewind_and_mine(depth && !depth->is_null() ? rpc::param_quantity_u64(p, 0) : 1, {});
+        return nullptr;
+    });
+    // Anvil's: a reorg of `depth` blocks. The chain goes back to the ancestor `depth` blocks down
+    // and `depth` new blocks are mined on it, block i (from 0) with the transactions that
+    // `tx_block_pairs` pairs with i: signed ones (hex) or requests the node signs (from: the
+    // first account when not given; nonces counted on from the ancestor's state). Parameters as
+    // Anvil reads them, [depth, tx_block_pairs], or as one object {depth, tx_block_pairs}.
+    d.add("anvil_reorg", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const json* first = rpc::param_at(p, 0);
+        if (!first) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        json depth_value, pairs = json::array();
+        if (first->is_object()) {
+            if (!first->contains("depth")) throw RpcError(rpc::kInvalidParams, "invalid argument 0: missing field `depth`");
+            depth_value = (*first)["depth"];
+            pairs = first->value("tx_block_pairs", json::array());
+        } else {
+            depth_value = *first;
+            if (const json* second = rpc::param_at(p, 1); second && !second->is_null()) pairs = *second;
+        }
+        const uint64_t depth = checked_block_count(rpc::param_quantity_u64(json::array({depth_value}), 0), "invalid argument 0");
+        if (!pairs.is_array()) throw RpcError(rpc::kInvalidParams, "invalid argument 1: tx_block_pairs must be an array");
+        struct Pair {
+            uint64_t block;
+            const json* transaction;
+        };
+        std::vector<Pair> order;
+        for (const json& pair : pairs) {
+            if (!pair.is_array() || pair.size() != 2)
+                throw RpcError(rpc::kInvalidParams, "invalid argument 1: each of tx_block_pairs is [transaction, block]");
+            const uint64_t block = rpc::param_quantity_u64(json::array({pair[1]}), 0);
+            if (block >= depth)
+                throw RpcError(rpc::kInvalidParams, "invalid argument 1: block " + std::to_string(block) +
+                                                        " of a transaction is not below the depth " + std::to_string(depth));
+            order.push_back({block, &pair[0]});
+        }
+        std::stable_sort(order.begin(), order.end(), [](const Pair& a, const Pair& b) { return a.block < b.block; });
+
+        // The transactions are prepared against the ancestor (its state's nonces and gas), before
+        // anything changes: a bad one leaves the chain as it was.
+        std::vector<std::vector<Transaction>> blocks(depth);
+        Hash32 prepared_on;
+        {
+            std::shared_lock lock(node.chain_mutex_);
+            DevChain& chain = node.chain();
+            const uint64_t head = chain.head().number;
+            if (depth > head)
+                throw RpcError(rpc::kInvalidParams, "depth " + std::to_string(depth) + " is more than the chain's " +
+                                                        std::to_string(head) + " blocks above the genesis");
+            prepared_on = chain.head_hash();
+            const uint64_t ancestor = head - depth;
+            const BlockPtr first_replaced = depth > 0 ? chain.block_by_number(ancestor + 1) : nullptr;
+            // The first new block's base fee is the block it replaces' (the same parent).
+            const uint256 base_fee = first_replaced ? first_replaced->block.header.base_fee_per_gas.value_or(uint256{}) : uint256{};
+            auto ancestor_state = chain.state_at(ancestor);
+            std::map<Address, uint64_t> nonces;
+            for (const Pair& pair : order) {
+                if (pair.transaction->is_string()) {
+                    blocks[pair.block].push_back(decode_raw_transaction(rpc::param_data(json::array({*pair.transaction}), 0), chain));
+                    continue;
+                }
+                if (!pair.transaction->is_object())
+                    throw RpcError(rpc::kInvalidParams, "invalid argument 1: a transaction is a hex string or a request object");
+                TransactionRequest request = parse_transaction_request(*pair.transaction, 1);
+                if (!request.from) {
+                    if (node.accounts().empty()) throw RpcError(rpc::kInvalidParams, "invalid argument 1: a request without \"from\" and no accounts");
+                    request.from = node.accounts().front().address;
+                }
+                auto next = nonces.find(*request.from);
+                if (next == nonces.end()) {
+                    const auto account = ancestor_state->read_account(*request.from);
+                    next = nonces.emplace(*request.from, account ? account->nonce : 0).first;
+                }
+                const uint64_t nonce = request.nonce.value_or(next->second);
+                next->second = nonce + 1;
+                blocks[pair.block].push_back(complete_transaction_locked(node, request, nonce, base_fee, ancestor));
+            }
+        }
+        node.rewind_and_mine(depth, std::move(blocks), prepared_on);
         return nullptr;
     });
     alias({"anvil_dumpState", "hardhat_dumpState"}, [&node](const json&, const rpc::CallContext&) -> json {
