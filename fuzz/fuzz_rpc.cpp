@@ -44,6 +44,12 @@ constexpr std::string_view kMethods[] = {
     "anvil_snapshot", "anvil_revert", "hardhat_setBalance", "hardhat_setCode", "hardhat_mine", "hardhat_reset",
     "hardhat_metadata", "evm_setAccountNonce", "hardhat_impersonateAccount", "hardhat_setStorageAt",
     "hardhat_getAutomine", "hardhat_dropTransaction", "no_such_method",
+    // Added since the list began, appended: an input whose first byte is below the old count
+    // keeps its method.
+    "txpool_status", "txpool_content", "txpool_contentFrom", "txpool_inspect", "anvil_addBalance",
+    "anvil_removePoolTransactions", "anvil_setBlockTimestampInterval", "anvil_removeBlockTimestampInterval",
+    "anvil_setLoggingEnabled", "eth_sendUnsignedTransaction", "evm_mine_detailed", "evm_setTime",
+    "hardhat_setPrevRandao", "eth_getRawTransactionByHash", "anvil_rollback", "anvil_reorg",
 };
 
 struct Node {
