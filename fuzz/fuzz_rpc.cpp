@@ -49,7 +49,7 @@ constexpr std::string_view kMethods[] = {
     "txpool_status", "txpool_content", "txpool_contentFrom", "txpool_inspect", "anvil_addBalance",
     "anvil_removePoolTransactions", "anvil_setBlockTimestampInterval", "anvil_removeBlockTimestampInterval",
     "anvil_setLoggingEnabled", "eth_sendUnsignedTransaction", "evm_mine_detailed", "evm_setTime",
-    "hardhat_setPrevRandao", "eth_getRawTransactionByHash", "anvil_rollback", "anvil_reorg",
+    "hardhat_setPrevRandao", "eth_getRawTransactionByHash", "anvil_rollback", "anvil_reorg", "eth_getAccount",
 };
 
 struct Node {

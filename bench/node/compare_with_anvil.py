@@ -136,6 +136,8 @@ def scenario_dev(url):
     r("uncle_by_hash", "eth_getUncleCountByBlockHash", [bh])
     r("block_by_hash", "eth_getBlockByHash", [bh, True])
     r("block_by_hash_missing", "eth_getBlockByHash", ["0x" + "22" * 32, False])
+    r("get_account", "eth_getAccount", [A1, "latest"])
+    r("get_account_absent", "eth_getAccount", [STRANGER, "0x1"])
     r("eip1898_hash", "eth_getBalance", [A1, {"blockHash": bh}])
     r("eip1898_number", "eth_getBalance", [A1, {"blockNumber": "0x1"}])
     r("eip1898_canonical", "eth_getBalance", [A1, {"blockHash": bh, "requireCanonical": True}])

@@ -48,6 +48,66 @@ json proof_answer(const Address& address, const std::optional<AccountInfo>& acco
             {"storageHash", rpc::hex(storage_hash)},
             {"storageProof", std::move(storage_proofs)}};
 }
+/// eth_getProof's answer for `address` and `keys` at `block`.
+json prove(DevNode& node, const Address& address, const std::vector<uint256>& keys, const rpc::BlockSelector& block) {
+    std::shared_lock lock(node.chain_mutex_);
+    DevChain& chain = node.chain();
+    const auto n = node.resolve_block(block);
+    auto view = chain.state_at(*n);
+    auto* stored = dynamic_cast<LmdbDatabase*>(&chain.database());
+    if (stored && *n >= chain.head().number && chain.pending_changes().empty()) {
+        const LmdbDatabase::Proof proof = stored->prove(address, keys);
+        const auto info = view->read_account(address);
+        json storage = json::array();
+        for (size_t i = 0; i < keys.size(); ++i)
+            storage.push_back({{"key", rpc::quantity(keys[i])},
+                               {"value", rpc::quantity(info ? view->read_storage(address, keys[i]) : uint256{})},
+                               {"proof", proof_json(proof.storage_proofs[i])}});
+        return proof_answer(address, info, proof.account_proof, proof.storage_root, std::move(storage));
+    }
+    // At the head the view reads through the pending changes; elsewhere through its own overlay.
+    OverlayReader pending(chain.database());
+    pending.apply(chain.pending_changes());
+    const OverlayReader& changes = *n >= chain.head().number ? pending : view->overlay();
+    const auto dumped = chain.database().dump();
+    std::vector<Address> addresses;
+    for (const auto& a : dumped) addresses.push_back(a.address);
+    for (const auto& a : changes.addresses()) addresses.push_back(a);
+    std::sort(addresses.begin(), addresses.end());
+    addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+
+    std::vector<std::pair<bytes, bytes>> account_entries;
+    json storage_proofs = json::array();
+    Hash32 storage_hash = kEmptyTrieRoot;
+    std::optional<AccountInfo> target;
+    for (const Address& a : addresses) {
+        const auto info = view->read_account(a);
+        if (!info) continue;
+        const auto slots = storage_of(changes, a, dumped);
+        std::vector<std::pair<bytes, bytes>> slot_entries;
+        for (const auto& [k, v] : slots) slot_entries.emplace_back(key_of(keccak256(k.to_hash())), rlp::encode(v));
+        const Hash32 root = trie_root(slot_entries);
+        if (a == address) {
+            target = info;
+            storage_hash = root;
+            for (const uint256& key : keys) {
+                const auto it = slots.find(key);
+                // An account without storage has no storage trie to prove in (geth: []).
+                storage_proofs.push_back({{"key", rpc::quantity(key)},
+                                          {"value", rpc::quantity(it == slots.end() ? uint256{} : it->second)},
+                                          {"proof", slot_entries.empty() ? json::array()
+                                                                         : proof_json(trie_proof(slot_entries, key_of(keccak256(key.to_hash()))))}});
+            }
+        }
+        const bytes account = rlp::ListBuilder{}.add(info->nonce).add(info->balance).add(root).add(info->code_hash).finish();
+        account_entries.emplace_back(key_of(keccak256(a)), account);
+    }
+    if (!target)
+        for (const uint256& key : keys)
+            storage_proofs.push_back({{"key", rpc::quantity(key)}, {"value", "0x0"}, {"proof", json::array()}});
+    return proof_answer(address, target, trie_proof(account_entries, key_of(keccak256(address))), storage_hash,
+                        std::move(storage_proofs));
+}
 }  // namespace
 
 void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
@@ -64,63 +124,18 @@ void register_proof_methods(DevNode& node, rpc::Dispatcher& d) {
                 throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
             }
         }
-        std::shared_lock lock(node.chain_mutex_);
-        DevChain& chain = node.chain();
-        const auto n = node.resolve_block(rpc::param_block(p, 2, rpc::BlockSelector::latest()));
-        auto view = chain.state_at(*n);
-        auto* stored = dynamic_cast<LmdbDatabase*>(&chain.database());
-        if (stored && *n >= chain.head().number && chain.pending_changes().empty()) {
-            const LmdbDatabase::Proof proof = stored->prove(address, keys);
-            const auto info = view->read_account(address);
-            json storage = json::array();
-            for (size_t i = 0; i < keys.size(); ++i)
-                storage.push_back({{"key", rpc::quantity(keys[i])},
-                                   {"value", rpc::quantity(info ? view->read_storage(address, keys[i]) : uint256{})},
-                                   {"proof", proof_json(proof.storage_proofs[i])}});
-            return proof_answer(address, info, proof.account_proof, proof.storage_root, std::move(storage));
-        }
-        // At the head the view reads through the pending changes; elsewhere through its own overlay.
-        OverlayReader pending(chain.database());
-        pending.apply(chain.pending_changes());
-        const OverlayReader& changes = *n >= chain.head().number ? pending : view->overlay();
-        const auto dumped = chain.database().dump();
-        std::vector<Address> addresses;
-        for (const auto& a : dumped) addresses.push_back(a.address);
-        for (const auto& a : changes.addresses()) addresses.push_back(a);
-        std::sort(addresses.begin(), addresses.end());
-        addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
-
-        std::vector<std::pair<bytes, bytes>> account_entries;
-        json storage_proofs = json::array();
-        Hash32 storage_hash = kEmptyTrieRoot;
-        std::optional<AccountInfo> target;
-        for (const Address& a : addresses) {
-            const auto info = view->read_account(a);
-            if (!info) continue;
-            const auto slots = storage_of(changes, a, dumped);
-            std::vector<std::pair<bytes, bytes>> slot_entries;
-            for (const auto& [k, v] : slots) slot_entries.emplace_back(key_of(keccak256(k.to_hash())), rlp::encode(v));
-            const Hash32 root = trie_root(slot_entries);
-            if (a == address) {
-                target = info;
-                storage_hash = root;
-                for (const uint256& key : keys) {
-                    const auto it = slots.find(key);
-                    // An account without storage has no storage trie to prove in (geth: []).
-                    storage_proofs.push_back({{"key", rpc::quantity(key)},
-                                              {"value", rpc::quantity(it == slots.end() ? uint256{} : it->second)},
-                                              {"proof", slot_entries.empty() ? json::array()
-                                                                             : proof_json(trie_proof(slot_entries, key_of(keccak256(key.to_hash()))))}});
-                }
-            }
-            const bytes account = rlp::ListBuilder{}.add(info->nonce).add(info->balance).add(root).add(info->code_hash).finish();
-            account_entries.emplace_back(key_of(keccak256(a)), account);
-        }
-        if (!target)
-            for (const uint256& key : keys)
-                storage_proofs.push_back({{"key", rpc::quantity(key)}, {"value", "0x0"}, {"proof", json::array()}});
-        return proof_answer(address, target, trie_proof(account_entries, key_of(keccak256(address))), storage_hash,
-                            std::move(storage_proofs));
+        return prove(node, address, keys, rpc::param_block(p, 2, rpc::BlockSelector::latest()));
+    });
+    // geth's: the account's fields as its trie leaf holds them (an absent account's are zero,
+    // the empty code hash and the empty storage root).
+    d.add("eth_getAccount", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 2);
+        const Address address = rpc::param_address(p, 0);
+        const json proof = prove(node, address, {}, rpc::param_block(p, 1, rpc::BlockSelector::latest()));
+        return {{"balance", proof["balance"]},
+                {"codeHash", proof["codeHash"]},
+                {"nonce", proof["nonce"]},
+                {"storageRoot", proof["storageHash"]}};
     });
 }
 
