@@ -1,5 +1,7 @@
 #include "exec/multi_version_memory.hpp"
 
+#include "common/worker_pool.hpp"
+
 #include <algorithm>
 
 namespace polyvm {
@@ -32,6 +34,15 @@ MultiVersionMemory::MultiVersionMemory(StateReader& database, size_t expected_ad
     : database_(database), database_reader_(*this) {
     for (Shard& shard : shards_) shard.addresses.reserve(expected_addresses / shards_.size() + 1);
     for (SlotShard& shard : slot_shards_) shard.slots.reserve(expected_addresses / slot_shards_.size() + 1);
+}
+
+void MultiVersionMemory::release(unsigned threads) {
+    const size_t count = std::max(shards_.size(), slot_shards_.size());
+    WorkerPool::shared().for_each_chunk(threads > 0 ? threads - 1 : 0, count, 1, [&](unsigned, size_t shard, size_t) {
+        if (shard < shards_.size()) std::unordered_map<Address, AddressEntry>().swap(shards_[shard].addresses);
+        if (shard < slot_shards_.size()) std::unordered_map<SlotKey, SlotEntry, WarmSlotHash>().swap(slot_shards_[shard].slots);
+    });
+    codes_.clear();
 }
 
 MultiVersionMemory::AccountValue MultiVersionMemory::account(const Address& address, uint32_t below, AccountHandle* handle,

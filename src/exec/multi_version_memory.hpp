@@ -65,6 +65,11 @@ public:
     /// Removes what publish(version, changes, ...) added.
     void remove(uint32_t version, const ChangeSet& changes);
 
+    /// Frees every entry, on `threads` threads (the calling one included): a block's memory
+    /// holds tens of thousands of them, and freeing them one by one on the committing thread
+    /// after the run was a serial tail of the parallel block. The memory is empty afterwards.
+    void release(unsigned threads);
+
     /// The database as this memory has read it (the committed State reads through it, so that
     /// an account a worker loaded is not read from the database again).
     StateReader& database_reader() noexcept { return database_reader_; }

@@ -152,6 +152,7 @@ public:
             statistics->committed += commit_index_.load();
             statistics->stopped_for_contention |= stopped_for_contention_;
         }
+        versions_.release(threads);  // the state no longer reads through it (nothing runs from here)
         return commit_index_.load();
     }
 
