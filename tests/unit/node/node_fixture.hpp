@@ -76,4 +76,10 @@ struct NodeFixture {
     }
 };
 
+/// The `result` of a JSON-RPC answer, failing the test (with the answer) when it has none.
+inline const rpc::json& result_of(const rpc::json& answer) {
+    EXPECT_TRUE(answer.contains("result")) << answer.dump();
+    return answer["result"];
+}
+
 }  // namespace polyvm::test

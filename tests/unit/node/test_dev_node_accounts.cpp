@@ -9,13 +9,7 @@
 
 using namespace polyvm;
 using polyvm::test::NodeFixture;
-
-namespace {
-const rpc::json& result_of(const rpc::json& answer) {
-    EXPECT_TRUE(answer.contains("result")) << answer.dump();
-    return answer["result"];
-}
-}  // namespace
+using polyvm::test::result_of;
 
 TEST(DevNodeAccounts, GetAccountAgreesWithTheFieldMethodsAndTheProof) {
     NodeFixture f;

@@ -8,13 +8,7 @@
 using namespace polyvm;
 using namespace polyvm::node;
 using polyvm::test::NodeFixture;
-
-namespace {
-const rpc::json& result_of(const rpc::json& answer) {
-    EXPECT_TRUE(answer.contains("result")) << answer.dump();
-    return answer["result"];
-}
-}  // namespace
+using polyvm::test::result_of;
 
 TEST(DevNodePending, ThePendingBlockIsTheBlockMinedNext) {
     NodeFixture f;

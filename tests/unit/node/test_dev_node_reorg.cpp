@@ -8,12 +8,9 @@
 using namespace polyvm;
 using namespace polyvm::node;
 using polyvm::test::NodeFixture;
+using polyvm::test::result_of;
 
 namespace {
-const rpc::json& result_of(const rpc::json& answer) {
-    EXPECT_TRUE(answer.contains("result")) << answer.dump();
-    return answer["result"];
-}
 
 uint256 balance(NodeFixture& f, const std::string& address, const std::string& block = "latest") {
     return *uint256::from_string(result_of(f.call("eth_getBalance", {address, block})).get<std::string>());
