@@ -302,6 +302,14 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         }
         const uint64_t depth = checked_block_count(rpc::param_quantity_u64(json::array({depth_value}), 0), "invalid argument 0");
         if (!pairs.is_array()) throw RpcError(rpc::kInvalidParams, "invalid argument 1: tx_block_pairs must be an array");
+        // Decodes a value of tx_block_pairs (the second argument in Anvil's form).
+        const auto pairs_argument = [](auto decode, const json& value) {
+            try {
+                return decode(value);
+            } catch (const rpc::DecodeError& e) {
+                throw RpcError(rpc::kInvalidParams, std::string("invalid argument 1: ") + e.what());
+            }
+        };
         struct Pair {
             uint64_t block;
             const json* transaction;
@@ -310,7 +318,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         for (const json& pair : pairs) {
             if (!pair.is_array() || pair.size() != 2)
                 throw RpcError(rpc::kInvalidParams, "invalid argument 1: each of tx_block_pairs is [transaction, block]");
-            const uint64_t block = rpc::param_quantity_u64(json::array({pair[1]}), 0);
+            const uint64_t block = pairs_argument(rpc::decode_quantity_u64, pair[1]);
             if (block >= depth)
                 throw RpcError(rpc::kInvalidParams, "invalid argument 1: block " + std::to_string(block) +
                                                         " of a transaction is not below the depth " + std::to_string(depth));
@@ -335,10 +343,22 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
             // The first new block's base fee is the block it replaces' (the same parent).
             const uint256 base_fee = first_replaced ? first_replaced->block.header.base_fee_per_gas.value_or(uint256{}) : uint256{};
             auto ancestor_state = chain.state_at(ancestor);
+            // What a transaction is worth on its own (intrinsic gas, fields, chain id) is checked
+            // here, as the pool checks it, so that a bad one is refused rather than left out of
+            // its block; what depends on the state (nonce, funds) is the miner's, as always.
+            TxValidationContext context;
+            context.chain_id = chain.config().chain_id;
+            const Revision revision = chain.config().revision_at(chain.next_timestamp());
+            const auto check_statically = [&](const Transaction& tx) {
+                if (auto e = validate_transaction_static(tx, revision, context))
+                    throw RpcError(rpc::kServerError, geth_rejection_message(*e, tx));
+            };
             std::map<Address, uint64_t> nonces;
             for (const Pair& pair : order) {
                 if (pair.transaction->is_string()) {
-                    blocks[pair.block].push_back(decode_raw_transaction(rpc::param_data(json::array({*pair.transaction}), 0), chain));
+                    Transaction tx = decode_raw_transaction(pairs_argument(rpc::decode_data, *pair.transaction), chain);
+                    check_statically(tx);
+                    blocks[pair.block].push_back(std::move(tx));
                     continue;
                 }
                 if (!pair.transaction->is_object())
@@ -355,7 +375,9 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
                 }
                 const uint64_t nonce = request.nonce.value_or(next->second);
                 next->second = nonce + 1;
-                blocks[pair.block].push_back(complete_transaction_locked(node, request, nonce, base_fee, ancestor));
+                Transaction tx = complete_transaction_locked(node, request, nonce, base_fee, ancestor);
+                check_statically(tx);
+                blocks[pair.block].push_back(std::move(tx));
             }
         }
         node.rewind_and_mine(depth, std::move(blocks), prepared_on);

@@ -111,6 +111,14 @@ TEST(DevNodeReorg, ReorgReplacesBlocksWithTheGivenTransactions) {
                                                rpc::json::array({"0x02", 0})});
     EXPECT_TRUE(reorg(1, broken).contains("error"));
     EXPECT_EQ(f.call("anvil_reorg", rpc::json::array({"not an object"}))["error"]["code"], -32602);
+    // A transaction below its intrinsic gas is refused, not left out of its block.
+    const rpc::json starved = rpc::json::array({rpc::json::array({rpc::json{{"to", recipient}, {"gas", "0x1"}}, 0})});
+    const rpc::json refused = reorg(1, starved);
+    ASSERT_TRUE(refused.contains("error")) << refused.dump();
+    EXPECT_NE(refused["error"]["message"].get<std::string>().find("intrinsic gas"), std::string::npos) << refused.dump();
+    // A bad value in the pairs names the second argument.
+    EXPECT_NE(reorg(1, rpc::json::array({rpc::json::array({"0xzz", 0})}))["error"]["message"].get<std::string>().find("invalid argument 1"),
+              std::string::npos);
     EXPECT_EQ(f.head(), 3u);
     EXPECT_EQ(block_hash(f, 3), third_hash);
 
