@@ -469,10 +469,14 @@ bool DevChain::revert(uint64_t id) {
     return true;
 }
 
-void DevChain::rewind(uint64_t depth) {
+void DevChain::check_rewind_depth(uint64_t depth) const {
     if (depth > head_.number)
         throw std::invalid_argument("depth " + std::to_string(depth) + " is more than the chain's " + std::to_string(head_.number) +
                                     " blocks above the genesis");
+}
+
+void DevChain::rewind(uint64_t depth) {
+    check_rewind_depth(depth);
     if (depth == 0) return;
     const auto ancestor = db_->read_block_hash(head_.number - depth);
     if (!ancestor) throw std::runtime_error("rewind failed: no canonical block " + std::to_string(head_.number - depth));

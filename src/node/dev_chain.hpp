@@ -140,6 +140,8 @@ public:
     /// The blocks above stay stored, off the chain (a snapshot taken on them can still go back
     /// there). Throws std::invalid_argument when the chain is not `depth` blocks long.
     void rewind(uint64_t depth);
+    /// rewind's check alone: std::invalid_argument when the chain is not `depth` blocks long.
+    void check_rewind_depth(uint64_t depth) const;
 
     /// Group commit of the blocks mined in between (LmdbDatabase::begin_group): they become
     /// durable together when the group ends. When end_group() throws, the group's blocks are

@@ -199,9 +199,19 @@ std::optional<Hash32> DevNode::secret_key_of(const Address& address) const {
 }
 
 bool DevNode::can_send_from(const Address& address) {
-    if (secret_key_of(address)) return true;
     std::shared_lock lock(chain_mutex_);  // the impersonation settings change under it
-    return auto_impersonate || impersonated.contains(address);
+    return can_send_from_locked(address);
+}
+
+bool DevNode::can_send_from_locked(const Address& address) const {
+    return secret_key_of(address) || auto_impersonate || impersonated.contains(address);
+}
+
+void DevNode::check_transaction_alone_locked(const Transaction& tx) const {
+    const Revision rev = chain_->config().revision_at(chain_->next_timestamp());
+    TxValidationContext context;
+    context.chain_id = chain_->config().chain_id;
+    if (auto e = validate_transaction_static(tx, rev, context)) throw rpc::RpcError(rpc::kServerError, geth_rejection_message(*e, tx));
 }
 
 std::optional<uint64_t> DevNode::resolve_block(const rpc::BlockSelector& s, bool must_exist) {
@@ -245,10 +255,8 @@ std::optional<uint64_t> DevNode::resolve_block(const rpc::BlockSelector& s, bool
 }
 
 void DevNode::admit_locked(Transaction tx, const Hash32& hash) {
+    check_transaction_alone_locked(tx);
     const Revision rev = chain_->config().revision_at(chain_->next_timestamp());
-    TxValidationContext context;
-    context.chain_id = chain_->config().chain_id;
-    if (auto e = validate_transaction_static(tx, rev, context)) throw rpc::RpcError(rpc::kServerError, geth_rejection_message(*e, tx));
     auto state = chain_->state_at(chain_->head().number);
     const auto account = state->read_account(tx.sender);
     const uint64_t nonce = account ? account->nonce : 0;

@@ -126,6 +126,12 @@ public:
     /// The secret key of an unlocked account, or nullopt.
     std::optional<Hash32> secret_key_of(const Address& address) const;
     bool can_send_from(const Address& address);  // takes the chain lock shared
+    /// can_send_from for a caller holding the chain lock (shared or unique).
+    bool can_send_from_locked(const Address& address) const;
+    /// Refuses (an RpcError with geth's message) a transaction that is invalid on its own, as the
+    /// pool checks it before looking at the state: fields, intrinsic gas, chain id, for the next
+    /// block's fork. Caller holds the chain lock.
+    void check_transaction_alone_locked(const Transaction& tx) const;
 
     std::atomic<bool> logging;  // request and block lines (off with --quiet; anvil_setLoggingEnabled)
     std::atomic<bool> automine{true};

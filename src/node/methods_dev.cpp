@@ -333,31 +333,25 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         {
             std::shared_lock lock(node.chain_mutex_);
             DevChain& chain = node.chain();
+            try {
+                chain.check_rewind_depth(depth);
+            } catch (const std::invalid_argument& e) {
+                throw RpcError(rpc::kInvalidParams, e.what());
+            }
             const uint64_t head = chain.head().number;
-            if (depth > head)
-                throw RpcError(rpc::kInvalidParams, "depth " + std::to_string(depth) + " is more than the chain's " +
-                                                        std::to_string(head) + " blocks above the genesis");
             prepared_on = chain.head_hash();
             const uint64_t ancestor = head - depth;
             const BlockPtr first_replaced = depth > 0 ? chain.block_by_number(ancestor + 1) : nullptr;
             // The first new block's base fee is the block it replaces' (the same parent).
             const uint256 base_fee = first_replaced ? first_replaced->block.header.base_fee_per_gas.value_or(uint256{}) : uint256{};
             auto ancestor_state = chain.state_at(ancestor);
-            // What a transaction is worth on its own (intrinsic gas, fields, chain id) is checked
-            // here, as the pool checks it, so that a bad one is refused rather than left out of
-            // its block; what depends on the state (nonce, funds) is the miner's, as always.
-            TxValidationContext context;
-            context.chain_id = chain.config().chain_id;
-            const Revision revision = chain.config().revision_at(chain.next_timestamp());
-            const auto check_statically = [&](const Transaction& tx) {
-                if (auto e = validate_transaction_static(tx, revision, context))
-                    throw RpcError(rpc::kServerError, geth_rejection_message(*e, tx));
-            };
+            // Each is checked on its own here, as the pool checks it, so that a bad one is refused
+            // rather than left out of its block; nonce and funds stay the miner's to judge.
             std::map<Address, uint64_t> nonces;
             for (const Pair& pair : order) {
                 if (pair.transaction->is_string()) {
-                    Transaction tx = decode_raw_transaction(pairs_argument(rpc::decode_data, *pair.transaction), chain);
-                    check_statically(tx);
+                    Transaction tx = decode_raw_transaction(pairs_argument(rpc::decode_data, *pair.transaction), chain, 1);
+                    node.check_transaction_alone_locked(tx);
                     blocks[pair.block].push_back(std::move(tx));
                     continue;
                 }
@@ -376,7 +370,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
                 const uint64_t nonce = request.nonce.value_or(next->second);
                 next->second = nonce + 1;
                 Transaction tx = complete_transaction_locked(node, request, nonce, base_fee, ancestor);
-                check_statically(tx);
+                node.check_transaction_alone_locked(tx);
                 blocks[pair.block].push_back(std::move(tx));
             }
         }

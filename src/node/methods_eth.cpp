@@ -27,7 +27,8 @@ json null_or(const BlockPtr& block, auto&& f) { return block ? json(f(*block)) :
 /// type byte. Returns the canonical encoding of the transaction once the sidecar matches its
 /// versioned hashes and its KZG proofs verify (EIP-4844: one per blob, verify_blob_kzg_proof;
 /// EIP-7594: one per cell, the blob's 128 cells against them); nullopt when `raw` is not a wrapper.
-std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
+std::optional<bytes> unwrap_blob_transaction(const bytes& raw, size_t argument_index) {
+    const std::string argument = "invalid argument " + std::to_string(argument_index) + ": ";
     if (raw.size() < 2 || raw[0] != 0x03) return std::nullopt;
     const auto list = rlp::decode_item(bytes_view(raw).subspan(1));
     if (!list || !list->is_list) return std::nullopt;
@@ -35,15 +36,15 @@ std::optional<bytes> unwrap_blob_transaction(const bytes& raw) {
     if (!items || items->empty() || !(*items)[0].is_list) return std::nullopt;
     const size_t first_sidecar = items->size() == 5 ? 2 : 1;
     if (items->size() != 4 && items->size() != 5)
-        throw RpcError(rpc::kInvalidParams, "invalid argument 0: blob transaction wrapper must have 4 or 5 elements");
+        throw RpcError(rpc::kInvalidParams, argument + "blob transaction wrapper must have 4 or 5 elements");
     bytes canonical{0x03};
     canonical.insert(canonical.end(), (*items)[0].encoded.begin(), (*items)[0].encoded.end());
     auto tx = decode_transaction(canonical);
     if (auto* e = std::get_if<TransactionError>(&tx))
-        throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
+        throw RpcError(rpc::kInvalidParams, argument + "rlp: " + (e->detail.empty() ? e->rule : e->detail));
     const bool cell_proofs = items->size() == 5;
     if (cell_proofs && ((*items)[1].is_list || (*items)[1].payload.size() != 1 || (*items)[1].payload[0] != 1))
-        throw RpcError(rpc::kInvalidParams, "invalid argument 0: unknown blob wrapper version");
+        throw RpcError(rpc::kInvalidParams, argument + "unknown blob wrapper version");
     const auto blobs = rlp::list_items((*items)[first_sidecar]);
     const auto commitments = rlp::list_items((*items)[first_sidecar + 1]);
     const auto proofs = rlp::list_items((*items)[first_sidecar + 2]);
@@ -200,12 +201,13 @@ bool block_may_match(const Bloom& bloom, const LogFilter& f) {
 }
 }  // namespace
 
-Transaction decode_raw_transaction(const bytes& raw_input, const DevChain& chain) {
-    const std::optional<bytes> unwrapped = unwrap_blob_transaction(raw_input);
+Transaction decode_raw_transaction(const bytes& raw_input, const DevChain& chain, size_t argument_index) {
+    const std::optional<bytes> unwrapped = unwrap_blob_transaction(raw_input, argument_index);
     const bytes& raw = unwrapped ? *unwrapped : raw_input;
     auto decoded = decode_transaction(raw);
     if (auto* e = std::get_if<TransactionError>(&decoded))
-        throw RpcError(rpc::kInvalidParams, "invalid argument 0: rlp: " + (e->detail.empty() ? e->rule : e->detail));
+        throw RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(argument_index) + ": rlp: " +
+                                                (e->detail.empty() ? e->rule : e->detail));
     Transaction tx = std::move(std::get<Transaction>(decoded));
     // Recovery's rules (EIP-2, EIP-155) are the same in every fork the node runs (Paris on), so the
     // chain's newest fork will do: this runs without the chain lock, beside the mining.
@@ -221,9 +223,8 @@ Transaction complete_transaction_locked(DevNode& node, const TransactionRequest&
                                         const uint256& base_fee, uint64_t state_block, bool unsigned_from_anyone) {
     if (!request.from) throw RpcError(rpc::kInvalidParams, "missing \"from\" field");
     const Address from = *request.from;
+    if (!unsigned_from_anyone && !node.can_send_from_locked(from)) throw RpcError(rpc::kServerError, "No Signer available");
     const std::optional<Hash32> key = node.secret_key_of(from);
-    if (!unsigned_from_anyone && !key && !node.auto_impersonate && !node.impersonated.contains(from))
-        throw RpcError(rpc::kServerError, "No Signer available");
     TransactionRequest filled = request;
     filled.nonce = nonce;
     if (!filled.gas_price && !filled.max_fee_per_gas && (!filled.type || *filled.type >= TransactionType::DynamicFee)) {
