@@ -499,19 +499,13 @@ void DevNode::rewind_and_mine(uint64_t depth, std::vector<std::vector<Transactio
     std::unique_lock lock(chain_mutex_);
     if (expected_head && chain_->head_hash() != *expected_head)
         throw rpc::RpcError(rpc::kServerError, "the chain's head changed while the request was prepared: send it again");
+    const Hash32 old_head = chain_->head_hash();
     try {
         chain_->rewind(depth);
     } catch (const std::invalid_argument& e) {
         throw rpc::RpcError(rpc::kInvalidParams, e.what());
     }
-    {
-        // A filter polled since goes on from the first replaced block (geth reports the new
-        // chain's blocks after a reorg; the logs of the blocks taken off are not reported again
-        // as removed).
-        const uint64_t first_new = chain_->head().number + 1;
-        const std::lock_guard filters_lock(filters_mutex_);
-        for (auto& [id, filter] : filters_) filter.next_block = std::min(filter.next_block, first_new);
-    }
+    head_moved_back_locked(old_head);
     if (blocks.empty()) return;
     mine_grouped([&] {
         for (auto& transactions : blocks) mine_transactions_locked(std::move(transactions), std::nullopt);

@@ -145,12 +145,14 @@ public:
     // Filters (eth_newFilter & co.) and WebSocket subscriptions.
     struct Filter {
         enum class Kind { Logs, Blocks, PendingTransactions } kind;
+        explicit Filter(Kind k) : kind(k) {}
         rpc::json criteria;           // Logs
-        uint64_t next_block = 0;      // first block not yet reported
+        uint64_t first_block = 0;     // Logs, Blocks: the first block it reports (the head + 1 when installed)
+        uint64_t next_block = 0;      // polled: first block not yet reported
         std::vector<Hash32> pending;  // PendingTransactions: hashes since the last poll
+        std::vector<rpc::json> removed_logs;  // polled Logs: reported logs of blocks taken off since
         uint64_t connection = 0;      // subscriptions: the WebSocket connection
         std::shared_ptr<rpc::Connection> push_to;  // subscriptions only
-        std::string subscription_id;
     };
     std::mutex filters_mutex_;
 
@@ -171,6 +173,13 @@ public:
     std::string new_filter_id();
     /// After a block is mined: notifications to subscriptions.
     void notify_block(const BlockPtr& block);
+    /// After the head moved back from `old_head` (anvil_rollback, anvil_reorg, evm_revert,
+    /// anvil_reset), what filters had reported of the blocks taken off is taken back, as geth does
+    /// on a reorg: logs subscriptions get those blocks' logs again with `removed: true` at once,
+    /// polled logs filters at their next poll (before the new chain's logs), oldest block first;
+    /// logs and block filters then go on from the block after the new head. At most
+    /// kMaxBlocksPerMineCall blocks are looked at. Caller holds the chain lock (unique).
+    void head_moved_back_locked(const Hash32& old_head);
     void notify_pending(const Hash32& hash);
 
 private:

@@ -152,8 +152,12 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         rpc::param_count(p, 1);
         const uint64_t id = rpc::param_quantity_u64(p, 0);
         std::unique_lock lock(node.chain_mutex_);
+        const Hash32 old_head = node.chain().head_hash();
         const bool ok = node.chain().revert(id);
-        if (ok) node.mempool.clear();
+        if (ok) {
+            node.mempool.clear();
+            node.head_moved_back_locked(old_head);
+        }
         return ok;
     });
     alias({"evm_increaseTime", "anvil_increaseTime"}, [&node](const json& p, const rpc::CallContext&) -> json {
@@ -270,8 +274,10 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
             throw RpcError(rpc::kInvalidParams, "forking another chain is not supported");
         std::unique_lock lock(node.chain_mutex_);
         // Back to the genesis: blocks above it stay stored, off the chain.
+        const Hash32 old_head = node.chain().head_hash();
         node.chain().reset_to_genesis();
         node.mempool.clear();
+        node.head_moved_back_locked(old_head);
         return nullptr;
     });
     // Anvil's: the chain's last `depth` blocks (1 when not given) taken off it, as a reorg to a

@@ -293,19 +293,21 @@ LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_
     return f;
 }
 
+void append_block_logs(json& out, const BlockView& b, const LogFilter& f) {
+    if (!block_may_match(b.block.header.logs_bloom, f)) return;
+    for (size_t t = 0; t < b.receipts.size(); ++t)
+        for (size_t i = 0; i < b.receipts[t].logs.size(); ++i)
+            if (log_matches(b.receipts[t].logs[i], f.addresses, f.topics))
+                out.push_back(log_json(b.receipts[t].logs[i], b, t, b.first_log_index[t] + static_cast<uint32_t>(i)));
+}
+
 json collect_logs(DevNode& node, const LogFilter& f) {
     json out = json::array();
     DevChain& chain = node.chain();
-    auto scan = [&](const BlockView& b) {
-        for (size_t t = 0; t < b.receipts.size(); ++t)
-            for (size_t i = 0; i < b.receipts[t].logs.size(); ++i)
-                if (log_matches(b.receipts[t].logs[i], f.addresses, f.topics))
-                    out.push_back(log_json(b.receipts[t].logs[i], b, t, b.first_log_index[t] + static_cast<uint32_t>(i)));
-    };
     if (f.block_hash) {
         const BlockPtr b = chain.block_by_hash(*f.block_hash);
         if (!b) throw RpcError(rpc::kServerError, "unknown block");
-        scan(*b);
+        append_block_logs(out, *b, f);
         return out;
     }
     if (f.from > f.to) throw RpcError(rpc::kInvalidParams, "invalid block range params");
@@ -314,9 +316,7 @@ json collect_logs(DevNode& node, const LogFilter& f) {
     if (f.to > chain.head().number) throw RpcError(rpc::kInvalidParams, "block range extends beyond current head block");
     if (f.to - f.from > 100'000) throw RpcError(rpc::kServerError, "query exceeds max block range 100000");
     for (uint64_t n = f.from; n <= f.to; ++n) {
-        const BlockPtr b = chain.block_by_number(n);
-        if (!b) continue;
-        if (block_may_match(b->block.header.logs_bloom, f)) scan(*b);
+        if (const BlockPtr b = chain.block_by_number(n)) append_block_logs(out, *b, f);
     }
     return out;
 }

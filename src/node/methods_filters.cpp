@@ -13,6 +13,19 @@ json subscription_message(const std::string& id, json result) {
     return {{"jsonrpc", "2.0"}, {"method", "eth_subscription"}, {"params", {{"subscription", id}, {"result", std::move(result)}}}};
 }
 
+/// A filter's fromBlock or toBlock when it is a block number: the only bound geth's filters put on
+/// the logs they report as blocks come and go (a tag such as "latest" follows the chain).
+std::optional<uint64_t> numeric_bound(const json& criteria, const char* name) {
+    const auto it = criteria.find(name);
+    if (it == criteria.end() || it->is_null()) return std::nullopt;
+    try {
+        const rpc::BlockSelector selector = rpc::decode_block(*it);
+        if (selector.tag == rpc::BlockSelector::Tag::Number) return selector.number;
+    } catch (const std::exception&) {  // checked when the filter was installed
+    }
+    return std::nullopt;
+}
+
 json header_json(const BlockView& block, const ChainConfig& config) {
     json out = block_json(block, false, config);
     out.erase("transactions");
@@ -34,10 +47,9 @@ void DevNode::notify_block(const BlockPtr& block) {
             if (header.is_null()) header = header_json(*block, chain_->config());
             f.push_to->push(subscription_message(id, header).dump());
         } else if (f.kind == Filter::Kind::Logs) {
-            LogFilter criteria = parse_log_filter(*this, f.criteria, 1);
-            criteria.from = criteria.to = block->block.header.number;
-            criteria.block_hash.reset();
-            for (const json& log : collect_logs(*this, criteria)) f.push_to->push(subscription_message(id, log).dump());
+            json logs = json::array();
+            append_block_logs(logs, *block, parse_log_filter(*this, f.criteria, 1));
+            for (const json& log : logs) f.push_to->push(subscription_message(id, log).dump());
         }
     }
 }
@@ -51,7 +63,69 @@ void DevNode::notify_pending(const Hash32& hash) {
     }
 }
 
+void DevNode::head_moved_back_locked(const Hash32& old_head) {
+    const uint64_t first_new = chain_->head().number + 1;
+    const std::lock_guard lock(filters_mutex_);
+    // The lowest block a logs filter has reported: the walk down the old branch stops there.
+    std::optional<uint64_t> lowest_reported;
+    for (const auto& [id, f] : filters_)
+        if (f.kind == Filter::Kind::Logs && (f.push_to || f.next_block > f.first_block))
+            lowest_reported = std::min(lowest_reported.value_or(UINT64_MAX), f.first_block);
+    if (lowest_reported) {
+        // The blocks taken off, newest first: from the old head down to the first block that is
+        // on the chain again (the common ancestor).
+        std::vector<BlockPtr> removed;
+        for (BlockPtr b = chain_->block_by_hash(old_head); b && b->block.header.number >= *lowest_reported;) {
+            const uint64_t number = b->block.header.number;
+            if (number < first_new)
+                if (const BlockPtr canonical = chain_->block_by_number(number); canonical && canonical->hash == b->hash) break;
+            if (removed.size() == kMaxBlocksPerMineCall) break;
+            removed.push_back(b);
+            if (number == 0) break;
+            b = chain_->block_by_hash(b->block.header.parent_hash);
+        }
+        for (auto& [id, f] : filters_) {
+            if (f.kind != Filter::Kind::Logs) continue;
+            LogFilter criteria;
+            try {
+                criteria = parse_log_filter(*this, f.criteria, f.push_to ? 1 : 0);  // checked when installed
+            } catch (const std::exception&) {
+                continue;
+            }
+            if (criteria.block_hash) continue;
+            const uint64_t from = std::max(f.first_block, numeric_bound(f.criteria, "fromBlock").value_or(0));
+            // A polled filter reported the blocks below next_block; a subscription all it was sent.
+            const uint64_t to = std::min(f.push_to ? UINT64_MAX : f.next_block - 1,
+                                         numeric_bound(f.criteria, "toBlock").value_or(UINT64_MAX));
+            for (auto block = removed.rbegin(); block != removed.rend(); ++block) {
+                const uint64_t number = (*block)->block.header.number;
+                if (number < from || number > to) continue;
+                json logs = json::array();
+                append_block_logs(logs, **block, criteria);
+                for (json& log : logs) {
+                    log["removed"] = true;
+                    if (f.push_to)
+                        f.push_to->push(subscription_message(id, log).dump());
+                    else if (f.removed_logs.size() < 100'000)
+                        f.removed_logs.push_back(std::move(log));
+                }
+            }
+        }
+    }
+    for (auto& [id, f] : filters_) {
+        f.first_block = std::min(f.first_block, first_new);
+        f.next_block = std::min(f.next_block, first_new);
+    }
+}
+
 void register_filter_methods(DevNode& node, rpc::Dispatcher& d) {
+    // A logs or blocks filter reports from the block after the head (pending transactions have no block).
+    auto make_filter = [&node](DevNode::Filter::Kind kind, json criteria = nullptr) {
+        DevNode::Filter f(kind);
+        f.criteria = std::move(criteria);
+        f.first_block = f.next_block = node.chain().head().number + 1;
+        return f;
+    };
     auto install = [&node](DevNode::Filter f) {
         const std::string id = node.new_filter_id();
         std::lock_guard lock(node.filters_mutex_);
@@ -59,21 +133,20 @@ void register_filter_methods(DevNode& node, rpc::Dispatcher& d) {
         node.filters_.emplace(id, std::move(f));
         return id;
     };
-    d.add("eth_newFilter", [&node, install](const json& p, const rpc::CallContext&) -> json {
+    d.add("eth_newFilter", [&node, install, make_filter](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
         const json* criteria = rpc::param_at(p, 0);
         if (!criteria) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
         std::shared_lock lock(node.chain_mutex_);
         parse_log_filter(node, *criteria, 0);  // reject bad criteria now
-        DevNode::Filter f{DevNode::Filter::Kind::Logs, *criteria, node.chain().head().number + 1, {}, 0, nullptr, {}};
-        return install(std::move(f));
+        return install(make_filter(DevNode::Filter::Kind::Logs, *criteria));
     });
-    d.add("eth_newBlockFilter", [&node, install](const json&, const rpc::CallContext&) -> json {
+    d.add("eth_newBlockFilter", [&node, install, make_filter](const json&, const rpc::CallContext&) -> json {
         std::shared_lock lock(node.chain_mutex_);
-        return install(DevNode::Filter{DevNode::Filter::Kind::Blocks, nullptr, node.chain().head().number + 1, {}, 0, nullptr, {}});
+        return install(make_filter(DevNode::Filter::Kind::Blocks));
     });
     d.add("eth_newPendingTransactionFilter", [install](const json&, const rpc::CallContext&) -> json {
-        return install(DevNode::Filter{DevNode::Filter::Kind::PendingTransactions, nullptr, 0, {}, 0, nullptr, {}});
+        return install(DevNode::Filter(DevNode::Filter::Kind::PendingTransactions));
     });
     d.add("eth_uninstallFilter", [&node](const json& p, const rpc::CallContext&) -> json {
         const json* id = rpc::param_at(p, 0);
@@ -102,12 +175,20 @@ void register_filter_methods(DevNode& node, rpc::Dispatcher& d) {
             for (uint64_t n = f.next_block; n <= head; ++n)
                 if (const BlockPtr b = chain.block_by_number(n)) out.push_back(rpc::hex(b->hash));
             f.next_block = head + 1;
-        } else if (f.next_block <= head) {
-            LogFilter criteria = parse_log_filter(node, f.criteria, 0);
-            criteria.from = std::max(criteria.from, f.next_block);
-            if (!f.criteria.contains("toBlock")) criteria.to = head;
-            if (criteria.from <= criteria.to) out = collect_logs(node, criteria);
-            f.next_block = head + 1;
+        } else {
+            // Logs of blocks taken off the chain since the last poll first (removed: true), as geth.
+            for (json& log : f.removed_logs) out.push_back(std::move(log));
+            f.removed_logs.clear();
+            if (f.next_block <= head) {
+                // Every block since the last poll within the filter's numeric bounds (parse_log_filter
+                // reads a missing or tagged bound as the head, which would skip blocks mined between polls).
+                LogFilter criteria = parse_log_filter(node, f.criteria, 0);
+                criteria.from = std::max(numeric_bound(f.criteria, "fromBlock").value_or(0), f.next_block);
+                criteria.to = std::min(numeric_bound(f.criteria, "toBlock").value_or(head), head);
+                if (criteria.from <= criteria.to)
+                    for (json& log : collect_logs(node, criteria)) out.push_back(std::move(log));
+                f.next_block = head + 1;
+            }
         }
         return out;
     });
@@ -126,26 +207,26 @@ void register_filter_methods(DevNode& node, rpc::Dispatcher& d) {
         return collect_logs(node, parse_log_filter(node, criteria, 0));
     });
 
-    d.add("eth_subscribe", [&node, install](const json& p, const rpc::CallContext& context) -> json {
+    d.add("eth_subscribe", [&node, install, make_filter](const json& p, const rpc::CallContext& context) -> json {
         if (!context.connection || !context.connection->is_websocket())
             throw RpcError(rpc::kMethodNotFound, "notifications not supported");
         const json* kind = rpc::param_at(p, 0);
         if (!kind || !kind->is_string()) throw RpcError(rpc::kInvalidParams, "invalid argument 0: expected a subscription name");
-        DevNode::Filter f{DevNode::Filter::Kind::Blocks, nullptr, 0, {}, context.connection->id(), context.connection, {}};
+        DevNode::Filter f(DevNode::Filter::Kind::PendingTransactions);
         const std::string name = kind->get<std::string>();
+        // Installed under the chain lock: no block is mined between first_block and the install.
+        std::shared_lock lock(node.chain_mutex_);
         if (name == "newHeads") {
-            f.kind = DevNode::Filter::Kind::Blocks;
+            f = make_filter(DevNode::Filter::Kind::Blocks);
         } else if (name == "logs") {
-            f.kind = DevNode::Filter::Kind::Logs;
             const json* criteria = rpc::param_at(p, 1);
-            f.criteria = criteria ? *criteria : json::object();
-            std::shared_lock lock(node.chain_mutex_);
+            f = make_filter(DevNode::Filter::Kind::Logs, criteria ? *criteria : json::object());
             parse_log_filter(node, f.criteria, 1);
-        } else if (name == "newPendingTransactions") {
-            f.kind = DevNode::Filter::Kind::PendingTransactions;
-        } else {
+        } else if (name != "newPendingTransactions") {
             throw RpcError(rpc::kInvalidParams, "invalid argument 0: no \"" + name + "\" subscription in eth namespace");
         }
+        f.connection = context.connection->id();
+        f.push_to = context.connection;
         return install(std::move(f));
     });
     d.add("eth_unsubscribe", [&node](const json& p, const rpc::CallContext& context) -> json {

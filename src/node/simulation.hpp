@@ -50,7 +50,8 @@ struct LogFilter {
 };
 LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index);
 json collect_logs(DevNode& node, const LogFilter& filter);
-/// Logs of one block that match (subscriptions, filter polls).
-bool log_matches_filter(const Log& log, const LogFilter& filter);
+/// The logs of one block that match `filter`'s addresses and topics (its block range is not
+/// looked at), in the block's order: appended to `out` (subscriptions, removed logs, eth_getLogs).
+void append_block_logs(json& out, const BlockView& block, const LogFilter& filter);
 
 }  // namespace polyvm::node

@@ -66,12 +66,13 @@ struct NodeFixture {
         return rpc::json::parse(answer.get());
     }
     uint64_t head() { return node->chain().head_number_now(); }
-    /// Any method, through the server's path; the whole response object.
-    rpc::json call(const std::string& method, const rpc::json& params) {
+    /// Any method, through the server's path; the whole response object. `context`: the
+    /// connection it came from (a WebSocket one for eth_subscribe).
+    rpc::json call(const std::string& method, const rpc::json& params, const rpc::CallContext& context = {}) {
         const rpc::json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
         std::promise<std::string> answered;
         auto answer = answered.get_future();
-        node->handle_async(request.dump(), rpc::CallContext{}, [&](std::string text) { answered.set_value(std::move(text)); });
+        node->handle_async(request.dump(), context, [&](std::string text) { answered.set_value(std::move(text)); });
         return rpc::json::parse(answer.get());
     }
 };

@@ -1,9 +1,16 @@
 // anvil_rollback and anvil_reorg: the chain's last blocks taken off (and, for a reorg, replaced),
 // with everything that reads the chain following: block numbers, balances, transaction lookups
-// and polled filters. Bad requests change nothing.
+// and filters (logs of the blocks taken off come back with removed: true, as geth sends them).
+// Bad requests change nothing.
 #include "node_fixture.hpp"
+#include "rpc/connection.hpp"
 
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 using namespace polyvm;
 using namespace polyvm::node;
@@ -127,4 +134,154 @@ TEST(DevNodeReorg, ReorgReplacesBlocksWithTheGivenTransactions) {
     EXPECT_EQ(f.head(), 3u);
     EXPECT_EQ(result_of(f.call("eth_getBlockByNumber", {"0x3", false}))["transactions"].size(), 0u);
     EXPECT_EQ(balance(f, recipient), at_one);
+}
+
+namespace {
+/// A WebSocket connection that keeps what the node pushes to it.
+class RecordingConnection final : public rpc::Connection {
+public:
+    uint64_t id() const noexcept override { return 7; }
+    bool is_websocket() const noexcept override { return true; }
+    void push(std::string text) override {
+        const std::lock_guard lock(mutex_);
+        messages_.push_back(rpc::json::parse(text));
+    }
+    std::vector<rpc::json> take() {
+        const std::lock_guard lock(mutex_);
+        return std::exchange(messages_, {});
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<rpc::json> messages_;
+};
+
+/// Installs a contract that logs the value it is called with (LOG0 of CALLVALUE) and returns its address.
+std::string install_logger(NodeFixture& f) {
+    const std::string address = "0x00000000000000000000000000000000000a11ce";
+    // CALLVALUE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 LOG0 STOP
+    EXPECT_TRUE(result_of(f.call("anvil_setCode", {address, "0x3460005260206000a000"})).is_null());
+    return address;
+}
+
+Transaction call_logger(NodeFixture& f, const std::string& logger, size_t account, uint64_t nonce, uint64_t value) {
+    return f.signed_transaction(account, nonce, rpc::decode_address(rpc::json(logger)), 60'000, value);
+}
+
+uint64_t logged_value(const rpc::json& log) {
+    return uint256::from_string(log["data"].get<std::string>())->low64();
+}
+}  // namespace
+
+TEST(DevNodeReorg, LogsOfRemovedBlocksComeBackAsRemoved) {
+    NodeFixture f;
+    const std::string logger = install_logger(f);
+    const std::string filter = result_of(f.call("eth_newFilter", rpc::json::array({rpc::json{{"address", logger}}}))).get<std::string>();
+    const auto connection = std::make_shared<RecordingConnection>();
+    const std::string subscription =
+        result_of(f.call("eth_subscribe", {"logs", rpc::json{{"address", logger}}}, rpc::CallContext{connection})).get<std::string>();
+    for (uint64_t nonce = 0; nonce < 3; ++nonce) ASSERT_TRUE(f.send(call_logger(f, logger, 0, nonce, 1 + nonce)).contains("result"));
+    ASSERT_EQ(f.head(), 3u);
+    const rpc::json reported = result_of(f.call("eth_getFilterChanges", {filter}));
+    ASSERT_EQ(reported.size(), 3u) << reported.dump();
+    EXPECT_EQ(connection->take().size(), 3u);
+    const std::string old_second = block_hash(f, 2), old_third = block_hash(f, 3);
+    // A filter installed now has reported nothing: nothing comes back to it as removed.
+    const std::string late_filter = result_of(f.call("eth_newFilter", rpc::json::array({rpc::json{{"address", logger}}}))).get<std::string>();
+
+    // Blocks 2 and 3 replaced by one block whose transaction logs 9.
+    const rpc::json pairs =
+        rpc::json::array({rpc::json::array({rpc::data_hex(encode_transaction(call_logger(f, logger, 1, 0, 9))), 0})});
+    ASSERT_TRUE(result_of(f.call("anvil_reorg", {2, pairs})).is_null());
+    ASSERT_EQ(f.head(), 3u);
+
+    // The polled filter: the two removed logs, oldest first, as they were reported, then the new one.
+    const rpc::json changes = result_of(f.call("eth_getFilterChanges", {filter}));
+    ASSERT_EQ(changes.size(), 3u) << changes.dump();
+    for (size_t i = 0; i < 2; ++i) {
+        rpc::json expected = reported[i + 1];
+        expected["removed"] = true;
+        EXPECT_EQ(changes[i], expected);
+    }
+    EXPECT_EQ(changes[0]["blockHash"], old_second);
+    EXPECT_EQ(changes[1]["blockHash"], old_third);
+    EXPECT_EQ(changes[2]["removed"], false);
+    EXPECT_EQ(logged_value(changes[2]), 9u);
+    EXPECT_EQ(changes[2]["blockHash"], block_hash(f, 2));
+    EXPECT_TRUE(result_of(f.call("eth_getFilterChanges", {filter})).empty());
+    // The late filter: only the new chain's log.
+    const rpc::json late = result_of(f.call("eth_getFilterChanges", {late_filter}));
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(logged_value(late[0]), 9u);
+
+    // The subscription: the same, pushed as it happened.
+    const std::vector<rpc::json> pushed = connection->take();
+    ASSERT_EQ(pushed.size(), 3u);
+    for (const rpc::json& message : pushed) EXPECT_EQ(message["params"]["subscription"], subscription);
+    EXPECT_EQ(pushed[0]["params"]["result"], changes[0]);
+    EXPECT_EQ(pushed[1]["params"]["result"], changes[1]);
+    EXPECT_EQ(pushed[2]["params"]["result"], changes[2]);
+
+    // anvil_rollback takes the new block back the same way.
+    ASSERT_TRUE(result_of(f.call("anvil_rollback", {2})).is_null());
+    const rpc::json rolled_back = result_of(f.call("eth_getFilterChanges", {filter}));
+    ASSERT_EQ(rolled_back.size(), 1u);
+    EXPECT_EQ(rolled_back[0]["removed"], true);
+    EXPECT_EQ(logged_value(rolled_back[0]), 9u);
+    EXPECT_EQ(connection->take().size(), 1u);
+}
+
+TEST(DevNodeReorg, RevertToASnapshotTakesBackWhatFiltersReported) {
+    NodeFixture f;
+    const std::string logger = install_logger(f);
+    ASSERT_TRUE(f.send(call_logger(f, logger, 0, 0, 1)).contains("result"));
+    const std::string snapshot = result_of(f.call("evm_snapshot", rpc::json::array())).get<std::string>();
+    const std::string logs_filter = result_of(f.call("eth_newFilter", rpc::json::array({rpc::json{{"address", logger}}}))).get<std::string>();
+    const std::string blocks_filter = result_of(f.call("eth_newBlockFilter", rpc::json::array())).get<std::string>();
+    ASSERT_TRUE(f.send(call_logger(f, logger, 0, 1, 2)).contains("result"));
+    ASSERT_TRUE(f.send(call_logger(f, logger, 0, 2, 3)).contains("result"));
+    ASSERT_EQ(result_of(f.call("eth_getFilterChanges", {logs_filter})).size(), 2u);
+    ASSERT_EQ(result_of(f.call("eth_getFilterChanges", {blocks_filter})).size(), 2u);
+
+    ASSERT_EQ(result_of(f.call("evm_revert", {snapshot})), true);
+    ASSERT_EQ(f.head(), 1u);
+    ASSERT_TRUE(f.send(call_logger(f, logger, 0, 1, 5)).contains("result"));
+    // Blocks 2 and 3 were reported and are gone: their logs come back removed, then block 2's new log.
+    const rpc::json logs = result_of(f.call("eth_getFilterChanges", {logs_filter}));
+    ASSERT_EQ(logs.size(), 3u) << logs.dump();
+    EXPECT_EQ(logs[0]["removed"], true);
+    EXPECT_EQ(logged_value(logs[0]), 2u);
+    EXPECT_EQ(logs[1]["removed"], true);
+    EXPECT_EQ(logged_value(logs[1]), 3u);
+    EXPECT_EQ(logs[2]["removed"], false);
+    EXPECT_EQ(logged_value(logs[2]), 5u);
+    // The block filter reports the new block 2 (it had reported the old one).
+    const rpc::json blocks = result_of(f.call("eth_getFilterChanges", {blocks_filter}));
+    ASSERT_EQ(blocks.size(), 1u);
+    EXPECT_EQ(blocks[0], block_hash(f, 2));
+}
+
+TEST(DevNodeFilters, APollReportsEveryBlockSinceTheLastWithinNumericBounds) {
+    NodeFixture f;
+    const std::string logger = install_logger(f);
+    const auto new_filter = [&](rpc::json criteria) {
+        criteria["address"] = logger;
+        return result_of(f.call("eth_newFilter", rpc::json::array({criteria}))).get<std::string>();
+    };
+    const std::string open = new_filter(rpc::json::object());
+    const std::string tagged = new_filter({{"fromBlock", "latest"}, {"toBlock", "latest"}});
+    const std::string bounded = new_filter({{"fromBlock", "0x2"}, {"toBlock", "0x3"}});
+    const std::string future = new_filter({{"toBlock", "0x100"}});  // past the head: not an error while polled
+    for (uint64_t nonce = 0; nonce < 4; ++nonce) ASSERT_TRUE(f.send(call_logger(f, logger, 0, nonce, 1 + nonce)).contains("result"));
+    const auto values = [&](const std::string& filter) {
+        std::vector<uint64_t> out;
+        const rpc::json answer = f.call("eth_getFilterChanges", {filter});  // kept: result_of lends from it
+        for (const rpc::json& log : result_of(answer)) out.push_back(logged_value(log));
+        return out;
+    };
+    EXPECT_EQ(values(open), (std::vector<uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(values(tagged), (std::vector<uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(values(bounded), (std::vector<uint64_t>{2, 3}));
+    EXPECT_EQ(values(future), (std::vector<uint64_t>{1, 2, 3, 4}));
+    EXPECT_TRUE(values(open).empty());
 }
