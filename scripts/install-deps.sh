@@ -8,7 +8,7 @@ packages=(
   libsecp256k1-dev libgmp-dev libssl-dev
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  liblmdb-dev libjemalloc-dev libbrotli-dev
+  liblmdb-dev libjemalloc-dev libbrotli-dev zlib1g-dev
   libboost-dev wrk
   python3
   clang libclang-rt-14-dev lld

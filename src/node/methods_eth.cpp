@@ -9,6 +9,7 @@
 #include "crypto/secp256k1.hpp"
 #include "exec/transaction_execution.hpp"
 #include "node/dev_node.hpp"
+#include "node/fork_config.hpp"
 #include "node/rpc_format.hpp"
 #include "node/simulation.hpp"
 #include "node/transaction_requests.hpp"
@@ -333,6 +334,12 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add("net_listening", [](const json&, const rpc::CallContext&) -> json { return true; });
     d.add("net_peerCount", [](const json&, const rpc::CallContext&) -> json { return "0x0"; });
     d.add("eth_chainId", [&node](const json&, const rpc::CallContext&) -> json { return rpc::quantity(node.options().chain_id); });
+    d.add("eth_config", [&, shared](const json&, const rpc::CallContext&) -> json {
+        auto lock = shared();
+        const BlockPtr genesis = chain.block_by_number(0);
+        if (!genesis) throw RpcError(rpc::kServerError, "no genesis block");
+        return eth_config(chain.config(), genesis->hash, genesis->block.header.timestamp, chain.head().timestamp);
+    });
     d.add("eth_syncing", [](const json&, const rpc::CallContext&) -> json { return false; });
     d.add("eth_mining", [&node](const json&, const rpc::CallContext&) -> json { return node.automine || node.interval_ms > 0; });
     d.add("eth_hashrate", [](const json&, const rpc::CallContext&) -> json { return "0x0"; });
