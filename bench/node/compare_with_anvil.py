@@ -234,6 +234,22 @@ def scenario_dev(url):
     r("number_after_reset", "eth_blockNumber", [])
     return out
 
+def scenario_tokens(url):
+    out = []
+    r = lambda name, m, p: out.append((name, post(url, m, p)))
+    # OpenZeppelin's ERC20 (bench/fixtures): a balance and an allowance set directly; eth_config.
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = open(os.path.join(here, "..", "fixtures", "TestToken.creation.hex")).read().strip()
+    dep = post(url, "eth_sendTransaction", [{"from": A0, "data": "0x" + code + "%064x" % 10**21}])
+    token = (post(url, "eth_getTransactionReceipt", [dep.get("result")]).get("result") or {}).get("contractAddress")
+    r("deal_erc20", "anvil_dealERC20", [A1, token, "0x3039"])
+    r("deal_balance", "eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + A1[2:]}, "latest"])
+    r("set_allowance", "anvil_setERC20Allowance", [A1, A0, token, "0x309"])
+    r("allowance", "eth_call", [{"to": token, "data": "0xdd62ed3e" + "0" * 24 + A1[2:] + "0" * 24 + A0[2:]}, "latest"])
+    r("deal_not_a_token", "anvil_dealERC20", [A1, A1, "0x1"])
+    r("eth_config", "eth_config", [])
+    return out
+
 def shape(v):
     if isinstance(v, dict): return {k: shape(x) for k, x in sorted(v.items())}
     if isinstance(v, list): return [shape(v[0])] if v else []
@@ -245,7 +261,7 @@ def main():
     results = {}
     for name, cmd in (("polyvm", [polyvm, "node", "-q", "--in-memory"]), ("anvil", [anvil, "-q"])):
         results[name] = []
-        for each in (scenario, scenario_dev):
+        for each in (scenario, scenario_dev, scenario_tokens):
             p, url = start(cmd)
             try: results[name] += each(url)
             finally: p.terminate(); p.wait()

@@ -2,6 +2,7 @@
 // Ganache use: state edits, impersonation, mining control, time travel, snapshots, dumps.
 #include "crypto/keccak.hpp"
 #include "node/dev_node.hpp"
+#include "node/simulation.hpp"
 #include "node/rpc_format.hpp"
 #include "node/state_file.hpp"
 #include "node/transaction_requests.hpp"
@@ -20,6 +21,12 @@ uint64_t checked_block_count(uint64_t count, const std::string& argument) {
         throw RpcError(rpc::kInvalidParams, argument + ": at most " + std::to_string(DevNode::kMaxBlocksPerMineCall) +
                                                 " blocks at once (call again for more)");
     return count;
+}
+
+/// An ABI-encoded address argument (a 32-byte word) appended to call data.
+void append_abi_address(bytes& call, const Address& address) {
+    call.insert(call.end(), 12, 0);
+    call.insert(call.end(), address.bytes.begin(), address.bytes.end());
 }
 
 /// One account's change on top of the current state (balance, nonce or code).
@@ -89,6 +96,32 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         changes.accounts.push_back(std::move(change));
         node.chain().modify(changes);
         return true;
+    });
+    // Anvil's: an account's ERC-20 balance, or an allowance, set directly (the slot the token's
+    // getter reads is found by trying each it reads).
+    d.add("anvil_dealERC20", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 3);
+        const Address holder = rpc::param_address(p, 0);
+        const Address token = rpc::param_address(p, 1);
+        const uint256 amount = rpc::param_quantity(p, 2);
+        bytes call = {0x70, 0xa0, 0x82, 0x31};  // balanceOf(address)
+        append_abi_address(call, holder);
+        std::unique_lock lock(node.chain_mutex_);
+        set_token_word(node, token, call, amount, "balance", "balanceOf(" + rpc::hex(holder) + ")");
+        return nullptr;
+    });
+    d.add("anvil_setERC20Allowance", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 4);
+        const Address owner = rpc::param_address(p, 0);
+        const Address spender = rpc::param_address(p, 1);
+        const Address token = rpc::param_address(p, 2);
+        const uint256 amount = rpc::param_quantity(p, 3);
+        bytes call = {0xdd, 0x62, 0xed, 0x3e};  // allowance(address,address)
+        append_abi_address(call, owner);
+        append_abi_address(call, spender);
+        std::unique_lock lock(node.chain_mutex_);
+        set_token_word(node, token, call, amount, "allowance", "allowance(" + rpc::hex(owner) + ", " + rpc::hex(spender) + ")");
+        return nullptr;
     });
     alias({"anvil_impersonateAccount", "hardhat_impersonateAccount"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const Address a = rpc::param_address(p, 0);

@@ -368,4 +368,50 @@ json create_access_list(DevNode& node, const TransactionRequest& request, uint64
     return out;
 }
 
+void set_token_word(DevNode& node, const Address& token, const bytes& call, const uint256& amount, const std::string& kind,
+                    const std::string& getter) {
+    // Anvil's code and words, then what was wrong.
+    const auto not_found = [&](const std::string& why) {
+        return RpcError(rpc::kInternalError, "Unable to set ERC20 " + kind + ", no slot found: " + why);
+    };
+    DevChain& chain = node.chain();
+    const uint64_t head = chain.head().number;
+    TransactionRequest request;
+    request.to = token;
+    request.input = call;
+    const auto returned_word = [](const TransactionOutcome& outcome) -> std::optional<uint256> {
+        if (outcome.rejection || outcome.status != Status::Success || outcome.output.size() < 32) return std::nullopt;
+        return uint256::from_be(bytes_view{outcome.output.data(), 32});
+    };
+    AccessRecorder recorder;
+    const std::optional<uint256> current = returned_word(run(node, request, head, {}, std::nullopt, &recorder).outcome);
+    if (!current) throw not_found("the token at " + rpc::hex(token) + " did not answer " + getter);
+    // A slot is the one when the call returns whatever it holds: a value the call does not
+    // return now (so that a slot the answer does not depend on cannot pass), then the amount.
+    const uint256 marker = *uint256::from_string("0x5eed000000000000000000000000000000000000000000000000000000005eed");
+    const uint256 probe = *current == marker ? marker + uint256{1} : marker;
+    size_t tried = 0;
+    for (const auto& [address, slots] : recorder.touched) {
+        for (const uint256& slot : slots) {
+            if (++tried > 256) break;  // a call that reads this much storage is not a plain getter
+            const auto returned_with = [&](const uint256& value) {
+                const json state = {{rpc::hex(address), {{"stateDiff", {{rpc::hex(slot.to_hash()), rpc::hex(value.to_hash())}}}}}};
+                CallOverrides overrides;
+                overrides.state = &state;
+                return returned_word(run(node, request, head, overrides, std::nullopt, nullptr).outcome);
+            };
+            if (returned_with(probe) != probe || returned_with(amount) != amount) continue;
+            ChangeSet changes;
+            AccountChange change;
+            change.address = address;
+            change.account = chain.state_at(head)->read_account(address).value_or(AccountInfo{});
+            change.storage.emplace_back(slot, amount);
+            changes.accounts.push_back(std::move(change));
+            chain.modify(changes);
+            return;
+        }
+    }
+    throw not_found("no storage slot the token at " + rpc::hex(token) + " reads holds what " + getter + " returns");
+}
+
 }  // namespace polyvm::node
