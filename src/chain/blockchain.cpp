@@ -25,14 +25,15 @@ std::vector<RecordWrite> Blockchain::block_records(const Block& block, const Has
                                                    const ChangeSet& changes, std::span<const Hash32> transaction_hashes,
                                                    const bytes* encoded_changes) {
     const bool hashes_given = transaction_hashes.size() == block.transactions.size();
-    std::vector<RecordWrite> records = {
-        put(chain_tables::kHeaders, key_of(hash), encode_header(block.header)),
-        put(chain_tables::kBodies, key_of(hash), encode_block(block)),
-        put(chain_tables::kReceipts, key_of(hash), encode_receipts(receipts)),
-        put(chain_tables::kRedo, key_of(hash), encoded_changes ? *encoded_changes : encode_change_set(changes)),
-        put(kCanonicalHashTable, block_number_key(block.header.number), value_of(hash)),
-        put(chain_tables::kMeta, key_of("head"), value_of(hash)),
-    };
+    // Pushed one by one: a braced list would copy every record (its elements are const).
+    std::vector<RecordWrite> records;
+    records.reserve(6 + block.transactions.size() + 2);  // + the caller's undo and extra records
+    records.push_back(put(chain_tables::kHeaders, key_of(hash), encode_header(block.header)));
+    records.push_back(put(chain_tables::kBodies, key_of(hash), encode_block(block)));
+    records.push_back(put(chain_tables::kReceipts, key_of(hash), encode_receipts(receipts)));
+    records.push_back(put(chain_tables::kRedo, key_of(hash), encoded_changes ? *encoded_changes : encode_change_set(changes)));
+    records.push_back(put(kCanonicalHashTable, block_number_key(block.header.number), value_of(hash)));
+    records.push_back(put(chain_tables::kMeta, key_of("head"), value_of(hash)));
     for (size_t i = 0; i < block.transactions.size(); ++i) {
         bytes location = value_of(hash);
         const bytes index = block_number_key(i);
