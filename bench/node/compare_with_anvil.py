@@ -5,7 +5,7 @@ the shape of the result (keys, and hex string / number / string per field). A de
 a test: some differences are deliberate (geth's messages and codes where Anvil has its own).
   python3 bench/node/compare_with_anvil.py build/polyvm /tmp/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
 """
-import json, os, subprocess, sys, urllib.error
+import json, os, subprocess, sys, time, urllib.error
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rpc_tool  # noqa: E402  (the benchmark's JSON-RPC helpers)
@@ -241,13 +241,21 @@ def scenario_tokens(url):
     here = os.path.dirname(os.path.abspath(__file__))
     code = open(os.path.join(here, "..", "fixtures", "TestToken.creation.hex")).read().strip()
     dep = post(url, "eth_sendTransaction", [{"from": A0, "data": "0x" + code + "%064x" % 10**21}])
-    token = (post(url, "eth_getTransactionReceipt", [dep.get("result")]).get("result") or {}).get("contractAddress")
+    receipt = None
+    for _ in range(50):  # Anvil answers the hash before the block is mined
+        receipt = post(url, "eth_getTransactionReceipt", [dep.get("result")]).get("result")
+        if receipt: break
+        time.sleep(0.1)
+    token = (receipt or {}).get("contractAddress")
     r("deal_erc20", "anvil_dealERC20", [A1, token, "0x3039"])
     r("deal_balance", "eth_call", [{"to": token, "data": "0x70a08231" + "0" * 24 + A1[2:]}, "latest"])
     r("set_allowance", "anvil_setERC20Allowance", [A1, A0, token, "0x309"])
     r("allowance", "eth_call", [{"to": token, "data": "0xdd62ed3e" + "0" * 24 + A1[2:] + "0" * 24 + A0[2:]}, "latest"])
     r("deal_not_a_token", "anvil_dealERC20", [A1, A1, "0x1"])
     r("eth_config", "eth_config", [])
+    r("fill", "eth_fillTransaction", [{"from": A0, "to": A1, "value": "0x1"}])
+    r("fill_legacy", "eth_fillTransaction", [{"from": A1, "to": A0, "gasPrice": "0x3b9aca00", "nonce": "0x9"}])
+    r("fill_no_from", "eth_fillTransaction", [{"to": A0}])
     return out
 
 def shape(v):

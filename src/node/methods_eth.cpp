@@ -492,6 +492,19 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         if (request.from && !node.secret_key_of(*request.from)) throw RpcError(rpc::kServerError, "No Signer available");
         return rpc::data_hex(encode_transaction(prepare_transaction(node, request)));
     });
+    // geth's (Anvil has it too): the request completed as eth_sendTransaction would (nonce, fees,
+    // gas estimated; from: the first account when not given, as Anvil), not signed and not sent: {raw, tx}, raw being its encoding with a zero
+    // signature and tx its fields as a pending transaction (the hash of that encoding).
+    d.add("eth_fillTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const json* object = rpc::param_at(p, 0);
+        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
+        TransactionRequest request = parse_transaction_request(*object, 0);
+        if (!request.from && !node.accounts().empty()) request.from = node.accounts()[0].address;  // Anvil's default
+        const Transaction tx = prepare_transaction(node, request, true);
+        return {{"raw", rpc::data_hex(encode_transaction(tx))},
+                {"tx", transaction_json(tx, transaction_hash(tx), nullptr, 0, node.chain().config())}};
+    });
     auto sign_message = [&node](const Address& signer, const Hash32& hash) -> json {
         const auto key = node.secret_key_of(signer);
         if (!key) throw RpcError(rpc::kServerError, "No Signer available");

@@ -1,0 +1,55 @@
+// eth_fillTransaction (geth's, and Anvil's): a request completed as eth_sendTransaction would
+// complete it, unsigned and not sent.
+#include "node_fixture.hpp"
+
+#include "common/hex.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace polyvm;
+using polyvm::test::NodeFixture;
+using polyvm::test::result_of;
+
+TEST(DevNodeFill, FillsWhatTheRequestLeavesOutAndSendsNothing) {
+    NodeFixture f;
+    const std::string sender = rpc::hex(f.node->accounts()[0].address);
+    const std::string recipient = rpc::hex(f.node->accounts()[1].address);
+    ASSERT_TRUE(f.send(f.transfer(0, 0, 1)).contains("result"));  // the sender's next nonce is 1
+
+    const rpc::json request = {{"from", sender}, {"to", recipient}, {"value", "0x7"}};
+    const rpc::json filled = result_of(f.call("eth_fillTransaction", rpc::json::array({request})));
+    const rpc::json& tx = filled["tx"];
+    EXPECT_EQ(tx["from"], sender);
+    EXPECT_EQ(tx["nonce"], "0x1");
+    EXPECT_EQ(tx["gas"], result_of(f.call("eth_estimateGas", rpc::json::array({request}))));
+    EXPECT_EQ(tx["type"], "0x2");
+    EXPECT_EQ(tx["chainId"], "0x7a69");
+    EXPECT_TRUE(tx["blockHash"].is_null());
+    EXPECT_EQ(tx["r"], "0x0");
+    // raw is that transaction, unsigned: it decodes to the same fields and hashes to tx.hash.
+    const auto raw = from_hex(filled["raw"].get<std::string>());
+    ASSERT_TRUE(raw);
+    const auto decoded = decode_transaction(*raw);
+    ASSERT_TRUE(std::holds_alternative<Transaction>(decoded));
+    const Transaction& t = std::get<Transaction>(decoded);
+    EXPECT_EQ(t.nonce, 1u);
+    EXPECT_EQ(t.value, uint256{7});
+    EXPECT_EQ(rpc::hex(*t.to), recipient);
+    EXPECT_EQ(rpc::hex(transaction_hash(t)), tx["hash"]);
+    // Not sent: the chain and the pool are as they were.
+    EXPECT_EQ(f.head(), 1u);
+    EXPECT_EQ(result_of(f.call("eth_getTransactionCount", {sender, "pending"})), "0x1");
+
+    // What the request gives is kept; a sender without a key is fine (nothing is signed).
+    const rpc::json given = {{"from", "0x00000000000000000000000000000000000000aa"}, {"to", recipient}, {"gas", "0x9c40"},
+                             {"nonce", "0x5"}, {"gasPrice", "0x3b9aca00"}};
+    const rpc::json legacy = result_of(f.call("eth_fillTransaction", rpc::json::array({given})))["tx"];
+    EXPECT_EQ(legacy["gas"], "0x9c40");
+    EXPECT_EQ(legacy["nonce"], "0x5");
+    EXPECT_EQ(legacy["gasPrice"], "0x3b9aca00");
+    EXPECT_EQ(legacy["type"], "0x0");
+
+    // Without a sender: the first account, as Anvil fills it.
+    EXPECT_EQ(result_of(f.call("eth_fillTransaction", rpc::json::array({rpc::json{{"to", recipient}}})))["tx"]["from"], sender);
+    EXPECT_EQ(f.call("eth_fillTransaction", rpc::json::array({rpc::json{{"to", "0x12"}}}))["error"]["code"], -32602);
+}
