@@ -51,6 +51,7 @@ constexpr std::string_view kMethods[] = {
     "anvil_setLoggingEnabled", "eth_sendUnsignedTransaction", "evm_mine_detailed", "evm_setTime",
     "hardhat_setPrevRandao", "eth_getRawTransactionByHash", "anvil_rollback", "anvil_reorg", "eth_getAccount",
     "eth_config", "anvil_dealERC20", "anvil_setERC20Allowance", "eth_fillTransaction",
+    "trace_filter",
 };
 
 struct Node {

@@ -256,6 +256,9 @@ def scenario_tokens(url):
     r("fill", "eth_fillTransaction", [{"from": A0, "to": A1, "value": "0x1"}])
     r("fill_legacy", "eth_fillTransaction", [{"from": A1, "to": A0, "gasPrice": "0x3b9aca00", "nonce": "0x9"}])
     r("fill_no_from", "eth_fillTransaction", [{"to": A0}])
+    r("trace_filter", "trace_filter", [{"fromBlock": "0x0", "toBlock": "0x9"}])
+    r("trace_filter_addresses", "trace_filter", [{"fromAddress": [A0], "toAddress": [A1], "after": 0, "count": 5}])
+    r("trace_filter_range", "trace_filter", [{"fromBlock": "0x3", "toBlock": "0x1"}])
     return out
 
 def shape(v):

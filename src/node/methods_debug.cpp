@@ -1,6 +1,6 @@
 // Tracing: debug_traceTransaction, debug_traceCall, debug_traceBlockByNumber/ByHash with geth's
 // struct logger and built-in tracers (src/trace; flatCallTracer here, from callTracer's tree and
-// the block's location), trace_transaction/trace_block in Parity's format. A mined transaction is traced by
+// the block's location), trace_transaction/trace_block/trace_filter in Parity's format. A mined transaction is traced by
 // re-running its block up to it on the parent's state.
 #include "common/hex.hpp"
 #include "exec/transaction_execution.hpp"
@@ -173,6 +173,79 @@ json parity_traces(DevChain& chain, const BlockView& block, std::optional<size_t
     return out;
 }
 
+/// trace_filter's criteria (OpenEthereum's, as Anvil and reth read them).
+struct TraceFilter {
+    uint64_t from = 0, to = 0;
+    std::vector<std::string> from_addresses, to_addresses;  // lower-case hex, as traces hold them
+    uint64_t after = 0;
+    std::optional<uint64_t> count;
+};
+
+TraceFilter parse_trace_filter(DevNode& node, const json& object) {
+    const auto bad = [](const std::string& what) { return RpcError(rpc::kInvalidParams, "invalid argument 0: " + what); };
+    if (!object.is_object()) throw bad("expected a trace filter object");
+    TraceFilter f;
+    const uint64_t head = node.chain().head().number;
+    try {
+        // A number past the head is kept here (the range is checked as given), then the head
+        // bounds the walk: the traces found up to it are all there are.
+        const auto block = [&](const char* name, uint64_t fallback) {
+            const auto it = object.find(name);
+            if (it == object.end() || it->is_null()) return fallback;
+            const rpc::BlockSelector selector = rpc::decode_block(*it);
+            if (selector.tag == rpc::BlockSelector::Tag::Number) return selector.number;
+            const auto n = node.resolve_block(selector, true);
+            return n ? *n : head;
+        };
+        f.from = block("fromBlock", 0);
+        f.to = block("toBlock", head);
+        const auto addresses = [&](const char* name, std::vector<std::string>& out) {
+            const auto it = object.find(name);
+            if (it == object.end() || it->is_null()) return;
+            if (!it->is_array()) throw bad(std::string(name) + " must be an array of addresses");
+            for (const json& a : *it) out.push_back(rpc::hex(rpc::decode_address(a)));
+        };
+        addresses("fromAddress", f.from_addresses);
+        addresses("toAddress", f.to_addresses);
+        const auto number = [&](const char* name) -> std::optional<uint64_t> {
+            const auto it = object.find(name);
+            if (it == object.end() || it->is_null()) return std::nullopt;
+            if (it->is_number_unsigned()) return it->get<uint64_t>();
+            return static_cast<uint64_t>(rpc::decode_quantity(*it).low64());
+        };
+        f.after = number("after").value_or(0);
+        f.count = number("count");
+    } catch (const rpc::DecodeError& e) {
+        throw bad(e.what());
+    }
+    if (f.from > f.to) throw RpcError(rpc::kInvalidParams, "invalid block range, ensure that to block is greater than from block");
+    f.to = std::min(f.to, head);
+    if (f.from <= f.to && f.to - f.from > DevNode::kMaxBlocksPerMineCall)
+        throw RpcError(rpc::kServerError, "trace_filter: at most " + std::to_string(DevNode::kMaxBlocksPerMineCall) + " blocks at once");
+    return f;
+}
+
+/// Whether a flat trace is from one of the filter's senders or to one of its recipients (either
+/// is enough, as Anvil and reth's default "union" mode; no address given: every trace).
+bool trace_matches(const json& trace, const TraceFilter& f) {
+    if (f.from_addresses.empty() && f.to_addresses.empty()) return true;
+    const json& action = trace["action"];
+    const std::string type = trace.value("type", "");
+    std::string from, to;
+    if (type == "suicide") {
+        from = action.value("address", "");
+        to = action.value("refundAddress", "");
+    } else {
+        from = action.value("from", "");
+        if (type == "create")
+            to = trace["result"].is_object() ? trace["result"].value("address", "") : "";
+        else
+            to = action.value("to", "");
+    }
+    const auto in = [](const std::vector<std::string>& list, const std::string& a) { return std::find(list.begin(), list.end(), a) != list.end(); };
+    return in(f.from_addresses, from) || in(f.to_addresses, to);
+}
+
 json options_param(const json& p, size_t index) {
     const json* o = rpc::param_at(p, index);
     if (o && !o->is_object()) throw RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(index) + ": expected a tracer config object");
@@ -227,6 +300,30 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
         const BlockPtr block = chain.block_by_number(*n);
         if (!block || block->block.header.number == 0) return json::array();
         return parity_traces(chain, *block, std::nullopt);
+    });
+    // OpenEthereum's trace_filter (Anvil and reth have it): the Parity traces of a block range,
+    // those from or to the given addresses, `after` of them skipped, at most `count` returned.
+    d.add("trace_filter", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 1);
+        const json* object = rpc::param_at(p, 0);
+        std::shared_lock lock(node.chain_mutex_);
+        const TraceFilter f = parse_trace_filter(node, object ? *object : json::object());
+        json out = json::array();
+        uint64_t skipped = 0;
+        for (uint64_t n = std::max<uint64_t>(f.from, 1); n <= f.to; ++n) {  // the genesis has no transactions
+            const BlockPtr block = chain.block_by_number(n);
+            if (!block || block->block.transactions.empty()) continue;
+            for (json& trace : parity_traces(chain, *block, std::nullopt)) {
+                if (!trace_matches(trace, f)) continue;
+                if (skipped < f.after) {
+                    ++skipped;
+                    continue;
+                }
+                if (f.count && out.size() >= *f.count) return out;
+                out.push_back(std::move(trace));
+            }
+        }
+        return out;
     });
     d.add("debug_traceCall", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 3);

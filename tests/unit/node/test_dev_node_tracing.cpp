@@ -137,3 +137,40 @@ TEST(DevNodeProofs, StoredNodesAndRebuiltTriesGiveTheSameProofs) {
         EXPECT_EQ(r["result"], at_head[i]) << queries[i].first;
     }
 }
+
+// trace_filter as Anvil answers it: a block range (a toBlock past the head is the head), traces
+// from any fromAddress or to any toAddress (either matches), internal calls included, `after`
+// and `count` over what matches.
+TEST(DevNodeTracing, TraceFilter) {
+    NodeFixture f;
+    ASSERT_TRUE(f.call("anvil_setCode", {kA, kACode}).contains("result"));
+    ASSERT_TRUE(f.call("anvil_setCode", {kB, kBCode}).contains("result"));
+    const auto account = [&](size_t i) { return polyvm::rpc::hex(f.node->accounts()[i].address); };
+    ASSERT_TRUE(f.send(f.transfer(0, 0)).contains("result"));  // block 1: 0 -> 9
+    ASSERT_TRUE(f.send(f.transfer(1, 0)).contains("result"));  // block 2: 1 -> 9
+    ASSERT_TRUE(call_a(f, 1).contains("result"));                // block 3: 0 -> A, A -> identity, A -> B
+    const auto filter = [&](rpc::json criteria) {
+        const rpc::json answer = f.call("trace_filter", rpc::json::array({criteria}));
+        EXPECT_TRUE(answer.contains("result")) << answer.dump();
+        std::vector<std::pair<uint64_t, std::string>> out;  // (block, to)
+        for (const rpc::json& t : answer["result"]) out.emplace_back(t["blockNumber"].get<uint64_t>(), t["action"]["to"].get<std::string>());
+        return out;
+    };
+    using Traces = std::vector<std::pair<uint64_t, std::string>>;
+    const std::string identity = "0x0000000000000000000000000000000000000004";  // Parity's traces keep precompile calls
+    const Traces all = {{1, account(9)}, {2, account(9)}, {3, kA}, {3, identity}, {3, kB}};
+    EXPECT_EQ(filter(rpc::json::object()), all);
+    EXPECT_EQ(filter({{"fromBlock", "0x0"}, {"toBlock", "0x99"}}), all);
+    EXPECT_EQ(filter({{"fromBlock", "0x2"}, {"toBlock", "0x2"}}), (Traces{{2, account(9)}}));
+    EXPECT_EQ(filter({{"fromAddress", {account(0)}}}), (Traces{{1, account(9)}, {3, kA}}));
+    EXPECT_EQ(filter({{"toAddress", {kB}}}), (Traces{{3, kB}}));  // an internal call
+    EXPECT_EQ(filter({{"fromAddress", {account(1)}}, {"toAddress", {kB}}}), (Traces{{2, account(9)}, {3, kB}}));
+    EXPECT_EQ(filter({{"after", 1}, {"count", 2}}), (Traces{{2, account(9)}, {3, kA}}));
+    EXPECT_EQ(filter({{"count", "0x1"}}), (Traces{{1, account(9)}}));
+    // The entries are trace_block's.
+    const rpc::json block3 = f.call("trace_block", {"0x3"});
+    const rpc::json filtered = f.call("trace_filter", rpc::json::array({rpc::json{{"fromBlock", "0x3"}, {"toBlock", "0x3"}}}));
+    EXPECT_EQ(filtered["result"], block3["result"]);
+    EXPECT_EQ(f.call("trace_filter", rpc::json::array({rpc::json{{"fromBlock", "0x3"}, {"toBlock", "0x1"}}}))["error"]["code"], -32602);
+    EXPECT_EQ(f.call("trace_filter", rpc::json::array({rpc::json{{"fromAddress", "0x12"}}}))["error"]["code"], -32602);
+}
