@@ -51,7 +51,10 @@ constexpr std::string_view kMethods[] = {
     "anvil_setLoggingEnabled", "eth_sendUnsignedTransaction", "evm_mine_detailed", "evm_setTime",
     "hardhat_setPrevRandao", "eth_getRawTransactionByHash", "anvil_rollback", "anvil_reorg", "eth_getAccount",
     "eth_config", "anvil_dealERC20", "anvil_setERC20Allowance", "eth_fillTransaction",
-    "trace_filter",
+    "trace_filter", "ots_getApiLevel", "ots_hasCode", "ots_getBlockDetails", "ots_getBlockDetailsByHash",
+    "ots_getBlockTransactions", "ots_getTransactionError", "ots_traceTransaction", "ots_getInternalOperations",
+    "ots_getTransactionBySenderAndNonce", "ots_getContractCreator", "ots_searchTransactionsBefore",
+    "ots_searchTransactionsAfter",
 };
 
 struct Node {

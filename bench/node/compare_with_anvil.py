@@ -261,6 +261,47 @@ def scenario_tokens(url):
     r("trace_filter_range", "trace_filter", [{"fromBlock": "0x3", "toBlock": "0x1"}])
     return out
 
+def scenario_otterscan(url):
+    out = []
+    r = lambda name, m, p: out.append((name, post(url, m, p)))
+    def mined(h):
+        for _ in range(50):
+            rc = post(url, "eth_getTransactionReceipt", [h]).get("result")
+            if rc: return rc
+            time.sleep(0.1)
+        return {}
+    A2 = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"
+    t1 = post(url, "eth_sendTransaction", [{"from": A0, "to": A1, "value": "0x1", "data": "0xa9059cbb00112233"}]).get("result")
+    mined(t1)
+    # A contract that sends what it gets to A2, then creates an empty contract.
+    rt = "60006000600060003473" + A2[2:] + "5af150" + "600060006000f050" + "00"
+    ini = "60%02x600c60003960%02x6000f3" % (len(rt) // 2, len(rt) // 2) + rt
+    t2 = post(url, "eth_sendTransaction", [{"from": A0, "data": "0x" + ini}]).get("result")
+    c = mined(t2).get("contractAddress")
+    t3 = post(url, "eth_sendTransaction", [{"from": A1, "to": c, "value": "0x5", "gas": "0x30000"}]).get("result")
+    mined(t3)
+    rrt = "6004601c60003960046000fd" + "deadbeef"  # REVERT with 4 bytes of data
+    rini = "60%02x600c60003960%02x6000f3" % (len(rrt) // 2, len(rrt) // 2) + rrt
+    rc = mined(post(url, "eth_sendTransaction", [{"from": A0, "data": "0x" + rini}]).get("result")).get("contractAddress")
+    t5 = post(url, "eth_sendTransaction", [{"from": A0, "to": rc, "gas": "0x30000"}]).get("result")
+    mined(t5)
+    r("ots_level", "ots_getApiLevel", [])
+    r("ots_has_code", "ots_hasCode", [c, "latest"])
+    r("ots_no_code", "ots_hasCode", [A0, "latest"])
+    r("ots_error", "ots_getTransactionError", [t5])
+    r("ots_no_error", "ots_getTransactionError", [t1])
+    r("ots_details", "ots_getBlockDetails", [3])
+    r("ots_block_txs", "ots_getBlockTransactions", [3, 0, 10])
+    r("ots_internal", "ots_getInternalOperations", [t3])
+    r("ots_trace", "ots_traceTransaction", [t3])
+    r("ots_by_nonce", "ots_getTransactionBySenderAndNonce", [A0, 1])
+    r("ots_by_nonce_none", "ots_getTransactionBySenderAndNonce", [A0, 99])
+    r("ots_creator", "ots_getContractCreator", [c])
+    r("ots_creator_none", "ots_getContractCreator", [A0])
+    r("ots_before", "ots_searchTransactionsBefore", [A2, 0, 2])
+    r("ots_after", "ots_searchTransactionsAfter", [A2, 0, 2])
+    return out
+
 def shape(v):
     if isinstance(v, dict): return {k: shape(x) for k, x in sorted(v.items())}
     if isinstance(v, list): return [shape(v[0])] if v else []
@@ -272,7 +313,7 @@ def main():
     results = {}
     for name, cmd in (("polyvm", [polyvm, "node", "-q", "--in-memory"]), ("anvil", [anvil, "-q"])):
         results[name] = []
-        for each in (scenario, scenario_dev, scenario_tokens):
+        for each in (scenario, scenario_dev, scenario_tokens, scenario_otterscan):
             p, url = start(cmd)
             try: results[name] += each(url)
             finally: p.terminate(); p.wait()

@@ -70,6 +70,7 @@ void DevNode::register_methods() {
     register_debug_methods(*this, dispatcher_);
     register_proof_methods(*this, dispatcher_);
     register_txpool_methods(*this, dispatcher_);
+    register_otterscan_methods(*this, dispatcher_);
     {
         dispatcher_.on_call = [this](std::string_view method, const json&, const json* error) {
             if (!logging.load(std::memory_order_relaxed)) return;  // --quiet, anvil_setLoggingEnabled

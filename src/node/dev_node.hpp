@@ -237,6 +237,7 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& dispatcher);
 void register_filter_methods(DevNode& node, rpc::Dispatcher& dispatcher);
 void register_proof_methods(DevNode& node, rpc::Dispatcher& dispatcher);
 void register_txpool_methods(DevNode& node, rpc::Dispatcher& dispatcher);
+void register_otterscan_methods(DevNode& node, rpc::Dispatcher& dispatcher);
 
 /// The next block's timestamp etc. as a BlockInfo for calls on `pending`/`latest`.
 BlockInfo call_block_info(DevNode& node, uint64_t number);

@@ -5,6 +5,7 @@
 #include "common/hex.hpp"
 #include "exec/transaction_execution.hpp"
 #include "node/dev_node.hpp"
+#include "node/mined_traces.hpp"
 #include "node/rpc_format.hpp"
 #include "node/simulation.hpp"
 #include "precompiles/precompiles.hpp"
@@ -252,6 +253,16 @@ json options_param(const json& p, size_t index) {
     return o ? *o : json::object();
 }
 }  // namespace
+
+json trace_mined_transaction(DevChain& chain, const BlockView& block, size_t index, const json& tracer_options) {
+    return trace_one(chain, block, index, tracer_options, false, nullptr);
+}
+
+json trace_mined_block(DevChain& chain, const BlockView& block, const json& tracer_options) {
+    json results = json::array();
+    trace_one(chain, block, 0, tracer_options, true, &results);
+    return results;
+}
 
 void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
     DevChain& chain = node.chain();

@@ -17,12 +17,13 @@ json access_list_json(const AccessList& list) {
     return out;
 }
 
+}  // namespace
+
 uint256 effective_price(const Transaction& tx, const BlockHeader& header, const ChainConfig& config) {
     BlockInfo info;
     info.base_fee = header.base_fee_per_gas.value_or(uint256{});
     return effective_gas_price(tx, info, config.revision_at(header.timestamp));
 }
-}  // namespace
 
 json transaction_json(const Transaction& tx, const Hash32& hash, const BlockView* block, size_t index,
                       const ChainConfig& config) {

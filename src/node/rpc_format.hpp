@@ -24,6 +24,8 @@ json transaction_json(const Transaction& tx, const Hash32& hash, const BlockView
 json block_json(const BlockView& block, bool full_transactions, const ChainConfig& config);
 json log_json(const Log& log, const BlockView& block, size_t tx_index, uint32_t log_index);
 json receipt_json(const BlockView& block, size_t index, const ChainConfig& config);
+/// The price per gas a mined transaction paid (its receipt's effectiveGasPrice).
+uint256 effective_price(const Transaction& tx, const BlockHeader& header, const ChainConfig& config);
 
 /// The transaction object of eth_call / eth_estimateGas / eth_sendTransaction. Absent fields stay
 /// nullopt; `input` and `data` are both accepted (they must agree when both are given).
