@@ -391,8 +391,9 @@ void set_token_word(DevNode& node, const Address& token, const bytes& call, cons
     const uint256 marker = *uint256::from_string("0x5eed000000000000000000000000000000000000000000000000000000005eed");
     const uint256 probe = *current == marker ? marker + uint256{1} : marker;
     size_t tried = 0;
-    for (const auto& [address, slots] : recorder.touched) {
-        for (const uint256& slot : slots) {
+    for (const auto& touched : recorder.touched) {
+        const Address& address = touched.first;  // named: clang 14's lambdas cannot capture a structured binding
+        for (const uint256& slot : touched.second) {
             if (++tried > 256) break;  // a call that reads this much storage is not a plain getter
             const auto returned_with = [&](const uint256& value) {
                 const json state = {{rpc::hex(address), {{"stateDiff", {{rpc::hex(slot.to_hash()), rpc::hex(value.to_hash())}}}}}};
