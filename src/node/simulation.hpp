@@ -44,7 +44,7 @@ json create_access_list(DevNode& node, const TransactionRequest& request, uint64
 /// anvil_dealERC20 / anvil_setERC20Allowance: finds the storage slot whose value the token's
 /// getter `call` (balanceOf, allowance) returns, among those the call reads (the token's own, or
 /// a proxy's), by trying each with state overrides, and sets it to `amount` as anvil_setStorageAt
-/// would. Throws RpcError (-32603 "Unable to set ERC20 <kind>, no slot found", as Anvil, and
+/// would. Throws RpcError (-32000 "Unable to set ERC20 <kind>, no slot found", Anvil's words, and
 /// why) when the call fails or no slot behaves so. Caller holds the chain lock (unique).
 void set_token_word(DevNode& node, const Address& token, const bytes& call, const uint256& amount, const std::string& kind,
                     const std::string& getter);
