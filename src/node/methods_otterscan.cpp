@@ -271,22 +271,17 @@ void register_otterscan_methods(DevNode& node, rpc::Dispatcher& d) {
         }
         return nullptr;
     });
-    d.add("ots_searchTransactionsBefore", [&node, shared](const json& p, const rpc::CallContext&) -> json {
-        rpc::param_count(p, 3);
-        const Address address = rpc::param_address(p, 0);
-        const uint64_t block = rpc::param_quantity_u64(p, 1);
-        const uint64_t page_size = rpc::param_quantity_u64(p, 2);
-        auto lock = shared();
-        return search_transactions(node, address, block, page_size, true);
-    });
-    d.add("ots_searchTransactionsAfter", [&node, shared](const json& p, const rpc::CallContext&) -> json {
-        rpc::param_count(p, 3);
-        const Address address = rpc::param_address(p, 0);
-        const uint64_t block = rpc::param_quantity_u64(p, 1);
-        const uint64_t page_size = rpc::param_quantity_u64(p, 2);
-        auto lock = shared();
-        return search_transactions(node, address, block, page_size, false);
-    });
+    for (const bool before : {true, false}) {
+        d.add(before ? "ots_searchTransactionsBefore" : "ots_searchTransactionsAfter",
+              [&node, shared, before](const json& p, const rpc::CallContext&) -> json {
+                  rpc::param_count(p, 3);
+                  const Address address = rpc::param_address(p, 0);
+                  const uint64_t block = rpc::param_quantity_u64(p, 1);
+                  const uint64_t page_size = rpc::param_quantity_u64(p, 2);
+                  auto lock = shared();
+                  return search_transactions(node, address, block, page_size, before);
+              });
+    }
 }
 
 }  // namespace polyvm::node
