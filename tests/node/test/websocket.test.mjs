@@ -54,3 +54,36 @@ test('logs subscription (contract event filter) delivers a Transfer', async () =
   assert.equal(event.log.transactionHash, receipt.hash);
   assert.equal(event.log.blockNumber, receipt.blockNumber);
 });
+
+// A reorg seen by an indexer: logs already delivered come back with removed: true when the chain
+// goes back (evm_revert here; anvil_rollback and anvil_reorg alike), over a subscription (viem's
+// WebSocket transport) and at a polled filter's next poll, as geth delivers them.
+test('logs of blocks taken off the chain come back with removed: true', async () => {
+  const { createPublicClient, webSocket } = await import('viem');
+  const { polyvmChain, rpc } = await import('../lib/node.mjs');
+  const token = await deploy(await http.getSigner(ACCOUNT0), 'TestToken', 10n ** 21n);
+  const address = (await token.getAddress()).toLowerCase();
+  const client = createPublicClient({ chain: polyvmChain, transport: webSocket(WS_URL) });
+  const pushed = [];
+  const { unsubscribe } = await client.transport.subscribe({
+    params: ['logs', { address }],
+    onData: (data) => pushed.push(data.result),
+  });
+  const filter = await rpc('eth_newFilter', [{ address }]);
+  const snapshot = await rpc('evm_snapshot');
+  const sent = [];
+  for (const amount of [5n, 6n]) sent.push((await (await token.transfer(ACCOUNT1, amount)).wait()).hash);
+  const polled = await rpc('eth_getFilterChanges', [filter]);
+  assert.deepEqual(polled.map((l) => [l.transactionHash, l.removed]), sent.map((h) => [h, false]));
+
+  assert.equal(await rpc('evm_revert', [snapshot]), true);
+  const removed = await rpc('eth_getFilterChanges', [filter]);
+  assert.deepEqual(removed.map((l) => [l.transactionHash, l.removed]), sent.map((h) => [h, true]));
+  assert.deepEqual(removed.map((l) => l.data), polled.map((l) => l.data));
+  const deadline = Date.now() + 5000;
+  while (pushed.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await unsubscribe();
+  await rpc('eth_uninstallFilter', [filter]);
+  await client.transport.getRpcClient().then((c) => c.close()).catch(() => {});
+  assert.deepEqual(pushed.map((l) => [l.transactionHash, l.removed]), [...sent.map((h) => [h, false]), ...sent.map((h) => [h, true])]);
+});
