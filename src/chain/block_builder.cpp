@@ -51,6 +51,7 @@ BlockResult<BuiltBlock> execute_template(State& state, const BlockHeader& h, con
     execution.skip_invalid_transactions = true;
     execution.tracer_for = options.tracer_for;
     execution.senders_known = options.senders_known;
+    execution.sender_code_allowed = options.sender_code_allowed;
     execution.parallel = options.parallel;
     auto executed = execute_block_body(state, env, candidates, config, execution);
     if (auto* e = std::get_if<BlockError>(&executed)) return *e;

@@ -40,6 +40,7 @@ struct MiningOptions {
     const ChangeSet* pending = nullptr;    // changes made between blocks (in `reader`), committed with the block
     std::function<Tracer*(size_t index, const Transaction& tx)> tracer_for;
     bool senders_known = false;            // see BlockExecutionOptions
+    std::function<bool(const Transaction& tx)> sender_code_allowed;  // see BlockExecutionOptions
     ParallelOptions parallel;              // see BlockExecutionOptions (many-transaction blocks only)
     /// A tool's own records about the block (keyed by its hash), committed with it.
     std::function<std::vector<RecordWrite>(const Hash32& block_hash)> extra_records;

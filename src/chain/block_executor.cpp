@@ -123,7 +123,8 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         ParallelCommitHooks hooks;
         hooks.admit = [&](size_t i) {
             const Transaction& tx = transactions[i];
-            return !sender_errors[i] && !validate_transaction_static(tx, rev, context) && !check_block_budget(tx, out, env);
+            return !sender_errors[i] && !validate_transaction_static(tx, rev, context) && !check_block_budget(tx, out, env) &&
+                   !(options.sender_code_allowed && options.sender_code_allowed(tx));
         };
         std::vector<Bloom> blooms(transactions.size());  // each written by one worker, read at its commit
         hooks.prepare = [&](size_t i, const TransactionOutcome& outcome) { blooms[i] = logs_bloom(outcome.logs); };
@@ -150,10 +151,11 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         }
         // The specification's order: up to Cancun the block's budget and the checks against the
         // state come before the transaction's own (intrinsic gas, ...); from Prague on after them.
+        const bool code_allowed = options.sender_code_allowed && options.sender_code_allowed(tx);
         std::optional<TransactionError> error;
         if (rev < Revision::Prague) {
             error = check_block_budget(tx, out, env);
-            if (!error) error = validate_transaction_against_state(state, env.info, tx, rev, blob_fee);
+            if (!error) error = validate_transaction_against_state(state, env.info, tx, rev, blob_fee, true, !code_allowed);
             if (!error) error = validate_transaction_static(tx, rev, context);
         } else {
             error = validate_transaction_static(tx, rev, context);
@@ -163,6 +165,7 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
         if (!error) {
             ExecutionOptions traced_options = exec_options;
             if (options.tracer_for) traced_options.tracer = options.tracer_for(i, tx);
+            traced_options.allow_sender_code = code_allowed;
             outcome = execute_transaction(state, env.info, tx, rev, config.chain_id, traced_options);
             error = outcome.rejection;
         }

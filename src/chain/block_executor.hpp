@@ -57,6 +57,9 @@ struct BlockExecutionOptions {
     /// The transactions carry their senders already (a development node recovers them when they
     /// arrive, and impersonated ones have no signature): no recovery.
     bool senders_known = false;
+    /// Transactions whose sender may have code (ExecutionOptions::allow_sender_code): a
+    /// development node's from impersonated contracts. They run on the sequential path.
+    std::function<bool(const Transaction& tx)> sender_code_allowed;
     /// A tracer for the transaction at this index (EIP-3155), or nullptr.
     std::function<Tracer*(size_t index, const Transaction& tx)> tracer_for;
     /// Before Byzantium a receipt holds the state root after its transaction: the caller

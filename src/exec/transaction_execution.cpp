@@ -45,7 +45,8 @@ std::optional<uint256> max_upfront_cost(const Transaction& tx, Revision rev) {
 
 std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
                                                                    const Transaction& tx, Revision rev,
-                                                                   const uint256& blob_fee, bool check_sender) {
+                                                                   const uint256& blob_fee, bool check_sender,
+                                                                   bool check_sender_code) {
     if (tx.gas_limit > static_cast<uint64_t>(block.gas_limit))
         return reject("GAS_ALLOWANCE_EXCEEDED", "transaction gas limit exceeds the block gas limit");
     if (rev >= Revision::London && tx.max_fee_per_gas < block.base_fee)  // EIP-1559
@@ -60,7 +61,8 @@ std::optional<TransactionError> validate_transaction_against_state(const State& 
         const uint64_t sender_nonce = sender ? sender->nonce : 0;
         // EIP-3607: transactions from accounts with code are invalid; EIP-7702 (Prague) exempts
         // code that is a delegation designator (the account is still an EOA with a key).
-        if (sender && sender->code_size() != 0 && !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
+        if (check_sender_code && sender && sender->code_size() != 0 &&
+            !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
             return reject("SENDER_NOT_EOA", "sender has deployed code");
         // A sender at the EIP-2681 maximum needs no rule of its own: a transaction with that nonce
         // is NONCE_IS_MAX in the static checks, any lower one is simply too low (execution-specs).
@@ -79,7 +81,7 @@ std::optional<TransactionError> validate_transaction_against_state(const State& 
 namespace {
 std::optional<TransactionError> validate(const State& state, const BlockInfo& block, const Transaction& tx,
                                          Revision rev, const uint256& chain_id, const uint256& blob_fee,
-                                         bool simulation) {
+                                         bool simulation, bool allow_sender_code) {
     TxValidationContext context;
     context.chain_id = chain_id;
     if (const auto schedule = blob_schedule_for(block, rev)) context.max_blobs_per_block = schedule->max;
@@ -92,7 +94,7 @@ std::optional<TransactionError> validate(const State& state, const BlockInfo& bl
     }
     // A simulation runs from any account at its current nonce (geth's SkipNonceChecks and
     // SkipFromEOACheck).
-    return validate_transaction_against_state(state, block, tx, rev, blob_fee, !simulation);
+    return validate_transaction_against_state(state, block, tx, rev, blob_fee, !simulation, !allow_sender_code);
 }
 
 /// EIP-7702: processes the authorization list in order and returns the refund it earned. A
@@ -189,7 +191,7 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
     TransactionOutcome outcome;
     const auto schedule = blob_schedule_for(block, rev);
     const uint256 blob_fee = schedule ? blob_base_fee(block.excess_blob_gas, schedule->base_fee_update_fraction) : uint256{};
-    if (auto err = validate(state, block, tx, rev, chain_id, blob_fee, options.simulation)) {
+    if (auto err = validate(state, block, tx, rev, chain_id, blob_fee, options.simulation, options.allow_sender_code)) {
         outcome.rejection = std::move(err);
         return outcome;
     }

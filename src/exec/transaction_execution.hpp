@@ -45,6 +45,9 @@ struct ExecutionOptions {
     /// returned in TransactionOutcome::coinbase_payment, so that transactions do not all depend on
     /// the coinbase's balance; the executor credits it when it commits the transaction.
     bool defer_coinbase_payment = false;
+    /// The sender may have code: EIP-3607 is not applied. A development node's transactions from
+    /// an impersonated contract (as Anvil and Hardhat send them); never for Ethereum's blocks.
+    bool allow_sender_code = false;
 };
 
 /// Validates and executes `tx` (tx.sender must be set) in `block` under `rev`. On rejection the
@@ -54,10 +57,12 @@ TransactionOutcome execute_transaction(State& state, const BlockInfo& block, con
 
 /// The checks that need the state and the block (gas limit, fee caps against the base fees,
 /// sender code, nonce, balance), without the stateless ones of validate_transaction_static.
-/// `check_sender` false (simulations): the nonce and EIP-3607's sender-has-code rule are skipped.
+/// `check_sender` false (simulations): the nonce and EIP-3607's sender-has-code rule are skipped;
+/// `check_sender_code` false: only the latter (ExecutionOptions::allow_sender_code).
 std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
                                                                    const Transaction& tx, Revision rev,
-                                                                   const uint256& blob_fee, bool check_sender = true);
+                                                                   const uint256& blob_fee, bool check_sender = true,
+                                                                   bool check_sender_code = true);
 /// The most a transaction can cost its sender: all its gas at the fee cap, the value and all its
 /// blob gas at the blob fee cap; nullopt when that does not fit 256 bits.
 std::optional<uint256> max_upfront_cost(const Transaction& tx, Revision rev);

@@ -386,6 +386,7 @@ std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vecto
         options.pending = &pending_;
     }
     options.senders_known = true;
+    options.sender_code_allowed = is_impersonated;  // a contract the node impersonates may send, as in Anvil and Hardhat
     options.parallel.threads = execution_threads;
     return {std::move(t), std::move(options)};
 }

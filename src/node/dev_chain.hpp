@@ -37,6 +37,10 @@ struct BlockView {
 };
 using BlockPtr = std::shared_ptr<const BlockView>;
 
+/// A transaction the node sent for an impersonated sender: it carries no signature (r = s = 0,
+/// which no signature has). Such a sender may even have code (EIP-3607 is not applied to it).
+inline bool is_impersonated(const Transaction& tx) noexcept { return tx.r.is_zero() && tx.s.is_zero(); }
+
 struct StorageOptions {
     bool in_memory = false;  // nothing kept: a private LMDB in a temporary folder, removed on close
     std::filesystem::path data_dir = ".polyvm/dev";

@@ -5,6 +5,7 @@
 #include "crypto/bip39.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
+#include "evm/delegation.hpp"
 #include "exec/transaction_execution.hpp"
 #include "node/rpc_format.hpp"
 #include "node/state_file.hpp"
@@ -262,6 +263,15 @@ void DevNode::admit_locked(Transaction tx, const Hash32& hash) {
     const auto account = state->read_account(tx.sender);
     const uint64_t nonce = account ? account->nonce : 0;
     if (tx.nonce < nonce) throw rpc::RpcError(rpc::kServerError, "nonce too low");
+    // EIP-3607: a signed transaction from an account with code (other than an EIP-7702
+    // delegation) can never be mined: refused here with geth's words instead of being dropped by
+    // the miner. The node's own unsigned transactions from an impersonated contract may send.
+    if (account && account->code_hash != kEmptyCodeHash && !is_impersonated(tx)) {
+        const auto code = state->read_code(account->code_hash);
+        if (!(rev >= Revision::Prague && code && parse_delegation(*code)))
+            throw rpc::RpcError(rpc::kServerError, "sender not an eoa: address " + rpc::hex(tx.sender) +
+                                                       ", codehash: " + rpc::hex(account->code_hash));
+    }
     // The worst case must be affordable now (geth's pool rule).
     const auto cost = max_upfront_cost(tx, rev);
     if (!cost || (account ? account->balance : uint256{}) < *cost)

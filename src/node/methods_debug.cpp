@@ -64,6 +64,7 @@ json trace_one(DevChain& chain, const BlockView& block, size_t index, const json
     execution.wasm_contracts = chain.config().wasm_contracts;
     for (size_t i = 0; i < block.block.transactions.size(); ++i) {
         const Transaction& tx = block.block.transactions[i];
+        execution.allow_sender_code = is_impersonated(tx);  // as the block was mined
         if (all || i == index) {
             try {
                 json result = trace::trace_transaction(state, env.info, tx, env.revision, chain_id, options, execution);

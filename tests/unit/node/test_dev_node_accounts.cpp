@@ -48,3 +48,29 @@ TEST(DevNodeAccounts, GetAccountAgreesWithTheFieldMethodsAndTheProof) {
     EXPECT_EQ(f.call("eth_getAccount", {"0x1234", "latest"})["error"]["code"], -32602);
     EXPECT_EQ(f.call("eth_getAccount", {sender, "0x999"})["error"]["code"], -32000);
 }
+
+// An impersonated contract sends transactions (as Anvil and Hardhat let it: EIP-3607 is not
+// applied to the node's unsigned transactions); a signed one from an account with code is still
+// refused, and the impersonated one replays the same way in a trace.
+TEST(DevNodeAccounts, ImpersonatedContractSends) {
+    NodeFixture f;
+    const std::string contract = "0x00000000000000000000000000000000000c0de1";
+    ASSERT_TRUE(result_of(f.call("anvil_setCode", {contract, "0x00"})).is_null());
+    ASSERT_TRUE(result_of(f.call("anvil_setBalance", {contract, "0xde0b6b3a7640000"})).is_null());
+    ASSERT_TRUE(result_of(f.call("anvil_impersonateAccount", {contract})).is_null());
+    const std::string recipient = rpc::hex(f.node->accounts()[1].address);
+    const rpc::json tx = {{"from", contract}, {"to", recipient}, {"value", "0x5"}};
+    const std::string hash = result_of(f.call("eth_sendTransaction", rpc::json::array({tx}))).get<std::string>();
+    const rpc::json receipt = result_of(f.call("eth_getTransactionReceipt", {hash}));
+    ASSERT_TRUE(receipt.is_object()) << "not mined";
+    EXPECT_EQ(receipt["status"], "0x1");
+    EXPECT_EQ(receipt["from"], contract);
+    EXPECT_TRUE(result_of(f.call("debug_traceTransaction", {hash, {{"tracer", "callTracer"}}})).contains("to"));
+
+    // A dev account given code: its signed transactions are refused (EIP-3607).
+    const std::string keyed = rpc::hex(f.node->accounts()[3].address);
+    ASSERT_TRUE(result_of(f.call("anvil_setCode", {keyed, "0x00"})).is_null());
+    const rpc::json refused = f.send(f.transfer(3, 0));
+    ASSERT_TRUE(refused.contains("error")) << refused.dump();
+    EXPECT_NE(refused["error"]["message"].get<std::string>().find("sender not an eoa"), std::string::npos) << refused.dump();
+}
