@@ -92,3 +92,79 @@ test('evm_setTime moves the clock; hardhat_setPrevRandao sets the next block\'s 
   await testClient.mine({ blocks: 1 });
   assert.notEqual((await publicClient.getBlock({ blockTag: 'latest' })).mixHash, randao);
 });
+
+// The rest of viem's test actions, each checked by what it changes, inside one snapshot so that
+// the chain the later files see is the one before.
+test('state, time, block and account actions; snapshot and revert', async () => {
+  const id = await testClient.snapshot();
+  try {
+    assert.equal(await testClient.getAutomine(), true);
+    const stranger = '0x00000000000000000000000000000000000b0b0b';
+    await testClient.setBalance({ address: stranger, value: 12345n });
+    await testClient.setNonce({ address: stranger, nonce: 7 });
+    await testClient.setCode({ address: stranger, bytecode: '0x60ff60005260206000f3' });
+    await testClient.setStorageAt({ address: stranger, index: 3, value: '0x' + '00'.repeat(31) + '2a' });
+    assert.equal(await publicClient.getBalance({ address: stranger }), 12345n);
+    assert.equal(await publicClient.getTransactionCount({ address: stranger }), 7);
+    assert.equal(await publicClient.getCode({ address: stranger }), '0x60ff60005260206000f3');
+    assert.equal(BigInt(await publicClient.getStorageAt({ address: stranger, slot: '0x3' })), 42n);
+
+    // Impersonation: a transaction from an account without a key, until it stops.
+    await testClient.impersonateAccount({ address: stranger });
+    await testClient.setBalance({ address: stranger, value: 10n ** 18n });
+    const hash = await rpc('eth_sendTransaction', [{ from: stranger, to: ACCOUNT1, value: '0x1' }]);
+    assert.equal((await publicClient.getTransactionReceipt({ hash })).from, stranger);
+    await testClient.stopImpersonatingAccount({ address: stranger });
+    await assert.rejects(rpc('eth_sendTransaction', [{ from: stranger, to: ACCOUNT1, value: '0x1' }]));
+
+    // Time: the next block's timestamp, then an increase on top of it.
+    const latest = await publicClient.getBlock({ blockTag: 'latest' });
+    await testClient.setNextBlockTimestamp({ timestamp: latest.timestamp + 100n });
+    await testClient.mine({ blocks: 1 });
+    const stamped = await publicClient.getBlock({ blockTag: 'latest' });
+    assert.equal(stamped.timestamp, latest.timestamp + 100n);
+    await testClient.increaseTime({ seconds: 3600 });
+    await testClient.mine({ blocks: 1 });
+    assert.ok((await publicClient.getBlock({ blockTag: 'latest' })).timestamp >= stamped.timestamp + 3600n);
+
+    // Block parameters of the next blocks.
+    await testClient.setBlockGasLimit({ gasLimit: 25_000_000n });
+    await testClient.setNextBlockBaseFeePerGas({ baseFeePerGas: 7_000_000_000n });
+    await testClient.setCoinbase({ address: stranger });
+    await testClient.mine({ blocks: 1 });
+    const shaped = await publicClient.getBlock({ blockTag: 'latest' });
+    assert.equal(shaped.gasLimit, 25_000_000n);
+    assert.equal(shaped.baseFeePerGas, 7_000_000_000n);
+    assert.equal(shaped.miner, stranger);
+    await testClient.setMinGasPrice({ gasPrice: 1n });
+
+    // Interval mining: blocks come without transactions; 0 turns it off.
+    await testClient.setIntervalMining({ interval: 1 });
+    const before = await blockNumber();
+    await new Promise((r) => setTimeout(r, 2500));
+    await testClient.setIntervalMining({ interval: 0 });
+    assert.ok((await blockNumber()) > before);
+    assert.equal(await testClient.getAutomine(), false);  // as Anvil: interval mining turned automine off
+    await testClient.setAutomine(true);
+
+    // A state dump, loaded back after the balance changed.
+    const dump = await testClient.dumpState();
+    await testClient.setBalance({ address: stranger, value: 1n });
+    await testClient.loadState({ state: dump });
+    assert.equal(await publicClient.getBalance({ address: stranger }), 10n ** 18n - 1n - (await spent(hash)));
+  } finally {
+    await testClient.revert({ id });
+    await testClient.setIntervalMining({ interval: 0 });
+    await testClient.setAutomine(true);  // not part of a snapshot (nor in Anvil)
+  }
+  // The snapshot put everything back.
+  assert.equal(await publicClient.getBalance({ address: '0x00000000000000000000000000000000000b0b0b' }), 0n);
+  assert.equal(await testClient.getAutomine(), true);
+  // Forking is not supported: setRpcUrl is refused, nothing changed.
+  await assert.rejects(testClient.setRpcUrl('http://127.0.0.1:1'));
+});
+
+async function spent(hash) {
+  const receipt = await publicClient.getTransactionReceipt({ hash });
+  return receipt.gasUsed * receipt.effectiveGasPrice;
+}
