@@ -323,16 +323,26 @@ std::vector<uint64_t> DevNode::incoming_nonces(const Address& sender) {
 void DevNode::mine_grouped(const std::function<void()>& mine) {
     std::exception_ptr failure;
     chain_->begin_group();
+    grouping_ = true;
     try {
         mine();
     } catch (...) {
         failure = std::current_exception();
     }
+    bool durable = true;
     try {
         chain_->end_group();  // the blocks mined so far stand, whatever failed after them
     } catch (...) {
+        durable = false;  // the group's blocks are gone
         if (!failure) failure = std::current_exception();
     }
+    grouping_ = false;
+    // Subscriptions hear of the group's blocks once they are durable, and never of blocks that
+    // are gone.
+    std::vector<BlockPtr> mined = std::move(mined_in_group_);
+    mined_in_group_.clear();
+    if (durable)
+        for (const BlockPtr& block : mined) notify_block(block);
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -484,7 +494,10 @@ BlockPtr DevNode::mine_transactions_locked(std::vector<Transaction> txs, std::op
     }
     // A pooled transaction the block left out (it became invalid) is dropped, as geth's pool would.
     for (const auto& rejected : m.rejected) log_line("    Dropped transaction " + std::to_string(rejected.index) + ": " + rejected.rule);
-    notify_block(view);
+    if (grouping_)
+        mined_in_group_.push_back(view);  // notified when the group is durable (mine_grouped)
+    else
+        notify_block(view);
     return view;
 }
 

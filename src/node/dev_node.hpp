@@ -194,6 +194,8 @@ private:
     /// Runs `mine` (calls of mine_locked) in one group commit; the first failure is rethrown
     /// after the blocks mined before it are made durable. Caller holds the write lock.
     void mine_grouped(const std::function<void()>& mine);
+    bool grouping_ = false;                 // inside mine_grouped (under the chain's unique lock)
+    std::vector<BlockPtr> mined_in_group_;  // the group's blocks, notified once it is durable
     /// Checks a transaction against the head's state and adds it to the pool (geth's pool rules;
     /// throws RpcError). Caller holds the write lock.
     void admit_locked(Transaction tx, const Hash32& hash);

@@ -285,3 +285,18 @@ TEST(DevNodeFilters, APollReportsEveryBlockSinceTheLastWithinNumericBounds) {
     EXPECT_EQ(values(future), (std::vector<uint64_t>{1, 2, 3, 4}));
     EXPECT_TRUE(values(open).empty());
 }
+
+// Blocks mined in one group commit (anvil_mine) reach a newHeads subscription, in order, once
+// the group is durable (a group whose write failed would notify nothing).
+TEST(DevNodeReorg, NewHeadsOfAGroupArriveInOrder) {
+    NodeFixture f;
+    const auto connection = std::make_shared<RecordingConnection>();
+    ASSERT_TRUE(f.call("eth_subscribe", {"newHeads"}, rpc::CallContext{connection}).contains("result"));
+    ASSERT_TRUE(result_of(f.call("anvil_mine", {3})).is_null());
+    const std::vector<rpc::json> pushed = connection->take();
+    ASSERT_EQ(pushed.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(pushed[i]["params"]["result"]["number"], rpc::quantity(i + 1));
+        EXPECT_EQ(pushed[i]["params"]["result"]["hash"], block_hash(f, i + 1));
+    }
+}
