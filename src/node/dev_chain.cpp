@@ -447,6 +447,16 @@ void DevChain::modify(const ChangeSet& changes) {
     persist_pending();
 }
 
+void DevChain::set_storage(const Address& address, const uint256& slot, const uint256& value) {
+    ChangeSet changes;
+    AccountChange change;
+    change.address = address;
+    change.account = state_at(head_.number)->read_account(address).value_or(AccountInfo{});
+    change.storage.emplace_back(slot, value);
+    changes.accounts.push_back(std::move(change));
+    modify(changes);
+}
+
 uint64_t DevChain::snapshot() {
     const uint64_t id = next_snapshot_id_++;
     snapshots_[id] = Snapshot{head_hash_, pending_, time_offset, next_timestamp_override, gas_limit, coinbase};

@@ -117,6 +117,8 @@ public:
 
     // ---- changes between blocks (anvil_set*) ----
     void modify(const ChangeSet& changes);
+    /// One storage slot set on top of the head's state (anvil_setStorageAt, anvil_dealERC20).
+    void set_storage(const Address& address, const uint256& slot, const uint256& value);
     const ChangeSet& pending_changes() const noexcept { return pending_; }
 
     // ---- time and block parameters ----

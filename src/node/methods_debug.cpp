@@ -191,16 +191,8 @@ TraceFilter parse_trace_filter(DevNode& node, const json& object) {
     try {
         // A number past the head is kept here (the range is checked as given), then the head
         // bounds the walk: the traces found up to it are all there are.
-        const auto block = [&](const char* name, uint64_t fallback) {
-            const auto it = object.find(name);
-            if (it == object.end() || it->is_null()) return fallback;
-            const rpc::BlockSelector selector = rpc::decode_block(*it);
-            if (selector.tag == rpc::BlockSelector::Tag::Number) return selector.number;
-            const auto n = node.resolve_block(selector, true);
-            return n ? *n : head;
-        };
-        f.from = block("fromBlock", 0);
-        f.to = block("toBlock", head);
+        f.from = block_criterion(node, object, "fromBlock", 0, true);
+        f.to = block_criterion(node, object, "toBlock", head, true);
         const auto addresses = [&](const char* name, std::vector<std::string>& out) {
             const auto it = object.find(name);
             if (it == object.end() || it->is_null()) return;

@@ -87,14 +87,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         const uint256 slot = param_storage_key(p, 1);
         const uint256 value = param_storage_key(p, 2);
         std::unique_lock lock(node.chain_mutex_);
-        auto view = node.chain().state_at(node.chain().head().number);
-        ChangeSet changes;
-        AccountChange change;
-        change.address = a;
-        change.account = view->read_account(a).value_or(AccountInfo{});
-        change.storage.emplace_back(slot, value);
-        changes.accounts.push_back(std::move(change));
-        node.chain().modify(changes);
+        node.chain().set_storage(a, slot, value);
         return true;
     });
     // Anvil's: an account's ERC-20 balance, or an allowance, set directly (the slot the token's

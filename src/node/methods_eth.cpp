@@ -245,6 +245,15 @@ Transaction complete_transaction_locked(DevNode& node, const TransactionRequest&
     return tx;
 }
 
+uint64_t block_criterion(DevNode& node, const json& criteria, const char* name, uint64_t fallback, bool must_exist) {
+    const auto it = criteria.find(name);
+    if (it == criteria.end() || it->is_null()) return fallback;
+    const rpc::BlockSelector selector = rpc::decode_block(*it);
+    if (selector.tag == rpc::BlockSelector::Tag::Number) return selector.number;
+    const auto n = node.resolve_block(selector, must_exist);
+    return n ? *n : node.chain().head().number;
+}
+
 LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index) {
     if (!criteria.is_object())
         throw RpcError(rpc::kInvalidParams, "invalid argument " + std::to_string(argument_index) + ": expected a filter object");
@@ -276,18 +285,10 @@ LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_
                 throw arg("cannot specify both BlockHash and FromBlock/Choose");
             f.block_hash = rpc::decode_hash(*it);
         }
-        auto bound = [&](const char* name, uint64_t fallback) -> uint64_t {
-            const auto it = criteria.find(name);
-            if (it == criteria.end() || it->is_null()) return fallback;
-            const rpc::BlockSelector selector = rpc::decode_block(*it);
-            // A number past the head stays as given: eth_getLogs refuses such a range, a filter meets
-            // its blocks as they come.
-            if (selector.tag == rpc::BlockSelector::Tag::Number) return selector.number;
-            const auto n = node.resolve_block(selector, false);
-            return n ? *n : node.chain().head().number;
-        };
-        f.from = bound("fromBlock", node.chain().head().number);
-        f.to = bound("toBlock", node.chain().head().number);
+        // A number past the head stays as given: eth_getLogs refuses such a range, a filter meets
+        // its blocks as they come.
+        f.from = block_criterion(node, criteria, "fromBlock", node.chain().head().number, false);
+        f.to = block_criterion(node, criteria, "toBlock", node.chain().head().number, false);
     } catch (const rpc::DecodeError& e) {
         throw arg(e.what());
     }

@@ -151,8 +151,9 @@ void register_otterscan_methods(DevNode& node, rpc::Dispatcher& d) {
         if (!block) return nullptr;
         json full = block_json(*block, true, chain.config());
         const size_t count = block->block.transactions.size();
-        const size_t first = page_size == 0 || page >= count / page_size + 1 ? count : static_cast<size_t>(page * page_size);
-        const size_t end = std::min(count, first + static_cast<size_t>(std::min<uint64_t>(page_size, count)));
+        // page <= count / page_size keeps page * page_size within count (no overflow).
+        const size_t first = page_size == 0 || page > count / page_size ? count : static_cast<size_t>(page * page_size);
+        const size_t end = first + static_cast<size_t>(std::min<uint64_t>(page_size, count - first));
         json transactions = json::array(), receipts = json::array();
         for (size_t i = first; i < end; ++i) {
             json tx = std::move(full["transactions"][i]);

@@ -403,13 +403,7 @@ void set_token_word(DevNode& node, const Address& token, const bytes& call, cons
                 return returned_word(run(node, request, head, overrides, std::nullopt, nullptr).outcome);
             };
             if (returned_with(probe) != probe || returned_with(amount) != amount) continue;
-            ChangeSet changes;
-            AccountChange change;
-            change.address = address;
-            change.account = chain.state_at(head)->read_account(address).value_or(AccountInfo{});
-            change.storage.emplace_back(slot, amount);
-            changes.accounts.push_back(std::move(change));
-            chain.modify(changes);
+            chain.set_storage(address, slot, amount);
             return;
         }
     }

@@ -43,8 +43,8 @@ json create_access_list(DevNode& node, const TransactionRequest& request, uint64
 
 /// anvil_dealERC20 / anvil_setERC20Allowance: finds the storage slot whose value the token's
 /// getter `call` (balanceOf, allowance) returns, among those the call reads (the token's own, or
-/// a proxy's), by trying each with state overrides, and sets it to `amount` as anvil_setStorageAt
-/// would. Throws RpcError (-32000 "Unable to set ERC20 <kind>, no slot found", Anvil's words, and
+/// a proxy's), by trying each with state overrides, and sets it to `amount`
+/// (DevChain::set_storage, as anvil_setStorageAt). Throws RpcError (-32000 "Unable to set ERC20 <kind>, no slot found", Anvil's words, and
 /// why) when the call fails or no slot behaves so. Caller holds the chain lock (unique).
 void set_token_word(DevNode& node, const Address& token, const bytes& call, const uint256& amount, const std::string& kind,
                     const std::string& getter);
@@ -57,6 +57,10 @@ struct LogFilter {
     std::optional<Hash32> block_hash;
 };
 LogFilter parse_log_filter(DevNode& node, const json& criteria, size_t argument_index);
+/// A filter's fromBlock/toBlock (`name` in `criteria`; `fallback` when absent or null): a number as
+/// given, even past the head, a tag or EIP-1898 object resolved (the head when it names no block;
+/// rpc::RpcError instead with `must_exist`). Throws rpc::DecodeError for a malformed one.
+uint64_t block_criterion(DevNode& node, const json& criteria, const char* name, uint64_t fallback, bool must_exist);
 json collect_logs(DevNode& node, const LogFilter& filter);
 /// The logs of one block that match `filter`'s addresses and topics (its block range is not
 /// looked at), in the block's order: appended to `out` (subscriptions, removed logs, eth_getLogs).
