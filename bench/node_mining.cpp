@@ -6,6 +6,7 @@
 // the miner's CPU time per mined transaction (from /proc/self/task/*/schedstat, in ns) and the
 // submitting thread's (decoding and sender recovery).
 //   bench_node_mining --load DIR [--rounds N] [--window N] [--data-dir DIR (default: in memory)] [--in-order]
+#include "db/lmdb_database.hpp"
 #include "node/dev_node.hpp"
 
 #include <nlohmann/json.hpp>
@@ -89,6 +90,7 @@ struct RoundResult {
     double submitter_us_per_tx = 0;
     size_t errors = 0;
     uint64_t blocks = 0;
+    LmdbDatabase::WriteBackStatistics write_back;  // over the round (the setup's included)
 };
 
 RoundResult run_round(const Options& o, const std::vector<std::string>& transactions) {
@@ -149,6 +151,7 @@ RoundResult run_round(const Options& o, const std::vector<std::string>& transact
     r.miner_us_per_tx = static_cast<double>(thread_run_ns("polyvm-miner") - miner_before) / 1000.0 / n;
     r.submitter_us_per_tx = static_cast<double>(this_thread_cpu_ns() - submitter_before) / 1000.0 / n;
     r.blocks = dev.chain().head_number_now() - first_block;
+    if (auto* lmdb = dynamic_cast<LmdbDatabase*>(&dev.chain().database())) r.write_back = lmdb->write_back_statistics();
     dev.stop();
     if (o.data_dir) std::filesystem::remove_all(*o.data_dir);
     return r;
@@ -205,9 +208,12 @@ int main(int argc, char** argv) {
     std::vector<double> seconds, miner, submitter;
     for (int round = 1; round <= o.rounds; ++round) {
         const RoundResult r = run_round(o, transactions);
-        std::printf("round %d: %zu transactions, %llu blocks, %zu errors, %.3f s (%.0f tx/s), miner %.1f us/tx, submitter %.1f us/tx\n",
+        std::printf("round %d: %zu transactions, %llu blocks, %zu errors, %.3f s (%.0f tx/s), miner %.1f us/tx, submitter %.1f us/tx"
+                    ", %llu write-backs (%.3f s), %zu entries in memory\n",
                     round, transactions.size(), static_cast<unsigned long long>(r.blocks), r.errors, r.seconds,
-                    static_cast<double>(transactions.size()) / r.seconds, r.miner_us_per_tx, r.submitter_us_per_tx);
+                    static_cast<double>(transactions.size()) / r.seconds, r.miner_us_per_tx, r.submitter_us_per_tx,
+                    static_cast<unsigned long long>(r.write_back.write_backs), r.write_back.write_back_seconds,
+                    r.write_back.dirty_entries);
         if (r.errors != 0 || r.blocks != transactions.size()) {
             std::fprintf(stderr, "error: %zu error answers, %llu blocks for %zu transactions\n", r.errors,
                          static_cast<unsigned long long>(r.blocks), transactions.size());
