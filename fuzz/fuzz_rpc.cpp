@@ -54,7 +54,7 @@ constexpr std::string_view kMethods[] = {
     "trace_filter", "ots_getApiLevel", "ots_hasCode", "ots_getBlockDetails", "ots_getBlockDetailsByHash",
     "ots_getBlockTransactions", "ots_getTransactionError", "ots_traceTransaction", "ots_getInternalOperations",
     "ots_getTransactionBySenderAndNonce", "ots_getContractCreator", "ots_searchTransactionsBefore",
-    "ots_searchTransactionsAfter",
+    "ots_searchTransactionsAfter", "anvil_setChainId",
 };
 
 struct Node {

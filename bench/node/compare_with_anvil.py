@@ -230,6 +230,11 @@ def scenario_dev(url):
     r("reorged_block", "eth_getBlockByNumber", ["latest", True])
     r("reorg_past_depth", "anvil_reorg", [1, [[{"from": A0, "to": A1}, 1]]])
     r("reorg_too_deep", "anvil_reorg", [10**6, []])
+    r("set_chain_id", "anvil_setChainId", [1337])  # Anvil takes a JSON number only; polyvm also a quantity
+    r("chain_id_after", "eth_chainId", [])
+    r("net_version_after", "net_version", [])
+    r("send_after_chain_id", "eth_sendTransaction", [{"from": A0, "to": A1, "value": "0x5"}])
+    r("set_chain_id_zero", "anvil_setChainId", [0])
     r("reset", "anvil_reset", [])
     r("number_after_reset", "eth_blockNumber", [])
     return out

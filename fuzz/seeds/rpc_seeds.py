@@ -47,7 +47,7 @@ params = {
     "anvil_stopImpersonatingAccount": [[A1]], "anvil_autoImpersonateAccount": [[True]],
     "anvil_mine": [["0x2", "0x1"]], "evm_mine": [[{"timestamp": 2000000000}], []], "evm_revert": [["0x1"]],
     "evm_increaseTime": [[60]], "evm_setNextBlockTimestamp": [[2000000000]],
-    "anvil_setNextBlockBaseFeePerGas": [["0x3b9aca00"]], "anvil_setMinGasPrice": [["0x1"]], "anvil_setCoinbase": [[A1]],
+    "anvil_setNextBlockBaseFeePerGas": [["0x3b9aca00"]], "anvil_setMinGasPrice": [["0x1"]], "anvil_setCoinbase": [[A1]], "anvil_setChainId": [["0x539"]],
     "evm_setAutomine": [[False]], "evm_setIntervalMining": [[0]], "evm_setBlockGasLimit": [["0x1c9c380"]],
     "anvil_dropTransaction": [[H]], "anvil_reset": [[]], "anvil_dumpState": [[]],
     "anvil_loadState": [["0x"]], "hardhat_mine": [["0x3"]], "evm_setAccountNonce": [[A1, "0x2"]],

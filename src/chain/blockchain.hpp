@@ -73,6 +73,9 @@ public:
     void set_execution_options(const BlockExecutionOptions& options) { execution_options_ = options; }
     StateDatabase& database() noexcept { return db_; }
     const ChainConfig& config() const noexcept { return config_; }
+    /// A development chain's new chain id (anvil_setChainId): blocks from now on execute and
+    /// validate transactions with it; those before keep theirs.
+    void set_chain_id(const uint256& chain_id) noexcept { config_.chain_id = chain_id; }
 
 private:
     std::optional<BlockError> unwind_one();

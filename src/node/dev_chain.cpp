@@ -435,6 +435,13 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
     return mined;
 }
 
+void DevChain::set_chain_id(uint64_t chain_id) {
+    const uint256 id{chain_id};
+    const RecordWrite write{std::string(chain_tables::kMeta), as_bytes(kChainIdKey), as_bytes(id.to_hex())};
+    db_->commit(ChangeSet{}, std::span<const RecordWrite>(&write, 1));  // first: a failure changes nothing
+    chain_->set_chain_id(id);
+}
+
 void DevChain::persist_pending() {
     rebuild_pending_overlay();
     const RecordWrite write{std::string(chain_tables::kMeta), as_bytes(kPendingKey),

@@ -129,6 +129,9 @@ public:
     /// evm_setTime / anvil_setTime: the clock reads `timestamp` now (time_offset follows).
     /// Returns the new offset in seconds.
     int64_t set_time(uint64_t timestamp);
+    /// Blocks from now on use `chain_id`; the data dir records it, so a restart needs it as
+    /// --chain-id.
+    void set_chain_id(uint64_t chain_id);
     std::optional<uint256> next_base_fee_override;    // anvil_setNextBlockBaseFeePerGas
     uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
     Address coinbase;                              // anvil_setCoinbase

@@ -29,7 +29,7 @@ uint64_t clock_seconds() {
 }
 }  // namespace
 
-DevNode::DevNode(NodeOptions options) : logging(!options.quiet), options_(std::move(options)) {
+DevNode::DevNode(NodeOptions options) : logging(!options.quiet), chain_id(options.chain_id), options_(std::move(options)) {
     const Seed512 seed = mnemonic_to_seed(options_.mnemonic);
     for (size_t i = 0; i < options_.accounts; ++i) {
         DevAccount account;
@@ -60,7 +60,7 @@ std::string DevNode::chain_status_line() {
     std::shared_lock lock(chain_mutex_);
     const std::string where = options_.storage.in_memory ? std::string("in memory")
                                                          : "in " + options_.storage.data_dir.string();
-    if (chain_->created()) return "New chain " + where + " (chain id " + std::to_string(options_.chain_id) + ")";
+    if (chain_->created()) return "New chain " + where + " (chain id " + std::to_string(chain_id.load()) + ")";
     return "Continuing the chain " + where + " at block " + std::to_string(chain_->head().number);
 }
 

@@ -230,6 +230,16 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
         node.min_gas_price = price;
         return nullptr;
     });
+    // Anvil's: the chain id of the blocks from now on (transactions must be signed for it);
+    // earlier blocks keep theirs. Recorded in the data dir: a restart needs the same --chain-id.
+    d.add("anvil_setChainId", [&node](const json& p, const rpc::CallContext&) -> json {
+        const uint64_t id = rpc::param_quantity_u64(p, 0);
+        if (id == 0) throw RpcError(rpc::kInvalidParams, "invalid argument 0: chain id 0");
+        std::unique_lock lock(node.chain_mutex_);
+        node.chain().set_chain_id(id);
+        node.chain_id = id;
+        return nullptr;
+    });
     alias({"anvil_setCoinbase", "hardhat_setCoinbase"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const Address a = rpc::param_address(p, 0);
         std::unique_lock lock(node.chain_mutex_);
@@ -382,7 +392,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
             std::map<Address, uint64_t> nonces;
             for (const Pair& pair : order) {
                 if (pair.transaction->is_string()) {
-                    Transaction tx = decode_raw_transaction(pairs_argument(rpc::decode_data, *pair.transaction), chain, 1);
+                    Transaction tx = decode_raw_transaction(pairs_argument(rpc::decode_data, *pair.transaction), chain, node.chain_id.load(), 1);
                     node.check_transaction_alone_locked(tx);
                     blocks[pair.block].push_back(std::move(tx));
                     continue;
@@ -434,7 +444,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
     alias({"hardhat_metadata", "anvil_metadata"}, [&node, &chain](const json&, const rpc::CallContext&) -> json {
         std::shared_lock lock(node.chain_mutex_);
         return {{"clientVersion", "polyvm/v0.1.0"},
-                {"chainId", node.options().chain_id},
+                {"chainId", node.chain_id.load()},
                 {"instanceId", rpc::hex(chain.block_by_number(0)->hash)},
                 {"latestBlockNumber", chain.head().number},
                 {"latestBlockHash", rpc::hex(chain.head_hash())},
@@ -444,7 +454,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add("anvil_nodeInfo", [&node, &chain](const json&, const rpc::CallContext&) -> json {
         std::shared_lock lock(node.chain_mutex_);
         return {{"clientVersion", "polyvm/v0.1.0"},
-                {"chainId", rpc::quantity(node.options().chain_id)},
+                {"chainId", rpc::quantity(node.chain_id.load())},
                 {"currentBlockNumber", rpc::quantity(chain.head().number)},
                 {"currentBlockHash", rpc::hex(chain.head_hash())},
                 {"currentBlockTimestamp", chain.head().timestamp},
@@ -453,7 +463,7 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
                 // Anvil's shape: an object even when not forking, so that forkConfig.forkUrl reads.
                 {"forkConfig", {{"forkUrl", nullptr}, {"forkBlockNumber", nullptr}, {"forkRetryBackoff", nullptr}}},
                 // gasPrice as eth_gasPrice answers it: the next base fee and a 1 gwei tip.
-                {"environment", {{"baseFee", rpc::quantity(chain.next_base_fee())}, {"chainId", node.options().chain_id},
+                {"environment", {{"baseFee", rpc::quantity(chain.next_base_fee())}, {"chainId", node.chain_id.load()},
                                  {"gasLimit", rpc::quantity(chain.gas_limit)},
                                  {"gasPrice", rpc::quantity(chain.next_base_fee() + uint256{1'000'000'000})}}},
                 {"snapshots", json::object()}};

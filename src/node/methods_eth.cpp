@@ -202,7 +202,7 @@ bool block_may_match(const Bloom& bloom, const LogFilter& f) {
 }
 }  // namespace
 
-Transaction decode_raw_transaction(const bytes& raw_input, const DevChain& chain, size_t argument_index) {
+Transaction decode_raw_transaction(const bytes& raw_input, const DevChain& chain, uint64_t chain_id, size_t argument_index) {
     const std::optional<bytes> unwrapped = unwrap_blob_transaction(raw_input, argument_index);
     const bytes& raw = unwrapped ? *unwrapped : raw_input;
     auto decoded = decode_transaction(raw);
@@ -213,7 +213,7 @@ Transaction decode_raw_transaction(const bytes& raw_input, const DevChain& chain
     // Recovery's rules (EIP-2, EIP-155) are the same in every fork the node runs (Paris on), so the
     // chain's newest fork will do: this runs without the chain lock, beside the mining.
     const Revision rev = chain.config().forks.back().revision;
-    if (auto e = validate_chain_id(tx, rev, chain.config().chain_id)) throw RpcError(rpc::kServerError, "invalid chain id");
+    if (auto e = validate_chain_id(tx, rev, uint256{chain_id})) throw RpcError(rpc::kServerError, "invalid chain id");
     auto sender = recover_sender(tx, rev);
     if (auto* e = std::get_if<TransactionError>(&sender))
         throw RpcError(rpc::kServerError, "invalid sender: " + (e->detail.empty() ? e->rule : e->detail));
@@ -331,10 +331,10 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add("web3_sha3", [](const json& p, const rpc::CallContext&) -> json {
         return rpc::hex(keccak256(rpc::param_data(p, 0)));
     });
-    d.add("net_version", [&node](const json&, const rpc::CallContext&) -> json { return std::to_string(node.options().chain_id); });
+    d.add("net_version", [&node](const json&, const rpc::CallContext&) -> json { return std::to_string(node.chain_id.load()); });
     d.add("net_listening", [](const json&, const rpc::CallContext&) -> json { return true; });
     d.add("net_peerCount", [](const json&, const rpc::CallContext&) -> json { return "0x0"; });
-    d.add("eth_chainId", [&node](const json&, const rpc::CallContext&) -> json { return rpc::quantity(node.options().chain_id); });
+    d.add("eth_chainId", [&node](const json&, const rpc::CallContext&) -> json { return rpc::quantity(node.chain_id.load()); });
     d.add("eth_config", [&, shared](const json&, const rpc::CallContext&) -> json {
         auto lock = shared();
         const BlockPtr genesis = chain.block_by_number(0);
@@ -467,7 +467,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     d.add_deferred("eth_sendRawTransaction", [&node, &chain, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
         rpc::param_count(p, 1);
         const bytes raw = rpc::param_data(p, 0);
-        Transaction tx = decode_raw_transaction(raw, chain);  // throws before the answer is handed on
+        Transaction tx = decode_raw_transaction(raw, chain, node.chain_id.load());  // throws before the answer is handed on
         node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
     d.add_deferred("eth_sendTransaction", [&node, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {

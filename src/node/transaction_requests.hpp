@@ -10,8 +10,10 @@ namespace polyvm::node {
 
 /// A raw signed transaction (a blob transaction in its EIP-4844/EIP-7594 network form
 /// unwrapped, its sidecar verified) with its sender recovered; rpc::RpcError naming what is
-/// wrong otherwise (an encoding error names parameter `argument_index`). Needs no chain lock.
-Transaction decode_raw_transaction(const bytes& raw, const DevChain& chain, size_t argument_index = 0);
+/// wrong otherwise (an encoding error names parameter `argument_index`). Needs no chain lock:
+/// the chain id to check against comes from the caller (DevNode::chain_id, which
+/// anvil_setChainId may change meanwhile).
+Transaction decode_raw_transaction(const bytes& raw, const DevChain& chain, uint64_t chain_id, size_t argument_index = 0);
 
 /// `request` with what it leaves to the node filled in (fees from `base_fee`, gas estimated on
 /// the state of block `state_block`) and `nonce` (the request's own is ignored), then signed with

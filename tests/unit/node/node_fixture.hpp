@@ -69,10 +69,14 @@ struct NodeFixture {
     /// Any method, through the server's path; the whole response object. `context`: the
     /// connection it came from (a WebSocket one for eth_subscribe).
     rpc::json call(const std::string& method, const rpc::json& params, const rpc::CallContext& context = {}) {
+        return call_on(*node, method, params, context);
+    }
+    /// The same on a node a test made itself (with options of its own).
+    static rpc::json call_on(DevNode& on, const std::string& method, const rpc::json& params, const rpc::CallContext& context = {}) {
         const rpc::json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
         std::promise<std::string> answered;
         auto answer = answered.get_future();
-        node->handle_async(request.dump(), context, [&](std::string text) { answered.set_value(std::move(text)); });
+        on.handle_async(request.dump(), context, [&](std::string text) { answered.set_value(std::move(text)); });
         return rpc::json::parse(answer.get());
     }
 };
