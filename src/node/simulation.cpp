@@ -179,10 +179,12 @@ SimulationResult simulate_call(DevNode& node, const TransactionRequest& request,
 uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t number, const CallOverrides& overrides) {
     DevChain& chain = node.chain();
     uint64_t cap = request.gas.value_or(chain.gas_limit);
-    // With a gas price, the sender's balance limits the gas it can buy (geth).
+    // With a gas price, the sender's balance limits the gas it can buy (geth): the balance the
+    // call will run with, state overrides included.
     const uint256 price = request.max_fee_per_gas.value_or(request.gas_price.value_or(uint256{}));
     if (!price.is_zero() && request.from) {
         auto view = node.state_at(number);
+        if (overrides.state) view->overlay().apply(state_override_changes(*view, *overrides.state));
         const auto account = view->read_account(*request.from);
         uint256 balance = account ? account->balance : uint256{};
         const uint256 value = request.value.value_or(uint256{});

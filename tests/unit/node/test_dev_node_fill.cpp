@@ -1,5 +1,5 @@
 // eth_fillTransaction (geth's, and Anvil's): a request completed as eth_sendTransaction would
-// complete it, unsigned and not sent.
+// complete it, unsigned and not sent; and the gas estimate that completion rests on.
 #include "node_fixture.hpp"
 
 #include "common/hex.hpp"
@@ -52,4 +52,25 @@ TEST(DevNodeFill, FillsWhatTheRequestLeavesOutAndSendsNothing) {
     // Without a sender: the first account, as Anvil fills it.
     EXPECT_EQ(result_of(f.call("eth_fillTransaction", rpc::json::array({rpc::json{{"to", recipient}}})))["tx"]["from"], sender);
     EXPECT_EQ(f.call("eth_fillTransaction", rpc::json::array({rpc::json{{"to", "0x12"}}}))["error"]["code"], -32602);
+}
+
+// eth_estimateGas with a gas price caps the gas by what the sender can buy, from the balance the
+// call runs with: a state override's, not the chain's (geth applies the overrides first).
+TEST(DevNodeEstimate, GasPriceCapReadsTheOverriddenBalance) {
+    NodeFixture f;
+    const std::string pauper = "0x00000000000000000000000000000000000dead1";  // no funds on the chain
+    const std::string recipient = rpc::hex(f.node->accounts()[1].address);
+    const rpc::json request = {{"from", pauper}, {"to", recipient}, {"value", "0xde0b6b3a7640000"},  // 1 ether
+                               {"maxFeePerGas", "0x3b9aca00"}};
+    const rpc::json rich = {{pauper, {{"balance", "0x8ac7230489e80000"}}}};  // 10 ether
+    EXPECT_EQ(result_of(f.call("eth_estimateGas", rpc::json::array({request, "latest", rich}))), "0x5208");
+
+    const rpc::json refused = f.call("eth_estimateGas", rpc::json::array({request, "latest"}));
+    ASSERT_TRUE(refused.contains("error")) << refused.dump();
+    EXPECT_EQ(refused["error"]["message"], "insufficient funds for transfer");
+
+    // Enough for the value but not for 21,000 gas at that price: the cap is below a transfer's need.
+    const rpc::json short_of_gas = {{pauper, {{"balance", "0xde0b6b3a7640001"}}}};
+    const rpc::json capped = f.call("eth_estimateGas", rpc::json::array({request, "latest", short_of_gas}));
+    ASSERT_TRUE(capped.contains("error")) << capped.dump();
 }
