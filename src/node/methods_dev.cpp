@@ -83,7 +83,8 @@ void register_dev_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     alias({"anvil_setStorageAt", "hardhat_setStorageAt"}, [&node](const json& p, const rpc::CallContext&) -> json {
         const Address a = rpc::param_address(p, 0);
-        // Slot and value as 32-byte words or shorter hex, as Anvil takes them.
+        // Slot and value as 32-byte words or shorter hex, read as numbers (Anvil takes a short
+        // slot but wants a 32-byte value; a short one is not ambiguous, so it is taken).
         const uint256 slot = param_storage_key(p, 1);
         const uint256 value = param_storage_key(p, 2);
         std::unique_lock lock(node.chain_mutex_);
