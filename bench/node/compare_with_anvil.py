@@ -220,6 +220,8 @@ def scenario_dev(url):
     r("call_state_override", "eth_call", [{"to": STRANGER, "data": "0x"}, "latest", {STRANGER: {"code": "0x60ff60005260206000f3"}}])
     r("call_block_override", "eth_call", [{"to": STRANGER, "data": "0x"}, "latest", {}, {"number": "0x1234"}])
     r("estimate_override", "eth_estimateGas", [{"from": A0, "to": A1, "value": "0x1"}, "latest", {A0: {"balance": "0x0"}}])
+    r("estimate_block_override", "eth_estimateGas", [{"from": A0, "to": A1, "value": "0x1"}, "latest", None, {"gasLimit": "0xc350"}])
+    r("estimate_block_override_low", "eth_estimateGas", [{"from": A0, "to": A1, "value": "0x1"}, "latest", None, {"gasLimit": "0x4e20"}])
     # Rollback and reorg (the chain is a few blocks long by now).
     r("rollback", "anvil_rollback", [1])
     r("rollback_default", "anvil_rollback", [None])

@@ -428,13 +428,15 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
         const SimulationResult result = simulate_call(node, request, n, overrides);
         return rpc::data_hex(result.output);
     });
+    // geth's four parameters: the request, the block, state overrides, block overrides.
     d.add("eth_estimateGas", [&node, shared](const json& p, const rpc::CallContext&) -> json {
-        rpc::param_count(p, 3);
+        rpc::param_count(p, 4);
         const json* object = rpc::param_at(p, 0);
         if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
         const TransactionRequest request = parse_transaction_request(*object, 0);
         CallOverrides overrides;
         if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
+        if (const json* b = rpc::param_at(p, 3)) overrides.block = b;
         auto lock = shared();
         const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
         return rpc::quantity(estimate_gas(node, request, n, overrides));

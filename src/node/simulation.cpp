@@ -177,8 +177,14 @@ SimulationResult simulate_call(DevNode& node, const TransactionRequest& request,
 }
 
 uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t number, const CallOverrides& overrides) {
-    DevChain& chain = node.chain();
-    uint64_t cap = request.gas.value_or(chain.gas_limit);
+    // At most the request's gas, or else the gas limit of the block the call runs in, block
+    // overrides included; a request's gas under a transfer's 21,000 is ignored, as geth does.
+    BlockInfo block = call_block_info(node, number);
+    if (overrides.block) apply_block_overrides(block, *overrides.block);
+    uint64_t cap = request.gas && *request.gas >= 21000 ? *request.gas : block.gas_limit;
+    // Each trial runs with its own gas limit, not the request's.
+    TransactionRequest trial = request;
+    trial.gas.reset();
     // With a gas price, the sender's balance limits the gas it can buy (geth): the balance the
     // call will run with, state overrides included.
     const uint256 price = request.max_fee_per_gas.value_or(request.gas_price.value_or(uint256{}));
@@ -192,9 +198,12 @@ uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t
         const uint256 affordable = (balance - value) / price;
         if (affordable < uint256{cap}) cap = affordable.low64();
     }
-    const RunResult at_cap = run(node, request, number, overrides, cap, nullptr);
+    const RunResult at_cap = run(node, trial, number, overrides, cap, nullptr);
     if (at_cap.outcome.rejection || at_cap.outcome.status != Status::Success) {
-        if (!at_cap.outcome.rejection && at_cap.outcome.status == Status::OutOfGas)
+        // Out of gas at the cap, or a cap under the intrinsic gas (geth treats both alike).
+        const bool intrinsic = at_cap.outcome.rejection && (at_cap.outcome.rejection->rule == "INTRINSIC_GAS_TOO_LOW" ||
+                                                            at_cap.outcome.rejection->rule == "INTRINSIC_GAS_BELOW_FLOOR_GAS_COST");
+        if (intrinsic || (!at_cap.outcome.rejection && at_cap.outcome.status == Status::OutOfGas))
             throw RpcError(rpc::kServerError, "gas required exceeds allowance (" + std::to_string(cap) + ")");
         throw_failure(at_cap);
     }
@@ -202,7 +211,7 @@ uint64_t estimate_gas(DevNode& node, const TransactionRequest& request, uint64_t
     uint64_t low = static_cast<uint64_t>(at_cap.outcome.gas_used) - 1;
     uint64_t high = cap;
     auto succeeds = [&](uint64_t gas) {
-        const RunResult r = run(node, request, number, overrides, gas, nullptr);
+        const RunResult r = run(node, trial, number, overrides, gas, nullptr);
         return !r.outcome.rejection && r.outcome.status == Status::Success;
     };
     // Most calls need their gas used plus what refunds and the 63/64 rule withhold: try that first.

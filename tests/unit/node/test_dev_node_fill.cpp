@@ -74,3 +74,47 @@ TEST(DevNodeEstimate, GasPriceCapReadsTheOverriddenBalance) {
     const rpc::json capped = f.call("eth_estimateGas", rpc::json::array({request, "latest", short_of_gas}));
     ASSERT_TRUE(capped.contains("error")) << capped.dump();
 }
+
+// geth's fourth parameter: block overrides, whose gasLimit also caps the estimate.
+TEST(DevNodeEstimate, BlockOverridesCapTheGas) {
+    NodeFixture f;
+    const rpc::json request = {{"from", rpc::hex(f.node->accounts()[0].address)},
+                               {"to", rpc::hex(f.node->accounts()[1].address)}, {"value", "0x1"}};
+    const rpc::json roomy = {{"gasLimit", "0xc350"}};  // 50,000
+    EXPECT_EQ(result_of(f.call("eth_estimateGas", rpc::json::array({request, "latest", nullptr, roomy}))), "0x5208");
+    const rpc::json cramped = {{"gasLimit", "0x4e20"}};  // 20,000: under a transfer's 21,000
+    const rpc::json refused = f.call("eth_estimateGas", rpc::json::array({request, "latest", nullptr, cramped}));
+    ASSERT_TRUE(refused.contains("error")) << refused.dump();
+    EXPECT_EQ(refused["error"]["code"], -32000) << refused.dump();
+    EXPECT_EQ(refused["error"]["message"], "gas required exceeds allowance (20000)");  // geth's words
+    // A request's own gas under 21,000 does not cap the estimate (geth ignores it).
+    rpc::json low_gas = request;
+    low_gas["gas"] = "0x3e8";
+    EXPECT_EQ(result_of(f.call("eth_estimateGas", rpc::json::array({low_gas}))), "0x5208");
+    const rpc::json bad = f.call("eth_estimateGas", rpc::json::array({request, "latest", nullptr, "0x1"}));
+    ASSERT_TRUE(bad.contains("error")) << bad.dump();
+    EXPECT_EQ(bad["error"]["code"], -32602);
+    EXPECT_NE(bad["error"]["message"].get<std::string>().find("argument 3"), std::string::npos) << bad.dump();
+}
+
+// With the request's own gas given, the trials still run at their own gas limits: a call whose
+// refund makes its gas used (21,206 here) less than the gas it needs gets the least limit it runs
+// with, as without that gas (it used to get the gas used, too little to send with).
+TEST(DevNodeEstimate, RequestGasIsOnlyTheCap) {
+    NodeFixture f;
+    const std::string contract = "0x00000000000000000000000000000000000c1ea2";
+    ASSERT_TRUE(result_of(f.call("anvil_setCode", {contract, "0x6000600055"})).is_null());  // slot 0 := 0
+    ASSERT_TRUE(result_of(f.call("anvil_setStorageAt", {contract, "0x0", "0x1"})).is_boolean());
+    const rpc::json plain = {{"from", rpc::hex(f.node->accounts()[0].address)}, {"to", contract}};
+    rpc::json with_gas = plain;
+    with_gas["gas"] = "0x186a0";
+    const rpc::json estimate = result_of(f.call("eth_estimateGas", rpc::json::array({plain})));
+    EXPECT_EQ(result_of(f.call("eth_estimateGas", rpc::json::array({with_gas}))), estimate);
+    // The estimate is the least limit that runs: it succeeds, one less runs out of gas.
+    const uint64_t gas = rpc::decode_quantity_u64(estimate);
+    rpc::json at = plain;
+    at["gas"] = rpc::quantity(gas);
+    EXPECT_TRUE(f.call("eth_call", rpc::json::array({at, "latest"})).contains("result"));
+    at["gas"] = rpc::quantity(gas - 1);
+    EXPECT_TRUE(f.call("eth_call", rpc::json::array({at, "latest"})).contains("error"));
+}
