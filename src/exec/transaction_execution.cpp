@@ -43,6 +43,10 @@ std::optional<uint256> max_upfront_cost(const Transaction& tx, Revision rev) {
     return max_cost;
 }
 
+bool code_allows_sending(bytes_view code, Revision rev) noexcept {
+    return code.empty() || (rev >= Revision::Prague && parse_delegation(code));
+}
+
 std::optional<TransactionError> validate_transaction_against_state(const State& state, const BlockInfo& block,
                                                                    const Transaction& tx, Revision rev,
                                                                    const uint256& blob_fee, bool check_sender,
@@ -59,10 +63,7 @@ std::optional<TransactionError> validate_transaction_against_state(const State& 
     const Account* sender = state.find(tx.sender);
     if (check_sender) {
         const uint64_t sender_nonce = sender ? sender->nonce : 0;
-        // EIP-3607: transactions from accounts with code are invalid; EIP-7702 (Prague) exempts
-        // code that is a delegation designator (the account is still an EOA with a key).
-        if (check_sender_code && sender && sender->code_size() != 0 &&
-            !(rev >= Revision::Prague && parse_delegation(sender->code_view())))
+        if (check_sender_code && sender && !code_allows_sending(sender->code_view(), rev))
             return reject("SENDER_NOT_EOA", "sender has deployed code");
         // A sender at the EIP-2681 maximum needs no rule of its own: a transaction with that nonce
         // is NONCE_IS_MAX in the static checks, any lower one is simply too low (execution-specs).

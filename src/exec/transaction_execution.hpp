@@ -63,6 +63,9 @@ std::optional<TransactionError> validate_transaction_against_state(const State& 
                                                                    const Transaction& tx, Revision rev,
                                                                    const uint256& blob_fee, bool check_sender = true,
                                                                    bool check_sender_code = true);
+/// EIP-3607: whether an account with this code may send transactions: none, or (EIP-7702,
+/// Prague on) a delegation designator, which leaves the account an EOA with a key.
+bool code_allows_sending(bytes_view code, Revision rev) noexcept;
 /// The most a transaction can cost its sender: all its gas at the fee cap, the value and all its
 /// blob gas at the blob fee cap; nullopt when that does not fit 256 bits.
 std::optional<uint256> max_upfront_cost(const Transaction& tx, Revision rev);

@@ -5,7 +5,6 @@
 #include "crypto/bip39.hpp"
 #include "crypto/keccak.hpp"
 #include "crypto/secp256k1.hpp"
-#include "evm/delegation.hpp"
 #include "exec/transaction_execution.hpp"
 #include "node/rpc_format.hpp"
 #include "node/state_file.hpp"
@@ -268,7 +267,7 @@ void DevNode::admit_locked(Transaction tx, const Hash32& hash) {
     // the miner. The node's own unsigned transactions from an impersonated contract may send.
     if (account && account->code_hash != kEmptyCodeHash && !is_impersonated(tx)) {
         const auto code = state->read_code(account->code_hash);
-        if (!(rev >= Revision::Prague && code && parse_delegation(*code)))
+        if (!code || !code_allows_sending(*code, rev))
             throw rpc::RpcError(rpc::kServerError, "sender not an eoa: address " + rpc::hex(tx.sender) +
                                                        ", codehash: " + rpc::hex(account->code_hash));
     }

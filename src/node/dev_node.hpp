@@ -138,7 +138,7 @@ public:
     std::atomic<uint64_t> interval_ms{0};
     /// The chain id methods answer with (--chain-id, then anvil_setChainId; the chain's config
     /// holds the same, read under chain_mutex_).
-    std::atomic<uint64_t> chain_id{31337};
+    std::atomic<uint64_t> chain_id;
     uint256 min_gas_price;                     // anvil_setMinGasPrice (legacy transactions)
     std::set<Address> impersonated;
     bool auto_impersonate = false;

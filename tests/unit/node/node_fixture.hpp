@@ -30,11 +30,13 @@ struct NodeFixture {
     }
     ~NodeFixture() { node->stop(); }
 
-    /// An EIP-1559 transaction signed by dev account `account`.
-    Transaction signed_transaction(size_t account, uint64_t nonce, const Address& to, uint64_t gas, uint64_t value = 0) {
+    /// An EIP-1559 transaction signed by dev account `account` (for the node's default chain id
+    /// unless told another).
+    Transaction signed_transaction(size_t account, uint64_t nonce, const Address& to, uint64_t gas, uint64_t value = 0,
+                                   const uint256& chain_id = uint256{31337}) {
         Transaction tx;
         tx.type = TransactionType::DynamicFee;
-        tx.chain_id = uint256{31337};
+        tx.chain_id = chain_id;
         tx.nonce = nonce;
         tx.max_fee_per_gas = uint256{100'000'000'000ull};
         tx.max_priority_fee_per_gas = uint256{1};

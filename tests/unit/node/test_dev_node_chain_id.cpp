@@ -21,19 +21,6 @@ namespace {
 /// MSTORE PUSH1 32 PUSH1 0 RETURN.
 constexpr std::string_view kChainIdCode = "0x3660095746600055005b4660005260206000f3";
 
-Transaction signed_for(NodeFixture& f, const uint256& chain_id, uint64_t nonce, const Address& to, uint64_t gas) {
-    Transaction tx;
-    tx.type = TransactionType::DynamicFee;
-    tx.chain_id = chain_id;
-    tx.nonce = nonce;
-    tx.max_fee_per_gas = uint256{100'000'000'000ull};
-    tx.max_priority_fee_per_gas = uint256{1};
-    tx.gas_limit = gas;
-    tx.to = to;
-    EXPECT_TRUE(sign_transaction(tx, f.node->accounts()[0].secret_key));
-    return tx;
-}
-
 }  // namespace
 
 TEST(DevNodeChainId, NewIdAnsweredExecutedAndRequiredOfSignatures) {
@@ -51,11 +38,11 @@ TEST(DevNodeChainId, NewIdAnsweredExecutedAndRequiredOfSignatures) {
 
     // A signature for the old id is refused with geth's message; one for the new id is mined,
     // and the block ran CHAINID with it.
-    const rpc::json refused = f.send(signed_for(f, uint256{31337}, 0, contract, 100000));
+    const rpc::json refused = f.send(f.signed_transaction(0, 0, contract, 100000, 0, uint256{31337}));
     ASSERT_TRUE(refused.contains("error")) << refused.dump();
     EXPECT_EQ(refused["error"]["message"], "invalid chain id");
     const uint64_t before = f.head();
-    const rpc::json accepted = f.send(signed_for(f, uint256{1337}, 0, contract, 100000));
+    const rpc::json accepted = f.send(f.signed_transaction(0, 0, contract, 100000, 0, uint256{1337}));
     ASSERT_FALSE(accepted.contains("error")) << accepted.dump();
     EXPECT_EQ(f.head(), before + 1);
     const rpc::json receipt = result_of(f.call("eth_getTransactionReceipt", rpc::json::array({accepted["result"]})));
