@@ -6,12 +6,14 @@
 // the miner's CPU time per mined transaction (from /proc/self/task/*/schedstat, in ns) and the
 // submitting thread's (decoding and sender recovery).
 //   bench_node_mining --load DIR [--rounds N] [--window N] [--data-dir DIR (default: in memory)] [--in-order]
+//                     [--threads N (default: the cores, as polyvm node)]
 #include "db/lmdb_database.hpp"
 #include "node/dev_node.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <thread>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -33,6 +35,7 @@ struct Options {
     size_t window = 32;
     std::optional<std::filesystem::path> data_dir;
     bool in_order = false;  // setup calls one at a time (deployments), as rpc_tool.py setup-in-order
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());  // as `polyvm node --threads`
 };
 
 /// Nanoseconds the thread named `name` has run (schedstat's first field), or -1.
@@ -97,6 +100,7 @@ RoundResult run_round(const Options& o, const std::vector<std::string>& transact
     node::NodeOptions options;
     options.server.port = 0;
     options.quiet = true;
+    options.execution_threads = o.threads;
     if (o.data_dir) {
         std::filesystem::remove_all(*o.data_dir);
         options.storage.data_dir = o.data_dir->string();
@@ -178,10 +182,11 @@ int main(int argc, char** argv) {
             else if (arg == "--window") o.window = std::stoul(value());
             else if (arg == "--data-dir") o.data_dir = value();
             else if (arg == "--in-order") o.in_order = true;
+            else if (arg == "--threads") o.threads = static_cast<unsigned>(std::max(1, std::stoi(value())));
             else throw std::invalid_argument("unknown option " + arg);
         } catch (const std::exception& e) {
             std::cerr << "error: " << e.what()
-                      << "\nusage: bench_node_mining --load DIR [--rounds N] [--window N] [--data-dir DIR] [--in-order]\n";
+                      << "\nusage: bench_node_mining --load DIR [--rounds N] [--window N] [--data-dir DIR] [--in-order] [--threads N]\n";
             return 2;
         }
     }
