@@ -80,7 +80,8 @@ def main():
     for tool in (args.polyvm, args.evmone):
         if not os.access(tool, os.X_OK):
             sys.exit("no executable at %s" % tool)
-    pattern = "%s/%s" % (args.folder, args.filter) if args.filter else "%s/" % args.folder
+    # Grouped: an alternation in --filter stays within the folder (and within evmone's baseline names).
+    pattern = "%s/(%s)" % (args.folder, args.filter) if args.filter else "%s/" % args.folder
 
     loads = ["start " + load_average()]
     polyvm_runs, evmone_runs, wrong = [], [], set()
