@@ -2,8 +2,8 @@
 """polyvm node's command line: the start-up lines (accounts, keys, address), a restart that
 continues the chain on the same data dir and says so, a data dir of another chain id refused,
 --dump-state on exit read back with --load-state, --genesis from a geth genesis file,
---block-time interval mining, and WebAssembly contracts deployed by default but refused with
---no-wasm.
+--block-time interval mining, the heap advised for huge pages (unless MALLOC_CONF says
+thp:never), and WebAssembly contracts deployed by default but refused with --no-wasm.
 
 Usage: cli_test.py <polyvm binary>
 """
@@ -140,6 +140,39 @@ def main():
     check(receipt is not None and receipt["status"] == "0x1", "--block-time never mined the transaction")
     check(int(node.result("eth_blockNumber"), 16) >= 2, "--block-time mined fewer than 2 blocks in 2.5 s")
     node.stop()
+
+    # Transparent huge pages for the commands that execute blocks (tools/huge_pages.cpp): the
+    # node's heap mappings carry MADV_HUGEPAGE ("hg" in smaps' VmFlags), and none do when
+    # MALLOC_CONF says thp:never. Only where the program runs on jemalloc (not in a sanitizer
+    # build) and the kernel has transparent huge pages.
+    def advised_mappings(pid):
+        with open(f"/proc/{pid}/smaps") as f:
+            return sum(1 for line in f if line.startswith("VmFlags:") and " hg" in line)
+
+    def runs_on_jemalloc(pid):
+        with open(f"/proc/{pid}/maps") as f:
+            return "libjemalloc" in f.read()
+
+    if os.path.isdir("/sys/kernel/mm/transparent_hugepage"):
+        node = Node(binary, "--in-memory")
+        node.result("eth_sendTransaction", [{"from": ACCOUNT0, "to": FRESH, "value": "0x1"}])
+        jemalloc = runs_on_jemalloc(node.proc.pid)
+        advised = advised_mappings(node.proc.pid)
+        node.stop()
+        if jemalloc:
+            check(advised > 0, "the node's heap has no mapping advised for huge pages")
+            os.environ["MALLOC_CONF"] = "thp:never"
+            try:
+                node = Node(binary, "--in-memory")
+                advised = advised_mappings(node.proc.pid)
+                node.stop()
+            finally:
+                del os.environ["MALLOC_CONF"]
+            check(advised == 0, f"MALLOC_CONF=thp:never still left {advised} mappings advised for huge pages")
+        else:
+            print("skipped the huge-page checks: the program does not run on jemalloc")
+    else:
+        print("skipped the huge-page checks: the kernel has no transparent huge pages")
 
     # WebAssembly (Stylus) contracts: deployed by default, refused by EIP-3541 with --no-wasm.
     counter = os.path.join(os.path.dirname(os.path.abspath(binary)), "contracts", "wasm", "counter.wasm")
