@@ -4,6 +4,7 @@
 #include <jemalloc/jemalloc.h>
 #include <sys/mman.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -61,6 +62,27 @@ bool merge(extent_hooks_t*, void* first, size_t first_size, void* second, size_t
 // A hook jemalloc does not have (null) means "cannot" to it: keep each null as null.
 extent_hooks_t huge_hooks;
 
+/// The anonymous read-write mappings that exist now (jemalloc's first extents, mapped before the
+/// hooks, which a small heap never outgrows) get the same advice.
+void advise_existing_heap() noexcept {
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    if (!maps) return;
+    char line[512];
+    while (std::fgets(line, sizeof(line), maps)) {
+        unsigned long begin = 0, end = 0;
+        char permissions[8] = {};
+        unsigned long offset = 0, inode = 0;
+        char device[16] = {};
+        int path_at = 0;
+        if (std::sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &begin, &end, permissions, &offset, device, &inode, &path_at) < 6)
+            continue;
+        const bool anonymous = inode == 0 && (path_at == 0 || line[path_at] == '\0' || line[path_at] == '\n');
+        if (anonymous && std::strncmp(permissions, "rw-p", 4) == 0 && end - begin >= (size_t{2} << 20))
+            madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    }
+    std::fclose(maps);
+}
+
 }  // namespace
 
 bool use_transparent_huge_pages() noexcept {
@@ -89,6 +111,7 @@ bool use_transparent_huge_pages() noexcept {
         const std::string name = "arena." + std::to_string(i) + ".extent_hooks";
         if (mallctl(name.c_str(), nullptr, nullptr, &hooks, sizeof(hooks)) != 0) all = false;
     }
+    advise_existing_heap();
     return all;
 }
 
