@@ -2,8 +2,7 @@
 
 #include "crypto/secp256k1.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "crypto/openssl_library.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -16,7 +15,8 @@ using Digest512 = std::array<uint8_t, 64>;
 Digest512 hmac_sha512(bytes_view key, bytes_view data) {
     Digest512 out{};
     unsigned int len = 0;
-    if (!HMAC(EVP_sha512(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &len) ||
+    const openssl::Library& library = openssl::library();
+    if (!library.HMAC(library.EVP_sha512(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &len) ||
         len != out.size())
         throw std::runtime_error("BIP-32: HMAC-SHA512 failed in OpenSSL");
     return out;

@@ -1,6 +1,6 @@
 #include "crypto/bip39.hpp"
 
-#include <openssl/evp.h>
+#include "crypto/openssl_library.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -33,9 +33,10 @@ Seed512 mnemonic_to_seed(std::string_view mnemonic, std::string_view passphrase)
     const std::string salt = "mnemonic" + std::string(passphrase);
     Seed512 seed{};
     // BIP-39: PBKDF2 with HMAC-SHA512, 2048 iterations, 64-byte output.
-    if (PKCS5_PBKDF2_HMAC(words.data(), static_cast<int>(words.size()),
-                          reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), 2048,
-                          EVP_sha512(), static_cast<int>(seed.size()), seed.data()) != 1)
+    const openssl::Library& library = openssl::library();
+    if (library.PKCS5_PBKDF2_HMAC(words.data(), static_cast<int>(words.size()),
+                                  reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
+                                  2048, library.EVP_sha512(), static_cast<int>(seed.size()), seed.data()) != 1)
         throw std::runtime_error("BIP-39: PBKDF2-HMAC-SHA512 failed in OpenSSL");
     return seed;
 }

@@ -1,7 +1,6 @@
 #include "crypto/hashes.hpp"
 
-#include <openssl/ripemd.h>
-#include <openssl/sha.h>
+#include "crypto/openssl_library.hpp"
 
 namespace polyvm {
 namespace {
@@ -18,22 +17,20 @@ const unsigned char* data_or_dummy(bytes_view data) noexcept {
 // one-shot SHA256() looks the algorithm up by name on every call, and any fetch runs OpenSSL's
 // one-time initialisation, which makes 2.5 MB resident (a single state test's whole footprint
 // is 9 MB) and leaves per-thread state on whichever thread hashed first.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 Hash32 sha256(bytes_view data) noexcept {
     Hash32 out;
+    const openssl::Library& library = openssl::library();
     SHA256_CTX context;
-    SHA256_Init(&context);
-    SHA256_Update(&context, data_or_dummy(data), data.size());
-    SHA256_Final(out.data(), &context);
+    library.SHA256_Init(&context);
+    library.SHA256_Update(&context, data_or_dummy(data), data.size());
+    library.SHA256_Final(out.data(), &context);
     return out;
 }
 
 Ripemd160Digest ripemd160(bytes_view data) noexcept {
     Ripemd160Digest out;
-    RIPEMD160(data_or_dummy(data), data.size(), out.data());
+    openssl::library().RIPEMD160(data_or_dummy(data), data.size(), out.data());
     return out;
 }
-#pragma GCC diagnostic pop
 
 }  // namespace polyvm

@@ -1,19 +1,21 @@
 #include "crypto/p256.hpp"
 
-#include <openssl/bn.h>
-#include <openssl/ec.h>
+#include "crypto/openssl_library.hpp"
+
 #include <openssl/obj_mac.h>
 
 #include <memory>
 
 namespace polyvm {
 namespace {
+const openssl::Library& ssl() noexcept { return openssl::library(); }
+
 
 struct BnCtxFree {
-    void operator()(BN_CTX* c) const noexcept { BN_CTX_free(c); }
+    void operator()(BN_CTX* c) const noexcept { ssl().BN_CTX_free(c); }
 };
 struct PointFree {
-    void operator()(EC_POINT* p) const noexcept { EC_POINT_free(p); }
+    void operator()(EC_POINT* p) const noexcept { ssl().EC_POINT_free(p); }
 };
 using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxFree>;
 using PointPtr = std::unique_ptr<EC_POINT, PointFree>;
@@ -26,19 +28,19 @@ struct Curve {
     const BIGNUM* n = nullptr;  // group order (owned by group)
 
     Curve() noexcept {
-        group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+        group = ssl().EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
         if (!group) return;
-        p = BN_new();
-        if (!p || !EC_GROUP_get_curve(group, p, nullptr, nullptr, nullptr)) {
-            BN_free(p);
+        p = ssl().BN_new();
+        if (!p || !ssl().EC_GROUP_get_curve(group, p, nullptr, nullptr, nullptr)) {
+            ssl().BN_free(p);
             p = nullptr;
             return;
         }
-        n = EC_GROUP_get0_order(group);
+        n = ssl().EC_GROUP_get0_order(group);
     }
     ~Curve() {
-        BN_free(p);
-        EC_GROUP_free(group);
+        ssl().BN_free(p);
+        ssl().EC_GROUP_free(group);
     }
     Curve(const Curve&) = delete;
     Curve& operator=(const Curve&) = delete;
@@ -57,52 +59,52 @@ bool p256_verify(bytes_view input) noexcept {
     const Curve& c = curve();
     if (!c.ok()) return false;
 
-    BnCtxPtr ctx{BN_CTX_new()};
+    BnCtxPtr ctx{ssl().BN_CTX_new()};
     if (!ctx) return false;
-    BN_CTX_start(ctx.get());
-    BIGNUM* e = BN_CTX_get(ctx.get());
-    BIGNUM* r = BN_CTX_get(ctx.get());
-    BIGNUM* s = BN_CTX_get(ctx.get());
-    BIGNUM* qx = BN_CTX_get(ctx.get());
-    BIGNUM* qy = BN_CTX_get(ctx.get());
-    BIGNUM* w = BN_CTX_get(ctx.get());
-    BIGNUM* u1 = BN_CTX_get(ctx.get());
-    BIGNUM* u2 = BN_CTX_get(ctx.get());
-    BIGNUM* x = BN_CTX_get(ctx.get());
+    ssl().BN_CTX_start(ctx.get());
+    BIGNUM* e = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* r = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* s = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* qx = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* qy = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* w = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* u1 = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* u2 = ssl().BN_CTX_get(ctx.get());
+    BIGNUM* x = ssl().BN_CTX_get(ctx.get());
     bool valid = false;
     [&] {
         if (!x) return;  // BN_CTX_get fails for all later calls once one fails
         const uint8_t* in = input.data();
-        if (!BN_bin2bn(in, 32, e) || !BN_bin2bn(in + 32, 32, r) || !BN_bin2bn(in + 64, 32, s) ||
-            !BN_bin2bn(in + 96, 32, qx) || !BN_bin2bn(in + 128, 32, qy))
+        if (!ssl().BN_bin2bn(in, 32, e) || !ssl().BN_bin2bn(in + 32, 32, r) || !ssl().BN_bin2bn(in + 64, 32, s) ||
+            !ssl().BN_bin2bn(in + 96, 32, qx) || !ssl().BN_bin2bn(in + 128, 32, qy))
             return;
 
         // EIP-7951: 0 < r < n and 0 < s < n (no low-s rule: malleable signatures verify).
-        if (BN_is_zero(r) || BN_cmp(r, c.n) >= 0 || BN_is_zero(s) || BN_cmp(s, c.n) >= 0) return;
+        if (ssl().BN_is_zero(r) || ssl().BN_cmp(r, c.n) >= 0 || ssl().BN_is_zero(s) || ssl().BN_cmp(s, c.n) >= 0) return;
         // EIP-7951: 0 <= qx, qy < p, checked before the point is built so that no coordinate is
         // silently reduced modulo p.
-        if (BN_cmp(qx, c.p) >= 0 || BN_cmp(qy, c.p) >= 0) return;
-        PointPtr q{EC_POINT_new(c.group)};
+        if (ssl().BN_cmp(qx, c.p) >= 0 || ssl().BN_cmp(qy, c.p) >= 0) return;
+        PointPtr q{ssl().EC_POINT_new(c.group)};
         if (!q) return;
         // EIP-7951: the key must satisfy y^2 = x^3 + ax + b. OpenSSL refuses to set coordinates of
         // a point off the curve; the explicit check keeps that rule independent of the version.
-        if (!EC_POINT_set_affine_coordinates(c.group, q.get(), qx, qy, ctx.get())) return;
-        if (EC_POINT_is_on_curve(c.group, q.get(), ctx.get()) != 1) return;
+        if (!ssl().EC_POINT_set_affine_coordinates(c.group, q.get(), qx, qy, ctx.get())) return;
+        if (ssl().EC_POINT_is_on_curve(c.group, q.get(), ctx.get()) != 1) return;
 
         // Standard ECDSA: w = s^-1, u1 = e w, u2 = r w (mod n), R' = u1 G + u2 Q. The hash is used
         // whole (it is exactly as wide as n), reduced mod n by the multiplication.
-        if (!BN_mod_inverse(w, s, c.n, ctx.get())) return;
-        if (!BN_mod_mul(u1, e, w, c.n, ctx.get()) || !BN_mod_mul(u2, r, w, c.n, ctx.get())) return;
-        PointPtr rp{EC_POINT_new(c.group)};
-        if (!rp || !EC_POINT_mul(c.group, rp.get(), u1, q.get(), u2, ctx.get())) return;
+        if (!ssl().BN_mod_inverse(w, s, c.n, ctx.get())) return;
+        if (!ssl().BN_mod_mul(u1, e, w, c.n, ctx.get()) || !ssl().BN_mod_mul(u2, r, w, c.n, ctx.get())) return;
+        PointPtr rp{ssl().EC_POINT_new(c.group)};
+        if (!rp || !ssl().EC_POINT_mul(c.group, rp.get(), u1, q.get(), u2, ctx.get())) return;
         // EIP-7951: R' at infinity fails.
-        if (EC_POINT_is_at_infinity(c.group, rp.get())) return;
-        if (!EC_POINT_get_affine_coordinates(c.group, rp.get(), x, nullptr, ctx.get())) return;
+        if (ssl().EC_POINT_is_at_infinity(c.group, rp.get())) return;
+        if (!ssl().EC_POINT_get_affine_coordinates(c.group, rp.get(), x, nullptr, ctx.get())) return;
         // EIP-7951: R'.x ≡ r (mod n): x may exceed n (it is below p).
-        if (!BN_nnmod(x, x, c.n, ctx.get())) return;
-        valid = BN_cmp(x, r) == 0;
+        if (!ssl().BN_nnmod(x, x, c.n, ctx.get())) return;
+        valid = ssl().BN_cmp(x, r) == 0;
     }();
-    BN_CTX_end(ctx.get());
+    ssl().BN_CTX_end(ctx.get());
     return valid;
 }
 
