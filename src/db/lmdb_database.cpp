@@ -371,22 +371,32 @@ struct Delta {
         memory = to.memory;
     }
 
-    /// Moves `newer`'s entries over this delta's.
+    /// Moves `newer`'s entries over this delta's (logging what they replace while `undo` is set,
+    /// as set() does).
     void absorb(Delta&& newer) {
         for (size_t t = 0; t < kTableCount; ++t) {
             TableDelta& into = tables[t];
+            const Table table = static_cast<Table>(t);
             newer.tables[t].order.clear();  // views into entries that move or go below
             // An entry new here moves as it is (no copy of its key or value).
             into.entries.absorb(
                 std::move(newer.tables[t].entries),
-                [&](auto& existing, std::optional<bytes>&& value) { assign(existing.value, std::move(value)); },
+                [&](auto& existing, std::optional<bytes>&& value) {
+                    if (undo) {
+                        if (existing.value) memory -= existing.value->size();
+                        undo->entries.push_back({table, existing.key(), true, std::move(existing.value)});
+                        existing.value.reset();
+                    }
+                    assign(existing.value, std::move(value));
+                },
                 [&](auto& added) {
                     ++entries;
                     memory += kEntryOverhead + added.key().size() + (added.value ? added.value->size() : 0);
-                    if (read_by_range(static_cast<Table>(t))) into.order.insert(added.key());
+                    if (read_by_range(table)) into.order.insert(added.key());
+                    if (undo) undo->entries.push_back({table, added.key(), false, std::nullopt});
                 });
         }
-        for (auto& [address, account] : newer.accounts) accounts.insert_or_assign(address, std::move(account));
+        for (auto& [address, account] : newer.accounts) set_account(address, account);
         newer = Delta{};
     }
 
@@ -1565,33 +1575,24 @@ bool LmdbDatabase::Impl::transact(const ChangeSet& changes, Body&& body, bytes_v
                                 " bytes (LmdbOptions::max_map_size); nothing was written");
     }
     std::vector<RecordWrite> records;
+    Delta pending;
     if (group) {
-        // Grouped: written straight into the dirty delta, logged so that the commit (when
-        // `body` refuses or throws) or the whole group (when its end fails) can be taken back;
-        // durable when the group ends (close_group).
-        // Readers of other threads wait for the commit (dirty_mutex, taken before the read
-        // transaction's map lock, in the order every reader takes them); `body` must not call
-        // the database's own read functions.
-        std::unique_lock dirty_lock(dirty_mutex);
-        const Delta::UndoMark start = dirty.mark();
-        bool keep = false;
-        try {
+        // Grouped: applied over the dirty delta like any commit, then moved into it with what it
+        // replaces logged, so that the whole group can be taken back when its end fails; durable
+        // when the group ends (close_group). Readers of other threads wait only while the
+        // commit's entries move in (a development node executes its next block meanwhile).
+        {
             ReadTxn txn(*this, true);
-            View view(txn.get(), dbis, &dirty, &dirty);
-            keep = body(view, journal_commits ? &records : nullptr);
-        } catch (...) {
-            dirty.revert(*group, start);
-            throw;
+            View view(txn.get(), dbis, &dirty, &pending);
+            if (!body(view, journal_commits ? &records : nullptr)) return false;
         }
-        if (!keep) {
-            dirty.revert(*group, start);
-            return false;
+        {
+            std::unique_lock dirty_lock(dirty_mutex);
+            dirty.absorb(std::move(pending));
         }
-        dirty_lock.unlock();
         if (journal_commits) journal_file->add(next_sequence++, encode_journal_entry(changes, records, encoded_changes));
         return true;
     }
-    Delta pending;
     {
         ReadTxn txn(*this, true);
         View view(txn.get(), dbis, &dirty, &pending);

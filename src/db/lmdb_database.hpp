@@ -144,8 +144,9 @@ public:
     /// for end_group() to return; readers that must only see durable commits are the caller's to
     /// hold back. When end_group() throws (DatabaseError: the disk or the map is full) the group's
     /// commits are dropped and the state is as before begin_group(). Groups nest: only the
-    /// outermost end_group() writes. Inside a group, readers of other threads wait while a
-    /// commit applies, and commit_sealing's make_records must not read this database.
+    /// outermost end_group() writes. Readers of other threads read on while a commit applies and
+    /// wait only while its entries move in (the development node executes its next block beside
+    /// the previous block's commit).
     void begin_group();
     void end_group();
     /// Flushes every commit so far to disk, the journal included (with sync_every_commit false,

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <random>
 #include <set>
 #include <thread>
@@ -455,6 +456,42 @@ TEST_P(LmdbModes, SealedCommitsWithTheirEncodingReplay) {
     ASSERT_NO_FATAL_FAILURE(expect_same_state(memory, *db));
     for (int step = 0; step < 40; ++step)
         EXPECT_EQ(db->read_record("sealed", bytes{static_cast<uint8_t>(step)}), memory.read_record("sealed", bytes{static_cast<uint8_t>(step)}));
+}
+
+// Write-back, grouped or not: a reader on another thread reads while a commit applies (the
+// development node executes its next block beside the previous block's commit), and sees the
+// state before that commit until it is in.
+TEST_P(LmdbModes, ReadersOnOtherThreadsReadWhileACommitApplies) {
+    if (GetParam() == Mode::WriteThrough) GTEST_SKIP() << "write-through commits are LMDB's write transactions";
+    TempDir dir;
+    auto db = std::make_unique<LmdbDatabase>(dir.path(), options());
+    ChangeGenerator generator(91);
+    if (GetParam() == Mode::WriteBackGrouped) db->begin_group();
+    db->commit(generator.next(true));
+    for (int step = 0; step < 5; ++step) {
+        SCOPED_TRACE("commit " + std::to_string(step));
+        const ChangeSet changes = generator.next(true);
+        ASSERT_FALSE(changes.accounts.empty());
+        const Address& address = changes.accounts.front().address;
+        const std::optional<AccountInfo> before = db->read_account(address);
+        const Hash32 root_before = db->state_root();
+        std::future_status waited = std::future_status::deferred;
+        std::future<std::optional<AccountInfo>> reader;
+        const CheckedCommit sealed = db->commit_sealing(changes, [&](const Hash32&, const ChangeSet&) {
+            reader = std::async(std::launch::async, [&] { return db->read_account(address); });
+            waited = reader.wait_for(std::chrono::seconds(5));
+            return std::vector<RecordWrite>{};
+        });
+        const std::optional<AccountInfo> read_meanwhile = reader.get();  // after the commit if it had to wait
+        ASSERT_TRUE(sealed.committed);
+        EXPECT_EQ(waited, std::future_status::ready) << "the reader waited for the commit";
+        EXPECT_EQ(read_meanwhile.has_value(), before.has_value());
+        if (read_meanwhile && before) {
+            EXPECT_EQ(read_meanwhile->balance, before->balance);
+        }
+        EXPECT_NE(db->state_root(), root_before);
+    }
+    if (GetParam() == Mode::WriteBackGrouped) db->end_group();
 }
 
 TEST_P(LmdbModes, DeepAccountTrieMatchesMemoryDatabase) {
