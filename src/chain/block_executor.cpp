@@ -78,7 +78,7 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
     ExecutedBlock out;
 
     apply_block_start_system_calls(state, env.info, rev, env.parent_beacon_block_root.value_or(Hash32{}),
-                                   env.parent_hash, config.chain_id);
+                                   env.parent_hash, config.chain_id, !options.history_call_after_transactions);
 
     const uint256 blob_fee = env.info.blob_schedule ? blob_base_fee(env.info.excess_blob_gas,
                                                                     env.info.blob_schedule->base_fee_update_fraction)
@@ -119,7 +119,7 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
     // reports any error exactly as without it.
     size_t first_sequential = 0;
     if (options.parallel.threads > 1 && transactions.size() >= std::max<size_t>(1, options.parallel_min_transactions) &&
-        rev >= Revision::Byzantium && !options.tracer_for) {
+        rev >= Revision::Byzantium && !options.tracer_for && !options.history_call_after_transactions) {
         ParallelCommitHooks hooks;
         hooks.admit = [&](size_t i) {
             const Transaction& tx = transactions[i];
@@ -174,6 +174,13 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
             continue;
         }
         include(i, tx, std::move(outcome));
+    }
+
+    if (options.history_call_after_transactions && rev >= Revision::Prague) {
+        // A slot a transaction read stays in its account's storage map (State caches every read).
+        const Account* history = state.find(kHistoryStorageAddress);
+        out.parent_hash_slot_read = history && history->storage.contains(history_storage_slot(env.info.number));
+        apply_history_system_call(state, env.info, rev, env.parent_hash, config.chain_id);
     }
 
     // EIP-4895: withdrawals credit Gwei amounts without gas; an account left empty is removed.

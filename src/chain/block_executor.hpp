@@ -46,6 +46,9 @@ struct ExecutedBlock {
     Bloom logs_bloom;
     std::vector<bytes> requests;    // EIP-7685, Prague on
     std::vector<TransactionOutcome> outcomes;  // of the included transactions
+    /// With BlockExecutionOptions::history_call_after_transactions: a transaction read the
+    /// history contract's slot of the parent's hash (EIP-2935).
+    bool parent_hash_slot_read = false;
 };
 
 struct BlockExecutionOptions {
@@ -72,6 +75,12 @@ struct BlockExecutionOptions {
     size_t parallel_min_transactions = 16;
     /// Accumulates what the parallel executor did, when set.
     ParallelStatistics* parallel_statistics = nullptr;
+    /// The EIP-2935 call (the parent's hash into the history contract) after the transactions
+    /// instead of before them, with the environment's parent hash, which may then be a stand-in:
+    /// a development node executes a block before its parent's hash is known and writes the
+    /// hash in afterwards. The result is the block's when no transaction read that slot
+    /// (ExecutedBlock::parent_hash_slot_read): the call writes only that slot. Sequential only.
+    bool history_call_after_transactions = false;
 };
 
 /// Recovers the senders, then runs the block. Transactions keep their senders afterwards.

@@ -90,10 +90,15 @@ SystemCallResult system_call(State& state, const BlockInfo& block, Revision rev,
 
 void apply_block_start_system_calls(State& state, const BlockInfo& block, Revision rev,
                                     const Hash32& parent_beacon_block_root, const Hash32& parent_hash,
-                                    const uint256& chain_id) {
+                                    const uint256& chain_id, bool with_history) {
     // EIP-4788 (Cancun): the beacon root of the parent, keyed by timestamp in a ring buffer.
     if (rev >= Revision::Cancun)
         system_call(state, block, rev, kBeaconRootsAddress, parent_beacon_block_root, false, chain_id);
+    if (with_history) apply_history_system_call(state, block, rev, parent_hash, chain_id);
+}
+
+void apply_history_system_call(State& state, const BlockInfo& block, Revision rev, const Hash32& parent_hash,
+                               const uint256& chain_id) {
     // EIP-2935 (Prague): the parent's hash, keyed by number in a ring buffer of 8191 slots.
     if (rev >= Revision::Prague) system_call(state, block, rev, kHistoryStorageAddress, parent_hash, false, chain_id);
 }

@@ -61,9 +61,21 @@ SystemCallResult system_call(State& state, const BlockInfo& block, Revision rev,
 
 /// Start of a block: EIP-4788 (Cancun on) stores the parent beacon block root, then EIP-2935
 /// (Prague on) stores the parent block hash. Both are unchecked calls and never fail the block.
+/// `with_history`: false leaves the EIP-2935 call to the caller (apply_history_system_call).
 void apply_block_start_system_calls(State& state, const BlockInfo& block, Revision rev,
                                     const Hash32& parent_beacon_block_root, const Hash32& parent_hash,
-                                    const uint256& chain_id = 1);
+                                    const uint256& chain_id = 1, bool with_history = true);
+
+/// EIP-2935 (Prague on): the parent's hash into the history contract's ring buffer.
+void apply_history_system_call(State& state, const BlockInfo& block, Revision rev, const Hash32& parent_hash,
+                               const uint256& chain_id = 1);
+
+/// EIP-2935: the history contract's slot that a block's start-of-block call writes its parent's
+/// hash into (the ring buffer's HISTORY_SERVE_WINDOW is 8191 blocks).
+inline constexpr uint64_t kHistoryServeWindow = 8191;
+inline uint256 history_storage_slot(uint64_t block_number) noexcept {
+    return uint256{(block_number - 1) % kHistoryServeWindow};
+}
 
 /// EIP-6110: the deposit request data of a block (the concatenation of every DepositEvent of the
 /// deposit contract in the block's logs, in order), or nullopt when one of those events does not
