@@ -9,6 +9,8 @@
 #include "state/state.hpp"
 #include "state/trie.hpp"
 
+#include <algorithm>
+
 namespace polyvm {
 
 namespace {
@@ -38,7 +40,8 @@ BlockHeader start_header(const BlockHeader& parent, const BlockTemplate& t, cons
 /// Executes the template's transactions and fills the header fields that commit to the result
 /// (all but the state root).
 BlockResult<BuiltBlock> execute_template(State& state, const BlockHeader& h, const BlockTemplate& t,
-                                         const ChainConfig& config, const MiningOptions& options) {
+                                         const ChainConfig& config, const MiningOptions& options,
+                                         bool history_call_after_transactions = false) {
     const Revision rev = config.revision_at(t.timestamp);
     BuiltBlock built;
     built.block.header = h;
@@ -53,6 +56,7 @@ BlockResult<BuiltBlock> execute_template(State& state, const BlockHeader& h, con
     execution.senders_known = options.senders_known;
     execution.sender_code_allowed = options.sender_code_allowed;
     execution.parallel = options.parallel;
+    execution.history_call_after_transactions = history_call_after_transactions;
     auto executed = execute_block_body(state, env, candidates, config, execution);
     if (auto* e = std::get_if<BlockError>(&executed)) return *e;
     built.executed = std::move(std::get<ExecutedBlock>(executed));
@@ -123,20 +127,91 @@ BlockResult<PreviewedBlock> preview_block(Blockchain& chain, const BlockTemplate
     return out;
 }
 
+namespace {
+/// The state a candidate executes on, watching for BLOCKHASH of a parent whose hash is a stand-in
+/// (BLOCKHASH asks the reader every time; nothing caches it).
+class ParentHashWatch final : public StateReader {
+public:
+    ParentHashWatch(StateReader& base, uint64_t parent_number) : base_(base), parent_number_(parent_number) {}
+    std::optional<AccountInfo> read_account(const Address& address) override { return base_.read_account(address); }
+    uint256 read_storage(const Address& address, const uint256& key) override { return base_.read_storage(address, key); }
+    std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override { return base_.read_code(code_hash); }
+    std::optional<Hash32> read_block_hash(uint64_t number) override {
+        if (number == parent_number_) {
+            read_ = true;
+            return std::nullopt;
+        }
+        return base_.read_block_hash(number);
+    }
+    bool parent_hash_read() const noexcept { return read_; }
+
+private:
+    StateReader& base_;
+    uint64_t parent_number_;
+    bool read_ = false;
+};
+
+BlockCandidate to_candidate(BuiltBlock&& b, State& state, unsigned threads) {
+    BlockCandidate c;
+    c.block = std::move(b.block);
+    c.executed = std::move(b.executed);
+    c.rejected = std::move(b.rejected);
+    c.transaction_hashes = std::move(b.transaction_hashes);
+    c.changes = state.changes(threads);
+    return c;
+}
+}  // namespace
+
+BlockResult<BlockCandidate> execute_block_candidate(const ChainConfig& config, const BlockHeader& parent,
+                                                    const BlockTemplate& t, const MiningOptions& options,
+                                                    StateReader& reader, bool parent_hash_known) {
+    const BlockHeader h = start_header(parent, t, config, config.revision_at(t.timestamp), options.base_fee);
+    ParentHashWatch watch(reader, parent.number);
+    State state(parent_hash_known ? &reader : &watch);
+    MiningOptions sequential = options;
+    sequential.parallel = {};
+    sequential.tracer_for = nullptr;
+    auto built = execute_template(state, h, t, config, sequential, !parent_hash_known);
+    if (auto* e = std::get_if<BlockError>(&built)) return *e;
+    BlockCandidate c = to_candidate(std::move(std::get<BuiltBlock>(built)), state, 1);
+    c.reads_parent_hash = !parent_hash_known && (watch.parent_hash_read() || c.executed.parent_hash_slot_read);
+    return c;
+}
+
+bool complete_block_candidate(BlockCandidate& c, const Hash32& stand_in, const Hash32& parent_hash,
+                              const ChainConfig& config) {
+    if (c.reads_parent_hash) return false;
+    const BlockHeader& h = c.block.header;
+    if (config.revision_at(h.timestamp) >= Revision::Prague) {
+        const auto account = std::find_if(c.changes.accounts.begin(), c.changes.accounts.end(),
+                                          [](const AccountChange& a) { return a.address == kHistoryStorageAddress; });
+        if (account == c.changes.accounts.end()) return false;
+        const uint256 slot = history_storage_slot(h.number);
+        const auto written = std::find_if(account->storage.begin(), account->storage.end(),
+                                          [&](const auto& entry) { return entry.first == slot; });
+        if (written == account->storage.end() || written->second != uint256::from_hash(stand_in)) return false;
+        written->second = uint256::from_hash(parent_hash);
+    }
+    c.block.header.parent_hash = parent_hash;
+    return true;
+}
+
 BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options) {
     StateReader& reader = options.reader ? *options.reader : chain.database();
     State state(&reader);
     auto built = execute_on_head(chain, t, options, state);
     if (auto* e = std::get_if<BlockError>(&built)) return *e;
-    BuiltBlock& b = std::get<BuiltBlock>(built);
+    return commit_block_candidate(chain, to_candidate(std::move(std::get<BuiltBlock>(built)), state, options.parallel.threads),
+                                  options);
+}
 
+MinedBlock commit_block_candidate(Blockchain& chain, BlockCandidate&& c, const MiningOptions& options) {
     MinedBlock mined;
-    mined.block = std::move(b.block);
-    mined.executed = std::move(b.executed);
-    mined.rejected = std::move(b.rejected);
-    mined.transaction_hashes = std::move(b.transaction_hashes);
-    ChangeSet block_changes = state.changes(options.parallel.threads);
-    const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, block_changes) : std::move(block_changes);
+    mined.block = std::move(c.block);
+    mined.executed = std::move(c.executed);
+    mined.rejected = std::move(c.rejected);
+    mined.transaction_hashes = std::move(c.transaction_hashes);
+    const ChangeSet changes = options.pending ? merge_change_sets(*options.pending, c.changes) : std::move(c.changes);
     // Encoded once: the block's redo record and the database's journal entry hold the same bytes.
     const bytes encoded_changes = encode_change_set(changes);
     chain.database().commit_sealing(changes, [&](const Hash32& root, const ChangeSet& reverse) {

@@ -60,6 +60,40 @@ struct MinedBlock {
 /// The template's parent must be the head.
 BlockResult<MinedBlock> mine_block(Blockchain& chain, const BlockTemplate& block_template, const MiningOptions& options = {});
 
+/// Pipelined mining (a development node's automine: a block's execution beside its parent's
+/// commit). A block executed on a parent that is not stored yet, over the parent's post-state,
+/// possibly before the parent's hash is known: the template's parent_hash is then a stand-in,
+/// and the EIP-2935 write of the parent's hash comes after the transactions
+/// (BlockExecutionOptions::history_call_after_transactions), to be completed once it is known.
+struct BlockCandidate {
+    Block block;  // every header field but the state root (and the parent hash, while a stand-in)
+    ExecutedBlock executed;
+    std::vector<RejectedTransaction> rejected;
+    std::vector<Hash32> transaction_hashes;  // of block.transactions
+    ChangeSet changes;                       // over the parent's post-state
+    /// A transaction read the stand-in: BLOCKHASH of the parent, or the history contract's slot
+    /// of its hash. The block must be executed again once the hash is known.
+    bool reads_parent_hash = false;
+};
+
+/// Executes the template on `parent` over `reader`, its post-state. `parent_hash_known`: false
+/// when t.parent_hash is a stand-in. options.pending, options.reader, options.parallel and
+/// options.tracer_for do not apply (one thread, no tracer).
+BlockResult<BlockCandidate> execute_block_candidate(const ChainConfig& config, const BlockHeader& parent,
+                                                    const BlockTemplate& t, const MiningOptions& options,
+                                                    StateReader& reader, bool parent_hash_known);
+
+/// Puts the parent's hash where the stand-in was: the header and the history contract's slot
+/// (EIP-2935). False when the candidate must be executed again with the hash: a transaction
+/// read the stand-in, or its write is not in the change set (the contract has no code, or the
+/// slot held that very value already).
+bool complete_block_candidate(BlockCandidate& candidate, const Hash32& stand_in, const Hash32& parent_hash,
+                              const ChainConfig& config);
+
+/// Commits a complete candidate as the new head, as mine_block does; its parent must be the
+/// head. options.pending and options.extra_records apply.
+MinedBlock commit_block_candidate(Blockchain& chain, BlockCandidate&& candidate, const MiningOptions& options = {});
+
 /// The block mine_block would make now, left uncommitted (a development node's `pending`
 /// block): every header field filled in, the state root included, and what its execution
 /// changes over the state it was built on (options.reader's, without options.pending).
