@@ -1,6 +1,7 @@
 #include "node/dev_chain.hpp"
 
 #include "chain/header_validation.hpp"
+#include "common/worker_pool.hpp"
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
 #include "db/lmdb_database.hpp"
@@ -9,6 +10,8 @@
 #include "state/memory_database.hpp"
 #include "state/trie.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
@@ -334,10 +337,14 @@ std::unique_ptr<StateView> DevChain::state_at(uint64_t number) {
 
 uint64_t DevChain::next_timestamp() const {
     if (next_timestamp_override) return *next_timestamp_override;
-    if (block_timestamp_interval) return head_.timestamp + *block_timestamp_interval;
+    return timestamp_after(head_);
+}
+
+uint64_t DevChain::timestamp_after(const BlockHeader& parent) const {
+    if (block_timestamp_interval) return parent.timestamp + *block_timestamp_interval;
     const int64_t clock = static_cast<int64_t>(now_seconds()) + time_offset;
     const uint64_t from_clock = clock > 0 ? static_cast<uint64_t>(clock) : 0;
-    return std::max(from_clock, head_.timestamp + 1);
+    return std::max(from_clock, parent.timestamp + 1);
 }
 
 int64_t DevChain::set_time(uint64_t timestamp) {
@@ -350,6 +357,19 @@ uint256 DevChain::next_base_fee() const {
     if (!head_.base_fee_per_gas) return uint256{};
     return expected_base_fee(head_);
 }
+
+namespace {
+/// PREVRANDAO: something that changes per block, as a beacon chain's would; derived from the
+/// parent's, not its hash, so that a block can execute before its parent's hash is known.
+Hash32 prev_randao_after(const BlockHeader& parent) { return keccak256(as_bytes(parent.mix_hash)); }
+
+/// What a pipelined block's template carries as its parent's hash until that is known; its
+/// EIP-2935 write is then put right (complete_block_candidate).
+const Hash32& parent_hash_stand_in() {
+    static const Hash32 stand_in = keccak256(as_bytes(std::string_view("polyvm: the parent's hash, not known yet")));
+    return stand_in;
+}
+}  // namespace
 
 BlockInfo DevChain::next_block_info() {
     BlockHeader h;
@@ -375,7 +395,7 @@ std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vecto
     t.coinbase = coinbase;
     t.gas_limit = gas_limit;
     // PREVRANDAO: something that changes per block, as a beacon chain's would.
-    t.prev_randao = next_prev_randao_override.value_or(keccak256(as_bytes(head_hash_)));
+    t.prev_randao = next_prev_randao_override.value_or(prev_randao_after(head_));
     t.transactions = std::move(transactions);
 
     MiningOptions options;
@@ -428,11 +448,130 @@ BlockResult<MinedBlock> DevChain::mine(std::vector<Transaction> transactions, Ne
     next_timestamp_override.reset();
     next_base_fee_override.reset();
     next_prev_randao_override.reset();
+    set_mined_head(m);
+    return mined;
+}
+
+void DevChain::set_mined_head(const MinedBlock& m) {
     head_ = m.block.header;
     head_number_.store(head_.number, std::memory_order_release);
     head_hash_ = m.hash;
     make_view(m.block, m.hash, m.executed.receipts, m.transaction_hashes, m.encoded_size);
-    return mined;
+}
+
+bool DevChain::can_pipeline(const std::vector<Transaction>& transactions) const {
+    if (!pipelined_mining || transactions.size() < 2 || !pending_.empty() || next_timestamp_override || next_base_fee_override ||
+        next_prev_randao_override)
+        return false;
+    // The system address's own transaction could write the history contract's slot that a
+    // pipelined block writes after its transactions (impersonated: it has no key).
+    return std::none_of(transactions.begin(), transactions.end(),
+                        [](const Transaction& tx) { return tx.sender == kSystemAddress; });
+}
+
+size_t DevChain::mine_each(std::vector<Transaction> transactions, const std::function<void(const MinedBlock&)>& on_mined,
+                           size_t& mined_count) {
+    mined_count = 0;
+    const auto rejected = [](const BlockError& e) { return std::runtime_error("block rejected: " + e.to_string()); };
+    if (!can_pipeline(transactions)) {
+        for (Transaction& tx : transactions) {
+            std::vector<Transaction> one;
+            one.push_back(std::move(tx));
+            auto mined = mine(std::move(one));
+            if (auto* e = std::get_if<BlockError>(&mined)) throw rejected(*e);
+            const MinedBlock& m = std::get<MinedBlock>(mined);
+            ++mined_count;
+            on_mined(m);
+            if (m.block.transactions.empty()) break;  // its transaction was left out
+        }
+        return mined_count;
+    }
+
+    // Each step executes block i over its parent's post-state (the head's, with the parent's
+    // change set on top while the parent is being committed) while a pool thread commits the
+    // parent; whichever thread is free first commits. The parent's hash is known only after its
+    // commit: block i carries a stand-in until then (complete_block_candidate), and is executed
+    // again if a transaction read it.
+    const auto template_on = [&](const BlockHeader& parent, const Hash32& parent_hash, const Transaction& tx) {
+        BlockTemplate t;
+        t.parent_hash = parent_hash;
+        t.timestamp = timestamp_after(parent);
+        t.coinbase = coinbase;
+        t.gas_limit = gas_limit;
+        t.prev_randao = prev_randao_after(parent);
+        t.transactions.push_back(tx);
+        return t;
+    };
+    const auto options_on = [&](const BlockHeader& parent) {
+        MiningOptions options;
+        if (parent.base_fee_per_gas) options.base_fee = expected_base_fee(parent);
+        options.senders_known = true;
+        options.sender_code_allowed = is_impersonated;
+        return options;
+    };
+    std::optional<BlockCandidate> committing;  // the parent, while it is committed
+    for (size_t i = 0; i < transactions.size(); ++i) {
+        const BlockHeader parent = committing ? committing->block.header : head_;
+        const MiningOptions options = options_on(parent);
+        std::optional<BlockResult<BlockCandidate>> executed;
+        std::optional<MinedBlock> committed;
+        if (!committing) {
+            executed = execute_block_candidate(config(), parent, template_on(parent, head_hash_, transactions[i]), options,
+                                               *db_, true);
+        } else {
+            OverlayReader parent_state(*db_);
+            parent_state.apply(committing->changes);
+            std::atomic<bool> commit_claimed{false};
+            std::exception_ptr commit_failure;
+            const auto commit = [&] {
+                if (commit_claimed.exchange(true)) return;
+                try {
+                    committed = commit_block_candidate(*chain_, std::move(*committing));
+                } catch (...) {
+                    commit_failure = std::current_exception();
+                }
+            };
+            std::exception_ptr execution_failure;
+            WorkerPool::shared().run(1, [&](unsigned worker) {
+                if (worker == 0) {
+                    try {
+                        executed = execute_block_candidate(config(), parent,
+                                                           template_on(parent, parent_hash_stand_in(), transactions[i]),
+                                                           options, parent_state, false);
+                    } catch (...) {
+                        execution_failure = std::current_exception();
+                    }
+                }
+                commit();  // the helper at once; the calling thread if no helper took it
+            });
+            committing.reset();
+            if (commit_failure) std::rethrow_exception(commit_failure);
+            ++mined_count;
+            set_mined_head(*committed);
+            on_mined(*committed);
+            if (execution_failure) std::rethrow_exception(execution_failure);
+        }
+        if (auto* e = std::get_if<BlockError>(&*executed)) throw rejected(*e);
+        BlockCandidate candidate = std::move(std::get<BlockCandidate>(*executed));
+        if (committed) ++mining_statistics_.pipelined;
+        if (committed && !complete_block_candidate(candidate, parent_hash_stand_in(), head_hash_, config())) {
+            ++mining_statistics_.executed_again;
+            auto again = execute_block_candidate(config(), head_, template_on(head_, head_hash_, transactions[i]),
+                                                 options_on(head_), *db_, true);
+            if (auto* e = std::get_if<BlockError>(&again)) throw rejected(*e);
+            candidate = std::move(std::get<BlockCandidate>(again));
+        }
+        const bool left_out = candidate.block.transactions.empty();
+        committing = std::move(candidate);
+        if (left_out) break;  // its transaction was left out: the rest go back to the pool
+    }
+    if (committing) {
+        MinedBlock last = commit_block_candidate(*chain_, std::move(*committing));
+        ++mined_count;
+        set_mined_head(last);
+        on_mined(last);
+    }
+    return mined_count;
 }
 
 void DevChain::set_chain_id(uint64_t chain_id) {

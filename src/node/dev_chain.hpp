@@ -99,6 +99,15 @@ public:
     /// reported in `rejected`) on the head. Throws DatabaseError when the database cannot take it.
     BlockResult<MinedBlock> mine(std::vector<Transaction> transactions, NextBlock next = {},
                                  std::function<Tracer*(size_t, const Transaction&)> tracer_for = {});
+    /// Automine: each transaction in a block of its own, in order, as mine() one by one would
+    /// make them; each block's execution runs beside its parent's commit (on a pool thread) when
+    /// nothing set for the next block alone asks for the chain as it is (changes since the head,
+    /// a chosen timestamp, base fee or PREVRANDAO). Stops after a block that left its
+    /// transaction out. `on_mined` runs on the calling thread for each block, in order, once it
+    /// is the head; `mined_count` counts them (also when this throws: the transaction at that
+    /// index failed, the ones after it were not mined). Returns mined_count.
+    size_t mine_each(std::vector<Transaction> transactions, const std::function<void(const MinedBlock&)>& on_mined,
+                     size_t& mined_count);
     /// The block mine() would make now with `transactions`, not committed (the `pending`
     /// block): its view (hash: of its header, state root included) and the changes its
     /// transactions make over state_at(head).
@@ -113,6 +122,8 @@ public:
     /// The header values the next block will get (what eth_call and pending see).
     BlockInfo next_block_info();
     uint64_t next_timestamp() const;
+    /// A block's timestamp after `parent` by the clock (and offset, or the fixed interval).
+    uint64_t timestamp_after(const BlockHeader& parent) const;
     uint256 next_base_fee() const;
 
     // ---- changes between blocks (anvil_set*) ----
@@ -136,6 +147,14 @@ public:
     uint64_t gas_limit = 30'000'000;               // evm_setBlockGasLimit
     Address coinbase;                              // anvil_setCoinbase
     unsigned execution_threads = 1;                // --threads: blocks of many transactions run in parallel
+    bool pipelined_mining = true;                  // mine_each: a block's execution beside its parent's commit
+    /// What mine_each did: blocks executed beside their parent's commit, and those of them
+    /// executed again because a transaction read the parent's hash.
+    struct MiningStatistics {
+        uint64_t pipelined = 0;
+        uint64_t executed_again = 0;
+    };
+    const MiningStatistics& mining_statistics() const noexcept { return mining_statistics_; }
 
     // ---- snapshots (evm_snapshot / evm_revert) ----
     uint64_t snapshot();
@@ -167,12 +186,17 @@ private:
     BlockPtr make_view(Block block, const Hash32& hash, std::vector<Receipt> receipts,
                        std::vector<Hash32> transaction_hashes = {}, std::optional<size_t> encoded_size = {});
     void set_head_cached();
+    /// The head is a block just mined: its header, hash and view.
+    void set_mined_head(const MinedBlock& mined);
+    /// Whether mine_each may execute a block beside its parent's commit.
+    bool can_pipeline(const std::vector<Transaction>& transactions) const;
     void persist_pending();
     /// After a dropped group: the head, the pending changes and the block cache from the database.
     void reload();
     /// The changes made since the head was mined (anvil_set*), as the database keeps them.
     void load_pending();
 
+    MiningStatistics mining_statistics_;
     std::unique_ptr<StateDatabase> db_;
     std::unique_ptr<Blockchain> chain_;
     bool created_ = false;

@@ -442,21 +442,21 @@ void DevNode::automine_locked() {
         const auto return_after = [&](size_t i) {
             for (size_t j = i + 1; j < ready.size(); ++j) mempool.add(std::move(ready[j].tx), ready[j].hash);
         };
-        for (size_t i = 0; i < ready.size(); ++i) {
-            std::vector<Transaction> one;
-            one.push_back(ready[i].tx);
-            bool left_out = false;
-            try {
-                left_out = mine_transactions_locked(std::move(one), std::nullopt)->block.transactions.empty();
-            } catch (...) {
-                return_after(i);
-                throw;
-            }
-            if (left_out) {
-                return_after(i);
-                break;
-            }
+        std::vector<Transaction> transactions;
+        transactions.reserve(ready.size());
+        for (const Mempool::Entry& entry : ready) transactions.push_back(entry.tx);
+        // Each block's execution beside its parent's commit where it can (DevChain::mine_each).
+        size_t mined = 0;
+        bool left_out = false;
+        try {
+            chain_->mine_each(std::move(transactions), [&](const MinedBlock& m) {
+                left_out = announce_mined_locked(m)->block.transactions.empty();
+            }, mined);
+        } catch (...) {
+            return_after(mined);  // that one failed; the ones after it were not mined
+            throw;
         }
+        if (left_out) return_after(mined - 1);  // then the pool's order follows the new state
     }
 }
 
@@ -473,7 +473,10 @@ BlockPtr DevNode::mine_transactions_locked(std::vector<Transaction> txs, std::op
     next.timestamp = timestamp;
     auto mined = chain_->mine(std::move(txs), next);
     if (auto* e = std::get_if<BlockError>(&mined)) throw std::runtime_error("block rejected: " + e->to_string());
-    const MinedBlock& m = std::get<MinedBlock>(mined);
+    return announce_mined_locked(std::get<MinedBlock>(mined));
+}
+
+BlockPtr DevNode::announce_mined_locked(const MinedBlock& m) {
     BlockPtr view = chain_->block_by_hash(m.hash);
     if (logging.load(std::memory_order_relaxed)) {
         for (size_t i = 0; i < view->block.transactions.size(); ++i) {

@@ -191,6 +191,9 @@ private:
     /// Mines one block with all the pool's ready transactions (interval mining, evm_mine). Caller holds the write lock.
     BlockPtr mine_locked(std::optional<uint64_t> timestamp);
     BlockPtr mine_transactions_locked(std::vector<Transaction> transactions, std::optional<uint64_t> timestamp);
+    /// A block just mined: its log lines, and its subscribers notified (at once, or when the
+    /// group it belongs to is durable). Returns its view.
+    BlockPtr announce_mined_locked(const MinedBlock& mined);
     std::vector<Mempool::Entry> take_ready_locked(size_t max_transactions);
     /// Automine: each ready transaction of the pool in a block of its own. Caller holds the write lock.
     void automine_locked();

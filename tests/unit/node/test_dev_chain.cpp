@@ -1,6 +1,9 @@
 // The development chain: mining on the head, changes between blocks committed with the next
 // block, state at older blocks, snapshots and reverts, and the mempool's order and replacement.
 #include "node/dev_chain.hpp"
+#include "common/hex.hpp"
+#include "crypto/keccak.hpp"
+#include "exec/system_contracts.hpp"
 #include "node/mempool.hpp"
 #include "state/memory_database.hpp"
 
@@ -21,7 +24,8 @@ Hash32 secret(uint8_t n) {
 struct Fixture {
     std::vector<Address> senders;
     std::unique_ptr<DevChain> chain;
-    explicit Fixture(Revision rev = Revision::Osaka) {
+    /// `contracts`: more accounts in the genesis (code, storage).
+    explicit Fixture(Revision rev = Revision::Osaka, const std::vector<GenesisAccount>& contracts = {}) {
         for (uint8_t i = 1; i <= 3; ++i) {
             Transaction probe;
             probe.gas_limit = 21000;
@@ -30,20 +34,25 @@ struct Fixture {
         }
         ChainConfig config(rev);
         config.chain_id = uint256{31337};
-        const DevGenesis genesis =
+        DevGenesis genesis =
             default_dev_genesis(config, senders, uint256{1'000'000'000'000'000'000ull}, 30'000'000, uint256{1'000'000'000}, 1'000);
+        if (!contracts.empty()) {
+            genesis.alloc.insert(genesis.alloc.end(), contracts.begin(), contracts.end());
+            genesis.header = genesis_header_for(config, genesis.alloc, 30'000'000, uint256{1'000'000'000}, 1'000);
+        }
         StorageOptions storage;
         storage.in_memory = true;
         chain = std::make_unique<DevChain>(storage, genesis);
     }
-    Transaction transfer(uint8_t from, uint64_t nonce, const Address& to, uint64_t value, uint64_t tip = 1) {
+    Transaction transfer(uint8_t from, uint64_t nonce, const Address& to, uint64_t value, uint64_t tip = 1,
+                         uint64_t gas = 21000) {
         Transaction tx;
         tx.type = TransactionType::DynamicFee;
         tx.chain_id = uint256{31337};
         tx.nonce = nonce;
         tx.max_fee_per_gas = uint256{10'000'000'000ull};
         tx.max_priority_fee_per_gas = uint256{tip};
-        tx.gas_limit = 21000;
+        tx.gas_limit = gas;
         tx.to = to;
         tx.value = uint256{value};
         EXPECT_TRUE(sign_transaction(tx, secret(from)));
@@ -227,4 +236,67 @@ TEST(DevChain, ABlockOfManyTransactionsMinedInParallelIsTheSequentialBlock) {
     }
     EXPECT_EQ(hashes[0], hashes[1]);
     EXPECT_EQ(hashes[0], hashes[2]);
+}
+
+// Automine's blocks, each executed beside its parent's commit (DevChain::mine_each), are the
+// blocks of mining them one by one, also where a transaction reads the parent's hash (BLOCKHASH,
+// or the EIP-2935 history contract's slot that the block's own start writes): those blocks are
+// executed again once the hash is known. A transaction left out ends the run.
+TEST(DevChain, PipelinedAutomineMakesTheBlocksOfMiningOneByOne) {
+    // slot 0 := BLOCKHASH(NUMBER - 1)
+    const bytes blockhash_reader = *from_hex("600143034060005500");
+    // slot 0 := the history contract's answer for NUMBER - 1 (EIP-2935 get)
+    const bytes history_reader = *from_hex("60014303600052602060006020600073" +
+                                           to_hex(kHistoryStorageAddress) + "5afa5060005160005500");
+    std::vector<GenesisAccount> contracts(2);
+    contracts[0].address = test::addr(0xb1);
+    contracts[0].code = blockhash_reader;
+    contracts[1].address = test::addr(0xb2);
+    contracts[1].code = history_reader;
+    for (GenesisAccount& contract : contracts) contract.info.code_hash = keccak256(contract.code);
+    std::vector<std::vector<Hash32>> chains;
+    for (bool pipelined : {true, false}) {
+        SCOPED_TRACE(pipelined ? "pipelined" : "one by one");
+        Fixture f(Revision::Osaka, contracts);
+        f.chain->pipelined_mining = pipelined;
+        f.chain->block_timestamp_interval = 12;  // not the wall clock, which may pass a second between runs
+        const Address to = test::addr(0x77);
+        std::vector<Transaction> transactions{
+            f.transfer(1, 0, to, 1),
+            f.transfer(2, 0, contracts[0].address, 0, 1, 100'000),  // reads the parent's hash
+            f.transfer(1, 1, to, 2),
+            f.transfer(3, 0, contracts[1].address, 0, 1, 100'000),  // reads it from the history contract
+            f.transfer(1, 2, to, 3),
+            f.transfer(2, 1, to, 4),
+            f.transfer(1, 9, to, 5),  // a nonce gap: left out, its block is empty, the run ends
+            f.transfer(1, 3, to, 6),
+        };
+        std::vector<uint64_t> mined_numbers;
+        size_t mined = 0;
+        EXPECT_EQ(f.chain->mine_each(transactions, [&](const MinedBlock& m) { mined_numbers.push_back(m.block.header.number); },
+                                     mined),
+                  7u);
+        EXPECT_EQ(mined, 7u);
+        EXPECT_EQ(mined_numbers, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7}));
+        EXPECT_TRUE(f.chain->block_by_number(7)->block.transactions.empty());
+        EXPECT_EQ(f.chain->mine_each({transactions[7]}, [](const MinedBlock&) {}, mined), 1u);
+        EXPECT_EQ(f.chain->head().number, 8u);
+        // Both readers stored their parent's real hash, not a stand-in.
+        const auto state = f.chain->state_at(8);
+        EXPECT_EQ(state->read_storage(contracts[0].address, uint256{}), uint256::from_hash(f.chain->block_by_number(1)->hash));
+        EXPECT_EQ(state->read_storage(contracts[1].address, uint256{}), uint256::from_hash(f.chain->block_by_number(3)->hash));
+        EXPECT_EQ(f.balance(to), uint256{1 + 2 + 3 + 4 + 6});
+        EXPECT_EQ(f.chain->head().state_root, f.chain->database().state_root());
+        if (pipelined) {
+            // Blocks 2-7 ran beside their parent's commit; 2 and 4 read the parent's hash.
+            EXPECT_EQ(f.chain->mining_statistics().pipelined, 6u);
+            EXPECT_EQ(f.chain->mining_statistics().executed_again, 2u);
+        } else {
+            EXPECT_EQ(f.chain->mining_statistics().pipelined, 0u);
+        }
+        std::vector<Hash32> hashes;
+        for (uint64_t n = 1; n <= 8; ++n) hashes.push_back(f.chain->block_by_number(n)->hash);
+        chains.push_back(hashes);
+    }
+    EXPECT_EQ(chains[0], chains[1]);
 }
