@@ -48,6 +48,7 @@ DevNode::DevNode(NodeOptions options) : logging(!options.quiet), chain_id(option
     }
     chain_ = std::make_unique<DevChain>(options_.storage, genesis);
     chain_->execution_threads = std::max(1u, options_.execution_threads);
+    chain_->pipelined_mining = chain_->execution_threads >= kPipelinedMiningThreads;
     chain_->database().set_trie_threads(chain_->execution_threads);  // a block's root on as many
     if (options_.load_state) load_state_file(*options_.load_state);
     register_methods();

@@ -29,6 +29,11 @@
 
 namespace polyvm::node {
 
+/// From this many threads (--threads) on, automine executes each block beside its parent's
+/// commit (DevChain::mine_each); with fewer, the commit's thread shares the request threads'
+/// cores, and bursts of transactions measured slower (docs/performance.md).
+inline constexpr unsigned kPipelinedMiningThreads = 4;
+
 struct NodeOptions {
     rpc::ServerOptions server;
     StorageOptions storage;

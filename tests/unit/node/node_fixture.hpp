@@ -20,8 +20,11 @@ using polyvm::node::NodeOptions;
 
 struct NodeFixture {
     std::unique_ptr<DevNode> node;
-    NodeFixture() {
+    /// `execution_threads`: the node's --threads (from kPipelinedMiningThreads on, automine's
+    /// blocks execute beside their parent's commit).
+    explicit NodeFixture(unsigned execution_threads = 1) {
         NodeOptions options;
+        options.execution_threads = execution_threads;
         options.server.port = 0;
         options.storage.in_memory = true;
         options.quiet = true;

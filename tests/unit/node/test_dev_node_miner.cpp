@@ -72,6 +72,28 @@ TEST(DevNodeMiner, RefusalsAndGapsGoThroughTheSamePath) {
     EXPECT_EQ(f.head(), 3u);
 }
 
+// From kPipelinedMiningThreads threads on, a pass of several transactions executes each block
+// beside its parent's commit; below, one by one. Either way a block each, in nonce order, every
+// sender answered with its hash.
+TEST(DevNodeMiner, APassOfSeveralTransactionsIsPipelinedFromFourThreads) {
+    for (unsigned threads : {1u, kPipelinedMiningThreads}) {
+        SCOPED_TRACE(std::to_string(threads) + " threads");
+        NodeFixture f(threads);
+        // Nonces 1-4 wait in the pool for nonce 0; then one pass mines all five.
+        for (uint64_t n = 1; n <= 4; ++n) ASSERT_TRUE(f.send(f.transfer(0, n)).contains("result"));
+        EXPECT_EQ(f.head(), 0u);
+        ASSERT_TRUE(f.send(f.transfer(0, 0)).contains("result"));
+        EXPECT_EQ(f.head(), 5u);
+        std::shared_lock lock(f.node->chain_mutex_);
+        for (uint64_t n = 0; n <= 4; ++n) {
+            const auto found = f.node->chain().find_transaction(transaction_hash(f.transfer(0, n)));
+            ASSERT_TRUE(found) << "nonce " << n;
+            EXPECT_EQ(found->first->block.header.number, n + 1);
+        }
+        EXPECT_EQ(f.node->chain().mining_statistics().pipelined, threads >= kPipelinedMiningThreads ? 4u : 0u);
+    }
+}
+
 TEST(DevNodeMiner, OneRequestMinesAtMostTheBlockLimit) {
     // fuzz_rpc: anvil_mine of 88,880 blocks outgrew libFuzzer's memory limit under ASan, and
     // Ganache's evm_mine({blocks}) had no bound at all.
