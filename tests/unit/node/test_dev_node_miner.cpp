@@ -14,8 +14,9 @@ using namespace polyvm::node;
 using polyvm::test::NodeFixture;
 
 
-TEST(DevNodeMiner, ConcurrentSendersEachGetABlockAndTheirAnswerAfterIt) {
-    NodeFixture f;
+namespace {
+void concurrent_senders_each_get_a_block(unsigned node_threads) {
+    NodeFixture f(node_threads);
     constexpr size_t kSenders = 8, kPerSender = 12;
     std::vector<std::thread> threads;
     std::vector<std::vector<rpc::json>> answers(kSenders);
@@ -47,6 +48,16 @@ TEST(DevNodeMiner, ConcurrentSendersEachGetABlockAndTheirAnswerAfterIt) {
         }
     }
     EXPECT_EQ(blocks.size(), kSenders * kPerSender);
+}
+}  // namespace
+
+TEST(DevNodeMiner, ConcurrentSendersEachGetABlockAndTheirAnswerAfterIt) {
+    concurrent_senders_each_get_a_block(1);
+}
+
+// The same with the blocks of each pass pipelined (their commits on a pool thread).
+TEST(DevNodeMiner, ConcurrentSendersEachGetABlockWhenPipelined) {
+    concurrent_senders_each_get_a_block(kPipelinedMiningThreads);
 }
 
 TEST(DevNodeMiner, RefusalsAndGapsGoThroughTheSamePath) {
