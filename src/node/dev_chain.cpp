@@ -1,8 +1,8 @@
 #include "node/dev_chain.hpp"
 
 #include "chain/header_validation.hpp"
-#include "common/worker_pool.hpp"
 #include "common/hex.hpp"
+#include "common/worker_pool.hpp"
 #include "crypto/keccak.hpp"
 #include "db/lmdb_database.hpp"
 #include "exec/execution_host.hpp"
@@ -389,26 +389,39 @@ BlockInfo DevChain::next_block_info() {
 
 std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vector<Transaction> transactions, NextBlock next,
                                                                      std::unique_ptr<StateView>& state) {
-    BlockTemplate t;
-    t.parent_hash = head_hash_;
+    // The head's successor, with what was set for the next block alone.
+    BlockTemplate t = template_after(head_, head_hash_, std::move(transactions));
     t.timestamp = next.timestamp ? *next.timestamp : next_timestamp();
-    t.coinbase = coinbase;
-    t.gas_limit = gas_limit;
-    // PREVRANDAO: something that changes per block, as a beacon chain's would.
-    t.prev_randao = next_prev_randao_override.value_or(prev_randao_after(head_));
-    t.transactions = std::move(transactions);
-
-    MiningOptions options;
+    if (next_prev_randao_override) t.prev_randao = *next_prev_randao_override;
+    MiningOptions options = mining_options_after(head_);
     if (head_.base_fee_per_gas) options.base_fee = next_base_fee();
     if (!pending_.empty()) {
         state = state_at(head_.number);
         options.reader = state.get();
         options.pending = &pending_;
     }
-    options.senders_known = true;
-    options.sender_code_allowed = is_impersonated;  // a contract the node impersonates may send, as in Anvil and Hardhat
     options.parallel.threads = execution_threads;
     return {std::move(t), std::move(options)};
+}
+
+BlockTemplate DevChain::template_after(const BlockHeader& parent, const Hash32& parent_hash,
+                                       std::vector<Transaction> transactions) const {
+    BlockTemplate t;
+    t.parent_hash = parent_hash;
+    t.timestamp = timestamp_after(parent);
+    t.coinbase = coinbase;
+    t.gas_limit = gas_limit;
+    t.prev_randao = prev_randao_after(parent);
+    t.transactions = std::move(transactions);
+    return t;
+}
+
+MiningOptions DevChain::mining_options_after(const BlockHeader& parent) const {
+    MiningOptions options;
+    if (parent.base_fee_per_gas) options.base_fee = expected_base_fee(parent);
+    options.senders_known = true;
+    options.sender_code_allowed = is_impersonated;  // a contract the node impersonates may send, as in Anvil and Hardhat
+    return options;
 }
 
 DevChain::PreviewedNext DevChain::preview_next(std::vector<Transaction> transactions) {
@@ -493,26 +506,12 @@ size_t DevChain::mine_each(std::vector<Transaction> transactions, const std::fun
     // commit: block i carries a stand-in until then (complete_block_candidate), and is executed
     // again if a transaction read it.
     const auto template_on = [&](const BlockHeader& parent, const Hash32& parent_hash, const Transaction& tx) {
-        BlockTemplate t;
-        t.parent_hash = parent_hash;
-        t.timestamp = timestamp_after(parent);
-        t.coinbase = coinbase;
-        t.gas_limit = gas_limit;
-        t.prev_randao = prev_randao_after(parent);
-        t.transactions.push_back(tx);
-        return t;
-    };
-    const auto options_on = [&](const BlockHeader& parent) {
-        MiningOptions options;
-        if (parent.base_fee_per_gas) options.base_fee = expected_base_fee(parent);
-        options.senders_known = true;
-        options.sender_code_allowed = is_impersonated;
-        return options;
+        return template_after(parent, parent_hash, std::vector<Transaction>{tx});
     };
     std::optional<BlockCandidate> committing;  // the parent, while it is committed
     for (size_t i = 0; i < transactions.size(); ++i) {
         const BlockHeader parent = committing ? committing->block.header : head_;
-        const MiningOptions options = options_on(parent);
+        const MiningOptions options = mining_options_after(parent);
         std::optional<BlockResult<BlockCandidate>> executed;
         std::optional<MinedBlock> committed;
         if (!committing) {
@@ -557,7 +556,7 @@ size_t DevChain::mine_each(std::vector<Transaction> transactions, const std::fun
         if (committed && !complete_block_candidate(candidate, parent_hash_stand_in(), head_hash_, config())) {
             ++mining_statistics_.executed_again;
             auto again = execute_block_candidate(config(), head_, template_on(head_, head_hash_, transactions[i]),
-                                                 options_on(head_), *db_, true);
+                                                 mining_options_after(head_), *db_, true);
             if (auto* e = std::get_if<BlockError>(&again)) throw rejected(*e);
             candidate = std::move(std::get<BlockCandidate>(again));
         }

@@ -191,6 +191,11 @@ private:
     void set_head_cached();
     /// The head is a block just mined: its header, hash and view.
     void set_mined_head(const MinedBlock& mined);
+    /// A block after `parent` as the clock and the chain's settings make it (next_block_template
+    /// adds what is set for the next block alone).
+    BlockTemplate template_after(const BlockHeader& parent, const Hash32& parent_hash,
+                                 std::vector<Transaction> transactions) const;
+    MiningOptions mining_options_after(const BlockHeader& parent) const;
     /// Whether mine_each may execute a block beside its parent's commit.
     bool can_pipeline(const std::vector<Transaction>& transactions) const;
     void persist_pending();
