@@ -322,11 +322,9 @@ struct Delta {
             if (read_by_range(table)) delta.order.insert(entry->key());
             ++entries;
             memory += kEntryOverhead + key.size();
-            if (undo) undo->entries.push_back({table, entry->key(), false, std::nullopt});
-        } else if (undo) {
-            if (entry->value) memory -= entry->value->size();
-            undo->entries.push_back({table, entry->key(), true, std::move(entry->value)});
-            entry->value.reset();
+            log_added(table, entry->key());
+        } else {
+            log_replaced(table, *entry);
         }
         assign(entry->value, std::move(value));
     }
@@ -381,19 +379,15 @@ struct Delta {
             // An entry new here moves as it is (no copy of its key or value).
             into.entries.absorb(
                 std::move(newer.tables[t].entries),
-                [&](auto& existing, std::optional<bytes>&& value) {
-                    if (undo) {
-                        if (existing.value) memory -= existing.value->size();
-                        undo->entries.push_back({table, existing.key(), true, std::move(existing.value)});
-                        existing.value.reset();
-                    }
+                [&](EntryMap<KeyHash>::Entry& existing, std::optional<bytes>&& value) {
+                    log_replaced(table, existing);
                     assign(existing.value, std::move(value));
                 },
-                [&](auto& added) {
+                [&](EntryMap<KeyHash>::Entry& added) {
                     ++entries;
                     memory += kEntryOverhead + added.key().size() + (added.value ? added.value->size() : 0);
                     if (read_by_range(table)) into.order.insert(added.key());
-                    if (undo) undo->entries.push_back({table, added.key(), false, std::nullopt});
+                    log_added(table, added.key());
                 });
         }
         for (auto& [address, account] : newer.accounts) set_account(address, account);
@@ -403,6 +397,17 @@ struct Delta {
     bool empty() const noexcept { return entries == 0 && accounts.empty(); }
 
 private:
+    /// While a group is open: a new key, which taking the group back erases.
+    void log_added(Table table, bytes_view key) {
+        if (undo) undo->entries.push_back({table, key, false, std::nullopt});
+    }
+    /// While a group is open: the value an entry held, moved into the log before it is replaced.
+    void log_replaced(Table table, EntryMap<KeyHash>::Entry& entry) {
+        if (!undo) return;
+        if (entry.value) memory -= entry.value->size();
+        undo->entries.push_back({table, entry.key(), true, std::move(entry.value)});
+        entry.value.reset();
+    }
     /// Replaces an entry's value (or tombstone), keeping the memory estimate.
     void assign(std::optional<bytes>& slot, std::optional<bytes> value) {
         if (slot) memory -= slot->size();
