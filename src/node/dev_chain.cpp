@@ -482,8 +482,8 @@ bool DevChain::can_pipeline(const std::vector<Transaction>& transactions) const 
                         [](const Transaction& tx) { return tx.sender == kSystemAddress; });
 }
 
-size_t DevChain::mine_each(std::vector<Transaction> transactions, const std::function<void(const MinedBlock&)>& on_mined,
-                           size_t& mined_count) {
+void DevChain::mine_each(std::vector<Transaction> transactions, const std::function<void(const MinedBlock&)>& on_mined,
+                         size_t& mined_count) {
     mined_count = 0;
     const auto rejected = [](const BlockError& e) { return std::runtime_error("block rejected: " + e.to_string()); };
     if (!can_pipeline(transactions)) {
@@ -497,7 +497,7 @@ size_t DevChain::mine_each(std::vector<Transaction> transactions, const std::fun
             on_mined(m);
             if (m.block.transactions.empty()) break;  // its transaction was left out
         }
-        return mined_count;
+        return;
     }
 
     // Each step executes block i over its parent's post-state (the head's, with the parent's
@@ -570,7 +570,6 @@ size_t DevChain::mine_each(std::vector<Transaction> transactions, const std::fun
         set_mined_head(last);
         on_mined(last);
     }
-    return mined_count;
 }
 
 void DevChain::set_chain_id(uint64_t chain_id) {

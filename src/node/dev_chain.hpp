@@ -105,9 +105,9 @@ public:
     /// a chosen timestamp, base fee or PREVRANDAO). Stops after a block that left its
     /// transaction out. `on_mined` runs on the calling thread for each block, in order, once it
     /// is the head; `mined_count` counts them (also when this throws: the transaction at that
-    /// index failed, the ones after it were not mined). Returns mined_count.
-    size_t mine_each(std::vector<Transaction> transactions, const std::function<void(const MinedBlock&)>& on_mined,
-                     size_t& mined_count);
+    /// index failed, the ones after it were not mined).
+    void mine_each(std::vector<Transaction> transactions, const std::function<void(const MinedBlock&)>& on_mined,
+                   size_t& mined_count);
     /// The block mine() would make now with `transactions`, not committed (the `pending`
     /// block): its view (hash: of its header, state root included) and the changes its
     /// transactions make over state_at(head).
