@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Fills in the post-state root and logs hash of the real-contract benchmarks from evmone-statetest
+(the reference), then checks that evmone-statetest and polyvm statetest both pass every case.
+  python3 bench/realworld/fill-hashes.py [EVMONE_STATETEST] [POLYVM]
+(defaults: ../shared/anchors/evmone/bin/evmone-statetest and build/polyvm, from the repository root)."""
+import glob, json, os, re, subprocess, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+evmone = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "..", "shared", "anchors", "evmone", "bin", "evmone-statetest")
+polyvm = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "..", "build", "polyvm")
+
+# One mismatch report of evmone-statetest: which value, what it computed, then the case's fork/index.
+report = re.compile(r"Expected equality of these values:\n  (logs_hash\(.*?\)|state_root)\n    Which is: (0x[0-9a-f]{64})\n"
+                    r".*?statetest_runner\.cpp:\d+: (\w+)/(\d+)\n", re.S)
+
+for path in sorted(glob.glob(os.path.join(here, "main", "*.json"))):
+    out = subprocess.run([evmone, path], capture_output=True, text=True).stdout
+    with open(path) as f:
+        tests = json.load(f)
+    (name, test), = tests.items()
+    for what, value, fork, index in report.findall(out):
+        case = test["post"][fork][int(index)]
+        case["logs" if what.startswith("logs_hash") else "hash"] = value
+    with open(path, "w") as f:
+        json.dump(tests, f, indent=1)
+        f.write("\n")
+    for tool in ([evmone, path], [polyvm, "statetest", path]):
+        result = subprocess.run(tool, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit("%s fails on %s:\n%s" % (os.path.basename(tool[0]), path, (result.stdout + result.stderr)[-2000:]))
+    print("%s: %d cases, evmone-statetest and polyvm statetest pass" % (os.path.basename(path), len(test["post"][fork])))
