@@ -8,6 +8,7 @@
 #include "crypto/keccak.hpp"
 #include "evm/execution_state.hpp"
 #include "evm/gas_constants.hpp"
+#include "evm/keccak_memo.hpp"
 #include "evm/opcodes.hpp"
 
 #include <algorithm>
@@ -100,6 +101,10 @@ POLYVM_OP(op_keccak256) {
     const uint64_t n = size.low64();
     gas -= gas::kKeccakWord * static_cast<int64_t>(num_words(n));
     if (gas < 0) return Status::OutOfGas;
+    if (n == 64) {  // a mapping's slot, most often one this transaction has hashed already
+        sp[-2] = uint256::from_hash(keccak256_64_memoized(st.memory.data() + offset.low64()));
+        return Status::Success;
+    }
     const bytes_view data = n ? bytes_view{st.memory.data() + offset.low64(), n} : bytes_view{};
     sp[-2] = uint256::from_hash(keccak256(data));
     return Status::Success;

@@ -8,6 +8,7 @@
 // whose check fails, go instruction by instruction. They also run the fused code, in which a
 // frequent sequence of instructions takes one dispatch (evm/fusion.hpp).
 #include "evm/interpreter.hpp"
+#include "evm/keccak_memo.hpp"
 
 #include "evm/fusion.hpp"
 #include "evm/instructions.hpp"
@@ -488,6 +489,7 @@ halt:
 }  // namespace
 
 ExecutionResult execute(Host& host, Revision rev, const Message& msg, const CodeAnalysis& code, Tracer* tracer) {
+    if (msg.depth == 0) keccak_memo_new_transaction();
     StackSpace stack;
     ExecutionState st(host, msg, rev, code, stack.bottom());
     Registers start{code.padded_code.data(), st.stack_base, msg.gas, st.stack_base};

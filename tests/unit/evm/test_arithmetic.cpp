@@ -1,7 +1,13 @@
 // Arithmetic, comparison and bitwise instructions run through bytecode.
 #include "mock_host.hpp"
 
+#include "crypto/keccak.hpp"
+#include "evm/keccak_memo.hpp"
+
 #include <gtest/gtest.h>
+
+#include <array>
+#include <random>
 
 using namespace polyvm;
 using namespace polyvm::test;
@@ -118,4 +124,55 @@ TEST(EvmArithmetic, Keccak256) {
     const auto r = run_code(host, Revision::Cancun, push(0) + push(kMax) + op(0x20) + ret_top());
     ASSERT_EQ(r.status, Status::Success);
     EXPECT_EQ(to_hex(r.output), "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+}
+
+// KECCAK256 of 64 bytes goes through a per-transaction memo (evm/keccak_memo.hpp): the same bytes
+// hashed again, other bytes at the same place, and the first bytes restored all hash exactly.
+TEST(EvmArithmetic, Keccak256Of64BytesRepeatedWithChangedMemory) {
+    const uint256 key{0x1234}, slot{3}, other_slot{4};
+    bytes code;
+    auto hash_into = [&](uint64_t result_offset) {  // keccak256(memory[0..64]) -> memory[result_offset]
+        code = code + push(64) + push(0) + op(0x20) + push(result_offset) + op(0x52);
+    };
+    code = code + push(key) + push(0) + op(0x52) + push(slot) + push(32) + op(0x52);
+    hash_into(0x80);
+    hash_into(0xa0);                                                     // the same bytes again
+    code = code + push(other_slot) + push(32) + op(0x52);
+    hash_into(0xc0);                                                     // other bytes, same place
+    code = code + push(slot) + push(32) + op(0x52);
+    hash_into(0xe0);                                                     // the first bytes again
+    code = code + push(0x80) + push(0x80) + op(0xf3);                    // RETURN(0x80, 0x80)
+    MockHost host;
+    const auto r = run_code(host, Revision::Cancun, code);
+    ASSERT_EQ(r.status, Status::Success);
+    ASSERT_EQ(r.output.size(), 128u);
+    auto expected = [&](const uint256& s) {
+        uint8_t input[64];
+        key.store_be(input);
+        s.store_be(input + 32);
+        return keccak256(bytes_view{input, 64});
+    };
+    const Hash32 first = expected(slot), second = expected(other_slot);
+    EXPECT_NE(first, second);
+    for (size_t i = 0; i < 4; ++i)
+        EXPECT_EQ(Hash32::from(bytes_view{r.output.data() + 32 * i, 32}), i == 2 ? second : first) << i;
+}
+
+// The memo against the plain hash: inputs drawn from a small pool (so that most repeat and many
+// share a table entry), some differing from a pooled one in a single byte, over several
+// transactions.
+TEST(EvmArithmetic, Keccak256MemoAgreesWithThePlainHash) {
+    std::mt19937_64 rng(42);
+    std::vector<std::array<uint8_t, 64>> pool(300);
+    for (auto& input : pool)
+        for (auto& byte : input) byte = static_cast<uint8_t>(rng());
+    for (int transaction = 0; transaction < 5; ++transaction) {
+        keccak_memo_new_transaction();
+        for (int i = 0; i < 3000; ++i) {
+            std::array<uint8_t, 64> input = pool[rng() % pool.size()];
+            if (rng() % 4 == 0) input[rng() % 64] ^= static_cast<uint8_t>(1 + rng() % 255);
+            ASSERT_EQ(keccak256_64_memoized(input.data()), keccak256(bytes_view{input.data(), 64}))
+                << "transaction " << transaction << ", draw " << i;
+        }
+    }
 }

@@ -1,0 +1,53 @@
+// KECCAK256 of 64 bytes remembered for the rest of a transaction. Solidity hashes a mapping's slot
+// as keccak256(key . slot) each time the mapping is used, and contracts use the same entries again
+// and again within one transaction: an ERC-20 reads a balance and then writes it, an allowance is
+// read, checked and lowered, a router quotes its pools and then swaps through them (85-96% of the
+// 64-byte hashes of bench/realworld's ERC-20 and Uniswap inputs repeat one computed earlier in the
+// same call). A hit costs a 64-byte compare instead of a permutation (about 3,500 instructions).
+// The table is per thread and starts over at every depth-0 EVM execution (a generation count, so
+// nothing is cleared): a transaction does not reuse an earlier one's hashes (a benchmark that runs
+// one call again and again starts cold each time). Reuse would be correct anyway: the hash is a
+// pure function of the compared input.
+#pragma once
+
+#include "common/types.hpp"
+#include "crypto/keccak.hpp"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace polyvm {
+
+struct KeccakMemo {
+    struct Entry {
+        uint64_t generation = 0;  // valid while equal to the table's
+        uint64_t input[8] = {};
+        Hash32 hash{};
+    };
+    static constexpr size_t kEntries = 64;  // direct-mapped: a collision only costs a recomputation
+    uint64_t generation = 1;
+    std::array<Entry, kEntries> entries{};
+};
+
+// Constant-initialised, so that reading it needs no per-thread initialisation check.
+inline constinit thread_local KeccakMemo keccak_memo;
+
+/// Called when a transaction's (or a call's) depth-0 execution starts: forget what came before.
+inline void keccak_memo_new_transaction() noexcept { ++keccak_memo.generation; }
+
+/// keccak256 of the 64 bytes at `data`, computed once per transaction.
+inline Hash32 keccak256_64_memoized(const uint8_t* data) noexcept {
+    KeccakMemo& memo = keccak_memo;
+    uint64_t input[8];
+    std::memcpy(input, data, sizeof input);
+    const uint64_t key = hash_words(input[0] ^ input[4], input[1] ^ input[5], input[2] ^ input[6], input[3] ^ input[7]);
+    KeccakMemo::Entry& entry = memo.entries[key % KeccakMemo::kEntries];
+    if (entry.generation == memo.generation && std::memcmp(entry.input, input, sizeof input) == 0) return entry.hash;
+    entry.hash = keccak256(bytes_view{data, sizeof input});
+    entry.generation = memo.generation;
+    std::memcpy(entry.input, input, sizeof input);
+    return entry.hash;
+}
+
+}  // namespace polyvm
