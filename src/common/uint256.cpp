@@ -288,7 +288,19 @@ DivResult udivrem(const uint256& u, const uint256& v) noexcept {
         res.remainder = u;
         return res;
     }
-    divmod_knuth(u.w, significant_limbs(u.w, 4), v.w, significant_limbs(v.w, 4), res.quotient.w, res.remainder.w);
+    const int u_limbs = significant_limbs(u.w, 4), v_limbs = significant_limbs(v.w, 4);
+    if (u_limbs == v_limbs) {
+        // Operands of one length, as in Euclid's algorithm (modular inverses) and continued
+        // fractions: the quotient is 1 about 41% of the time (Gauss-Kuzmin), which a subtraction
+        // and a compare settle without normalising or dividing.
+        const uint256 difference = u - v;
+        if (difference < v) {
+            res.quotient = uint256{1};
+            res.remainder = difference;
+            return res;
+        }
+    }
+    divmod_knuth(u.w, u_limbs, v.w, v_limbs, res.quotient.w, res.remainder.w);
     return res;
 }
 
