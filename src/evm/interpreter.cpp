@@ -8,10 +8,10 @@
 // whose check fails, go instruction by instruction. They also run the fused code, in which a
 // frequent sequence of instructions takes one dispatch (evm/fusion.hpp).
 #include "evm/interpreter.hpp"
-#include "evm/keccak_memo.hpp"
 
 #include "evm/fusion.hpp"
 #include "evm/instructions.hpp"
+#include "evm/keccak_memo.hpp"
 
 #include <array>
 #include <atomic>

@@ -3,7 +3,8 @@
 // and again within one transaction: an ERC-20 reads a balance and then writes it, an allowance is
 // read, checked and lowered, a router quotes its pools and then swaps through them (85-96% of the
 // 64-byte hashes of bench/realworld's ERC-20 and Uniswap inputs repeat one computed earlier in the
-// same call). A hit costs a 64-byte compare instead of a permutation (about 3,500 instructions).
+// same call). A hit costs a 64-byte compare instead of a permutation (3,500-7,000 instructions,
+// depending on the CPU).
 // The table is per thread and starts over at every depth-0 EVM execution (a generation count, so
 // nothing is cleared): a transaction does not reuse an earlier one's hashes (a benchmark that runs
 // one call again and again starts cold each time). Reuse would be correct anyway: the hash is a
