@@ -389,12 +389,16 @@ BlockInfo DevChain::next_block_info() {
 
 std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vector<Transaction> transactions, NextBlock next,
                                                                      std::unique_ptr<StateView>& state) {
-    // The head's successor, with what was set for the next block alone.
+    // The head's successor, with what was set for the next block alone (the clock and the base
+    // fee rule are applied once, by template_after and mining_options_after).
     BlockTemplate t = template_after(head_, head_hash_, std::move(transactions));
-    t.timestamp = next.timestamp ? *next.timestamp : next_timestamp();
+    if (next.timestamp)
+        t.timestamp = *next.timestamp;
+    else if (next_timestamp_override)
+        t.timestamp = *next_timestamp_override;
     if (next_prev_randao_override) t.prev_randao = *next_prev_randao_override;
     MiningOptions options = mining_options_after(head_);
-    if (head_.base_fee_per_gas) options.base_fee = next_base_fee();
+    if (head_.base_fee_per_gas && next_base_fee_override) options.base_fee = *next_base_fee_override;
     if (!pending_.empty()) {
         state = state_at(head_.number);
         options.reader = state.get();
