@@ -8,7 +8,9 @@
 // The table is per thread and starts over at every depth-0 EVM execution (a generation count, so
 // nothing is cleared): a transaction does not reuse an earlier one's hashes (a benchmark that runs
 // one call again and again starts cold each time). Reuse would be correct anyway: the hash is a
-// pure function of the compared input.
+// pure function of the compared input. crypto/keccak_cache.hpp's cached_keccak256 is the
+// long-lived twin for the trie's keys and blooms; it keeps its values across blocks, which is
+// what those want and what this per-transaction memo must not do.
 #pragma once
 
 #include "common/types.hpp"
