@@ -375,17 +375,23 @@ void DevNode::run_pass(std::vector<Submission>& batch) {
         if (automine) {
             try {
                 mine_grouped([&] { automine_locked(); });
+            } catch (const rpc::RpcError& e) {
+                log_line(std::string("mining failed: ") + e.what());
+                for (auto& error : errors)
+                    if (!error) error = std::make_exception_ptr(rpc::RpcError(e.code, std::string(e.what()), e.data));
             } catch (const std::exception& e) {
                 log_line(std::string("mining failed: ") + e.what());
-                const auto failure = std::current_exception();
                 for (auto& error : errors)
-                    if (!error) error = failure;
+                    if (!error) error = std::make_exception_ptr(std::runtime_error(std::string(e.what())));
             }
         }
     }
+    // Each answer owns its exception object outright (one per submission, moved on, none kept
+    // here): answers are read on the RPC threads, and an exception_ptr's reference count lives in
+    // libstdc++, out of ThreadSanitizer's sight, so a shared one reads to it as a race on free.
     for (size_t i = 0; i < batch.size(); ++i) {
         try {
-            batch[i].done(errors[i], batch[i].hash);
+            batch[i].done(std::move(errors[i]), batch[i].hash);
         } catch (...) {
         }
     }

@@ -463,7 +463,8 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     // Deferred: answered once the transaction's block is durable, the I/O thread free meanwhile.
     const auto answer_with_hash = [](rpc::Dispatcher::Answer answer) {
         return [answer = std::move(answer)](std::exception_ptr error, Hash32 hash) {
-            answer(error, error ? json() : json(rpc::hex(hash)));
+            json result = error ? json() : json(rpc::hex(hash));
+            answer(std::move(error), std::move(result));  // no reference left on the miner's thread
         };
     };
     d.add_deferred("eth_sendRawTransaction", [&node, &chain, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {

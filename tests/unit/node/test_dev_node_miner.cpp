@@ -83,6 +83,44 @@ TEST(DevNodeMiner, RefusalsAndGapsGoThroughTheSamePath) {
     EXPECT_EQ(f.head(), 3u);
 }
 
+// In a batch each deferred call is waited for on the caller's thread while the miner thread
+// refuses it: every refusal answered with its own message, from several callers at once (so a
+// miner's pass holds several). Under ThreadSanitizer this is where an exception object still
+// held by the miner while a caller read it showed as a race.
+TEST(DevNodeMiner, RefusalsInBatchesAreAnsweredOnTheCallersThreads) {
+    NodeFixture f;
+    ASSERT_TRUE(f.send(f.transfer(0, 0)).contains("result"));
+    Transaction poor = f.transfer(1, 0, 0);
+    poor.value = uint256{1} << 200;
+    ASSERT_TRUE(sign_transaction(poor, f.node->accounts()[1].secret_key));
+    const std::string low = rpc::data_hex(encode_transaction(f.transfer(0, 0, 2)));
+    const std::string unfunded = rpc::data_hex(encode_transaction(poor));
+    constexpr size_t kCallers = 4, kPerBatch = 16;
+    rpc::json batch = rpc::json::array();
+    for (size_t i = 0; i < kPerBatch; ++i)
+        batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "eth_sendRawTransaction"},
+                         {"params", {i % 2 ? unfunded : low}}});
+    std::vector<rpc::json> answers(kCallers);
+    std::vector<std::thread> callers;
+    for (size_t c = 0; c < kCallers; ++c)
+        callers.emplace_back([&, c] {
+            std::promise<std::string> answered;
+            auto answer = answered.get_future();
+            f.node->handle_async(batch.dump(), rpc::CallContext{}, [&](std::string text) { answered.set_value(std::move(text)); });
+            answers[c] = rpc::json::parse(answer.get());
+        });
+    for (auto& caller : callers) caller.join();
+    for (const rpc::json& batch_answer : answers) {
+        ASSERT_TRUE(batch_answer.is_array() && batch_answer.size() == kPerBatch) << batch_answer.dump();
+        for (size_t i = 0; i < kPerBatch; ++i) {
+            ASSERT_TRUE(batch_answer[i].contains("error")) << batch_answer[i].dump();
+            EXPECT_EQ(batch_answer[i]["id"], i);
+            EXPECT_EQ(batch_answer[i]["error"]["message"], i % 2 ? "insufficient funds for gas * price + value" : "nonce too low");
+        }
+    }
+    EXPECT_EQ(f.head(), 1u);
+}
+
 // From kPipelinedMiningThreads threads on, a pass of several transactions executes each block
 // beside its parent's commit; below, one by one. Either way a block each, in nonce order, every
 // sender answered with its hash.
