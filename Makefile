@@ -6,6 +6,8 @@ BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 TSAN_DIR  ?= build-tsan
 JOBS      ?= $(shell nproc)
+# Each stage's wall-clock time, printed as it ends and together at the end of `make test`.
+STAGE_CLOCK = STAGE_CLOCK_LOG=$(abspath $(BUILD_DIR))/stage-times.txt sh scripts/stage-clock.sh
 POLYVM_FIXTURES ?= $(abspath $(CURDIR)/../shared/fixtures)
 export POLYVM_FIXTURES
 
@@ -17,16 +19,21 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
+	@$(STAGE_CLOCK) start build
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@$(STAGE_CLOCK) end build
 
 run: build
 	@$(BUILD_DIR)/polyvm node $(NODE_ARGS)
 
 test: build test-release test-sanitize test-tsan
+	@$(STAGE_CLOCK) report
 
 test-release:
+	@$(STAGE_CLOCK) start test-release
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 1
+	@$(STAGE_CLOCK) end test-release
 
 # The sanitizer builds (Clang) compile at -O1 with line tables only (-g1), as OSS-Fuzz does: half
 # the compile time of -O2 -g (the builds dominate CI's time); reports still name file and line,
@@ -48,7 +55,10 @@ configure-asan: deps
 # threads for the executor and for every trie of two changed keys or more)
 # and the bad-input checks of `polyvm import`.
 test-sanitize: configure-asan
+	@$(STAGE_CLOCK) start asan-build
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	@$(STAGE_CLOCK) end asan-build
+	@$(STAGE_CLOCK) start asan-tests
 	@cd $(ASAN_DIR) && ctest --output-on-failure -j 1 -L unit
 	@FUZZ_BRIEF=1 FUZZ_BUILD_DIR=$(ASAN_DIR) JOBS=$(JOBS) fuzz/run-long.sh $(FUZZ_BRIEF_SECONDS)
 	@tests/state/run_sanitizer_sample.sh $(ASAN_DIR)/polyvm
@@ -58,6 +68,7 @@ test-sanitize: configure-asan
 	@sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --db lmdb --min-cases 1500
 	@POLYVM_TRIE_PARALLEL_MINIMUM=2 sh tests/run_fixture_suite.sh $(ASAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/prague --jobs $(JOBS) --threads 3 --db lmdb --min-cases 1500
 	@sh tests/blockchain/import_bad_input_test.sh $(ASAN_DIR)/polyvm
+	@$(STAGE_CLOCK) end asan-tests
 
 # ThreadSanitizer, built with Clang (GCC 12's TSan binaries crash at start on this kernel): the
 # code that runs threads — the database (readers during commits), the JSON-RPC server, the node,
@@ -67,10 +78,13 @@ test-sanitize: configure-asan
 # against a TSan-built polyvm. Reports go to files; any report fails the target.
 TSAN_FLAGS = -fsanitize=thread
 test-tsan: deps
+	@$(STAGE_CLOCK) start tsan-build
 	@CC=clang CXX=clang++ cmake -S . -B $(TSAN_DIR) -G Ninja $(SANITIZER_BUILD_FLAGS) \
 	  -DCMAKE_C_FLAGS="$(TSAN_FLAGS)" -DCMAKE_CXX_FLAGS="$(TSAN_FLAGS)" \
 	  -DCMAKE_EXE_LINKER_FLAGS="$(TSAN_FLAGS)" >/dev/null
 	@cmake --build $(TSAN_DIR) -j $(JOBS) --target polyvm test_db test_rpc test_node test_parallel wasm_contracts
+	@$(STAGE_CLOCK) end tsan-build
+	@$(STAGE_CLOCK) start tsan-tests
 	@rm -rf $(TSAN_DIR)/tsan-reports && mkdir -p $(TSAN_DIR)/tsan-reports
 	@export TSAN_OPTIONS="log_path=$(abspath $(TSAN_DIR))/tsan-reports/report"; \
 	  $(TSAN_DIR)/tests/test_db --gtest_brief=1 && $(TSAN_DIR)/tests/test_rpc --gtest_brief=1 && \
@@ -81,6 +95,7 @@ test-tsan: deps
 	  sh tests/node/run.sh $(TSAN_DIR)/polyvm
 	@if ls $(TSAN_DIR)/tsan-reports/report* >/dev/null 2>&1; then cat $(TSAN_DIR)/tsan-reports/report*; \
 	  echo "ThreadSanitizer: reports above"; exit 1; fi; echo "ThreadSanitizer: no reports"
+	@$(STAGE_CLOCK) end tsan-tests
 
 # libFuzzer on every fuzz target for FUZZ_SECONDS each (fuzz/README.md), in the sanitizer build.
 FUZZ_SECONDS ?= 60
