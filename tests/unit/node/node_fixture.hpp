@@ -53,6 +53,13 @@ struct NodeFixture {
     Transaction transfer(size_t account, uint64_t nonce, uint64_t value = 1) {
         return signed_transaction(account, nonce, node->accounts()[9].address, 21000, value);
     }
+    /// A transfer of 2^200 wei from dev account `account`: refused for insufficient funds.
+    Transaction unfunded_transfer(size_t account, uint64_t nonce) {
+        Transaction tx = transfer(account, nonce, 0);
+        tx.value = uint256{1} << 200;
+        EXPECT_TRUE(sign_transaction(tx, node->accounts()[account].secret_key));
+        return tx;
+    }
     /// eth_sendRawTransaction through the server's path (handle_async), waiting for the answer.
     /// `mined_when_answered`: whether the chain held the transaction at the moment it was answered.
     rpc::json send(const Transaction& tx, bool* mined_when_answered = nullptr) {
@@ -79,9 +86,13 @@ struct NodeFixture {
     /// The same on a node a test made itself (with options of its own).
     static rpc::json call_on(DevNode& on, const std::string& method, const rpc::json& params, const rpc::CallContext& context = {}) {
         const rpc::json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+        return post_on(on, request.dump(), context);
+    }
+    /// A request body as the server passes it on (a single request or a batch); the parsed answer.
+    static rpc::json post_on(DevNode& on, const std::string& body, const rpc::CallContext& context = {}) {
         std::promise<std::string> answered;
         auto answer = answered.get_future();
-        on.handle_async(request.dump(), context, [&](std::string text) { answered.set_value(std::move(text)); });
+        on.handle_async(body, context, [&](std::string text) { answered.set_value(std::move(text)); });
         return rpc::json::parse(answer.get());
     }
 };

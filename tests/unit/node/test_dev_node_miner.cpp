@@ -74,10 +74,7 @@ TEST(DevNodeMiner, RefusalsAndGapsGoThroughTheSamePath) {
     // ...until the transaction before it arrives: then both are mined, a block each.
     ASSERT_TRUE(f.send(f.transfer(0, 1)).contains("result"));
     EXPECT_EQ(f.head(), 3u);
-    Transaction poor = f.transfer(0, 3, 0);
-    poor.value = uint256{1} << 200;
-    ASSERT_TRUE(sign_transaction(poor, f.node->accounts()[0].secret_key));
-    const rpc::json refused = f.send(poor);
+    const rpc::json refused = f.send(f.unfunded_transfer(0, 3));
     ASSERT_TRUE(refused.contains("error"));
     EXPECT_EQ(refused["error"]["message"], "insufficient funds for gas * price + value");
     EXPECT_EQ(f.head(), 3u);
@@ -90,11 +87,8 @@ TEST(DevNodeMiner, RefusalsAndGapsGoThroughTheSamePath) {
 TEST(DevNodeMiner, RefusalsInBatchesAreAnsweredOnTheCallersThreads) {
     NodeFixture f;
     ASSERT_TRUE(f.send(f.transfer(0, 0)).contains("result"));
-    Transaction poor = f.transfer(1, 0, 0);
-    poor.value = uint256{1} << 200;
-    ASSERT_TRUE(sign_transaction(poor, f.node->accounts()[1].secret_key));
     const std::string low = rpc::data_hex(encode_transaction(f.transfer(0, 0, 2)));
-    const std::string unfunded = rpc::data_hex(encode_transaction(poor));
+    const std::string unfunded = rpc::data_hex(encode_transaction(f.unfunded_transfer(1, 0)));
     constexpr size_t kCallers = 4, kPerBatch = 16;
     rpc::json batch = rpc::json::array();
     for (size_t i = 0; i < kPerBatch; ++i)
@@ -103,12 +97,7 @@ TEST(DevNodeMiner, RefusalsInBatchesAreAnsweredOnTheCallersThreads) {
     std::vector<rpc::json> answers(kCallers);
     std::vector<std::thread> callers;
     for (size_t c = 0; c < kCallers; ++c)
-        callers.emplace_back([&, c] {
-            std::promise<std::string> answered;
-            auto answer = answered.get_future();
-            f.node->handle_async(batch.dump(), rpc::CallContext{}, [&](std::string text) { answered.set_value(std::move(text)); });
-            answers[c] = rpc::json::parse(answer.get());
-        });
+        callers.emplace_back([&, c] { answers[c] = NodeFixture::post_on(*f.node, batch.dump()); });
     for (auto& caller : callers) caller.join();
     for (const rpc::json& batch_answer : answers) {
         ASSERT_TRUE(batch_answer.is_array() && batch_answer.size() == kPerBatch) << batch_answer.dump();
