@@ -34,53 +34,70 @@ using Lanes = uint64_t[25];
 // expansions instead of loops): the compiler then keeps the lanes in registers (and spill slots)
 // instead of memory arrays, and there is no loop control at all. That is ~10x fewer
 // instructions than the straightforward loops with `% 5` indexing.
-
-// theta's column parities and the value D[x] added to every lane of column x.
-template <size_t... X>
-[[gnu::always_inline]] inline void theta_d(const Lanes& a, uint64_t (&d)[5], std::index_sequence<X...>) noexcept {
-    uint64_t c[5];
-    ((c[X] = a[X] ^ a[X + 5] ^ a[X + 10] ^ a[X + 15] ^ a[X + 20]), ...);
-    ((d[X] = c[(X + 4) % 5] ^ std::rotl(c[(X + 1) % 5], 1)), ...);
-}
+//
+// theta's column parities C are not computed from the round's input: chi of the round before
+// XORs each output lane into them as it is made (and iota's constant too), so each lane is
+// read once per round instead of twice. On Zen 3 the permutation is bound by how many
+// instructions the core can issue per cycle, so the ~10% fewer instructions are ~5-9% faster.
 
 // theta's addition, rho and pi, then chi, for output row Y. Output lane (X, Y) is input lane
 // (x, y) = ((X + 3Y) mod 5, X) moved by pi, so each output row needs five input lanes only and
-// no full intermediate state is built.
+// no full intermediate state is built. The row's outputs start (Y = 0) or join the parities of
+// the next round's columns.
 template <size_t Y, size_t... X>
-[[gnu::always_inline]] inline void row(const Lanes& a, const uint64_t (&d)[5], Lanes& e,
+[[gnu::always_inline]] inline void row(const Lanes& a, const uint64_t (&d)[5], Lanes& e, uint64_t (&c)[5],
                                        std::index_sequence<X...>) noexcept {
     uint64_t b[5];
     ((b[X] = std::rotl(a[(X + 3 * Y) % 5 + 5 * X] ^ d[(X + 3 * Y) % 5], kRho[(X + 3 * Y) % 5 + 5 * X])), ...);
-    ((e[X + 5 * Y] = b[X] ^ (~b[(X + 1) % 5] & b[(X + 2) % 5])), ...);
+    if constexpr (Y == 0)
+        ((c[X] = e[X + 5 * Y] = b[X] ^ (~b[(X + 1) % 5] & b[(X + 2) % 5])), ...);
+    else
+        ((c[X] ^= e[X + 5 * Y] = b[X] ^ (~b[(X + 1) % 5] & b[(X + 2) % 5])), ...);
 }
 
+// One round from a to e; c holds a's column parities on entry and e's on return.
 template <size_t... Y>
-[[gnu::always_inline]] inline void round(const Lanes& a, Lanes& e, uint64_t rc, std::index_sequence<Y...>) noexcept {
-    uint64_t d[5];
-    theta_d(a, d, std::make_index_sequence<5>{});
-    (row<Y>(a, d, e, std::make_index_sequence<5>{}), ...);
+[[gnu::always_inline]] inline void round(const Lanes& a, Lanes& e, uint64_t (&c)[5], uint64_t rc,
+                                         std::index_sequence<Y...>) noexcept {
+    uint64_t d[5];  // theta: the value added to every lane of column Y
+    ((d[Y] = c[(Y + 4) % 5] ^ std::rotl(c[(Y + 1) % 5], 1)), ...);
+    (row<Y>(a, d, e, c, std::make_index_sequence<5>{}), ...);
     e[0] ^= rc;  // iota
+    c[0] ^= rc;
 }
-}  // namespace
 
-// Cloned for CPUs with BMI1 (chosen once, at load time): its ANDN does chi's `~b & c` in one
-// non-destructive instruction, which is ~25% faster here; the default clone is baseline x86-64.
-// GCC only: Clang 14 ignored the attribute here while this function was the public
-// keccak_f1600, and on a function in a nested namespace it makes the clones without the plain
-// symbol that calls from other files link against.
-#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__clang__)
-[[gnu::target_clones("bmi", "default")]]
-#endif
-void detail::keccak_f1600_scalar(uint64_t state[25]) noexcept {
+[[gnu::always_inline]] inline void permute_scalar(uint64_t state[25]) noexcept {
     Lanes a, e;
     std::memcpy(a, state, sizeof(a));
+    uint64_t c[5];
+    for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
     // Two rounds per iteration, ping-ponging between a and e, so no state copy is needed.
     for (int i = 0; i < 24; i += 2) {
-        round(a, e, kRoundConstants[i], std::make_index_sequence<5>{});
-        round(e, a, kRoundConstants[i + 1], std::make_index_sequence<5>{});
+        round(a, e, c, kRoundConstants[i], std::make_index_sequence<5>{});
+        round(e, a, c, kRoundConstants[i + 1], std::make_index_sequence<5>{});
     }
     std::memcpy(state, a, sizeof(a));
 }
+}  // namespace
+
+void detail::keccak_f1600_scalar(uint64_t state[25]) noexcept { permute_scalar(state); }
+
+#if defined(__x86_64__)
+// The same code for CPUs with BMI1 and BMI2: ANDN does chi's `~b & c` in one non-destructive
+// instruction and RORX rotates into another register, which saves most of the register copies
+// that x86's two-operand forms need (~20% fewer instructions than the baseline x86-64 build).
+__attribute__((target("bmi,bmi2"))) void detail::keccak_f1600_bmi2(uint64_t state[25]) noexcept {
+    permute_scalar(state);
+}
+
+bool detail::keccak_f1600_bmi2_available() noexcept {
+    __builtin_cpu_init();  // may run in a static initialiser, before libgcc's own
+    return __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+}
+#else
+void detail::keccak_f1600_bmi2(uint64_t state[25]) noexcept { permute_scalar(state); }
+bool detail::keccak_f1600_bmi2_available() noexcept { return false; }
+#endif
 
 #if defined(__x86_64__)
 // AVX-512 (F + VL), on 128-bit registers: 15 registers of two lanes each, kept in EVEX's 32 xmm
@@ -227,19 +244,25 @@ bool detail::keccak_f1600_avx512_available() noexcept { return false; }
 #endif
 
 namespace {
+enum class Permutation { scalar, bmi2, avx512 };
+
 // Chosen once, during static initialisation. A call before that (from another translation unit's
-// static initialiser) sees false and takes the scalar permutation, which gives the same result.
-bool choose_avx512() noexcept {
+// static initialiser) sees `scalar` and takes the portable permutation, which gives the same result.
+Permutation choose_permutation() noexcept {
     const char* forced = std::getenv("POLYVM_KECCAK");
-    if (forced && std::string_view{forced} == "scalar") return false;
-    return detail::keccak_f1600_avx512_available();
+    if (forced && std::string_view{forced} == "scalar") return Permutation::scalar;
+    if (detail::keccak_f1600_avx512_available()) return Permutation::avx512;
+    if (detail::keccak_f1600_bmi2_available()) return Permutation::bmi2;
+    return Permutation::scalar;
 }
-const bool kUseAvx512 = choose_avx512();
+const Permutation kPermutation = choose_permutation();
 }  // namespace
 
 void keccak_f1600(uint64_t state[25]) noexcept {
-    if (kUseAvx512)
+    if (kPermutation == Permutation::avx512)
         detail::keccak_f1600_avx512(state);
+    else if (kPermutation == Permutation::bmi2)
+        detail::keccak_f1600_bmi2(state);
     else
         detail::keccak_f1600_scalar(state);
 }
@@ -258,15 +281,23 @@ Hash32 keccak256(bytes_view data) noexcept {
         p += kRate;
         n -= kRate;
     }
-    uint8_t last[kRate] = {};
-    if (n) std::memcpy(last, p, n);
-    last[n] ^= 0x01;  // Keccak padding (not SHA-3's 0x06)
-    last[kRate - 1] ^= 0x80;
-    for (size_t i = 0; i < kRate / 8; ++i) {
+    // The last, partial block goes into the state where it lies, with the padding XORed into
+    // its bytes (the lanes are little-endian in memory, as on x86-64 and AArch64 Linux): no
+    // zeroed block buffer is built and XORed in whole.
+    size_t i = 0;
+    for (; 8 * i + 8 <= n; ++i) {
         uint64_t lane;
-        std::memcpy(&lane, last + 8 * i, 8);
+        std::memcpy(&lane, p + 8 * i, 8);
         state[i] ^= lane;
     }
+    if (const size_t tail = n - 8 * i) {
+        uint64_t lane = 0;
+        std::memcpy(&lane, p + 8 * i, tail);
+        state[i] ^= lane;
+    }
+    auto* state_bytes = reinterpret_cast<uint8_t*>(state);
+    state_bytes[n] ^= 0x01;  // Keccak padding (not SHA-3's 0x06)
+    state_bytes[kRate - 1] ^= 0x80;
     keccak_f1600(state);
     Hash32 h;
     std::memcpy(h.data(), state, 32);

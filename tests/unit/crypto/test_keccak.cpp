@@ -1,5 +1,5 @@
-// Keccak-f[1600] and Keccak-256: the scalar and the AVX-512 permutation against each other and
-// against the Keccak team's published values, and keccak256 (whichever permutation this CPU
+// Keccak-f[1600] and Keccak-256: the portable scalar, the BMI2 and the AVX-512 permutations
+// against each other and against the Keccak team's published values, and keccak256 (whichever permutation this CPU
 // dispatches to) against a sponge built here on the scalar permutation.
 #include "common/hex.hpp"
 #include "crypto/keccak.hpp"
@@ -61,36 +61,54 @@ TEST(KeccakF1600, ScalarZeroStateMatchesKeccakTeam) {
     expect_lanes_eq(state, kZeroStatePermuted);
 }
 
-TEST(KeccakF1600, Avx512ZeroStateMatchesKeccakTeam) {
-    if (!detail::keccak_f1600_avx512_available()) GTEST_SKIP() << "this CPU lacks AVX-512F/AVX-512VL";
+// The CPU-specific permutations, each checked against the portable one where this CPU has it.
+struct CpuSpecificPermutation {
+    const char* name;
+    void (*permute)(uint64_t*) noexcept;
+    bool (*available)() noexcept;
+};
+
+class KeccakF1600CpuSpecific : public ::testing::TestWithParam<CpuSpecificPermutation> {
+protected:
+    void SetUp() override {
+        if (!GetParam().available()) GTEST_SKIP() << "this CPU lacks what " << GetParam().name << " needs";
+    }
+};
+
+INSTANTIATE_TEST_SUITE_P(Permutations, KeccakF1600CpuSpecific,
+                         ::testing::Values(CpuSpecificPermutation{"bmi2", detail::keccak_f1600_bmi2,
+                                                                  detail::keccak_f1600_bmi2_available},
+                                           CpuSpecificPermutation{"avx512", detail::keccak_f1600_avx512,
+                                                                  detail::keccak_f1600_avx512_available}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST_P(KeccakF1600CpuSpecific, ZeroStateMatchesKeccakTeam) {
     uint64_t state[25] = {};
-    detail::keccak_f1600_avx512(state);
+    GetParam().permute(state);
     EXPECT_EQ(state[0], 0xF1258F7940E1DDE7ULL);
     expect_lanes_eq(state, kZeroStatePermuted);
 }
 
-TEST(KeccakF1600, Avx512MatchesScalarOnRandomStates) {
-    if (!detail::keccak_f1600_avx512_available()) GTEST_SKIP() << "this CPU lacks AVX-512F/AVX-512VL";
+TEST_P(KeccakF1600CpuSpecific, MatchesScalarOnRandomStates) {
     std::mt19937_64 rng(0x6b656363616b);
     for (int n = 0; n < 10000; ++n) {
-        uint64_t scalar[25], avx512[25];
+        uint64_t scalar[25], specific[25];
         for (uint64_t& lane : scalar) lane = rng();
-        std::memcpy(avx512, scalar, sizeof(scalar));
+        std::memcpy(specific, scalar, sizeof(scalar));
         detail::keccak_f1600_scalar(scalar);
-        detail::keccak_f1600_avx512(avx512);
-        ASSERT_EQ(std::memcmp(scalar, avx512, sizeof(scalar)), 0) << "random state " << n;
+        GetParam().permute(specific);
+        ASSERT_EQ(std::memcmp(scalar, specific, sizeof(scalar)), 0) << "random state " << n;
     }
 }
 
-TEST(KeccakF1600, Avx512MatchesScalarOnSparseStates) {
-    if (!detail::keccak_f1600_avx512_available()) GTEST_SKIP() << "this CPU lacks AVX-512F/AVX-512VL";
+TEST_P(KeccakF1600CpuSpecific, MatchesScalarOnSparseStates) {
     // One bit set, at every position: a wrong lane or rotation shows up at once.
     for (int bit = 0; bit < 1600; ++bit) {
-        uint64_t scalar[25] = {}, avx512[25] = {};
-        scalar[bit / 64] = avx512[bit / 64] = uint64_t{1} << (bit % 64);
+        uint64_t scalar[25] = {}, specific[25] = {};
+        scalar[bit / 64] = specific[bit / 64] = uint64_t{1} << (bit % 64);
         detail::keccak_f1600_scalar(scalar);
-        detail::keccak_f1600_avx512(avx512);
-        ASSERT_EQ(std::memcmp(scalar, avx512, sizeof(scalar)), 0) << "bit " << bit;
+        GetParam().permute(specific);
+        ASSERT_EQ(std::memcmp(scalar, specific, sizeof(scalar)), 0) << "bit " << bit;
     }
 }
 
