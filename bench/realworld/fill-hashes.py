@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fills in the post-state root and logs hash of the real-contract benchmarks from evmone-statetest
-(the reference), then checks that evmone-statetest and polyvm statetest both pass every case.
+(the reference), then checks that evmone-statetest and polyvm statetest both pass every case, and
+that a case with a known result (_info.expected_outputs) returns it under `polyvm run`.
   python3 bench/realworld/fill-hashes.py [EVMONE_STATETEST] [POLYVM]
 (defaults: ../shared/anchors/evmone/bin/evmone-statetest and build/polyvm, from the repository root)."""
 import glob, json, os, re, subprocess, sys
@@ -18,8 +19,9 @@ for path in sorted(glob.glob(os.path.join(here, "main", "*.json"))):
     with open(path) as f:
         tests = json.load(f)
     (name, test), = tests.items()
-    for what, value, fork, index in report.findall(out):
-        case = test["post"][fork][int(index)]
+    (fork, cases), = test["post"].items()
+    for what, value, _, index in report.findall(out):
+        case = cases[int(index)]
         case["logs" if what.startswith("logs_hash") else "hash"] = value
     with open(path, "w") as f:
         json.dump(tests, f, indent=1)
@@ -28,4 +30,12 @@ for path in sorted(glob.glob(os.path.join(here, "main", "*.json"))):
         result = subprocess.run(tool, capture_output=True, text=True)
         if result.returncode != 0:
             sys.exit("%s fails on %s:\n%s" % (os.path.basename(tool[0]), path, (result.stdout + result.stderr)[-2000:]))
-    print("%s: %d cases, evmone-statetest and polyvm statetest pass" % (os.path.basename(path), len(test["post"][fork])))
+    # A case whose result the generator knows (_info.expected_outputs) must return it.
+    code = next(account["code"] for address, account in test["pre"].items() if address.lower() == test["transaction"]["to"].lower())
+    for index, expected in test["_info"].get("expected_outputs", {}).items():
+        result = subprocess.run([polyvm, "run", "--json", "--fork", fork, "--gas", str(int(test["transaction"]["gasLimit"][0], 16)),
+                                 "--code", code, "--input", test["transaction"]["data"][int(index)]], capture_output=True, text=True)
+        output = json.loads(result.stdout)["output"] if result.returncode == 0 else result.stderr
+        if output != expected:
+            sys.exit("%s case %s returns %s, not %s" % (path, index, output, expected))
+    print("%s: %d cases, evmone-statetest and polyvm statetest pass" % (os.path.basename(path), len(cases)))

@@ -20,6 +20,8 @@ const nodeModules = resolve(here, '..', '..', 'tests', 'node', 'node_modules');
 const require = createRequire(join(nodeModules, 'noop.js'));
 const { ethers } = require('ethers');
 const solc = require('solc');
+const { p256 } = require('@noble/curves/p256');  // viem's dependency: RFC 6979 (deterministic) P-256 signatures
+const { createPublicKey, verify: nodeVerify } = require('node:crypto');
 
 const FORK = 'London';  // as ../shared/fixtures/bench
 const SECRET_KEY = '0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8';  // the state tests' sender
@@ -29,7 +31,7 @@ const GAS_LIMIT = 30_000_000n;
 
 function compile() {
   const sources = {};
-  for (const name of ['AmmPools.sol', 'BenchTokens.sol', 'Workloads.sol'])
+  for (const name of ['AmmPools.sol', 'BenchNft.sol', 'BenchTokens.sol', 'P256Verifier.sol', 'Workloads.sol'])
     sources[name] = { content: readFileSync(join(here, 'contracts', name), 'utf8') };
   const input = {
     language: 'Solidity',
@@ -69,6 +71,31 @@ function merkleProof(leaves, index) {
   return { proof, root: level[0], leaf: leaves[index] };
 }
 
+/// Four P-256 signatures by one key (RFC 6979 nonces, so the fixture is the same on every run),
+/// each checked by OpenSSL through node:crypto; the last one's digest is then changed, so the
+/// contract must find 3 of the 4 valid.
+function p256Signatures() {
+  const secret = ethers.getBytes(ethers.keccak256(ethers.toUtf8Bytes('polyvm p256 bench key')));
+  const publicKey = p256.getPublicKey(secret, false);  // 0x04 || x || y
+  const qx = BigInt(ethers.hexlify(publicKey.slice(1, 33)));
+  const qy = BigInt(ethers.hexlify(publicKey.slice(33, 65)));
+  const jwk = { kty: 'EC', crv: 'P-256', x: Buffer.from(publicKey.slice(1, 33)).toString('base64url'),
+    y: Buffer.from(publicKey.slice(33, 65)).toString('base64url') };
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  const digests = [], rs = [], ss = [];
+  for (let i = 0; i < 4; ++i) {
+    const message = ethers.toUtf8Bytes(`passkey assertion ${i}`);
+    const digest = ethers.sha256(message);
+    const signature = p256.sign(ethers.getBytes(digest), secret, { lowS: false });
+    const ieee = ethers.getBytes(ethers.concat([ethers.toBeHex(signature.r, 32), ethers.toBeHex(signature.s, 32)]));
+    if (!nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, ieee)) throw new Error(`signature ${i} does not verify`);
+    digests.push(i === 3 ? ethers.keccak256(digest) : digest);
+    rs.push(signature.r);
+    ss.push(signature.s);
+  }
+  return [digests, rs, ss, qx, qy];
+}
+
 const { artifacts, version } = compile();
 const coder = ethers.AbiCoder.defaultAbiCoder();
 const leaves = Array.from({ length: 1 << 16 }, (_, i) => ethers.keccak256(coder.encode(['uint256'], [i])));
@@ -77,8 +104,11 @@ const orders = Array.from({ length: 32 }, (_, i) => [
   ethers.getAddress(ethers.toBeHex(i + 1, 20)), BigInt(i) * 10n ** 18n, 1_700_000_000 + i,
   Array.from({ length: (i % 4) + 1 }, (_, j) => ethers.keccak256(ethers.toBeHex(i * 16 + j, 32))), `order ${i}`]);
 
-// file -> [contract, [label, function, arguments]...]
+// file -> [contract, [label, function, arguments, expected result (optional)]...]. An expected
+// result goes into _info.expected_outputs, which fill-hashes.py checks with `polyvm run`.
 const files = {
+  erc721: ['BenchNft', [['mint_trade_burn_64', 'mintTradeBurn', [64], [5n]]]],
+  p256: ['P256Verifier', [['verify_4', 'verifyMany', p256Signatures(), [3n]]]],
   erc20: ['BenchToken', [['transfers_100', 'transfers', [100]], ['approve_pull_50', 'approvePull', [50]]]],
   uniswap_v2: ['AmmPools', [['swaps_1_pool_20', 'swapRoutes', [20, 1]], ['swaps_route_3_pools_20', 'swapRoutes', [20, 3]]]],
   merkle: ['Workloads', [['tree_of_256', 'merkleTree', [256]], ['proof_of_depth_16', 'verifyProof', [proof, root, leaf]]]],
@@ -99,6 +129,10 @@ for (const [name, [contract, calls]] of Object.entries(files)) {
       _info: {
         comment: `${contract} of bench/realworld/contracts, made by bench/realworld/make-fixtures.mjs (solc ${version})`,
         labels: Object.fromEntries(calls.map(([label], i) => [String(i), label])),
+        ...(calls.some((call) => call[3]) && {
+          expected_outputs: Object.fromEntries(calls.flatMap(([, method, , result], i) =>
+            result ? [[String(i), iface.encodeFunctionResult(method, result)]] : [])),
+        }),
       },
       env: {
         currentBaseFee: '0x01', currentCoinbase: '0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba', currentDifficulty: '0x020000',
