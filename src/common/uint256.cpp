@@ -52,6 +52,77 @@ uint64_t reciprocal_2by1(uint64_t d) noexcept {
     return q;
 }
 
+/// The 3-by-2 reciprocal of a normalised two-limb divisor d = (d1, d0), d1's top bit set:
+/// floor((2^192 - 1) / d) - 2^64 (Möller and Granlund 2011, algorithm 6), from d1's 2-by-1
+/// reciprocal by two corrections for d0.
+uint64_t reciprocal_3by2(uint64_t d1, uint64_t d0) noexcept {
+    uint64_t v = reciprocal_2by1(d1);
+    uint64_t p = d1 * v + d0;  // mod 2^64
+    if (p < d0) {  // the addition of d0 carried
+        --v;
+        if (p >= d1) {
+            --v;
+            p -= d1;
+        }
+        p -= d1;
+    }
+    const u128 t = static_cast<u128>(v) * d0;
+    const uint64_t t1 = static_cast<uint64_t>(t >> 64), t0 = static_cast<uint64_t>(t);
+    p += t1;
+    if (p < t1) {  // carried
+        --v;
+        if (p > d1 || (p == d1 && t0 >= d0)) --v;
+    }
+    return v;
+}
+
+/// (u2, u1, u0) / (d1, d0) for (u2, u1) < (d1, d0), d normalised, v = reciprocal_3by2(d1, d0)
+/// (Möller and Granlund 2011, algorithm 5): one quotient limb from two multiplications and
+/// corrections, where Knuth's step costs a DIV and a refinement loop. The remainder goes to
+/// (r1, r0).
+[[gnu::always_inline]] inline uint64_t div_3by2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t d1, uint64_t d0, uint64_t v,
+                                                uint64_t& r1, uint64_t& r0) noexcept {
+    const u128 q = static_cast<u128>(v) * u2 + ((static_cast<u128>(u2) << 64) | u1);
+    uint64_t q1 = static_cast<uint64_t>(q >> 64);
+    const uint64_t q0 = static_cast<uint64_t>(q);
+    const u128 d = (static_cast<u128>(d1) << 64) | d0;
+    const uint64_t high = u1 - q1 * d1;  // mod 2^64
+    u128 r = ((static_cast<u128>(high) << 64) | u0) - static_cast<u128>(d0) * q1 - d;  // mod 2^128
+    ++q1;
+    if (static_cast<uint64_t>(r >> 64) >= q0) {  // the estimate was one too large
+        --q1;
+        r += d;
+    }
+    if (r >= d) [[unlikely]] {  // one too small
+        ++q1;
+        r -= d;
+    }
+    r1 = static_cast<uint64_t>(r >> 64);
+    r0 = static_cast<uint64_t>(r);
+    return q1;
+}
+
+/// u (m >= 2 limbs) / v (2 limbs, top limb non-zero): the quotient (m - 1 limbs) to q (may be
+/// null), the remainder (2 limbs) to r. Normalised like Knuth's algorithm D, then one div_3by2
+/// per quotient limb: 256-bit values divided by 65- to 128-bit ones (mulDiv's denominators,
+/// square roots' Newton steps, fixed-point scales) come here.
+void divmod_by_two_limbs(const uint64_t* u, int m, const uint64_t* v, uint64_t* q, uint64_t* r) noexcept {
+    const int s = std::countl_zero(v[1]);
+    auto carry_bits = [s](uint64_t x) { return (x >> 1) >> (63 - s); };  // x >> (64 - s), also for s == 0
+    const uint64_t d1 = (v[1] << s) | carry_bits(v[0]), d0 = v[0] << s;
+    const uint64_t reciprocal = reciprocal_3by2(d1, d0);
+    // The running remainder starts as the top two limbs of u << s (its top limb < 2^s <= d1).
+    uint64_t r1 = carry_bits(u[m - 1]);
+    uint64_t r0 = (u[m - 1] << s) | carry_bits(u[m - 2]);
+    for (int j = m - 2; j >= 0; --j) {
+        const uint64_t next = (u[j] << s) | (j > 0 ? carry_bits(u[j - 1]) : 0);
+        const uint64_t qj = div_3by2(r1, r0, next, d1, d0, reciprocal, r1, r0);
+        if (q) q[j] = qj;
+    }
+    r[0] = (r0 >> s) | (r1 << 1 << (63 - s));  // (r1, r0) >> s, also for s == 0
+    r[1] = r1 >> s;
+}
+
 /// u (m limbs) / d (non-zero): the quotient (m limbs) to q (may be null); returns the remainder.
 /// Schoolbook long division, one limb per step: the running remainder stays below d, which is
 /// exactly div_2by1's precondition, so no normalisation is needed.
@@ -144,7 +215,7 @@ void divmod_knuth_fixed(const uint64_t* u, int m, const uint64_t* v, uint64_t* q
 
 void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) noexcept {
     switch (n) {
-        case 2: return divmod_knuth_fixed<2>(u, m, v, q, r);
+        case 2: return divmod_by_two_limbs(u, m, v, q, r);
         case 3: return divmod_knuth_fixed<3>(u, m, v, q, r);
         default: return divmod_knuth_fixed<4>(u, m, v, q, r);
     }

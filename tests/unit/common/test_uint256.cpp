@@ -241,6 +241,53 @@ TEST(Uint256, DivisionAndModularMatchGmp) {
     mpz_clears(a, b, m, t, nullptr);
 }
 
+// Divisors of exactly two limbs (65 to 128 bits) take their own path: normalised, then one 3-by-2
+// step per quotient limb through the divisor's reciprocal. Top limbs from 1 to 2^64 - 1 (every
+// normalising shift), low limbs at the extremes, dividends of two to four limbs, and MULMOD's
+// 512-bit products by such moduli, against GMP.
+TEST(Uint256, DivisionByTwoLimbDivisorsMatchesGmp) {
+    std::mt19937_64 rng(12);
+    auto limb = [&]() -> uint64_t {
+        switch (rng() % 6) {
+            case 0: return ~uint64_t{0};
+            case 1: return 0;
+            case 2: return rng() % 4;
+            case 3: return uint64_t{1} << 63;
+            case 4: return (uint64_t{1} << (rng() % 64)) - (rng() % 2);
+            default: return rng();
+        }
+    };
+    mpz_t a, b, t;
+    mpz_inits(a, b, t, nullptr);
+    for (int round = 0; round < 200000; ++round) {
+        uint256 divisor{limb(), limb(), 0, 0};
+        if (divisor.w[1] == 0) divisor.w[1] = 1 + rng() % 3;
+        if (round % 4 == 0) divisor.w[1] >>= rng() % 64;  // every normalising shift
+        if (divisor.w[1] == 0) divisor.w[1] = 1;
+        uint256 dividend;
+        const int limbs = 2 + static_cast<int>(rng() % 3);
+        for (int i = 0; i < limbs; ++i) dividend.w[i] = limb();
+        to_mpz(dividend, a);
+        to_mpz(divisor, b);
+        mpz_fdiv_q(t, a, b);
+        ASSERT_EQ(dividend / divisor, from_mpz(t)) << round;
+        mpz_fdiv_r(t, a, b);
+        ASSERT_EQ(dividend % divisor, from_mpz(t)) << round;
+        if (round % 8 == 0) {
+            uint256 other;
+            for (int i = 0; i < 4; ++i) other.w[i] = limb();
+            mpz_t c;
+            mpz_init(c);
+            to_mpz(other, c);
+            mpz_mul(t, a, c);
+            mpz_fdiv_r(t, t, b);
+            ASSERT_EQ(mulmod(dividend, other, divisor), from_mpz(t)) << round;
+            mpz_clear(c);
+        }
+    }
+    mpz_clears(a, b, t, nullptr);
+}
+
 // MULMOD by moduli of at least 2^224 goes through Barrett reduction with per-thread cached
 // constants: the field primes of the curves contracts use, the edges of the rule (2^224, 2^256 - 1,
 // powers of two), moduli in runs, alternating and at random, so that entries are kept, taken in and replaced, and
