@@ -2,12 +2,14 @@
 """polyvm's interpreter side by side with evmone's baseline interpreter, interleaved.
 
 Each round runs `polyvm bench --json` and `evmone-bench --benchmark_format=json` on the same
-state-test-shaped cases (evmone first in even rounds), each with its own repetitions and median.
+state-test-shaped cases (evmone first in even rounds), each with its own repetitions and median,
+every sample the same length on both sides (--min-time, evmone-bench's default of 0.5 s: with
+samples of 10 ms, one burst of the host's noise could cover all of polyvm's samples of a case).
 Per case: the medians over rounds of polyvm's and evmone's time and of the per-round ratio
 polyvm/evmone; then the geometric mean of the per-case median ratios and the load averages.
 
   bench/side-by-side.sh [--polyvm build/polyvm] [--evmone PATH] [--fixtures DIR] [--folder main]
-                        [--rounds 5] [--repetitions 3] [--filter REGEX] [--markdown]
+                        [--rounds 5] [--repetitions 3] [--min-time 0.5] [--filter REGEX] [--markdown]
 
 --fixtures is the parent of the case folders (default $POLYVM_FIXTURES/bench or
 ../shared/fixtures/bench); evmone-bench names a case baseline/execute/<folder>/<file>/<label>,
@@ -32,8 +34,8 @@ def load_average():
 
 
 def run_polyvm(args, pattern):
-    out = subprocess.run([args.polyvm, "bench", "--json", "--repetitions", str(args.repetitions), "--filter", pattern,
-                          args.fixtures], capture_output=True, text=True)
+    out = subprocess.run([args.polyvm, "bench", "--json", "--repetitions", str(args.repetitions), "--min-time",
+                          "%g" % args.min_time, "--filter", pattern, args.fixtures], capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit("polyvm bench failed (%d): %s" % (out.returncode, out.stderr.strip()[-500:]))
     times, wrong = {}, []
@@ -52,7 +54,8 @@ UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 def run_evmone(args, pattern):
     out = subprocess.run([args.evmone, args.fixtures, "--benchmark_filter=^baseline/execute/" + pattern,
-                          "--benchmark_repetitions=%d" % args.repetitions, "--benchmark_format=json"],
+                          "--benchmark_repetitions=%d" % args.repetitions, "--benchmark_min_time=%gs" % args.min_time,
+                          "--benchmark_format=json"],
                          capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("evmone-bench failed (%d): %s" % (out.returncode, out.stderr.strip()[-500:]))
@@ -74,6 +77,7 @@ def main():
     parser.add_argument("--folder", default="main")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--min-time", type=float, default=0.5, help="seconds per sample, on both sides")
     parser.add_argument("--filter", default="", help="regex on <file>/<label> within the folder")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()

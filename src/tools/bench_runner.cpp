@@ -79,7 +79,8 @@ std::optional<BenchmarkCall> prepare_benchmark_call(const StateTest& test, const
 
 namespace {
 
-BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions) {
+BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions,
+                    double min_time) {
     BenchResult r;
     r.name = name;
     const CaseVerdict verdict = run_state_test_case(test, c);
@@ -103,7 +104,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
 
     // Steady state, as Google Benchmark (evmone-bench) measures it: executions are timed in
     // batches (each on its own fresh state, built untimed) of about 1 ms; batches run untimed for
-    // kWarmupNs first, then each sample adds batches until kSampleNs. Timing only the first few
+    // kWarmupNs first, then each sample adds batches until `min_time`. Timing only the first few
     // executions measured the allocator's and caches' warm-up, which made microsecond-long cases
     // look up to 1.5x slower than they run.
     auto execute_batch = [&](size_t batch, int64_t& gas_used) {
@@ -122,7 +123,8 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
         gas_used = msg.gas - gas_left;
         return ns;
     };
-    constexpr double kBatchNs = 1e6, kWarmupNs = 20e6, kSampleNs = 10e6;
+    constexpr double kBatchNs = 1e6, kWarmupNs = 20e6;
+    const double sample_ns = min_time * 1e9;
     int64_t gas_used = 0;
     double per_execution = execute_batch(1, gas_used);
     auto next_batch = [&] { return std::clamp<size_t>(static_cast<size_t>(kBatchNs / std::max(per_execution, 1.0)), 1, 1000); };
@@ -136,7 +138,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
     for (unsigned i = 0; i < repetitions; ++i) {
         double ns = 0;
         size_t executions = 0;
-        while (ns < kSampleNs) {
+        while (ns < sample_ns) {
             const size_t batch = next_batch();
             ns += execute_batch(batch, gas_used);
             executions += batch;
@@ -169,6 +171,10 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
         return 2;
     } catch (const std::regex_error& e) {
         err << "error: --filter: invalid regular expression: " << e.what() << "\n";
+        return 2;
+    }
+    if (!(options.min_time > 0 && options.min_time <= 60)) {
+        err << "error: --min-time must be more than 0 and at most 60 seconds\n";
         return 2;
     }
     if (options.repetitions == 0) {
@@ -207,7 +213,7 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
                 const std::string name = folder + "/" + stem + "/" + label;
                 if (filter && !std::regex_search(name, *filter)) continue;
                 BenchResult r;
-                run_with_large_stack([&, c = c] { r = run_one(test, *c, name, options.repetitions); });
+                run_with_large_stack([&, c = c] { r = run_one(test, *c, name, options.repetitions, options.min_time); });
                 if (!r.correct) exit_code = 1;
                 const double mgas = r.median_ns > 0 ? static_cast<double>(r.gas_used) / r.median_ns * 1e3 : 0;
                 if (options.json) {

@@ -23,6 +23,7 @@ struct BenchOptions {
     std::vector<std::filesystem::path> paths;
     std::string filter;        // ECMAScript regex on the benchmark name
     unsigned repetitions = 10; // timed samples per case; the median is reported
+    double min_time = 0.01;    // seconds of executions per sample (Google Benchmark's --benchmark_min_time)
     bool json = false;
 };
 

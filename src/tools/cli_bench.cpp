@@ -23,8 +23,12 @@ Command add_bench_command(CLI::App& parent) {
         "Exit status: 0, 1 if a result did not match its fixture, 2 for bad input.");
     cmd->add_option("paths", *path_args, "Benchmark files or folders")->type_name("PATH");
     cmd->add_option("--filter", options->filter, "Keep benchmarks whose name matches this regex")->type_name("REGEX");
-    cmd->add_option("--repetitions", options->repetitions, "Timed samples per benchmark, each at least 10 ms of executions after 20 ms of warm-up (median reported)")
+    cmd->add_option("--repetitions", options->repetitions, "Timed samples per benchmark, each of --min-time after 20 ms of warm-up (median reported)")
         ->type_name("N")
+        ->capture_default_str();
+    cmd->add_option("--min-time", options->min_time,
+                    "Seconds of executions per sample (evmone-bench's --benchmark_min_time; its default is 0.5)")
+        ->type_name("SECONDS")
         ->capture_default_str();
     cmd->add_flag("--json", options->json,
                   "One JSON object per benchmark: name, gas_used, median_ns, analysis_ns, mgas_per_s, correct");

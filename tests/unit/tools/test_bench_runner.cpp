@@ -49,3 +49,16 @@ TEST(BenchRunner, AFilterThatSelectsNothingRunsNothing) {
     run_benchmarks(options, out, err);
     EXPECT_EQ(out.str().find('{'), std::string::npos) << out.str();
 }
+
+TEST(BenchRunner, ASampleTimeOutsideItsRangeIsRefusedWithItsName) {
+    POLYVM_REQUIRE_FIXTURES(folder, "bench/main");
+    for (const double seconds : {0.0, -1.0, 61.0}) {
+        BenchOptions options;
+        options.paths = {folder / "swap_math.json"};
+        options.min_time = seconds;
+        std::ostringstream out, err;
+        EXPECT_EQ(run_benchmarks(options, out, err), 2) << seconds;
+        EXPECT_NE(err.str().find("--min-time"), std::string::npos) << err.str();
+        EXPECT_EQ(out.str().find('{'), std::string::npos) << out.str();
+    }
+}
