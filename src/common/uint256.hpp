@@ -54,6 +54,30 @@ namespace uint256_detail {
     borrow = static_cast<uint8_t>((t >> 64) & 1);
     return static_cast<uint64_t>(t);
 }
+
+/// (lo >> bits) | (hi << (64 - bits)) for bits < 64: x86's SHRD, one instruction on one count
+/// register, where the portable form needs two counts (and x86 takes a variable count in CL
+/// only, so GCC moves each into it in turn). GCC does not emit SHRD for this pattern itself.
+[[gnu::always_inline]] constexpr uint64_t funnel_right(uint64_t lo, uint64_t hi, unsigned bits) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        __asm__("shrdq %%cl, %1, %0" : "+r"(lo) : "r"(hi), "c"(bits) : "cc");  // a count of 0 leaves lo
+        return lo;
+    }
+#endif
+    return lo >> bits | (hi << 1) << (63 - bits);
+}
+
+/// (hi << bits) | (lo >> (64 - bits)) for bits < 64: x86's SHLD.
+[[gnu::always_inline]] constexpr uint64_t funnel_left(uint64_t hi, uint64_t lo, unsigned bits) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        __asm__("shldq %%cl, %1, %0" : "+r"(hi) : "r"(lo), "c"(bits) : "cc");
+        return hi;
+    }
+#endif
+    return hi << bits | (lo >> 1) >> (63 - bits);
+}
 }  // namespace uint256_detail
 
 struct uint256 {
@@ -229,8 +253,9 @@ struct uint256 {
         const unsigned limbs = static_cast<unsigned>(n / 64), bits = static_cast<unsigned>(n % 64);
         const uint64_t padded[8] = {0, 0, 0, 0, a.w[0], a.w[1], a.w[2], a.w[3]};  // a.w[i] at 4 + i
         const uint64_t* src = padded + 4 - limbs;                                  // src[i] = a.w[i - limbs]
-        return {src[0] << bits | (src[-1] >> 1) >> (63 - bits), src[1] << bits | (src[0] >> 1) >> (63 - bits),
-                src[2] << bits | (src[1] >> 1) >> (63 - bits), src[3] << bits | (src[2] >> 1) >> (63 - bits)};
+        using uint256_detail::funnel_left;
+        return {funnel_left(src[0], src[-1], bits), funnel_left(src[1], src[0], bits), funnel_left(src[2], src[1], bits),
+                funnel_left(src[3], src[2], bits)};
     }
     /// Logical right shift; any shift of 256 or more gives zero.
     friend constexpr uint256 operator>>(const uint256& a, uint64_t n) noexcept {
@@ -238,8 +263,9 @@ struct uint256 {
         const unsigned limbs = static_cast<unsigned>(n / 64), bits = static_cast<unsigned>(n % 64);
         const uint64_t padded[8] = {a.w[0], a.w[1], a.w[2], a.w[3], 0, 0, 0, 0};
         const uint64_t* src = padded + limbs;  // src[i] = a.w[i + limbs]
-        return {src[0] >> bits | (src[1] << 1) << (63 - bits), src[1] >> bits | (src[2] << 1) << (63 - bits),
-                src[2] >> bits | (src[3] << 1) << (63 - bits), src[3] >> bits | (src[4] << 1) << (63 - bits)};
+        using uint256_detail::funnel_right;
+        return {funnel_right(src[0], src[1], bits), funnel_right(src[1], src[2], bits), funnel_right(src[2], src[3], bits),
+                funnel_right(src[3], src[4], bits)};
     }
 
     uint256& operator+=(const uint256& b) noexcept { return *this = *this + b; }
