@@ -79,8 +79,8 @@ std::optional<BenchmarkCall> prepare_benchmark_call(const StateTest& test, const
 
 namespace {
 
-BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, unsigned repetitions,
-                    double min_time) {
+BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::string& name, const BenchOptions& options) {
+    const unsigned repetitions = options.repetitions;
     BenchResult r;
     r.name = name;
     const CaseVerdict verdict = run_state_test_case(test, c);
@@ -104,9 +104,9 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
 
     // Steady state, as Google Benchmark (evmone-bench) measures it: executions are timed in
     // batches (each on its own fresh state, built untimed) of about 1 ms; batches run untimed for
-    // kWarmupNs first, then each sample adds batches until `min_time`. Timing only the first few
-    // executions measured the allocator's and caches' warm-up, which made microsecond-long cases
-    // look up to 1.5x slower than they run.
+    // kWarmupNs first, then each sample adds batches until `options.min_time`. Timing only the
+    // first few executions measured the allocator's and caches' warm-up, which made
+    // microsecond-long cases look up to 1.5x slower than they run.
     auto execute_batch = [&](size_t batch, int64_t& gas_used) {
         std::vector<State> states;
         states.reserve(batch);
@@ -124,7 +124,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
         return ns;
     };
     constexpr double kBatchNs = 1e6, kWarmupNs = 20e6;
-    const double sample_ns = min_time * 1e9;
+    const double sample_ns = options.min_time * 1e9;
     int64_t gas_used = 0;
     double per_execution = execute_batch(1, gas_used);
     auto next_batch = [&] { return std::clamp<size_t>(static_cast<size_t>(kBatchNs / std::max(per_execution, 1.0)), 1, 1000); };
@@ -213,7 +213,7 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
                 const std::string name = folder + "/" + stem + "/" + label;
                 if (filter && !std::regex_search(name, *filter)) continue;
                 BenchResult r;
-                run_with_large_stack([&, c = c] { r = run_one(test, *c, name, options.repetitions, options.min_time); });
+                run_with_large_stack([&, c = c] { r = run_one(test, *c, name, options); });
                 if (!r.correct) exit_code = 1;
                 const double mgas = r.median_ns > 0 ? static_cast<double>(r.gas_used) / r.median_ns * 1e3 : 0;
                 if (options.json) {
