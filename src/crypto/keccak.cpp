@@ -67,9 +67,33 @@ template <size_t... Y>
     c[0] ^= rc;
 }
 
+// Copies lanes one 8-byte load and store at a time, through a register. A memcpy compiles to
+// 16-byte moves, and a 16-byte load of two lanes stored separately (the sponge's XORs, the
+// rounds' spills) cannot be served by store-to-load forwarding: it waits until both stores have
+// reached the cache, on the critical path of a chain of dependent hashes (a Merkle proof).
+template <size_t N>
+[[gnu::always_inline]] inline void copy_lanes(uint64_t* to, const uint64_t* from) noexcept {
+#pragma GCC unroll 25
+    for (size_t i = 0; i < N; ++i) {
+        uint64_t lane = from[i];
+        asm("" : "+r"(lane));  // keeps the compiler from merging the copies into vector moves
+        to[i] = lane;
+    }
+}
+
+/// Zeroes lanes From..To-1 with plain 8-byte stores: GCC makes a zero fill of a known size a
+/// `rep stos`, whose start-up costs more than the ~25 stores (the zero is opaque to prevent it).
+template <size_t From, size_t To>
+[[gnu::always_inline]] inline void zero_lanes(uint64_t* lanes) noexcept {
+    uint64_t zero = 0;
+    asm("" : "+r"(zero));
+#pragma GCC unroll 25
+    for (size_t i = From; i < To; ++i) lanes[i] = zero;
+}
+
 [[gnu::always_inline]] inline void permute_scalar(uint64_t state[25]) noexcept {
     Lanes a, e;
-    std::memcpy(a, state, sizeof(a));
+    copy_lanes<25>(a, state);
     uint64_t c[5];
     for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
     // Two rounds per iteration, ping-ponging between a and e, so no state copy is needed.
@@ -77,7 +101,7 @@ template <size_t... Y>
         round(a, e, c, kRoundConstants[i], std::make_index_sequence<5>{});
         round(e, a, c, kRoundConstants[i + 1], std::make_index_sequence<5>{});
     }
-    std::memcpy(state, a, sizeof(a));
+    copy_lanes<25>(state, a);
 }
 }  // namespace
 
@@ -269,8 +293,20 @@ void keccak_f1600(uint64_t state[25]) noexcept {
         detail::keccak_f1600_scalar(state);
 }
 
+namespace {
+/// The hash: the first four lanes, read one at a time (the permutation stored them so).
+Hash32 squeeze_256(const uint64_t state[25]) noexcept {
+    uint64_t out[4];
+    copy_lanes<4>(out, state);
+    Hash32 h;
+    std::memcpy(h.data(), out, sizeof out);
+    return h;
+}
+}  // namespace
+
 Hash32 keccak256(bytes_view data) noexcept {
-    uint64_t state[25] = {};
+    uint64_t state[25];
+    zero_lanes<0, 25>(state);
     const uint8_t* p = data.data();
     size_t n = data.size();
     while (n >= kRate) {
@@ -297,13 +333,22 @@ Hash32 keccak256(bytes_view data) noexcept {
         std::memcpy(&lane, p + 8 * i, tail);
         state[i] ^= lane;
     }
-    auto* state_bytes = reinterpret_cast<uint8_t*>(state);
-    state_bytes[n] ^= 0x01;  // Keccak padding (not SHA-3's 0x06)
-    state_bytes[kRate - 1] ^= 0x80;
+    // Keccak padding (not SHA-3's 0x06), XORed as whole lanes: a byte store into a lane that the
+    // permutation then loads whole would not be forwarded either.
+    state[n / 8] ^= uint64_t{0x01} << (8 * (n % 8));
+    state[kRate / 8 - 1] ^= uint64_t{0x80} << 56;
     keccak_f1600(state);
-    Hash32 h;
-    std::memcpy(h.data(), state, 32);
-    return h;
+    return squeeze_256(state);
+}
+
+Hash32 keccak256_64(const uint64_t words[8]) noexcept {
+    uint64_t state[25];
+    zero_lanes<8, 25>(state);
+    copy_lanes<8>(state, words);
+    state[8] = 0x01;  // the padding: right after the 64 bytes, and the rate's last bit
+    state[kRate / 8 - 1] = uint64_t{0x80} << 56;
+    keccak_f1600(state);
+    return squeeze_256(state);
 }
 
 }  // namespace polyvm

@@ -8,6 +8,9 @@ namespace polyvm {
 
 Hash32 keccak256(bytes_view data) noexcept;
 inline Hash32 keccak256(std::string_view s) noexcept { return keccak256(as_view(s)); }
+/// keccak256 of 64 bytes given as 8 little-endian words: the KECCAK256 opcode's most frequent
+/// size (a mapping's slot, a Merkle node), one block whose lanes are set directly.
+Hash32 keccak256_64(const uint64_t words[8]) noexcept;
 
 /// The Keccak-f[1600] permutation on 25 little-endian lanes.
 /// Uses the AVX-512 implementation where the CPU has AVX-512F and AVX-512VL, else the scalar code

@@ -102,7 +102,7 @@ POLYVM_OP(op_keccak256) {
     gas -= gas::kKeccakWord * static_cast<int64_t>(num_words(n));
     if (gas < 0) return Status::OutOfGas;
     if (n == 64) {  // a mapping's slot, most often one this transaction has hashed already
-        sp[-2] = uint256::from_hash(keccak256_64_memoized(st.memory.data() + offset.low64()));
+        keccak256_64_memoized(st.memory.data() + offset.low64(), sp[-2]);
         return Status::Success;
     }
     const bytes_view data = n ? bytes_view{st.memory.data() + offset.low64(), n} : bytes_view{};

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "common/types.hpp"
+#include "common/uint256.hpp"
 #include "crypto/keccak.hpp"
 
 #include <array>
@@ -26,7 +27,7 @@ struct KeccakMemo {
     struct Entry {
         uint64_t generation = 0;  // valid while equal to the table's
         uint64_t input[8] = {};
-        Hash32 hash{};
+        uint256 hash{};           // as the opcode pushes it
     };
     static constexpr size_t kEntries = 64;  // direct-mapped: a collision only costs a recomputation
     uint64_t generation = 1;
@@ -39,18 +40,43 @@ inline constinit thread_local KeccakMemo keccak_memo;
 /// Called when a transaction's (or a call's) depth-0 execution starts: forget what came before.
 inline void keccak_memo_new_transaction() noexcept { ++keccak_memo.generation; }
 
-/// keccak256 of the 64 bytes at `data`, computed once per transaction.
-inline Hash32 keccak256_64_memoized(const uint8_t* data) noexcept {
+/// keccak256 of the 64 bytes at `data`, computed once per transaction, into `hash` as the opcode
+/// pushes it. An out-parameter and no copy of the entry back: the result goes from registers
+/// to the stack slot in 8-byte stores, which the next instruction's 8-byte loads are forwarded.
+inline void keccak256_64_memoized(const uint8_t* data, uint256& hash) noexcept {
     KeccakMemo& memo = keccak_memo;
+    // The input word by word through a register: MSTORE wrote it 8 bytes at a time, and a wider
+    // load across two such stores would wait for them to reach the cache instead of being
+    // forwarded (a chain of hashes, as in a Merkle proof, waits on it every time).
     uint64_t input[8];
-    std::memcpy(input, data, sizeof input);
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        std::memcpy(&input[i], data + 8 * i, 8);
+        asm("" : "+r"(input[i]));
+    }
     const uint64_t key = hash_words(input[0] ^ input[4], input[1] ^ input[5], input[2] ^ input[6], input[3] ^ input[7]);
     KeccakMemo::Entry& entry = memo.entries[key % KeccakMemo::kEntries];
-    if (entry.generation == memo.generation && std::memcmp(entry.input, input, sizeof input) == 0) return entry.hash;
-    entry.hash = keccak256(bytes_view{data, sizeof input});
+    if (entry.generation == memo.generation && std::memcmp(entry.input, input, sizeof input) == 0) {
+        hash = entry.hash;
+        return;
+    }
+    const Hash32 computed = keccak256_64(input);
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) {  // big-endian bytes to limbs, each limb stored whole (see above)
+        uint64_t limb;
+        std::memcpy(&limb, computed.data() + 8 * (3 - i), 8);
+        limb = __builtin_bswap64(limb);
+        asm("" : "+r"(limb));
+        hash.w[i] = limb;
+        entry.hash.w[i] = limb;
+    }
     entry.generation = memo.generation;
-    std::memcpy(entry.input, input, sizeof input);
-    return entry.hash;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        uint64_t word = input[i];
+        asm("" : "+r"(word));
+        entry.input[i] = word;
+    }
 }
 
 }  // namespace polyvm
