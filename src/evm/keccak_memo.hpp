@@ -40,9 +40,10 @@ inline constinit thread_local KeccakMemo keccak_memo;
 /// Called when a transaction's (or a call's) depth-0 execution starts: forget what came before.
 inline void keccak_memo_new_transaction() noexcept { ++keccak_memo.generation; }
 
-/// keccak256 of the 64 bytes at `data`, computed once per transaction, into `hash` as the opcode
-/// pushes it. An out-parameter and no copy of the entry back: the result goes from registers
-/// to the stack slot in 8-byte stores, which the next instruction's 8-byte loads are forwarded.
+/// keccak256 of the 64 bytes at `data`, computed once per transaction, into the stack slot `hash`.
+/// An out-parameter written by store_wide (uint256.hpp), as the other results the interpreter
+/// pushes: returned by value, the word went through memory and was copied with loads that the
+/// stores before them could not forward.
 inline void keccak256_64_memoized(const uint8_t* data, uint256& hash) noexcept {
     KeccakMemo& memo = keccak_memo;
     // The input word by word through a register: MSTORE wrote it 8 bytes at a time, and a wider
@@ -57,19 +58,12 @@ inline void keccak256_64_memoized(const uint8_t* data, uint256& hash) noexcept {
     const uint64_t key = hash_words(input[0] ^ input[4], input[1] ^ input[5], input[2] ^ input[6], input[3] ^ input[7]);
     KeccakMemo::Entry& entry = memo.entries[key % KeccakMemo::kEntries];
     if (entry.generation == memo.generation && std::memcmp(entry.input, input, sizeof input) == 0) {
-        hash = entry.hash;
+        store_wide(hash, entry.hash);
         return;
     }
-    const Hash32 computed = keccak256_64(input);
-#pragma GCC unroll 4
-    for (int i = 0; i < 4; ++i) {  // big-endian bytes to limbs, each limb stored whole (see above)
-        uint64_t limb;
-        std::memcpy(&limb, computed.data() + 8 * (3 - i), 8);
-        limb = __builtin_bswap64(limb);
-        asm("" : "+r"(limb));
-        hash.w[i] = limb;
-        entry.hash.w[i] = limb;
-    }
+    const uint256 computed = uint256::from_hash(keccak256_64(input));  // 8-byte loads: forwarded
+    store_wide(hash, computed);
+    store_wide(entry.hash, computed);
     entry.generation = memo.generation;
 #pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) {
