@@ -76,6 +76,8 @@ BlockResult<ExecutedBlock> execute_block_body(State& state, const BlockEnvironme
                                               const BlockExecutionOptions& options) {
     const Revision rev = env.revision;
     ExecutedBlock out;
+    // The body reads the database thousands of times and commits nothing.
+    const auto read_session = state.reader() ? state.reader()->read_session() : nullptr;
 
     apply_block_start_system_calls(state, env.info, rev, env.parent_beacon_block_root.value_or(Hash32{}),
                                    env.parent_hash, config.chain_id, !options.history_call_after_transactions);

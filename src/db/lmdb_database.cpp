@@ -883,6 +883,7 @@ struct LmdbDatabase::Impl {
     double write_back_seconds = 0;
 
     class ReadTxn;
+    class Session;
     class WriteTxn;
     class ForkSnapshot;
 
@@ -1078,6 +1079,26 @@ private:
     std::shared_lock<std::shared_mutex> map_lock_;
     MDB_txn* txn_ = nullptr;
 };
+
+/// LmdbDatabase::read_session: the locks and the read transaction of Impl::read, taken once and
+/// used by every read of this thread until destroyed (on the same thread).
+class LmdbDatabase::Impl::Session final : public StateReader::ReadSession {
+public:
+    explicit Session(Impl& db) : db(db), dirty_lock(db.dirty_mutex), txn(db), previous_(current) { current = this; }
+    ~Session() override { current = previous_; }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    Impl& db;
+    std::shared_lock<std::shared_mutex> dirty_lock;
+    ReadTxn txn;
+    static thread_local Session* current;
+
+private:
+    Session* previous_;
+};
+
+thread_local LmdbDatabase::Impl::Session* LmdbDatabase::Impl::Session::current = nullptr;
 
 /// A read transaction that a parallel trie update's fork uses on another thread.
 class LmdbDatabase::Impl::ForkSnapshot final : public ReadSnapshot {
@@ -1694,6 +1715,10 @@ void LmdbDatabase::Impl::write_back(bool with_open_group) {
 
 template <typename Read>
 auto LmdbDatabase::Impl::read(Read&& read_with) {
+    if (const Session* session = Session::current; session && &session->db == this) {
+        View view(session->txn.get(), dbis, dirty.empty() ? nullptr : &dirty, nullptr);
+        return read_with(view);
+    }
     std::shared_lock dirty_lock(dirty_mutex);
     ReadTxn txn(*this);
     View view(txn.get(), dbis, dirty.empty() ? nullptr : &dirty, nullptr);
@@ -1728,6 +1753,11 @@ std::optional<AccountInfo> LmdbDatabase::read_account(const Address& address) {
 
 uint256 LmdbDatabase::read_storage(const Address& address, const uint256& key) {
     return impl_->read([&](View& view) { return Impl::load_slot(view, address, key); });
+}
+
+std::unique_ptr<StateReader::ReadSession> LmdbDatabase::read_session() {
+    if (const Impl::Session* session = Impl::Session::current; session && &session->db == impl_.get()) return nullptr;
+    return std::make_unique<Impl::Session>(*impl_);
 }
 
 std::shared_ptr<const bytes> LmdbDatabase::read_code(const Hash32& code_hash) {

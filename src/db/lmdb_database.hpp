@@ -119,6 +119,9 @@ public:
     uint256 read_storage(const Address& address, const uint256& key) override;
     std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override;
     std::optional<Hash32> read_block_hash(uint64_t number) override;
+    /// Holds the shared locks and one read transaction for this thread's reads: commits (on any
+    /// thread) wait until it is destroyed, so never hold one across a commit.
+    std::unique_ptr<ReadSession> read_session() override;
 
     /// One LMDB write transaction: everything or nothing. Besides MemoryDatabase's rules, a
     /// record whose table name is over 255 bytes, or whose table and key together exceed LMDB's

@@ -71,6 +71,16 @@ public:
         (void)address;
         return {};
     }
+
+    /// While the returned object lives, this thread's reads may skip their per-read set-up (a
+    /// database keeps one read transaction and its locks for them): a block's execution reads
+    /// thousands of accounts, and with two threads reading, every set-up's locks were shared
+    /// cache lines going back and forth. Nothing may be committed to this reader meanwhile, by any
+    /// thread that the holder waits for. nullptr: nothing to save (the default).
+    struct ReadSession {
+        virtual ~ReadSession() = default;
+    };
+    virtual std::unique_ptr<ReadSession> read_session() { return nullptr; }
 };
 
 /// What one account became during a block.
