@@ -1,6 +1,7 @@
 #include "exec/parallel_executor.hpp"
 
 #include "common/worker_pool.hpp"
+#include "exec/chunked_executor.hpp"
 #include "exec/multi_version_memory.hpp"
 #include "precompiles/precompiles.hpp"
 
@@ -189,6 +190,7 @@ private:
     void work(unsigned worker) {
         thread_delays_ = DelayInjector(options_.delay_seed ? options_.delay_seed * 1000003 + worker : 0);
         try {
+            const auto session = database_.read_session();
             WorkerContext context(*this);
             const size_t n = transactions_.size();
             while (!stop_.load(std::memory_order_acquire)) {
@@ -518,8 +520,28 @@ size_t execute_transactions_in_parallel(State& state, const BlockInfo& block, st
                                         ParallelStatistics* statistics) {
     // A State without a reader holds its whole world in its cache: nothing to share.
     if (transactions.empty() || !state.reader()) return 0;
-    ParallelRun run(state, *state.reader(), block, transactions, rev, chain_id, exec_options, options, hooks);
-    return run.run(statistics);
+    using Strategy = ParallelOptions::Strategy;
+    const bool chunks = options.strategy == Strategy::Chunks ||
+                        (options.strategy == Strategy::Auto && options.threads <= ParallelOptions::kChunkedThreadsMaximum);
+    // The chunks credit deferred fees with EIP-158's deletion of an empty coinbase.
+    size_t done = 0;
+    if (chunks && options.threads > 1 && transactions.size() > 1 && rev >= Revision::SpuriousDragon) {
+        bool conflicted = false;
+        done = detail::execute_transactions_in_chunks(state, block, transactions, rev, chain_id, exec_options, options,
+                                                      hooks, statistics, conflicted);
+        if (!conflicted || done >= transactions.size()) return done;
+    }
+    if (done == 0) {
+        ParallelRun run(state, *state.reader(), block, transactions, rev, chain_id, exec_options, options, hooks);
+        return run.run(statistics);
+    }
+    // After a conflict, Block-STM goes on from the first transaction not committed.
+    ParallelCommitHooks rest;
+    rest.admit = [&](size_t i) { return hooks.admit(done + i); };
+    rest.committed = [&](size_t i, TransactionOutcome&& outcome) { hooks.committed(done + i, std::move(outcome)); };
+    if (hooks.prepare) rest.prepare = [&](size_t i, const TransactionOutcome& outcome) { hooks.prepare(done + i, outcome); };
+    ParallelRun run(state, *state.reader(), block, transactions.subspan(done), rev, chain_id, exec_options, options, rest);
+    return done + run.run(statistics);
 }
 
 }  // namespace polyvm

@@ -21,6 +21,13 @@ namespace polyvm {
 
 struct ParallelOptions {
     unsigned threads = 1;
+    /// How the block is shared out among the threads. Chunks: one contiguous run of transactions
+    /// per thread, each taken over whole if what it read still holds (chunked_executor.hpp),
+    /// then Block-STM for the rest after a conflict. BlockStm: transaction by transaction from
+    /// the start. Auto: Chunks up to kChunkedThreadsMaximum threads, where the serial take-over
+    /// of the runs is small beside them, else BlockStm.
+    enum class Strategy { Auto, Chunks, BlockStm } strategy = Strategy::Auto;
+    static constexpr unsigned kChunkedThreadsMaximum = 4;
     /// Testing: when non-zero, workers yield and sleep at random points drawn from this seed, so
     /// that repeated runs explore other interleavings.
     uint64_t delay_seed = 0;
@@ -46,6 +53,7 @@ struct ParallelStatistics {
     size_t reexecutions = 0;       // commits whose speculative reads were stale (run again, sequentially)
     size_t committed = 0;          // transactions committed by the parallel executor
     bool stopped_for_contention = false;
+    size_t chunks_taken_over = 0;  // runs of the chunked strategy committed whole
 };
 
 /// What the block executor decides in index order, on the committing thread.

@@ -366,6 +366,63 @@ void State::apply_changes(const ChangeSet& changes) {
     }
 }
 
+std::optional<const Account*> State::cached(const Address& addr) const {
+    if (const auto it = accounts_.find(addr); it != accounts_.end()) return &it->second;
+    if (!deleted_.empty() && deleted_.contains(addr)) return nullptr;
+    return std::nullopt;  // never loaded, or known absent from the reader: its answer stands
+}
+
+void State::absorb(State&& later) {
+    assert(journal_.empty() && later.journal_.empty());
+    absent_in_db_.insert(later.absent_in_db_.begin(), later.absent_in_db_.end());  // facts about the reader
+    std::vector<Address> gone;  // deleted there and not re-created
+    for (const Address& addr : later.deleted_)
+        if (!later.accounts_.contains(addr)) gone.push_back(addr);
+    accounts_.reserve(accounts_.size() + later.accounts_.size());
+    for (auto next = later.accounts_.begin(); next != later.accounts_.end();) {
+        const auto node = next++;
+        const Address& addr = node->first;
+        Account& acc = node->second;
+        bool any_slot = false;
+        for (const auto& [key, slot] : acc.storage) any_slot |= slot.dirty;
+        if (!acc.dirty && !acc.storage_wiped && !any_slot) continue;  // only read: equal to ours
+        const auto it = accounts_.find(addr);
+        if (it == accounts_.end()) {
+            // Not loaded here: `later` loaded it from the same reader. A re-creation after a
+            // deletion here wipes the reader's storage, as get_or_create does. The node itself
+            // moves over (no copy, no allocation).
+            acc.storage_wiped |= !deleted_.empty() && deleted_.contains(addr);
+            accounts_.insert(later.accounts_.extract(node));
+            continue;
+        }
+        // Loaded (maybe changed) here too: as apply_changes, from the account itself.
+        Account& mine = it->second;
+        if (acc.storage_wiped && !mine.storage_wiped) {
+            mine.storage.clear();
+            mine.has_db_storage = false;
+            mine.storage_wiped = true;
+        }
+        if (acc.dirty) {
+            mine.nonce = acc.nonce;
+            mine.balance = acc.balance;
+            mine.code_hash = acc.code_hash;
+            mine.code = acc.code;
+            mine.dirty = true;
+        }
+        for (const auto& [key, slot] : acc.storage) {
+            if (!slot.dirty) continue;
+            StorageSlot& into = mine.storage[key];
+            into.current = slot.current;
+            into.original = slot.current;
+            into.dirty = true;
+        }
+    }
+    deleted_.insert(later.deleted_.begin(), later.deleted_.end());
+    for (const Address& addr : gone) accounts_.erase(addr);
+    new_codes_.insert(new_codes_.end(), later.new_codes_.begin(), later.new_codes_.end());
+    later.clear();
+}
+
 namespace {
 /// The change of one cached account, appended to `out` if it has one (State::changes).
 void append_change(std::vector<AccountChange>& out, const Address& addr, const Account& acc) {

@@ -60,6 +60,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
         bool json = false;
         bool transfer_credits = false;
         bool no_deferred_balances = false;
+        std::string strategy = "auto";
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = parent.add_subcommand("bench-blocks", "Time the parallel executor against the sequential one on generated blocks");
@@ -86,9 +87,14 @@ Command add_bench_blocks_command(CLI::App& parent) {
                   "Plain transfers to a popular recipient credit it at commit (ParallelOptions::fold_transfer_credits)");
     cmd->add_flag("--no-deferred-balances", args->no_deferred_balances,
                   "Contracts' balances are read like any other field (ParallelOptions::defer_contract_balances off)");
+    cmd->add_option("--strategy", args->strategy,
+                    "How blocks are shared out: chunks (a run of transactions per thread, taken over whole), "
+                    "block-stm, or auto (chunks up to 4 threads) (ParallelOptions::strategy)")
+        ->check(CLI::IsMember({"auto", "chunks", "block-stm"}))
+        ->capture_default_str();
     cmd->add_flag("--json", args->json,
                   "One JSON object per workload and thread count (workload, threads, seconds, execution_seconds, "
-                  "mgas_per_s, speedup, execution_speedup, reexecutions, load_average)");
+                  "mgas_per_s, speedup, execution_speedup, reexecutions, chunks_taken_over, load_average)");
 
     Command c;
     c.app = cmd;
@@ -142,7 +148,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
         const DatabaseFactory factory = database_factory(args->db);
         bool all_exact = true;
         if (!args->json)
-            std::cout << "workload                 threads   seconds  exec s   Mgas/s  speedup  exec speedup  re-executions  load\n";
+            std::cout << "workload                 threads   seconds  exec s   Mgas/s  speedup  exec speedup  re-executions  chunks  load\n";
         for (BlockWorkload workload : workloads) {
             WorkloadSpec spec;
             spec.workload = workload;
@@ -164,6 +170,9 @@ Command add_bench_blocks_command(CLI::App& parent) {
                     options.parallel.threads = threads;
                     options.parallel.fold_transfer_credits = args->transfer_credits;
                     options.parallel.defer_contract_balances = !args->no_deferred_balances;
+                    options.parallel.strategy = args->strategy == "chunks"      ? ParallelOptions::Strategy::Chunks
+                                                : args->strategy == "block-stm" ? ParallelOptions::Strategy::BlockStm
+                                                                                : ParallelOptions::Strategy::Auto;
                     Sample sample;
                     options.parallel_statistics = &sample.statistics;
                     db->set_trie_threads(threads);  // the root's tries too (LMDB): threads=1 is all sequential
@@ -198,11 +207,12 @@ Command add_bench_blocks_command(CLI::App& parent) {
             }
             const double baseline = median(sequential_seconds), execution_baseline = median(sequential_execution);
             for (unsigned threads : thread_counts) {
-                std::vector<double> seconds, execution, reexecutions;
+                std::vector<double> seconds, execution, reexecutions, chunks;
                 for (const Sample& s : samples[threads]) {
                     seconds.push_back(s.seconds);
                     execution.push_back(s.execution_seconds);
                     reexecutions.push_back(static_cast<double>(s.statistics.reexecutions));
+                    chunks.push_back(static_cast<double>(s.statistics.chunks_taken_over));
                 }
                 const double t = median(seconds), e = median(execution);
                 const double mgas = static_cast<double>(gas) / t / 1e6;
@@ -216,6 +226,7 @@ Command add_bench_blocks_command(CLI::App& parent) {
                                      {"speedup", baseline / t},
                                      {"execution_speedup", execution_baseline / e},
                                      {"reexecutions", median(reexecutions)},
+                                     {"chunks_taken_over", median(chunks)},
                                      {"load_average", load_average()}};
                     std::cout << j.dump() << std::endl;
                 } else {
@@ -223,8 +234,8 @@ Command add_bench_blocks_command(CLI::App& parent) {
                               << threads << std::fixed << std::setprecision(4) << std::setw(10) << t << std::setw(8) << e
                               << std::setprecision(1) << std::setw(9) << mgas << std::setprecision(2) << std::setw(9)
                               << baseline / t << std::setw(14) << execution_baseline / e << std::setprecision(0)
-                              << std::setw(15) << median(reexecutions) << std::setprecision(2) << std::setw(6)
-                              << load_average() << std::endl;
+                              << std::setw(15) << median(reexecutions) << std::setw(8) << median(chunks)
+                              << std::setprecision(2) << std::setw(6) << load_average() << std::endl;
                 }
             }
         }

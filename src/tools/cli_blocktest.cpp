@@ -180,10 +180,12 @@ Command add_blocktest_command(CLI::App& parent) {
                 total.committed += item.parallel.committed;
                 total.reexecutions += item.parallel.reexecutions;
                 total.speculative_executions += item.parallel.speculative_executions;
+                total.chunks_taken_over += item.parallel.chunks_taken_over;
             }
             std::cout << "parallel executor (" << args->threads << " threads): " << total.committed
                       << " transactions committed, " << total.reexecutions << " re-executed, "
-                      << total.speculative_executions << " speculative executions\n";
+                      << total.speculative_executions << " speculative executions, " << total.chunks_taken_over
+                      << " chunks taken over whole\n";
         }
         if (known_count) std::cout << known_count << " known failures (listed in " << args->known_failures << ")\n";
         if (skipped) std::cout << skipped << " skipped (see SKIP lines with --json)\n";

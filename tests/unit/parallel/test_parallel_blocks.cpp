@@ -13,10 +13,14 @@ using namespace polyvm::tools;
 
 namespace {
 
+using Strategy = ParallelOptions::Strategy;
+
 InMemoryBlockRun execute(const WorkloadBlock& block, unsigned threads, uint64_t delay_seed, size_t contention_window,
-                           ParallelStatistics* statistics, bool transfer_credits = false, bool defer_balances = true) {
+                           ParallelStatistics* statistics, bool transfer_credits = false, bool defer_balances = true,
+                           Strategy strategy = Strategy::BlockStm) {
     ParallelOptions parallel;
     parallel.threads = threads;
+    parallel.strategy = strategy;
     parallel.delay_seed = delay_seed;
     parallel.contention_window = contention_window;
     parallel.fold_transfer_credits = transfer_credits;
@@ -41,6 +45,7 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
 
     ParallelStatistics statistics;
     size_t runs = 0;
+    for (Strategy strategy : {Strategy::BlockStm, Strategy::Chunks})
     for (unsigned threads : {2u, 3u, 4u, 8u})
         for (uint64_t delay_seed = 0; delay_seed <= 10; ++delay_seed) {
             // Half the runs never give up on contention, so the whole block goes through the
@@ -50,18 +55,20 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
             // (the default) in two runs of three.
             const bool credits = delay_seed % 4 >= 2;
             const bool defer = delay_seed % 3 != 0;
-            const InMemoryBlockRun parallel = execute(block, threads, delay_seed, window, &statistics, credits, defer);
+            const InMemoryBlockRun parallel =
+                execute(block, threads, delay_seed, window, &statistics, credits, defer, strategy);
             ++runs;
             ASSERT_EQ(block_run_differences(sequential, parallel), "")
                 << workload_name(GetParam()) << ", " << threads << " threads, delay seed " << delay_seed
+                << (strategy == Strategy::Chunks ? ", chunks" : ", Block-STM")
                 << (credits ? ", transfer credits" : "") << (defer ? ", deferred balances" : "");
         }
-    EXPECT_EQ(runs, 44u);
+    EXPECT_EQ(runs, 88u);
     // The parallel executor did commit transactions itself (not only the sequential fallback).
     EXPECT_GT(statistics.committed, runs * block.transactions.size() / 4);
     std::cout << workload_name(GetParam()) << ": " << runs << " runs, " << statistics.committed << " committed, "
               << statistics.reexecutions << " re-executed, " << statistics.speculative_executions
-              << " speculative executions\n";
+              << " speculative executions, " << statistics.chunks_taken_over << " chunks taken over\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Workloads, ParallelBlocks,
@@ -128,6 +135,32 @@ TEST(ParallelBlocks, DeferredBalancesRemoveTheConflictsOnWeth) {
     EXPECT_EQ(deferring.committed, 3 * 200u);
     // What conflicts is left: swaps in the same pool (two of 200 in a row, now and then).
     EXPECT_LT(deferring.reexecutions * 4, reading.reexecutions);
+}
+
+// The chunked strategy: on independent transactions the helpers' runs are taken over whole; on
+// a block where every transaction pays one account, never (the second run read that account
+// before the first changed it), and the result is still the sequential one.
+TEST(ParallelBlocks, IndependentChunksAreTakenOverAndConflictingOnesAreNot) {
+    WorkloadSpec spec;
+    spec.transactions = 400;
+    spec.workload = BlockWorkload::Erc20Transfers;
+    WorkloadBlock block = make_workload_block(spec);
+    ParallelStatistics independent;
+    for (int run = 0; run < 5; ++run)
+        EXPECT_EQ(block_run_differences(execute(block, 1, 0, 0, nullptr),
+                                        execute(block, 2, 0, 32, &independent, false, true, Strategy::Chunks)), "");
+    EXPECT_EQ(independent.committed, 5 * 400u);
+    EXPECT_EQ(independent.reexecutions, 0u);
+    // A helper that starts late finds its chunk abandoned (Block-STM then runs it): not every time.
+    EXPECT_GE(independent.chunks_taken_over, 1u);
+
+    spec.workload = BlockWorkload::TransfersContended;
+    block = make_workload_block(spec);
+    ParallelStatistics contended;
+    for (unsigned threads : {2u, 3u, 4u})
+        EXPECT_EQ(block_run_differences(execute(block, 1, 0, 0, nullptr),
+                                        execute(block, threads, 0, 32, &contended, false, true, Strategy::Chunks)), "");
+    EXPECT_EQ(contended.chunks_taken_over, 0u);
 }
 
 TEST(ParallelBlocks, HeavyContentionHandsTheRestToTheSequentialExecutor) {

@@ -1,0 +1,335 @@
+#include "exec/chunked_executor.hpp"
+
+#include "common/worker_pool.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <random>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+namespace polyvm::detail {
+
+namespace {
+
+/// What the block changed before its transactions (the system calls), in front of the database:
+/// the state every chunk starts from.
+class Prelude {
+public:
+    explicit Prelude(ChangeSet changes) : changes_(std::move(changes)) {
+        for (const AccountChange& change : changes_.accounts) index_.emplace(change.address, &change);
+    }
+    const AccountChange* find(const Address& address) const {
+        const auto it = index_.find(address);
+        return it == index_.end() ? nullptr : it->second;
+    }
+    std::shared_ptr<const bytes> code(const Hash32& code_hash) const {
+        for (const auto& [hash, code] : changes_.codes)
+            if (hash == code_hash) return code;
+        return nullptr;
+    }
+
+private:
+    ChangeSet changes_;
+    std::unordered_map<Address, const AccountChange*> index_;
+};
+
+/// Everything a chunk read from the state before the block's transactions, with the values seen.
+struct ChunkReads {
+    std::vector<std::pair<Address, std::optional<AccountInfo>>> accounts;
+    std::vector<std::tuple<Address, uint256, uint256>> slots;  // address, key, value
+    /// The chunk read what a check against the block's State cannot vouch for: the coinbase
+    /// (its fees are deferred, so what a transaction saw depends on the ones before it in the
+    /// chunk too) or EIP-7610's "has this account storage" (State::has_nonzero_storage).
+    bool unverifiable = false;
+};
+
+/// The reader of a chunk's State: the prelude, then the database; records every answer.
+class ChunkView final : public StateReader {
+public:
+    ChunkView(const Prelude& prelude, StateReader& database, const Address& coinbase, ChunkReads& reads)
+        : prelude_(prelude), database_(database), coinbase_(coinbase), reads_(reads) {}
+
+    std::optional<AccountInfo> read_account(const Address& address) override {
+        if (address == coinbase_) reads_.unverifiable = true;
+        std::optional<AccountInfo> info;
+        if (const AccountChange* change = prelude_.find(address)) {
+            info = change->account;
+            if (info) info->has_storage = true;  // a change set's flag means nothing: ask for the slots
+        } else {
+            info = database_.read_account(address);
+        }
+        reads_.accounts.emplace_back(address, info);
+        return info;
+    }
+    uint256 read_storage(const Address& address, const uint256& key) override {
+        const uint256 value = slot(address, key);
+        reads_.slots.emplace_back(address, key, value);
+        return value;
+    }
+    std::shared_ptr<const bytes> read_code(const Hash32& code_hash) override {
+        if (auto code = prelude_.code(code_hash)) return code;
+        return database_.read_code(code_hash);
+    }
+    std::optional<Hash32> read_block_hash(uint64_t number) override { return database_.read_block_hash(number); }
+    void note_storage_presence_query(const Address&) override { reads_.unverifiable = true; }
+
+private:
+    uint256 slot(const Address& address, const uint256& key) {
+        const AccountChange* change = prelude_.find(address);
+        if (!change) return database_.read_storage(address, key);
+        if (!change->account) return {};  // deleted, with its storage
+        const auto it = std::lower_bound(change->storage.begin(), change->storage.end(), key,
+                                         [](const auto& entry, const uint256& k) { return entry.first < k; });
+        if (it != change->storage.end() && it->first == key) return it->second;
+        return change->storage_wiped ? uint256{} : database_.read_storage(address, key);
+    }
+
+    const Prelude& prelude_;
+    StateReader& database_;
+    Address coinbase_;
+    ChunkReads& reads_;
+};
+
+/// Transactions [first, last) of the block, executed by a helper on a State of their own.
+struct Chunk {
+    enum Phase : int { Unclaimed, Running, Done, Abandoned };
+    size_t first = 0, last = 0;
+    std::atomic<int> phase{Unclaimed};
+    ChunkReads reads;
+    std::unique_ptr<ChunkView> view;
+    std::unique_ptr<State> state;
+    std::vector<TransactionOutcome> outcomes;  // of first, first + 1, ...
+    bool stopped_early = false;                // before `last`: an invalid transaction, or told to stop
+    std::exception_ptr failure;
+};
+
+class ChunkRun {
+public:
+    ChunkRun(State& state, const BlockInfo& block, std::span<const Transaction> transactions, Revision rev,
+             const uint256& chain_id, const ExecutionOptions& exec_options, const ParallelOptions& options,
+             const ParallelCommitHooks& hooks)
+        : state_(state), block_(block), transactions_(transactions), rev_(rev), chain_id_(chain_id),
+          exec_options_(exec_options), hooks_(hooks), delay_seed_(options.delay_seed),
+          chunks_(std::min<size_t>(std::max(1u, options.threads), transactions.size())) {
+        speculative_options_ = exec_options;
+        speculative_options_.defer_coinbase_payment = true;
+        // Equal runs: the first one costs the calling thread no bookkeeping, and the others'
+        // recording and take-over are small beside executing them.
+        const size_t n = transactions.size(), k = chunks_.size();
+        for (size_t c = 0; c < k; ++c) {
+            chunks_[c].first = n * c / k;
+            chunks_[c].last = n * (c + 1) / k;
+        }
+    }
+
+    size_t run(ParallelStatistics* statistics, bool& conflicted) {
+        const Prelude prelude(state_.changes());
+        prelude_ = &prelude;
+        size_t done = 0;
+        std::exception_ptr failure;
+        WorkerPool::shared().run(static_cast<unsigned>(chunks_.size() - 1), [&](unsigned worker) {
+            if (worker != 0) return help(worker);
+            try {
+                done = lead(conflicted);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            stop_.store(true, std::memory_order_release);
+        });
+        if (failure) std::rethrow_exception(failure);
+        if (statistics) {
+            statistics->speculative_executions += speculative_executions_;
+            statistics->reexecutions += wasted_;
+            statistics->committed += done;
+            statistics->chunks_taken_over += taken_over_;
+        }
+        return done;
+    }
+
+private:
+    /// A helper: claims the chunks not yet claimed, one at a time, and runs them.
+    void help(unsigned worker) {
+        // The stress test's random delays (ParallelOptions::delay_seed): a helper that comes late
+        // finds its chunk abandoned, and Block-STM runs the rest.
+        std::mt19937_64 random(delay_seed_ * 1000003 + worker);
+        for (;;) {
+            if (delay_seed_ && random() % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(random() % 400));
+            const size_t c = next_chunk_.fetch_add(1);
+            if (c >= chunks_.size() || stop_.load(std::memory_order_acquire)) return;
+            Chunk& chunk = chunks_[c];
+            int unclaimed = Chunk::Unclaimed;
+            if (!chunk.phase.compare_exchange_strong(unclaimed, Chunk::Running)) continue;  // abandoned
+            try {
+                execute(chunk);
+            } catch (...) {
+                chunk.failure = std::current_exception();
+            }
+            chunk.phase.store(Chunk::Done, std::memory_order_release);
+            chunk.phase.notify_all();
+        }
+    }
+
+    void execute(Chunk& chunk) {
+        const auto session = state_.reader()->read_session();
+        chunk.view = std::make_unique<ChunkView>(*prelude_, *state_.reader(), block_.coinbase, chunk.reads);
+        chunk.state = std::make_unique<State>(chunk.view.get());
+        chunk.outcomes.reserve(chunk.last - chunk.first);
+        for (size_t i = chunk.first; i < chunk.last; ++i) {
+            if (stop_.load(std::memory_order_acquire)) {
+                chunk.stopped_early = true;
+                return;
+            }
+            TransactionOutcome outcome =
+                execute_transaction(*chunk.state, block_, transactions_[i], rev_, chain_id_, speculative_options_);
+            if (outcome.rejection) {  // invalid, or made to look so by a stale read: decided in order
+                chunk.stopped_early = true;
+                return;
+            }
+            if (hooks_.prepare) hooks_.prepare(i, outcome);
+            chunk.outcomes.push_back(std::move(outcome));
+        }
+    }
+
+    /// The calling thread: the first chunk on the block's State, then the others taken over in
+    /// order. Returns how many transactions are committed.
+    size_t lead(bool& conflicted) {
+        const auto session = state_.reader()->read_session();
+        for (size_t i = 0; i < chunks_[0].last; ++i) {
+            if (!hooks_.admit(i)) return i;
+            TransactionOutcome outcome = execute_transaction(state_, block_, transactions_[i], rev_, chain_id_, exec_options_);
+            if (outcome.rejection) return i;
+            if (hooks_.prepare) hooks_.prepare(i, outcome);
+            hooks_.committed(i, std::move(outcome));
+        }
+        for (size_t c = 1; c < chunks_.size(); ++c) {
+            Chunk& chunk = chunks_[c];
+            int unclaimed = Chunk::Unclaimed;
+            if (chunk.phase.compare_exchange_strong(unclaimed, Chunk::Abandoned)) {
+                conflicted = true;  // no helper came for it: the rest is worth running in parallel still
+                return chunk.first;
+            }
+            for (int phase; (phase = chunk.phase.load(std::memory_order_acquire)) != Chunk::Done;) chunk.phase.wait(phase);
+            if (chunk.failure) std::rethrow_exception(chunk.failure);
+            speculative_executions_ += chunk.outcomes.size() + (chunk.stopped_early ? 1 : 0);
+            if (chunk.reads.unverifiable || !reads_hold(chunk.reads)) {
+                conflicted = true;
+                wasted_ += chunk.outcomes.size();
+                return chunk.first;
+            }
+            // Every transaction of the chunk ran exactly as it runs after the ones before it.
+            std::vector<uint256> fees;
+            fees.reserve(chunk.outcomes.size());
+            for (size_t k = 0; k < chunk.outcomes.size(); ++k) {
+                const size_t i = chunk.first + k;
+                if (!hooks_.admit(i)) {
+                    // Committed up to i, but none of it applied: apply those here, as they ran.
+                    for (size_t j = chunk.first; j < i; ++j)
+                        execute_transaction(state_, block_, transactions_[j], rev_, chain_id_, exec_options_);
+                    return i;
+                }
+                fees.push_back(chunk.outcomes[k].coinbase_payment);
+                TransactionOutcome outcome = std::move(chunk.outcomes[k]);
+                outcome.coinbase_payment = {};
+                hooks_.committed(i, std::move(outcome));
+            }
+            state_.absorb(std::move(*chunk.state));
+            credit_fees(fees);
+            ++taken_over_;
+            if (chunk.stopped_early) return chunk.first + chunk.outcomes.size();  // for the caller to report
+        }
+        return transactions_.size();
+    }
+
+    /// Whether every account and slot the chunk read from the state before the transactions has
+    /// that value in the block's State now (after the chunks before it). What the State has
+    /// neither loaded nor changed is the database's value, as the chunk read it.
+    bool reads_hold(const ChunkReads& reads) const {
+        for (const auto& [address, seen] : reads.accounts) {
+            const auto cached = state_.cached(address);
+            if (!cached) continue;
+            const Account* now = *cached;
+            if (!now || !seen) {
+                if (now || seen) return false;
+                continue;
+            }
+            if (now->nonce != seen->nonce || now->balance != seen->balance || now->code_hash != seen->code_hash)
+                return false;
+            // Without storage the chunk's State answered its slots with zero itself, unrecorded.
+            if (!seen->has_storage)
+                for (const auto& [key, slot] : now->storage)
+                    if (!slot.current.is_zero()) return false;
+        }
+        for (const auto& [address, key, seen] : reads.slots) {
+            const auto cached = state_.cached(address);
+            if (!cached) continue;
+            const Account* now = *cached;
+            uint256 value;
+            if (now) {
+                if (const auto it = now->storage.find(key); it != now->storage.end())
+                    value = it->second.current;
+                else if (now->has_db_storage)
+                    continue;  // the database's value, as the chunk read it
+            }
+            if (value != seen) return false;
+        }
+        return true;
+    }
+
+    /// The chunk's deferred fees, in order, as crediting them one by one would leave the
+    /// coinbase: while nothing is owed yet, a zero fee to an empty coinbase is a touch that
+    /// EIP-158 turns into a deletion; otherwise the fees only add up.
+    void credit_fees(const std::vector<uint256>& fees) {
+        uint256 pending;
+        bool any = false;
+        for (const uint256& fee : fees) {
+            if (pending.is_zero() && fee.is_zero()) {
+                const Account* coinbase = state_.find(block_.coinbase);
+                if (!coinbase || coinbase->is_empty()) {
+                    state_.add_balance(block_.coinbase, fee);
+                    state_.finalize_transaction(true);
+                    continue;
+                }
+            }
+            pending += fee;
+            any = true;
+        }
+        if (!any) return;
+        state_.add_balance(block_.coinbase, pending);
+        state_.finalize_transaction(true);
+    }
+
+    State& state_;
+    const BlockInfo& block_;
+    std::span<const Transaction> transactions_;
+    Revision rev_;
+    uint256 chain_id_;
+    ExecutionOptions exec_options_;
+    ExecutionOptions speculative_options_;
+    const ParallelCommitHooks& hooks_;
+    uint64_t delay_seed_;
+    const Prelude* prelude_ = nullptr;
+    std::vector<Chunk> chunks_;
+    std::atomic<size_t> next_chunk_{1};
+    std::atomic<bool> stop_{false};
+    size_t speculative_executions_ = 0;  // the calling thread's counts
+    size_t wasted_ = 0;
+    size_t taken_over_ = 0;
+};
+
+}  // namespace
+
+size_t execute_transactions_in_chunks(State& state, const BlockInfo& block, std::span<const Transaction> transactions,
+                                      Revision rev, const uint256& chain_id, const ExecutionOptions& exec_options,
+                                      const ParallelOptions& options, const ParallelCommitHooks& hooks,
+                                      ParallelStatistics* statistics, bool& conflicted) {
+    conflicted = false;
+    ChunkRun run(state, block, transactions, rev, chain_id, exec_options, options, hooks);
+    return run.run(statistics, conflicted);
+}
+
+}  // namespace polyvm::detail
