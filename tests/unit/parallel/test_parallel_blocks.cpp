@@ -47,7 +47,8 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
     size_t runs = 0;
     for (Strategy strategy : {Strategy::BlockStm, Strategy::Chunks})
     for (unsigned threads : {2u, 3u, 4u, 8u})
-        for (uint64_t delay_seed = 0; delay_seed <= 10; ++delay_seed) {
+        // The chunks have fewer interleavings to explore (a helper early or late): half the seeds.
+        for (uint64_t delay_seed = 0; delay_seed <= (strategy == Strategy::Chunks ? 5u : 10u); ++delay_seed) {
             // Half the runs never give up on contention, so the whole block goes through the
             // parallel path even when every transaction conflicts.
             const size_t window = delay_seed % 2 ? std::numeric_limits<size_t>::max() : 32;
@@ -63,7 +64,7 @@ TEST_P(ParallelBlocks, EveryScheduleGivesTheSequentialResult) {
                 << (strategy == Strategy::Chunks ? ", chunks" : ", Block-STM")
                 << (credits ? ", transfer credits" : "") << (defer ? ", deferred balances" : "");
         }
-    EXPECT_EQ(runs, 88u);
+    EXPECT_EQ(runs, 68u);
     // The parallel executor did commit transactions itself (not only the sequential fallback).
     EXPECT_GT(statistics.committed, runs * block.transactions.size() / 4);
     std::cout << workload_name(GetParam()) << ": " << runs << " runs, " << statistics.committed << " committed, "
