@@ -222,11 +222,10 @@ bool pairing_check(std::span<const PreparedPair> pairs) noexcept;
 std::optional<bool> pairing_check_g2_unchecked(std::span<const std::pair<G1Affine, G2Affine>> pairs) noexcept;
 
 // ---------------------------------------------------------------------------------------------
-// Map to curve (EIP-2537 MAP_FP_TO_G1 / MAP_FP2_TO_G2): the hook the Prague precompiles will
-// fill in. They are RFC 9380 section 6.6.3 (simplified SWU onto an isogenous curve, then the
-// 11-isogeny to E for G1 and the 3-isogeny to E' for G2) followed by clear_cofactor (section 7:
-// h_eff for G1, the Budroni-Pintore psi-based method for G2). Not implemented yet: declared so
-// that the EIP-2537 work has a fixed interface; nothing in this build calls them.
+// Map to curve (EIP-2537 MAP_FP_TO_G1 / MAP_FP2_TO_G2): RFC 9380 section 6.6.3 (simplified SWU
+// onto an isogenous curve, then the 11-isogeny to E for G1 and the 3-isogeny to E' for G2)
+// followed by clear_cofactor (section 7: h_eff for G1, the Budroni-Pintore psi-based method for
+// G2). Defined in bls12_381_map.cpp, which exposes the steps (bls12_381_map.hpp).
 G1Affine map_fp_to_g1(const Fp& u) noexcept;
 G2Affine map_fp2_to_g2(const Fp2& u) noexcept;
 
