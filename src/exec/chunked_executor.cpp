@@ -1,6 +1,7 @@
 #include "exec/chunked_executor.hpp"
 
 #include "common/worker_pool.hpp"
+#include "exec/parallel_block.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -113,11 +114,8 @@ public:
     ChunkRun(State& state, const BlockInfo& block, std::span<const Transaction> transactions, Revision rev,
              const uint256& chain_id, const ExecutionOptions& exec_options, const ParallelOptions& options,
              const ParallelCommitHooks& hooks)
-        : state_(state), block_(block), transactions_(transactions), rev_(rev), chain_id_(chain_id),
-          exec_options_(exec_options), hooks_(hooks), delay_seed_(options.delay_seed),
+        : job_(state, block, transactions, rev, chain_id, exec_options, hooks), delay_seed_(options.delay_seed),
           chunks_(std::min<size_t>(std::max(1u, options.threads), transactions.size())) {
-        speculative_options_ = exec_options;
-        speculative_options_.defer_coinbase_payment = true;
         // Equal runs: the first one costs the calling thread no bookkeeping, and the others'
         // recording and take-over are small beside executing them.
         const size_t n = transactions.size(), k = chunks_.size();
@@ -128,7 +126,7 @@ public:
     }
 
     size_t run(ParallelStatistics* statistics, bool& conflicted) {
-        const Prelude prelude(state_.changes());
+        const Prelude prelude(job_.state.changes());
         prelude_ = &prelude;
         size_t done = 0;
         std::exception_ptr failure;
@@ -175,8 +173,8 @@ private:
     }
 
     void execute(Chunk& chunk) {
-        const auto session = state_.reader()->read_session();
-        chunk.view = std::make_unique<ChunkView>(*prelude_, *state_.reader(), block_.coinbase, chunk.reads);
+        const auto session = job_.state.reader()->read_session();
+        chunk.view = std::make_unique<ChunkView>(*prelude_, *job_.state.reader(), job_.block.coinbase, chunk.reads);
         chunk.state = std::make_unique<State>(chunk.view.get());
         chunk.outcomes.reserve(chunk.last - chunk.first);
         for (size_t i = chunk.first; i < chunk.last; ++i) {
@@ -184,13 +182,12 @@ private:
                 chunk.stopped_early = true;
                 return;
             }
-            TransactionOutcome outcome =
-                execute_transaction(*chunk.state, block_, transactions_[i], rev_, chain_id_, speculative_options_);
+            TransactionOutcome outcome = job_.execute(*chunk.state, i, true);
             if (outcome.rejection) {  // invalid, or made to look so by a stale read: decided in order
                 chunk.stopped_early = true;
                 return;
             }
-            if (hooks_.prepare) hooks_.prepare(i, outcome);
+            if (job_.hooks.prepare) job_.hooks.prepare(i, outcome);
             chunk.outcomes.push_back(std::move(outcome));
         }
     }
@@ -198,13 +195,13 @@ private:
     /// The calling thread: the first chunk on the block's State, then the others taken over in
     /// order. Returns how many transactions are committed.
     size_t lead(bool& conflicted) {
-        const auto session = state_.reader()->read_session();
+        const auto session = job_.state.reader()->read_session();
         for (size_t i = 0; i < chunks_[0].last; ++i) {
-            if (!hooks_.admit(i)) return i;
-            TransactionOutcome outcome = execute_transaction(state_, block_, transactions_[i], rev_, chain_id_, exec_options_);
+            if (!job_.hooks.admit(i)) return i;
+            TransactionOutcome outcome = job_.execute(job_.state, i, false);
             if (outcome.rejection) return i;
-            if (hooks_.prepare) hooks_.prepare(i, outcome);
-            hooks_.committed(i, std::move(outcome));
+            if (job_.hooks.prepare) job_.hooks.prepare(i, outcome);
+            job_.hooks.committed(i, std::move(outcome));
         }
         for (size_t c = 1; c < chunks_.size(); ++c) {
             Chunk& chunk = chunks_[c];
@@ -226,23 +223,22 @@ private:
             fees.reserve(chunk.outcomes.size());
             for (size_t k = 0; k < chunk.outcomes.size(); ++k) {
                 const size_t i = chunk.first + k;
-                if (!hooks_.admit(i)) {
+                if (!job_.hooks.admit(i)) {
                     // Committed up to i, but none of it applied: apply those here, as they ran.
-                    for (size_t j = chunk.first; j < i; ++j)
-                        execute_transaction(state_, block_, transactions_[j], rev_, chain_id_, exec_options_);
+                    for (size_t j = chunk.first; j < i; ++j) job_.execute(job_.state, j, false);
                     return i;
                 }
                 fees.push_back(chunk.outcomes[k].coinbase_payment);
                 TransactionOutcome outcome = std::move(chunk.outcomes[k]);
                 outcome.coinbase_payment = {};
-                hooks_.committed(i, std::move(outcome));
+                job_.hooks.committed(i, std::move(outcome));
             }
-            state_.absorb(std::move(*chunk.state));
+            job_.state.absorb(std::move(*chunk.state));
             credit_fees(fees);
             ++taken_over_;
             if (chunk.stopped_early) return chunk.first + chunk.outcomes.size();  // for the caller to report
         }
-        return transactions_.size();
+        return job_.transactions.size();
     }
 
     /// Whether every account and slot the chunk read from the state before the transactions has
@@ -250,7 +246,7 @@ private:
     /// neither loaded nor changed is the database's value, as the chunk read it.
     bool reads_hold(const ChunkReads& reads) const {
         for (const auto& [address, seen] : reads.accounts) {
-            const auto cached = state_.cached(address);
+            const auto cached = job_.state.cached(address);
             if (!cached) continue;
             const Account* now = *cached;
             if (!now || !seen) {
@@ -265,7 +261,7 @@ private:
                     if (!slot.current.is_zero()) return false;
         }
         for (const auto& [address, key, seen] : reads.slots) {
-            const auto cached = state_.cached(address);
+            const auto cached = job_.state.cached(address);
             if (!cached) continue;
             const Account* now = *cached;
             uint256 value;
@@ -288,10 +284,10 @@ private:
         bool any = false;
         for (const uint256& fee : fees) {
             if (pending.is_zero() && fee.is_zero()) {
-                const Account* coinbase = state_.find(block_.coinbase);
+                const Account* coinbase = job_.state.find(job_.block.coinbase);
                 if (!coinbase || coinbase->is_empty()) {
-                    state_.add_balance(block_.coinbase, fee);
-                    state_.finalize_transaction(true);
+                    job_.state.add_balance(job_.block.coinbase, fee);
+                    job_.state.finalize_transaction(true);
                     continue;
                 }
             }
@@ -299,18 +295,11 @@ private:
             any = true;
         }
         if (!any) return;
-        state_.add_balance(block_.coinbase, pending);
-        state_.finalize_transaction(true);
+        job_.state.add_balance(job_.block.coinbase, pending);
+        job_.state.finalize_transaction(true);
     }
 
-    State& state_;
-    const BlockInfo& block_;
-    std::span<const Transaction> transactions_;
-    Revision rev_;
-    uint256 chain_id_;
-    ExecutionOptions exec_options_;
-    ExecutionOptions speculative_options_;
-    const ParallelCommitHooks& hooks_;
+    ParallelBlock job_;
     uint64_t delay_seed_;
     const Prelude* prelude_ = nullptr;
     std::vector<Chunk> chunks_;

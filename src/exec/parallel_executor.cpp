@@ -2,6 +2,7 @@
 
 #include "common/worker_pool.hpp"
 #include "exec/chunked_executor.hpp"
+#include "exec/parallel_block.hpp"
 #include "exec/multi_version_memory.hpp"
 #include "precompiles/precompiles.hpp"
 
@@ -122,25 +123,21 @@ public:
     ParallelRun(State& state, StateReader& database, const BlockInfo& block, std::span<const Transaction> transactions,
                 Revision rev, const uint256& chain_id, const ExecutionOptions& exec_options,
                 const ParallelOptions& options, const ParallelCommitHooks& hooks)
-        : state_(state), database_(database), block_(block), transactions_(transactions), rev_(rev),
-          chain_id_(chain_id), exec_options_(exec_options), options_(options), hooks_(hooks), versions_(database, 3 * transactions.size() + 16),
-          results_(transactions.size()), executed_(transactions.size()) {
-        speculative_options_ = exec_options;
-        speculative_options_.defer_coinbase_payment = true;
-    }
+        : job_(state, block, transactions, rev, chain_id, exec_options, hooks), database_(database), options_(options),
+          versions_(database, 3 * transactions.size() + 16), results_(transactions.size()), executed_(transactions.size()) {}
 
     size_t run(ParallelStatistics* statistics) {
         // The committed state reads the database through the memory's copy while the run lasts.
-        state_.replace_reader(&versions_.database_reader());
+        job_.state.replace_reader(&versions_.database_reader());
         struct RestoreReader {
             State& state;
             StateReader& reader;
             ~RestoreReader() { state.replace_reader(&reader); }
-        } restore{state_, database_};
+        } restore{job_.state, database_};
 
         // Version 0: what the block changed before its transactions (the system calls).
-        const ChangeSet prelude = state_.changes();
-        versions_.publish(0, prelude, codes_of(state_, prelude, nullptr));
+        const ChangeSet prelude = job_.state.changes();
+        versions_.publish(0, prelude, codes_of(job_.state, prelude, nullptr));
 
         // The calling thread works too; the pool's threads (kept between blocks) help it.
         const unsigned threads = std::max(1u, options_.threads);
@@ -168,7 +165,7 @@ public:
         return versions_.slot(address, key, version);
     }
     std::optional<Hash32> block_hash(uint64_t number) { return versions_.database_reader().read_block_hash(number); }
-    bool is_coinbase(const Address& address) const noexcept { return address == block_.coinbase; }
+    bool is_coinbase(const Address& address) const noexcept { return address == job_.block.coinbase; }
     void maybe_delay() { thread_delays_.maybe_delay(); }
 
 private:
@@ -192,7 +189,7 @@ private:
         try {
             const auto session = database_.read_session();
             WorkerContext context(*this);
-            const size_t n = transactions_.size();
+            const size_t n = job_.transactions.size();
             while (!stop_.load(std::memory_order_acquire)) {
                 try_commit(context);
                 if (stop_.load(std::memory_order_acquire) || commit_index_.load() >= n) break;
@@ -227,16 +224,9 @@ private:
                                ChangeSet& changes);
     void flush_coinbase();
 
-    State& state_;              // the committed state: only the committing thread touches it
-    StateReader& database_;     // the state's reader before the run
-    const BlockInfo& block_;
-    std::span<const Transaction> transactions_;
-    Revision rev_;
-    uint256 chain_id_;
-    ExecutionOptions exec_options_;
-    ExecutionOptions speculative_options_;
+    detail::ParallelBlock job_;  // job_.state is the committed state: only the committing thread touches it
+    StateReader& database_;      // the state's reader before the run
     ParallelOptions options_;
-    const ParallelCommitHooks& hooks_;
 
     MultiVersionMemory versions_;
     std::vector<SpeculativeResult> results_;
@@ -252,12 +242,12 @@ private:
     std::exception_ptr failure_;
 
     /// The coinbase as the commits have left it, and the deferred fees not yet credited to
-    /// state_ (credit_coinbase); only the committing thread touches it.
+    /// the block's State (credit_coinbase); only the committing thread touches it.
     struct Coinbase {
         bool known = false;  // info and code are the account's as of the last commit
         std::optional<AccountInfo> info;
         std::shared_ptr<const bytes> code;
-        uint256 pending;           // fees to credit to state_
+        uint256 pending;           // fees to credit to the block's State
         bool any_pending = false;  // even a zero fee touches the account
     } coinbase_;
     static thread_local DelayInjector thread_delays_;
@@ -319,15 +309,15 @@ std::optional<Hash32> SpeculativeView::read_block_hash(uint64_t number) { return
 void ParallelRun::execute(size_t index, bool speculative, SpeculativeResult& result, WorkerContext& context) {
     // A speculative plain transfer (value, a recipient that is not the sender, the coinbase or a
     // precompile, no EIP-7702 authorizations that could give it code) credits its recipient.
-    const Transaction& tx = transactions_[index];
+    const Transaction& tx = job_.transactions[index];
     const bool plain_transfer = speculative && options_.fold_transfer_credits && tx.to && !tx.value.is_zero() &&
-                                tx.authorization_list.empty() && *tx.to != tx.sender && *tx.to != block_.coinbase &&
-                                !is_precompile(*tx.to, rev_);
+                                tx.authorization_list.empty() && *tx.to != tx.sender && *tx.to != job_.block.coinbase &&
+                                !is_precompile(*tx.to, job_.rev);
     const bool defer = speculative && options_.defer_contract_balances;
     context.view.start(version_of(index), result.reads, plain_transfer ? &*tx.to : nullptr, defer ? &tx.sender : nullptr);
     State& local = context.state;
     local.clear();
-    result.outcome = execute_transaction(local, block_, tx, rev_, chain_id_, speculative ? speculative_options_ : exec_options_);
+    result.outcome = job_.execute(local, index, speculative);
     if (result.outcome.rejection) return;
     result.changes = local.changes();
     // Publish an account's fields only when they differ from what the transaction read (a
@@ -335,7 +325,7 @@ void ParallelRun::execute(size_t index, bool speculative, SpeculativeResult& res
     std::vector<bool> unchanged(result.changes.accounts.size());
     for (size_t c = 0; c < result.changes.accounts.size(); ++c) {
         const AccountChange& change = result.changes.accounts[c];
-        result.writes_coinbase |= change.address == block_.coinbase;
+        result.writes_coinbase |= change.address == job_.block.coinbase;
         // A credit is published at commit, as the balance it gives; so is a deferred balance.
         if (result.reads.credited == change.address) {
             unchanged[c] = true;
@@ -361,13 +351,13 @@ void ParallelRun::execute(size_t index, bool speculative, SpeculativeResult& res
 void ParallelRun::execute_speculatively(size_t index, WorkerContext& context) {
     SpeculativeResult& result = results_[index];
     execute(index, true, result, context);
-    if (hooks_.prepare && !result.outcome.rejection) hooks_.prepare(index, result.outcome);
+    if (job_.hooks.prepare && !result.outcome.rejection) job_.hooks.prepare(index, result.outcome);
     speculative_executions_.fetch_add(1, std::memory_order_relaxed);
     executed_[index].store(true, std::memory_order_release);
 }
 
 void ParallelRun::try_commit(WorkerContext& context) {
-    const size_t n = transactions_.size();
+    const size_t n = job_.transactions.size();
     for (;;) {
         if (!commit_mutex_.try_lock()) return;
         {
@@ -406,7 +396,7 @@ bool ParallelRun::reads_still_hold(size_t index, const ReadSet& reads) {
 
 void ParallelRun::commit(size_t index, WorkerContext& context) {
     thread_delays_.maybe_delay();
-    if (!hooks_.admit(index)) {
+    if (!job_.hooks.admit(index)) {
         stop_.store(true, std::memory_order_release);
         return;
     }
@@ -422,7 +412,7 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
         result = SpeculativeResult{};
         execute(index, false, result, context);
         fee_deferred = false;
-        if (hooks_.prepare && !result.outcome.rejection) hooks_.prepare(index, result.outcome);
+        if (job_.hooks.prepare && !result.outcome.rejection) job_.hooks.prepare(index, result.outcome);
     }
     // EIP-7610's storage question (State::has_nonzero_storage) or an invalid transaction: the
     // sequential executor goes on from here, on the committed state.
@@ -432,22 +422,22 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
     }
     if (result.reads.credited) fold_credit(index, *result.reads.credited, result.changes);
     for (const auto& [address, code] : result.deferred_balances) fold_deferred_balance(index, address, code, result.changes);
-    state_.apply_changes(result.changes);
+    job_.state.apply_changes(result.changes);
     if (fee_deferred) credit_coinbase(index, result.outcome.coinbase_payment);
     TransactionOutcome outcome = std::move(result.outcome);
     outcome.coinbase_payment = {};
-    hooks_.committed(index, std::move(outcome));
+    job_.hooks.committed(index, std::move(outcome));
     result = SpeculativeResult{};
     const size_t committed = index + 1;
     commit_index_.store(committed);
-    if (committed >= options_.contention_window && reexecutions_ * 3 > committed && committed < transactions_.size()) {
+    if (committed >= options_.contention_window && reexecutions_ * 3 > committed && committed < job_.transactions.size()) {
         stopped_for_contention_ = true;
         stop_.store(true, std::memory_order_release);
     }
 }
 
 void ParallelRun::load_coinbase() {
-    if (const Account* account = state_.find(block_.coinbase)) {
+    if (const Account* account = job_.state.find(job_.block.coinbase)) {
         coinbase_.info = AccountInfo{account->nonce, account->balance, account->code_hash, false};
         coinbase_.code = account->code;
     } else {
@@ -465,8 +455,8 @@ void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
         // The credit leaves the coinbase empty: EIP-158 deletes it (its storage too), so it
         // takes execute_transaction's own path on the state.
         flush_coinbase();
-        state_.add_balance(block_.coinbase, fee);
-        state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+        job_.state.add_balance(job_.block.coinbase, fee);
+        job_.state.finalize_transaction(job_.rev >= Revision::SpuriousDragon);
         load_coinbase();
     } else {
         // A credit to an account that stays non-empty is only an addition: the fees add up here
@@ -476,7 +466,7 @@ void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
         coinbase_.info = after;
     }
     // Later transactions that read the coinbase see its exact balance in this version.
-    versions_.publish_account(version_of(index), block_.coinbase, coinbase_.info, coinbase_.code);
+    versions_.publish_account(version_of(index), job_.block.coinbase, coinbase_.info, coinbase_.code);
 }
 
 void ParallelRun::fold_credit(size_t index, const Address& recipient, ChangeSet& changes) {
@@ -506,8 +496,8 @@ void ParallelRun::fold_deferred_balance(size_t index, const Address& address, co
 
 void ParallelRun::flush_coinbase() {
     if (!coinbase_.any_pending) return;
-    state_.add_balance(block_.coinbase, coinbase_.pending);
-    state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+    job_.state.add_balance(job_.block.coinbase, coinbase_.pending);
+    job_.state.finalize_transaction(job_.rev >= Revision::SpuriousDragon);
     coinbase_.pending = {};
     coinbase_.any_pending = false;
 }
