@@ -1081,7 +1081,9 @@ private:
 };
 
 /// LmdbDatabase::read_session: the locks and the read transaction of Impl::read, taken once and
-/// used by every read of this thread until destroyed (on the same thread).
+/// used by every read of this thread until destroyed (on the same thread). A block's executor
+/// holds one while its helpers take theirs: glibc's rwlocks (std::shared_mutex's) let a reader in
+/// while a writer waits, so a helper never queues behind a commit that waits for the executor.
 class LmdbDatabase::Impl::Session final : public StateReader::ReadSession {
 public:
     explicit Session(Impl& db) : db(db), dirty_lock(db.dirty_mutex), txn(db), previous_(current) { current = this; }
