@@ -165,15 +165,15 @@ public:
     void apply_changes(const ChangeSet& changes);
 
     /// What this State holds for `addr` without asking the reader: nullopt when it has neither
-    /// loaded nor changed the account (the reader's answer stands), else the account, or nullptr
-    /// when it is absent (deleted during the block, or known absent).
+    /// loaded nor changed the account (the reader's answer stands, also for an address the reader
+    /// said is absent), else the account, or nullptr when it was deleted during the block.
     std::optional<const Account*> cached(const Address& addr) const;
     /// Takes over the effect of transactions that ran on `later` after this State's own (the
-    /// chunked parallel executor: exec/chunked_executor.hpp). `later` has the same reader, and
-    /// every account and slot it read from it holds that value in this State too (the caller has
-    /// checked): so its changed accounts are this State's changes from here on. Accounts this
-    /// State has not cached are moved over whole; others get the changed fields and slots. Both
-    /// States between transactions; `later` is left empty.
+    /// chunked parallel executor: exec/chunked_executor.hpp). `later` read through a reader over
+    /// the same database, and every account and slot it read holds that value in this State too
+    /// (the caller has checked): so its changed accounts are this State's changes from here on.
+    /// Accounts this State has not cached are moved over whole; others get the changed fields and
+    /// slots. Both States between transactions; `later` is left empty.
     void absorb(State&& later);
 
     /// Merkle-Patricia state root of a self-contained State (no reader: with one, commit the
