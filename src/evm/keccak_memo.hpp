@@ -65,12 +65,9 @@ inline void keccak256_64_memoized(const uint8_t* data, uint256& hash) noexcept {
     store_wide(hash, computed);
     store_wide(entry.hash, computed);
     entry.generation = memo.generation;
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; ++i) {
-        uint64_t word = input[i];
-        asm("" : "+r"(word));
-        entry.input[i] = word;
-    }
+    // A plain copy: the input's stores are long in the cache by now (a permutation ago), and
+    // nothing waits on the entry.
+    std::memcpy(entry.input, input, sizeof input);
 }
 
 }  // namespace polyvm
