@@ -325,6 +325,22 @@ void State::clear() {
     warm_slots_.clear();
 }
 
+namespace {
+// Installing a change computed on another State (apply_changes, absorb), as that State's
+// finalize_transaction left it.
+void wipe_storage(Account& acc) {  // as create_contract over an account that held a balance
+    acc.storage.clear();
+    acc.has_db_storage = false;
+    acc.storage_wiped = true;
+}
+void install_slot(Account& acc, const uint256& key, const uint256& value) {
+    StorageSlot& slot = acc.storage[key];
+    slot.current = value;
+    slot.original = value;  // the next transaction's original
+    slot.dirty = true;
+}
+}  // namespace
+
 void State::apply_changes(const ChangeSet& changes) {
     assert(journal_.empty());
     for (const AccountChange& change : changes.accounts) {
@@ -339,11 +355,7 @@ void State::apply_changes(const ChangeSet& changes) {
             acc = &accounts_[addr];
             acc->storage_wiped = deleted_.contains(addr);
         }
-        if (change.storage_wiped) {  // as create_contract over an account that held a balance
-            acc->storage.clear();
-            acc->has_db_storage = false;
-            acc->storage_wiped = true;
-        }
+        if (change.storage_wiped) wipe_storage(*acc);
         acc->nonce = change.account->nonce;
         acc->balance = change.account->balance;
         if (acc->code_hash != change.account->code_hash) {
@@ -357,12 +369,7 @@ void State::apply_changes(const ChangeSet& changes) {
             new_codes_.emplace_back(acc->code_hash, acc->code);
         }
         acc->dirty = true;
-        for (const auto& [key, value] : change.storage) {
-            StorageSlot& slot = acc->storage[key];
-            slot.current = value;
-            slot.original = value;
-            slot.dirty = true;
-        }
+        for (const auto& [key, value] : change.storage) install_slot(*acc, key, value);
     }
 }
 
@@ -397,11 +404,8 @@ void State::absorb(State&& later) {
         }
         // Loaded (maybe changed) here too: as apply_changes, from the account itself.
         Account& mine = it->second;
-        if (acc.storage_wiped && !mine.storage_wiped) {
-            mine.storage.clear();
-            mine.has_db_storage = false;
-            mine.storage_wiped = true;
-        }
+        // `later` wiped it after this State's transactions: what they wrote is gone too.
+        if (acc.storage_wiped) wipe_storage(mine);
         if (acc.dirty) {
             mine.nonce = acc.nonce;
             mine.balance = acc.balance;
@@ -409,13 +413,8 @@ void State::absorb(State&& later) {
             mine.code = acc.code;
             mine.dirty = true;
         }
-        for (const auto& [key, slot] : acc.storage) {
-            if (!slot.dirty) continue;
-            StorageSlot& into = mine.storage[key];
-            into.current = slot.current;
-            into.original = slot.current;
-            into.dirty = true;
-        }
+        for (const auto& [key, slot] : acc.storage)
+            if (slot.dirty) install_slot(mine, key, slot.current);
     }
     deleted_.insert(later.deleted_.begin(), later.deleted_.end());
     for (const Address& addr : gone) accounts_.erase(addr);
