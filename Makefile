@@ -39,7 +39,7 @@ test-release:
 # the compile time of -O2 -g (the builds dominate CI's time); reports still name file and line,
 # and assert() stays on.
 SANITIZER_BUILD_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-  -DPOLYVM_BENCH=OFF -DPOLYVM_JEMALLOC=OFF
+  -DPOLYVM_BENCH=OFF -DPOLYVM_JEMALLOC=OFF -DPOLYVM_UNOPTIMIZED_TESTS=ON
 # Seconds each fuzz target explores in `make test` (the whole step stays near two minutes).
 FUZZ_BRIEF_SECONDS ?= 10
 
