@@ -9,6 +9,7 @@
 #include "state/trie.hpp"
 
 #include "unit/support/error_message.hpp"
+#include "unit/support/sanitizers.hpp"
 
 #include <gtest/gtest.h>
 #include <lmdb.h>
@@ -373,7 +374,8 @@ TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
     std::vector<ChangeSet> reverses;
     std::set<std::pair<std::string, bytes>> record_keys;
     bool group_open = false;  // WriteBackGrouped: groups of 1 to 7 commits, checked while open
-    for (int step = 0; step < 300; ++step) {
+    const int steps = test::rounds_in_this_build(300);
+    for (int step = 0; step < steps; ++step) {
         SCOPED_TRACE("commit " + std::to_string(step));
         if (GetParam() == Mode::WriteBackGrouped && step % 7 == step / 7 % 7) {
             if (group_open) db->end_group();
@@ -395,7 +397,7 @@ TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
         }
         roots.push_back(db->state_root());
         reverses.push_back(reverse);
-        if (step == 150) {  // half way: the history continues on the reopened database
+        if (step == steps / 2) {  // half way: the history continues on the reopened database
             if (group_open) db->end_group();
             group_open = false;
             db.reset();
@@ -502,7 +504,8 @@ TEST_P(LmdbModes, DeepAccountTrieMatchesMemoryDatabase) {
     ChangeGenerator generator(700, addresses, 120);
     std::vector<Hash32> roots{memory.state_root()};
     std::vector<ChangeSet> reverses;
-    for (int step = 0; step < 200; ++step) {
+    const int steps = test::rounds_in_this_build(200);
+    for (int step = 0; step < steps; ++step) {
         SCOPED_TRACE("commit " + std::to_string(step));
         const ChangeSet changes = generator.next(true);
         const ChangeSet expected_reverse = memory.commit(changes);
@@ -515,7 +518,7 @@ TEST_P(LmdbModes, DeepAccountTrieMatchesMemoryDatabase) {
         }
         roots.push_back(db->state_root());
         reverses.push_back(reverse);
-        if (step == 100) {
+        if (step == steps / 2) {
             db.reset();
             EXPECT_GE(table_entries(dir.path(), "account_trie"), 100u);  // the clustered accounts' leaves at least
             db = std::make_unique<LmdbDatabase>(dir.path(), options());
@@ -555,14 +558,15 @@ TEST_P(LmdbModes, LargeStateMatchesAndReopens) {
     MemoryDatabase memory;
     {
         LmdbDatabase db(dir.path(), options());
+        const size_t accounts = test::rounds_in_this_build(2000);
         for (uint64_t batch = 0; batch < 3; ++batch) {
-            const ChangeSet changes = many_accounts(2000, batch, batch);
+            const ChangeSet changes = many_accounts(accounts, batch, batch);
             memory.commit(changes);
             db.commit(changes);
             ASSERT_EQ(memory.state_root(), db.state_root());
         }
         // Delete every other account of the first batch, wipe the storage of some others.
-        ChangeSet changes = many_accounts(2000, 1, 0);
+        ChangeSet changes = many_accounts(accounts, 1, 0);
         for (size_t i = 0; i < changes.accounts.size(); ++i) {
             if (i % 2 == 0) changes.accounts[i].account.reset();
             changes.accounts[i].storage_wiped = i % 3 == 0;
@@ -594,8 +598,10 @@ TEST_P(LmdbModes, TrieUpdatesOnSeveralThreadsMatchMemoryDatabase) {
             SCOPED_TRACE("batch " + std::to_string(batch));
             if (grouped) several.begin_group();
             // Batches 2 and 4 rewrite batch 0's accounts; batch 3 deletes most of batch 1's.
-            ChangeSet changes = many_accounts(1500, batch % 2, batch == 0 ? 0 : 1);
-            changes.accounts.front().storage = many_accounts(1, 100 + batch, 2000 + 50 * batch).accounts.front().storage;
+            // A quarter under a sanitizer: still over trie_parallel_minimum (256) at the roots.
+            const size_t accounts = test::rounds_in_this_build(1500), slots = test::rounds_in_this_build(2000);
+            ChangeSet changes = many_accounts(accounts, batch % 2, batch == 0 ? 0 : 1);
+            changes.accounts.front().storage = many_accounts(1, 100 + batch, slots + 50 * batch).accounts.front().storage;
             if (batch == 3)
                 for (size_t i = 0; i < changes.accounts.size(); ++i)
                     if (i % 8 != 0) changes.accounts[i].account.reset();
@@ -687,7 +693,7 @@ TEST_P(LmdbModes, MapGrowsAsNeeded) {
     LmdbDatabase db(dir.path(), options);
     const size_t initial = db.map_size();
     MemoryDatabase memory;
-    const ChangeSet changes = many_accounts(3000, 7, 3);
+    const ChangeSet changes = many_accounts(test::rounds_in_this_build(3000), 7, 3);  // well over 64 KiB
     memory.commit(changes);
     db.commit(changes);
     db.write_back();  // in write-back modes the map grows when the tables are written
@@ -861,7 +867,7 @@ TEST_P(LmdbModes, ConcurrentReadersDuringGrowingCommits) {
     options.initial_map_size = 64 << 10;
     LmdbDatabase db(dir.path(), options);
     std::vector<ChangeSet> sets;
-    for (uint64_t i = 0; i < 12; ++i) sets.push_back(many_accounts(400, 100 + i, 2));
+    for (uint64_t i = 0; i < 12; ++i) sets.push_back(many_accounts(test::rounds_in_this_build(400), 100 + i, 2));
     // Every root the database may show: before any commit and after each.
     std::set<Hash32> committed{db.state_root()};
     MemoryDatabase preview;

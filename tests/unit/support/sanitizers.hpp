@@ -16,3 +16,21 @@
 #define POLYVM_THREAD_SANITIZER 1
 #endif
 #endif
+
+#include <algorithm>
+
+namespace polyvm::test {
+
+#if defined(POLYVM_ADDRESS_SANITIZER) || defined(POLYVM_THREAD_SANITIZER)
+inline constexpr bool kUnderSanitizer = true;
+#else
+inline constexpr bool kUnderSanitizer = false;
+#endif
+
+/// How many rounds a long randomized test runs in this build: all of them in Release, a quarter
+/// under a sanitizer. A sanitizer makes each round ~7x slower, and the memory and thread errors it
+/// looks for show in the first rounds; the Release run keeps the full history. (The sanitizer
+/// stages are most of CI's hour.)
+constexpr int rounds_in_this_build(int rounds) { return kUnderSanitizer ? std::max(rounds / 4, 1) : rounds; }
+
+}  // namespace polyvm::test
