@@ -5,11 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <exception>
 #include <memory>
-#include <random>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -154,9 +151,9 @@ private:
     void help(unsigned worker) {
         // The stress test's random delays (ParallelOptions::delay_seed): a helper that comes late
         // finds its chunk abandoned, and Block-STM runs the rest.
-        std::mt19937_64 random(delay_seed_ * 1000003 + worker);
+        DelayInjector delays(delay_seed_, worker);
         for (;;) {
-            if (delay_seed_ && random() % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(random() % 400));
+            delays.maybe_arrive_late();
             const size_t c = next_chunk_.fetch_add(1);
             if (c >= chunks_.size() || stop_.load(std::memory_order_acquire)) return;
             Chunk& chunk = chunks_[c];

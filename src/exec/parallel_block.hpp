@@ -4,7 +4,38 @@
 
 #include "exec/parallel_executor.hpp"
 
+#include <chrono>
+#include <random>
+#include <thread>
+
 namespace polyvm::detail {
+
+/// The stress test's random yields and sleeps on one worker (ParallelOptions::delay_seed; none
+/// when it is 0), a sequence of its own for each worker.
+class DelayInjector {
+public:
+    DelayInjector(uint64_t seed, unsigned worker) : enabled_(seed != 0), random_(seed * 1000003 + worker) {}
+
+    /// Block-STM, before an execution: now and then a yield, rarely a sleep.
+    void maybe_delay() {
+        if (!enabled_) return;
+        const uint32_t draw = random_() % 64;
+        if (draw < 6)
+            std::this_thread::yield();
+        else if (draw == 6)
+            std::this_thread::sleep_for(std::chrono::microseconds(20 + random_() % 200));
+    }
+
+    /// A chunk's helper, before it claims a chunk: a third of the time up to 400 us late, so that
+    /// the calling thread abandons the chunk to Block-STM.
+    void maybe_arrive_late() {
+        if (enabled_ && random_() % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(random_() % 400));
+    }
+
+private:
+    bool enabled_;
+    std::mt19937_64 random_;
+};
 
 struct ParallelBlock {
     ParallelBlock(State& state, const BlockInfo& block, std::span<const Transaction> transactions, Revision rev,

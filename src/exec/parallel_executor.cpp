@@ -8,10 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <exception>
 #include <mutex>
-#include <random>
 #include <thread>
 
 namespace polyvm {
@@ -49,24 +47,6 @@ struct SpeculativeResult {
     std::vector<std::pair<Address, std::shared_ptr<const bytes>>> deferred_balances;
     bool writes_coinbase = false;  // then the deferred fee cannot simply be added at commit
     bool published = false;
-};
-
-/// Random yields and sleeps for the stress test (ParallelOptions::delay_seed).
-class DelayInjector {
-public:
-    explicit DelayInjector(uint64_t seed) : enabled_(seed != 0), random_(seed) {}
-    void maybe_delay() {
-        if (!enabled_) return;
-        const uint32_t draw = random_() % 64;
-        if (draw < 6)
-            std::this_thread::yield();
-        else if (draw == 6)
-            std::this_thread::sleep_for(std::chrono::microseconds(20 + random_() % 200));
-    }
-
-private:
-    bool enabled_;
-    std::mt19937_64 random_;
 };
 
 class ParallelRun;
@@ -185,7 +165,7 @@ private:
     }
 
     void work(unsigned worker) {
-        thread_delays_ = DelayInjector(options_.delay_seed ? options_.delay_seed * 1000003 + worker : 0);
+        thread_delays_ = detail::DelayInjector(options_.delay_seed, worker);
         try {
             const auto session = database_.read_session();
             WorkerContext context(*this);
@@ -250,10 +230,10 @@ private:
         uint256 pending;           // fees to credit to the block's State
         bool any_pending = false;  // even a zero fee touches the account
     } coinbase_;
-    static thread_local DelayInjector thread_delays_;
+    static thread_local detail::DelayInjector thread_delays_;
 };
 
-thread_local DelayInjector ParallelRun::thread_delays_{0};
+thread_local detail::DelayInjector ParallelRun::thread_delays_{0, 0};
 
 std::optional<AccountInfo> SpeculativeView::read_account(const Address& address) {
     run_.maybe_delay();
@@ -521,16 +501,17 @@ size_t execute_transactions_in_parallel(State& state, const BlockInfo& block, st
                                                       hooks, statistics, conflicted);
         if (!conflicted || done >= transactions.size()) return done;
     }
-    if (done == 0) {
-        ParallelRun run(state, *state.reader(), block, transactions, rev, chain_id, exec_options, options, hooks);
-        return run.run(statistics);
-    }
-    // After a conflict, Block-STM goes on from the first transaction not committed.
+    // Block-STM runs the block, or after a conflict goes on from the first transaction the chunks
+    // did not commit (its hooks then count from there).
     ParallelCommitHooks rest;
-    rest.admit = [&](size_t i) { return hooks.admit(done + i); };
-    rest.committed = [&](size_t i, TransactionOutcome&& outcome) { hooks.committed(done + i, std::move(outcome)); };
-    if (hooks.prepare) rest.prepare = [&](size_t i, const TransactionOutcome& outcome) { hooks.prepare(done + i, outcome); };
-    ParallelRun run(state, *state.reader(), block, transactions.subspan(done), rev, chain_id, exec_options, options, rest);
+    if (done > 0) {
+        rest.admit = [&](size_t i) { return hooks.admit(done + i); };
+        rest.committed = [&](size_t i, TransactionOutcome&& outcome) { hooks.committed(done + i, std::move(outcome)); };
+        if (hooks.prepare)
+            rest.prepare = [&](size_t i, const TransactionOutcome& outcome) { hooks.prepare(done + i, outcome); };
+    }
+    ParallelRun run(state, *state.reader(), block, transactions.subspan(done), rev, chain_id, exec_options, options,
+                    done > 0 ? rest : hooks);
     return done + run.run(statistics);
 }
 
