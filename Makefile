@@ -74,8 +74,9 @@ test-sanitize: configure-asan
 # code that runs threads — the database (readers during commits), the JSON-RPC server, the node,
 # the parallel block executor — through their unit tests (test_parallel: generated blocks under
 # random scheduling delays), the Cancun blockchain tests on 4 threads on LMDB (tries of two changed
-# keys or more on forks too), and the node's own suites
-# against a TSan-built polyvm. Reports go to files; any report fails the target.
+# keys or more on forks too), and the node's own suites against a TSan-built polyvm (the
+# end-to-end suite on LMDB and with the pipelined miner: the plain in-memory node runs no thread
+# the other two do not). Reports go to files; any report fails the target.
 TSAN_FLAGS = -fsanitize=thread
 test-tsan: deps
 	@$(STAGE_CLOCK) start tsan-build
@@ -92,7 +93,7 @@ test-tsan: deps
 	  POLYVM_TRIE_PARALLEL_MINIMUM=2 sh tests/run_fixture_suite.sh $(TSAN_DIR)/polyvm blocktest $(POLYVM_FIXTURES)/blockchain/cancun --jobs 1 --threads 4 --db lmdb && \
 	  python3 tests/node/hostile_requests_test.py $(TSAN_DIR)/polyvm && \
 	  python3 tests/node/cli_test.py $(TSAN_DIR)/polyvm && \
-	  sh tests/node/run.sh $(TSAN_DIR)/polyvm
+	  POLYVM_E2E_MODES="lmdb pipelined" sh tests/node/run.sh $(TSAN_DIR)/polyvm
 	@if ls $(TSAN_DIR)/tsan-reports/report* >/dev/null 2>&1; then cat $(TSAN_DIR)/tsan-reports/report*; \
 	  echo "ThreadSanitizer: reports above"; exit 1; fi; echo "ThreadSanitizer: no reports"
 	@$(STAGE_CLOCK) end tsan-tests
