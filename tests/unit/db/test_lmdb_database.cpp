@@ -374,7 +374,7 @@ TEST_P(LmdbModes, RandomHistoryMatchesMemoryDatabaseAndUnwinds) {
     std::vector<ChangeSet> reverses;
     std::set<std::pair<std::string, bytes>> record_keys;
     bool group_open = false;  // WriteBackGrouped: groups of 1 to 7 commits, checked while open
-    const int steps = test::rounds_in_this_build(300);
+    const int steps = test::sized_for_this_build(300);
     for (int step = 0; step < steps; ++step) {
         SCOPED_TRACE("commit " + std::to_string(step));
         if (GetParam() == Mode::WriteBackGrouped && step % 7 == step / 7 % 7) {
@@ -504,7 +504,7 @@ TEST_P(LmdbModes, DeepAccountTrieMatchesMemoryDatabase) {
     ChangeGenerator generator(700, addresses, 120);
     std::vector<Hash32> roots{memory.state_root()};
     std::vector<ChangeSet> reverses;
-    const int steps = test::rounds_in_this_build(200);
+    const int steps = test::sized_for_this_build(200);
     for (int step = 0; step < steps; ++step) {
         SCOPED_TRACE("commit " + std::to_string(step));
         const ChangeSet changes = generator.next(true);
@@ -558,7 +558,7 @@ TEST_P(LmdbModes, LargeStateMatchesAndReopens) {
     MemoryDatabase memory;
     {
         LmdbDatabase db(dir.path(), options());
-        const size_t accounts = test::rounds_in_this_build(2000);
+        const size_t accounts = test::sized_for_this_build(2000);
         for (uint64_t batch = 0; batch < 3; ++batch) {
             const ChangeSet changes = many_accounts(accounts, batch, batch);
             memory.commit(changes);
@@ -599,7 +599,7 @@ TEST_P(LmdbModes, TrieUpdatesOnSeveralThreadsMatchMemoryDatabase) {
             if (grouped) several.begin_group();
             // Batches 2 and 4 rewrite batch 0's accounts; batch 3 deletes most of batch 1's.
             // A quarter under a sanitizer: still over trie_parallel_minimum (256) at the roots.
-            const size_t accounts = test::rounds_in_this_build(1500), slots = test::rounds_in_this_build(2000);
+            const size_t accounts = test::sized_for_this_build(1500), slots = test::sized_for_this_build(2000);
             ChangeSet changes = many_accounts(accounts, batch % 2, batch == 0 ? 0 : 1);
             changes.accounts.front().storage = many_accounts(1, 100 + batch, slots + 50 * batch).accounts.front().storage;
             if (batch == 3)
@@ -693,7 +693,7 @@ TEST_P(LmdbModes, MapGrowsAsNeeded) {
     LmdbDatabase db(dir.path(), options);
     const size_t initial = db.map_size();
     MemoryDatabase memory;
-    const ChangeSet changes = many_accounts(test::rounds_in_this_build(3000), 7, 3);  // well over 64 KiB
+    const ChangeSet changes = many_accounts(test::sized_for_this_build(3000), 7, 3);  // well over 64 KiB
     memory.commit(changes);
     db.commit(changes);
     db.write_back();  // in write-back modes the map grows when the tables are written
@@ -867,7 +867,7 @@ TEST_P(LmdbModes, ConcurrentReadersDuringGrowingCommits) {
     options.initial_map_size = 64 << 10;
     LmdbDatabase db(dir.path(), options);
     std::vector<ChangeSet> sets;
-    for (uint64_t i = 0; i < 12; ++i) sets.push_back(many_accounts(test::rounds_in_this_build(400), 100 + i, 2));
+    for (uint64_t i = 0; i < 12; ++i) sets.push_back(many_accounts(test::sized_for_this_build(400), 100 + i, 2));
     // Every root the database may show: before any commit and after each.
     std::set<Hash32> committed{db.state_root()};
     MemoryDatabase preview;

@@ -27,10 +27,10 @@ inline constexpr bool kUnderSanitizer = true;
 inline constexpr bool kUnderSanitizer = false;
 #endif
 
-/// How many rounds a long randomized test runs in this build: all of them in Release, a quarter
-/// under a sanitizer. A sanitizer makes each round ~7x slower, and the memory and thread errors it
-/// looks for show in the first rounds; the Release run keeps the full history. (The sanitizer
-/// stages are most of CI's hour.)
-constexpr int rounds_in_this_build(int rounds) { return kUnderSanitizer ? std::max(rounds / 4, 1) : rounds; }
+/// The size of a long randomized test in this build (its rounds, accounts or slots): all of it in
+/// Release, a quarter under a sanitizer. A sanitizer makes the work ~7x slower, and the memory and
+/// thread errors it looks for show in the first quarter; the Release run keeps the full size.
+/// (The sanitizer stages are most of CI's hour.)
+constexpr int sized_for_this_build(int full_size) { return kUnderSanitizer ? std::max(full_size / 4, 1) : full_size; }
 
 }  // namespace polyvm::test
