@@ -319,7 +319,9 @@ struct Delta {
         TableDelta& delta = tables[table];
         const auto [entry, added] = delta.entries.try_emplace(key);
         if (added) {
-            if (read_by_range(table)) delta.order.insert(entry->key());
+            // Hinted at the end: a storage change's slots come in ascending order, and then each
+            // goes in after one comparison instead of a search (a wrong hint costs one more).
+            if (read_by_range(table)) delta.order.insert(delta.order.end(), entry->key());
             ++entries;
             memory += kEntryOverhead + key.size();
             log_added(table, entry->key());
@@ -374,11 +376,22 @@ struct Delta {
     void absorb(Delta&& newer) {
         for (size_t t = 0; t < kTableCount; ++t) {
             TableDelta& into = tables[t];
+            TableDelta& from = newer.tables[t];
             const Table table = static_cast<Table>(t);
-            newer.tables[t].order.clear();  // views into entries that move or go below
+            // The keys new here, in order: `newer` keeps its keys sorted, so they go into this
+            // delta's index with a hint, a comparison or two each instead of a search from the
+            // top (a parallel trie update's join adds tens of thousands). The views point into
+            // entries that move over as they are.
+            std::vector<bytes_view> added_in_order;
+            if (read_by_range(table)) {
+                added_in_order.reserve(from.order.size());
+                for (bytes_view key : from.order)
+                    if (!into.entries.find(key)) added_in_order.push_back(key);
+                from.order.clear();  // views into entries that move or go below
+            }
             // An entry new here moves as it is (no copy of its key or value).
             into.entries.absorb(
-                std::move(newer.tables[t].entries),
+                std::move(from.entries),
                 [&](EntryMap<KeyHash>::Entry& existing, std::optional<bytes>&& value) {
                     log_replaced(table, existing);
                     assign(existing.value, std::move(value));
@@ -386,9 +399,10 @@ struct Delta {
                 [&](EntryMap<KeyHash>::Entry& added) {
                     ++entries;
                     memory += kEntryOverhead + added.key().size() + (added.value ? added.value->size() : 0);
-                    if (read_by_range(table)) into.order.insert(added.key());
                     log_added(table, added.key());
                 });
+            auto hint = into.order.end();
+            for (bytes_view key : added_in_order) hint = std::next(into.order.insert(hint, key));
         }
         for (auto& [address, account] : newer.accounts) set_account(address, account);
         newer = Delta{};
