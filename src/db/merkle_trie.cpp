@@ -558,16 +558,37 @@ void MemoryTrieNodeStore::join(TrieNodeStore& forked) {
 
 Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsigned threads, size_t parallel_minimum) {
     if (writes.empty()) return stored_trie_root(store);
+    const bool parallel = threads > 1 && writes.size() >= std::max<size_t>(parallel_minimum, 2);
     std::vector<Op> ops(writes.size());
-    for (size_t i = 0; i < writes.size(); ++i) {
-        ops[i].key = to_nibbles(writes[i].key);
-        ops[i].value = writes[i].value;
-        ops[i].extra = writes[i].extra;
-    }
-    // Stable: among equal keys the last write stays last, and only it is kept.
     std::vector<const Op*> sorted(ops.size());
-    for (size_t i = 0; i < ops.size(); ++i) sorted[i] = &ops[i];
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Op* a, const Op* b) { return a->key < b->key; });
+    // Stable: among equal keys the last write stays last, and only it is kept.
+    const auto by_key = [](const Op* a, const Op* b) { return a->key < b->key; };
+    const auto prepare = [&](size_t first, size_t last) {
+        for (size_t i = first; i < last; ++i) {
+            ops[i].key = to_nibbles(writes[i].key);
+            ops[i].value = writes[i].value;
+            ops[i].extra = writes[i].extra;
+            sorted[i] = &ops[i];
+        }
+        std::stable_sort(sorted.begin() + static_cast<ptrdiff_t>(first), sorted.begin() + static_cast<ptrdiff_t>(last), by_key);
+    };
+    if (!parallel) {
+        prepare(0, ops.size());
+    } else {
+        // A large update (a block's accounts, a token's slots) converts and sorts its writes in
+        // one run per thread, then merges the sorted runs pairwise: merging keeps the earlier
+        // run's writes first among equal keys, so the result is the one stable sort's.
+        const size_t runs = threads;
+        const auto run_start = [&](size_t run) { return ops.size() * run / runs; };
+        WorkerPool::shared().for_each_chunk(threads - 1, runs, 1, [&](unsigned, size_t run, size_t) {
+            prepare(run_start(run), run_start(run + 1));
+        });
+        for (size_t width = 1; width < runs; width *= 2)
+            for (size_t run = 0; run + width < runs; run += 2 * width)
+                std::inplace_merge(sorted.begin() + static_cast<ptrdiff_t>(run_start(run)),
+                                   sorted.begin() + static_cast<ptrdiff_t>(run_start(run + width)),
+                                   sorted.begin() + static_cast<ptrdiff_t>(run_start(std::min(runs, run + 2 * width))), by_key);
+    }
     std::vector<const Op*> unique;
     unique.reserve(sorted.size());
     for (size_t i = 0; i < sorted.size(); ++i)
@@ -576,7 +597,7 @@ Hash32 update_trie(TrieNodeStore& store, std::span<const TrieWrite> writes, unsi
     Updater updater(store);
     std::optional<Node> existing = updater.load_node();
     std::optional<Node> root;
-    if (threads > 1 && unique.size() >= std::max<size_t>(parallel_minimum, 2) && existing && existing->kind == Node::Kind::Branch)
+    if (parallel && unique.size() >= std::max<size_t>(parallel_minimum, 2) && existing && existing->kind == Node::Kind::Branch)
         root = updater.apply_to_root_branch_in_parallel(std::move(*existing), unique, threads);
     else
         root = updater.apply(std::move(existing), unique);
