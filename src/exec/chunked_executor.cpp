@@ -7,6 +7,7 @@
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -104,6 +105,9 @@ struct Chunk {
     std::vector<TransactionOutcome> outcomes;  // of first, first + 1, ...
     bool stopped_early = false;                // before `last`: an invalid transaction, or told to stop
     std::exception_ptr failure;
+    /// The probe (ChunkRun::probe) this chunk's helper is waiting in, between two transactions:
+    /// its reads and outcomes so far may be read until the probe ends.
+    std::atomic<uint64_t> parked_for_probe{0};
 };
 
 class ChunkRun {
@@ -137,11 +141,17 @@ public:
             stop_.store(true, std::memory_order_release);
         });
         if (failure) std::rethrow_exception(failure);
+        if (stopped_by_probe_)  // every helper has stopped: what they ran is thrown away
+            for (size_t c = 1; c < chunks_.size(); ++c) {
+                speculative_executions_ += chunks_[c].outcomes.size();
+                wasted_ += chunks_[c].outcomes.size();
+            }
         if (statistics) {
             statistics->speculative_executions += speculative_executions_;
             statistics->reexecutions += wasted_;
             statistics->committed += done;
             statistics->chunks_taken_over += taken_over_;
+            statistics->conflicts_found_early += stopped_by_probe_ ? 1 : 0;
         }
         return done;
     }
@@ -175,6 +185,15 @@ private:
         chunk.state = std::make_unique<State>(chunk.view.get());
         chunk.outcomes.reserve(chunk.last - chunk.first);
         for (size_t i = chunk.first; i < chunk.last; ++i) {
+            // A probe under way: the calling thread checks what this chunk read so far. Wait
+            // here, between two transactions, until it ends (counters, not a flag: a probe that
+            // ends and another that starts while this thread sleeps are told apart).
+            const uint64_t probe = probes_started_.load(std::memory_order_acquire);
+            if (probe > probes_ended_.load(std::memory_order_acquire)) {
+                chunk.parked_for_probe.store(probe, std::memory_order_release);
+                for (uint64_t ended; (ended = probes_ended_.load(std::memory_order_acquire)) < probe;)
+                    probes_ended_.wait(ended, std::memory_order_acquire);
+            }
             if (stop_.load(std::memory_order_acquire)) {
                 chunk.stopped_early = true;
                 return;
@@ -193,7 +212,16 @@ private:
     /// order. Returns how many transactions are committed.
     size_t lead(bool& conflicted) {
         const auto session = job_.state.reader()->read_session();
-        for (size_t i = 0; i < chunks_[0].last; ++i) {
+        // Two early looks at the helpers' reads, at a sixteenth and a quarter of the first run: a
+        // block whose runs conflict (swaps in shared pools, payments to one account) goes to
+        // Block-STM from there instead of after a whole run that would be thrown away.
+        const size_t first_run = chunks_[0].last;
+        const size_t probes[2] = {std::max<size_t>(first_run / 16, kFirstProbeMinimum), first_run / 4};
+        for (size_t i = 0; i < first_run; ++i) {
+            if ((i == probes[0] || i == probes[1]) && !helpers_read_what_holds()) {
+                conflicted = stopped_by_probe_ = true;
+                return i;
+            }
             if (!job_.hooks.admit(i)) return i;
             TransactionOutcome outcome = job_.execute(job_.state, i, false);
             if (outcome.rejection) return i;
@@ -236,6 +264,32 @@ private:
             if (chunk.stopped_early) return chunk.first + chunk.outcomes.size();  // for the caller to report
         }
         return job_.transactions.size();
+    }
+
+    /// A probe: the helpers wait between two transactions while their reads so far are checked
+    /// against the block's State as the calling thread has made it so far. False, with the
+    /// helpers told to stop, when a read no longer holds (or cannot be checked): the block's runs
+    /// conflict. A conflict found this early may be one that later transactions of the first run
+    /// would undo; Block-STM then runs the rest, still exactly.
+    bool helpers_read_what_holds() {
+        const uint64_t probe = probes_started_.fetch_add(1, std::memory_order_acq_rel) + 1;
+        bool holds = true;
+        for (size_t c = 1; c < chunks_.size() && holds; ++c) {
+            Chunk& chunk = chunks_[c];
+            for (;;) {  // at most one transaction of waiting: until the helper parks, or ends
+                const int phase = chunk.phase.load(std::memory_order_acquire);
+                if (phase == Chunk::Unclaimed || phase == Chunk::Abandoned) break;  // nothing read yet
+                if (phase == Chunk::Done || chunk.parked_for_probe.load(std::memory_order_acquire) == probe) {
+                    if (!chunk.failure) holds = !chunk.reads.unverifiable && reads_hold(chunk.reads);
+                    break;
+                }
+                std::this_thread::yield();
+            }
+        }
+        if (!holds) stop_.store(true, std::memory_order_release);
+        probes_ended_.store(probe, std::memory_order_release);
+        probes_ended_.notify_all();
+        return holds;
     }
 
     /// Whether every account and slot the chunk read from the state before the transactions has
@@ -302,6 +356,11 @@ private:
     std::vector<Chunk> chunks_;
     std::atomic<size_t> next_chunk_{1};
     std::atomic<bool> stop_{false};
+    // Probes are numbered from 1; helpers wait between transactions while started > ended.
+    std::atomic<uint64_t> probes_started_{0};
+    std::atomic<uint64_t> probes_ended_{0};
+    static constexpr size_t kFirstProbeMinimum = 16;
+    bool stopped_by_probe_ = false;
     size_t speculative_executions_ = 0;  // the calling thread's counts
     size_t wasted_ = 0;
     size_t taken_over_ = 0;

@@ -54,6 +54,7 @@ struct ParallelStatistics {
     size_t committed = 0;          // transactions committed by the parallel executor
     bool stopped_for_contention = false;
     size_t chunks_taken_over = 0;  // runs of the chunked strategy committed whole
+    size_t conflicts_found_early = 0;  // chunked blocks handed to Block-STM by a probe, before the first run ended
 };
 
 /// What the block executor decides in index order, on the committing thread.
