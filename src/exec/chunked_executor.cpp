@@ -327,27 +327,12 @@ private:
         return true;
     }
 
-    /// The chunk's deferred fees, in order, as crediting them one by one would leave the
-    /// coinbase: while nothing is owed yet, a zero fee to an empty coinbase is a touch that
-    /// EIP-158 turns into a deletion; otherwise the fees only add up.
+    /// The chunk's deferred fees, in order (DeferredCoinbaseFees: EIP-158's touch of an empty
+    /// coinbase included).
     void credit_fees(const std::vector<uint256>& fees) {
-        uint256 pending;
-        bool any = false;
-        for (const uint256& fee : fees) {
-            if (pending.is_zero() && fee.is_zero()) {
-                const Account* coinbase = job_.state.find(job_.block.coinbase);
-                if (!coinbase || coinbase->is_empty()) {
-                    job_.state.add_balance(job_.block.coinbase, fee);
-                    job_.state.finalize_transaction(true);
-                    continue;
-                }
-            }
-            pending += fee;
-            any = true;
-        }
-        if (!any) return;
-        job_.state.add_balance(job_.block.coinbase, pending);
-        job_.state.finalize_transaction(true);
+        DeferredCoinbaseFees owed(job_.state, job_.block.coinbase, job_.rev);
+        for (const uint256& fee : fees) owed.credit(fee, owed.empty_after(fee));
+        owed.flush();
     }
 
     ParallelBlock job_;

@@ -37,6 +37,50 @@ private:
     std::mt19937_64 random_;
 };
 
+/// The fees a parallel run owes the block's coinbase (their payment waits while transactions run
+/// speculatively: ExecutionOptions::defer_coinbase_payment), credited to the block's State as
+/// crediting each after its transaction would leave it. A fee that leaves the coinbase non-empty
+/// only adds up: what is owed reaches the State in one credit (flush). A credit that leaves it
+/// empty (a zero fee while it holds nothing) is a touch that EIP-158 turns into a deletion: that
+/// one goes to the State at once, after what was owed before it.
+class DeferredCoinbaseFees {
+public:
+    DeferredCoinbaseFees(State& state, const Address& coinbase, Revision rev)
+        : state_(state), coinbase_(coinbase), rev_(rev) {}
+
+    /// `empty_after`: whether the coinbase, with what is owed and this fee, is an empty account.
+    void credit(const uint256& fee, bool empty_after) {
+        if (!empty_after) {
+            owed_ += fee;
+            any_owed_ = true;
+            return;
+        }
+        flush();
+        state_.add_balance(coinbase_, fee);
+        state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+    }
+    /// Whether the coinbase would be empty after `fee`, from the block's State and what is owed.
+    bool empty_after(const uint256& fee) const {
+        if (!(owed_ + fee).is_zero()) return false;
+        const Account* account = state_.find(coinbase_);
+        return !account || account->is_empty();
+    }
+    void flush() {
+        if (!any_owed_) return;
+        state_.add_balance(coinbase_, owed_);
+        state_.finalize_transaction(rev_ >= Revision::SpuriousDragon);
+        owed_ = {};
+        any_owed_ = false;
+    }
+
+private:
+    State& state_;
+    Address coinbase_;
+    Revision rev_;
+    uint256 owed_;
+    bool any_owed_ = false;  // even a zero fee touches the account
+};
+
 struct ParallelBlock {
     ParallelBlock(State& state, const BlockInfo& block, std::span<const Transaction> transactions, Revision rev,
                   const uint256& chain_id, const ExecutionOptions& exec_options, const ParallelCommitHooks& hooks)

@@ -104,7 +104,8 @@ public:
                 Revision rev, const uint256& chain_id, const ExecutionOptions& exec_options,
                 const ParallelOptions& options, const ParallelCommitHooks& hooks)
         : job_(state, block, transactions, rev, chain_id, exec_options, hooks), database_(database), options_(options),
-          versions_(database, 3 * transactions.size() + 16), results_(transactions.size()), executed_(transactions.size()) {}
+          versions_(database, 3 * transactions.size() + 16), results_(transactions.size()), executed_(transactions.size()),
+          fees_(state, block.coinbase, rev) {}
 
     size_t run(ParallelStatistics* statistics) {
         // The committed state reads the database through the memory's copy while the run lasts.
@@ -221,15 +222,15 @@ private:
     std::mutex failure_mutex_;
     std::exception_ptr failure_;
 
-    /// The coinbase as the commits have left it, and the deferred fees not yet credited to
-    /// the block's State (credit_coinbase); only the committing thread touches it.
+    /// The coinbase as the commits have left it (what is owed to it included), and the fees
+    /// not yet credited to the block's State (credit_coinbase); only the committing thread
+    /// touches them.
     struct Coinbase {
         bool known = false;  // info and code are the account's as of the last commit
         std::optional<AccountInfo> info;
         std::shared_ptr<const bytes> code;
-        uint256 pending;           // fees to credit to the block's State
-        bool any_pending = false;  // even a zero fee touches the account
     } coinbase_;
+    detail::DeferredCoinbaseFees fees_;
     static thread_local detail::DelayInjector thread_delays_;
 };
 
@@ -431,20 +432,14 @@ void ParallelRun::credit_coinbase(size_t index, const uint256& fee) {
     if (!coinbase_.known) load_coinbase();
     AccountInfo after = coinbase_.info.value_or(AccountInfo{});
     after.balance += fee;
-    if (after.nonce == 0 && after.balance.is_zero() && after.code_hash == kEmptyCodeHash) {
-        // The credit leaves the coinbase empty: EIP-158 deletes it (its storage too), so it
-        // takes execute_transaction's own path on the state.
-        flush_coinbase();
-        job_.state.add_balance(job_.block.coinbase, fee);
-        job_.state.finalize_transaction(job_.rev >= Revision::SpuriousDragon);
+    // A credit that leaves the coinbase empty goes to the State at once (EIP-158 deletes the
+    // account, its storage too), the others add up (DeferredCoinbaseFees).
+    const bool empty = after.nonce == 0 && after.balance.is_zero() && after.code_hash == kEmptyCodeHash;
+    fees_.credit(fee, empty);
+    if (empty)
         load_coinbase();
-    } else {
-        // A credit to an account that stays non-empty is only an addition: the fees add up here
-        // and reach the state once (flush_coinbase), which then equals crediting them one by one.
-        coinbase_.pending += fee;
-        coinbase_.any_pending = true;
+    else
         coinbase_.info = after;
-    }
     // Later transactions that read the coinbase see its exact balance in this version.
     versions_.publish_account(version_of(index), job_.block.coinbase, coinbase_.info, coinbase_.code);
 }
@@ -474,13 +469,7 @@ void ParallelRun::fold_deferred_balance(size_t index, const Address& address, co
     }
 }
 
-void ParallelRun::flush_coinbase() {
-    if (!coinbase_.any_pending) return;
-    job_.state.add_balance(job_.block.coinbase, coinbase_.pending);
-    job_.state.finalize_transaction(job_.rev >= Revision::SpuriousDragon);
-    coinbase_.pending = {};
-    coinbase_.any_pending = false;
-}
+void ParallelRun::flush_coinbase() { fees_.flush(); }
 
 }  // namespace
 
