@@ -287,6 +287,7 @@ struct Delta {
     size_t memory = 0;
 
     static constexpr size_t kEntryOverhead = 160;  // hash node, vectors' heap blocks, ordered index
+    static constexpr size_t kOrderedAbsorbMinimum = 256;  // absorb(): keys of a larger delta go in sorted
 
     /// What the writes of an open group replaced (LmdbDatabase::begin_group), to take them back.
     struct Undo {
@@ -378,17 +379,20 @@ struct Delta {
             TableDelta& into = tables[t];
             TableDelta& from = newer.tables[t];
             const Table table = static_cast<Table>(t);
-            // The keys new here, in order: `newer` keeps its keys sorted, so they go into this
-            // delta's index with a hint, a comparison or two each instead of a search from the
-            // top (a parallel trie update's join adds tens of thousands). The views point into
-            // entries that move over as they are.
+            // A large `newer` (a parallel trie update's fork, tens of thousands of keys): its
+            // keys new here go into this delta's index in its own sorted order, with a hint, a
+            // comparison or two each instead of a search from the top. A small one (a block's
+            // commit into the node's long-lived delta) inserts each as it moves: its keys rarely
+            // neighbour each other there, and the sorted pass would cost a lookup more per key.
+            // The views point into entries that move over as they are.
+            const bool in_order = read_by_range(table) && from.order.size() >= kOrderedAbsorbMinimum;
             std::vector<bytes_view> added_in_order;
-            if (read_by_range(table)) {
+            if (in_order) {
                 added_in_order.reserve(from.order.size());
                 for (bytes_view key : from.order)
                     if (!into.entries.find(key)) added_in_order.push_back(key);
-                from.order.clear();  // views into entries that move or go below
             }
+            from.order.clear();  // views into entries that move or go below
             // An entry new here moves as it is (no copy of its key or value).
             into.entries.absorb(
                 std::move(from.entries),
@@ -399,6 +403,7 @@ struct Delta {
                 [&](EntryMap<KeyHash>::Entry& added) {
                     ++entries;
                     memory += kEntryOverhead + added.key().size() + (added.value ? added.value->size() : 0);
+                    if (read_by_range(table) && !in_order) into.order.insert(added.key());
                     log_added(table, added.key());
                 });
             auto hint = into.order.end();
