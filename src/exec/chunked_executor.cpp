@@ -105,7 +105,7 @@ struct Chunk {
     std::vector<TransactionOutcome> outcomes;  // of first, first + 1, ...
     bool stopped_early = false;                // before `last`: an invalid transaction, or told to stop
     std::exception_ptr failure;
-    /// The probe (ChunkRun::probe) this chunk's helper is waiting in, between two transactions:
+    /// The probe (ChunkRun::helpers_read_what_holds) this chunk's helper is waiting in, between two transactions:
     /// its reads and outcomes so far may be read until the probe ends.
     std::atomic<uint64_t> parked_for_probe{0};
 };
@@ -238,7 +238,7 @@ private:
             for (int phase; (phase = chunk.phase.load(std::memory_order_acquire)) != Chunk::Done;) chunk.phase.wait(phase);
             if (chunk.failure) std::rethrow_exception(chunk.failure);
             speculative_executions_ += chunk.outcomes.size() + (chunk.stopped_early ? 1 : 0);
-            if (chunk.reads.unverifiable || !reads_hold(chunk.reads)) {
+            if (!reads_hold(chunk.reads)) {
                 conflicted = true;
                 wasted_ += chunk.outcomes.size();
                 return chunk.first;
@@ -280,7 +280,7 @@ private:
                 const int phase = chunk.phase.load(std::memory_order_acquire);
                 if (phase == Chunk::Unclaimed || phase == Chunk::Abandoned) break;  // nothing read yet
                 if (phase == Chunk::Done || chunk.parked_for_probe.load(std::memory_order_acquire) == probe) {
-                    if (!chunk.failure) holds = !chunk.reads.unverifiable && reads_hold(chunk.reads);
+                    if (!chunk.failure) holds = reads_hold(chunk.reads);
                     break;
                 }
                 std::this_thread::yield();
@@ -293,9 +293,11 @@ private:
     }
 
     /// Whether every account and slot the chunk read from the state before the transactions has
-    /// that value in the block's State now (after the chunks before it). What the State has
-    /// neither loaded nor changed is the database's value, as the chunk read it.
+    /// that value in the block's State now (after the chunks before it), and it read nothing
+    /// that cannot be checked so. What the State has neither loaded nor changed is the
+    /// database's value, as the chunk read it.
     bool reads_hold(const ChunkReads& reads) const {
+        if (reads.unverifiable) return false;
         for (const auto& [address, seen] : reads.accounts) {
             const auto cached = job_.state.cached(address);
             if (!cached) continue;

@@ -124,7 +124,7 @@ public:
         const unsigned threads = std::max(1u, options_.threads);
         WorkerPool::shared().run(threads - 1, [this](unsigned worker) { work(worker); });
         if (failure_) std::rethrow_exception(failure_);
-        flush_coinbase();
+        fees_.flush();
         if (statistics) {
             statistics->speculative_executions += speculative_executions_.load();
             statistics->reexecutions += reexecutions_;
@@ -203,7 +203,6 @@ private:
     void fold_credit(size_t index, const Address& recipient, ChangeSet& changes);
     void fold_deferred_balance(size_t index, const Address& address, const std::shared_ptr<const bytes>& code,
                                ChangeSet& changes);
-    void flush_coinbase();
 
     detail::ParallelBlock job_;  // job_.state is the committed state: only the committing thread touches it
     StateReader& database_;      // the state's reader before the run
@@ -386,7 +385,7 @@ void ParallelRun::commit(size_t index, WorkerContext& context) {
     if (!reads_still_hold(index, result.reads) || result.writes_coinbase) {
         // Run it again over the final versions below it, paying the coinbase itself: exact.
         // Its change set holds the coinbase's whole account, applied over the fees so far.
-        flush_coinbase();
+        fees_.flush();
         coinbase_.known = false;
         ++reexecutions_;
         if (result.published) versions_.remove(version_of(index), result.changes);
@@ -468,8 +467,6 @@ void ParallelRun::fold_deferred_balance(size_t index, const Address& address, co
         versions_.publish_account(version_of(index), address, change.account, code);
     }
 }
-
-void ParallelRun::flush_coinbase() { fees_.flush(); }
 
 }  // namespace
 
