@@ -147,6 +147,7 @@ BenchResult run_one(const StateTest& test, const StateTestCase& c, const std::st
     }
     r.gas_used = gas_used;
     r.median_ns = median(samples);
+    r.min_ns = samples.empty() ? 0 : *std::min_element(samples.begin(), samples.end());
     return r;
 }
 
@@ -218,7 +219,7 @@ int run_benchmarks(const BenchOptions& options, std::ostream& out, std::ostream&
                 const double mgas = r.median_ns > 0 ? static_cast<double>(r.gas_used) / r.median_ns * 1e3 : 0;
                 if (options.json) {
                     nlohmann::json j{{"name", r.name},          {"gas_used", r.gas_used},
-                                     {"median_ns", r.median_ns}, {"analysis_ns", r.analysis_ns},
+                                     {"median_ns", r.median_ns}, {"min_ns", r.min_ns}, {"analysis_ns", r.analysis_ns},
                                      {"mgas_per_s", mgas},       {"correct", r.correct}};
                     if (!r.error.empty()) j["error"] = r.error;
                     out << j.dump() << std::endl;

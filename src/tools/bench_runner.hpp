@@ -31,6 +31,7 @@ struct BenchResult {
     std::string name;  // <folder>/<file>/<label>, e.g. main/snailtracer/benchmark
     int64_t gas_used = 0;
     double median_ns = 0;    // one execution of the top-level call
+    double min_ns = 0;       // the fastest sample's (the least disturbed by the host)
     double analysis_ns = 0;  // jump-destination analysis of the called code
     bool correct = false;    // the transaction's post-state matched the fixture
     std::string error;

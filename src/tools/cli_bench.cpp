@@ -31,7 +31,7 @@ Command add_bench_command(CLI::App& parent) {
         ->type_name("SECONDS")
         ->capture_default_str();
     cmd->add_flag("--json", options->json,
-                  "One JSON object per benchmark: name, gas_used, median_ns, analysis_ns, mgas_per_s, correct");
+                  "One JSON object per benchmark: name, gas_used, median_ns, min_ns, analysis_ns, mgas_per_s, correct");
 
     Command c;
     c.app = cmd;

@@ -34,6 +34,9 @@ TEST(BenchRunner, TimesEachSelectedCaseAndChecksItsPostState) {
         EXPECT_TRUE(result.at("correct").get<bool>()) << line;
         EXPECT_GT(result.at("gas_used").get<int64_t>(), 0) << line;  // the call ran code
         EXPECT_GT(result.at("median_ns").get<double>(), 0) << line;
+        // The fastest sample is one of the samples: above zero, at most the median.
+        EXPECT_GT(result.at("min_ns").get<double>(), 0) << line;
+        EXPECT_LE(result.at("min_ns").get<double>(), result.at("median_ns").get<double>()) << line;
         ++cases;
     }
     EXPECT_EQ(cases, 2) << out.str();
