@@ -331,9 +331,7 @@ void register_debug_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     d.add("debug_traceCall", [&node, &chain](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 3);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        const TransactionRequest request = parse_transaction_request(*object, 0);
+        const TransactionRequest request = transaction_request_param(p, 0);
         const json options = options_param(p, 2);
         std::shared_lock lock(node.chain_mutex_);
         const auto n = node.resolve_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));

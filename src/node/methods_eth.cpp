@@ -415,28 +415,27 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     });
 
     // ---- calls ----
-    d.add("eth_call", [&node, shared](const json& p, const rpc::CallContext&) -> json {
-        rpc::param_count(p, 4);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        const TransactionRequest request = parse_transaction_request(*object, 0);
+    // geth's third and fourth parameters of eth_call and eth_estimateGas.
+    const auto call_overrides_params = [](const json& p) {
         CallOverrides overrides;
         if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
         if (const json* b = rpc::param_at(p, 3)) overrides.block = b;
+        return overrides;
+    };
+    d.add("eth_call", [&node, shared, call_overrides_params](const json& p, const rpc::CallContext&) -> json {
+        rpc::param_count(p, 4);
+        const TransactionRequest request = transaction_request_param(p, 0);
+        const CallOverrides overrides = call_overrides_params(p);
         auto lock = shared();
         const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
         const SimulationResult result = simulate_call(node, request, n, overrides);
         return rpc::data_hex(result.output);
     });
     // geth's four parameters: the request, the block, state overrides, block overrides.
-    d.add("eth_estimateGas", [&node, shared](const json& p, const rpc::CallContext&) -> json {
+    d.add("eth_estimateGas", [&node, shared, call_overrides_params](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 4);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        const TransactionRequest request = parse_transaction_request(*object, 0);
-        CallOverrides overrides;
-        if (const json* s = rpc::param_at(p, 2)) overrides.state = s;
-        if (const json* b = rpc::param_at(p, 3)) overrides.block = b;
+        const TransactionRequest request = transaction_request_param(p, 0);
+        const CallOverrides overrides = call_overrides_params(p);
         auto lock = shared();
         const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
         return rpc::quantity(estimate_gas(node, request, n, overrides));
@@ -451,9 +450,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     d.add("eth_createAccessList", [&node, shared](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 2);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        const TransactionRequest request = parse_transaction_request(*object, 0);
+        const TransactionRequest request = transaction_request_param(p, 0);
         auto lock = shared();
         const uint64_t n = node.resolve_state_block(rpc::param_block(p, 1, rpc::BlockSelector::latest()));
         return create_access_list(node, request, n);
@@ -475,24 +472,18 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     });
     d.add_deferred("eth_sendTransaction", [&node, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
         rpc::param_count(p, 1);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        Transaction tx = prepare_transaction(node, parse_transaction_request(*object, 0));
+        Transaction tx = prepare_transaction(node, transaction_request_param(p, 0));
         node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
     // Anvil's: a transaction from any address, sent unsigned as an impersonated one would be.
     d.add_deferred("eth_sendUnsignedTransaction", [&node, answer_with_hash](const json& p, const rpc::CallContext&, rpc::Dispatcher::Answer answer) {
         rpc::param_count(p, 1);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        Transaction tx = prepare_transaction(node, parse_transaction_request(*object, 0), true);
+        Transaction tx = prepare_transaction(node, transaction_request_param(p, 0), true);
         node.submit_transaction_async(std::move(tx), answer_with_hash(std::move(answer)));
     });
     d.add("eth_signTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        const TransactionRequest request = parse_transaction_request(*object, 0);
+        const TransactionRequest request = transaction_request_param(p, 0);
         if (request.from && !node.secret_key_of(*request.from)) throw RpcError(rpc::kServerError, "No Signer available");
         return rpc::data_hex(encode_transaction(prepare_transaction(node, request)));
     });
@@ -501,9 +492,7 @@ void register_eth_methods(DevNode& node, rpc::Dispatcher& d) {
     // signature and tx its fields as a pending transaction (the hash of that encoding).
     d.add("eth_fillTransaction", [&node](const json& p, const rpc::CallContext&) -> json {
         rpc::param_count(p, 1);
-        const json* object = rpc::param_at(p, 0);
-        if (!object) throw RpcError(rpc::kInvalidParams, "missing value for required argument 0");
-        TransactionRequest request = parse_transaction_request(*object, 0);
+        TransactionRequest request = transaction_request_param(p, 0);
         if (!request.from && !node.accounts().empty()) request.from = node.accounts()[0].address;  // Anvil's default
         const Transaction tx = prepare_transaction(node, request, true);
         return {{"raw", rpc::data_hex(encode_transaction(tx))},

@@ -4,6 +4,7 @@
 
 #include "exec/transaction_execution.hpp"
 #include "rpc/error.hpp"
+#include "rpc/params.hpp"
 
 namespace polyvm::node {
 namespace {
@@ -186,6 +187,12 @@ auto field(const json& object, const char* name, size_t argument_index, F decode
     }
 }
 }  // namespace
+
+TransactionRequest transaction_request_param(const json& params, size_t index) {
+    const json* object = rpc::param_at(params, index);
+    if (!object) throw rpc::RpcError(rpc::kInvalidParams, "missing value for required argument " + std::to_string(index));
+    return parse_transaction_request(*object, index);
+}
 
 TransactionRequest parse_transaction_request(const json& object, size_t argument_index) {
     if (!object.is_object())

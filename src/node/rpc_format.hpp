@@ -48,6 +48,9 @@ struct TransactionRequest {
 };
 /// Throws rpc::RpcError (invalid params) naming the field that is wrong.
 TransactionRequest parse_transaction_request(const json& object, size_t argument_index);
+/// The request that is the method's parameter `index` (required): parse_transaction_request of
+/// it, or geth's "missing value for required argument N".
+TransactionRequest transaction_request_param(const json& params, size_t index);
 
 /// The transaction a request describes, filled with the node's defaults (type from the fee
 /// fields; unsigned). `default_gas`: the request's gas or this; fees: zero when absent (calls).
