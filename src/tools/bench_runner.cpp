@@ -4,6 +4,7 @@
 #include "evm/analysis.hpp"
 #include "evm/interpreter.hpp"
 #include "exec/execution_host.hpp"
+#include "tools/regex.hpp"
 #include "tools/state_runner.hpp"
 #include "tools/statetest_driver.hpp"
 
@@ -13,15 +14,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-// GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <regex>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #include <sstream>
 
 namespace polyvm::tools {

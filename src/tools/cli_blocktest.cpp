@@ -6,6 +6,7 @@
 #include "tools/blockchain_test.hpp"
 #include "tools/cli.hpp"
 #include "tools/database_factory.hpp"
+#include "tools/regex.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <regex>
 #include <set>
 
 namespace polyvm::tools {

@@ -1,6 +1,7 @@
 #include "tools/statetest_driver.hpp"
 
 #include "tools/known_failures.hpp"
+#include "tools/regex.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,15 +10,6 @@
 #include <deque>
 #include <map>
 #include <mutex>
-// GCC 12 reports false -Wmaybe-uninitialized positives inside <regex> when built with sanitizers.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <regex>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #include <set>
 #include <thread>
 
