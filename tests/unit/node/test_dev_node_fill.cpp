@@ -118,3 +118,21 @@ TEST(DevNodeEstimate, RequestGasIsOnlyTheCap) {
     at["gas"] = rpc::quantity(gas - 1);
     EXPECT_TRUE(f.call("eth_call", rpc::json::array({at, "latest"})).contains("error"));
 }
+
+// Every method whose first parameter is a transaction request refuses a missing one, and one that
+// is not an object, with geth's invalid-params errors (one helper parses it for all of them).
+TEST(DevNodeRequests, MissingOrMalformedRequestParameterIsInvalidParams) {
+    NodeFixture f;
+    for (const char* method : {"eth_call", "eth_estimateGas", "eth_createAccessList", "eth_signTransaction",
+                               "eth_fillTransaction", "debug_traceCall"}) {
+        const rpc::json missing = f.call(method, rpc::json::array());
+        ASSERT_TRUE(missing.contains("error")) << method << ": " << missing.dump();
+        EXPECT_EQ(missing["error"]["code"], -32602) << method;
+        EXPECT_EQ(missing["error"]["message"], "missing value for required argument 0") << method;
+        const rpc::json not_object = f.call(method, rpc::json::array({"0x12"}));
+        ASSERT_TRUE(not_object.contains("error")) << method << ": " << not_object.dump();
+        EXPECT_EQ(not_object["error"]["code"], -32602) << method;
+        EXPECT_NE(not_object["error"]["message"].get<std::string>().find("argument 0"), std::string::npos)
+            << method << ": " << not_object.dump();
+    }
+}
