@@ -41,6 +41,19 @@ void append_header(bytes& out, size_t payload_size, bool is_list) {
     }
 }
 
+size_t header_size(size_t payload_size) noexcept { return payload_size <= kShortMax ? 1 : 1 + be_size(payload_size); }
+
+size_t encoded_size(bytes_view data) noexcept {
+    if (data.size() == 1 && data[0] < kShortString) return 1;
+    return header_size(data.size()) + data.size();
+}
+
+size_t encoded_size(uint64_t value) noexcept { return value != 0 && value < kShortString ? 1 : 1 + be_size(value); }
+
+size_t encoded_size(const uint256& value) noexcept {
+    return value.fits_u64() ? encoded_size(value.low64()) : 1 + value.byte_length();  // 9 to 32 bytes: short
+}
+
 void append(bytes& out, bytes_view data) {
     // A single byte below 0x80 is its own encoding; wrapping it would be a second encoding.
     if (data.size() == 1 && data[0] < kShortString) {

@@ -32,6 +32,15 @@ void append(bytes& out, bytes_view data);
 void append(bytes& out, uint64_t value);
 void append(bytes& out, const uint256& value);
 
+/// The sizes of what append_header and append write: for encoders that size their output first
+/// and then write it once, headers included, into one buffer.
+size_t header_size(size_t payload_size) noexcept;
+size_t encoded_size(bytes_view data) noexcept;
+size_t encoded_size(uint64_t value) noexcept;
+size_t encoded_size(const uint256& value) noexcept;
+/// A list's size with its header, from its payload's.
+inline size_t list_size(size_t payload_size) noexcept { return header_size(payload_size) + payload_size; }
+
 bytes encode(bytes_view data);
 inline bytes encode(std::string_view s) { return encode(as_view(s)); }
 inline bytes encode(const char* s) { return encode(std::string_view{s}); }

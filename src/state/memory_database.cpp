@@ -206,23 +206,61 @@ std::vector<StateDatabase::DumpedAccount> MemoryDatabase::dump() {
 // An account is [nonce, balance, code_hash].
 
 bytes encode_change_set(const ChangeSet& changes) {
-    rlp::ListBuilder accounts;
-    for (const AccountChange& c : changes.accounts) {
-        rlp::ListBuilder slots;
-        for (const auto& [key, value] : c.storage) slots.add_raw(rlp::ListBuilder{}.add(key).add(value).finish());
-        rlp::ListBuilder account;
-        if (c.account) account.add(c.account->nonce).add(c.account->balance).add(c.account->code_hash);
-        accounts.add_raw(rlp::ListBuilder{}
-                             .add(c.address)
-                             .add_raw(account.finish())
-                             .add(uint64_t{c.storage_wiped ? 1u : 0u})
-                             .add_raw(slots.finish())
-                             .finish());
+    // Every list's size first, then the encoding written once into a buffer of its final size: a
+    // node's block commit encodes its changes and their reverse, and building each nested list
+    // in a buffer of its own and copying it into its parent took ~7% of the miner's time.
+    struct Sizes {
+        size_t account = 0, slots = 0, entry = 0;  // payloads of [nonce, balance, code_hash], [[k, v]...], the entry
+    };
+    std::vector<Sizes> sizes(changes.accounts.size());
+    size_t accounts_payload = 0;
+    for (size_t i = 0; i < changes.accounts.size(); ++i) {
+        const AccountChange& c = changes.accounts[i];
+        Sizes& z = sizes[i];
+        for (const auto& [key, value] : c.storage) z.slots += rlp::list_size(rlp::encoded_size(key) + rlp::encoded_size(value));
+        if (c.account)
+            z.account = rlp::encoded_size(c.account->nonce) + rlp::encoded_size(c.account->balance) +
+                        rlp::encoded_size(bytes_view{c.account->code_hash});
+        z.entry = rlp::encoded_size(bytes_view{c.address}) + rlp::list_size(z.account) +
+                  rlp::encoded_size(uint64_t{c.storage_wiped ? 1u : 0u}) + rlp::list_size(z.slots);
+        accounts_payload += rlp::list_size(z.entry);
     }
-    rlp::ListBuilder codes;
+    const auto code_of = [](const std::shared_ptr<const bytes>& code) { return code ? bytes_view{*code} : bytes_view{}; };
+    size_t codes_payload = 0;
     for (const auto& [hash, code] : changes.codes)
-        codes.add_raw(rlp::ListBuilder{}.add(hash).add(code ? bytes_view{*code} : bytes_view{}).finish());
-    return rlp::ListBuilder{}.add_raw(accounts.finish()).add_raw(codes.finish()).finish();
+        codes_payload += rlp::list_size(rlp::encoded_size(bytes_view{hash}) + rlp::encoded_size(code_of(code)));
+    const size_t top_payload = rlp::list_size(accounts_payload) + rlp::list_size(codes_payload);
+
+    bytes out;
+    out.reserve(rlp::list_size(top_payload));
+    rlp::append_header(out, top_payload, true);
+    rlp::append_header(out, accounts_payload, true);
+    for (size_t i = 0; i < changes.accounts.size(); ++i) {
+        const AccountChange& c = changes.accounts[i];
+        const Sizes& z = sizes[i];
+        rlp::append_header(out, z.entry, true);
+        rlp::append(out, bytes_view{c.address});
+        rlp::append_header(out, z.account, true);
+        if (c.account) {
+            rlp::append(out, c.account->nonce);
+            rlp::append(out, c.account->balance);
+            rlp::append(out, bytes_view{c.account->code_hash});
+        }
+        rlp::append(out, uint64_t{c.storage_wiped ? 1u : 0u});
+        rlp::append_header(out, z.slots, true);
+        for (const auto& [key, value] : c.storage) {
+            rlp::append_header(out, rlp::encoded_size(key) + rlp::encoded_size(value), true);
+            rlp::append(out, key);
+            rlp::append(out, value);
+        }
+    }
+    rlp::append_header(out, codes_payload, true);
+    for (const auto& [hash, code] : changes.codes) {
+        rlp::append_header(out, rlp::encoded_size(bytes_view{hash}) + rlp::encoded_size(code_of(code)), true);
+        rlp::append(out, bytes_view{hash});
+        rlp::append(out, code_of(code));
+    }
+    return out;
 }
 
 std::optional<ChangeSet> decode_change_set(bytes_view encoded) {

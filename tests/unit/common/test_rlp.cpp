@@ -109,6 +109,33 @@ TEST(Rlp, ListBuilderTakeGivesWhatFinishGives) {
     }
 }
 
+TEST(Rlp, EncodedSizesAreWhatAppendWrites) {
+    // Each size helper against what append writes, at every boundary of the encoding: single
+    // bytes below and at 0x80, strings of 55 and 56 bytes, integers of 0..32 bytes.
+    for (size_t n : {0u, 1u, 2u, 55u, 56u, 255u, 256u, 70000u})
+        for (uint8_t fill : {uint8_t{0x00}, uint8_t{0x7f}, uint8_t{0x80}, uint8_t{0xff}}) {
+            const bytes data(n, fill);
+            bytes out;
+            rlp::append(out, bytes_view{data});
+            EXPECT_EQ(rlp::encoded_size(bytes_view{data}), out.size()) << n << " bytes of " << int{fill};
+            bytes header;
+            rlp::append_header(header, n, true);
+            EXPECT_EQ(rlp::header_size(n), header.size()) << n;
+            EXPECT_EQ(rlp::list_size(n), header.size() + n) << n;
+        }
+    for (uint64_t v : {uint64_t{0}, uint64_t{1}, uint64_t{0x7f}, uint64_t{0x80}, uint64_t{0xffff}, ~uint64_t{0}}) {
+        bytes out;
+        rlp::append(out, v);
+        EXPECT_EQ(rlp::encoded_size(v), out.size()) << v;
+    }
+    for (unsigned bits = 0; bits <= 256; bits += 8) {
+        const uint256 v = bits == 0 ? uint256{} : (bits == 256 ? ~uint256{} : (uint256{1} << bits) - uint256{1});
+        bytes out;
+        rlp::append(out, v);
+        EXPECT_EQ(rlp::encoded_size(v), out.size()) << bits << " bits";
+    }
+}
+
 TEST(Rlp, IntegersAreStrict) {
     auto dec_int = [](const char* h) {
         const bytes b = *from_hex(h);

@@ -1,6 +1,7 @@
 // The State as a cache over a database: the same operations on a self-contained State and on a
 // State over a MemoryDatabase (committed at the end of each block) give the same roots; reverse
 // change sets restore every earlier root; change sets survive their encoding.
+#include "common/rlp.hpp"
 #include "state/memory_database.hpp"
 #include "state/state.hpp"
 #include "state/trie.hpp"
@@ -138,6 +139,60 @@ TEST(StateOverDatabase, DeletionThenRecreationWipesOldStorage) {
     EXPECT_TRUE(db.read_storage(addr(1), uint256{2}).is_zero());
     EXPECT_EQ(db.read_account(addr(1))->balance, uint256{1});
     EXPECT_FALSE(db.read_account(addr(1))->has_storage);
+}
+
+// The encoding is stored (the node's redo and undo records, the LMDB journal), so its bytes are
+// fixed: the one-buffer encoder must write exactly what nested rlp::ListBuilders write.
+namespace {
+bytes change_set_by_list_builders(const ChangeSet& changes) {
+    rlp::ListBuilder accounts;
+    for (const AccountChange& c : changes.accounts) {
+        rlp::ListBuilder slots;
+        for (const auto& [key, value] : c.storage) slots.add_raw(rlp::ListBuilder{}.add(key).add(value).finish());
+        rlp::ListBuilder account;
+        if (c.account) account.add(c.account->nonce).add(c.account->balance).add(c.account->code_hash);
+        accounts.add_raw(rlp::ListBuilder{}
+                             .add(c.address)
+                             .add_raw(account.finish())
+                             .add(uint64_t{c.storage_wiped ? 1u : 0u})
+                             .add_raw(slots.finish())
+                             .finish());
+    }
+    rlp::ListBuilder codes;
+    for (const auto& [hash, code] : changes.codes)
+        codes.add_raw(rlp::ListBuilder{}.add(hash).add(code ? bytes_view{*code} : bytes_view{}).finish());
+    return rlp::ListBuilder{}.add_raw(accounts.finish()).add_raw(codes.finish()).finish();
+}
+}  // namespace
+
+TEST(ChangeSetEncoding, SameBytesAsNestedListBuilders) {
+    std::mt19937_64 random(7);
+    const auto word = [&] {
+        // Zero, one byte below 0x80, a small number, or a full 256-bit word.
+        switch (random() % 4) {
+            case 0: return uint256{};
+            case 1: return uint256{random() % 0x80};
+            case 2: return uint256{random()};
+            default: return uint256{random(), random(), random(), random()};
+        }
+    };
+    for (size_t accounts : {0u, 1u, 3u, 40u}) {
+        ChangeSet c;
+        for (size_t i = 0; i < accounts; ++i) {
+            AccountChange a;
+            a.address = addr(static_cast<uint8_t>(i + 1));
+            if (random() % 5) a.account = AccountInfo{random() % 300, word(), Hash32::from(bytes{static_cast<uint8_t>(i)}), false};
+            a.storage_wiped = random() % 3 == 0;
+            for (size_t s = random() % 12; s-- > 0;) a.storage.emplace_back(word(), word());
+            c.accounts.push_back(std::move(a));
+        }
+        for (size_t code_size : {0u, 1u, 60u, 5000u})
+            if (accounts > 0)
+                c.codes.emplace_back(Hash32::from(bytes{static_cast<uint8_t>(code_size)}),
+                                     std::make_shared<const bytes>(bytes(code_size, 0x5b)));
+        if (accounts > 1) c.codes.emplace_back(Hash32{}, nullptr);
+        EXPECT_EQ(encode_change_set(c), change_set_by_list_builders(c)) << accounts << " accounts";
+    }
 }
 
 TEST(ChangeSetEncoding, RoundTripsAndRejectsGarbage) {
