@@ -114,29 +114,29 @@ def main():
         names = sorted(names)
         if not names:
             sys.exit("no polyvm case matches %s" % pattern)
+
+    def run_pair(pattern, evmone_first):
+        """One tool, then the other, on the cases `pattern` selects: (polyvm's times, evmone's)."""
+        ours, theirs = {}, {}
+        for system in (("evmone", "polyvm") if evmone_first else ("polyvm", "evmone")):
+            if system == "polyvm":
+                times, bad = run_polyvm(args, "^" + pattern)
+                ours.update(times)
+                wrong.update(bad)
+            else:
+                theirs.update(run_evmone(args, pattern))
+        return ours, theirs
+
+    # suite: one pair of runs over the whole pattern per round; case: one per case's exact name.
+    groups = [pattern] if args.pairing == "suite" else ["%s$" % regex_escape(name) for name in names]
     for r in range(args.rounds):
-        if args.pairing == "suite":
-            order = ("evmone", "polyvm") if r % 2 else ("polyvm", "evmone")
-            for system in order:
-                if system == "polyvm":
-                    times, bad = run_polyvm(args, "^" + pattern)
-                    polyvm_runs.append(times)
-                    wrong.update(bad)
-                else:
-                    evmone_runs.append(run_evmone(args, pattern))
-        else:
-            ours_round, theirs_round = {}, {}
-            for i, name in enumerate(names):
-                exact = "%s$" % regex_escape(name)
-                for system in (("evmone", "polyvm") if (r + i) % 2 else ("polyvm", "evmone")):
-                    if system == "polyvm":
-                        times, bad = run_polyvm(args, "^" + exact)
-                        ours_round.update(times)
-                        wrong.update(bad)
-                    else:
-                        theirs_round.update(run_evmone(args, exact))
-            polyvm_runs.append(ours_round)
-            evmone_runs.append(theirs_round)
+        ours_round, theirs_round = {}, {}
+        for i, group in enumerate(groups):
+            ours, theirs = run_pair(group, (r + i) % 2 == 1)
+            ours_round.update(ours)
+            theirs_round.update(theirs)
+        polyvm_runs.append(ours_round)
+        evmone_runs.append(theirs_round)
         loads.append("round %d %s" % (r + 1, load_average()))
         print("round %d of %d done (load %s)" % (r + 1, args.rounds, load_average()), file=sys.stderr)
 
