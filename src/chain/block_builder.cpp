@@ -101,8 +101,13 @@ namespace {
 /// root, and the State its transactions left.
 BlockResult<BuiltBlock> execute_on_head(Blockchain& chain, const BlockTemplate& t, const MiningOptions& options,
                                         State& state) {
-    const auto parent = chain.header(t.parent_hash);
-    if (!parent) return block_error("UNKNOWN_PARENT", "parent " + to_hex_prefixed(t.parent_hash) + " is not known");
+    std::optional<BlockHeader> stored;
+    const BlockHeader* parent = options.parent;
+    if (!parent) {
+        stored = chain.header(t.parent_hash);
+        if (!stored) return block_error("UNKNOWN_PARENT", "parent " + to_hex_prefixed(t.parent_hash) + " is not known");
+        parent = &*stored;
+    }
     if (chain.head_hash() != t.parent_hash) return block_error("UNKNOWN_PARENT", "the parent is not the head");
     const ChainConfig& config = chain.config();
     const BlockHeader h = start_header(*parent, t, config, config.revision_at(t.timestamp), options.base_fee);

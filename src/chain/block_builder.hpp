@@ -44,6 +44,9 @@ struct MiningOptions {
     ParallelOptions parallel;              // see BlockExecutionOptions (many-transaction blocks only)
     /// A tool's own records about the block (keyed by its hash), committed with it.
     std::function<std::vector<RecordWrite>(const Hash32& block_hash)> extra_records;
+    /// The parent's header when the caller holds it (a development chain's head), so that it is
+    /// not read and decoded again; its hash must be the template's parent_hash.
+    const BlockHeader* parent = nullptr;
 };
 
 struct MinedBlock {

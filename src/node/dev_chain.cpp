@@ -398,6 +398,7 @@ std::pair<BlockTemplate, MiningOptions> DevChain::next_block_template(std::vecto
         t.timestamp = *next_timestamp_override;
     if (next_prev_randao_override) t.prev_randao = *next_prev_randao_override;
     MiningOptions options = mining_options_after(head_);
+    options.parent = &head_;  // the template's parent: read and decoded from the database otherwise
     if (head_.base_fee_per_gas && next_base_fee_override) options.base_fee = *next_base_fee_override;
     if (!pending_.empty()) {
         state = state_at(head_.number);
