@@ -57,26 +57,49 @@ TEST(Bls12381Map, SswuG1LandsOnIsogenousCurveWithSignOfU) {
     }
 }
 
+/// Both maps fold 1/D into their square root's exponentiation: their x must be RFC 9380's
+/// x1 = -B (1 + tv1) / (A tv1) (or Z u^2 x1 when g(x1) is not a square) computed with an inversion.
+template <class F, class Sswu, class IsSquare>
+void expect_x_of_the_formula_with_an_inversion(const std::vector<F>& us, const F& A, const F& B, const F& Z, Sswu sswu,
+                                               IsSquare is_square) {
+    for (const F& u : us) {
+        const F zu2 = Z * u.sqr(), tv1 = zu2.sqr() + zu2;
+        const F x1 = -(B * (F::one() + tv1)) * (A * tv1).inverse();
+        const F gx1 = (x1.sqr() + A) * x1 + B;
+        const auto p = sswu(u);
+        EXPECT_EQ(p.x, is_square(gx1) ? x1 : zu2 * x1);
+        EXPECT_EQ(sgn0(p.y), sgn0(u));
+    }
+}
+
 TEST(Bls12381Map, SswuG1MatchesTheFormulaWithAnInversion) {
-    // sswu_g1 folds 1/D into the square root's exponentiation; compare its x with RFC 9380's
-    // x1 = -B (1 + tv1) / (A tv1) (or Z u^2 x1) computed with an inversion.
     const Fp A = Fp::from_hex(
         "144698a3b8e9433d693a02c96d4982b0ea985383ee66a8d8e8981aefd881ac98936f8da0e0f97f5cf428082d584c1d");
     const Fp B = Fp::from_hex(
         "12e2908d11688030018b12e8753eee3b2016c1f0f24f4070a0b9c14fcef35ef55a23215a316ceaa5d1cc48e98e172be0");
-    const Fp Z = Fp::from_u64(11);
     std::vector<Fp> us = {Fp::one(), -Fp::one(), Fp::from_u64(2)};
     for (int i = 0; i < 100; ++i) us.push_back(random_fp());
-    for (const Fp& u : us) {
-        const Fp zu2 = Z * u.sqr(), tv1 = zu2.sqr() + zu2;
-        const Fp x1 = -(B * (Fp::one() + tv1)) * (A * tv1).inverse();
-        const Fp gx1 = (x1.sqr() + A) * x1 + B;
-        const bool square = fp_pow_sqrt_exp(gx1).sqr() == gx1;
-        const SswuPointG1 p = sswu_g1(u);
-        EXPECT_EQ(p.x, square ? x1 : zu2 * x1);
-        EXPECT_TRUE(on_iso_curve_g1(p));
-        EXPECT_EQ(sgn0(p.y), sgn0(u));
-    }
+    expect_x_of_the_formula_with_an_inversion(
+        us, A, B, Fp::from_u64(11), [](const Fp& u) { return sswu_g1(u); },
+        [](const Fp& g) { return fp_pow_sqrt_exp(g).sqr() == g; });
+    for (const Fp& u : us) EXPECT_TRUE(on_iso_curve_g1(sswu_g1(u)));
+}
+
+TEST(Bls12381Map, SswuG2MatchesTheFormulaWithAnInversion) {
+    // E'2: A' = 240 u, B' = 1012 (1 + u), Z = -(2 + u) (RFC 9380 section 8.8.2).
+    const Fp2 A{Fp::zero(), Fp::from_u64(240)};
+    const Fp2 B{Fp::from_u64(1012), Fp::from_u64(1012)};
+    const Fp2 Z{-Fp::from_u64(2), -Fp::one()};
+    std::vector<Fp2> us = {Fp2::one(), -Fp2::one(), Fp2{Fp::zero(), Fp::one()}, Fp2{Fp::from_u64(2), Fp::from_u64(3)}};
+    for (int i = 0; i < 100; ++i) us.push_back(random_fp2());
+    // An element of Fp2 is a square exactly when its norm is one in Fp.
+    expect_x_of_the_formula_with_an_inversion(
+        us, A, B, Z, [](const Fp2& u) { return sswu_g2(u); },
+        [](const Fp2& g) {
+            const Fp n = g.norm();
+            return fp_pow_sqrt_exp(n).sqr() == n;
+        });
+    for (const Fp2& u : us) EXPECT_TRUE(on_iso_curve_g2(sswu_g2(u)));
 }
 
 TEST(Bls12381Map, SswuG2LandsOnIsogenousCurveWithSignOfU) {
