@@ -212,12 +212,20 @@ bytes encode_change_set(const ChangeSet& changes) {
     struct Sizes {
         size_t account = 0, slots = 0, entry = 0;  // payloads of [nonce, balance, code_hash], [[k, v]...], the entry
     };
+    // A slot's [key, value] and a code's [hash, code]: sized in the first pass, headed in the second.
+    const auto slot_payload = [](const uint256& key, const uint256& value) {
+        return rlp::encoded_size(key) + rlp::encoded_size(value);
+    };
+    const auto code_of = [](const std::shared_ptr<const bytes>& code) { return code ? bytes_view{*code} : bytes_view{}; };
+    const auto code_payload = [&](const Hash32& hash, const std::shared_ptr<const bytes>& code) {
+        return rlp::encoded_size(bytes_view{hash}) + rlp::encoded_size(code_of(code));
+    };
     std::vector<Sizes> sizes(changes.accounts.size());
     size_t accounts_payload = 0;
     for (size_t i = 0; i < changes.accounts.size(); ++i) {
         const AccountChange& c = changes.accounts[i];
         Sizes& z = sizes[i];
-        for (const auto& [key, value] : c.storage) z.slots += rlp::list_size(rlp::encoded_size(key) + rlp::encoded_size(value));
+        for (const auto& [key, value] : c.storage) z.slots += rlp::list_size(slot_payload(key, value));
         if (c.account)
             z.account = rlp::encoded_size(c.account->nonce) + rlp::encoded_size(c.account->balance) +
                         rlp::encoded_size(bytes_view{c.account->code_hash});
@@ -225,10 +233,9 @@ bytes encode_change_set(const ChangeSet& changes) {
                   rlp::encoded_size(uint64_t{c.storage_wiped ? 1u : 0u}) + rlp::list_size(z.slots);
         accounts_payload += rlp::list_size(z.entry);
     }
-    const auto code_of = [](const std::shared_ptr<const bytes>& code) { return code ? bytes_view{*code} : bytes_view{}; };
     size_t codes_payload = 0;
     for (const auto& [hash, code] : changes.codes)
-        codes_payload += rlp::list_size(rlp::encoded_size(bytes_view{hash}) + rlp::encoded_size(code_of(code)));
+        codes_payload += rlp::list_size(code_payload(hash, code));
     const size_t top_payload = rlp::list_size(accounts_payload) + rlp::list_size(codes_payload);
 
     bytes out;
@@ -249,14 +256,14 @@ bytes encode_change_set(const ChangeSet& changes) {
         rlp::append(out, uint64_t{c.storage_wiped ? 1u : 0u});
         rlp::append_header(out, z.slots, true);
         for (const auto& [key, value] : c.storage) {
-            rlp::append_header(out, rlp::encoded_size(key) + rlp::encoded_size(value), true);
+            rlp::append_header(out, slot_payload(key, value), true);
             rlp::append(out, key);
             rlp::append(out, value);
         }
     }
     rlp::append_header(out, codes_payload, true);
     for (const auto& [hash, code] : changes.codes) {
-        rlp::append_header(out, rlp::encoded_size(bytes_view{hash}) + rlp::encoded_size(code_of(code)), true);
+        rlp::append_header(out, code_payload(hash, code), true);
         rlp::append(out, bytes_view{hash});
         rlp::append(out, code_of(code));
     }

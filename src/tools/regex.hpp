@@ -1,5 +1,5 @@
 // <regex> without GCC 12's false -Wmaybe-uninitialized reports inside it (they appear in the
-// sanitizer builds), for the tools that filter by name (bench, statetest).
+// sanitizer builds), for the tools that filter by name (bench, statetest, blocktest).
 #pragma once
 
 #if defined(__GNUC__) && !defined(__clang__)
