@@ -131,6 +131,17 @@ field::JacobianPoint<Curve> mul_by_x_abs(const field::JacobianPoint<Curve>& p) n
     return r;
 }
 
+/// The same from an affine P: the additions are mixed.
+template <class Curve>
+field::JacobianPoint<Curve> mul_by_x_abs(const field::AffinePoint<Curve>& p) noexcept {
+    auto r = field::JacobianPoint<Curve>::from_affine(p);
+    for (int i = 62; i >= 0; --i) {
+        r = r.dbl();
+        if (bit_of_x(i)) r = r.add_mixed(p);
+    }
+    return r;
+}
+
 /// f^|x| in the cyclotomic subgroup by plain (Granger-Scott) squarings.
 Fp12 cyclotomic_exp_by_x_abs_plain(const Fp12& f) noexcept {
     Fp12 r = f;
@@ -687,8 +698,10 @@ G2 g2_psi(const G2& q) noexcept {
     // Frobenius is a field automorphism, so it commutes with the Jacobian quotients X/Z^2, Y/Z^3.
     return {q.X.conjugate() * kPsiCx, q.Y.conjugate() * kPsiCy, q.Z.conjugate()};
 }
+G2Affine g2_psi(const G2Affine& q) noexcept { return psi_affine(q); }
 G1 g1_mul_by_x_abs(const G1& p) noexcept { return mul_by_x_abs(p); }
 G2 g2_mul_by_x_abs(const G2& q) noexcept { return mul_by_x_abs(q); }
+G2 g2_mul_by_x_abs(const G2Affine& q) noexcept { return mul_by_x_abs(q); }
 
 bool g1_in_subgroup(const G1Affine& p) noexcept {
     if (p.infinity) return true;
@@ -733,6 +746,26 @@ Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept {
     const Fp c = r * t;
     const bool square = c.sqr() == t;  // else c^2 = -t
     const Fp other = (a.c1 * (square ? r : -r)).half();  // a1 / 2c
+    return square ? Fp2{c, other} : Fp2{other, c};
+}
+
+Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s, const Fp& w, Fp& inverse_w) noexcept {
+    if (a.c1.is_zero()) {  // no t to fold into (a in Fp: rare)
+        inverse_w = w.inverse();
+        return fp2_sqrt_from_norm_root(a, s);
+    }
+    // As above with T = t w^2 in place of t (the same square class): R = T^((p-3)/4) gives
+    // C = R T with C^2 = chi T and 1/T = chi R^2, hence 1/w = t w / T, a root of chi t in
+    // c = C / w = C (1/w), and 1/c = w / (R T) = chi w R.
+    const Fp t = (a.c0 + s).half();
+    const Fp big_t = t * w.sqr();
+    const Fp r = fp_pow_sqrt_exp_minus1(big_t);
+    const Fp c_w = r * big_t;
+    const bool square = c_w.sqr() == big_t;  // else c^2 = -t
+    const Fp chi_r = square ? r : -r;
+    inverse_w = t * w * (chi_r * r);
+    const Fp c = c_w * inverse_w;
+    const Fp other = (a.c1 * (w * chi_r)).half();  // a1 / 2c
     return square ? Fp2{c, other} : Fp2{other, c};
 }
 

@@ -125,9 +125,12 @@ G2 g2_msm_in_subgroup(std::span<const G2Affine> points, std::span<const Scalar> 
 /// E'(Fp2). On G1 phi is multiplication by -x^2 (mod r); on G2 psi is multiplication by x.
 G1 g1_phi(const G1& p) noexcept;
 G2 g2_psi(const G2& q) noexcept;
+G2Affine g2_psi(const G2Affine& q) noexcept;
 /// |x| P by double-and-add (x has Hamming weight 6: 63 doublings, 5 additions).
 G1 g1_mul_by_x_abs(const G1& p) noexcept;
 G2 g2_mul_by_x_abs(const G2& q) noexcept;
+/// The same from an affine Q, whose five additions are mixed (7M + 4S each instead of 11M + 5S).
+G2 g2_mul_by_x_abs(const G2Affine& q) noexcept;
 
 /// Membership of the order-r subgroup for a point already known to be on the curve (infinity
 /// included). Scott's tests (eprint 2021/1130): P in G1 iff phi(P) = -x^2 P; Q in G2 iff
@@ -147,6 +150,9 @@ Fp fp_pow_sqrt_exp_minus1(const Fp& a) noexcept;
 /// exponentiation and one inversion, against two Fp2 exponentiations for Fp2::sqrt. The result
 /// is meaningless when a is not a square.
 Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s) noexcept;
+/// The same, and 1/w for a non-zero w of Fp from the same exponentiation (a handful of products
+/// instead of an inversion). The root may be the other one of the two.
+Fp2 fp2_sqrt_from_norm_root(const Fp2& a, const Fp& s, const Fp& w, Fp& inverse_w) noexcept;
 /// sqrt in Fp2 (nullopt for non-squares), through the norm: same roots as Fp2::sqrt up to sign.
 std::optional<Fp2> fp2_sqrt(const Fp2& a) noexcept;
 

@@ -2,6 +2,7 @@
 #include "crypto/bls12_381_map.hpp"
 
 #include <array>
+#include <type_traits>
 
 namespace polyvm::bls12_381 {
 namespace {
@@ -221,7 +222,16 @@ SswuPointG1 sswu_g1(const Fp& u) noexcept {
     return {x, y};
 }
 
-SswuPointG2 sswu_g2(const Fp2& u) noexcept {
+namespace {
+
+/// The simplified SWU's x on E'2, g(x) = x^3 + A'x + B', and a root of g(x)'s norm (from which
+/// fp2_sqrt_from_norm_root takes y with one more exponentiation).
+struct SswuG2Abscissa {
+    Fp2 x, gx;
+    Fp gx_norm_root;
+};
+
+SswuG2Abscissa sswu_g2_abscissa(const Fp2& u) noexcept {
     Fp2 zu2, x1_num, x1_den;
     sswu_x1_fraction(u, kA2, kB2, kZ2, zu2, x1_num, x1_den);
     // x1 = N / D with the inversion of D folded into the norm's exponentiation (as sswu_g1 does;
@@ -248,18 +258,62 @@ SswuPointG2 sswu_g2(const Fp2& u) noexcept {
     const Fp2 gx1 = (x1.sqr() + kA2) * x1 + kB2;
     // g(x1) is a square in Fp2 exactly when its norm n is one in Fp.
     const Fp n = gx1.norm();
-    Fp2 x = x1, y;
-    if (s.sqr() == n) {
-        y = fp2_sqrt_from_norm_root(gx1, s);
-    } else {
-        // s^2 = -n; N(g(x2)) = N(Z)^3 N(u)^6 n = 125 N(u)^6 n, whose root is 5 N(u)^3 sqrt(-5) s.
-        x = zu2 * x1;
-        const Fp nu = u.c0.sqr() + u.c1.sqr();
-        const Fp gx2_norm_root = s * nu.sqr() * nu * kFiveSqrtMinus5;
-        y = fp2_sqrt_from_norm_root((x.sqr() + kA2) * x + kB2, gx2_norm_root);
-    }
+    if (s.sqr() == n) return {x1, gx1, s};
+    // s^2 = -n; N(g(x2)) = N(Z)^3 N(u)^6 n = 125 N(u)^6 n, whose root is 5 N(u)^3 sqrt(-5) s.
+    const Fp2 x2 = zu2 * x1;
+    const Fp nu = u.c0.sqr() + u.c1.sqr();
+    return {x2, (x2.sqr() + kA2) * x2 + kB2, s * nu.sqr() * nu * kFiveSqrtMinus5};
+}
+
+/// sswu_g2 followed by the 3-isogeny to E', in affine coordinates without an inversion of their
+/// own: the isogeny's denominators are inverted inside the exponentiation that takes y's root.
+/// (clear_cofactor_g2 adds the affine point with mixed additions.)
+G2Affine sswu_iso_map_g2(const Fp2& u) noexcept {
+    const SswuG2Abscissa a = sswu_g2_abscissa(u);
+    const Fp2 x_den = horner(kG2XDen, a.x, true), y_den = horner(kG2YDen, a.x, true);
+    const Fp2 den = x_den * y_den;
+    const Fp den_norm = den.norm();
+    if (den_norm.is_zero()) return G2Affine::identity();  // RFC 9380 6.6.3: exceptional case
+    Fp inverse_den_norm;
+    Fp2 y = fp2_sqrt_from_norm_root(a.gx, a.gx_norm_root, den_norm, inverse_den_norm);
     if (sgn0(u) != sgn0(y)) y = -y;
-    return {x, y};
+    const Fp2 inverse_den = den.conjugate().mul_base(inverse_den_norm);
+    const Fp2 x_num = horner(kG2XNum, a.x, false), y_num = horner(kG2YNum, a.x, false);
+    return G2Affine::of(x_num * y_den * inverse_den, y * y_num * x_den * inverse_den);
+}
+
+G2 to_jacobian(const G2& p) noexcept { return p; }
+G2 to_jacobian(const G2Affine& p) noexcept { return G2::from_affine(p); }
+
+/// clear_cofactor_g2's formula for a point given either way (G2 or G2Affine): the additions of
+/// an affine point are mixed.
+template <class Point>
+G2 clear_cofactor_g2_of(const Point& p) noexcept {
+    // RFC 9380 appendix G.3 (Budroni-Pintore): h_eff P = (x^2 - x - 1) P + (x - 1) psi(P)
+    // + psi^2(2P), evaluated as below with x P = -(|x| P) since x < 0.
+    const auto add = [](const G2& a, const Point& b) {
+        if constexpr (std::is_same_v<Point, G2Affine>)
+            return a.add_mixed(b);
+        else
+            return a + b;
+    };
+    const G2 t1 = -g2_mul_by_x_abs(p);                                // x P
+    const Point psi_p = g2_psi(p);                                    // psi(P)
+    G2 t3 = add(g2_psi(g2_psi(to_jacobian(p).dbl())), -psi_p);       // psi^2(2P) - psi(P)
+    G2 t2 = add(t1, psi_p);                                           // x P + psi(P)
+    t2 = -g2_mul_by_x_abs(t2);                                        // x^2 P + x psi(P)
+    t3 = t3 + t2;
+    t3 = t3 - t1;
+    return add(t3, -p);
+}
+
+}  // namespace
+
+SswuPointG2 sswu_g2(const Fp2& u) noexcept {
+    const SswuG2Abscissa a = sswu_g2_abscissa(u);
+    Fp2 y = fp2_sqrt_from_norm_root(a.gx, a.gx_norm_root);
+    if (sgn0(u) != sgn0(y)) y = -y;
+    return {a.x, y};
 }
 
 bool on_iso_curve_g1(const SswuPointG1& p) noexcept { return on_curve(p.x, p.y, kA1, kB1); }
@@ -278,28 +332,14 @@ G1 clear_cofactor_g1(const G1& p) noexcept {
     return g1_mul_by_x_abs(p) + p;
 }
 
-G2 clear_cofactor_g2(const G2& p) noexcept {
-    // RFC 9380 appendix G.3 (Budroni-Pintore): h_eff P = (x^2 - x - 1) P + (x - 1) psi(P)
-    // + psi^2(2P), evaluated as below with x P = -(|x| P) since x < 0.
-    const G2 t1 = -g2_mul_by_x_abs(p);             // x P
-    G2 t2 = g2_psi(p);                             // psi(P)
-    G2 t3 = g2_psi(g2_psi(p.dbl()));               // psi^2(2P)
-    t3 = t3 - t2;                                  // psi^2(2P) - psi(P)
-    t2 = t1 + t2;                                  // x P + psi(P)
-    t2 = -g2_mul_by_x_abs(t2);                     // x^2 P + x psi(P)
-    t3 = t3 + t2;
-    t3 = t3 - t1;
-    return t3 - p;
-}
+G2 clear_cofactor_g2(const G2& p) noexcept { return clear_cofactor_g2_of(p); }
+G2 clear_cofactor_g2(const G2Affine& p) noexcept { return clear_cofactor_g2_of(p); }
 
 G1Affine map_fp_to_g1(const Fp& u) noexcept {
     const SswuPointG1 p = sswu_g1(u);
     return clear_cofactor_g1(iso_map<G1Curve>(p.x, p.y, kG1XNum, kG1XDen, kG1YNum, kG1YDen)).to_affine();
 }
 
-G2Affine map_fp2_to_g2(const Fp2& u) noexcept {
-    const SswuPointG2 p = sswu_g2(u);
-    return clear_cofactor_g2(iso_map<G2Curve>(p.x, p.y, kG2XNum, kG2XDen, kG2YNum, kG2YDen)).to_affine();
-}
+G2Affine map_fp2_to_g2(const Fp2& u) noexcept { return clear_cofactor_g2(sswu_iso_map_g2(u)).to_affine(); }
 
 }  // namespace polyvm::bls12_381

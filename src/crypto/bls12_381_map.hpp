@@ -49,6 +49,8 @@ G2Affine iso_map_g2(const SswuPointG2& p) noexcept;
 /// h_eff P for any point on E (resp. E'): the result is in G1 (resp. G2).
 G1 clear_cofactor_g1(const G1& p) noexcept;
 G2 clear_cofactor_g2(const G2& p) noexcept;
+/// The same from an affine point (mixed additions: the map's path).
+G2 clear_cofactor_g2(const G2Affine& p) noexcept;
 
 /// The effective cofactors as integers, for tests: h_eff(G1) = 0xd201000000010001 and the
 /// 636-bit h_eff(G2) of RFC 9380 section 8.8.2.

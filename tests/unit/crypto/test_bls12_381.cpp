@@ -322,6 +322,31 @@ TEST(Bls12381Field, Fp2SqrtThroughNorm) {
     }
 }
 
+TEST(Bls12381Field, Fp2SqrtThroughNormWithAFoldedInverse) {
+    // The root and 1/w from one exponentiation: a root of a (either one) and the exact inverse,
+    // for squares with c1 != 0 (the folded path) and in Fp (the fallback), w square or not.
+    std::vector<Fp2> squares;
+    for (int i = 0; i < 12; ++i) {
+        squares.push_back(random_fp2().sqr());
+        squares.push_back(Fp2{random_fp().sqr(), Fp::zero()});
+        squares.push_back(Fp2{-random_fp().sqr(), Fp::zero()});  // sqrt(a0) u
+    }
+    int non_square_w = 0;
+    for (const Fp2& a : squares) {
+        const Fp s = fp_pow_sqrt_exp(a.norm());
+        ASSERT_EQ(s.sqr(), a.norm());
+        const Fp w = random_fp();
+        non_square_w += w.is_square() ? 0 : 1;
+        Fp inverse_w;
+        const Fp2 root = fp2_sqrt_from_norm_root(a, s, w, inverse_w);
+        EXPECT_EQ(root.sqr(), a);
+        EXPECT_EQ(inverse_w * w, Fp::one());
+        const Fp2 plain = fp2_sqrt_from_norm_root(a, s);
+        EXPECT_TRUE(root == plain || root == -plain);
+    }
+    EXPECT_GT(non_square_w, 0);  // both square classes of w were met
+}
+
 TEST(Bls12381Field, CyclotomicSquaring) {
     // After the easy part of the final exponentiation an element is in the cyclotomic subgroup.
     const Fp12 f = random_fp12();
@@ -530,6 +555,11 @@ TEST(Bls12381Group, Endomorphisms) {
     const field::Limbs<1> xabs{kXAbs};
     EXPECT_EQ(g1_mul_by_x_abs(p), p.mul(xabs));
     EXPECT_EQ(g2_mul_by_x_abs(q), q.mul(xabs));
+    // From an affine point (mixed additions), in G2 or not; psi likewise.
+    for (const G2Affine& a : {q.to_affine(), random_curve_point_g2()}) {
+        EXPECT_EQ(g2_mul_by_x_abs(a), g2_mul_by_x_abs(G2::from_affine(a)));
+        EXPECT_EQ(G2::from_affine(g2_psi(a)), g2_psi(G2::from_affine(a)));
+    }
     // On G1, phi = [-x^2]; on G2, psi = [x] (x = -|x|). Also psi^2 - t psi + p = 0 with t = x + 1
     // (the Frobenius trace) holds on all of E'(Fp2)... on G2 at least: psi^2(Q) = x^2 Q.
     const Fr x_fr = -Fr::from_u64(kXAbs);
