@@ -63,19 +63,24 @@ void merge_bloom(Bloom& into, const Bloom& other) {
 }
 
 bytes encode_receipt(const Receipt& receipt) {
-    const bytes logs = encode_logs(receipt.logs);
-    // One buffer for the items, the list header and the type byte (33 + 9 + 259 for the status,
-    // gas and bloom), instead of one per growth step and a copy per header.
-    rlp::ListBuilder b(33 + 9 + 259 + logs.size() + 1);
+    // Sized first and written once into one buffer: the type byte, the list's header, the
+    // status (or pre-Byzantium state root), the gas, the bloom and the logs.
+    const uint64_t status = receipt.success ? 1u : 0u;
+    const size_t payload = (receipt.post_state_root ? 33 : rlp::encoded_size(status)) +
+                           rlp::encoded_size(receipt.cumulative_gas_used) + rlp::encoded_size(bytes_view{receipt.logs_bloom}) +
+                           encoded_logs_size(receipt.logs);
+    bytes out;
+    out.reserve(1 + rlp::list_size(payload));
+    if (receipt.type != TransactionType::Legacy) out.push_back(static_cast<uint8_t>(receipt.type));
+    rlp::append_header(out, payload, true);
     if (receipt.post_state_root)
-        b.add(*receipt.post_state_root);
+        rlp::append(out, bytes_view{*receipt.post_state_root});
     else
-        b.add(uint64_t{receipt.success ? 1u : 0u});
-    b.add(receipt.cumulative_gas_used).add(receipt.logs_bloom).add_raw(logs);
-    bytes encoded = b.take();
-    if (receipt.type == TransactionType::Legacy) return encoded;
-    encoded.insert(encoded.begin(), static_cast<uint8_t>(receipt.type));
-    return encoded;
+        rlp::append(out, status);
+    rlp::append(out, receipt.cumulative_gas_used);
+    rlp::append(out, bytes_view{receipt.logs_bloom});
+    append_encoded_logs(out, receipt.logs);
+    return out;
 }
 
 Hash32 receipts_root(const std::vector<Receipt>& receipts) {

@@ -129,14 +129,36 @@ int64_t apply_authorizations(State& state, const Transaction& tx, const uint256&
 }
 }  // namespace
 
-bytes encode_logs(const std::vector<Log>& logs) {
-    rlp::ListBuilder list;
-    for (const auto& log : logs) {
-        rlp::ListBuilder topics;
-        for (const auto& t : log.topics) topics.add(t);
-        list.add_raw(rlp::ListBuilder{}.add(log.address).add_raw(topics.finish()).add(log.data).finish());
+namespace {
+// A log's list: the address (21 bytes encoded), its topics' list (33 bytes each), its data.
+size_t log_payload_size(const Log& log) noexcept {
+    return 21 + rlp::list_size(33 * log.topics.size()) + rlp::encoded_size(bytes_view{log.data});
+}
+size_t logs_payload_size(const std::vector<Log>& logs) noexcept {
+    size_t size = 0;
+    for (const Log& log : logs) size += rlp::list_size(log_payload_size(log));
+    return size;
+}
+}  // namespace
+
+size_t encoded_logs_size(const std::vector<Log>& logs) noexcept { return rlp::list_size(logs_payload_size(logs)); }
+
+void append_encoded_logs(bytes& out, const std::vector<Log>& logs) {
+    rlp::append_header(out, logs_payload_size(logs), true);
+    for (const Log& log : logs) {
+        rlp::append_header(out, log_payload_size(log), true);
+        rlp::append(out, bytes_view{log.address});
+        rlp::append_header(out, 33 * log.topics.size(), true);
+        for (const Hash32& topic : log.topics) rlp::append(out, bytes_view{topic});
+        rlp::append(out, bytes_view{log.data});
     }
-    return list.finish();
+}
+
+bytes encode_logs(const std::vector<Log>& logs) {
+    bytes out;
+    out.reserve(encoded_logs_size(logs));
+    append_encoded_logs(out, logs);
+    return out;
 }
 
 Hash32 logs_hash(const std::vector<Log>& logs) { return keccak256(encode_logs(logs)); }

@@ -82,6 +82,9 @@ void warm_transaction_accounts(State& state, const BlockInfo& block, const Trans
 
 /// rlp of a list of logs ([address, [topics], data] each), as receipts hold them.
 bytes encode_logs(const std::vector<Log>& logs);
+/// The same appended to `out` (a receipt's buffer), and its size: sized first, written once.
+size_t encoded_logs_size(const std::vector<Log>& logs) noexcept;
+void append_encoded_logs(bytes& out, const std::vector<Log>& logs);
 /// keccak256(rlp(logs)): the `logs` field of state tests.
 Hash32 logs_hash(const std::vector<Log>& logs);
 

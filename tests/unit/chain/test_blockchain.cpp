@@ -287,3 +287,58 @@ TEST(Bloom, HoldsEveryAddressAndTopicOfItsLogsAndNothingWhenEmpty) {
     for (const Hash32& topic : log.topics) EXPECT_TRUE(bloom_may_contain(bloom, topic));
     EXPECT_FALSE(bloom_may_contain(Bloom{}, log.address));
 }
+
+namespace {
+
+// Receipts and their logs as nested ListBuilders build them: the reference for the encoders,
+// which size their output first and write it once.
+bytes reference_logs(const std::vector<Log>& logs) {
+    rlp::ListBuilder list;
+    for (const Log& log : logs) {
+        rlp::ListBuilder topics;
+        for (const Hash32& t : log.topics) topics.add(t);
+        list.add_raw(rlp::ListBuilder{}.add(log.address).add_raw(topics.finish()).add(log.data).finish());
+    }
+    return list.finish();
+}
+
+bytes reference_receipt(const Receipt& r) {
+    rlp::ListBuilder b;
+    if (r.post_state_root)
+        b.add(*r.post_state_root);
+    else
+        b.add(uint64_t{r.success ? 1u : 0u});
+    b.add(r.cumulative_gas_used).add(r.logs_bloom).add_raw(reference_logs(r.logs));
+    bytes out = b.finish();
+    if (r.type != TransactionType::Legacy) out.insert(out.begin(), static_cast<uint8_t>(r.type));
+    return out;
+}
+
+}  // namespace
+
+TEST(Receipts, EncodingsMatchNestedListBuilders) {
+    std::mt19937_64 rng(0x10675);
+    const size_t data_sizes[] = {0, 1, 31, 55, 56, 200, 1100, 70000};  // across the RLP header forms
+    for (int round = 0; round < 200; ++round) {
+        Receipt r;
+        r.type = static_cast<TransactionType>(rng() % 5);
+        r.success = rng() % 2;
+        if (rng() % 6 == 0) r.post_state_root = Hash32{};
+        r.cumulative_gas_used = rng() >> (rng() % 64);
+        for (auto& b : r.logs_bloom.bytes) b = static_cast<uint8_t>(rng() % 3 == 0 ? rng() : 0);
+        const size_t log_count = rng() % 6;
+        for (size_t i = 0; i < log_count; ++i) {
+            Log log;
+            for (auto& b : log.address.bytes) b = static_cast<uint8_t>(rng());
+            log.topics.resize(rng() % 5);
+            for (Hash32& t : log.topics)
+                for (auto& b : t.bytes) b = static_cast<uint8_t>(rng());
+            log.data.resize(data_sizes[rng() % std::size(data_sizes)]);
+            for (auto& b : log.data) b = static_cast<uint8_t>(rng());
+            r.logs.push_back(std::move(log));
+        }
+        ASSERT_EQ(encode_logs(r.logs), reference_logs(r.logs)) << round;
+        EXPECT_EQ(encoded_logs_size(r.logs), reference_logs(r.logs).size());
+        ASSERT_EQ(encode_receipt(r), reference_receipt(r)) << round;
+    }
+}
