@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -74,43 +75,67 @@ Nibbles to_nibbles(bytes_view key) {
 
 /// Hex-prefix encoding (Yellow Paper, appendix C): the first nibble carries "odd length" (1)
 /// and "leaf" (2), so the path's length and the node's kind survive the packing into bytes.
-bytes hex_prefix(const Nibbles& path, bool leaf) {
-    bytes out;
-    out.reserve(path.size() / 2 + 1);
+/// Its first byte; the rest packs the remaining nibbles two to a byte.
+uint8_t hex_prefix_first_byte(const Nibbles& path, bool leaf) noexcept {
     const unsigned flag = leaf ? 2 : 0;
-    size_t i = 0;
-    if (path.size() % 2 == 1) {
-        out.push_back(static_cast<uint8_t>(((flag + 1) << 4) | path[0]));
-        i = 1;
-    } else {
-        out.push_back(static_cast<uint8_t>(flag << 4));
-    }
-    for (; i < path.size(); i += 2) out.push_back(static_cast<uint8_t>((path[i] << 4) | path[i + 1]));
-    return out;
+    return path.size() % 2 == 1 ? static_cast<uint8_t>(((flag + 1) << 4) | path[0]) : static_cast<uint8_t>(flag << 4);
 }
 
-bytes encode(const Node& node) {
-    // Sized for the largest case (a branch of 16 hashes and its value): one allocation.
-    rlp::ListBuilder list(node.kind == Node::Kind::Branch ? 16 * 33 + node.value.size() + 9
-                                                          : node.path.size() / 2 + node.value.size() + 48);
-    switch (node.kind) {
-    case Node::Kind::Leaf:
-        list.add(hex_prefix(node.path, true)).add(node.value);
-        break;
-    case Node::Kind::Extension:
-        list.add(hex_prefix(node.path, false)).add_raw(node.child);
-        break;
-    case Node::Kind::Branch:
-        for (const Ref& child : node.children) {
-            if (child.empty())
-                list.add(bytes_view{});
-            else
-                list.add_raw(child);
-        }
-        list.add(node.value);
-        break;
+/// The hex-prefixed path's size as an RLP string. A path of 0 or 1 nibble packs into one byte
+/// below 0x40, which is its own encoding.
+size_t hex_prefix_encoded_size(const Nibbles& path) noexcept {
+    const size_t length = path.size() / 2 + 1;
+    return length == 1 ? 1 : rlp::header_size(length) + length;
+}
+
+void append_hex_prefix(bytes& out, const Nibbles& path, bool leaf) {
+    const size_t length = path.size() / 2 + 1;
+    const uint8_t first = hex_prefix_first_byte(path, leaf);
+    if (length == 1) {
+        out.push_back(first);
+        return;
     }
-    return list.take();
+    rlp::append_header(out, length, false);
+    out.push_back(first);
+    for (size_t i = path.size() % 2; i < path.size(); i += 2) out.push_back(static_cast<uint8_t>((path[i] << 4) | path[i + 1]));
+}
+
+/// A node's RLP encoding, sized first and written once into a buffer of that size (a block
+/// encodes and hashes a few dozen nodes; most are branches of 16 references).
+bytes encode(const Node& node) {
+    bytes out;
+    if (node.kind == Node::Kind::Branch) {
+        size_t references = 0;
+        for (const Ref& child : node.children) references += child.empty() ? 1 : bytes_view{child}.size();
+        const size_t payload = references + rlp::encoded_size(bytes_view{node.value});
+        out.reserve(rlp::list_size(payload));
+        rlp::append_header(out, payload, true);
+        const size_t at = out.size();
+        out.resize(at + references);
+        uint8_t* p = out.data() + at;
+        for (const Ref& child : node.children) {
+            const bytes_view reference = child;
+            if (reference.empty()) {
+                *p++ = 0x80;  // no child: the empty string
+            } else {
+                std::memcpy(p, reference.data(), reference.size());
+                p += reference.size();
+            }
+        }
+        rlp::append(out, bytes_view{node.value});
+        return out;
+    }
+    const bool leaf = node.kind == Node::Kind::Leaf;
+    const bytes_view second = leaf ? bytes_view{node.value} : bytes_view{node.child};
+    const size_t payload = hex_prefix_encoded_size(node.path) + (leaf ? rlp::encoded_size(second) : second.size());
+    out.reserve(rlp::list_size(payload));
+    rlp::append_header(out, payload, true);
+    append_hex_prefix(out, node.path, leaf);
+    if (leaf)
+        rlp::append(out, second);
+    else
+        out.insert(out.end(), second.begin(), second.end());  // the child's reference, already an item
+    return out;
 }
 
 /// How a parent refers to a node (Yellow Paper, appendix D, c(J, i)): short encodings in place,
