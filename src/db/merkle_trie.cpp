@@ -158,9 +158,45 @@ bool valid_reference(const rlp::Item& item) {
     return item.is_list ? item.encoded.size() < 32 : item.payload.size() == 32;
 }
 
+/// A branch read straight from its list's payload, for the forms every stored branch takes:
+/// each child absent (0x80), a hash (0xa0 and 32 bytes) or an embedded node (a list under 32
+/// bytes), then the value as a string ending the payload. nullopt for anything else, which the
+/// general reader below then decodes or rejects: the item boundaries are the same either way.
+std::optional<Node> decode_branch(bytes_view payload) {
+    Node node;
+    node.kind = Node::Kind::Branch;
+    size_t at = 0, children = 0;
+    for (size_t i = 0; i < 16; ++i) {
+        if (at >= payload.size()) return std::nullopt;
+        const uint8_t first = payload[at];
+        size_t size;
+        if (first == 0x80) {
+            ++at;
+            continue;
+        }
+        if (first == 0xa0)
+            size = 33;
+        else if (first >= 0xc0 && first <= 0xf7)
+            size = 1 + (first - 0xc0u);
+        else
+            return std::nullopt;
+        if (size >= 32 && first != 0xa0) return std::nullopt;  // an embedded node must be short
+        if (payload.size() - at < size) return std::nullopt;
+        node.children[i].assign(payload.subspan(at, size));
+        at += size;
+        ++children;
+    }
+    const auto value = rlp::decode_item(payload.subspan(at));
+    if (!value || value->is_list) return std::nullopt;
+    node.value.assign(value->payload.begin(), value->payload.end());
+    if (children + (node.value.empty() ? 0 : 1) < 2) return std::nullopt;
+    return node;
+}
+
 Node decode(NibblePath path, bytes_view encoded) {
     const auto top = rlp::decode_item(encoded);
     if (!top || !top->is_list) corrupt(path, "not an RLP list");
+    if (auto branch = decode_branch(top->payload)) return std::move(*branch);
     std::array<rlp::Item, 17> items;  // read in place: no allocation per node
     size_t item_count = 0;
     for (rlp::ListReader reader(*top); !reader.empty(); ++item_count) {

@@ -2,6 +2,7 @@
 // batches of inserts and deletes after which the stored nodes must be exactly those of a trie
 // built at once from the surviving entries (nothing stale, everything canonical).
 #include "common/hex.hpp"
+#include "common/rlp.hpp"
 #include "crypto/keccak.hpp"
 #include "db/merkle_trie.hpp"
 #include "fixtures_path.hpp"
@@ -283,6 +284,51 @@ TEST(MerkleTrie, CorruptNodeIsADatabaseError) {
     EXPECT_THROW(update_trie(store, more), DatabaseError);
     store.store({}, bytes{0x01, 0x02});
     EXPECT_THROW(update_trie(store, more), DatabaseError);
+}
+
+TEST(MerkleTrie, DamagedBranchesAreDatabaseErrors) {
+    // A root branch over two leaves, then the root replaced by branches damaged one way each:
+    // whether the fast branch reader or the general one meets them, each is rejected.
+    const std::vector<TrieWrite> writes{{bytes(32, 0x10), bytes(40, 1)}, {bytes(32, 0x20), bytes(40, 2)}};
+    const std::vector<TrieWrite> more{{bytes(32, 0x30), bytes(40, 3)}};
+    MemoryTrieNodeStore good;
+    const Hash32 root = update_trie(good, writes);
+    const bytes branch = good.nodes().at(bytes{});
+    ASSERT_EQ(branch.size(), 2 + 2 * 33 + 14 + 1);  // a long list's header, two hashes, 14 empty, no value
+    const auto branch_with = [](const std::vector<bytes>& items) {
+        rlp::ListBuilder list;
+        for (const bytes& item : items) list.add_raw(item);
+        return list.finish();
+    };
+    bytes hash_item(33, 0x55);
+    hash_item[0] = 0xa0;
+    bytes short_hash(32, 0x55);
+    short_hash[0] = 0x9f;  // a 31-byte string: no reference
+    bytes long_embedded(33, 0x01);
+    long_embedded[0] = 0xc0 + 32;  // an embedded node of 33 bytes: it would be hashed
+    const bytes empty{0x80};
+    std::vector<bytes> items(17, empty);
+    const std::vector<std::pair<std::vector<bytes>, const char*>> damaged = {
+        {[&] { auto v = items; v[1] = hash_item; v[2] = short_hash; return v; }(), "31-byte reference"},
+        {[&] { auto v = items; v[1] = hash_item; v[2] = long_embedded; return v; }(), "long embedded node"},
+        {[&] { auto v = items; v[1] = hash_item; return v; }(), "one child, no value"},
+        {[&] { auto v = items; v[1] = hash_item; v[2] = hash_item; v[16] = bytes{0xc0}; return v; }(), "list value"},
+        {[&] { auto v = items; v[1] = hash_item; v[2] = hash_item; v.push_back(empty); return v; }(), "18 items"},
+        {[&] { auto v = items; v[1] = hash_item; v[2] = hash_item; v.pop_back(); return v; }(), "16 items"},
+    };
+    for (const auto& [damage, what] : damaged) {
+        MemoryTrieNodeStore store;
+        update_trie(store, writes);
+        store.store({}, branch_with(damage));
+        EXPECT_THROW(update_trie(store, more), DatabaseError) << what;
+    }
+    // The same branch rebuilt item by item reads back as it was: the update gives the root that
+    // a store never damaged gives.
+    MemoryTrieNodeStore rebuilt;
+    update_trie(rebuilt, writes);
+    rebuilt.store({}, branch);
+    EXPECT_EQ(stored_trie_root(rebuilt), root);
+    EXPECT_EQ(update_trie(rebuilt, more), update_trie(good, more));
 }
 
 TEST(MerkleTrie, PackedPathKeys) {
