@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace polyvm::bls12_381 {
@@ -120,24 +121,24 @@ Fp2 fp2_half(const Fp2& a) noexcept { return {a.c0.half(), a.c1.half()}; }
 
 bool bit_of_x(int i) noexcept { return (kXAbs >> i) & 1; }
 
-/// |x| P by double-and-add over the bits of |x| below its top bit (x has Hamming weight 6).
-template <class Curve>
-field::JacobianPoint<Curve> mul_by_x_abs(const field::JacobianPoint<Curve>& p) noexcept {
-    field::JacobianPoint<Curve> r = p;
+/// |x| P by double-and-add over the bits of |x| below its top bit (x has Hamming weight 6). P
+/// Jacobian or affine; an affine P is added with mixed additions.
+template <class Curve, template <class> class Point>
+field::JacobianPoint<Curve> mul_by_x_abs(const Point<Curve>& p) noexcept {
+    constexpr bool kAffine = std::is_same_v<Point<Curve>, field::AffinePoint<Curve>>;
+    field::JacobianPoint<Curve> r;
+    if constexpr (kAffine)
+        r = field::JacobianPoint<Curve>::from_affine(p);
+    else
+        r = p;
     for (int i = 62; i >= 0; --i) {
         r = r.dbl();
-        if (bit_of_x(i)) r += p;
-    }
-    return r;
-}
-
-/// The same from an affine P: the additions are mixed.
-template <class Curve>
-field::JacobianPoint<Curve> mul_by_x_abs(const field::AffinePoint<Curve>& p) noexcept {
-    auto r = field::JacobianPoint<Curve>::from_affine(p);
-    for (int i = 62; i >= 0; --i) {
-        r = r.dbl();
-        if (bit_of_x(i)) r = r.add_mixed(p);
+        if (bit_of_x(i)) {
+            if constexpr (kAffine)
+                r = r.add_mixed(p);
+            else
+                r += p;
+        }
     }
     return r;
 }
